@@ -1,0 +1,129 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Pitwall.Server.Data;
+
+/// <summary>
+/// The one door to storage. Reads run on their own connection; writes run in a transaction and, on SQLite,
+/// one at a time per database (SQLite allows a single writer; queuing here beats spinning on SQLITE_BUSY).
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqliteConnectionString = "";
+    private readonly int _busyTimeoutMs;
+
+    public Database(IOptions<DatabaseOptions> options)
+    {
+        var settings = options.Value;
+        Dialect = settings.Dialect;
+        _busyTimeoutMs = settings.BusyTimeoutMilliseconds;
+        if (Dialect == SqlDialect.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(ToNpgsql(settings.ConnectionString));
+        }
+        else
+        {
+            SQLitePCL.Batteries_V2.Init();
+            var builder = new SqliteConnectionStringBuilder(settings.ConnectionString) { Pooling = true };
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+            _sqliteConnectionString = builder.ToString();
+        }
+    }
+
+    public SqlDialect Dialect { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await work(connection);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction; commits when it returns, rolls back when it throws.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var sqlite = _postgres is null;
+        if (sqlite)
+        {
+            await _sqliteWriter.WaitAsync(cancellationToken);
+        }
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
+            await using var transaction = connection is SqliteConnection lite
+                ? lite.BeginTransaction(deferred: false)
+                : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            if (sqlite)
+            {
+                _sqliteWriter.Release();
+            }
+        }
+    }
+
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(async (c, t) => { await work(c, t); return true; }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+        _sqliteWriter.Dispose();
+    }
+
+    /// <summary>Accepts <c>postgres://user:password@host:port/database</c> as well as Npgsql's own key=value form.</summary>
+    internal static string ToNpgsql(string connectionString)
+    {
+        if (!Uri.TryCreate(connectionString, UriKind.Absolute, out var uri) ||
+            (uri.Scheme != "postgres" && uri.Scheme != "postgresql"))
+        {
+            return connectionString;
+        }
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')),
+        };
+        var userInfo = uri.UserInfo.Split(':', 2);
+        if (userInfo[0].Length > 0)
+        {
+            builder.Username = Uri.UnescapeDataString(userInfo[0]);
+        }
+        if (userInfo.Length == 2)
+        {
+            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+        }
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Pitwall.Server.Data;
+
+/// <summary>Where Pitwall keeps its data. SQLite by default; PostgreSQL when the connection string says so.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Pitwall:Database";
+    public const string EnvironmentVariable = "PITWALL_DATABASE";
+    public const string DefaultSqlite = "Data Source=./data/pitwall.db";
+
+    /// <summary>A SQLite connection string (<c>Data Source=…</c>), an Npgsql one (<c>Host=…</c>) or a <c>postgres://</c> URI.</summary>
+    public string ConnectionString { get; set; } = DefaultSqlite;
+
+    /// <summary>Apply pending migrations when the server starts (the <c>migrate</c> command does it on demand).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>How long a SQLite connection waits for the write lock held by another process.</summary>
+    public int BusyTimeoutMilliseconds { get; set; } = 5000;
+
+    public SqlDialect Dialect => DialectOf(ConnectionString);
+
+    public static SqlDialect DialectOf(string connectionString)
+    {
+        var text = connectionString.TrimStart();
+        if (text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+            text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
+            text.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return SqlDialect.Postgres;
+        }
+        return SqlDialect.Sqlite;
+    }
+}
+
+public enum SqlDialect
+{
+    Sqlite,
+    Postgres,
+}

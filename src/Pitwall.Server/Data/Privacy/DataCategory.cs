@@ -1,0 +1,66 @@
+namespace Pitwall.Server.Data.Privacy;
+
+/// <summary>
+/// A kind of stored data (REQUIREMENTS §P3): why it is kept, on what legal basis, for how long and who else sees it.
+/// Every table belongs to exactly one category; a test holds the schema to that.
+/// </summary>
+public sealed record DataCategory(
+    string Id,
+    string Name,
+    string Purpose,
+    LegalBasis LegalBasis,
+    Retention Retention,
+    bool PersonalData,
+    IReadOnlyList<CategoryTable> Tables,
+    IReadOnlyList<Processor> Processors);
+
+/// <summary>A table of a category; <paramref name="AgeColumn"/> (epoch milliseconds) is what a timed retention counts from.</summary>
+public sealed record CategoryTable(string Name, string? AgeColumn = null);
+
+/// <summary>Someone the data goes to, and whether they may process it outside the EU/EEA (P4).</summary>
+public sealed record Processor(string Name, string Purpose, bool MayBeOutsideEea);
+
+public enum LegalBasis
+{
+    Contract,
+    LegitimateInterest,
+    Consent,
+    LegalObligation,
+}
+
+public enum RetentionKind
+{
+    /// <summary>Only the latest value is kept; a new one overwrites it.</summary>
+    OverwriteOnChange,
+    /// <summary>Kept while the request or session it serves lasts.</summary>
+    DurationOfRequest,
+    /// <summary>Deleted a fixed period after it was recorded.</summary>
+    Period,
+    /// <summary>Deleted a fixed period after it was last used.</summary>
+    PeriodUnused,
+    /// <summary>Kept until the account it belongs to is deleted.</summary>
+    UntilAccountDeletion,
+    /// <summary>Operational data of the installation, holding no personal data.</summary>
+    LifetimeOfInstallation,
+}
+
+public sealed record Retention(RetentionKind Kind, TimeSpan? Period, string Description)
+{
+    public static Retention OverwriteOnChange { get; } = new(RetentionKind.OverwriteOnChange, null, "until the next change, then overwritten");
+    public static Retention UntilAccountDeletion { get; } = new(RetentionKind.UntilAccountDeletion, null, "until the account is deleted");
+    public static Retention LifetimeOfInstallation { get; } = new(RetentionKind.LifetimeOfInstallation, null, "for the life of the installation");
+
+    /// <summary>Kept while it serves a request or session, and removed once its expiry (the age column) has passed.</summary>
+    public static Retention DurationOfRequest(string what) => new(RetentionKind.DurationOfRequest, TimeSpan.Zero, what);
+
+    public static Retention Days(int days) => new(RetentionKind.Period, TimeSpan.FromDays(days), $"{days} days");
+
+    /// <summary>Months are counted as 30 days, a year of months as 365 days, so the rule is exact and testable.</summary>
+    public static Retention Months(int months) => new(
+        RetentionKind.Period, TimeSpan.FromDays(months % 12 == 0 ? months / 12 * 365 : months * 30), $"{months} months");
+
+    public static Retention Years(int years) => new(RetentionKind.Period, TimeSpan.FromDays(years * 365), $"{years} years");
+
+    public static Retention YearsUnused(int years) =>
+        new(RetentionKind.PeriodUnused, TimeSpan.FromDays(years * 365), $"{years} year{(years == 1 ? "" : "s")} after last use");
+}

@@ -1,0 +1,46 @@
+using Pitwall.Server.Data.Privacy;
+
+namespace Pitwall.Server.Features.Accounts;
+
+internal static class AccountDataCategories
+{
+    public static DataCategory Account { get; } = new(
+        Id: "account",
+        Name: "Account (ID)",
+        Purpose: "Identify the owner or staff member and reach them: name, e-mail, password hash, phone numbers, postal address, locale, role.",
+        LegalBasis: LegalBasis.Contract,
+        Retention: Retention.UntilAccountDeletion,
+        PersonalData: true,
+        Tables: [new("accounts")],
+        Processors: []);
+
+    public static DataCategory SignInSessions { get; } = new(
+        Id: "sign_in_sessions",
+        Name: "Sign-in sessions",
+        Purpose: "Keep a user signed in: hashed access and refresh tokens of each session and the scopes it was granted.",
+        LegalBasis: LegalBasis.Contract,
+        Retention: Retention.DurationOfRequest("until the session or token expires; revoked sessions until their expiry"),
+        PersonalData: true,
+        Tables: [new("auth_sessions", "expires_at"), new("refresh_tokens", "expires_at"), new("access_tokens", "expires_at")],
+        Processors: []);
+
+    public static DataCategory SignInThrottle { get; } = new(
+        Id: "sign_in_throttle",
+        Name: "Failed sign-in counters",
+        Purpose: "Slow down password guessing: failed attempts per hashed e-mail address and the lock-out they caused.",
+        LegalBasis: LegalBasis.LegitimateInterest,
+        Retention: Retention.Days(1),
+        PersonalData: true,
+        Tables: [new("login_throttle", "window_started_at")],
+        Processors: []);
+
+    public static DataCategory SecurityLog { get; } = new(
+        Id: "security_log",
+        Name: "Sign-in and sign-out log",
+        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, lock-out, sign-out and token-replay events with time and account id (H6).",
+        LegalBasis: LegalBasis.LegitimateInterest,
+        Retention: Retention.Months(12),
+        PersonalData: true,
+        Tables: [new("security_log", "occurred_at")],
+        Processors: []);
+}

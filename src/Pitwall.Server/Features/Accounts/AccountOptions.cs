@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pitwall.Server.Features.Accounts;
+
+public sealed class AccountOptions
+{
+    public const string Section = "Pitwall:Accounts";
+
+    /// <summary>Access tokens are short-lived; the app refreshes them.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A refresh token not used within this time expires.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A sign-in session ends after this time however often it is refreshed; then the user signs in again.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "730.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Failed sign-ins for one e-mail address within <see cref="LockoutWindow"/> that lock it.</summary>
+    [Range(1, 100)]
+    public int LockoutThreshold { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Identity;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.Accounts;
+
+/// <summary>Accounts, sign-in (OAuth 2.0 password and refresh-token grants), the security log and <c>/me</c>.</summary>
+public static class AccountsModule
+{
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<IAccessTokenValidator>(sp => sp.GetRequiredService<TokenStore>());
+        builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddSingleton<AccountAdministration>();
+        builder.Services.AddDataCategory(AccountDataCategories.Account);
+        builder.Services.AddDataCategory(AccountDataCategories.SignInSessions);
+        builder.Services.AddDataCategory(AccountDataCategories.SignInThrottle);
+        builder.Services.AddDataCategory(AccountDataCategories.SecurityLog);
+        return builder;
+    }
+
+    public static WebApplication MapAccounts(this WebApplication app)
+    {
+        app.MapAuthEndpoints();
+        app.MapMeEndpoints();
+        return app;
+    }
+}

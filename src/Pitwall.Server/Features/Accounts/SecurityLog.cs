@@ -1,0 +1,20 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Pitwall.Server.Features.Accounts;
+
+/// <summary>Sign-in and sign-out events (REQUIREMENTS H6): which account, what, when. Nothing else.</summary>
+public static class SecurityLog
+{
+    public const string LoginSucceeded = "login_succeeded";
+    public const string LoginFailed = "login_failed";
+    public const string LockedOut = "locked_out";
+    public const string Logout = "logout";
+    public const string RefreshTokenReused = "refresh_token_reused";
+    public const string PasswordChanged = "password_changed";
+
+    internal static Task WriteAsync(DbConnection connection, DbTransaction transaction, string @event, string? accountId, DateTimeOffset at) =>
+        connection.ExecuteAsync(
+            "INSERT INTO security_log (occurred_at, event, account_id) VALUES (@at, @event, @accountId)",
+            new { at = at.ToUnixTimeMilliseconds(), @event, accountId }, transaction);
+}

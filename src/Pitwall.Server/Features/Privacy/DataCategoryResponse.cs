@@ -1,0 +1,26 @@
+using Pitwall.Server.Data.Privacy;
+
+namespace Pitwall.Server.Features.Privacy;
+
+public sealed record DataCategoryResponse(
+    string Id,
+    string Name,
+    string Purpose,
+    LegalBasis LegalBasis,
+    RetentionResponse Retention,
+    bool PersonalData,
+    IReadOnlyList<string> Tables,
+    IReadOnlyList<ProcessorResponse> Processors)
+{
+    public static DataCategoryResponse From(DataCategory c) => new(
+        c.Id, c.Name, c.Purpose, c.LegalBasis,
+        new RetentionResponse(c.Retention.Kind, c.Retention.Period is { } p ? (int)p.TotalDays : null, c.Retention.Description),
+        c.PersonalData,
+        c.Tables.Select(t => t.Name).ToList(),
+        c.Processors.Select(p => new ProcessorResponse(p.Name, p.Purpose, p.MayBeOutsideEea)).ToList());
+}
+
+/// <summary>How long data of a category is kept; <c>days</c> is set for timed rules.</summary>
+public sealed record RetentionResponse(RetentionKind Kind, int? Days, string Description);
+
+public sealed record ProcessorResponse(string Name, string Purpose, bool MayBeOutsideEea);

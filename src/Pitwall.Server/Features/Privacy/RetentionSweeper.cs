@@ -1,0 +1,64 @@
+using Dapper;
+using Pitwall.Server.Data;
+using Pitwall.Server.Data.Privacy;
+
+namespace Pitwall.Server.Features.Privacy;
+
+/// <summary>
+/// Deletes rows whose timed retention (REQUIREMENTS P3) has run out: a row goes once its age column plus the category's
+/// period lies in the past. Deletes in bounded batches so that a large backlog never holds the database for long.
+/// </summary>
+public sealed partial class RetentionSweeper(Database database, DataCategoryRegister register, TimeProvider time, ILogger<RetentionSweeper> logger)
+{
+    internal const int BatchSize = 1000;
+    internal const int MaxBatchesPerTable = 100;
+
+    /// <returns>Rows removed per category id (categories with nothing to remove are left out).</returns>
+    public async Task<IReadOnlyDictionary<string, long>> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var removed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var category in register.All)
+        {
+            if (category.Retention.Kind is not (RetentionKind.Period or RetentionKind.DurationOfRequest) || category.Retention.Period is not { } period)
+            {
+                continue;
+            }
+            var cutoff = (now - period).ToUnixTimeMilliseconds();
+            foreach (var table in category.Tables.Where(t => t.AgeColumn is not null))
+            {
+                var count = await SweepTableAsync(table, cutoff, cancellationToken);
+                if (count > 0)
+                {
+                    removed[category.Id] = removed.GetValueOrDefault(category.Id) + count;
+                }
+            }
+        }
+        foreach (var (category, count) in removed)
+        {
+            LogRemoved(logger, category, count);
+        }
+        return removed;
+    }
+
+    private async Task<long> SweepTableAsync(CategoryTable table, long cutoff, CancellationToken cancellationToken)
+    {
+        // Table and column names come from code (the register), never from input.
+        var rowId = database.Dialect == SqlDialect.Postgres ? "ctid" : "rowid";
+        var sql = $"DELETE FROM {table.Name} WHERE {rowId} IN (SELECT {rowId} FROM {table.Name} WHERE {table.AgeColumn} < @cutoff LIMIT {BatchSize})";
+        long total = 0;
+        for (var batch = 0; batch < MaxBatchesPerTable; batch++)
+        {
+            var deleted = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(sql, new { cutoff }, transaction), cancellationToken);
+            total += deleted;
+            if (deleted < BatchSize)
+            {
+                break;
+            }
+        }
+        return total;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} rows of category {Category}")]
+    private static partial void LogRemoved(ILogger logger, string category, long count);
+}

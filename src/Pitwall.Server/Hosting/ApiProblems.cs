@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Pitwall.Server.Hosting;
+
+/// <summary>RFC 9457 problem details with Pitwall's stable <c>code</c>; every expected failure goes through here.</summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null) =>
+        TypedResults.Problem(new ProblemDetails
+        {
+            Status = status,
+            Title = title,
+            Detail = detail,
+            Type = TypeFor(code),
+            Extensions = { ["code"] = code },
+        });
+
+    public static ValidationProblem Validation(ValidationErrors errors) =>
+        TypedResults.ValidationProblem(
+            errors.ToDictionary(),
+            title: "The request has invalid fields.",
+            type: TypeFor(ErrorCodes.ValidationFailed),
+            extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
+
+    public static ProblemHttpResult NotFound(string what) =>
+        Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"{what} was not found.");
+
+    public static ProblemHttpResult Conflict(string code, string title) => Create(StatusCodes.Status409Conflict, code, title);
+
+    /// <summary>The problem type URI of a code; docs/api-guide.md lists every code.</summary>
+    public static string TypeFor(string code) => $"urn:pitwall:problem:{code}";
+}

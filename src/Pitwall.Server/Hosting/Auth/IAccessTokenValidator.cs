@@ -1,0 +1,10 @@
+namespace Pitwall.Server.Hosting.Auth;
+
+/// <summary>Looks up a bearer access token; implemented by the accounts feature, which owns the token tables.</summary>
+public interface IAccessTokenValidator
+{
+    /// <returns>Who the token speaks for, or null when it is unknown, expired or revoked.</returns>
+    Task<AccessTokenIdentity?> ValidateAsync(string accessToken, CancellationToken cancellationToken);
+}
+
+public sealed record AccessTokenIdentity(string AccountId, string Role, string SessionId, IReadOnlyList<string> Scopes);

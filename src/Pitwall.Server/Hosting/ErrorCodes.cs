@@ -1,0 +1,41 @@
+namespace Pitwall.Server.Hosting;
+
+/// <summary>The stable machine codes in problem details (<c>code</c>). Clients switch on these; never rename one.</summary>
+public static class ErrorCodes
+{
+    public const string BadRequest = "bad_request";
+    public const string InvalidJson = "invalid_json";
+    public const string ValidationFailed = "validation_failed";
+    public const string Unauthorized = "unauthorized";
+    public const string InvalidToken = "invalid_token";
+    public const string InsufficientScope = "insufficient_scope";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string Conflict = "conflict";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string RateLimited = "rate_limited";
+    public const string InternalError = "internal_error";
+    public const string ServiceUnavailable = "service_unavailable";
+
+    public const string EmailTaken = "email_taken";
+    public const string WrongPassword = "wrong_password";
+
+    /// <summary>The code a bare status code gets when nothing more specific was said.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => BadRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        409 => Conflict,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        503 => ServiceUnavailable,
+        >= 500 => InternalError,
+        _ => BadRequest,
+    };
+}

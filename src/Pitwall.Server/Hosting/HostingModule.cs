@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Hosting;
+
+/// <summary>What every feature stands on: problem details, auth, rate limits, health, OpenAPI, logging, limits.</summary>
+public static class HostingModule
+{
+    public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Logging.ClearProviders();
+        // Structured JSON lines; messages carry ids and counts only, never payloads or personal data (DESIGN §3.10).
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize =
+                context.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.MaxRequestBodyBytes
+                ?? new HostingOptions().MaxRequestBodyBytes;
+        });
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+        builder.Services.AddPitwallProblemDetails();
+        builder.Services.AddPitwallAuth();
+        builder.Services.AddPitwallRateLimits();
+        builder.Services.AddPitwallOpenApi();
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    /// <summary>The middleware order matters: errors outermost, then status pages, auth, rate limits.</summary>
+    public static WebApplication UseHosting(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapHosting(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).ExcludeFromDescription();
+        app.MapOpenApi(OpenApiSetup.DocumentPath);
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = OpenApiSetup.BrowserPath;
+            o.DocumentTitle = "Pitwall API";
+            o.SwaggerEndpoint(OpenApiSetup.DocumentPath, "Pitwall API v1");
+        });
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Demo;
+using Pitwall.Server.Features.Privacy;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server;
+
+/// <summary>Composition only: which modules make up Pitwall, in which order.</summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, AccountCommands.Create).Parse(args).InvokeAsync();
+
+    public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddHosting();
+        builder.AddData();
+        builder.AddAccounts();
+        builder.AddPrivacy();
+        builder.AddDemo();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseHosting();
+        app.MapHosting();
+        app.MapAccounts();
+        app.MapPrivacy();
+        return app;
+    }
+}
