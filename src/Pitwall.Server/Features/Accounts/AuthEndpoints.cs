@@ -12,11 +12,11 @@ internal static class AuthEndpoints
     {
         var auth = routes.MapGroup("/api/v1/auth").WithTags("Authentication").RequireRateLimiting(RateLimits.Authentication).AllowAnonymous();
         auth.MapPost("/token", Token)
-            .Accepts<TokenForm>("application/x-www-form-urlencoded")
+            .WithFormBody<TokenForm>("grant_type")
             .WithSummary("Sign in (grant_type=password) or refresh (grant_type=refresh_token).")
             .WithDescription("Form-encoded as RFC 6749 says. Errors are RFC 6749 §5.2 objects such as {\"error\":\"invalid_grant\"}, not problem details.");
         auth.MapPost("/revoke", Revoke)
-            .Accepts<RevokeForm>("application/x-www-form-urlencoded")
+            .WithFormBody<RevokeForm>("token")
             .WithSummary("Revoke an access or refresh token (RFC 7009); this ends the sign-in session it belongs to.");
         auth.MapPost("/register", Register).WithSummary("Create an owner account.");
     }
@@ -95,7 +95,15 @@ internal static class AuthEndpoints
         {
             return new(null, new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded."));
         }
-        var fields = await request.ReadFormAsync(cancellationToken);
+        IFormCollection fields;
+        try
+        {
+            fields = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (InvalidDataException)
+        {
+            return new(null, new OAuthError("invalid_request", "The form body is malformed."));
+        }
         // RFC 6749 §3.2: parameters must not repeat.
         return fields.Any(f => f.Value.Count > 1)
             ? new(null, new OAuthError("invalid_request", "A parameter is repeated."))

@@ -1,0 +1,49 @@
+# Services the tests need, installed and started when missing. Sourced by test.sh.
+
+pg_bindir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+# Starts a throwaway PostgreSQL cluster on a free loopback port and exports PITWALL_TEST_POSTGRES,
+# unless PITWALL_TEST_POSTGRES already points at a server.
+ensure_postgres() {
+  if [ -n "${PITWALL_TEST_POSTGRES:-}" ]; then
+    echo "Using PostgreSQL from PITWALL_TEST_POSTGRES"
+    return
+  fi
+  if [ -z "$(pg_bindir)" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing PostgreSQL (Debian package postgresql)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+      echo "PostgreSQL is not installed and this is not root: install 'postgresql' or set PITWALL_TEST_POSTGRES." >&2
+      return 1
+    fi
+  fi
+  local bin run_as=()
+  bin=$(pg_bindir)
+  PG_TEST_DIR=$(mktemp -d /tmp/pitwall-test-pg.XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then
+    # PostgreSQL refuses to run as root.
+    id postgres >/dev/null 2>&1 || useradd --system --home "$PG_TEST_DIR" postgres
+    chown postgres "$PG_TEST_DIR"
+    run_as=(runuser -u postgres --)
+  fi
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
+  "${run_as[@]}" "$bin/initdb" -D "$PG_TEST_DIR/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
+  # Durability is pointless for a throwaway cluster; speed is not.
+  "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data" -l "$PG_TEST_DIR/log" -w -t 60 start \
+    -o "-p $port -k $PG_TEST_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" >/dev/null
+  PG_TEST_CTL=("${run_as[@]}" "$bin/pg_ctl" -D "$PG_TEST_DIR/data")
+  export PITWALL_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+  echo "Started PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+stop_postgres() {
+  if [ -n "${PG_TEST_DIR:-}" ]; then
+    "${PG_TEST_CTL[@]}" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_TEST_DIR"
+  fi
+}

@@ -1,0 +1,126 @@
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Pitwall.Server.Data;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Tests.Infrastructure;
+
+namespace Pitwall.Server.Tests.Data;
+
+/// <summary>Migrations, leases and the data-category register against a fresh database of each engine.</summary>
+public abstract class StorageTests : IAsyncLifetime
+{
+    private readonly TestClock _clock = new();
+    private ITestDatabase _testDatabase = null!;
+    private Database _database = null!;
+
+    /// <summary>Each test gets a database of its own.</summary>
+    protected abstract Task<ITestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        _testDatabase = await CreateDatabaseAsync();
+        _database = new Database(Options.Create(new DatabaseOptions { ConnectionString = _testDatabase.ConnectionString }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await _testDatabase.DisposeAsync();
+    }
+
+    private Migrator Migrator => new(_database, _clock, NullLogger<Migrator>.Instance);
+
+    [Fact]
+    public async Task Migrations_apply_on_an_empty_database_and_a_second_run_applies_nothing()
+    {
+        var known = Migrator.Known(_database.Dialect);
+        Assert.NotEmpty(known);
+        Assert.Equal(known.Select(m => m.Version), Enumerable.Range(1, known.Count).Select(v => (long)v));
+
+        var first = await Migrator.MigrateAsync(CancellationToken.None);
+        Assert.Equal(known.Select(m => m.Version), first.Select(m => m.Version));
+        var second = await Migrator.MigrateAsync(CancellationToken.None);
+        Assert.Empty(second);
+        Assert.Equal(known.Select(m => m.Version), await Migrator.AppliedVersionsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_database_newer_than_the_binary_is_refused()
+    {
+        await Migrator.MigrateAsync(CancellationToken.None);
+        await _database.WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'from_the_future', 0)", transaction: t), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<DatabaseTooNewException>(() => Migrator.MigrateAsync(CancellationToken.None));
+        Assert.Equal(9999, refused.DatabaseVersion);
+    }
+
+    [Fact]
+    public async Task Every_table_belongs_to_exactly_one_data_category()
+    {
+        await Migrator.MigrateAsync(CancellationToken.None);
+        var sql = _database.Dialect == SqlDialect.Postgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        var tables = await _database.ReadAsync(c => c.QueryAsync<string>(sql), CancellationToken.None);
+
+        await using var app = Program.BuildApp([], b => b.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?> { ["Pitwall:Database:ConnectionString"] = _testDatabase.ConnectionString }));
+        var declared = app.Services.GetRequiredService<DataCategoryRegister>().All.SelectMany(c => c.Tables.Select(t => t.Name)).ToHashSet();
+        Assert.Equal(declared.Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_lease_has_one_holder_until_it_expires_or_is_released()
+    {
+        await Migrator.MigrateAsync(CancellationToken.None);
+        var leases = new Leases(_database, _clock);
+        var ct = CancellationToken.None;
+
+        Assert.True(await leases.TryAcquireAsync("job", "a", TimeSpan.FromMinutes(1), ct));
+        Assert.False(await leases.TryAcquireAsync("job", "b", TimeSpan.FromMinutes(1), ct));
+        Assert.True(await leases.TryAcquireAsync("other-job", "b", TimeSpan.FromMinutes(1), ct));
+
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.True(await leases.TryAcquireAsync("job", "a", TimeSpan.FromMinutes(1), ct)); // renewal
+        _clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(await leases.TryAcquireAsync("job", "b", TimeSpan.FromMinutes(1), ct));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await leases.TryAcquireAsync("job", "b", TimeSpan.FromMinutes(1), ct)); // a's lease ran out
+
+        await leases.ReleaseAsync("job", "a", ct); // not a's any more: nothing happens
+        Assert.False(await leases.TryAcquireAsync("job", "a", TimeSpan.FromMinutes(1), ct));
+        await leases.ReleaseAsync("job", "b", ct);
+        Assert.True(await leases.TryAcquireAsync("job", "a", TimeSpan.FromMinutes(1), ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_lease_claims_have_exactly_one_winner()
+    {
+        await Migrator.MigrateAsync(CancellationToken.None);
+        var leases = new Leases(_database, _clock);
+        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => leases.TryAcquireAsync("contended", $"holder-{i}", TimeSpan.FromMinutes(1), CancellationToken.None))));
+        Assert.Single(claims, won => won);
+    }
+
+    [Fact]
+    public async Task The_readiness_check_fails_until_the_database_is_migrated()
+    {
+        var check = new DatabaseHealthCheck(_database);
+        var context = new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext();
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, (await check.CheckHealthAsync(context)).Status);
+        await Migrator.MigrateAsync(CancellationToken.None);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await check.CheckHealthAsync(context)).Status);
+    }
+}
+
+public sealed class StorageOnSqlite : StorageTests
+{
+    protected override Task<ITestDatabase> CreateDatabaseAsync() => Task.FromResult<ITestDatabase>(new SqliteTestDatabase());
+}
+
+public sealed class StorageOnPostgres : StorageTests
+{
+    protected override async Task<ITestDatabase> CreateDatabaseAsync() => await PostgresTestDatabase.CreateAsync();
+}

@@ -1,0 +1,129 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Pitwall.Server.Data;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real Pitwall on Kestrel at 127.0.0.1 on a free port, on a fresh database, with a hand-driven clock.
+/// One per test class; subclasses choose the engine.
+/// </summary>
+public abstract class PitwallServer : IAsyncLifetime
+{
+    public TestClock Clock { get; } = new();
+    public WebApplication App { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public abstract SqlDialect Dialect { get; }
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync(string connectionString) => Task.CompletedTask;
+
+    /// <summary>Settings on top of the defaults; a subclass may tighten a limit to test it.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await CreateDatabaseAsync();
+        App = Program.BuildApp(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Pitwall:Database:ConnectionString"] = ConnectionString,
+                ["Pitwall:Http:AuthRequestsPerMinute"] = "100000",
+                ["Pitwall:Retention:Enabled"] = "false",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            builder.Configuration.AddInMemoryCollection(Settings());
+            builder.Services.AddSingleton<TimeProvider>(Clock);
+        });
+        await PitwallCommandLine.PrepareAsync(App, CancellationToken.None);
+        await App.StartAsync();
+        var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Client = new HttpClient { BaseAddress = new Uri(address) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await DropDatabaseAsync(ConnectionString);
+    }
+
+    public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public HttpClient ClientWith(string accessToken)
+    {
+        var client = new HttpClient { BaseAddress = Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    /// <summary>Registers an owner with a unique e-mail address and signs in.</summary>
+    public async Task<TestUser> NewOwnerAsync(string password = "correct horse battery")
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        var registered = await Client.PostAsJsonAsync("/api/v1/auth/register", new { email, password, name = "Test Owner" });
+        registered.EnsureSuccessStatusCode();
+        var tokens = await SignInAsync(email, password);
+        return new TestUser(email, password, tokens.AccessToken, tokens.RefreshToken);
+    }
+
+    public async Task<Tokens> SignInAsync(string email, string password, string? scope = null)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "password", ["username"] = email, ["password"] = password };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+        var response = await Client.PostAsync("/api/v1/auth/token", new FormUrlEncodedContent(form));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<Tokens>())!;
+    }
+}
+
+public sealed record TestUser(string Email, string Password, string AccessToken, string RefreshToken);
+
+public sealed record Tokens(
+    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("refresh_token")] string RefreshToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: System.Text.Json.Serialization.JsonPropertyName("scope")] string Scope);
+
+public class SqliteServer : PitwallServer
+{
+    private string? _directory;
+
+    public override SqlDialect Dialect => SqlDialect.Sqlite;
+
+    protected override Task<string> CreateDatabaseAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("pitwall-test-").FullName;
+        return Task.FromResult($"Data Source={Path.Combine(_directory, "pitwall.db")}");
+    }
+
+    protected override Task DropDatabaseAsync(string connectionString)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_directory is not null)
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+public class PostgresServer : PitwallServer
+{
+    public override SqlDialect Dialect => SqlDialect.Postgres;
+
+    protected override Task<string> CreateDatabaseAsync() => TestPostgres.CreateDatabaseAsync();
+
+    protected override Task DropDatabaseAsync(string connectionString) => TestPostgres.DropDatabaseAsync(connectionString);
+}
