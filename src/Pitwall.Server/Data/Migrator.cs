@@ -6,7 +6,7 @@ namespace Pitwall.Server.Data;
 
 /// <summary>
 /// Applies the versioned SQL files under <c>Data/Migrations/{sqlite,postgres}</c> (embedded in the binary), each once,
-/// in order, each in its own transaction, and records them in <c>schema_migrations</c>.
+/// in order, and records them in <c>schema_migrations</c>.
 /// </summary>
 public sealed partial class Migrator(Database database, TimeProvider time, ILogger<Migrator> logger)
 {
@@ -24,6 +24,7 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
             .ToList();
     }
 
+    /// <summary>Applies all pending migrations in one transaction: a failure leaves the database as it was.</summary>
     /// <returns>The migrations applied by this call (empty when the database was up to date).</returns>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken)
     {

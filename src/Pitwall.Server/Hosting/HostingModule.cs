@@ -7,6 +7,8 @@ namespace Pitwall.Server.Hosting;
 /// <summary>What every feature stands on: problem details, auth, rate limits, health, OpenAPI, logging, limits.</summary>
 public static class HostingModule
 {
+    public const string DefaultUrl = "http://localhost:5080";
+
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -18,6 +20,11 @@ public static class HostingModule
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             o.UseUtcTimestamp = true;
         });
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            // The default address; --urls, URLS or ASPNETCORE_URLS choose another.
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;

@@ -100,8 +100,9 @@ internal static class AuthEndpoints
         {
             fields = await request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e is not BadHttpRequestException))
         {
+            // A broken multipart body; an oversize one (BadHttpRequestException) still becomes a 413 problem.
             return new(null, new OAuthError("invalid_request", "The form body is malformed."));
         }
         // RFC 6749 §3.2: parameters must not repeat.
