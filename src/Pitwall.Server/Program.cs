@@ -1,7 +1,11 @@
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Demo;
+using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Privacy;
+using Pitwall.Server.Features.Status;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server;
@@ -9,7 +13,7 @@ namespace Pitwall.Server;
 /// <summary>Composition only: which modules make up Pitwall, in which order.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, AccountCommands.Create).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, VehicleCommands.Create]).Parse(args).InvokeAsync();
 
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -18,6 +22,10 @@ public static class Program
         builder.AddData();
         builder.AddAccounts();
         builder.AddPrivacy();
+        builder.AddLiveEvents();
+        builder.AddGateway();
+        builder.AddVehicles();
+        builder.AddStatus();
         builder.AddDemo();
         configure?.Invoke(builder);
 
@@ -26,6 +34,10 @@ public static class Program
         app.MapHosting();
         app.MapAccounts();
         app.MapPrivacy();
+        app.MapLiveEvents();
+        app.MapGateway();
+        app.MapVehicles();
+        app.MapStatus();
         return app;
     }
 }

@@ -20,6 +20,20 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "service_unavailable";
 
     public const string EmailTaken = "email_taken";
+    public const string InvalidVin = "invalid_vin";
+    public const string PrivacyMode = "privacy_mode";
+    public const string WebSocketRequired = "websocket_required";
+    public const string VehicleAuthFailed = "vehicle_auth_failed";
+    public const string VehicleOffline = "vehicle_offline";
+    public const string VehicleNotFound = "vehicle_not_found";
+    public const string ForbiddenForRole = "forbidden_for_role";
+    public const string AlreadyPaired = "already_paired";
+    public const string InvalidPairingCode = "invalid_pairing_code";
+    public const string PairingExpired = "pairing_expired";
+    public const string AccountNotFound = "account_not_found";
+    public const string AlreadyAUser = "already_a_user";
+    public const string VehicleExists = "vehicle_exists";
+    public const string AccessKeyInvalid = "access_key_invalid";
     public const string WrongPassword = "wrong_password";
 
     /// <summary>The code a bare status code gets when nothing more specific was said.</summary>

@@ -13,7 +13,7 @@ public delegate WebApplication AppFactory(string[] args, Action<WebApplicationBu
 /// </summary>
 public static class PitwallCommandLine
 {
-    public static RootCommand Create(AppFactory factory, Func<AppFactory, Option<string?>, Command> adminCommands)
+    public static RootCommand Create(AppFactory factory, IEnumerable<Func<AppFactory, Option<string?>, IEnumerable<Command>>> adminCommands)
     {
         var database = new Option<string?>("--database")
         {
@@ -62,7 +62,12 @@ public static class PitwallCommandLine
         root.Subcommands.Add(serve);
         root.Subcommands.Add(demo);
         root.Subcommands.Add(migrate);
-        root.Subcommands.Add(adminCommands(factory, database));
+        var admin = new Command("admin", "Administer accounts and vehicles.");
+        foreach (var command in adminCommands.SelectMany(create => create(factory, database)))
+        {
+            admin.Subcommands.Add(command);
+        }
+        root.Subcommands.Add(admin);
         return root;
     }
 

@@ -57,6 +57,15 @@ public abstract class PitwallServer : IAsyncLifetime
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
+    /// <summary>Registers a vehicle directly in the registry and returns its VIN and link secret.</summary>
+    public async Task<(string Vin, byte[] Secret)> RegisterVehicleAsync(string model = "Taycan", int year = 2025)
+    {
+        var vin = "WP0ZZZ99Z" + "TS" + Random.Shared.Next(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        var registered = await Get<Pitwall.Server.Features.Vehicles.VehicleRegistry>().RegisterAsync(
+            new Pitwall.Server.Features.Vehicles.RegisterVehicleRequest(vin, model, year, "Frozen Blue", "S-PW 911", null), CancellationToken.None);
+        return registered is null ? await RegisterVehicleAsync(model, year) : (vin, Convert.FromBase64String(registered.Secret));
+    }
+
     public HttpClient ClientWith(string accessToken)
     {
         var client = new HttpClient { BaseAddress = Client.BaseAddress };

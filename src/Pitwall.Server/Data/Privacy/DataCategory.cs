@@ -40,6 +40,8 @@ public enum RetentionKind
     PeriodUnused,
     /// <summary>Kept until the account it belongs to is deleted.</summary>
     UntilAccountDeletion,
+    /// <summary>Kept while the vehicle is registered with the platform.</summary>
+    UntilVehicleDeregistered,
     /// <summary>Operational data of the installation, holding no personal data.</summary>
     LifetimeOfInstallation,
 }
@@ -48,6 +50,7 @@ public sealed record Retention(RetentionKind Kind, TimeSpan? Period, string Desc
 {
     public static Retention OverwriteOnChange { get; } = new(RetentionKind.OverwriteOnChange, null, "until the next change, then overwritten");
     public static Retention UntilAccountDeletion { get; } = new(RetentionKind.UntilAccountDeletion, null, "until the account is deleted");
+    public static Retention UntilVehicleDeregistered { get; } = new(RetentionKind.UntilVehicleDeregistered, null, "while the vehicle is registered");
     public static Retention LifetimeOfInstallation { get; } = new(RetentionKind.LifetimeOfInstallation, null, "for the life of the installation");
 
     /// <summary>Kept while it serves a request or session, and removed once its expiry (the age column) has passed.</summary>

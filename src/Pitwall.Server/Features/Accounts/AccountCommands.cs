@@ -8,9 +8,8 @@ namespace Pitwall.Server.Features.Accounts;
 /// <summary><c>pitwall admin create-user | reset-password</c>.</summary>
 public static class AccountCommands
 {
-    public static Command Create(AppFactory factory, Option<string?> database)
+    public static IEnumerable<Command> Create(AppFactory factory, Option<string?> database)
     {
-        var admin = new Command("admin", "Administer accounts.");
 
         var email = new Option<string>("--email") { Description = "The account's e-mail address.", Required = true };
         var name = new Option<string>("--name") { Description = "The person's name.", Required = true };
@@ -34,9 +33,7 @@ public static class AccountCommands
             await admin.ResetPasswordAsync(result.GetValue(resetEmail)!, generated, ct),
             result.GetValue(resetPassword), "reset password of account"));
 
-        admin.Subcommands.Add(createUser);
-        admin.Subcommands.Add(reset);
-        return admin;
+        return [createUser, reset];
     }
 
     private static async Task<int> RunAsync(

@@ -1,0 +1,47 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.LiveEvents;
+
+/// <summary><c>/api/v1/events</c>: Server-Sent Events about the signed-in account's vehicles (DESIGN §5).</summary>
+public static class LiveEventsModule
+{
+    public static WebApplicationBuilder AddLiveEvents(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<LiveEventHub>();
+        return builder;
+    }
+
+    public static WebApplication MapLiveEvents(this WebApplication app)
+    {
+        app.MapGet("/api/v1/events", Stream).RequireAuthorization(Scopes.ReadVehicle).WithTags("Live events")
+            .WithSummary("Server-Sent Events: vehicle.status, vehicle.connection, vehicle.privacy, vehicle.paired, vehicle.unpaired.");
+        return app;
+    }
+
+    private static IResult Stream(ClaimsPrincipal user, LiveEventHub hub, IVehicleAccess access, CancellationToken cancellationToken) =>
+        TypedResults.ServerSentEvents(EventsAsync(user.AccountIdOf(), hub, access, cancellationToken));
+
+    private static async IAsyncEnumerable<SseItem<object>> EventsAsync(
+        string accountId, LiveEventHub hub, IVehicleAccess access, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var subscription = hub.Subscribe(await access.VinsOfAsync(accountId, cancellationToken));
+        // Tells the client the stream is live, so it can fetch current state without missing a change.
+        yield return new SseItem<object>(new { }, "ready");
+        await foreach (var liveEvent in subscription.Events.ReadAllAsync(cancellationToken))
+        {
+            if (liveEvent.Type is "vehicle.paired" or "vehicle.unpaired")
+            {
+                subscription.Follow(await access.VinsOfAsync(accountId, cancellationToken));
+                if (await access.RoleOfAsync(accountId, liveEvent.Vin, cancellationToken) is null && liveEvent.Type == "vehicle.paired")
+                {
+                    continue;
+                }
+            }
+            yield return new SseItem<object>(liveEvent.Data, liveEvent.Type);
+        }
+    }
+}

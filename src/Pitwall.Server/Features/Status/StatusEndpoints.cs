@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.Status;
+
+/// <summary>Car Control and Car Finder: <c>/status</c>, <c>/location</c>, refresh, and the position behind an access key.</summary>
+internal static class StatusEndpoints
+{
+    public const string RefreshRateLimit = "status-refresh";
+
+    public static void MapStatusEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Vehicle status").RequireAuthorization(Scopes.ReadVehicle);
+        vehicle.MapGet("/status", Status).WithSummary("Car Control: the latest value of every signal, with unit, time, or why it is missing.");
+        vehicle.MapGet("/location", Location).WithSummary("Car Finder: the car's latest position.");
+        vehicle.MapPost("/status/refresh", Refresh).RequireRateLimiting(RefreshRateLimit)
+            .WithSummary("Ask the car for fresh data; answers when the car replies, or vehicle_offline after a timeout.");
+        routes.MapGet("/api/v1/access/position", PositionByKey).AllowAnonymous().WithTags("Vehicle status")
+            .WithSummary("The position a map_position access key opens; no VIN, no name.");
+    }
+
+    public static RateLimitPartition<string> RefreshPartition(HttpContext context) =>
+        RateLimitPartition.GetFixedWindowLimiter(
+            $"{context.User.FindFirst(PitwallClaims.AccountId)?.Value}:{context.Request.RouteValues["vin"]}",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = context.RequestServices.GetRequiredService<IOptions<StatusOptions>>().Value.RefreshesPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+            });
+
+    private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        return await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null
+            ? VehicleEndpoints.NotFound()
+            : TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        return await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null
+            ? VehicleEndpoints.NotFound()
+            : TypedResults.Ok(await reader.LocationAsync(vin, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(
+        string vin, HttpContext context, IVehicleAccess access, IVehicleLink link, RefreshWaiters waiters, StatusReader reader,
+        IOptions<StatusOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.RoleOfAsync(context.User.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        if ((await link.InfoAsync(vin, cancellationToken))?.Privacy.PrivateMode == true)
+        {
+            return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode and shares no data.");
+        }
+        var timeout = options.Value.RefreshTimeout;
+        var requestId = Guid.NewGuid().ToString("N");
+        var answered = waiters.Register(requestId);
+        try
+        {
+            // Queued durably: a car that connects within the timeout still gets the request.
+            await link.SendAsync(vin, new Envelope
+            {
+                SentAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                DataRequest = new DataRequest { RequestId = requestId },
+            }, time.GetUtcNow() + timeout, cancellationToken);
+            await answered.WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            context.Response.Headers.RetryAfter = "60";
+            return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
+                $"The car did not answer within {timeout.TotalSeconds:0} seconds.");
+        }
+        finally
+        {
+            waiters.Forget(requestId);
+        }
+        return TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<LocationResponse>, ProblemHttpResult>> PositionByKey(
+        string? key, AccessKeys keys, StatusReader reader, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(key) || await keys.ResolveAsync(key, AccessKeys.MapPosition, cancellationToken) is not { } vin)
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.AccessKeyInvalid, "The key is unknown, expired or for another purpose.");
+        }
+        return TypedResults.Ok(await reader.LocationAsync(vin, cancellationToken));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.Status;
+
+/// <summary>
+/// Stores status reports: merges each report's values into the car's latest state (overwrite, no history) and
+/// drops what the car's privacy switches forbid before anything is written.
+/// </summary>
+public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiters, TimeProvider time) : IVehicleMessageHandler, IVehicleUnpairedListener
+{
+    // Latest state per car, owned by the single ingest writer; saves a read per report.
+    private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
+
+    public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.StatusReport;
+
+    public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
+    {
+        _changed.Clear();
+        var dirty = new Dictionary<string, StatusReport>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            var report = message.Envelope.StatusReport;
+            var kept = report.Values.Where(v => SignalCatalog.Find(v.Id) is { } signal && StatusPrivacy.Withheld(signal, message.Privacy) is null).ToList();
+            if (kept.Count == 0)
+            {
+                continue; // private mode, switched-off services or nothing known: nothing is stored
+            }
+            if (!dirty.TryGetValue(message.Vin, out var state))
+            {
+                state = _latest.TryGetValue(message.Vin, out var cached)
+                    ? cached.Clone()
+                    : await StatusStore.FindAsync(connection, transaction, message.Vin) ?? new StatusReport();
+                dirty[message.Vin] = state;
+            }
+            foreach (var value in kept)
+            {
+                var at = IndexOf(state, value.Id);
+                if (at < 0)
+                {
+                    state.Values.Add(value);
+                }
+                else if (state.Values[at].RecordedAtMs <= value.RecordedAtMs)
+                {
+                    state.Values[at] = value; // an older value arriving late never overwrites a newer one
+                }
+            }
+            _changed[message.Vin] = kept.Select(v => SignalCatalog.Find(v.Id)!.Path).ToList();
+        }
+        var now = time.GetUtcNow();
+        foreach (var (vin, state) in dirty)
+        {
+            await StatusStore.SaveAsync(connection, transaction, vin, state, now);
+        }
+        foreach (var (vin, state) in dirty)
+        {
+            _latest[vin] = state;
+        }
+    }
+
+    public void Committed(IReadOnlyList<InboundMessage> messages)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (vin, signals) in _changed)
+        {
+            hub.Publish(new LiveEvent(vin, "vehicle.status", new { vin, signals }, now));
+        }
+        foreach (var message in messages)
+        {
+            if (message.Envelope.StatusReport.RequestId is { Length: > 0 } requestId)
+            {
+                waiters.Answered(requestId);
+            }
+            if (message.Envelope.StatusReport.Privacy is not null)
+            {
+                hub.Publish(new LiveEvent(message.Vin, "vehicle.privacy", new { vin = message.Vin, privateMode = message.Privacy.PrivateMode }, now));
+            }
+        }
+    }
+
+    public async Task OnUnpairedAsync(DbConnection connection, DbTransaction transaction, string vin)
+    {
+        // A new owner must never see the previous owner's last position.
+        await StatusStore.DeleteAsync(connection, transaction, vin);
+        _latest.TryRemove(vin, out _);
+    }
+
+    private static int IndexOf(StatusReport state, uint id)
+    {
+        for (var i = 0; i < state.Values.Count; i++)
+        {
+            if (state.Values[i].Id == id)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.RateLimiting;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.Status;
+
+/// <summary>Car Control and Car Finder (REQUIREMENTS C1, C2) with privacy enforcement (P1, P2).</summary>
+public static class StatusModule
+{
+    public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<StatusStore>();
+        builder.Services.AddSingleton<StatusReader>();
+        builder.Services.AddSingleton<RefreshWaiters>();
+        builder.Services.AddSingleton<StatusMessageHandler>();
+        builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<StatusMessageHandler>());
+        builder.Services.AddSingleton<IVehicleUnpairedListener>(sp => sp.GetRequiredService<StatusMessageHandler>());
+        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(StatusEndpoints.RefreshRateLimit, StatusEndpoints.RefreshPartition));
+        builder.Services.AddDataCategory(new DataCategory(
+            "vehicle_status", "Vehicle status (Car Control, Car Finder)",
+            "Show the owner and drivers the car's latest state: position, heading, range, levels, mileage, locks, doors, windows, lights, warnings.",
+            LegalBasis.Contract, Retention.OverwriteOnChange, true, [new("vehicle_status")], []));
+        return builder;
+    }
+
+    public static WebApplication MapStatus(this WebApplication app)
+    {
+        app.MapStatusEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,27 @@
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+
+namespace Pitwall.Server.Features.Status;
+
+/// <summary>
+/// What the car's privacy switches allow for each signal (REQUIREMENTS P1, P2). The same rule decides what is
+/// stored on arrival and why a value is missing in the API.
+/// </summary>
+public static class StatusPrivacy
+{
+    public const string CarControl = "car_control";
+    public const string CarFinder = "car_finder";
+
+    /// <returns>Null when the value may be stored and shown, else the reason code it is withheld.</returns>
+    public static string? Withheld(Signal signal, PrivacySettings privacy)
+    {
+        if (privacy.PrivateMode)
+        {
+            return "privacy_mode";
+        }
+        var (groupOff, service) = signal.Service == SignalService.CarFinder
+            ? (privacy.LocationServicesDisabled, CarFinder)
+            : (privacy.NonLocationServicesDisabled, CarControl);
+        return groupOff || privacy.DisabledServices.Contains(service) ? "service_disabled" : null;
+    }
+}

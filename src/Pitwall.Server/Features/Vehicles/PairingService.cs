@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Data;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.Vehicles;
+
+/// <summary>
+/// Pairing (REQUIREMENTS A3): the platform sends a one-time code to the car's screen; whoever types it into the app
+/// sits in the car, and becomes its primary user. Codes expire, are stored hashed, and allow five attempts.
+/// </summary>
+public sealed class PairingService(
+    Database database, VehicleStore vehicles, IVehicleLink link, IEnumerable<IVehicleUnpairedListener> unpaired, LiveEvents.LiveEventHub hub, TimeProvider time)
+{
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
+    public const int MaxAttempts = 5;
+
+    public async Task<PairingResponse?> StartAsync(string accountId, string vin, CancellationToken cancellationToken)
+    {
+        if (await vehicles.FindAsync(vin, cancellationToken) is null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now).ToString();
+        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+        var expiresAt = now + CodeLifetime;
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            INSERT INTO pairing_requests (id, vin, account_id, code_hash, attempts, created_at, expires_at)
+            VALUES (@id, @vin, @accountId, @hash, 0, @now, @expires)
+            """,
+            new { id, vin, accountId, hash = Hash(id, code), now = now.ToUnixTimeMilliseconds(), expires = expiresAt.ToUnixTimeMilliseconds() }, t), cancellationToken);
+        await link.SendAsync(vin, new Envelope
+        {
+            SentAtMs = now.ToUnixTimeMilliseconds(),
+            PairingCode = new PairingCode { Code = code, ExpiresAtMs = expiresAt.ToUnixTimeMilliseconds() },
+        }, expiresAt, cancellationToken);
+        return new PairingResponse(id, vin, expiresAt, link.IsOnline(vin));
+    }
+
+    public enum Outcome
+    {
+        Paired,
+        NotFound,
+        WrongCode,
+        Expired,
+        AlreadyPaired,
+    }
+
+    public Task<Outcome> ConfirmAsync(string accountId, string pairingId, string code, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return database.WriteAsync(async (c, t) =>
+        {
+            var pairing = await c.QuerySingleOrDefaultAsync<(string Vin, string CodeHash, long Attempts, long ExpiresAt, long? CompletedAt)>(
+                "SELECT vin, code_hash, attempts, expires_at, completed_at FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId",
+                new { pairingId, accountId }, t);
+            if (pairing.Vin is null)
+            {
+                return Outcome.NotFound;
+            }
+            if (pairing.CompletedAt is not null || pairing.ExpiresAt <= now || pairing.Attempts >= MaxAttempts)
+            {
+                return Outcome.Expired;
+            }
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(pairingId, code)), Encoding.ASCII.GetBytes(pairing.CodeHash)))
+            {
+                await c.ExecuteAsync("UPDATE pairing_requests SET attempts = attempts + 1 WHERE id = @pairingId", new { pairingId }, t);
+                return Outcome.WrongCode;
+            }
+            var primary = await c.QuerySingleOrDefaultAsync<string?>(
+                "SELECT account_id FROM vehicle_users WHERE vin = @vin AND role = 'primary'", new { vin = pairing.Vin }, t);
+            if (primary is not null && primary != accountId)
+            {
+                return Outcome.AlreadyPaired;
+            }
+            await c.ExecuteAsync("UPDATE pairing_requests SET completed_at = @now WHERE id = @pairingId", new { pairingId, now }, t);
+            // A driver who pairs becomes the primary user.
+            await c.ExecuteAsync("DELETE FROM vehicle_users WHERE vin = @vin AND account_id = @accountId", new { vin = pairing.Vin, accountId }, t);
+            await c.ExecuteAsync(
+                "INSERT INTO vehicle_users (vin, account_id, role, created_at) VALUES (@vin, @accountId, 'primary', @now)",
+                new { vin = pairing.Vin, accountId, now }, t);
+            return Outcome.Paired;
+        }, cancellationToken);
+    }
+
+    public Task<string?> VinOfAsync(string accountId, string pairingId, CancellationToken cancellationToken) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>(
+            "SELECT vin FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId", new { pairingId, accountId }), cancellationToken);
+
+    /// <summary>Ends every user's access; features drop what they kept for the vehicle's users.</summary>
+    public async Task UnpairAsync(string vin, CancellationToken cancellationToken)
+    {
+        await database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("DELETE FROM vehicle_users WHERE vin = @vin", new { vin }, t);
+            await c.ExecuteAsync("DELETE FROM pairing_requests WHERE vin = @vin", new { vin }, t);
+            await c.ExecuteAsync("DELETE FROM access_keys WHERE vin = @vin", new { vin }, t);
+            foreach (var listener in unpaired)
+            {
+                await listener.OnUnpairedAsync(c, t, vin);
+            }
+        }, cancellationToken);
+        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.unpaired", new { vin }, time.GetUtcNow()));
+    }
+
+    public async Task<(bool Added, bool Exists)> AddDriverAsync(string vin, string driverAccountId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var added = await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO vehicle_users (vin, account_id, role, created_at) VALUES (@vin, @driverAccountId, 'driver', @now) ON CONFLICT (vin, account_id) DO NOTHING",
+            new { vin, driverAccountId, now }, t), cancellationToken);
+        return (added == 1, added == 0);
+    }
+
+    public async Task<bool> RemoveDriverAsync(string vin, string driverAccountId, CancellationToken cancellationToken) =>
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "DELETE FROM vehicle_users WHERE vin = @vin AND account_id = @driverAccountId AND role = 'driver'", new { vin, driverAccountId }, t), cancellationToken) == 1;
+
+    private static string Hash(string pairingId, string code) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"pairing\n{pairingId}\n{code}")));
+}

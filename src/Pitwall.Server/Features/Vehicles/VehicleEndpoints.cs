@@ -1,0 +1,204 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.Vehicles;
+
+/// <summary><c>/api/v1/vehicles</c> and <c>/api/v1/pairings</c>: my vehicles, pairing, drivers, access keys.</summary>
+internal static class VehicleEndpoints
+{
+    public static void MapVehicleEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var vehicles = routes.MapGroup("/api/v1/vehicles").WithTags("Vehicles");
+        vehicles.MapGet("/", List).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicles this account may use.");
+        vehicles.MapGet("/{vin}", Get).RequireAuthorization(Scopes.ReadVehicle).WithSummary("One of my vehicles.");
+        vehicles.MapDelete("/{vin}", Unpair).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Unpair: every user loses access (primary user only).");
+        vehicles.MapGet("/{vin}/drivers", Drivers).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicle's users (primary user only).");
+        vehicles.MapPost("/{vin}/drivers", AddDriver).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Give another account driver rights (primary user only).");
+        vehicles.MapDelete("/{vin}/drivers/{accountId}", RemoveDriver).RequireAuthorization(Scopes.ControlVehicle)
+            .WithSummary("Remove a driver (the primary user, or drivers removing themselves).");
+        vehicles.MapPost("/{vin}/access-keys", CreateAccessKey).RequireAuthorization(Scopes.ControlVehicle)
+            .WithSummary("A short-lived single-purpose key, e.g. for a map service to show the car's position.");
+
+        var pairings = routes.MapGroup("/api/v1/pairings").WithTags("Vehicles");
+        pairings.MapPost("/", StartPairing).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Start pairing: the car shows a one-time code.");
+        pairings.MapPost("/{id}/confirm", ConfirmPairing).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Confirm pairing with the code shown in the car.");
+    }
+
+    internal static ProblemHttpResult NotFound() => ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+
+    internal static ProblemHttpResult PrimaryOnly() =>
+        ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user may do this.");
+
+    private static async Task<Ok<List<VehicleResponse>>> List(ClaimsPrincipal user, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken)
+    {
+        var mine = await store.ListForAsync(user.AccountIdOf(), null, cancellationToken);
+        var result = new List<VehicleResponse>();
+        foreach (var (vehicle, role) in mine)
+        {
+            result.Add(await ToResponseAsync(vehicle, role, link, cancellationToken));
+        }
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Get(
+        string vin, ClaimsPrincipal user, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken) =>
+        (await store.ListForAsync(user.AccountIdOf(), Vin.Normalize(vin), cancellationToken)) is [var (vehicle, role)]
+            ? TypedResults.Ok(await ToResponseAsync(vehicle, role, link, cancellationToken))
+            : NotFound();
+
+    private static async Task<VehicleResponse> ToResponseAsync(Vehicle v, VehicleRole role, IVehicleLink link, CancellationToken cancellationToken)
+    {
+        var info = await link.InfoAsync(v.Vin, cancellationToken);
+        return new VehicleResponse(v.Vin, v.Model, v.ModelYear, v.Colour, v.RegistrationNumber,
+            role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver, link.IsOnline(v.Vin), info?.LastSeenAt);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Unpair(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
+        {
+            case null:
+                return NotFound();
+            case VehicleRole.Driver:
+                return PrimaryOnly();
+        }
+        await pairing.UnpairAsync(vin, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<List<VehicleUserResponse>>, ProblemHttpResult>> Drivers(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, VehicleStore store, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
+        {
+            case null:
+                return NotFound();
+            case VehicleRole.Driver:
+                return PrimaryOnly();
+        }
+        var users = await store.UsersOfAsync(vin, cancellationToken);
+        return TypedResults.Ok(users.Select(u => new VehicleUserResponse(u.AccountId, u.Name, u.Email,
+            u.Role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver)).ToList());
+    }
+
+    private static async Task<Results<Created<VehicleUserResponse>, ProblemHttpResult, ValidationProblem>> AddDriver(
+        string vin, AddDriverRequest request, ClaimsPrincipal user, IVehicleAccess access, AccountStore accounts, PairingService pairing,
+        CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
+        {
+            case null:
+                return NotFound();
+            case VehicleRole.Driver:
+                return PrimaryOnly();
+        }
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
+        {
+            var errors = new ValidationErrors();
+            errors.Add("email", "The e-mail address of the driver's account is required.");
+            return ApiProblems.Validation(errors);
+        }
+        if (await accounts.FindByEmailAsync(request.Email, cancellationToken) is not { } driver)
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.AccountNotFound, "No account has this e-mail address; the driver registers first.");
+        }
+        var (added, _) = await pairing.AddDriverAsync(vin, driver.Id, cancellationToken);
+        return added
+            ? TypedResults.Created($"/api/v1/vehicles/{vin}/drivers/{driver.Id}", new VehicleUserResponse(driver.Id, driver.Name, driver.Email, VehicleRoles.Driver))
+            : ApiProblems.Conflict(ErrorCodes.AlreadyAUser, "This account already uses the vehicle.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDriver(
+        string vin, string accountId, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        var me = user.AccountIdOf();
+        var role = await access.RoleOfAsync(me, vin, cancellationToken);
+        if (role is null)
+        {
+            return NotFound();
+        }
+        if (role == VehicleRole.Driver && accountId != me)
+        {
+            return PrimaryOnly();
+        }
+        return await pairing.RemoveDriverAsync(vin, accountId, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "This account is not a driver of the vehicle.");
+    }
+
+    private static async Task<Results<Created<AccessKeyResponse>, ProblemHttpResult, ValidationProblem>> CreateAccessKey(
+        string vin, CreateAccessKeyRequest request, ClaimsPrincipal user, IVehicleAccess access, AccessKeys keys, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+        var errors = new ValidationErrors();
+        if (request.Purpose is null || !AccessKeys.Purposes.Contains(request.Purpose))
+        {
+            errors.Add("purpose", $"One of: {string.Join(", ", AccessKeys.Purposes)}.");
+        }
+        var seconds = request.ValidForSeconds ?? 900;
+        if (seconds < 30 || seconds > AccessKeys.MaxValidity.TotalSeconds)
+        {
+            errors.Add("validForSeconds", $"Between 30 and {AccessKeys.MaxValidity.TotalSeconds} seconds.");
+        }
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        var (key, expiresAt) = await keys.CreateAsync(vin, user.AccountIdOf(), request.Purpose!, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var url = $"/api/v1/access/position?key={Uri.EscapeDataString(key)}";
+        return TypedResults.Created(url, new AccessKeyResponse(key, request.Purpose!, expiresAt, url));
+    }
+
+    private static async Task<Results<Accepted<PairingResponse>, ProblemHttpResult, ValidationProblem>> StartPairing(
+        StartPairingRequest request, ClaimsPrincipal user, PairingService pairing, CancellationToken cancellationToken)
+    {
+        var vin = request.Vin is null ? null : Vin.Normalize(request.Vin);
+        if (!Vin.IsValid(vin))
+        {
+            var errors = new ValidationErrors();
+            errors.Add("vin", "A VIN is 17 characters: digits and letters except I, O and Q.");
+            return ApiProblems.Validation(errors);
+        }
+        var started = await pairing.StartAsync(user.AccountIdOf(), vin!, cancellationToken);
+        return started is null
+            ? ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No vehicle with this VIN is registered.")
+            : TypedResults.Accepted($"/api/v1/pairings/{started.Id}", started);
+    }
+
+    private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> ConfirmPairing(
+        string id, ConfirmPairingRequest request, ClaimsPrincipal user, PairingService pairing, VehicleStore store, IVehicleLink link,
+        LiveEvents.LiveEventHub hub, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var me = user.AccountIdOf();
+        var outcome = await pairing.ConfirmAsync(me, id, request.Code?.Trim() ?? "", cancellationToken);
+        switch (outcome)
+        {
+            case PairingService.Outcome.NotFound:
+                return ApiProblems.NotFound("The pairing");
+            case PairingService.Outcome.Expired:
+                return ApiProblems.Create(StatusCodes.Status410Gone, ErrorCodes.PairingExpired, "The pairing expired or was used up; start again.");
+            case PairingService.Outcome.WrongCode:
+                return ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.InvalidPairingCode, "The code does not match the one shown in the car.");
+            case PairingService.Outcome.AlreadyPaired:
+                return ApiProblems.Conflict(ErrorCodes.AlreadyPaired, "The vehicle is paired with another account; that account unpairs it first.");
+        }
+        var vin = (await pairing.VinOfAsync(me, id, cancellationToken))!;
+        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.paired", new { vin }, time.GetUtcNow()));
+        var (vehicle, role) = (await store.ListForAsync(me, vin, cancellationToken))[0];
+        return TypedResults.Ok(await ToResponseAsync(vehicle, role, link, cancellationToken));
+    }
+}

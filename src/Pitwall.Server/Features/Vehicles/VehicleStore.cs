@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Dapper;
+using Pitwall.Server.Data;
+
+namespace Pitwall.Server.Features.Vehicles;
+
+/// <summary>SQL for the registry (<c>vehicles</c>) and its users (<c>vehicle_users</c>).</summary>
+public sealed class VehicleStore(Database database) : IVehicleAccess
+{
+    private const string Columns =
+        "v.vin AS Vin, v.model AS Model, v.model_year AS ModelYear, v.colour AS Colour, v.registration_number AS RegistrationNumber, v.created_at AS CreatedAt";
+
+    public Task<Vehicle?> FindAsync(string vin, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c => Map(await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM vehicles v WHERE v.vin = @vin", new { vin })),
+            cancellationToken);
+
+    public Task<byte[]?> SecretOfAsync(string vin, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c => await c.QuerySingleOrDefaultAsync<string?>("SELECT secret FROM vehicles WHERE vin = @vin", new { vin }) is { } s
+            ? Convert.FromBase64String(s)
+            : null, cancellationToken);
+
+    /// <returns>False when the VIN is registered already.</returns>
+    public Task<bool> TryRegisterAsync(Vehicle vehicle, byte[]? secret, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) => await TryRegisterAsync(c, t, vehicle, secret), cancellationToken);
+
+    internal static async Task<bool> TryRegisterAsync(DbConnection c, DbTransaction t, Vehicle v, byte[]? secret) =>
+        await c.ExecuteAsync(
+            """
+            INSERT INTO vehicles (vin, model, model_year, colour, registration_number, secret, created_at)
+            VALUES (@Vin, @Model, @ModelYear, @Colour, @RegistrationNumber, @secret, @createdAt)
+            ON CONFLICT (vin) DO NOTHING
+            """,
+            new { v.Vin, v.Model, v.ModelYear, v.Colour, v.RegistrationNumber, secret = secret is null ? null : Convert.ToBase64String(secret), createdAt = v.CreatedAt.ToUnixTimeMilliseconds() },
+            t) == 1;
+
+    public async Task<VehicleRole?> RoleOfAsync(string accountId, string vin, CancellationToken cancellationToken)
+    {
+        var role = await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>(
+            "SELECT role FROM vehicle_users WHERE vin = @vin AND account_id = @accountId", new { vin, accountId }), cancellationToken);
+        return role is null ? null : VehicleRoles.Parse(role);
+    }
+
+    public async Task<IReadOnlyList<string>> VinsOfAsync(string accountId, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<string>("SELECT vin FROM vehicle_users WHERE account_id = @accountId", new { accountId }), cancellationToken)).ToList();
+
+    /// <summary>The account's vehicles with its role on each; the owner filter sits in the WHERE (DESIGN §5).</summary>
+    public async Task<IReadOnlyList<(Vehicle Vehicle, VehicleRole Role)>> ListForAsync(string accountId, string? vin, CancellationToken cancellationToken)
+    {
+        var rows = await database.ReadAsync(c => c.QueryAsync<Row>(
+            $"""
+            SELECT {Columns}, u.role AS Role FROM vehicles v JOIN vehicle_users u ON u.vin = v.vin
+            WHERE u.account_id = @accountId AND (@vin IS NULL OR v.vin = @vin) ORDER BY v.vin
+            """, new { accountId, vin }), cancellationToken);
+        return rows.Select(r => (Map(r)!, VehicleRoles.Parse(r.Role!))).ToList();
+    }
+
+    public async Task<IReadOnlyList<(string AccountId, string Name, string Email, VehicleRole Role)>> UsersOfAsync(string vin, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string, string, string, string)>(
+            "SELECT u.account_id, a.name, a.email, u.role FROM vehicle_users u JOIN accounts a ON a.id = u.account_id WHERE u.vin = @vin ORDER BY u.created_at",
+            new { vin }), cancellationToken))
+        .Select(r => (r.Item1, r.Item2, r.Item3, VehicleRoles.Parse(r.Item4))).ToList();
+
+    private static Vehicle? Map(Row? r) => r is null
+        ? null
+        : new Vehicle(r.Vin, r.Model, (int)r.ModelYear, r.Colour, r.RegistrationNumber, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt));
+
+    private sealed class Row
+    {
+        public string Vin { get; init; } = "";
+        public string Model { get; init; } = "";
+        public long ModelYear { get; init; }
+        public string? Colour { get; init; }
+        public string? RegistrationNumber { get; init; }
+        public long CreatedAt { get; init; }
+        public string? Role { get; init; }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Pitwall.Server.Data.Privacy;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>The vehicle link (DESIGN §4): WebSocket endpoint, vehicle authentication, sessions, ingest.</summary>
+public static class GatewayModule
+{
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<VehicleCaOptions>().BindConfiguration(VehicleCaOptions.Section);
+        builder.Services.AddSingleton<VehicleCertificateAuthority>();
+        builder.Services.AddSingleton<VehicleAuthenticator>();
+        builder.Services.AddSingleton<VehicleLinkStore>();
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<GatewayEvents>();
+        builder.Services.AddSingleton<GatewayServices>();
+        builder.Services.AddSingleton<IngestWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        builder.Services.AddSingleton<IVehicleLink, VehicleLink>();
+        builder.Services.AddDataCategory(GatewayDataCategories.Link);
+        builder.Services.AddDataCategory(GatewayDataCategories.Outbox);
+        builder.Services.AddDataCategory(GatewayDataCategories.Challenges);
+        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(GatewayEndpoints.ChallengeRateLimit, context =>
+            RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.ChallengesPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+            })));
+        // Any https:// address Kestrel listens on accepts vehicle client certificates (mutual TLS), checked against
+        // the vehicle CA by the authenticator; its server certificate comes from the same CA.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            var authority = kestrel.ApplicationServices.GetRequiredService<VehicleCertificateAuthority>();
+            var server = new Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2>(() => authority.IssueServer("localhost", TimeSpan.FromDays(365)));
+            https.ServerCertificateSelector ??= (_, _) => server.Value;
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.ClientCertificateValidation = (_, _, _) => true;
+        }));
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.UseWebSockets();
+        app.MapGatewayEndpoints();
+        return app;
+    }
+}

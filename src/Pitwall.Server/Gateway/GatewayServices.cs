@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.LiveEvents;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>What every session needs, resolved once.</summary>
+internal sealed class GatewayServices(
+    SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, GatewayEvents events, IOptions<GatewayOptions> options,
+    TimeProvider time, ILogger<VehicleSession> logger)
+{
+    public SessionRegistry Registry { get; } = registry;
+    public IngestWriter Writer { get; } = writer;
+    public VehicleLinkStore Store { get; } = store;
+    public GatewayEvents Events { get; } = events;
+    public GatewayOptions Options { get; } = options.Value;
+    public TimeProvider Time { get; } = time;
+    public ILogger Logger { get; } = logger;
+}
+
+/// <summary>Connection changes as live events for the apps.</summary>
+public sealed class GatewayEvents(LiveEventHub hub, TimeProvider time)
+{
+    public void Connected(string vin, PrivacySettings privacy) =>
+        hub.Publish(new LiveEvent(vin, "vehicle.connection", new { vin, online = true, privateMode = privacy.PrivateMode }, time.GetUtcNow()));
+
+    public void Disconnected(string vin) =>
+        hub.Publish(new LiveEvent(vin, "vehicle.connection", new { vin, online = false }, time.GetUtcNow()));
+}

@@ -1,0 +1,49 @@
+using Pitwall.Protocol.V1;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>What features may ask of the link to the cars.</summary>
+public interface IVehicleLink
+{
+    /// <summary>Whether the car holds a live connection to this instance.</summary>
+    bool IsOnline(string vin);
+
+    /// <summary>
+    /// Queues a frame for the car durably (resent after reconnect until the car acks it or it expires) and sends it
+    /// now when the car is connected. Returns the frame's cloud seq.
+    /// </summary>
+    Task<long> SendAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>What the car last told about itself, or null when it never connected.</summary>
+    Task<VehicleLinkInfo?> InfoAsync(string vin, CancellationToken cancellationToken);
+}
+
+public sealed record VehicleLinkInfo(
+    bool Online,
+    DateTimeOffset? LastSeenAt,
+    int? ProtocolVersion,
+    IReadOnlyList<SoftwareVersion> Software,
+    IReadOnlySet<uint> SupportedSignals,
+    PrivacySettings Privacy);
+
+/// <summary>The per-vehicle link secret, asked by the gateway before it accepts a development-mode connection.</summary>
+public interface IVehicleCredentials
+{
+    /// <returns>The secret, or null when the VIN is not registered or has no secret.</returns>
+    Task<byte[]?> SecretOfAsync(string vin, CancellationToken cancellationToken);
+}
+
+/// <summary>A feature's handler of one kind of car message, run by the ingest writer in the batch's transaction.</summary>
+public interface IVehicleMessageHandler
+{
+    Envelope.PayloadOneofCase Handles { get; }
+
+    /// <summary>Writes what the messages mean, in order, inside the batch transaction. Must not throw on content.</summary>
+    Task PersistAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IReadOnlyList<InboundMessage> messages);
+
+    /// <summary>After the batch is durable: tell the world (events, waiting requests).</summary>
+    void Committed(IReadOnlyList<InboundMessage> messages);
+}
+
+/// <param name="Privacy">The car's switches when the message arrived; handlers discard what they forbid.</param>
+public sealed record InboundMessage(string Vin, long Seq, Envelope Envelope, PrivacySettings Privacy, DateTimeOffset ReceivedAt);

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Data;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>
+/// The one writer of car messages (DESIGN §3.8): takes messages from every session through a bounded queue,
+/// writes them in batches, one transaction per batch together with each car's dedup high-water mark, and only
+/// then lets the sessions ack. A full queue stops sessions reading their sockets, which slows the cars (backpressure).
+/// </summary>
+public sealed partial class IngestWriter : BackgroundService
+{
+    private readonly Channel<(VehicleSession Session, InboundMessage Message)> _queue;
+    private readonly Dictionary<Envelope.PayloadOneofCase, IVehicleMessageHandler> _handlers;
+    private readonly ConcurrentDictionary<string, long> _durable = new(StringComparer.Ordinal);
+    private readonly Database _database;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IngestWriter> _logger;
+    private readonly int _batchSize;
+
+    public IngestWriter(IEnumerable<IVehicleMessageHandler> handlers, Database database, IOptions<GatewayOptions> options, TimeProvider time, ILogger<IngestWriter> logger)
+    {
+        _handlers = handlers.ToDictionary(h => h.Handles);
+        _database = database;
+        _time = time;
+        _logger = logger;
+        _batchSize = options.Value.IngestBatchSize;
+        _queue = Channel.CreateBounded<(VehicleSession, InboundMessage)>(
+            new BoundedChannelOptions(options.Value.IngestQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    public bool Handles(Envelope.PayloadOneofCase payload) => _handlers.ContainsKey(payload);
+
+    internal ValueTask EnqueueAsync(VehicleSession session, InboundMessage message, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync((session, message), cancellationToken);
+
+    /// <summary>The higher of the stored mark and what this writer already made durable (a batch may be in flight).</summary>
+    internal long KnownDurableSeq(string vin, long stored) => _durable.AddOrUpdate(vin, stored, (_, known) => Math.Max(known, stored));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(VehicleSession Session, InboundMessage Message)>(_batchSize);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            while (batch.Count < _batchSize && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            await WriteAsync(batch, stoppingToken);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<(VehicleSession Session, InboundMessage Message)> batch, CancellationToken cancellationToken)
+    {
+        // A car's resends that raced a batch in flight are dropped here, so nothing is stored twice.
+        var fresh = batch.Where(b => b.Message.Seq > _durable.GetValueOrDefault(b.Message.Vin)).ToList();
+        var byHandler = fresh.GroupBy(b => b.Message.Envelope.PayloadCase).Select(g => (Handler: _handlers[g.Key], Messages: g.Select(x => x.Message).ToList())).ToList();
+        var highest = fresh.GroupBy(b => b.Message.Vin).Select(g => (Vin: g.Key, Seq: g.Max(x => x.Message.Seq), Privacy: g.Last().Message)).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var now = _time.GetUtcNow();
+                await _database.WriteAsync(async (c, t) =>
+                {
+                    foreach (var (handler, messages) in byHandler)
+                    {
+                        await handler.PersistAsync(c, t, messages);
+                    }
+                    foreach (var (vin, seq, last) in highest)
+                    {
+                        await VehicleLinkStore.AdvanceCarSeqAsync(c, t, vin, seq, now);
+                    }
+                    foreach (var privacyChange in fresh.Where(b => b.Message.Envelope.StatusReport?.Privacy is not null))
+                    {
+                        await VehicleLinkStore.SavePrivacyAsync(c, t, privacyChange.Message.Vin, privacyChange.Message.Envelope.StatusReport.Privacy);
+                    }
+                }, cancellationToken);
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && attempt < 3)
+            {
+                LogRetry(_logger, e, attempt);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not acked, so the cars keep these messages; dropping their connections makes them resend.
+                LogDropped(_logger, e, batch.Count);
+                foreach (var session in batch.Select(b => b.Session).Distinct())
+                {
+                    session.Send(new Envelope { Error = new ProtocolError { Code = ProtocolError.Types.Code.ShuttingDown, Message = "storage unavailable; reconnect" } });
+                }
+                return;
+            }
+        }
+        foreach (var (vin, seq, _) in highest)
+        {
+            _durable.AddOrUpdate(vin, seq, (_, known) => Math.Max(known, seq));
+        }
+        foreach (var (handler, messages) in byHandler)
+        {
+            handler.Committed(messages);
+        }
+        foreach (var group in batch.GroupBy(b => b.Session))
+        {
+            group.Key.Durable(group.Max(b => b.Message.Seq));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest batch failed (attempt {Attempt}); retrying")]
+    private static partial void LogRetry(ILogger logger, Exception exception, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest batch of {Count} messages failed; not acked, cars will resend")]
+    private static partial void LogDropped(ILogger logger, Exception exception, int count);
+}

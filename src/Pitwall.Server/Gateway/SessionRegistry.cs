@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>The live session of each VIN on this instance; a new connection replaces the old one.</summary>
+public sealed class SessionRegistry
+{
+    private readonly ConcurrentDictionary<string, VehicleSession> _sessions = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count;
+
+    public VehicleSession? Find(string vin) => _sessions.GetValueOrDefault(vin);
+
+    /// <returns>The session this one replaced, if any.</returns>
+    public VehicleSession? Register(VehicleSession session)
+    {
+        VehicleSession? replaced = null;
+        _sessions.AddOrUpdate(session.Vin, session, (_, old) =>
+        {
+            replaced = old;
+            return session;
+        });
+        return replaced;
+    }
+
+    /// <returns>True when the session was still the registered one (and so the car is now offline).</returns>
+    public bool Remove(VehicleSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Vin, session));
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Pitwall.Protocol.V1;
+
+namespace Pitwall.Server.Gateway;
+
+internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore store) : IVehicleLink
+{
+    private static readonly JsonParser PrivacyParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    public bool IsOnline(string vin) => registry.Find(vin) is not null;
+
+    public async Task<long> SendAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var seq = await store.EnqueueAsync(vin, frame, expiresAt, cancellationToken);
+        registry.Find(vin)?.Send(frame);
+        return seq;
+    }
+
+    public async Task<VehicleLinkInfo?> InfoAsync(string vin, CancellationToken cancellationToken)
+    {
+        var row = await store.FindAsync(vin, cancellationToken);
+        if (row?.ProtocolVersion is null)
+        {
+            return null;
+        }
+        var software = row.Software is null
+            ? []
+            : JsonSerializer.Deserialize<List<SoftwareRow>>(row.Software)!.Select(s => new SoftwareVersion { Component = s.Component, Version = s.Version }).ToList();
+        var supported = row.SupportedSignals is null ? [] : JsonSerializer.Deserialize<HashSet<uint>>(row.SupportedSignals)!;
+        var privacy = row.Privacy is null ? new PrivacySettings() : PrivacyParser.Parse<PrivacySettings>(row.Privacy);
+        return new VehicleLinkInfo(
+            IsOnline(vin),
+            row.LastSeenAt is { } seen ? DateTimeOffset.FromUnixTimeMilliseconds(seen) : null,
+            (int)row.ProtocolVersion,
+            software,
+            supported,
+            privacy);
+    }
+
+    private sealed record SoftwareRow(string Component, string Version);
+}

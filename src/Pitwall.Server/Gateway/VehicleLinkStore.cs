@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Google.Protobuf;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Data;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>SQL for <c>vehicle_link</c> and <c>vehicle_outbox</c>.</summary>
+public sealed class VehicleLinkStore(Database database)
+{
+    internal static readonly JsonFormatter PrivacyJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    /// <summary>Records a hello and returns the highest car seq held durably.</summary>
+    public Task<long> RecordHelloAsync(Hello hello, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await EnsureAsync(c, t, hello.Vin);
+            await c.ExecuteAsync(
+                """
+                UPDATE vehicle_link SET protocol_version = @version, software = @software, supported_signals = @supported,
+                       privacy = @privacy, last_seen_at = @now
+                WHERE vin = @vin
+                """,
+                new
+                {
+                    vin = hello.Vin,
+                    version = (long)hello.ProtocolVersion,
+                    software = JsonSerializer.Serialize(hello.Software.Select(s => new { s.Component, s.Version })),
+                    supported = JsonSerializer.Serialize(hello.SupportedSignals),
+                    privacy = PrivacyJson.Format(hello.Privacy ?? new PrivacySettings()),
+                    now = now.ToUnixTimeMilliseconds(),
+                }, t);
+            return await c.ExecuteScalarAsync<long>("SELECT last_car_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
+        }, cancellationToken);
+
+    internal static Task EnsureAsync(DbConnection c, DbTransaction t, string vin) =>
+        c.ExecuteAsync(
+            "INSERT INTO vehicle_link (vin, last_car_seq, next_cloud_seq, car_acked_seq) VALUES (@vin, 0, 0, 0) ON CONFLICT (vin) DO NOTHING",
+            new { vin }, t);
+
+    /// <summary>Advances the dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
+    internal static Task AdvanceCarSeqAsync(DbConnection c, DbTransaction t, string vin, long seq, DateTimeOffset now) =>
+        c.ExecuteAsync(
+            "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = @now WHERE vin = @vin AND last_car_seq < @seq",
+            new { vin, seq, now = now.ToUnixTimeMilliseconds() }, t);
+
+    internal static Task SavePrivacyAsync(DbConnection c, DbTransaction t, string vin, PrivacySettings privacy) =>
+        c.ExecuteAsync("UPDATE vehicle_link SET privacy = @privacy WHERE vin = @vin", new { vin, privacy = PrivacyJson.Format(privacy) }, t);
+
+    /// <summary>Gives the frame the car's next cloud seq and keeps it until acked or expired.</summary>
+    public Task<long> EnqueueAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await EnsureAsync(c, t, vin);
+            var seq = await c.ExecuteScalarAsync<long>(
+                "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq", new { vin }, t);
+            frame.Seq = (ulong)seq;
+            await c.ExecuteAsync(
+                "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",
+                new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
+            return seq;
+        }, cancellationToken);
+
+    /// <summary>Frames the car has not acknowledged yet, oldest first; drops those it already has.</summary>
+    public Task<IReadOnlyList<Envelope>> PendingAsync(string vin, long carHas, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<Envelope>>(async (c, t) =>
+        {
+            await c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @carHas", new { vin, carHas }, t);
+            var payloads = await c.QueryAsync<byte[]>(
+                "SELECT payload FROM vehicle_outbox WHERE vin = @vin AND expires_at > @now ORDER BY seq",
+                new { vin, now = now.ToUnixTimeMilliseconds() }, t);
+            return payloads.Select(p => Envelope.Parser.ParseFrom(p)).ToList();
+        }, cancellationToken);
+
+    public Task AcknowledgedAsync(string vin, long upTo, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @upTo", new { vin, upTo }, t);
+            await c.ExecuteAsync("UPDATE vehicle_link SET car_acked_seq = @upTo WHERE vin = @vin AND car_acked_seq < @upTo", new { vin, upTo }, t);
+        }, cancellationToken);
+
+    public Task<LinkRow?> FindAsync(string vin, CancellationToken cancellationToken) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<LinkRow?>(
+            """
+            SELECT protocol_version AS ProtocolVersion, software AS Software, supported_signals AS SupportedSignals,
+                   privacy AS Privacy, last_seen_at AS LastSeenAt
+            FROM vehicle_link WHERE vin = @vin
+            """, new { vin }), cancellationToken);
+
+    public sealed class LinkRow
+    {
+        public long? ProtocolVersion { get; init; }
+        public string? Software { get; init; }
+        public string? SupportedSignals { get; init; }
+        public string? Privacy { get; init; }
+        public long? LastSeenAt { get; init; }
+    }
+}

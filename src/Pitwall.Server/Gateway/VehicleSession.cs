@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Google.Protobuf;
+using Pitwall.Server.Hosting;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>
+/// One car's connection: reads frames in order, checks them, hands sequenced messages to the ingest writer and
+/// acks them once durable; writes cloud frames from a bounded queue. Anything wrong ends only this connection.
+/// </summary>
+public sealed partial class VehicleSession
+{
+    private readonly WebSocket _socket;
+    private readonly GatewayServices _services;
+    private readonly Channel<Envelope> _outbound;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TokenBucket _rate;
+    private long _lastReceivedSeq;
+    private long _durableSeq;
+    private long _ackedSeq;
+
+    internal VehicleSession(string vin, WebSocket socket, GatewayServices services)
+    {
+        Vin = vin;
+        _socket = socket;
+        _services = services;
+        var options = services.Options;
+        _outbound = Channel.CreateBounded<Envelope>(new BoundedChannelOptions(options.OutboundQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _rate = new TokenBucket(options.MessagesPerSecond, options.MessageBurst, services.Time);
+    }
+
+    public string Vin { get; }
+
+    /// <summary>The car's privacy switches as last reported; every message is judged by them.</summary>
+    public PrivacySettings Privacy { get; private set; } = new();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        var sender = SendLoopAsync(linked.Token);
+        try
+        {
+            await ReceiveLoopAsync(linked.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The car went away or the server is stopping; what was not acked will be resent by the car.
+        }
+        finally
+        {
+            _outbound.Writer.TryComplete();
+            await _stop.CancelAsync();
+            await sender;
+            if (_services.Registry.Remove(this))
+            {
+                _services.Events.Disconnected(Vin);
+            }
+            LogClosed(_services.Logger, LogRef.Vehicle(Vin));
+        }
+    }
+
+    /// <summary>Called by the ingest writer once the car's frames up to <paramref name="seq"/> are durable.</summary>
+    internal void Durable(long seq)
+    {
+        if (seq > Interlocked.Read(ref _durableSeq))
+        {
+            Interlocked.Exchange(ref _durableSeq, seq);
+        }
+        SendAck();
+    }
+
+    /// <summary>Queues a cloud frame; a car that does not read its queue is disconnected rather than buffered without end.</summary>
+    internal void Send(Envelope frame)
+    {
+        if (!_outbound.Writer.TryWrite(frame))
+        {
+            LogSlowConsumer(_services.Logger, LogRef.Vehicle(Vin));
+            _stop.Cancel();
+        }
+    }
+
+    /// <summary>Ends this connection because another one for the same VIN took over.</summary>
+    internal void Replace() => Fail(ProtocolError.Types.Code.Replaced, "another connection for this VIN took over", 0);
+
+    private void SendAck()
+    {
+        var durable = Interlocked.Read(ref _durableSeq);
+        if (durable > Interlocked.Exchange(ref _ackedSeq, durable))
+        {
+            Send(new Envelope { SentAtMs = Now(), Ack = new Ack { UpToSeq = (ulong)durable } });
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var helloDone = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var (frame, length, tooLarge) = await ReceiveFrameAsync(cancellationToken);
+            if (frame is null)
+            {
+                return; // closed by the car
+            }
+            Envelope? envelope = null;
+            var error = ProtocolError.Types.Code.FrameTooLarge;
+            try
+            {
+                if (!tooLarge)
+                {
+                    envelope = EnvelopeCodec.TryDecode(frame.AsSpan(0, length), out error);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
+            if (envelope is null)
+            {
+                Fail(error, "the frame could not be read", 0);
+                return;
+            }
+            if (!_rate.TryTake())
+            {
+                Fail(ProtocolError.Types.Code.RateLimited, "too many messages", envelope.Seq);
+                return;
+            }
+            if (!helloDone)
+            {
+                if (envelope.PayloadCase != Envelope.PayloadOneofCase.Hello)
+                {
+                    Fail(ProtocolError.Types.Code.HelloRequired, "the first frame must be hello", envelope.Seq);
+                    return;
+                }
+                if (!await HandleHelloAsync(envelope, cancellationToken))
+                {
+                    return;
+                }
+                helloDone = true;
+                continue;
+            }
+            if (!await HandleAsync(envelope, cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> HandleHelloAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        var hello = envelope.Hello;
+        if (hello.Vin != Vin)
+        {
+            Fail(ProtocolError.Types.Code.VinMismatch, "the hello names another VIN than the credential", envelope.Seq);
+            return false;
+        }
+        if (hello.ProtocolVersion is < 1 or > EnvelopeCodec.ProtocolVersion)
+        {
+            Fail(ProtocolError.Types.Code.UnsupportedVersion, $"this server speaks protocol version {EnvelopeCodec.ProtocolVersion}", envelope.Seq);
+            return false;
+        }
+        Privacy = hello.Privacy ?? new PrivacySettings();
+        var durable = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
+        durable = _services.Writer.KnownDurableSeq(Vin, durable);
+        _durableSeq = durable;
+        _ackedSeq = durable;
+        _lastReceivedSeq = Math.Max((long)envelope.Seq, 0);
+        _services.Registry.Register(this)?.Replace();
+        Send(new Envelope
+        {
+            SentAtMs = Now(),
+            Welcome = new Welcome
+            {
+                LastReceivedSeq = (ulong)durable,
+                KeepAliveSeconds = (uint)_services.Options.KeepAliveInterval.TotalSeconds,
+                ServerTimeMs = Now(),
+            },
+        });
+        foreach (var pending in await _services.Store.PendingAsync(Vin, (long)hello.LastReceivedSeq, _services.Time.GetUtcNow(), cancellationToken))
+        {
+            Send(pending);
+        }
+        _services.Events.Connected(Vin, Privacy);
+        LogConnected(_services.Logger, LogRef.Vehicle(Vin), durable);
+        return true;
+    }
+
+    private async Task<bool> HandleAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        switch (envelope.PayloadCase)
+        {
+            case Envelope.PayloadOneofCase.Ack:
+                await _services.Store.AcknowledgedAsync(Vin, (long)envelope.Ack.UpToSeq, cancellationToken);
+                return true;
+            case Envelope.PayloadOneofCase.Hello:
+                Fail(ProtocolError.Types.Code.MalformedFrame, "hello was already received", envelope.Seq);
+                return false;
+        }
+        if (!_services.Writer.Handles(envelope.PayloadCase))
+        {
+            Fail(ProtocolError.Types.Code.UnknownMessage, "the server does not accept this message from a car", envelope.Seq);
+            return false;
+        }
+        var seq = (long)envelope.Seq;
+        if (seq <= 0)
+        {
+            Fail(ProtocolError.Types.Code.MalformedFrame, "this message needs a seq", envelope.Seq);
+            return false;
+        }
+        if (seq <= _lastReceivedSeq)
+        {
+            Fail(ProtocolError.Types.Code.Replay, "seq did not increase", envelope.Seq);
+            return false;
+        }
+        _lastReceivedSeq = seq;
+        if (envelope.PayloadCase == Envelope.PayloadOneofCase.StatusReport && envelope.StatusReport.Privacy is { } privacy)
+        {
+            Privacy = privacy;
+        }
+        if (seq <= Interlocked.Read(ref _durableSeq))
+        {
+            SendAck(); // a resend of something already durable
+            return true;
+        }
+        await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, _services.Time.GetUtcNow()), cancellationToken);
+        return true;
+    }
+
+    /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap.</returns>
+    private async Task<(byte[]? Frame, int Length, bool TooLarge)> ReceiveFrameAsync(CancellationToken cancellationToken)
+    {
+        // Wait for data without holding a buffer, so that idle connections cost little memory.
+        var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        if (peek.MessageType == WebSocketMessageType.Close)
+        {
+            return (null, 0, false);
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(EnvelopeCodec.MaxFrameBytes + 1);
+        var length = 0;
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return (null, 0, false);
+            }
+            length += result.Count;
+            if (length > EnvelopeCodec.MaxFrameBytes)
+            {
+                return (buffer, length, true);
+            }
+            if (result.EndOfMessage)
+            {
+                return result.MessageType == WebSocketMessageType.Binary ? (buffer, length, false) : (buffer, 0, false);
+            }
+        }
+    }
+
+    private void Fail(ProtocolError.Types.Code code, string message, ulong seq)
+    {
+        LogProtocolError(_services.Logger, LogRef.Vehicle(Vin), code);
+        _outbound.Writer.TryWrite(new Envelope { SentAtMs = Now(), Error = new ProtocolError { Code = code, Message = message, Seq = seq } });
+        _outbound.Writer.TryComplete();
+    }
+
+    private async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        var closeStatus = WebSocketCloseStatus.NormalClosure;
+        try
+        {
+            await foreach (var frame in _outbound.Reader.ReadAllAsync(cancellationToken))
+            {
+                if (frame.PayloadCase == Envelope.PayloadOneofCase.Error)
+                {
+                    closeStatus = frame.Error.Code == ProtocolError.Types.Code.Replaced ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.PolicyViolation;
+                }
+                await _socket.SendAsync(frame.ToByteArray(), WebSocketMessageType.Binary, true, cancellationToken);
+            }
+            // The queue was completed: after an error, or because the receive loop ended.
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(closeStatus, null, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+        }
+        finally
+        {
+            await _stop.CancelAsync();
+        }
+    }
+
+    private long Now() => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vehicle {VehicleRef} connected, durable seq {Seq}")]
+    private static partial void LogConnected(ILogger logger, string vehicleRef, long seq);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vehicle {VehicleRef} disconnected")]
+    private static partial void LogClosed(ILogger logger, string vehicleRef);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Vehicle {VehicleRef} protocol error {Code}; closing its connection")]
+    private static partial void LogProtocolError(ILogger logger, string vehicleRef, ProtocolError.Types.Code code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Vehicle {VehicleRef} does not read its frames; closing its connection")]
+    private static partial void LogSlowConsumer(ILogger logger, string vehicleRef);
+}
