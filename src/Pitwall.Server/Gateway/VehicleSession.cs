@@ -52,9 +52,11 @@ public sealed partial class VehicleSession
         }
         finally
         {
+            // Let the sender flush what is queued (an error frame, acks) and close, but not wait on a dead peer forever.
             _outbound.Writer.TryComplete();
+            await sender.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
             await _stop.CancelAsync();
-            await sender;
+            await sender.ContinueWith(_ => { }, TaskScheduler.Default);
             if (_services.Registry.Remove(this))
             {
                 _services.Events.Disconnected(Vin);
@@ -167,7 +169,7 @@ public sealed partial class VehicleSession
         durable = _services.Writer.KnownDurableSeq(Vin, durable);
         _durableSeq = durable;
         _ackedSeq = durable;
-        _lastReceivedSeq = Math.Max((long)envelope.Seq, 0);
+        _lastReceivedSeq = 0; // hello is not sequenced; resends after it may start below anything sent before
         _services.Registry.Register(this)?.Replace();
         Send(new Envelope
         {
@@ -222,7 +224,8 @@ public sealed partial class VehicleSession
         }
         if (seq <= Interlocked.Read(ref _durableSeq))
         {
-            SendAck(); // a resend of something already durable
+            // A resend of something already durable: ack it again, the car evidently missed the first ack.
+            Send(new Envelope { SentAtMs = Now(), Ack = new Ack { UpToSeq = (ulong)Interlocked.Read(ref _durableSeq) } });
             return true;
         }
         await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, _services.Time.GetUtcNow()), cancellationToken);
@@ -286,11 +289,11 @@ public sealed partial class VehicleSession
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await _socket.CloseOutputAsync(closeStatus, null, timeout.Token);
             }
+            // The receive loop ends when the car answers the close; cancelling a receive aborts the socket,
+            // which could cut off the frames just sent, so give the car a moment first.
+            _stop.CancelAfter(TimeSpan.FromSeconds(5));
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-        {
-        }
-        finally
         {
             await _stop.CancelAsync();
         }

@@ -14,6 +14,9 @@ namespace Pitwall.Server.Tests.Infrastructure;
 public abstract class PitwallServer : IAsyncLifetime
 {
     public TestClock Clock { get; } = new();
+
+    /// <summary>Every car message the ingest writer handed to a feature, with its (VIN, seq).</summary>
+    public System.Collections.Concurrent.ConcurrentBag<(string Vin, long Seq)> Ingested { get; } = [];
     public WebApplication App { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
     public string ConnectionString { get; private set; } = "";
@@ -40,6 +43,7 @@ public abstract class PitwallServer : IAsyncLifetime
             });
             builder.Configuration.AddInMemoryCollection(Settings());
             builder.Services.AddSingleton<TimeProvider>(Clock);
+            IngestRecorder.Install(builder.Services, Ingested);
         });
         await PitwallCommandLine.PrepareAsync(App, CancellationToken.None);
         await App.StartAsync();
