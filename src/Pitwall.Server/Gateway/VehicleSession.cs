@@ -22,6 +22,7 @@ public sealed partial class VehicleSession
     private long _lastReceivedSeq;
     private long _durableSeq;
     private long _ackedSeq;
+    private volatile bool _closing;
 
     internal VehicleSession(string vin, WebSocket socket, GatewayServices services)
     {
@@ -53,6 +54,7 @@ public sealed partial class VehicleSession
         finally
         {
             // Let the sender flush what is queued (an error frame, acks) and close, but not wait on a dead peer forever.
+            _closing = true;
             _outbound.Writer.TryComplete();
             await sender.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
             await _stop.CancelAsync();
@@ -78,6 +80,10 @@ public sealed partial class VehicleSession
     /// <summary>Queues a cloud frame; a car that does not read its queue is disconnected rather than buffered without end.</summary>
     internal void Send(Envelope frame)
     {
+        if (_closing)
+        {
+            return; // e.g. an ack for a batch that committed after the connection began to close
+        }
         if (!_outbound.Writer.TryWrite(frame))
         {
             LogSlowConsumer(_services.Logger, LogRef.Vehicle(Vin));
@@ -267,6 +273,7 @@ public sealed partial class VehicleSession
     {
         LogProtocolError(_services.Logger, LogRef.Vehicle(Vin), code);
         _outbound.Writer.TryWrite(new Envelope { SentAtMs = Now(), Error = new ProtocolError { Code = code, Message = message, Seq = seq } });
+        _closing = true;
         _outbound.Writer.TryComplete();
     }
 
