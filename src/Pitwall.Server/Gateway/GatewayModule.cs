@@ -35,7 +35,8 @@ public static class GatewayModule
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             var authority = kestrel.ApplicationServices.GetRequiredService<VehicleCertificateAuthority>();
-            var server = new Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2>(() => authority.IssueServer("localhost", TimeSpan.FromDays(365)));
+            var hostName = kestrel.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.TlsHostName;
+            var server = new Lazy<System.Security.Cryptography.X509Certificates.X509Certificate2>(() => authority.IssueServer(hostName, TimeSpan.FromDays(365)));
             https.ServerCertificateSelector ??= (_, _) => server.Value;
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
             https.ClientCertificateValidation = (_, _, _) => true;

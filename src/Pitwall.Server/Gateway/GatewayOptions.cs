@@ -40,6 +40,9 @@ public sealed class GatewayOptions
     [Range(1, 10_000_000)]
     public int ChallengesPerMinute { get; set; } = 600;
 
+    /// <summary>The host name in the TLS server certificate the vehicle CA issues for https addresses.</summary>
+    public string TlsHostName { get; set; } = "localhost";
+
     /// <summary>Accept development-mode (per-vehicle secret) authentication. Production fleets use certificates.</summary>
     public bool AllowSecretAuthentication { get; set; } = true;
 }

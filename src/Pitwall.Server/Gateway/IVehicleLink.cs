@@ -31,6 +31,8 @@ public interface IVehicleCredentials
 {
     /// <returns>The secret, or null when the VIN is not registered or has no secret.</returns>
     Task<byte[]?> SecretOfAsync(string vin, CancellationToken cancellationToken);
+
+    Task<bool> IsRegisteredAsync(string vin, CancellationToken cancellationToken);
 }
 
 /// <summary>A feature's handler of one kind of car message, run by the ingest writer in the batch's transaction.</summary>

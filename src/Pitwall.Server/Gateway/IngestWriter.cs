@@ -92,7 +92,7 @@ public sealed partial class IngestWriter : BackgroundService
                 LogDropped(_logger, e, batch.Count);
                 foreach (var session in batch.Select(b => b.Session).Distinct())
                 {
-                    session.Send(new Envelope { Error = new ProtocolError { Code = ProtocolError.Types.Code.ShuttingDown, Message = "storage unavailable; reconnect" } });
+                    session.Close(ProtocolError.Types.Code.ShuttingDown, "storage unavailable; reconnect later");
                 }
                 return;
             }

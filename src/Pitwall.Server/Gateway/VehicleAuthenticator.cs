@@ -30,7 +30,8 @@ public sealed class VehicleAuthenticator(
         var certificate = await context.Connection.GetClientCertificateAsync(cancellationToken);
         if (certificate is not null)
         {
-            return authority.VinOf(certificate);
+            // A valid certificate still needs a registered car (A2): a deregistered car's certificate opens nothing.
+            return authority.VinOf(certificate) is { } certified && await credentials.IsRegisteredAsync(certified, cancellationToken) ? certified : null;
         }
         if (!options.Value.AllowSecretAuthentication)
         {

@@ -51,6 +51,12 @@ public sealed partial class VehicleSession
         {
             // The car went away or the server is stopping; what was not acked will be resent by the car.
         }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        {
+            // Storage failed mid-conversation: nothing unacked is lost, the car reconnects and resends.
+            LogStorageFailed(_services.Logger, e, LogRef.Vehicle(Vin));
+            Fail(ProtocolError.Types.Code.ShuttingDown, "storage unavailable; reconnect later", 0);
+        }
         finally
         {
             // Let the sender flush what is queued (an error frame, acks) and close, but not wait on a dead peer forever.
@@ -93,6 +99,9 @@ public sealed partial class VehicleSession
 
     /// <summary>Ends this connection because another one for the same VIN took over.</summary>
     internal void Replace() => Fail(ProtocolError.Types.Code.Replaced, "another connection for this VIN took over", 0);
+
+    /// <summary>Ends this connection for a reason of the server's (the car reconnects and resends what was not acked).</summary>
+    internal void Close(ProtocolError.Types.Code code, string message) => Fail(code, message, 0);
 
     private void SendAck()
     {
@@ -310,6 +319,9 @@ public sealed partial class VehicleSession
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vehicle {VehicleRef} connected, durable seq {Seq}")]
     private static partial void LogConnected(ILogger logger, string vehicleRef, long seq);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Vehicle {VehicleRef}: storage failed; closing its connection")]
+    private static partial void LogStorageFailed(ILogger logger, Exception exception, string vehicleRef);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Vehicle {VehicleRef} disconnected")]
     private static partial void LogClosed(ILogger logger, string vehicleRef);

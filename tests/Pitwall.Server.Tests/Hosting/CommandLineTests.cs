@@ -114,4 +114,28 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("applied 0002 accounts", output);
         Assert.False(File.Exists(Path.Combine(_directory, "data", "pitwall.db")));
     }
+
+    [Fact]
+    public async Task Vehicle_register_and_vehicle_cert_write_what_a_car_needs()
+    {
+        var (registered, output) = await PitwallProcess.RunAsync(_directory,
+            "admin", "vehicle-register", "--vin", "WP0ZZZ99ZTS123456", "--model", "Taycan", "--model-year", "2025", "--database", Database);
+        Assert.True(registered == 0, output);
+        Assert.Contains("secret: ", output);
+
+        var (certified, certOutput) = await PitwallProcess.RunAsync(_directory,
+            "admin", "vehicle-cert", "--vin", "WP0ZZZ99ZTS123456", "--out", Path.Combine(_directory, "certs"), "--database", Database);
+        Assert.True(certified == 0, certOutput);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+            Path.Combine(_directory, "certs", "WP0ZZZ99ZTS123456.crt"), Path.Combine(_directory, "certs", "WP0ZZZ99ZTS123456.key"));
+        Assert.Equal("WP0ZZZ99ZTS123456", certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false));
+        Assert.True(File.Exists(Path.Combine(_directory, "certs", "ca.crt")));
+
+        var csv = Path.Combine(_directory, "fleet.csv");
+        await File.WriteAllTextAsync(csv, "vin,model,model_year\nWP0ZZZ99ZTS123457,Macan,2022\nbad,Macan,2022\n");
+        var (imported, importOutput) = await PitwallProcess.RunAsync(_directory, "admin", "vehicle-import", "--file", csv, "--fleet-secret", "s3cret", "--database", Database);
+        Assert.Equal(1, imported);
+        Assert.Contains("imported 1", importOutput);
+        Assert.Contains("line 3", importOutput);
+    }
 }

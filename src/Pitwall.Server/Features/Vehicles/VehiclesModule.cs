@@ -31,6 +31,8 @@ public static class VehiclesModule
     private sealed class StoreCredentials(VehicleStore store) : IVehicleCredentials
     {
         public Task<byte[]?> SecretOfAsync(string vin, CancellationToken cancellationToken) => store.SecretOfAsync(vin, cancellationToken);
+
+        public async Task<bool> IsRegisteredAsync(string vin, CancellationToken cancellationToken) => await store.FindAsync(vin, cancellationToken) is not null;
     }
 }
 
