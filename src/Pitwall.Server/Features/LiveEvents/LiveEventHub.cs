@@ -6,7 +6,9 @@ namespace Pitwall.Server.Features.LiveEvents;
 /// <summary>Something that happened to a vehicle, for the apps listening on <c>/api/v1/events</c>.</summary>
 /// <param name="Type">e.g. <c>vehicle.status</c>, <c>vehicle.connection</c>.</param>
 /// <param name="Data">The JSON payload of the event.</param>
-public sealed record LiveEvent(string Vin, string Type, object Data, DateTimeOffset At);
+/// <param name="AccountId">Set for events about an account's access (paired, driver added or removed), which must
+/// reach that account even before it follows the vehicle.</param>
+public sealed record LiveEvent(string Vin, string Type, object Data, DateTimeOffset At, string? AccountId = null);
 
 /// <summary>
 /// In-process fan-out of live events to subscribers. Each subscriber has a bounded queue; a subscriber that does
@@ -20,16 +22,16 @@ public sealed class LiveEventHub
     {
         foreach (var subscription in _subscriptions.Keys)
         {
-            if (subscription.Wants(liveEvent.Vin))
+            if (subscription.Wants(liveEvent))
             {
                 subscription.Queue.Writer.TryWrite(liveEvent);
             }
         }
     }
 
-    public Subscription Subscribe(IEnumerable<string> vins)
+    public Subscription Subscribe(string accountId, IEnumerable<string> vins)
     {
-        var subscription = new Subscription(this, vins);
+        var subscription = new Subscription(this, accountId, vins);
         _subscriptions[subscription] = 0;
         return subscription;
     }
@@ -39,9 +41,12 @@ public sealed class LiveEventHub
         private readonly LiveEventHub _hub;
         private volatile HashSet<string> _vins;
 
-        internal Subscription(LiveEventHub hub, IEnumerable<string> vins)
+        private readonly string _accountId;
+
+        internal Subscription(LiveEventHub hub, string accountId, IEnumerable<string> vins)
         {
             _hub = hub;
+            _accountId = accountId;
             _vins = new HashSet<string>(vins, StringComparer.Ordinal);
         }
 
@@ -50,7 +55,7 @@ public sealed class LiveEventHub
 
         public ChannelReader<LiveEvent> Events => Queue.Reader;
 
-        internal bool Wants(string vin) => _vins.Contains(vin);
+        internal bool Wants(LiveEvent e) => e.AccountId == _accountId || (e.AccountId is null && _vins.Contains(e.Vin));
 
         /// <summary>When the account gains or loses a vehicle.</summary>
         public void Follow(IEnumerable<string> vins) => _vins = new HashSet<string>(vins, StringComparer.Ordinal);

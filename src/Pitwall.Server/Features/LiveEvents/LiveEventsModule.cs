@@ -18,7 +18,7 @@ public static class LiveEventsModule
     public static WebApplication MapLiveEvents(this WebApplication app)
     {
         app.MapGet("/api/v1/events", Stream).RequireAuthorization(Scopes.ReadVehicle).WithTags("Live events")
-            .WithSummary("Server-Sent Events: vehicle.status, vehicle.connection, vehicle.privacy, vehicle.paired, vehicle.unpaired.");
+            .WithSummary("Server-Sent Events: vehicle.status, vehicle.connection, vehicle.privacy, vehicle.paired, vehicle.unpaired, vehicle.access_granted, vehicle.access_revoked.");
         return app;
     }
 
@@ -28,18 +28,15 @@ public static class LiveEventsModule
     private static async IAsyncEnumerable<SseItem<object>> EventsAsync(
         string accountId, LiveEventHub hub, IVehicleAccess access, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = hub.Subscribe(await access.VinsOfAsync(accountId, cancellationToken));
+        using var subscription = hub.Subscribe(accountId, await access.VinsOfAsync(accountId, cancellationToken));
         // Tells the client the stream is live, so it can fetch current state without missing a change.
         yield return new SseItem<object>(new { }, "ready");
         await foreach (var liveEvent in subscription.Events.ReadAllAsync(cancellationToken))
         {
-            if (liveEvent.Type is "vehicle.paired" or "vehicle.unpaired")
+            if (liveEvent.Type is "vehicle.paired" or "vehicle.unpaired" or "vehicle.access_granted" or "vehicle.access_revoked")
             {
+                // This account's set of vehicles changed: follow exactly the ones it may see now.
                 subscription.Follow(await access.VinsOfAsync(accountId, cancellationToken));
-                if (await access.RoleOfAsync(accountId, liveEvent.Vin, cancellationToken) is null && liveEvent.Type == "vehicle.paired")
-                {
-                    continue;
-                }
             }
             yield return new SseItem<object>(liveEvent.Data, liveEvent.Type);
         }

@@ -91,7 +91,7 @@ internal static class VehicleEndpoints
 
     private static async Task<Results<Created<VehicleUserResponse>, ProblemHttpResult, ValidationProblem>> AddDriver(
         string vin, AddDriverRequest request, ClaimsPrincipal user, IVehicleAccess access, AccountStore accounts, PairingService pairing,
-        CancellationToken cancellationToken)
+        LiveEvents.LiveEventHub hub, TimeProvider time, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
@@ -112,13 +112,18 @@ internal static class VehicleEndpoints
             return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.AccountNotFound, "No account has this e-mail address; the driver registers first.");
         }
         var (added, _) = await pairing.AddDriverAsync(vin, driver.Id, cancellationToken);
+        if (added)
+        {
+            hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.access_granted", new { vin, role = VehicleRoles.Driver }, time.GetUtcNow(), driver.Id));
+        }
         return added
             ? TypedResults.Created($"/api/v1/vehicles/{vin}/drivers/{driver.Id}", new VehicleUserResponse(driver.Id, driver.Name, driver.Email, VehicleRoles.Driver))
             : ApiProblems.Conflict(ErrorCodes.AlreadyAUser, "This account already uses the vehicle.");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDriver(
-        string vin, string accountId, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, CancellationToken cancellationToken)
+        string vin, string accountId, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, LiveEvents.LiveEventHub hub,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         var me = user.AccountIdOf();
@@ -131,9 +136,12 @@ internal static class VehicleEndpoints
         {
             return PrimaryOnly();
         }
-        return await pairing.RemoveDriverAsync(vin, accountId, cancellationToken)
-            ? TypedResults.NoContent()
-            : ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "This account is not a driver of the vehicle.");
+        if (!await pairing.RemoveDriverAsync(vin, accountId, cancellationToken))
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "This account is not a driver of the vehicle.");
+        }
+        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.access_revoked", new { vin }, time.GetUtcNow(), accountId));
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Created<AccessKeyResponse>, ProblemHttpResult, ValidationProblem>> CreateAccessKey(
@@ -197,7 +205,7 @@ internal static class VehicleEndpoints
                 return ApiProblems.Conflict(ErrorCodes.AlreadyPaired, "The vehicle is paired with another account; that account unpairs it first.");
         }
         var vin = (await pairing.VinOfAsync(me, id, cancellationToken))!;
-        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.paired", new { vin }, time.GetUtcNow()));
+        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.paired", new { vin }, time.GetUtcNow(), me));
         var (vehicle, role) = (await store.ListForAsync(me, vin, cancellationToken))[0];
         return TypedResults.Ok(await ToResponseAsync(vehicle, role, link, cancellationToken));
     }

@@ -296,6 +296,30 @@ public abstract class VehicleFlowTests(PitwallServer server)
         Assert.Equal(car.Vin, payload.GetProperty("vin").GetString());
         Assert.Contains("Vehicle.Cabin.Door.Row1.DriverSide.IsOpen", payload.GetProperty("signals").EnumerateArray().Select(s => s.GetString()));
     }
+
+    [Fact]
+    public async Task A_new_driver_starts_receiving_the_cars_live_events_when_access_is_granted()
+    {
+        var (owner, car) = await PairedCarAsync();
+        await using var _ = car;
+        var driver = await server.NewOwnerAsync();
+        using var client = server.ClientWith(driver.AccessToken);
+        using var response = await client.GetAsync("/api/v1/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        async Task UntilAsync(string type)
+        {
+            while (await reader.ReadLineAsync(timeout.Token) != $"event: {type}")
+            {
+            }
+        }
+        await UntilAsync("ready");
+
+        await server.ClientWith(owner.AccessToken).PostAsJsonAsync($"/api/v1/vehicles/{car.Vin}/drivers", new { email = driver.Email });
+        await UntilAsync("vehicle.access_granted");
+        await car.WaitForAckAsync(await car.ReportAsync(Trigger.DoorClose, TestCar.Flag(SignalCatalog.FrontLeftDoorOpen, false, server.Clock.GetUtcNow())));
+        await UntilAsync("vehicle.status");
+    }
 }
 
 public sealed class VehicleFlowOnSqlite(SqliteServer server) : VehicleFlowTests(server), IClassFixture<SqliteServer>;
