@@ -34,6 +34,15 @@ internal static class VehicleEndpoints
     internal static ProblemHttpResult PrimaryOnly() =>
         ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user may do this.");
 
+    /// <summary>A problem for anyone but the vehicle's primary user: 404 for strangers, 403 for drivers.</summary>
+    private static async Task<ProblemHttpResult?> RefusePrimaryOnlyAsync(IVehicleAccess access, ClaimsPrincipal user, string vin, CancellationToken cancellationToken) =>
+        await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) switch
+        {
+            null => NotFound(),
+            VehicleRole.Driver => PrimaryOnly(),
+            _ => null,
+        };
+
     private static async Task<Ok<List<VehicleResponse>>> List(ClaimsPrincipal user, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken)
     {
         var mine = await store.ListForAsync(user.AccountIdOf(), null, cancellationToken);
@@ -62,12 +71,9 @@ internal static class VehicleEndpoints
         string vin, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
+        if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
         {
-            case null:
-                return NotFound();
-            case VehicleRole.Driver:
-                return PrimaryOnly();
+            return refused;
         }
         await pairing.UnpairAsync(vin, cancellationToken);
         return TypedResults.NoContent();
@@ -77,12 +83,9 @@ internal static class VehicleEndpoints
         string vin, ClaimsPrincipal user, IVehicleAccess access, VehicleStore store, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
+        if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
         {
-            case null:
-                return NotFound();
-            case VehicleRole.Driver:
-                return PrimaryOnly();
+            return refused;
         }
         var users = await store.UsersOfAsync(vin, cancellationToken);
         return TypedResults.Ok(users.Select(u => new VehicleUserResponse(u.AccountId, u.Name, u.Email,
@@ -94,12 +97,9 @@ internal static class VehicleEndpoints
         LiveEvents.LiveEventHub hub, TimeProvider time, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        switch (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken))
+        if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
         {
-            case null:
-                return NotFound();
-            case VehicleRole.Driver:
-                return PrimaryOnly();
+            return refused;
         }
         if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
         {
