@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Pitwall.Simulator.Cli;
+
+/// <summary>The <c>pitwall-sim</c> command line (System.CommandLine 2.0).</summary>
+internal static class SimulatorCommandLine
+{
+    public static RootCommand Create()
+    {
+        var defaults = new FleetOptions();
+        var server = new Option<Uri>("--server")
+        {
+            Description = "The Pitwall server's base address.",
+            DefaultValueFactory = _ => defaults.Server,
+            CustomParser = ParseServer,
+        };
+        var vehicles = new Option<int>("--vehicles", "-n")
+        {
+            Description = $"How many cars to simulate (1..{FleetOptions.MaxVehicles}).",
+            DefaultValueFactory = _ => defaults.Count,
+        };
+        vehicles.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, FleetOptions.MaxVehicles));
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seeds every car's randomness: the same seed gives the same fleet doing the same things.",
+            DefaultValueFactory = _ => defaults.Seed,
+        };
+        var fleetSecret = new Option<string>("--fleet-secret")
+        {
+            Description = "The fleet secret each car's secret derives from (the server must know it).",
+            DefaultValueFactory = _ => defaults.FleetSecret,
+        };
+        var firstIndex = new Option<int>("--first-index")
+        {
+            Description = "Index of the first car's VIN, so several simulators can share a server without sharing cars.",
+            DefaultValueFactory = _ => 0,
+        };
+        firstIndex.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 0, int.MaxValue));
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Load generation: PERIODIC reports per car per second on top of real triggers " +
+                          "(0 = only real triggers and a periodic report every 60 s).",
+            DefaultValueFactory = _ => 0,
+        };
+        rate.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0, 1000));
+        var duration = new Option<TimeSpan?>("--duration")
+        {
+            Description = "Stop after this long, e.g. 90s, 15m, 2h or 01:30:00 (default: until Ctrl+C).",
+            CustomParser = ParseDuration,
+        };
+        var connectsPerSecond = new Option<double>("--connects-per-second")
+        {
+            Description = "Connection attempts per second across the fleet. The server allows 600 challenges per " +
+                          "minute per client address by default; use --source-addresses or raise its limit for more.",
+            DefaultValueFactory = _ => defaults.ConnectsPerSecond,
+        };
+        connectsPerSecond.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0.01, 100_000));
+        var sourceAddresses = new Option<int>("--source-addresses")
+        {
+            Description = "Spread sockets over 127.0.0.1..127.0.0.N (loopback servers only; about 28 000 " +
+                          "connections fit per address). 1 = let the system choose.",
+            DefaultValueFactory = _ => defaults.SourceAddresses,
+        };
+        sourceAddresses.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 254));
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "Print each car's connection problems and server errors.",
+        };
+
+        var root = new RootCommand("pitwall-sim: simulated vehicles for Pitwall over the real vehicle link " +
+                                   "(demo fleet, integration-test peer and load generator).")
+        {
+            server, vehicles, seed, fleetSecret, firstIndex, rate, duration, connectsPerSecond, sourceAddresses, verbose,
+        };
+        root.SetAction((result, cancellationToken) => SimulatorRun.RunAsync(new SimulatorRun.Settings(
+            new FleetOptions
+            {
+                Server = result.GetValue(server)!,
+                Count = result.GetValue(vehicles),
+                Seed = result.GetValue(seed),
+                FleetSecret = result.GetValue(fleetSecret)!,
+                FirstIndex = result.GetValue(firstIndex),
+                ReportsPerSecond = result.GetValue(rate),
+                ConnectsPerSecond = result.GetValue(connectsPerSecond),
+                SourceAddresses = result.GetValue(sourceAddresses),
+            },
+            result.GetValue(duration),
+            result.GetValue(verbose)), cancellationToken));
+        return root;
+    }
+
+    private static Uri? ParseServer(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "ws" or "wss")
+        {
+            return uri;
+        }
+        result.AddError($"--server must be an absolute http(s) address such as http://localhost:5080, not '{text}'.");
+        return null;
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (DurationParser.TryParse(text, out var duration))
+        {
+            return duration;
+        }
+        result.AddError($"--duration must be a positive duration such as 90s, 15m, 2h or 01:30:00, not '{text}'.");
+        return null;
+    }
+
+    private static void Range<T>(OptionResult result, T value, T min, T max) where T : IComparable<T>
+    {
+        if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+        {
+            result.AddError($"{result.Option.Name} must be between {min} and {max}.");
+        }
+    }
+}

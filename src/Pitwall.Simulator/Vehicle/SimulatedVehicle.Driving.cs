@@ -1,0 +1,282 @@
+using Google.Protobuf;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+
+namespace Pitwall.Simulator;
+
+/// <summary>What the driver does, and the status reports it triggers. Each method queues its report and returns.</summary>
+public sealed partial class SimulatedVehicle
+{
+    private static readonly uint[] EngineStartSignals =
+        [SignalCatalog.IgnitionOn.Id, SignalCatalog.EngineRunning.Id, SignalCatalog.Speed.Id, SignalCatalog.Odometer.Id];
+
+    private static readonly uint[] PeriodicSignals =
+        [SignalCatalog.Speed.Id, SignalCatalog.Odometer.Id, SignalCatalog.IgnitionOn.Id, SignalCatalog.EngineRunning.Id];
+
+    private static readonly uint[] TailgateSignals = [SignalCatalog.TrunkOpen.Id, SignalCatalog.TrunkLocked.Id];
+
+    /// <summary>Ignition on (an EV becomes ready to drive): ENGINE_START. The car stands until it drives.</summary>
+    public Task StartEngineAsync()
+    {
+        StartEngine();
+        return Task.CompletedTask;
+    }
+
+    private void StartEngine() =>
+        Change(() =>
+        {
+            if (_state.EngineRunning)
+            {
+                return;
+            }
+            var wasCharging = _state.Charging;
+            _state.SetEngine(true);
+            if (wasCharging)
+            {
+                Report(Trigger.ChargingChange, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+            }
+            Report(Trigger.EngineStart, [.. EngineStartSignals, .. VehicleSignals.Energy, .. VehicleSignals.Position]);
+        });
+
+    /// <summary>Ignition off: ENGINE_STOP with the car's full state.</summary>
+    public Task StopEngineAsync()
+    {
+        Change(() =>
+        {
+            if (!_state.EngineRunning)
+            {
+                return;
+            }
+            _state.SetEngine(false);
+            Report(Trigger.EngineStop, SupportedSignals);
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sets off at an urban pace (starting the engine when needed) and advances <paramref name="duration"/> of
+    /// simulated time in one-second steps. Returns at once: it moves the car, not the clock.</summary>
+    public Task DriveAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        StartEngine();
+        Change(() =>
+        {
+            if (_state.TargetSpeed <= 0)
+            {
+                _state.TargetSpeed = 13.9;
+            }
+        });
+        for (var left = duration; left > TimeSpan.Zero; left -= DriveStep)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Step(left < DriveStep ? left : DriveStep);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Advances the physics by <paramref name="elapsed"/>: driving, energy use, charging, and the reports those
+    /// cause (energy thresholds, charging stopped, periodic and load-generation reports).</summary>
+    public void Step(TimeSpan elapsed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(elapsed, TimeSpan.Zero);
+        Connection? flush;
+        lock (_gate)
+        {
+            var changes = _state.Step(elapsed, _random);
+            if ((changes & StateChanges.LevelBand) != 0)
+            {
+                Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+            }
+            if ((changes & StateChanges.ChargingStopped) != 0)
+            {
+                Report(Trigger.ChargingChange, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+            }
+            _sincePeriodic += elapsed;
+            if (_periodicInterval > TimeSpan.Zero && _sincePeriodic >= _periodicInterval)
+            {
+                // One report however long the step: the state is the same for all of them.
+                _sincePeriodic = TimeSpan.FromTicks(_sincePeriodic.Ticks % _periodicInterval.Ticks);
+                ReportPeriodic();
+            }
+            if (_options.ExtraReportsPerSecond > 0)
+            {
+                _extraReportsDue = Math.Min(_extraReportsDue + elapsed.TotalSeconds * _options.ExtraReportsPerSecond, _options.ResendCapacity);
+                for (; _extraReportsDue >= 1; _extraReportsDue--)
+                {
+                    ReportPeriodic();
+                }
+            }
+            flush = ClaimFlush();
+        }
+        StartFlush(flush);
+    }
+
+    /// <summary>Opens a door (unlocking the car, as a key-less entry does): DOOR_OPEN.</summary>
+    public Task OpenDoorAsync(Door door = Door.FrontLeft) => SetDoorAsync(door, open: true);
+
+    public Task CloseDoorAsync(Door door = Door.FrontLeft) => SetDoorAsync(door, open: false);
+
+    public Task OpenTailgateAsync() => SetTailgateAsync(open: true);
+
+    public Task CloseTailgateAsync() => SetTailgateAsync(open: false);
+
+    /// <summary>Locks or unlocks with the key (no report of its own; the next report carries the lock state).</summary>
+    public void SetLocked(bool locked) => Change(() => _state.Locked = locked);
+
+    /// <summary>An EV plugs in and charges to <paramref name="targetLevel"/> % (CHARGING_CHANGE now and when done);
+    /// a combustion car refuels at once (a BATTERY_LEVEL report when a 10 % threshold was crossed).</summary>
+    public Task ChargeAsync(double targetLevel = 100)
+    {
+        Change(() =>
+        {
+            if (_state.Powertrain == Powertrain.Combustion)
+            {
+                if (!_state.EngineRunning && (_state.Refuel() & StateChanges.LevelBand) != 0)
+                {
+                    Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+                }
+            }
+            else if (_state.StartCharging(targetLevel))
+            {
+                Report(Trigger.ChargingChange, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Changes the privacy switches (REQUIREMENTS P1, P2) and sends a PRIVACY_CHANGE report carrying them. In private
+    /// mode that report is the last one until private mode ends; with location services off, reports omit position.
+    /// </summary>
+    public Task SetPrivacyAsync(PrivacySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Change(() =>
+        {
+            if (settings.Equals(_privacy))
+            {
+                return;
+            }
+            _privacy = settings.Clone();
+            Report(Trigger.PrivacyChange, SupportedSignals, withPrivacy: true);
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends a report with <paramref name="trigger"/> now, with that trigger's usual signals (all for ON_REQUEST,
+    /// ENGINE_STOP and PRIVACY_CHANGE). Nothing is sent in private mode, except PRIVACY_CHANGE.</summary>
+    public Task SendStatusAsync(Trigger trigger)
+    {
+        Change(() =>
+        {
+            switch (trigger)
+            {
+                case Trigger.EngineStart:
+                    Report(trigger, [.. EngineStartSignals, .. VehicleSignals.Energy, .. VehicleSignals.Position]);
+                    break;
+                case Trigger.DoorOpen or Trigger.DoorClose:
+                    Report(trigger, [.. VehicleSignals.DoorOpen, .. VehicleSignals.Locks, .. VehicleSignals.Position]);
+                    break;
+                case Trigger.TailgateOpen or Trigger.TailgateClose:
+                    Report(trigger, [.. TailgateSignals, .. VehicleSignals.Position]);
+                    break;
+                case Trigger.BatteryLevel or Trigger.ChargingChange:
+                    Report(trigger, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+                    break;
+                case Trigger.Periodic:
+                    ReportPeriodic();
+                    break;
+                default:
+                    Report(trigger, SupportedSignals, withPrivacy: trigger is Trigger.OnRequest or Trigger.PrivacyChange);
+                    break;
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    private Task SetDoorAsync(Door door, bool open)
+    {
+        Change(() =>
+        {
+            if (_state.IsDoorOpen(door) == open)
+            {
+                return;
+            }
+            if (open)
+            {
+                _state.Locked = false;
+            }
+            _state.SetDoor(door, open);
+            Report(open ? Trigger.DoorOpen : Trigger.DoorClose,
+                [VehicleSignals.DoorOpen[(int)door], .. VehicleSignals.Locks, .. VehicleSignals.Position]);
+        });
+        return Task.CompletedTask;
+    }
+
+    private Task SetTailgateAsync(bool open)
+    {
+        Change(() =>
+        {
+            if (_state.TailgateOpen == open)
+            {
+                return;
+            }
+            if (open)
+            {
+                _state.Locked = false;
+            }
+            _state.TailgateOpen = open;
+            Report(open ? Trigger.TailgateOpen : Trigger.TailgateClose, [.. TailgateSignals, .. VehicleSignals.Position]);
+        });
+        return Task.CompletedTask;
+    }
+
+    private void ReportPeriodic() => Report(Trigger.Periodic, [.. PeriodicSignals, .. VehicleSignals.Energy, .. VehicleSignals.Position]);
+
+    /// <summary>Runs <paramref name="change"/> under the lock, then sends what it queued.</summary>
+    private void Change(Action change)
+    {
+        Connection? flush;
+        lock (_gate)
+        {
+            change();
+            flush = ClaimFlush();
+        }
+        StartFlush(flush);
+    }
+
+    /// <summary>Queues a status report of the allowed, supported <paramref name="ids"/>. Under the lock.</summary>
+    private void Report(Trigger trigger, IEnumerable<uint> ids, string requestId = "", bool withPrivacy = false)
+    {
+        // P1: in private mode the car reports nothing but the change of its privacy settings.
+        if (_privacy.PrivateMode && trigger != Trigger.PrivacyChange)
+        {
+            return;
+        }
+        var report = new StatusReport { Trigger = trigger, RequestId = requestId };
+        if (!_privacy.PrivateMode)
+        {
+            VehicleSignals.AddValues(report, _state, ids, _privacy, NowMs());
+        }
+        if (withPrivacy)
+        {
+            report.Privacy = _privacy.Clone();
+        }
+        // A trigger whose every value the settings forbid says nothing; an answer to a request still goes.
+        if (report.Values.Count == 0 && report.Privacy is null && trigger != Trigger.OnRequest)
+        {
+            return;
+        }
+        Enqueue(new Envelope { StatusReport = report }, periodic: trigger == Trigger.Periodic);
+    }
+
+    /// <summary>Numbers a frame and puts it in the resend buffer; <see cref="ClaimFlush"/> sends it. Under the lock.</summary>
+    private void Enqueue(Envelope payload, bool periodic)
+    {
+        Queued++;
+        if (_buffer.Add(new BufferedFrame(_seq.Next(), payload.ToByteArray(), periodic)))
+        {
+            Dropped++;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+
+namespace Pitwall.Simulator;
+
+/// <summary>Everything a <see cref="SimulatedVehicle"/> is built from. Use <see cref="ForFleet"/> for fleet-secret cars.</summary>
+public sealed record SimulatedVehicleOptions
+{
+    /// <summary>The fleet secret of the demo fleet; the server's demo provisions the same one.</summary>
+    public const string DefaultFleetSecret = "pitwall-demo-fleet";
+
+    /// <summary>The server's HTTP base address, e.g. http://localhost:5080 (ws:// and wss:// work too).</summary>
+    public required Uri Server { get; init; }
+
+    public required string Vin { get; init; }
+
+    /// <summary>The per-vehicle secret; never sent, never logged.</summary>
+    public required ReadOnlyMemory<byte> Secret { get; init; }
+
+    /// <summary>Seeds the car's randomness (driving, jitter): the same seed gives the same car.</summary>
+    public int Seed { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    public Powertrain Powertrain { get; init; } = Powertrain.Electric;
+
+    public GeoPosition StartPosition { get; init; } = GeoPosition.Stuttgart;
+
+    /// <summary>Degrees clockwise from north.</summary>
+    public double StartHeading { get; init; }
+
+    /// <summary>State of charge or fuel level at start, %.</summary>
+    public double StartLevel { get; init; } = 80;
+
+    /// <summary>Metres on the odometer at start.</summary>
+    public double StartOdometer { get; init; } = 12_345_000;
+
+    public PrivacySettings? Privacy { get; init; }
+
+    public IReadOnlyList<SoftwareVersion> Software { get; init; } =
+    [
+        new() { Component = "head-unit", Version = "24.3.1" },
+        new() { Component = "telematics", Version = "5.2.0" },
+    ];
+
+    /// <summary>How often <see cref="SimulatedVehicle.Step"/> sends a PERIODIC report (simulated time); the server may change it.</summary>
+    public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Load generation: extra PERIODIC reports per second of stepped time, on top of <see cref="PeriodicInterval"/>.</summary>
+    public double ExtraReportsPerSecond { get; init; }
+
+    /// <summary>Frames kept for resending; when full the oldest PERIODIC report goes first, else the oldest frame.</summary>
+    public int ResendCapacity { get; init; } = 10_000;
+
+    /// <summary>Most frames per second the car sends, and the burst above it; 0 = unpaced. Keep under the server's limit.</summary>
+    public double MaxFramesPerSecond { get; init; } = 45;
+
+    public int MaxFrameBurst { get; init; } = 450;
+
+    /// <summary>
+    /// Overrides the first seq. By default it is the time this process first numbered a frame, in Unix milliseconds
+    /// × 1000, and a VIN rebuilt in the same process continues where its previous instance stopped.
+    /// </summary>
+    public ulong? FirstSeq { get; init; }
+
+    /// <summary>After a successful connect, reconnect with back-off when the server or network drops the link.</summary>
+    public bool AutoReconnect { get; init; } = true;
+
+    public TimeSpan MinReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Challenge, upgrade and welcome together must take no longer.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Keep every received frame for <see cref="SimulatedVehicle.ReceivedFrames"/> (tests); off for fleets.</summary>
+    public bool RecordReceivedFrames { get; init; }
+
+    /// <summary>Sends the challenge and the upgrade; default <see cref="HttpHandlers.Shared"/>. Not disposed by the car.</summary>
+    public HttpMessageInvoker? Http { get; init; }
+
+    /// <summary>Where "VIN … shows pairing code …" lines go (the car's screen). Must be thread-safe.</summary>
+    public TextWriter? Output { get; init; }
+
+    /// <summary>Diagnostics (connection failures, server errors). Never carries secrets, proofs, nonces or positions.</summary>
+    public TextWriter? Log { get; init; }
+
+    /// <summary>Awaited before every connection attempt; a fleet uses it to pace connects.</summary>
+    internal Func<CancellationToken, ValueTask>? ConnectGate { get; init; }
+
+    /// <summary>A car of a fleet whose per-vehicle secrets derive from one fleet secret (<see cref="VehicleAuth.DeriveSecret"/>).</summary>
+    public static SimulatedVehicleOptions ForFleet(Uri server, string vin, string fleetSecret = DefaultFleetSecret) => new()
+    {
+        Server = server,
+        Vin = vin,
+        Secret = VehicleAuth.DeriveSecret(Encoding.UTF8.GetBytes(fleetSecret), vin),
+    };
+}
