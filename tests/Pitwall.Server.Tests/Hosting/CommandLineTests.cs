@@ -28,7 +28,11 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_directory, "data", "pitwall.db")));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/docs/index.html")).StatusCode);
-        Assert.DoesNotContain("pitwall-demo", process.Output);
+        // The demo fleet: three simulated cars belong to the demo owner.
+        var accessToken = (await token.JsonAsync()).GetProperty("access_token").GetString();
+        using var owner = new HttpClient { BaseAddress = client.BaseAddress };
+        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        Assert.Equal(3, (await (await owner.GetAsync("/api/v1/vehicles")).JsonAsync()).GetArrayLength());
     }
 
     [Fact]

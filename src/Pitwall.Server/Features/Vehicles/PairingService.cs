@@ -88,6 +88,16 @@ public sealed class PairingService(
         }, cancellationToken);
     }
 
+    /// <summary>Makes an account the primary user without a code (set-up by the operator, e.g. the demo fleet).</summary>
+    /// <returns>False when the vehicle already has a primary user.</returns>
+    public async Task<bool> AssignPrimaryAsync(string vin, string accountId, CancellationToken cancellationToken) =>
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            INSERT INTO vehicle_users (vin, account_id, role, created_at)
+            SELECT @vin, @accountId, 'primary', @now
+            WHERE NOT EXISTS (SELECT 1 FROM vehicle_users WHERE vin = @vin AND role = 'primary')
+            """, new { vin, accountId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, t), cancellationToken) == 1;
+
     public Task<string?> VinOfAsync(string accountId, string pairingId, CancellationToken cancellationToken) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>(
             "SELECT vin FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId", new { pairingId, accountId }), cancellationToken);
