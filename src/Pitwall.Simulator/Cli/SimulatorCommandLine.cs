@@ -87,6 +87,23 @@ internal static class SimulatorCommandLine
             },
             result.GetValue(duration),
             result.GetValue(verbose)), cancellationToken));
+
+        // The server must know the cars: this prints them for `pitwall admin vehicle-import --fleet-secret …`.
+        var vinsCount = new Option<int>("--vehicles", "-n") { Description = "How many cars.", DefaultValueFactory = _ => defaults.Count };
+        vinsCount.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, FleetOptions.MaxVehicles));
+        var vinsFirst = new Option<int>("--first-index") { Description = "The first car's index.", DefaultValueFactory = _ => 0 };
+        var vins = new Command("vins", "Print the fleet's cars as CSV for `pitwall admin vehicle-import --fleet-secret <secret>`.") { vinsCount, vinsFirst };
+        vins.SetAction(result =>
+        {
+            Console.WriteLine("vin,model,model_year");
+            var first = result.GetValue(vinsFirst);
+            for (var i = first; i < first + result.GetValue(vinsCount); i++)
+            {
+                Console.WriteLine($"{FleetVins.For(i)},Simulated,2025");
+            }
+            return 0;
+        });
+        root.Subcommands.Add(vins);
         return root;
     }
 
