@@ -14,7 +14,9 @@ namespace Pitwall.Server.Features.Status;
 /// </summary>
 public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiters, TimeProvider time) : IVehicleMessageHandler, IVehicleUnpairedListener
 {
-    // Latest state per car, owned by the single ingest writer; saves a read per report.
+    // Latest state per car, owned by the single ingest writer; saves a read per report. Bounded: when it is
+    // full it starts over, and a miss simply reads the stored row.
+    private const int MaxCachedCars = 20_000;
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
 
@@ -57,6 +59,10 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
         foreach (var (vin, state) in dirty)
         {
             await StatusStore.SaveAsync(connection, transaction, vin, state, now);
+        }
+        if (_latest.Count + dirty.Count > MaxCachedCars)
+        {
+            _latest.Clear();
         }
         foreach (var (vin, state) in dirty)
         {
