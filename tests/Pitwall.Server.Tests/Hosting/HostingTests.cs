@@ -17,7 +17,10 @@ public abstract class HostingTests(PitwallServer server)
     {
         var document = await (await server.Client.GetAsync("/openapi/v1.json")).JsonAsync();
         var paths = document.GetProperty("paths");
-        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/auth/revoke", "/api/v1/auth/register", "/api/v1/me", "/api/v1/me/password", "/api/v1/privacy/data-categories" })
+        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/auth/revoke", "/api/v1/auth/register", "/api/v1/me", "/api/v1/me/password", "/api/v1/privacy/data-categories",
+                     "/api/v1/vehicles", "/api/v1/vehicles/{vin}/status", "/api/v1/vehicles/{vin}/location", "/api/v1/vehicles/{vin}/status/refresh",
+                     "/api/v1/pairings", "/api/v1/pairings/{id}/confirm", "/api/v1/vehicles/{vin}/drivers", "/api/v1/vehicles/{vin}/access-keys",
+                     "/api/v1/access/position", "/api/v1/events", "/api/v1/admin/vehicles", "/api/v1/admin/vehicles/import" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
         }
