@@ -1,5 +1,6 @@
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Privacy;
@@ -26,6 +27,7 @@ public static class Program
         builder.AddGateway();
         builder.AddVehicles();
         builder.AddStatus();
+        builder.AddCommands();
         builder.AddDemo();
         configure?.Invoke(builder);
 
@@ -38,6 +40,7 @@ public static class Program
         app.MapGateway();
         app.MapVehicles();
         app.MapStatus();
+        app.MapCommands();
         return app;
     }
 }

@@ -34,6 +34,13 @@ public static class ErrorCodes
     public const string AlreadyAUser = "already_a_user";
     public const string VehicleExists = "vehicle_exists";
     public const string AccessKeyInvalid = "access_key_invalid";
+    public const string RemoteAccessDisabled = "remote_access_disabled";
+    public const string ServiceDisabled = "service_disabled";
+    public const string NotEntitled = "not_entitled";
+    public const string PinNotSet = "pin_not_set";
+    public const string PinLocked = "pin_locked";
+    public const string PinChallengeInvalid = "pin_challenge_invalid";
+    public const string WrongPin = "wrong_pin";
     public const string WrongPassword = "wrong_password";
 
     /// <summary>The code a bare status code gets when nothing more specific was said.</summary>

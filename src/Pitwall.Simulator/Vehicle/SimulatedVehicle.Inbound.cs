@@ -185,13 +185,15 @@ public sealed partial class SimulatedVehicle
         }
         switch (command.Type)
         {
+            case "lock" when Enum.GetValues<Door>().Any(_state.IsDoorOpen):
+                return (failed, "door_open");
             case "lock":
                 _state.Locked = true;
                 break;
             case "unlock":
                 _state.Locked = false;
                 break;
-            case "honk_and_flash" or "flash":
+            case "honk_flash" or "honk_and_flash" or "flash":
                 break;
             default:
                 return (failed, "unsupported");

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.Commands;
+
+/// <summary>The command types (C4, C5, C6, C7): which service each belongs to, who may send it, what parameters it takes.</summary>
+public static partial class CommandCatalog
+{
+    public sealed record CommandType(string Name, string Service, bool PrimaryOnly, Action<IReadOnlyDictionary<string, string>, ValidationErrors> Validate);
+
+    public const string RemoteLock = "remote_lock";
+    public const string RemoteHornAndLights = "remote_horn_lights";
+    public const string Climate = "climate";
+    public const string EControl = "e_control";
+
+    private static readonly Action<IReadOnlyDictionary<string, string>, ValidationErrors> NoParameters = (p, e) =>
+    {
+        if (p.Count > 0)
+        {
+            e.Add("parameters", "This command takes no parameters.");
+        }
+    };
+
+    public static IReadOnlyDictionary<string, CommandType> Types { get; } = new[]
+    {
+        new CommandType("lock", RemoteLock, false, NoParameters),
+        new CommandType("unlock", RemoteLock, false, NoParameters),
+        new CommandType("honk_flash", RemoteHornAndLights, false, NoParameters),
+        new CommandType("flash", RemoteHornAndLights, false, NoParameters),
+        new CommandType("climate_start", Climate, false, (p, e) =>
+        {
+            Number(p, "targetTemperature", 15, 30, e, required: true);
+            if (p.TryGetValue("zones", out var zones) && zones.Split(',').Any(z => z is not ("front_left" or "front_right" or "rear_left" or "rear_right")))
+            {
+                e.Add("parameters.zones", "Zones are front_left, front_right, rear_left, rear_right, comma-separated.");
+            }
+        }),
+        new CommandType("climate_stop", Climate, false, NoParameters),
+        new CommandType("charge_start", EControl, false, NoParameters),
+        new CommandType("charge_stop", EControl, false, NoParameters),
+        new CommandType("charge_settings", EControl, true, (p, e) => Number(p, "targetStateOfCharge", 25, 100, e, required: true)),
+        new CommandType("charge_timer_set", EControl, true, (p, e) => Timer(p, e, withTargetStateOfCharge: true)),
+        new CommandType("charge_timer_delete", EControl, true, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
+        new CommandType("climate_timer_set", Climate, false, (p, e) => Timer(p, e, withTargetStateOfCharge: false)),
+        new CommandType("climate_timer_delete", Climate, false, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
+    }.ToDictionary(t => t.Name, StringComparer.Ordinal);
+
+    private static void Timer(IReadOnlyDictionary<string, string> p, ValidationErrors e, bool withTargetStateOfCharge)
+    {
+        Number(p, "timerId", 1, 5, e, required: true);
+        if (!p.TryGetValue("time", out var time) || !TimeOfDay().IsMatch(time))
+        {
+            e.Add("parameters.time", "The time is HH:mm.");
+        }
+        var hasDate = p.TryGetValue("date", out var date);
+        var hasDays = p.TryGetValue("days", out var days);
+        if (hasDate == hasDays)
+        {
+            e.Add("parameters", "A timer is one-off (date) or recurring (days), not both.");
+        }
+        if (hasDate && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            e.Add("parameters.date", "The date is yyyy-MM-dd.");
+        }
+        if (hasDays && (days!.Length == 0 || days.Split(',').Any(d => d is not ("mon" or "tue" or "wed" or "thu" or "fri" or "sat" or "sun"))))
+        {
+            e.Add("parameters.days", "Days are mon..sun, comma-separated.");
+        }
+        if (withTargetStateOfCharge)
+        {
+            Number(p, "targetStateOfCharge", 25, 100, e, required: true);
+        }
+    }
+
+    private static void Number(IReadOnlyDictionary<string, string> p, string name, double min, double max, ValidationErrors e, bool required)
+    {
+        if (!p.TryGetValue(name, out var text))
+        {
+            if (required)
+            {
+                e.Add($"parameters.{name}", $"{name} is required ({min}–{max}).");
+            }
+            return;
+        }
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max || double.IsNaN(value))
+        {
+            e.Add($"parameters.{name}", $"{name} is a number from {min} to {max}.");
+        }
+    }
+
+    [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    private static partial Regex TimeOfDay();
+}

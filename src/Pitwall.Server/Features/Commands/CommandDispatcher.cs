@@ -1,0 +1,87 @@
+using System.Data.Common;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.Commands;
+
+/// <summary>
+/// Moves commands along: accepted → sent (one per car at a time, in order, through the durable outbox, so an offline car
+/// gets it when it connects) → performed | failed from the car's result → the next one; tells the app at each step.
+/// </summary>
+public sealed partial class CommandDispatcher(CommandStore store, IVehicleLink link, LiveEventHub hub, TimeProvider time, ILogger<CommandDispatcher> logger)
+    : IVehicleMessageHandler
+{
+    public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.CommandResult;
+
+    public async Task DispatchAsync(string vin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (await store.NextToSendAsync(vin, now, cancellationToken) is not { } command)
+        {
+            return;
+        }
+        var frame = new Command
+        {
+            CommandId = command.Id,
+            Type = command.Type,
+            ExpiresAtMs = command.ExpiresAt.ToUnixTimeMilliseconds(),
+            RequestedBy = command.AccountId,
+        };
+        foreach (var (key, value) in command.Parameters)
+        {
+            frame.Parameters[key] = value;
+        }
+        await link.SendAsync(vin, new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt, cancellationToken);
+        Publish(command);
+    }
+
+    public void Publish(CommandRecord command) =>
+        hub.Publish(new LiveEvent(command.Vin, "vehicle.command",
+            new { vin = command.Vin, id = command.Id, type = command.Type, state = command.State, reason = command.Reason }, time.GetUtcNow()));
+
+    // Results arrive through the ingest writer, in the same transaction as the car's dedup mark: exactly once.
+    private readonly List<(string Vin, string Id, string State, string? Reason)> _completed = [];
+
+    public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
+    {
+        _completed.Clear();
+        var now = time.GetUtcNow();
+        foreach (var message in messages)
+        {
+            var result = message.Envelope.CommandResult;
+            var performed = result.Outcome == CommandResult.Types.Outcome.Performed;
+            var reason = string.IsNullOrEmpty(result.Reason) ? "failed" : result.Reason[..Math.Min(result.Reason.Length, 100)];
+            if (await CommandStore.CompleteAsync(connection, transaction, message.Vin, result.CommandId, performed, reason, now))
+            {
+                _completed.Add((message.Vin, result.CommandId, performed ? CommandStates.Performed : CommandStates.Failed, performed ? null : reason));
+            }
+        }
+    }
+
+    public void Committed(IReadOnlyList<InboundMessage> messages)
+    {
+        foreach (var (vin, id, state, reason) in _completed)
+        {
+            hub.Publish(new LiveEvent(vin, "vehicle.command", new { vin, id, state, reason }, time.GetUtcNow()));
+        }
+        foreach (var vin in _completed.Select(c => c.Vin).Distinct())
+        {
+            // Off the ingest writer's path; the expiry job's sweep hands over anything this misses.
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await DispatchAsync(vin, CancellationToken.None);
+                }
+                catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+                {
+                    LogDispatchFailed(logger, e);
+                }
+            });
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handing the next command to a car failed; the command job retries")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+}

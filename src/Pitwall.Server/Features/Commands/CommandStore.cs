@@ -1,0 +1,140 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Pitwall.Server.Data;
+
+namespace Pitwall.Server.Features.Commands;
+
+public sealed record CommandRecord(
+    string Id, string Vin, string AccountId, string Type, IReadOnlyDictionary<string, string> Parameters, string State, string? Reason,
+    DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? CompletedAt, DateTimeOffset ExpiresAt);
+
+public static class CommandStates
+{
+    public const string Accepted = "accepted";
+    public const string Sent = "sent";
+    public const string Performed = "performed";
+    public const string Failed = "failed";
+    public const string Expired = "expired";
+}
+
+/// <summary>SQL for <c>vehicle_commands</c>.</summary>
+public sealed class CommandStore(Database database)
+{
+    private const string Columns =
+        "id AS Id, vin AS Vin, account_id AS AccountId, type AS Type, parameters AS Parameters, state AS State, reason AS Reason, " +
+        "created_at AS CreatedAt, sent_at AS SentAt, completed_at AS CompletedAt, expires_at AS ExpiresAt";
+
+    /// <returns>The new command, or the earlier one with the same idempotency key.</returns>
+    public Task<(CommandRecord Command, bool Created)> InsertAsync(CommandRecord command, string? idempotencyKey, CancellationToken cancellationToken) =>
+        database.WriteAsync<(CommandRecord Command, bool Created)>(async (c, t) =>
+        {
+            if (idempotencyKey is not null &&
+                await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM vehicle_commands WHERE account_id = @AccountId AND vin = @Vin AND idempotency_key = @idempotencyKey",
+                    new { command.AccountId, command.Vin, idempotencyKey }, t) is { } earlier)
+            {
+                return (Map(earlier)!, false);
+            }
+            if (database.Dialect == SqlDialect.Postgres)
+            {
+                // One car's commands are numbered in order; SQLite's single writer already serialises this.
+                await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@Vin))", new { command.Vin }, t);
+            }
+            await c.ExecuteAsync(
+                """
+                INSERT INTO vehicle_commands (id, vin, position, account_id, type, parameters, state, idempotency_key, created_at, expires_at)
+                VALUES (@Id, @Vin, (SELECT COALESCE(MAX(position), 0) + 1 FROM vehicle_commands WHERE vin = @Vin),
+                        @AccountId, @Type, @parameters, @State, @idempotencyKey, @createdAt, @expiresAt)
+                """,
+                new
+                {
+                    command.Id, command.Vin, command.AccountId, command.Type, parameters = JsonSerializer.Serialize(command.Parameters), command.State, idempotencyKey,
+                    createdAt = command.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
+                }, t);
+            return (command, true);
+        }, cancellationToken);
+
+    public async Task<CommandRecord?> FindAsync(string vin, string id, CancellationToken cancellationToken) =>
+        Map(await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row?>($"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND id = @id", new { vin, id }), cancellationToken));
+
+    public async Task<IReadOnlyList<CommandRecord>> HistoryAsync(string vin, int limit, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<Row>(
+            $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin ORDER BY position DESC LIMIT @limit", new { vin, limit }), cancellationToken))
+        .Select(r => Map(r)!).ToList();
+
+    /// <summary>Hands the car its next command when none is in flight (one at a time, in order).</summary>
+    /// <returns>The command that is now sent, or null when one is in flight or none waits.</returns>
+    public Task<CommandRecord?> NextToSendAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync<CommandRecord?>(async (c, t) =>
+        {
+            var nowMs = now.ToUnixTimeMilliseconds();
+            if (await c.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM vehicle_commands WHERE vin = @vin AND state = 'sent' AND expires_at > @nowMs", new { vin, nowMs }, t) > 0)
+            {
+                return null;
+            }
+            var next = await c.QuerySingleOrDefaultAsync<Row?>(
+                $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs ORDER BY position LIMIT 1",
+                new { vin, nowMs }, t);
+            if (next is null ||
+                await c.ExecuteAsync("UPDATE vehicle_commands SET state = 'sent', sent_at = @nowMs WHERE id = @id AND state = 'accepted'",
+                    new { id = next.Id, nowMs }, t) != 1)
+            {
+                return null;
+            }
+            return Map(next)! with { State = CommandStates.Sent, SentAt = now };
+        }, cancellationToken);
+
+    /// <summary>The car's outcome; only a sent command can end this way (a late or repeated result changes nothing).</summary>
+    internal static async Task<bool> CompleteAsync(DbConnection c, DbTransaction t, string vin, string id, bool performed, string? reason, DateTimeOffset now) =>
+        await c.ExecuteAsync(
+            "UPDATE vehicle_commands SET state = @state, reason = @reason, completed_at = @now WHERE id = @id AND vin = @vin AND state = 'sent'",
+            new { id, vin, state = performed ? CommandStates.Performed : CommandStates.Failed, reason = performed ? null : reason, now = now.ToUnixTimeMilliseconds() }, t) == 1;
+
+    /// <summary>Expires what the car did not do in time; returns them.</summary>
+    public async Task<IReadOnlyList<CommandRecord>> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await database.WriteAsync(async (c, t) =>
+        {
+            var nowMs = now.ToUnixTimeMilliseconds();
+            var due = (await c.QueryAsync<Row>(
+                $"SELECT {Columns} FROM vehicle_commands WHERE state IN ('accepted', 'sent') AND expires_at <= @nowMs LIMIT 1000", new { nowMs }, t)).ToList();
+            foreach (var row in due)
+            {
+                await c.ExecuteAsync(
+                    "UPDATE vehicle_commands SET state = 'expired', reason = 'vehicle_offline', completed_at = @nowMs WHERE id = @id",
+                    new { id = row.Id, nowMs }, t);
+            }
+            return due;
+        }, cancellationToken)).Select(r => Map(r)! with { State = CommandStates.Expired, Reason = "vehicle_offline", CompletedAt = now }).ToList();
+
+    /// <summary>Cars with commands waiting while none is in flight (a safety net should a hand-off have been missed).</summary>
+    public async Task<IReadOnlyList<string>> WaitingVinsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<string>(
+            """
+            SELECT DISTINCT vin FROM vehicle_commands w WHERE state = 'accepted' AND expires_at > @nowMs
+            AND NOT EXISTS (SELECT 1 FROM vehicle_commands s WHERE s.vin = w.vin AND s.state = 'sent' AND s.expires_at > @nowMs)
+            LIMIT 1000
+            """, new { nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
+
+    private static CommandRecord? Map(Row? r) => r is null
+        ? null
+        : new CommandRecord(r.Id, r.Vin, r.AccountId, r.Type, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Parameters)!, r.State, r.Reason,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), At(r.SentAt), At(r.CompletedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.ExpiresAt));
+
+    private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+
+    private sealed class Row
+    {
+        public string Id { get; init; } = "";
+        public string Vin { get; init; } = "";
+        public string AccountId { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string Parameters { get; init; } = "{}";
+        public string State { get; init; } = "";
+        public string? Reason { get; init; }
+        public long CreatedAt { get; init; }
+        public long? SentAt { get; init; }
+        public long? CompletedAt { get; init; }
+        public long ExpiresAt { get; init; }
+    }
+}
