@@ -5,6 +5,7 @@ using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
+using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -24,6 +25,7 @@ public static class Program
         builder.AddAccounts();
         builder.AddPrivacy();
         builder.AddLiveEvents();
+        builder.AddUsageStatistics();
         builder.AddGateway();
         builder.AddVehicles();
         builder.AddStatus();
@@ -41,6 +43,7 @@ public static class Program
         app.MapVehicles();
         app.MapStatus();
         app.MapCommands();
+        app.MapUsageStatistics();
         return app;
     }
 }

@@ -26,7 +26,8 @@ internal static class CommandEndpoints
 
     private static async Task<Results<Accepted<CommandResponse>, ValidationProblem, ProblemHttpResult>> Create(
         string vin, CreateCommandRequest request, HttpContext context, IVehicleAccess access, IVehicleLink link, IEntitlements entitlements,
-        RemotePins pins, CommandStore store, CommandDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
+        RemotePins pins, CommandStore store, CommandDispatcher dispatcher, UsageStatistics.UsageStatistics usage, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         var accountId = context.User.AccountIdOf();
@@ -95,6 +96,7 @@ internal static class CommandEndpoints
                     return ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.WrongPin, "The PIN is wrong.");
             }
         }
+        usage.Record(type.Service, UsageStatistics.UsageChannel.App);
         var now = time.GetUtcNow();
         var (command, created) = await store.InsertAsync(new CommandRecord(
             Guid.CreateVersion7(now).ToString(), vin, accountId, type.Name, parameters, CommandStates.Accepted, null, now, null, null,

@@ -37,21 +37,27 @@ internal static class StatusEndpoints
             });
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, CancellationToken cancellationToken)
+        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        return await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null
-            ? VehicleEndpoints.NotFound()
-            : TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
+        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        usage.Record(StatusPrivacy.CarControl, UsageStatistics.UsageChannel.App);
+        return TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
     }
 
     private static async Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, CancellationToken cancellationToken)
+        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        return await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null
-            ? VehicleEndpoints.NotFound()
-            : TypedResults.Ok(await reader.LocationAsync(vin, cancellationToken));
+        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        usage.Record(StatusPrivacy.CarFinder, UsageStatistics.UsageChannel.App);
+        return TypedResults.Ok(await reader.LocationAsync(vin, cancellationToken));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(

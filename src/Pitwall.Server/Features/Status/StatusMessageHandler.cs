@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Status;
 /// Stores status reports: merges each report's values into the car's latest state (overwrite, no history) and
 /// drops what the car's privacy switches forbid before anything is written.
 /// </summary>
-public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiters, TimeProvider time) : IVehicleMessageHandler, IVehicleUnpairedListener
+public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, TimeProvider time) : IVehicleMessageHandler, IVehicleUnpairedListener
 {
     // Latest state per car, owned by the single ingest writer; saves a read per report. Bounded: when it is
     // full it starts over, and a miss simply reads the stored row.
@@ -20,11 +20,14 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
 
+    private readonly List<string> _used = [];
+
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.StatusReport;
 
     public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
     {
         _changed.Clear();
+        _used.Clear();
         var dirty = new Dictionary<string, StatusReport>(StringComparer.Ordinal);
         foreach (var message in messages)
         {
@@ -34,6 +37,7 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
             {
                 continue; // private mode, switched-off services or nothing known: nothing is stored
             }
+            _used.Add(kept.Any(v => SignalCatalog.Find(v.Id)!.Service == SignalService.CarFinder) ? StatusPrivacy.CarFinder : StatusPrivacy.CarControl);
             if (!dirty.TryGetValue(message.Vin, out var state))
             {
                 state = _latest.TryGetValue(message.Vin, out var cached)
@@ -73,6 +77,10 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
     public void Committed(IReadOnlyList<InboundMessage> messages)
     {
         var now = time.GetUtcNow();
+        foreach (var service in _used)
+        {
+            usage.Record(service, UsageStatistics.UsageChannel.Car); // counted once the reports are durable, never twice on a retry
+        }
         foreach (var (vin, signals) in _changed)
         {
             hub.Publish(new LiveEvent(vin, "vehicle.status", new { vin, signals }, now));

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.UsageStatistics;
+
+/// <summary>Anonymised usage statistics (C8) and the administrators' report.</summary>
+public static class UsageStatisticsModule
+{
+    public static WebApplicationBuilder AddUsageStatistics(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<UsageStatistics>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageStatistics>());
+        builder.Services.AddDataCategory(new DataCategory(
+            "usage_statistics", "Anonymised usage statistics",
+            "Improve the services: how often each service is used per day and channel (car, app, web); no VIN, no account (C8).",
+            LegalBasis.LegitimateInterest, Retention.Months(12), false, [new("usage_statistics", "day_start")], []));
+        return builder;
+    }
+
+    public static WebApplication MapUsageStatistics(this WebApplication app)
+    {
+        app.MapGet("/api/v1/admin/usage-statistics", Report).RequireAuthorization(Scopes.ReadAdmin).WithTags("Administration")
+            .WithSummary("Service use per day and channel, anonymous (from/to: yyyy-MM-dd, at most 366 days).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<UsageRow>>, ValidationProblem>> Report(
+        string? from, string? to, UsageStatistics statistics, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var errors = new ValidationErrors();
+        var start = Parse(from, today.AddDays(-30), "from", errors);
+        var end = Parse(to, today, "to", errors);
+        if (!errors.Any && (end < start || end.DayNumber - start.DayNumber > 366))
+        {
+            errors.Add("to", "to is on or after from, at most 366 days later.");
+        }
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        await statistics.FlushAsync(cancellationToken);
+        return TypedResults.Ok(await statistics.ReportAsync(start, end, cancellationToken));
+    }
+
+    private static DateOnly Parse(string? text, DateOnly fallback, string field, ValidationErrors errors)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+        errors.Add(field, "A date is yyyy-MM-dd.");
+        return fallback;
+    }
+}
