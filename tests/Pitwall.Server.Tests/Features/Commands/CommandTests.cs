@@ -105,6 +105,7 @@ public abstract class CommandTests(PitwallServer server)
         client = server.ClientWith((await server.SignInAsync(owner.Email, owner.Password)).AccessToken); // the old token expired meanwhile
         var unlocked = await UnlockAsync("4711");
         Assert.Equal(HttpStatusCode.Accepted, unlocked.StatusCode);
+        await car.WaitForFrameAsync(f => f.PayloadCase == Envelope.PayloadOneofCase.Command).WaitAsync(Patience);
         var outcome = await WaitForOutcomeAsync(client, vin, (await unlocked.JsonAsync()).GetProperty("id").GetString()!, car);
         Assert.Equal("performed", outcome.GetProperty("state").GetString());
     }
