@@ -16,6 +16,7 @@ public static class GatewayModule
         builder.Services.AddSingleton<VehicleAuthenticator>();
         builder.Services.AddSingleton<VehicleLinkStore>();
         builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<VinLocks>();
         builder.Services.AddSingleton<GatewayEvents>();
         builder.Services.AddSingleton<GatewayServices>();
         builder.Services.AddSingleton<IngestWriter>();

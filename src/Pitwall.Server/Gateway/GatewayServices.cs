@@ -6,13 +6,14 @@ namespace Pitwall.Server.Gateway;
 
 /// <summary>What every session needs, resolved once.</summary>
 internal sealed class GatewayServices(
-    SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, GatewayEvents events, IOptions<GatewayOptions> options,
+    SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, GatewayEvents events, VinLocks locks, IOptions<GatewayOptions> options,
     TimeProvider time, ILogger<VehicleSession> logger)
 {
     public SessionRegistry Registry { get; } = registry;
     public IngestWriter Writer { get; } = writer;
     public VehicleLinkStore Store { get; } = store;
     public GatewayEvents Events { get; } = events;
+    public VinLocks Locks { get; } = locks;
     public GatewayOptions Options { get; } = options.Value;
     public TimeProvider Time { get; } = time;
     public ILogger Logger { get; } = logger;

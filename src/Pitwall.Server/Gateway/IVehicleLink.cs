@@ -14,6 +14,18 @@ public interface IVehicleLink
     /// </summary>
     Task<long> SendAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs a feature's own write and queues the frame it returns in the same transaction (a transactional outbox), so
+    /// the feature's state and the frame for the car commit together or not at all.
+    /// </summary>
+    Task<T> SendWithAsync<T>(
+        string vin,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, EnqueueFrame, Task<T>> work,
+        CancellationToken cancellationToken);
+
+    /// <summary>Withdraws frames the car has not received yet (e.g. commands of a user who lost access), in the caller's transaction.</summary>
+    Task RetractAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, IReadOnlyCollection<long> seqs);
+
     /// <summary>What the car last told about itself, or null when it never connected.</summary>
     Task<VehicleLinkInfo?> InfoAsync(string vin, CancellationToken cancellationToken);
 }
@@ -25,6 +37,9 @@ public sealed record VehicleLinkInfo(
     IReadOnlyList<SoftwareVersion> Software,
     IReadOnlySet<uint> SupportedSignals,
     PrivacySettings Privacy);
+
+/// <summary>Queues a frame for the car inside the caller's transaction; returns its cloud seq.</summary>
+public delegate Task<long> EnqueueFrame(Envelope frame, DateTimeOffset expiresAt);
 
 /// <summary>The per-vehicle link secret, asked by the gateway before it accepts a development-mode connection.</summary>
 public interface IVehicleCredentials

@@ -16,6 +16,8 @@ public sealed partial class IngestWriter : BackgroundService
     private readonly Channel<(VehicleSession Session, InboundMessage Message)> _queue;
     private readonly Dictionary<Envelope.PayloadOneofCase, IVehicleMessageHandler> _handlers;
     private readonly ConcurrentDictionary<string, long> _durable = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _queued = new(StringComparer.Ordinal);
+    private TaskCompletionSource _batchDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Database _database;
     private readonly TimeProvider _time;
     private readonly ILogger<IngestWriter> _logger;
@@ -34,8 +36,39 @@ public sealed partial class IngestWriter : BackgroundService
 
     public bool Handles(Envelope.PayloadOneofCase payload) => _handlers.ContainsKey(payload);
 
-    internal ValueTask EnqueueAsync(VehicleSession session, InboundMessage message, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync((session, message), cancellationToken);
+    internal async ValueTask EnqueueAsync(VehicleSession session, InboundMessage message, CancellationToken cancellationToken)
+    {
+        _queued.AddOrUpdate(message.Vin, 1, (_, n) => n + 1);
+        try
+        {
+            await _queue.Writer.WriteAsync((session, message), cancellationToken);
+        }
+        catch
+        {
+            Dequeued(message.Vin);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits until nothing of this car is waiting to be written (a previous connection's messages), so that a new
+    /// connection starts from the true durable mark and an old message never overwrites newer link state.
+    /// </summary>
+    internal async Task DrainAsync(string vin, CancellationToken cancellationToken)
+    {
+        while (_queued.GetValueOrDefault(vin) > 0)
+        {
+            await Volatile.Read(ref _batchDone).Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Dequeued(string vin)
+    {
+        if (_queued.AddOrUpdate(vin, 0, (_, n) => n - 1) <= 0)
+        {
+            _queued.TryRemove(KeyValuePair.Create(vin, 0));
+        }
+    }
 
     /// <summary>The higher of the stored mark and what this writer already made durable (a batch may be in flight).</summary>
     internal long KnownDurableSeq(string vin, long stored) => _durable.AddOrUpdate(vin, stored, (_, known) => Math.Max(known, stored));
@@ -49,17 +82,29 @@ public sealed partial class IngestWriter : BackgroundService
             {
                 batch.Add(item);
             }
-            await WriteAsync(batch, stoppingToken);
-            batch.Clear();
+            try
+            {
+                await WriteAsync(batch, stoppingToken);
+            }
+            finally
+            {
+                foreach (var (_, message) in batch)
+                {
+                    Dequeued(message.Vin);
+                }
+                batch.Clear();
+                Interlocked.Exchange(ref _batchDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
         }
     }
 
     private async Task WriteAsync(List<(VehicleSession Session, InboundMessage Message)> batch, CancellationToken cancellationToken)
     {
         // A car's resends that raced a batch in flight are dropped here, so nothing is stored twice.
-        var fresh = batch.Where(b => b.Message.Seq > _durable.GetValueOrDefault(b.Message.Vin)).ToList();
+        // A poisoned session's later messages must not pass the gap its failed batch left.
+        var fresh = batch.Where(b => !b.Session.Poisoned && b.Message.Seq > _durable.GetValueOrDefault(b.Message.Vin)).ToList();
         var byHandler = fresh.GroupBy(b => b.Message.Envelope.PayloadCase).Select(g => (Handler: _handlers[g.Key], Messages: g.Select(x => x.Message).ToList())).ToList();
-        var highest = fresh.GroupBy(b => b.Message.Vin).Select(g => (Vin: g.Key, Seq: g.Max(x => x.Message.Seq), Privacy: g.Last().Message)).ToList();
+        var highest = fresh.GroupBy(b => b.Message.Vin).Select(g => (Vin: g.Key, Seq: g.Max(x => x.Message.Seq), Last: g.Last().Message)).ToList();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -73,7 +118,7 @@ public sealed partial class IngestWriter : BackgroundService
                     }
                     foreach (var (vin, seq, last) in highest)
                     {
-                        await VehicleLinkStore.AdvanceCarSeqAsync(c, t, vin, seq, now);
+                        await VehicleLinkStore.AdvanceCarSeqAsync(c, t, vin, seq, last.Privacy.PrivateMode ? null : now);
                     }
                     foreach (var privacyChange in fresh.Where(b => b.Message.Envelope.StatusReport?.Privacy is not null))
                     {
@@ -85,6 +130,7 @@ public sealed partial class IngestWriter : BackgroundService
             catch (Exception e) when (e is not OperationCanceledException && attempt < 3)
             {
                 LogRetry(_logger, e, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _time, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -105,7 +151,7 @@ public sealed partial class IngestWriter : BackgroundService
         {
             handler.Committed(messages);
         }
-        foreach (var group in batch.GroupBy(b => b.Session))
+        foreach (var group in batch.Where(b => !b.Session.Poisoned).GroupBy(b => b.Session))
         {
             group.Key.Durable(group.Max(b => b.Message.Seq));
         }

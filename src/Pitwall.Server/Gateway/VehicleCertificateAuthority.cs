@@ -70,9 +70,19 @@ public sealed class VehicleCertificateAuthority(IOptions<VehicleCaOptions> optio
         chain.ChainPolicy.CustomTrustStore.Add(Root);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        if (!chain.Build(certificate) || !chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(Root.RawDataMemory.Span))
+        try
         {
-            return null;
+            if (!chain.Build(certificate) || !chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(Root.RawDataMemory.Span))
+            {
+                return null;
+            }
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                element.Certificate.Dispose(); // copies made for each connect
+            }
         }
         var vin = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         return Vin.IsValid(vin) ? vin : null;

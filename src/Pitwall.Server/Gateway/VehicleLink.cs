@@ -4,7 +4,7 @@ using Pitwall.Protocol.V1;
 
 namespace Pitwall.Server.Gateway;
 
-internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore store) : IVehicleLink
+internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore store, VinLocks locks, Data.Database database) : IVehicleLink
 {
     private static readonly JsonParser PrivacyParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
@@ -12,10 +12,38 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
 
     public async Task<long> SendAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        using var _ = await locks.AcquireAsync(vin, cancellationToken);
         var seq = await store.EnqueueAsync(vin, frame, expiresAt, cancellationToken);
         registry.Find(vin)?.Send(frame);
         return seq;
     }
+
+    public async Task<T> SendWithAsync<T>(
+        string vin,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, EnqueueFrame, Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        using var _ = await locks.AcquireAsync(vin, cancellationToken);
+        var frames = new List<Envelope>();
+        var result = await database.WriteAsync((c, t) =>
+        {
+            frames.Clear(); // a retried transaction starts over
+            return work(c, t, async (frame, expiresAt) =>
+            {
+                var seq = await VehicleLinkStore.EnqueueAsync(c, t, vin, frame, expiresAt);
+                frames.Add(frame);
+                return seq;
+            });
+        }, cancellationToken);
+        foreach (var frame in frames)
+        {
+            registry.Find(vin)?.Send(frame);
+        }
+        return result;
+    }
+
+    public Task RetractAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, IReadOnlyCollection<long> seqs) =>
+        VehicleLinkStore.RetractAsync(connection, transaction, vin, seqs);
 
     public async Task<VehicleLinkInfo?> InfoAsync(string vin, CancellationToken cancellationToken)
     {

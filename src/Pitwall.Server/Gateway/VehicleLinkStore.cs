@@ -41,27 +41,35 @@ public sealed class VehicleLinkStore(Database database)
             new { vin }, t);
 
     /// <summary>Advances the dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
-    internal static Task AdvanceCarSeqAsync(DbConnection c, DbTransaction t, string vin, long seq, DateTimeOffset now) =>
+    /// <param name="seen">When the car was last seen; null in private mode, where not even that is recorded.</param>
+    internal static Task AdvanceCarSeqAsync(DbConnection c, DbTransaction t, string vin, long seq, DateTimeOffset? seen) =>
         c.ExecuteAsync(
-            "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = @now WHERE vin = @vin AND last_car_seq < @seq",
-            new { vin, seq, now = now.ToUnixTimeMilliseconds() }, t);
+            "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = COALESCE(@seen, last_seen_at) WHERE vin = @vin AND last_car_seq < @seq",
+            new { vin, seq, seen = seen?.ToUnixTimeMilliseconds() }, t);
 
     internal static Task SavePrivacyAsync(DbConnection c, DbTransaction t, string vin, PrivacySettings privacy) =>
         c.ExecuteAsync("UPDATE vehicle_link SET privacy = @privacy WHERE vin = @vin", new { vin, privacy = PrivacyJson.Format(privacy) }, t);
 
     /// <summary>Gives the frame the car's next cloud seq and keeps it until acked or expired.</summary>
     public Task<long> EnqueueAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) =>
-        {
-            await EnsureAsync(c, t, vin);
-            var seq = await c.ExecuteScalarAsync<long>(
-                "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq", new { vin }, t);
-            frame.Seq = (ulong)seq;
-            await c.ExecuteAsync(
-                "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",
-                new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
-            return seq;
-        }, cancellationToken);
+        database.WriteAsync((c, t) => EnqueueAsync(c, t, vin, frame, expiresAt), cancellationToken);
+
+    internal static async Task<long> EnqueueAsync(DbConnection c, DbTransaction t, string vin, Envelope frame, DateTimeOffset expiresAt)
+    {
+        await EnsureAsync(c, t, vin);
+        var seq = await c.ExecuteScalarAsync<long>(
+            "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq", new { vin }, t);
+        frame.Seq = (ulong)seq;
+        await c.ExecuteAsync(
+            "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",
+            new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
+        return seq;
+    }
+
+    internal static Task RetractAsync(DbConnection c, DbTransaction t, string vin, IReadOnlyCollection<long> seqs) =>
+        seqs.Count == 0
+            ? Task.CompletedTask
+            : c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq = @seq", seqs.Select(seq => new { vin, seq }), t);
 
     /// <summary>Frames the car has not acknowledged yet, oldest first; drops those it already has.</summary>
     public Task<IReadOnlyList<Envelope>> PendingAsync(string vin, long carHas, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -100,8 +100,15 @@ public sealed partial class VehicleSession
     /// <summary>Ends this connection because another one for the same VIN took over.</summary>
     internal void Replace() => Fail(ProtocolError.Types.Code.Replaced, "another connection for this VIN took over", 0);
 
-    /// <summary>Ends this connection for a reason of the server's (the car reconnects and resends what was not acked).</summary>
-    internal void Close(ProtocolError.Types.Code code, string message) => Fail(code, message, 0);
+    /// <summary>Set when a batch with this session's messages could not be stored: nothing more of it may be stored.</summary>
+    internal bool Poisoned { get; private set; }
+
+    /// <summary>Ends this connection because storing its messages failed (the car reconnects and resends what was not acked).</summary>
+    internal void Close(ProtocolError.Types.Code code, string message)
+    {
+        Poisoned = true;
+        Fail(code, message, 0);
+    }
 
     private void SendAck()
     {
@@ -180,25 +187,30 @@ public sealed partial class VehicleSession
             return false;
         }
         Privacy = hello.Privacy ?? new PrivacySettings();
+        await _services.Writer.DrainAsync(Vin, cancellationToken);
         var durable = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
         durable = _services.Writer.KnownDurableSeq(Vin, durable);
         _durableSeq = durable;
         _ackedSeq = durable;
         _lastReceivedSeq = 0; // hello is not sequenced; resends after it may start below anything sent before
-        _services.Registry.Register(this)?.Replace();
-        Send(new Envelope
+        // Under the car's lock, so that no frame queued meanwhile overtakes the pending ones.
+        using (await _services.Locks.AcquireAsync(Vin, cancellationToken))
         {
-            SentAtMs = Now(),
-            Welcome = new Welcome
+            _services.Registry.Register(this)?.Replace();
+            await _outbound.Writer.WriteAsync(new Envelope
             {
-                LastReceivedSeq = (ulong)durable,
-                KeepAliveSeconds = (uint)_services.Options.KeepAliveInterval.TotalSeconds,
-                ServerTimeMs = Now(),
-            },
-        });
-        foreach (var pending in await _services.Store.PendingAsync(Vin, (long)hello.LastReceivedSeq, _services.Time.GetUtcNow(), cancellationToken))
-        {
-            Send(pending);
+                SentAtMs = Now(),
+                Welcome = new Welcome
+                {
+                    LastReceivedSeq = (ulong)durable,
+                    KeepAliveSeconds = (uint)_services.Options.KeepAliveInterval.TotalSeconds,
+                    ServerTimeMs = Now(),
+                },
+            }, cancellationToken);
+            foreach (var pending in await _services.Store.PendingAsync(Vin, (long)hello.LastReceivedSeq, _services.Time.GetUtcNow(), cancellationToken))
+            {
+                await _outbound.Writer.WriteAsync(pending, cancellationToken); // waits for the car rather than overflowing its queue
+            }
         }
         _services.Events.Connected(Vin, Privacy);
         LogConnected(_services.Logger, LogRef.Vehicle(Vin), durable);
@@ -207,6 +219,10 @@ public sealed partial class VehicleSession
 
     private async Task<bool> HandleAsync(Envelope envelope, CancellationToken cancellationToken)
     {
+        if (_closing)
+        {
+            return false; // an error was sent; nothing after it is taken
+        }
         switch (envelope.PayloadCase)
         {
             case Envelope.PayloadOneofCase.Ack:

@@ -26,21 +26,23 @@ internal static class LoginThrottle
     {
         var key = KeyOf(email);
         var nowMs = now.ToUnixTimeMilliseconds();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(
-            "SELECT failures AS Failures, window_started_at AS WindowStartedAt, locked_until AS LockedUntil FROM login_throttle WHERE key = @key",
-            new { key }, transaction);
-        var windowOpen = row is not null && row.WindowStartedAt + (long)options.LockoutWindow.TotalMilliseconds > nowMs;
-        var failures = windowOpen ? row!.Failures + 1 : 1;
-        var windowStart = windowOpen ? row!.WindowStartedAt : nowMs;
-        var locks = failures >= options.LockoutThreshold;
-        long? lockedUntil = locks ? nowMs + (long)options.LockoutDuration.TotalMilliseconds : null;
-        await connection.ExecuteAsync(
+        // One statement counts the failure, so parallel guesses cannot slip past the threshold.
+        var failures = await connection.ExecuteScalarAsync<long>(
             """
-            INSERT INTO login_throttle (key, failures, window_started_at, locked_until) VALUES (@key, @failures, @windowStart, @lockedUntil)
-            ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_started_at = excluded.window_started_at, locked_until = excluded.locked_until
-            """,
-            new { key, failures = locks ? 0 : failures, windowStart, lockedUntil }, transaction);
-        return locks;
+            INSERT INTO login_throttle (key, failures, window_started_at) VALUES (@key, 1, @nowMs)
+            ON CONFLICT (key) DO UPDATE SET
+                failures = CASE WHEN login_throttle.window_started_at + @window > @nowMs THEN login_throttle.failures + 1 ELSE 1 END,
+                window_started_at = CASE WHEN login_throttle.window_started_at + @window > @nowMs THEN login_throttle.window_started_at ELSE @nowMs END
+            RETURNING failures
+            """, new { key, nowMs, window = (long)options.LockoutWindow.TotalMilliseconds }, transaction);
+        if (failures < options.LockoutThreshold)
+        {
+            return false;
+        }
+        await connection.ExecuteAsync(
+            "UPDATE login_throttle SET failures = 0, window_started_at = @nowMs, locked_until = @until WHERE key = @key",
+            new { key, nowMs, until = nowMs + (long)options.LockoutDuration.TotalMilliseconds }, transaction);
+        return true;
     }
 
     public static Task ClearAsync(DbConnection connection, DbTransaction transaction, string email) =>

@@ -7,28 +7,51 @@ namespace Pitwall.Server.Features.Commands;
 /// <summary>The command types (C4, C5, C6, C7): which service each belongs to, who may send it, what parameters it takes.</summary>
 public static partial class CommandCatalog
 {
-    public sealed record CommandType(string Name, string Service, bool PrimaryOnly, Action<IReadOnlyDictionary<string, string>, ValidationErrors> Validate);
+    public sealed record CommandType(
+        string Name, string Service, bool PrimaryOnly, IReadOnlyList<string> Keys, Action<IReadOnlyDictionary<string, string>, ValidationErrors> Validate);
+
+    public const int MaxParameterLength = 64;
+
+    /// <summary>Only the type's own parameters, none null, none long; then the type's rules.</summary>
+    public static void ValidateParameters(CommandType type, IReadOnlyDictionary<string, string?> parameters, ValidationErrors errors)
+    {
+        foreach (var (key, value) in parameters)
+        {
+            if (!type.Keys.Contains(key))
+            {
+                errors.Add($"parameters.{key}", type.Keys.Count == 0 ? "This command takes no parameters." : $"Parameters of {type.Name}: {string.Join(", ", type.Keys)}.");
+            }
+            else if (value is null || value.Length > MaxParameterLength)
+            {
+                errors.Add($"parameters.{key}", $"A parameter is a string of at most {MaxParameterLength} characters.");
+            }
+        }
+        if (!errors.Any)
+        {
+            type.Validate(parameters.ToDictionary(p => p.Key, p => p.Value!), errors);
+        }
+    }
 
     public const string RemoteLock = "remote_lock";
     public const string RemoteHornAndLights = "remote_horn_lights";
     public const string Climate = "climate";
     public const string EControl = "e_control";
 
-    private static readonly Action<IReadOnlyDictionary<string, string>, ValidationErrors> NoParameters = (p, e) =>
-    {
-        if (p.Count > 0)
-        {
-            e.Add("parameters", "This command takes no parameters.");
-        }
-    };
+    private static readonly Action<IReadOnlyDictionary<string, string>, ValidationErrors> NoParameters = (_, _) => { };
+    private static readonly string[] None = [];
+    private static readonly string[] ClimateKeys = ["targetTemperature", "zones"];
+    private static readonly string[] ChargeSettingsKeys = ["targetStateOfCharge"];
+    private static readonly string[] ChargeTimerKeys = ["timerId", "time", "date", "days", "targetStateOfCharge"];
+    private static readonly string[] ClimateTimerKeys = ["timerId", "time", "date", "days"];
+    private static readonly string[] TimerIdKey = ["timerId"];
 
     public static IReadOnlyDictionary<string, CommandType> Types { get; } = new[]
     {
-        new CommandType("lock", RemoteLock, false, NoParameters),
-        new CommandType("unlock", RemoteLock, false, NoParameters),
-        new CommandType("honk_flash", RemoteHornAndLights, false, NoParameters),
-        new CommandType("flash", RemoteHornAndLights, false, NoParameters),
-        new CommandType("climate_start", Climate, false, (p, e) =>
+        new CommandType("lock", RemoteLock, false, None, NoParameters),
+        new CommandType("unlock", RemoteLock, false, None, NoParameters),
+        new CommandType("honk_flash", RemoteHornAndLights, false, None, NoParameters),
+        new CommandType("flash", RemoteHornAndLights, false, None, NoParameters),
+        new CommandType("climate_start", Climate, false, ClimateKeys, (p, e) =>
         {
             Number(p, "targetTemperature", 15, 30, e, required: true);
             if (p.TryGetValue("zones", out var zones) && zones.Split(',').Any(z => z is not ("front_left" or "front_right" or "rear_left" or "rear_right")))
@@ -36,14 +59,14 @@ public static partial class CommandCatalog
                 e.Add("parameters.zones", "Zones are front_left, front_right, rear_left, rear_right, comma-separated.");
             }
         }),
-        new CommandType("climate_stop", Climate, false, NoParameters),
-        new CommandType("charge_start", EControl, false, NoParameters),
-        new CommandType("charge_stop", EControl, false, NoParameters),
-        new CommandType("charge_settings", EControl, true, (p, e) => Number(p, "targetStateOfCharge", 25, 100, e, required: true)),
-        new CommandType("charge_timer_set", EControl, true, (p, e) => Timer(p, e, withTargetStateOfCharge: true)),
-        new CommandType("charge_timer_delete", EControl, true, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
-        new CommandType("climate_timer_set", Climate, false, (p, e) => Timer(p, e, withTargetStateOfCharge: false)),
-        new CommandType("climate_timer_delete", Climate, false, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
+        new CommandType("climate_stop", Climate, false, None, NoParameters),
+        new CommandType("charge_start", EControl, false, None, NoParameters),
+        new CommandType("charge_stop", EControl, false, None, NoParameters),
+        new CommandType("charge_settings", EControl, true, ChargeSettingsKeys, (p, e) => Number(p, "targetStateOfCharge", 25, 100, e, required: true)),
+        new CommandType("charge_timer_set", EControl, true, ChargeTimerKeys, (p, e) => Timer(p, e, withTargetStateOfCharge: true)),
+        new CommandType("charge_timer_delete", EControl, true, TimerIdKey, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
+        new CommandType("climate_timer_set", Climate, false, ClimateTimerKeys, (p, e) => Timer(p, e, withTargetStateOfCharge: false)),
+        new CommandType("climate_timer_delete", Climate, false, TimerIdKey, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     private static void Timer(IReadOnlyDictionary<string, string> p, ValidationErrors e, bool withTargetStateOfCharge)

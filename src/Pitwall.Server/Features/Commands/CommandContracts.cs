@@ -4,7 +4,7 @@ namespace Pitwall.Server.Features.Commands;
 /// <param name="Challenge">For unlock: the challenge from <c>…/commands/pin-challenge</c>.</param>
 /// <param name="PinProof">For unlock: base64 HMAC-SHA256(key = SHA-256(salt + "\n" + PIN), challenge).</param>
 /// <param name="ExpiresInSeconds">How long the command may wait for the car (10–3600, default 120).</param>
-public sealed record CreateCommandRequest(string? Type, Dictionary<string, string>? Parameters, string? Challenge, string? PinProof, int? ExpiresInSeconds);
+public sealed record CreateCommandRequest(string? Type, Dictionary<string, string?>? Parameters, string? Challenge, string? PinProof, int? ExpiresInSeconds);
 
 public sealed record CommandResponse(
     string Id, string Vin, string Type, IReadOnlyDictionary<string, string> Parameters, string State, string? Reason,
@@ -14,6 +14,7 @@ public sealed record CommandResponse(
         new(c.Id, c.Vin, c.Type, c.Parameters, c.State, c.Reason, c.CreatedAt, c.SentAt, c.CompletedAt, c.ExpiresAt);
 }
 
-public sealed record SetPinRequest(string? Pin);
+/// <param name="CurrentPassword">Required to change a PIN that is already set.</param>
+public sealed record SetPinRequest(string? Pin, string? CurrentPassword);
 
 public sealed record PinChallengeResponse(string Challenge, string Salt, DateTimeOffset ExpiresAt);

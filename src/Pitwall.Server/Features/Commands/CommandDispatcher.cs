@@ -10,30 +10,46 @@ namespace Pitwall.Server.Features.Commands;
 /// gets it when it connects) → performed | failed from the car's result → the next one; tells the app at each step.
 /// </summary>
 public sealed partial class CommandDispatcher(CommandStore store, IVehicleLink link, LiveEventHub hub, TimeProvider time, ILogger<CommandDispatcher> logger)
-    : IVehicleMessageHandler
+    : IVehicleMessageHandler, Vehicles.IVehicleAccessListener
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.CommandResult;
 
+    /// <summary>Hands the car its next command: state and outbox frame commit together, so neither exists without the other.</summary>
     public async Task DispatchAsync(string vin, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (await store.NextToSendAsync(vin, now, cancellationToken) is not { } command)
+        var sent = await link.SendWithAsync(vin, async (c, t, enqueue) =>
         {
-            return;
+            if (await store.NextToSendAsync(c, t, vin, now) is not { } command)
+            {
+                return null;
+            }
+            var frame = new Command
+            {
+                CommandId = command.Id,
+                Type = command.Type,
+                ExpiresAtMs = command.ExpiresAt.ToUnixTimeMilliseconds(),
+                RequestedBy = command.AccountId,
+            };
+            foreach (var (key, value) in command.Parameters)
+            {
+                frame.Parameters[key] = value;
+            }
+            var seq = await enqueue(new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt);
+            await CommandStore.SetCloudSeqAsync(c, t, command.Id, seq);
+            return command;
+        }, cancellationToken);
+        if (sent is not null)
+        {
+            Publish(sent);
         }
-        var frame = new Command
-        {
-            CommandId = command.Id,
-            Type = command.Type,
-            ExpiresAtMs = command.ExpiresAt.ToUnixTimeMilliseconds(),
-            RequestedBy = command.AccountId,
-        };
-        foreach (var (key, value) in command.Parameters)
-        {
-            frame.Parameters[key] = value;
-        }
-        await link.SendAsync(vin, new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt, cancellationToken);
-        Publish(command);
+    }
+
+    /// <summary>Access ended: open commands of those users end too, and the car never receives the ones still queued.</summary>
+    public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
+    {
+        var seqs = await CommandStore.RevokeAsync(connection, transaction, vin, accountId, time.GetUtcNow());
+        await link.RetractAsync(connection, transaction, vin, seqs);
     }
 
     public void Publish(CommandRecord command) =>

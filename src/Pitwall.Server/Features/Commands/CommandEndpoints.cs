@@ -42,8 +42,11 @@ internal static class CommandEndpoints
         {
             errors.Add("type", $"One of: {string.Join(", ", CommandCatalog.Types.Keys)}.");
         }
-        var parameters = request.Parameters ?? [];
-        type?.Validate(parameters, errors);
+        var given = request.Parameters ?? [];
+        if (type is not null)
+        {
+            CommandCatalog.ValidateParameters(type, given, errors);
+        }
         var expiresIn = request.ExpiresInSeconds ?? 120;
         if (expiresIn is < 10 or > 3600)
         {
@@ -96,16 +99,18 @@ internal static class CommandEndpoints
                     return ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.WrongPin, "The PIN is wrong.");
             }
         }
-        usage.Record(type.Service, UsageStatistics.UsageChannel.App);
         var now = time.GetUtcNow();
+        var parameters = given.ToDictionary(p => p.Key, p => p.Value!);
         var (command, created) = await store.InsertAsync(new CommandRecord(
             Guid.CreateVersion7(now).ToString(), vin, accountId, type.Name, parameters, CommandStates.Accepted, null, now, null, null,
             now.AddSeconds(expiresIn)), idempotencyKey, cancellationToken);
         if (created)
         {
+            usage.Record(type.Service, UsageStatistics.UsageChannel.App);
             dispatcher.Publish(command);
-            await dispatcher.DispatchAsync(vin, cancellationToken);
-            command = await store.FindAsync(vin, command.Id, cancellationToken) ?? command;
+            // Stored now: finish the hand-over even if the caller goes away (the command job would pick it up anyway).
+            await dispatcher.DispatchAsync(vin, CancellationToken.None);
+            command = await store.FindAsync(vin, command.Id, DateTimeOffset.MinValue, CancellationToken.None) ?? command;
         }
         return TypedResults.Accepted($"/api/v1/vehicles/{vin}/commands/{command.Id}", CommandResponse.From(command));
     }
@@ -114,11 +119,11 @@ internal static class CommandEndpoints
         string vin, int? limit, ClaimsPrincipal user, IVehicleAccess access, CommandStore store, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
         {
             return VehicleEndpoints.NotFound();
         }
-        var commands = await store.HistoryAsync(vin, Math.Clamp(limit ?? 50, 1, 500), cancellationToken);
+        var commands = await store.HistoryAsync(vin, since, Math.Clamp(limit ?? 50, 1, 500), cancellationToken);
         return TypedResults.Ok(commands.Select(CommandResponse.From).ToList());
     }
 
@@ -126,11 +131,11 @@ internal static class CommandEndpoints
         string vin, string id, ClaimsPrincipal user, IVehicleAccess access, CommandStore store, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
         {
             return VehicleEndpoints.NotFound();
         }
-        return await store.FindAsync(vin, id, cancellationToken) is { } command
+        return await store.FindAsync(vin, id, since, cancellationToken) is { } command
             ? TypedResults.Ok(CommandResponse.From(command))
             : ApiProblems.NotFound("The command");
     }
@@ -148,13 +153,22 @@ internal static class CommandEndpoints
             : ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin).");
     }
 
-    private static async Task<Results<NoContent, ValidationProblem>> SetPin(SetPinRequest request, ClaimsPrincipal user, RemotePins pins, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPin(
+        SetPinRequest request, ClaimsPrincipal user, RemotePins pins, Accounts.AccountStore accounts, Accounts.SignInService signIn,
+        CancellationToken cancellationToken)
     {
         if (!RemotePins.IsValidPin(request.Pin))
         {
             var errors = new ValidationErrors();
             errors.Add("pin", "The PIN is 4 to 8 digits.");
             return ApiProblems.Validation(errors);
+        }
+        // A stolen token alone must not be enough to replace the PIN that guards unlocking.
+        if (await pins.IsSetAsync(user.AccountIdOf(), cancellationToken) &&
+            (request.CurrentPassword is null || await accounts.FindAsync(user.AccountIdOf(), cancellationToken) is not { } account ||
+             !signIn.VerifyPassword(account, request.CurrentPassword)))
+        {
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.WrongPassword, "Changing the PIN needs the account's current password.");
         }
         await pins.SetAsync(user.AccountIdOf(), request.Pin!, cancellationToken);
         return TypedResults.NoContent();

@@ -29,16 +29,12 @@ public sealed class CommandStore(Database database)
     public Task<(CommandRecord Command, bool Created)> InsertAsync(CommandRecord command, string? idempotencyKey, CancellationToken cancellationToken) =>
         database.WriteAsync<(CommandRecord Command, bool Created)>(async (c, t) =>
         {
+            await LockCarAsync(c, t, command.Vin);
             if (idempotencyKey is not null &&
                 await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM vehicle_commands WHERE account_id = @AccountId AND vin = @Vin AND idempotency_key = @idempotencyKey",
                     new { command.AccountId, command.Vin, idempotencyKey }, t) is { } earlier)
             {
                 return (Map(earlier)!, false);
-            }
-            if (database.Dialect == SqlDialect.Postgres)
-            {
-                // One car's commands are numbered in order; SQLite's single writer already serialises this.
-                await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@Vin))", new { command.Vin }, t);
             }
             await c.ExecuteAsync(
                 """
@@ -54,36 +50,66 @@ public sealed class CommandStore(Database database)
             return (command, true);
         }, cancellationToken);
 
-    public async Task<CommandRecord?> FindAsync(string vin, string id, CancellationToken cancellationToken) =>
-        Map(await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row?>($"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND id = @id", new { vin, id }), cancellationToken));
+    public async Task<CommandRecord?> FindAsync(string vin, string id, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Map(await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row?>(
+            $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND id = @id AND created_at >= @since",
+            new { vin, id, since = since.ToUnixTimeMilliseconds() }), cancellationToken));
 
-    public async Task<IReadOnlyList<CommandRecord>> HistoryAsync(string vin, int limit, CancellationToken cancellationToken) =>
+    /// <summary>Newest first, from <paramref name="since"/> on: a new owner or driver does not see what came before them.</summary>
+    public async Task<IReadOnlyList<CommandRecord>> HistoryAsync(string vin, DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<Row>(
-            $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin ORDER BY position DESC LIMIT @limit", new { vin, limit }), cancellationToken))
+            $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND created_at >= @since ORDER BY position DESC LIMIT @limit",
+            new { vin, since = since.ToUnixTimeMilliseconds(), limit }), cancellationToken))
         .Select(r => Map(r)!).ToList();
 
-    /// <summary>Hands the car its next command when none is in flight (one at a time, in order).</summary>
-    /// <returns>The command that is now sent, or null when one is in flight or none waits.</returns>
-    public Task<CommandRecord?> NextToSendAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync<CommandRecord?>(async (c, t) =>
+    /// <summary>Marks the car's next command sent when none is in flight (one at a time, in order); in the caller's transaction.</summary>
+    /// <returns>The command now sent, or null when one is in flight or none waits.</returns>
+    internal async Task<CommandRecord?> NextToSendAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now)
+    {
+        await LockCarAsync(c, t, vin);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        if (await c.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM vehicle_commands WHERE vin = @vin AND state = 'sent' AND expires_at > @nowMs", new { vin, nowMs }, t) > 0)
         {
-            var nowMs = now.ToUnixTimeMilliseconds();
-            if (await c.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM vehicle_commands WHERE vin = @vin AND state = 'sent' AND expires_at > @nowMs", new { vin, nowMs }, t) > 0)
-            {
-                return null;
-            }
-            var next = await c.QuerySingleOrDefaultAsync<Row?>(
-                $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs ORDER BY position LIMIT 1",
-                new { vin, nowMs }, t);
-            if (next is null ||
-                await c.ExecuteAsync("UPDATE vehicle_commands SET state = 'sent', sent_at = @nowMs WHERE id = @id AND state = 'accepted'",
-                    new { id = next.Id, nowMs }, t) != 1)
-            {
-                return null;
-            }
-            return Map(next)! with { State = CommandStates.Sent, SentAt = now };
-        }, cancellationToken);
+            return null;
+        }
+        var next = await c.QuerySingleOrDefaultAsync<Row?>(
+            $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs ORDER BY position LIMIT 1",
+            new { vin, nowMs }, t);
+        if (next is null ||
+            await c.ExecuteAsync("UPDATE vehicle_commands SET state = 'sent', sent_at = @nowMs WHERE id = @id AND state = 'accepted'",
+                new { id = next.Id, nowMs }, t) != 1)
+        {
+            return null;
+        }
+        return Map(next)! with { State = CommandStates.Sent, SentAt = now };
+    }
+
+    internal static Task SetCloudSeqAsync(DbConnection c, DbTransaction t, string id, long seq) =>
+        c.ExecuteAsync("UPDATE vehicle_commands SET cloud_seq = @seq WHERE id = @id", new { id, seq }, t);
+
+    /// <summary>Ends the open commands of a car (of one account, or everyone's) because access ended; returns the outbox seqs to withdraw.</summary>
+    internal static async Task<IReadOnlyList<long>> RevokeAsync(DbConnection c, DbTransaction t, string vin, string? accountId, DateTimeOffset now)
+    {
+        var seqs = (await c.QueryAsync<long?>(
+            "SELECT cloud_seq FROM vehicle_commands WHERE vin = @vin AND state IN ('accepted', 'sent') AND (@accountId IS NULL OR account_id = @accountId)",
+            new { vin, accountId }, t)).OfType<long>().ToList();
+        await c.ExecuteAsync(
+            """
+            UPDATE vehicle_commands SET state = 'expired', reason = 'access_revoked', completed_at = @now
+            WHERE vin = @vin AND state IN ('accepted', 'sent') AND (@accountId IS NULL OR account_id = @accountId)
+            """, new { vin, accountId, now = now.ToUnixTimeMilliseconds() }, t);
+        return seqs;
+    }
+
+    /// <summary>On PostgreSQL, one car's command bookkeeping runs one transaction at a time; SQLite's single writer already does.</summary>
+    private async Task LockCarAsync(DbConnection c, DbTransaction t, string vin)
+    {
+        if (database.Dialect == SqlDialect.Postgres)
+        {
+            await c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@vin))", new { vin }, t);
+        }
+    }
 
     /// <summary>The car's outcome; only a sent command can end this way (a late or repeated result changes nothing).</summary>
     internal static async Task<bool> CompleteAsync(DbConnection c, DbTransaction t, string vin, string id, bool performed, string? reason, DateTimeOffset now) =>
@@ -101,7 +127,7 @@ public sealed class CommandStore(Database database)
             foreach (var row in due)
             {
                 await c.ExecuteAsync(
-                    "UPDATE vehicle_commands SET state = 'expired', reason = 'vehicle_offline', completed_at = @nowMs WHERE id = @id",
+                    "UPDATE vehicle_commands SET state = 'expired', reason = 'vehicle_offline', completed_at = @nowMs WHERE id = @id AND state IN ('accepted', 'sent')",
                     new { id = row.Id, nowMs }, t);
             }
             return due;

@@ -13,6 +13,7 @@ public static class CommandsModule
         builder.Services.AddSingleton<RemotePins>();
         builder.Services.AddSingleton<CommandDispatcher>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<CommandDispatcher>());
+        builder.Services.AddSingleton<Vehicles.IVehicleAccessListener>(sp => sp.GetRequiredService<CommandDispatcher>());
         builder.Services.TryAddSingleton<IEntitlements, EveryServiceEntitled>();
         builder.Services.AddSingleton<CommandJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandJob>());

@@ -29,9 +29,12 @@ public sealed class RemotePins(Database database, TimeProvider time)
         return database.WriteAsync((c, t) => c.ExecuteAsync(
             """
             INSERT INTO remote_pins (account_id, salt, verifier, failures, updated_at) VALUES (@accountId, @salt, @verifier, 0, @now)
-            ON CONFLICT (account_id) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier, failures = 0, locked_until = NULL, updated_at = excluded.updated_at
+            ON CONFLICT (account_id) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier, updated_at = excluded.updated_at
             """, new { accountId, salt, verifier = Convert.ToHexStringLower(Verifier(salt, pin)), now = time.GetUtcNow().ToUnixTimeMilliseconds() }, t), cancellationToken);
     }
+
+    public async Task<bool> IsSetAsync(string accountId, CancellationToken cancellationToken) =>
+        await database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM remote_pins WHERE account_id = @accountId", new { accountId }), cancellationToken) > 0;
 
     /// <returns>A challenge and the PIN's salt, or null when no PIN is set.</returns>
     public Task<(string Challenge, string Salt, DateTimeOffset ExpiresAt)?> ChallengeAsync(string accountId, CancellationToken cancellationToken) =>
@@ -86,11 +89,16 @@ public sealed class RemotePins(Database database, TimeProvider time)
                 await c.ExecuteAsync("UPDATE remote_pins SET failures = 0 WHERE account_id = @accountId", new { accountId }, t);
                 return Verdict.Correct;
             }
-            var failures = pin.Failures + 1;
-            var locks = failures >= MaxFailures;
-            await c.ExecuteAsync("UPDATE remote_pins SET failures = @failures, locked_until = @until WHERE account_id = @accountId",
-                new { accountId, failures = locks ? 0 : failures, until = locks ? now + (long)LockDuration.TotalMilliseconds : (long?)null }, t);
-            return locks ? Verdict.Locked : Verdict.Wrong;
+            // Counted in one statement, so parallel wrong guesses cannot slip past the limit.
+            var failures = await c.ExecuteScalarAsync<long>(
+                "UPDATE remote_pins SET failures = failures + 1 WHERE account_id = @accountId RETURNING failures", new { accountId }, t);
+            if (failures < MaxFailures)
+            {
+                return Verdict.Wrong;
+            }
+            await c.ExecuteAsync("UPDATE remote_pins SET failures = 0, locked_until = @until WHERE account_id = @accountId",
+                new { accountId, until = now + (long)LockDuration.TotalMilliseconds }, t);
+            return Verdict.Locked;
         }, cancellationToken);
 
     private static byte[] Verifier(string salt, string pin) => SHA256.HashData(Encoding.UTF8.GetBytes($"{salt}\n{pin}"));

@@ -29,7 +29,7 @@ internal static class StatusEndpoints
 
     public static RateLimitPartition<string> RefreshPartition(HttpContext context) =>
         RateLimitPartition.GetFixedWindowLimiter(
-            $"{context.User.FindFirst(PitwallClaims.AccountId)?.Value}:{context.Request.RouteValues["vin"]}",
+            $"{context.User.FindFirst(PitwallClaims.AccountId)?.Value}:{Vin.Normalize(context.Request.RouteValues["vin"]?.ToString() ?? "")}",
             _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = context.RequestServices.GetRequiredService<IOptions<StatusOptions>>().Value.RefreshesPerMinute,

@@ -12,15 +12,19 @@ namespace Pitwall.Server.Features.Status;
 /// Stores status reports: merges each report's values into the car's latest state (overwrite, no history) and
 /// drops what the car's privacy switches forbid before anything is written.
 /// </summary>
-public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, TimeProvider time) : IVehicleMessageHandler, IVehicleUnpairedListener
+public sealed class StatusMessageHandler(
+    LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, Data.Database database, TimeProvider time) : IVehicleMessageHandler, IVehicleAccessListener
 {
-    // Latest state per car, owned by the single ingest writer; saves a read per report. Bounded: when it is
-    // full it starts over, and a miss simply reads the stored row.
+    // Latest state per car, owned by the single ingest writer; saves a read per report. Only with SQLite, where this
+    // instance is the only writer; with PostgreSQL another instance may have written since. Bounded: when full it
+    // starts over, and a miss simply reads the stored row. Updated only once a batch is committed.
     private const int MaxCachedCars = 20_000;
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
 
     private readonly List<string> _used = [];
+    private readonly bool _useCache = database.Dialect == Data.SqlDialect.Sqlite;
+    private Dictionary<string, StatusReport> _written = [];
 
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.StatusReport;
 
@@ -40,7 +44,7 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
             _used.Add(kept.Any(v => SignalCatalog.Find(v.Id)!.Service == SignalService.CarFinder) ? StatusPrivacy.CarFinder : StatusPrivacy.CarControl);
             if (!dirty.TryGetValue(message.Vin, out var state))
             {
-                state = _latest.TryGetValue(message.Vin, out var cached)
+                state = _useCache && _latest.TryGetValue(message.Vin, out var cached)
                     ? cached.Clone()
                     : await StatusStore.FindAsync(connection, transaction, message.Vin) ?? new StatusReport();
                 dirty[message.Vin] = state;
@@ -64,19 +68,23 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
         {
             await StatusStore.SaveAsync(connection, transaction, vin, state, now);
         }
-        if (_latest.Count + dirty.Count > MaxCachedCars)
-        {
-            _latest.Clear();
-        }
-        foreach (var (vin, state) in dirty)
-        {
-            _latest[vin] = state;
-        }
+        _written = dirty;
     }
 
     public void Committed(IReadOnlyList<InboundMessage> messages)
     {
         var now = time.GetUtcNow();
+        if (_useCache)
+        {
+            if (_latest.Count + _written.Count > MaxCachedCars)
+            {
+                _latest.Clear();
+            }
+            foreach (var (vin, state) in _written)
+            {
+                _latest[vin] = state;
+            }
+        }
         foreach (var service in _used)
         {
             usage.Record(service, UsageStatistics.UsageChannel.Car); // counted once the reports are durable, never twice on a retry
@@ -98,8 +106,12 @@ public sealed class StatusMessageHandler(LiveEventHub hub, RefreshWaiters waiter
         }
     }
 
-    public async Task OnUnpairedAsync(DbConnection connection, DbTransaction transaction, string vin)
+    public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
     {
+        if (accountId is not null)
+        {
+            return; // a driver left: the car's state stays for its other users
+        }
         // A new owner must never see the previous owner's last position.
         await StatusStore.DeleteAsync(connection, transaction, vin);
         _latest.TryRemove(vin, out _);

@@ -16,7 +16,7 @@ public static class StatusModule
         builder.Services.AddSingleton<RefreshWaiters>();
         builder.Services.AddSingleton<StatusMessageHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<StatusMessageHandler>());
-        builder.Services.AddSingleton<IVehicleUnpairedListener>(sp => sp.GetRequiredService<StatusMessageHandler>());
+        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<StatusMessageHandler>());
         builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(StatusEndpoints.RefreshRateLimit, StatusEndpoints.RefreshPartition));
         builder.Services.AddDataCategory(new DataCategory(
             "vehicle_status", "Vehicle status (Car Control, Car Finder)",

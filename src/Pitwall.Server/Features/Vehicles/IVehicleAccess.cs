@@ -9,10 +9,16 @@ public interface IVehicleAccess
     Task<VehicleRole?> RoleOfAsync(string accountId, string vin, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<string>> VinsOfAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>When the account got its current access to the vehicle; null without access.</summary>
+    Task<DateTimeOffset?> AccessSinceAsync(string accountId, string vin, CancellationToken cancellationToken);
 }
 
-/// <summary>Told, inside the unpairing transaction, that a vehicle lost all its users; features drop what they kept for them.</summary>
-public interface IVehicleUnpairedListener
+/// <summary>
+/// Told, inside the same transaction, that access to a vehicle ended: for everyone (unpairing, accountId
+/// null) or for one driver. Features drop or withdraw what they kept or queued for those users.
+/// </summary>
+public interface IVehicleAccessListener
 {
-    Task OnUnpairedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin);
+    Task OnAccessEndedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string? accountId);
 }

@@ -13,7 +13,7 @@ namespace Pitwall.Server.Features.Vehicles;
 /// sits in the car, and becomes its primary user. Codes expire, are stored hashed, and allow five attempts.
 /// </summary>
 public sealed class PairingService(
-    Database database, VehicleStore vehicles, IVehicleLink link, IEnumerable<IVehicleUnpairedListener> unpaired, LiveEvents.LiveEventHub hub, TimeProvider time)
+    Database database, VehicleStore vehicles, IVehicleLink link, IEnumerable<IVehicleAccessListener> listeners, LiveEvents.LiveEventHub hub, TimeProvider time)
 {
     public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
     public const int MaxAttempts = 5;
@@ -56,20 +56,20 @@ public sealed class PairingService(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         return database.WriteAsync(async (c, t) =>
         {
-            var pairing = await c.QuerySingleOrDefaultAsync<(string Vin, string CodeHash, long Attempts, long ExpiresAt, long? CompletedAt)>(
-                "SELECT vin, code_hash, attempts, expires_at, completed_at FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId",
-                new { pairingId, accountId }, t);
+            // Every guess spends an attempt first, in one statement, so parallel guesses cannot exceed the limit.
+            var pairing = await c.QuerySingleOrDefaultAsync<(string Vin, string CodeHash)>(
+                """
+                UPDATE pairing_requests SET attempts = attempts + 1
+                WHERE id = @pairingId AND account_id = @accountId AND completed_at IS NULL AND expires_at > @now AND attempts < @max
+                RETURNING vin, code_hash
+                """, new { pairingId, accountId, now, max = MaxAttempts }, t);
             if (pairing.Vin is null)
             {
-                return Outcome.NotFound;
-            }
-            if (pairing.CompletedAt is not null || pairing.ExpiresAt <= now || pairing.Attempts >= MaxAttempts)
-            {
-                return Outcome.Expired;
+                return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId",
+                    new { pairingId, accountId }, t) == 0 ? Outcome.NotFound : Outcome.Expired;
             }
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(pairingId, code)), Encoding.ASCII.GetBytes(pairing.CodeHash)))
             {
-                await c.ExecuteAsync("UPDATE pairing_requests SET attempts = attempts + 1 WHERE id = @pairingId", new { pairingId }, t);
                 return Outcome.WrongCode;
             }
             var primary = await c.QuerySingleOrDefaultAsync<string?>(
@@ -110,9 +110,9 @@ public sealed class PairingService(
             await c.ExecuteAsync("DELETE FROM vehicle_users WHERE vin = @vin", new { vin }, t);
             await c.ExecuteAsync("DELETE FROM pairing_requests WHERE vin = @vin", new { vin }, t);
             await c.ExecuteAsync("DELETE FROM access_keys WHERE vin = @vin", new { vin }, t);
-            foreach (var listener in unpaired)
+            foreach (var listener in listeners)
             {
-                await listener.OnUnpairedAsync(c, t, vin);
+                await listener.OnAccessEndedAsync(c, t, vin, accountId: null);
             }
         }, cancellationToken);
         hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.unpaired", new { vin }, time.GetUtcNow()));
@@ -127,9 +127,21 @@ public sealed class PairingService(
         return (added == 1, added == 0);
     }
 
-    public async Task<bool> RemoveDriverAsync(string vin, string driverAccountId, CancellationToken cancellationToken) =>
-        await database.WriteAsync((c, t) => c.ExecuteAsync(
-            "DELETE FROM vehicle_users WHERE vin = @vin AND account_id = @driverAccountId AND role = 'driver'", new { vin, driverAccountId }, t), cancellationToken) == 1;
+    public Task<bool> RemoveDriverAsync(string vin, string driverAccountId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            if (await c.ExecuteAsync("DELETE FROM vehicle_users WHERE vin = @vin AND account_id = @driverAccountId AND role = 'driver'",
+                    new { vin, driverAccountId }, t) != 1)
+            {
+                return false;
+            }
+            await c.ExecuteAsync("DELETE FROM access_keys WHERE vin = @vin AND account_id = @driverAccountId", new { vin, driverAccountId }, t);
+            foreach (var listener in listeners)
+            {
+                await listener.OnAccessEndedAsync(c, t, vin, driverAccountId);
+            }
+            return true;
+        }, cancellationToken);
 
     private static string Hash(string pairingId, string code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"pairing\n{pairingId}\n{code}")));

@@ -25,9 +25,18 @@ internal static class VehicleEndpoints
             .WithSummary("A short-lived single-purpose key, e.g. for a map service to show the car's position.");
 
         var pairings = routes.MapGroup("/api/v1/pairings").WithTags("Vehicles");
-        pairings.MapPost("/", StartPairing).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Start pairing: the car shows a one-time code.");
+        pairings.MapPost("/", StartPairing).RequireAuthorization(Scopes.ControlVehicle).RequireRateLimiting(PairingRateLimit)
+            .WithSummary("Start pairing: the car shows a one-time code (10 per account per hour).");
         pairings.MapPost("/{id}/confirm", ConfirmPairing).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Confirm pairing with the code shown in the car.");
     }
+
+    public const string PairingRateLimit = "pairing";
+
+    /// <summary>Pairings per account: each shows a code in a car and allows five guesses, so they are few.</summary>
+    public static System.Threading.RateLimiting.RateLimitPartition<string> PairingPartition(HttpContext context) =>
+        System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+            context.User.FindFirst(PitwallClaims.AccountId)?.Value ?? "anonymous",
+            _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) });
 
     internal static ProblemHttpResult NotFound() => ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
 

@@ -40,6 +40,12 @@ public sealed class VehicleStore(Database database) : IVehicleAccess
         return role is null ? null : VehicleRoles.Parse(role);
     }
 
+    public Task<DateTimeOffset?> AccessSinceAsync(string accountId, string vin, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c => await c.QuerySingleOrDefaultAsync<long?>(
+            "SELECT created_at FROM vehicle_users WHERE vin = @vin AND account_id = @accountId", new { vin, accountId }) is { } ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : (DateTimeOffset?)null, cancellationToken);
+
     public async Task<IReadOnlyList<string>> VinsOfAsync(string accountId, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<string>("SELECT vin FROM vehicle_users WHERE account_id = @accountId", new { accountId }), cancellationToken)).ToList();
 

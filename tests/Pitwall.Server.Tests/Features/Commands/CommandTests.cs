@@ -213,6 +213,44 @@ public abstract class CommandTests(PitwallServer server)
             await (await SendAsync(client, vin, new { type = "climate_start", parameters = new { targetTemperature = "21" } })).AssertProblemAsync(HttpStatusCode.Conflict, code);
         }
     }
+
+    [Fact]
+    public async Task Unpairing_withdraws_open_commands_so_the_car_never_gets_them()
+    {
+        var (_, client, vin, secret) = await OwnedCarAsync();
+        var id = (await (await SendAsync(client, vin, new { type = "unlock_me_later", parameters = new { } })).JsonAsync());
+        Assert.Equal("validation_failed", id.GetProperty("code").GetString());
+        var lockId = (await (await SendAsync(client, vin, new { type = "lock", expiresInSeconds = 3600 })).JsonAsync()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/vehicles/{vin}")).StatusCode);
+        server.Clock.Advance(TimeSpan.FromSeconds(1)); // the next owner arrives later
+
+        await using var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret);
+        await car.WaitForAckAsync(await car.ReportAsync(Trigger.Periodic));
+        var owner = await server.NewOwnerAsync();
+        var me = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
+        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
+        var next = (await (await SendAsync(server.ClientWith(owner.AccessToken), vin, new { type = "flash" })).JsonAsync()).GetProperty("id").GetString();
+        Assert.Equal(next, (await car.ReceiveAsync(Envelope.PayloadOneofCase.Command)).Command.CommandId); // the old lock never arrives
+        // The new owner does not see the previous owner's commands.
+        var history = await (await server.ClientWith(owner.AccessToken).GetAsync($"/api/v1/vehicles/{vin}/commands")).JsonAsync();
+        Assert.DoesNotContain(lockId, history.GetRawText());
+    }
+
+    [Fact]
+    public async Task Changing_a_pin_needs_the_password_and_bad_parameters_are_refused()
+    {
+        var (owner, client, vin, _) = await OwnedCarAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "4711" })).StatusCode);
+        await (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "1234" })).AssertProblemAsync(HttpStatusCode.BadRequest, "wrong_password");
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "1234", currentPassword = owner.Password })).StatusCode);
+
+        await (await SendAsync(client, vin, new { type = "climate_start", parameters = new Dictionary<string, string?> { ["targetTemperature"] = "20", ["zones"] = null } }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await SendAsync(client, vin, new { type = "charge_settings", parameters = new Dictionary<string, string?> { ["targetStateOfCharge"] = "80", ["x"] = "y" } }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await SendAsync(client, vin, new { type = "charge_timer_set", parameters = new Dictionary<string, string?> { ["timerId"] = "1", ["time"] = null } }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
 }
 
 public sealed class CommandsOnSqlite(SqliteServer server) : CommandTests(server), IClassFixture<SqliteServer>;

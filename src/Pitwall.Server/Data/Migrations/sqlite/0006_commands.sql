@@ -11,6 +11,7 @@ CREATE TABLE vehicle_commands (
     idempotency_key text,
     created_at      bigint NOT NULL,
     sent_at         bigint,
+    cloud_seq       bigint,           -- the frame's seq in the car's outbox, once sent
     completed_at    bigint,
     expires_at      bigint NOT NULL
 );
