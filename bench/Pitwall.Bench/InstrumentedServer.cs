@@ -1,0 +1,155 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Bench;
+
+/// <summary>
+/// Pitwall exactly as <c>pitwall serve</c> composes it (<see cref="Pitwall.Server.Program.BuildApp"/>, then
+/// <see cref="PitwallCommandLine.PrepareAsync"/>, then run), with one addition: the vehicle message handlers the
+/// IngestWriter calls are wrapped to count the batches it writes (reports and cars per batch, time inside the
+/// transaction). Prints the running totals on standard output once a second, for the benchmark to read.
+/// </summary>
+internal static class InstrumentedServer
+{
+    public const string Prefix = "ingest-batches ";
+
+    public static async Task<int> RunAsync(string urls, string database, CancellationToken cancellationToken)
+    {
+        var stats = new BatchCounters();
+        await using var app = Pitwall.Server.Program.BuildApp(["--urls", urls], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pitwall:Database:ConnectionString"] = $"Data Source={database}" });
+            var handlers = builder.Services.Where(d => d.ServiceType == typeof(IVehicleMessageHandler)).ToList();
+            foreach (var descriptor in handlers)
+            {
+                builder.Services.Remove(descriptor);
+                builder.Services.AddSingleton<IVehicleMessageHandler>(sp => new CountingHandler(Resolve(sp, descriptor), stats));
+            }
+        });
+        await PitwallCommandLine.PrepareAsync(app, cancellationToken);
+        await app.StartAsync(cancellationToken);
+        _ = Task.Run(AnswerProbes, CancellationToken.None);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                Console.WriteLine(stats.Line());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    public const string HeapPrefix = "managed-heap ";
+
+    /// <summary>
+    /// "gc" on standard input: a full blocking compacting collection, then the live managed heap on standard output
+    /// (for the idle-connection benchmark's breakdown of the memory per connection).
+    /// </summary>
+    private static void AnswerProbes()
+    {
+        while (Console.In.ReadLine() is { } line)
+        {
+            if (line.Trim() == "gc")
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var info = GC.GetGCMemoryInfo();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{HeapPrefix}live_bytes={GC.GetTotalMemory(false)} heap_bytes={info.HeapSizeBytes} committed_bytes={info.TotalCommittedBytes}"));
+            }
+        }
+    }
+
+    private static IVehicleMessageHandler Resolve(IServiceProvider services, ServiceDescriptor descriptor) =>
+        (IVehicleMessageHandler)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+
+    private sealed class CountingHandler(IVehicleMessageHandler inner, BatchCounters stats) : IVehicleMessageHandler
+    {
+        private long _started;
+
+        public Envelope.PayloadOneofCase Handles => inner.Handles;
+
+        public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
+        {
+            _started = Stopwatch.GetTimestamp();
+            await inner.PersistAsync(connection, transaction, messages);
+            var persisted = Stopwatch.GetTimestamp() - _started;
+            var cars = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var message in messages)
+            {
+                cars.Add(message.Vin);
+            }
+            stats.Persisted(messages.Count, cars.Count, persisted);
+        }
+
+        public void Committed(IReadOnlyList<InboundMessage> messages)
+        {
+            stats.Committed(Stopwatch.GetTimestamp() - _started);
+            inner.Committed(messages);
+        }
+    }
+
+    private sealed class BatchCounters
+    {
+        private long _batches;
+        private long _reports;
+        private long _cars;
+        private long _persistTicks;
+        private long _transactionTicks;
+
+        public void Persisted(int reports, int cars, long ticks)
+        {
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _reports, reports);
+            Interlocked.Add(ref _cars, cars);
+            Interlocked.Add(ref _persistTicks, ticks);
+        }
+
+        public void Committed(long ticks) => Interlocked.Add(ref _transactionTicks, ticks);
+
+        public string Line() => string.Create(CultureInfo.InvariantCulture,
+            $"{Prefix}batches={Interlocked.Read(ref _batches)} reports={Interlocked.Read(ref _reports)} cars={Interlocked.Read(ref _cars)} " +
+            $"persist_ms={Interlocked.Read(ref _persistTicks) * 1000.0 / Stopwatch.Frequency:F1} transaction_ms={Interlocked.Read(ref _transactionTicks) * 1000.0 / Stopwatch.Frequency:F1}");
+    }
+}
+
+/// <summary>The running totals an <see cref="InstrumentedServer"/> prints, and the difference of two of them.</summary>
+internal sealed record BatchTotals(long Batches, long Reports, long Cars, double PersistMs, double TransactionMs)
+{
+    public static BatchTotals Zero { get; } = new(0, 0, 0, 0, 0);
+
+    public static BatchTotals? Parse(string line)
+    {
+        if (!line.StartsWith(InstrumentedServer.Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var values = line[InstrumentedServer.Prefix.Length..].Split(' ')
+            .Select(p => p.Split('='))
+            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        return new BatchTotals((long)values["batches"], (long)values["reports"], (long)values["cars"], values["persist_ms"], values["transaction_ms"]);
+    }
+
+    public BatchTotals Minus(BatchTotals earlier) =>
+        new(Batches - earlier.Batches, Reports - earlier.Reports, Cars - earlier.Cars, PersistMs - earlier.PersistMs, TransactionMs - earlier.TransactionMs);
+
+    public double ReportsPerBatch => Batches == 0 ? 0 : Reports / (double)Batches;
+
+    public double CarsPerBatch => Batches == 0 ? 0 : Cars / (double)Batches;
+
+    public double TransactionMsPerBatch => Batches == 0 ? 0 : TransactionMs / Batches;
+}

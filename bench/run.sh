@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Pitwall vehicle-link benchmarks (bench/README.md): builds Release, then runs
+#   1. ingest: end-to-end status reports/s (durable and acked) against two ceilings measured in the same run,
+#      for each load profile CONNECTIONSxWINDOW in $PITWALL_BENCH_PROFILES;
+#   2. connections: idle vehicle links held by one server process and its memory per connection;
+# and prints a summary table. Everything runs on loopback; databases, logs and JSON results go to $PITWALL_BENCH_WORK.
+#
+#   PITWALL_BENCH_PROFILES     ingest load profiles           (default "500x256 4000x4 10000x1")
+#   PITWALL_BENCH_WARMUP       seconds of load before measuring (default 10)
+#   PITWALL_BENCH_DURATION     seconds measured                 (default 30)
+#   PITWALL_BENCH_CONNECTIONS  idle connections to hold         (default 19500; the machine allows 20000 open files per process)
+#   PITWALL_BENCH_IDLE         seconds they stay idle before the final reading (default 45)
+#   PITWALL_BENCH_ONLY         "ingest" or "connections" to run one of them (default both)
+#   PITWALL_BENCH_WORK         work directory                   (default /tmp/pitwall-bench)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+work=${PITWALL_BENCH_WORK:-/tmp/pitwall-bench}
+profiles=${PITWALL_BENCH_PROFILES:-"500x256 4000x4 10000x1"}
+warmup=${PITWALL_BENCH_WARMUP:-10}
+duration=${PITWALL_BENCH_DURATION:-30}
+connections=${PITWALL_BENCH_CONNECTIONS:-19500}
+idle=${PITWALL_BENCH_IDLE:-45}
+only=${PITWALL_BENCH_ONLY:-}
+
+echo "Building Release (bench/Pitwall.Bench and the server it references) …"
+dotnet build bench/Pitwall.Bench -c Release --nologo -v quiet -clp:ErrorsOnly || exit 1
+bench=(dotnet bench/Pitwall.Bench/bin/Release/net10.0/pitwall-bench.dll --work "$work")
+mkdir -p "$work"
+summary="$work/summary.txt"
+{
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, open files per process $(ulimit -Sn) (hard $(ulimit -Hn)); $(dotnet --version) SDK"
+  echo "Started $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} > "$summary"
+status=0
+
+if [ "$only" != "connections" ]; then
+  for profile in $profiles; do
+    echo
+    echo "=== ingest, profile $profile ==="
+    "${bench[@]}" ingest --connections "${profile%x*}" --window "${profile#*x}" --warmup "$warmup" --duration "$duration" \
+      | tee "$work/ingest-$profile.txt" || status=1
+    { echo; sed -n '/^Ingest, profile/,/^Results:/p' "$work/ingest-$profile.txt"; } >> "$summary"
+  done
+fi
+
+if [ "$only" != "ingest" ]; then
+  echo
+  echo "=== connections: $connections idle vehicle links ==="
+  "${bench[@]}" connections --count "$connections" --idle "$idle" | tee "$work/connections.txt" || status=1
+  { echo; sed -n '/^Idle connections/,/^Results:/p' "$work/connections.txt"; } >> "$summary"
+fi
+
+echo
+echo "================================ Summary ================================"
+cat "$summary"
+exit $status
