@@ -89,16 +89,22 @@ internal static class VehicleEndpoints
     }
 
     private static async Task<Results<Ok<List<VehicleUserResponse>>, ProblemHttpResult>> Drivers(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, VehicleStore store, CancellationToken cancellationToken)
+        string vin, ClaimsPrincipal user, IVehicleAccess access, VehicleStore store, AccountStore accounts, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
         {
             return refused;
         }
-        var users = await store.UsersOfAsync(vin, cancellationToken);
-        return TypedResults.Ok(users.Select(u => new VehicleUserResponse(u.AccountId, u.Name, u.Email,
-            u.Role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver)).ToList());
+        var users = new List<VehicleUserResponse>();
+        foreach (var (accountId, role) in await store.UsersOfAsync(vin, cancellationToken))
+        {
+            if (await accounts.FindAsync(accountId, cancellationToken) is { } account)
+            {
+                users.Add(new VehicleUserResponse(accountId, account.Name, account.Email, role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver));
+            }
+        }
+        return TypedResults.Ok(users);
     }
 
     private static async Task<Results<Created<VehicleUserResponse>, ProblemHttpResult, ValidationProblem>> AddDriver(

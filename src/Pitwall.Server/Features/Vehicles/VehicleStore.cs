@@ -60,11 +60,11 @@ public sealed class VehicleStore(Database database) : IVehicleAccess
         return rows.Select(r => (Map(r)!, VehicleRoles.Parse(r.Role!))).ToList();
     }
 
-    public async Task<IReadOnlyList<(string AccountId, string Name, string Email, VehicleRole Role)>> UsersOfAsync(string vin, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<(string, string, string, string)>(
-            "SELECT u.account_id, a.name, a.email, u.role FROM vehicle_users u JOIN accounts a ON a.id = u.account_id WHERE u.vin = @vin ORDER BY u.created_at",
-            new { vin }), cancellationToken))
-        .Select(r => (r.Item1, r.Item2, r.Item3, VehicleRoles.Parse(r.Item4))).ToList();
+    /// <summary>The vehicle's users, primary first; names and e-mails come from the accounts feature.</summary>
+    public async Task<IReadOnlyList<(string AccountId, VehicleRole Role)>> UsersOfAsync(string vin, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string, string)>(
+            "SELECT account_id, role FROM vehicle_users WHERE vin = @vin ORDER BY created_at", new { vin }), cancellationToken))
+        .Select(r => (r.Item1, VehicleRoles.Parse(r.Item2))).ToList();
 
     private static Vehicle? Map(Row? r) => r is null
         ? null
