@@ -56,9 +56,15 @@ public sealed partial class IngestWriter : BackgroundService
     /// </summary>
     internal async Task DrainAsync(string vin, CancellationToken cancellationToken)
     {
-        while (_queued.GetValueOrDefault(vin) > 0)
+        while (true)
         {
-            await Volatile.Read(ref _batchDone).Task.WaitAsync(cancellationToken);
+            // Take the batch signal before looking at the count: a batch that ends in between still wakes us.
+            var batchDone = Volatile.Read(ref _batchDone).Task;
+            if (_queued.GetValueOrDefault(vin) <= 0)
+            {
+                return;
+            }
+            await batchDone.WaitAsync(cancellationToken);
         }
     }
 
