@@ -122,10 +122,7 @@ public sealed partial class IngestWriter : BackgroundService
                     {
                         await handler.PersistAsync(c, t, messages);
                     }
-                    foreach (var (vin, seq, last) in highest)
-                    {
-                        await VehicleLinkStore.AdvanceCarSeqAsync(c, t, vin, seq, last.Privacy.PrivateMode ? null : now);
-                    }
+                    await VehicleLinkStore.AdvanceCarSeqsAsync(c, t, highest.Select(h => (h.Vin, h.Seq, h.Last.Privacy.PrivateMode ? (DateTimeOffset?)null : now)));
                     foreach (var privacyChange in fresh.Where(b => b.Message.Envelope.StatusReport?.Privacy is not null))
                     {
                         await VehicleLinkStore.SavePrivacyAsync(c, t, privacyChange.Message.Vin, privacyChange.Message.Envelope.StatusReport.Privacy);

@@ -41,11 +41,18 @@ public sealed class VehicleLinkStore(Database database)
             new { vin }, t);
 
     /// <summary>Advances the dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
-    /// <param name="seen">When the car was last seen; null in private mode, where not even that is recorded.</param>
-    internal static Task AdvanceCarSeqAsync(DbConnection c, DbTransaction t, string vin, long seq, DateTimeOffset? seen) =>
-        c.ExecuteAsync(
+    /// <summary>Advances each car's dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
+    /// <param name="marks">Per car: the highest seq stored, and when it was seen (null in private mode, where not even that is recorded).</param>
+    internal static async Task AdvanceCarSeqsAsync(DbConnection c, DbTransaction t, IEnumerable<(string Vin, long Seq, DateTimeOffset? Seen)> marks)
+    {
+        await using var advance = BatchCommand.Create(c, t,
             "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = COALESCE(@seen, last_seen_at) WHERE vin = @vin AND last_car_seq < @seq",
-            new { vin, seq, seen = seen?.ToUnixTimeMilliseconds() }, t);
+            "vin", "seq", "seen");
+        foreach (var (vin, seq, seen) in marks)
+        {
+            await advance.ExecuteAsync(vin, seq, seen?.ToUnixTimeMilliseconds());
+        }
+    }
 
     internal static Task SavePrivacyAsync(DbConnection c, DbTransaction t, string vin, PrivacySettings privacy) =>
         c.ExecuteAsync("UPDATE vehicle_link SET privacy = @privacy WHERE vin = @vin", new { vin, privacy = PrivacyJson.Format(privacy) }, t);

@@ -64,10 +64,7 @@ public sealed class StatusMessageHandler(
             _changed[message.Vin] = kept.Select(v => SignalCatalog.Find(v.Id)!.Path).ToList();
         }
         var now = time.GetUtcNow();
-        foreach (var (vin, state) in dirty)
-        {
-            await StatusStore.SaveAsync(connection, transaction, vin, state, now);
-        }
+        await StatusStore.SaveAsync(connection, transaction, dirty, now);
         _written = dirty;
     }
 

@@ -16,12 +16,18 @@ public sealed class StatusStore(Database database)
     internal static async Task<StatusReport?> FindAsync(DbConnection c, DbTransaction t, string vin) =>
         Parse(await c.QuerySingleOrDefaultAsync<byte[]?>("SELECT snapshot FROM vehicle_status WHERE vin = @vin", new { vin }, t));
 
-    internal static Task SaveAsync(DbConnection c, DbTransaction t, string vin, StatusReport snapshot, DateTimeOffset now) =>
-        c.ExecuteAsync(
+    internal static async Task SaveAsync(DbConnection c, DbTransaction t, IEnumerable<KeyValuePair<string, StatusReport>> snapshots, DateTimeOffset now)
+    {
+        await using var save = BatchCommand.Create(c, t,
             """
             INSERT INTO vehicle_status (vin, snapshot, updated_at) VALUES (@vin, @snapshot, @now)
             ON CONFLICT (vin) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at
-            """, new { vin, snapshot = snapshot.ToByteArray(), now = now.ToUnixTimeMilliseconds() }, t);
+            """, "vin", "snapshot", "now");
+        foreach (var (vin, snapshot) in snapshots)
+        {
+            await save.ExecuteAsync(vin, snapshot.ToByteArray(), now.ToUnixTimeMilliseconds());
+        }
+    }
 
     internal static Task DeleteAsync(DbConnection c, DbTransaction t, string vin) =>
         c.ExecuteAsync("DELETE FROM vehicle_status WHERE vin = @vin", new { vin }, t);
