@@ -92,6 +92,15 @@ public sealed partial class IngestWriter : BackgroundService
             {
                 await WriteAsync(batch, stoppingToken);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug, not an expected failure: log it, and keep the one writer alive for every other car.
+                LogUnexpected(_logger, e);
+                foreach (var session in batch.Select(b => b.Session).Distinct())
+                {
+                    session.Close(ProtocolError.Types.Code.ShuttingDown, "internal error; reconnect later");
+                }
+            }
             finally
             {
                 foreach (var (_, message) in batch)
@@ -159,6 +168,9 @@ public sealed partial class IngestWriter : BackgroundService
             group.Key.Durable(group.Max(b => b.Message.Seq));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Ingest batch failed unexpectedly; its cars were disconnected and will resend")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest batch failed (attempt {Attempt}); retrying")]
     private static partial void LogRetry(ILogger logger, Exception exception, int attempt);
