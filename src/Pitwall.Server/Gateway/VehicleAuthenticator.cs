@@ -57,7 +57,7 @@ public sealed class VehicleAuthenticator(
         return secret is not null && VehicleAuth.Verify(secret, vin!, nonce, proof) ? vin : null;
     }
 
-    private static string Hash(string nonce) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(nonce)));
+    private static string Hash(string nonce) => Hosting.Hashing.Sha256Hex(nonce);
 }
 
 public sealed record Challenge(string Nonce, DateTimeOffset ExpiresAt);

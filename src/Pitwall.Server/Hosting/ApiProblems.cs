@@ -7,14 +7,17 @@ namespace Pitwall.Server.Hosting;
 public static class ApiProblems
 {
     public static ProblemHttpResult Create(int status, string code, string title, string? detail = null) =>
-        TypedResults.Problem(new ProblemDetails
-        {
-            Status = status,
-            Title = title,
-            Detail = detail,
-            Type = TypeFor(code),
-            Extensions = { ["code"] = code },
-        });
+        TypedResults.Problem(Details(status, code, title, detail));
+
+    /// <summary>The body itself, for places that write through <see cref="IProblemDetailsService"/> (auth, rate limits, errors).</summary>
+    public static ProblemDetails Details(int status, string code, string title, string? detail = null) => new()
+    {
+        Status = status,
+        Title = title,
+        Detail = detail,
+        Type = TypeFor(code),
+        Extensions = { ["code"] = code },
+    };
 
     public static ValidationProblem Validation(ValidationErrors errors) =>
         TypedResults.ValidationProblem(

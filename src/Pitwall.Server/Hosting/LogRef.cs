@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Pitwall.Server.Hosting;
 
@@ -9,5 +7,5 @@ namespace Pitwall.Server.Hosting;
 /// </summary>
 public static class LogRef
 {
-    public static string Vehicle(string vin) => "veh-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("pitwall-log\n" + vin)).AsSpan(0, 6));
+    public static string Vehicle(string vin) => "veh-" + Hashing.Sha256Hex("pitwall-log\n" + vin)[..12];
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -54,13 +53,7 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = title,
-                Type = ApiProblems.TypeFor(code),
-                Extensions = { ["code"] = code },
-            },
+            ProblemDetails = ApiProblems.Details(status, code, title),
         });
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -31,13 +30,7 @@ public static class RateLimits
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests; try again later.",
-                        Type = ApiProblems.TypeFor(ErrorCodes.RateLimited),
-                        Extensions = { ["code"] = ErrorCodes.RateLimited },
-                    },
+                    ProblemDetails = ApiProblems.Details(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many requests; try again later."),
                 });
             };
         });

@@ -68,7 +68,7 @@ public abstract class GatewayTests(PitwallServer server)
 
         await using var third = await TestCar.ConnectAsync(Server, vin, secret);
         await third.WaitForAckAsync(await third.ReportAsync(Trigger.Periodic));
-        // Nothing but acks arrives: the acknowledged pairing code is not sent a third time.
+        // A third connection works normally once the resent frame was acknowledged.
     }
 
     [Theory]

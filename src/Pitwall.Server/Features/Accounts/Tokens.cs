@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Pitwall.Server.Features.Accounts;
 
@@ -14,5 +13,5 @@ internal static class Tokens
 
     public static string NewRefreshToken() => RefreshPrefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string Hash(string token) => Hosting.Hashing.Sha256Hex(token);
 }

@@ -36,28 +36,26 @@ internal static class StatusEndpoints
                 Window = TimeSpan.FromMinutes(1),
             });
 
-    private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        usage.Record(StatusPrivacy.CarControl, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
-    }
+    private static Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
+        ReadMineAsync(vin, user, access, usage, StatusPrivacy.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
 
-    private static async Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
+    private static Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
+        ReadMineAsync(vin, user, access, usage, StatusPrivacy.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
+
+    /// <summary>Reads for one of the caller's vehicles (404 for any other) and counts the use of the service.</summary>
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> ReadMineAsync<T>(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, UsageStatistics.UsageStatistics usage, string service,
+        Func<string, Task<T>> read, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
         {
             return VehicleEndpoints.NotFound();
         }
-        usage.Record(StatusPrivacy.CarFinder, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(await reader.LocationAsync(vin, cancellationToken));
+        usage.Record(service, UsageStatistics.UsageChannel.App);
+        return TypedResults.Ok(await read(vin));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(

@@ -1,7 +1,6 @@
 using Dapper;
 using Pitwall.Server.Data;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace Pitwall.Server.Features.Vehicles;
 
@@ -35,5 +34,5 @@ public sealed class AccessKeys(Database database, TimeProvider time)
                 "SELECT vin FROM access_keys WHERE key_hash = @hash AND purpose = @purpose AND expires_at > @now",
                 new { hash = Hash(key), purpose, now = time.GetUtcNow().ToUnixTimeMilliseconds() }), cancellationToken);
 
-    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private static string Hash(string key) => Hosting.Hashing.Sha256Hex(key);
 }

@@ -144,5 +144,5 @@ public sealed class PairingService(
         }, cancellationToken);
 
     private static string Hash(string pairingId, string code) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"pairing\n{pairingId}\n{code}")));
+        Hosting.Hashing.Sha256Hex($"pairing\n{pairingId}\n{code}");
 }

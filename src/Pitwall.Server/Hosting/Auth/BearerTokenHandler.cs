@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -73,12 +72,6 @@ internal sealed class BearerTokenHandler(
         problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = status,
-                Title = title,
-                Type = ApiProblems.TypeFor(code),
-                Extensions = { ["code"] = code },
-            },
+            ProblemDetails = ApiProblems.Details(status, code, title),
         }).AsTask();
 }
