@@ -14,11 +14,15 @@ public enum SignalService
     CarControl,
     /// <summary>Car Finder (C2): a service with location.</summary>
     CarFinder,
+    /// <summary>E-Control (C7): charging; a service without location.</summary>
+    EControl,
+    /// <summary>Climate (C6): a service without location.</summary>
+    Climate,
 }
 
 /// <param name="Id">The number on the wire; stable forever.</param>
 /// <param name="Path">The COVESA VSS name (<c>Vehicle.Private.*</c> for Pitwall's own additions).</param>
-/// <param name="Unit">SI unit, or <c>deg</c>/<c>%</c> where VSS uses them; empty for flags and text.</param>
+/// <param name="Unit">SI unit, or <c>deg</c>/<c>%</c>/<c>celsius</c> where VSS uses them; empty for flags and text.</param>
 public sealed record Signal(uint Id, string Path, SignalType Type, string Unit, SignalService Service);
 
 /// <summary>Every signal the vehicle link carries, by id and by VSS path.</summary>
@@ -53,6 +57,31 @@ public static class SignalCatalog
     public static readonly Signal EngineRunning = new(27, "Vehicle.Powertrain.CombustionEngine.IsRunning", SignalType.Flag, "", SignalService.CarControl);
     public static readonly Signal IgnitionOn = new(28, "Vehicle.Private.Ignition.IsOn", SignalType.Flag, "", SignalService.CarControl);
 
+    // E-Control (C7). Texts are lower-case words from a closed list, documented in docs/vehicle-protocol.md.
+    public static readonly Signal ChargingCableConnected = new(29, "Vehicle.Powertrain.TractionBattery.Charging.IsChargingCableConnected", SignalType.Flag, "", SignalService.EControl);
+    public static readonly Signal ChargingCableLocked = new(30, "Vehicle.Powertrain.TractionBattery.Charging.IsChargingCableLocked", SignalType.Flag, "", SignalService.EControl);
+    /// <summary>charging, not_charging, complete, waiting_for_deferred_start, long_term_charging, error.</summary>
+    public static readonly Signal ChargingState = new(31, "Vehicle.Private.Charging.State", SignalType.Text, "", SignalService.EControl);
+    /// <summary>immediate or deferred (a charge timer decides when charging starts).</summary>
+    public static readonly Signal ChargingMode = new(32, "Vehicle.Private.Charging.Mode", SignalType.Text, "", SignalService.EControl);
+    public static readonly Signal ChargingTimeToComplete = new(33, "Vehicle.Powertrain.TractionBattery.Charging.TimeToComplete", SignalType.Number, "s", SignalService.EControl);
+    public static readonly Signal ChargeLimit = new(34, "Vehicle.Powertrain.TractionBattery.Charging.ChargeLimit", SignalType.Number, "%", SignalService.EControl);
+    public static readonly Signal ElectricRange = new(35, "Vehicle.Powertrain.TractionBattery.Range", SignalType.Number, "m", SignalService.EControl);
+    public static readonly Signal ChargingPower = new(36, "Vehicle.Private.Charging.Power", SignalType.Number, "W", SignalService.EControl);
+    /// <summary>Why charging last ended: requested, target_reached, unplugged, power_loss, error.</summary>
+    public static readonly Signal ChargingStopReason = new(37, "Vehicle.Private.Charging.StopReason", SignalType.Text, "", SignalService.EControl);
+
+    // Climate (C6).
+    public static readonly Signal ClimateActive = new(38, "Vehicle.Private.Climate.IsActive", SignalType.Flag, "", SignalService.Climate);
+    public static readonly Signal ClimateTargetTemperature = new(39, "Vehicle.Private.Climate.TargetTemperature", SignalType.Number, "celsius", SignalService.Climate);
+    public static readonly Signal CabinTemperature = new(40, "Vehicle.Cabin.HVAC.AmbientAirTemperature", SignalType.Number, "celsius", SignalService.Climate);
+    public static readonly Signal OutsideTemperature = new(41, "Vehicle.Exterior.AirTemperature", SignalType.Number, "celsius", SignalService.Climate);
+    public static readonly Signal ClimateRemainingTime = new(42, "Vehicle.Private.Climate.RemainingTime", SignalType.Number, "s", SignalService.Climate);
+    /// <summary>Comma-separated: front_left, front_right, rear_left, rear_right.</summary>
+    public static readonly Signal ClimateZones = new(43, "Vehicle.Private.Climate.Zones", SignalType.Text, "", SignalService.Climate);
+    /// <summary>Why climatisation last ended: requested, timeout, low_battery, driving.</summary>
+    public static readonly Signal ClimateStopReason = new(44, "Vehicle.Private.Climate.StopReason", SignalType.Text, "", SignalService.Climate);
+
     public static IReadOnlyList<Signal> All { get; } =
     [
         Speed, Latitude, Longitude, Heading, HorizontalAccuracy, Odometer, Range, FuelLevel, StateOfCharge,
@@ -60,6 +89,9 @@ public static class SignalCatalog
         FrontLeftDoorLocked, FrontRightDoorLocked, RearLeftDoorLocked, RearRightDoorLocked,
         FrontLeftWindow, FrontRightWindow, RearLeftWindow, RearRightWindow,
         HoodOpen, TrunkOpen, TrunkLocked, ParkingLights, ClusterWarnings, EngineRunning, IgnitionOn,
+        ChargingCableConnected, ChargingCableLocked, ChargingState, ChargingMode, ChargingTimeToComplete, ChargeLimit,
+        ElectricRange, ChargingPower, ChargingStopReason,
+        ClimateActive, ClimateTargetTemperature, CabinTemperature, OutsideTemperature, ClimateRemainingTime, ClimateZones, ClimateStopReason,
     ];
 
     private static readonly Dictionary<uint, Signal> ById = All.ToDictionary(s => s.Id);

@@ -1,8 +1,10 @@
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.UsageStatistics;
@@ -29,7 +31,9 @@ public static class Program
         builder.AddGateway();
         builder.AddVehicles();
         builder.AddStatus();
+        builder.AddNotifications();
         builder.AddCommands();
+        builder.AddChargingAndClimate();
         builder.AddDemo();
         configure?.Invoke(builder);
 
@@ -43,6 +47,7 @@ public static class Program
         app.MapVehicles();
         app.MapStatus();
         app.MapCommands();
+        app.MapChargingAndClimate();
         app.MapUsageStatistics();
         return app;
     }

@@ -54,6 +54,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
                 Output = options.Output,
                 Log = options.Log,
                 ConnectGate = pacer.WaitAsync,
+                RealisticCommandTimes = true,
             });
             car.PairingCodeShown += OnPairingCodeShown;
             // Cars set off at different times, within the first two minutes.

@@ -29,13 +29,19 @@ public sealed partial class SimulatedVehicle
             {
                 return;
             }
-            var wasCharging = _state.Charging;
+            var wasPlugged = _state.Charging.CableConnected;
+            var wasClimatising = _state.Climate.Active;
             _state.SetEngine(true);
-            if (wasCharging)
+            if (wasPlugged)
             {
-                Report(Trigger.ChargingChange, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+                ReportCharging();
             }
-            Report(Trigger.EngineStart, [.. EngineStartSignals, .. VehicleSignals.Energy, .. VehicleSignals.Position]);
+            if (wasClimatising)
+            {
+                ReportClimate();
+            }
+            // C7: every E-Control value at ignition on and off.
+            Report(Trigger.EngineStart, [.. EngineStartSignals, .. VehicleSignals.Energy, .. VehicleSignals.EControl, .. VehicleSignals.Position]);
         });
 
     /// <summary>Ignition off: ENGINE_STOP with the car's full state.</summary>
@@ -82,14 +88,22 @@ public sealed partial class SimulatedVehicle
         Connection? flush;
         lock (_gate)
         {
+            AdvanceCommands(elapsed);
+            var now = _time.GetUtcNow();
+            FireTimers(_timersCheckedUpTo, now);
+            _timersCheckedUpTo = now;
             var changes = _state.Step(elapsed, _random);
             if ((changes & StateChanges.LevelBand) != 0)
             {
                 Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
             }
-            if ((changes & StateChanges.ChargingStopped) != 0)
+            if ((changes & StateChanges.Charging) != 0)
             {
-                Report(Trigger.ChargingChange, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+                ReportCharging();
+            }
+            if ((changes & StateChanges.Climate) != 0)
+            {
+                ReportClimate();
             }
             _sincePeriodic += elapsed;
             if (_periodicInterval > TimeSpan.Zero && _sincePeriodic >= _periodicInterval)
@@ -123,7 +137,7 @@ public sealed partial class SimulatedVehicle
     /// <summary>Locks or unlocks with the key (no report of its own; the next report carries the lock state).</summary>
     public void SetLocked(bool locked) => Change(() => _state.Locked = locked);
 
-    /// <summary>An EV plugs in and charges to <paramref name="targetLevel"/> % (CHARGING_CHANGE now and when done);
+    /// <summary>An EV is plugged in and charges to <paramref name="targetLevel"/> % (CHARGING_CHANGE now and when done);
     /// a combustion car refuels at once (a BATTERY_LEVEL report when a 10 % threshold was crossed).</summary>
     public Task ChargeAsync(double targetLevel = 100)
     {
@@ -136,9 +150,47 @@ public sealed partial class SimulatedVehicle
                     Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
                 }
             }
-            else if (_state.StartCharging(targetLevel))
+            else if (!_state.EngineRunning)
             {
-                Report(Trigger.ChargingChange, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);
+                _state.Charging.Limit = Math.Clamp(targetLevel, 25, 100);
+                _state.Charging.PlugIn(11, locks: true, _state.Level);
+                ReportCharging();
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Plugs an EV into a charger of <paramref name="chargerKw"/>: it charges at once (immediate mode) or waits for a
+    /// charge timer (deferred); a plug that does not lock leaves it not charging. CHARGING_CHANGE.</summary>
+    public Task PlugInAsync(double chargerKw = 11, bool plugLocks = true)
+    {
+        Change(() =>
+        {
+            if (_state.Powertrain == Powertrain.Electric && !_state.EngineRunning && !_state.Charging.CableConnected)
+            {
+                _state.Charging.PlugIn(chargerKw, plugLocks, _state.Level);
+                ReportCharging();
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task UnplugAsync() => ChangeCharging(c => c.CableConnected, c => c.Unplug());
+
+    /// <summary>The charger fails: charging state error until unplugged.</summary>
+    public Task ChargingFaultAsync() => ChangeCharging(c => c.CableConnected, c => c.Fault());
+
+    /// <summary>The charge point loses power: charging stops without being asked to (stop reason power_loss).</summary>
+    public Task PowerCutAsync() => ChangeCharging(c => c.IsCharging, c => c.Stop("power_loss"));
+
+    private Task ChangeCharging(Func<ChargingSystem, bool> applies, Action<ChargingSystem> change)
+    {
+        Change(() =>
+        {
+            if (applies(_state.Charging))
+            {
+                change(_state.Charging);
+                ReportCharging();
             }
         });
         return Task.CompletedTask;

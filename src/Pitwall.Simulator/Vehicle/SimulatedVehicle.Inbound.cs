@@ -157,47 +157,4 @@ public sealed partial class SimulatedVehicle
     /// <summary>ON_REQUEST with the same request id: the requested signals the car supports, or all of them. Under the lock.</summary>
     private void AnswerDataRequest(DataRequest request) =>
         Report(Trigger.OnRequest, request.SignalIds.Count == 0 ? SupportedSignals : request.SignalIds, request.RequestId, withPrivacy: true);
-
-    /// <summary>Performs a remote command and queues its result. Under the lock.</summary>
-    private void Execute(Command command)
-    {
-        var (outcome, reason) = Perform(command);
-        Enqueue(new Envelope
-        {
-            CommandResult = new CommandResult { CommandId = command.CommandId, Outcome = outcome, Reason = reason },
-        }, periodic: false);
-    }
-
-    private (CommandResult.Types.Outcome Outcome, string Reason) Perform(Command command)
-    {
-        const CommandResult.Types.Outcome failed = CommandResult.Types.Outcome.Failed;
-        if (command.ExpiresAtMs != 0 && command.ExpiresAtMs < NowMs())
-        {
-            return (failed, "expired");
-        }
-        if (_privacy.PrivateMode)
-        {
-            return (failed, "privacy_mode");
-        }
-        if (_privacy.RemoteAccessDisabled)
-        {
-            return (failed, "remote_access_disabled");
-        }
-        switch (command.Type)
-        {
-            case "lock" when Enum.GetValues<Door>().Any(_state.IsDoorOpen):
-                return (failed, "door_open");
-            case "lock":
-                _state.Locked = true;
-                break;
-            case "unlock":
-                _state.Locked = false;
-                break;
-            case "honk_flash" or "honk_and_flash" or "flash":
-                break;
-            default:
-                return (failed, "unsupported");
-        }
-        return (CommandResult.Types.Outcome.Performed, "");
-    }
 }

@@ -30,6 +30,7 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
     private TimeSpan _periodicInterval;
     private TimeSpan _sincePeriodic;
     private double _extraReportsDue;
+    private DateTimeOffset _timersCheckedUpTo;
     private TaskCompletionSource? _allAcked;
     private TaskCompletionSource? _connected;
 
@@ -52,6 +53,7 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
         _received = options.RecordReceivedFrames ? Channel.CreateUnbounded<ReceivedFrame>(new UnboundedChannelOptions { SingleWriter = true }) : null;
         _privacy = options.Privacy?.Clone() ?? new PrivacySettings();
         _periodicInterval = options.PeriodicInterval;
+        _timersCheckedUpTo = _time.GetUtcNow();
     }
 
     /// <summary>A pairing code arrived and is on the car's screen (the argument is the code).</summary>
@@ -167,7 +169,25 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
 
     public bool EngineRunning => Read(s => s.EngineRunning);
 
-    public bool IsCharging => Read(s => s.Charging);
+    public bool IsCharging => Read(s => s.Charging.IsCharging);
+
+    /// <summary>The charging state as reported (C7): charging, not_charging, complete, waiting_for_deferred_start, error.</summary>
+    public string ChargingState => Read(s => s.Charging.State);
+
+    /// <summary>Target state of charge, %.</summary>
+    public double ChargeLimit => Read(s => s.Charging.Limit);
+
+    /// <summary>Charging power now, W.</summary>
+    public double ChargingPower => Read(s => s.Charging.PowerW);
+
+    public int ChargeTimers => Read(s => s.Charging.Timers.Count);
+
+    public int ClimateTimers => Read(s => s.Climate.Timers.Count);
+
+    public bool IsClimatising => Read(s => s.Climate.Active);
+
+    /// <summary>°C.</summary>
+    public double CabinTemperature => Read(s => s.Climate.CabinTemperature);
 
     public bool IsLocked => Read(s => s.Locked);
 

@@ -74,6 +74,10 @@ public sealed record SimulatedVehicleOptions
     /// <summary>Challenge, upgrade and welcome together must take no longer.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Each remote command takes its type's typical time (<see cref="SimulatedVehicle.TypicalDuration"/>) of stepped
+    /// time before its result; off = done on arrival.</summary>
+    public bool RealisticCommandTimes { get; init; }
+
     /// <summary>Keep every received frame for <see cref="SimulatedVehicle.ReceivedFrames"/> (tests); off for fleets.</summary>
     public bool RecordReceivedFrames { get; init; }
 

@@ -7,7 +7,10 @@ internal enum StateChanges
     None = 0,
     /// <summary>The energy level crossed a multiple of 10 %.</summary>
     LevelBand = 1,
-    ChargingStopped = 2,
+    /// <summary>Charging state changed by itself (limit reached).</summary>
+    Charging = 2,
+    /// <summary>Climatisation stopped by itself (timeout, low battery).</summary>
+    Climate = 4,
 }
 
 /// <summary>
@@ -17,10 +20,8 @@ internal enum StateChanges
 internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, double heading, double level, double odometer)
 {
     // An EV with 80 kWh using 18 kWh/100 km; a combustion car with 60 l using 7 l/100 km.
-    private const double EvCapacityKwh = 80, EvKwhPerMetre = 0.18 / 1000;
+    private const double EvCapacityKwh = ChargingSystem.CapacityKwh, EvKwhPerMetre = 0.18 / 1000;
     private const double TankLitres = 60, LitresPerMetre = 7.0 / 100 / 1000;
-    // 11 kW AC charging.
-    private const double ChargePercentPerSecond = 11.0 / EvCapacityKwh * 100 / 3600;
     private const double RoamRadiusMetres = 6000;
     private static readonly TimeSpan MaxSubStep = TimeSpan.FromSeconds(1);
 
@@ -36,11 +37,11 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
     /// <summary>State of charge or fuel level, %.</summary>
     public double Level { get; private set; } = Math.Clamp(level, 0, 100);
     public bool EngineRunning { get; private set; }
-    public bool Charging { get; private set; }
+    public ChargingSystem Charging { get; } = new();
+    public ClimateSystem Climate { get; } = new();
     public bool Locked { get; set; }
     public bool TailgateOpen { get; set; }
     private int _openDoors;
-    private double _chargeTarget;
 
     public double RangeMetres => Powertrain == Powertrain.Electric
         ? Level / 100 * EvCapacityKwh / EvKwhPerMetre
@@ -65,20 +66,24 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
         }
         else
         {
-            Charging = false;
+            // Nobody drives off plugged in; remote climatisation ends when the driver takes over.
+            Charging.Unplug();
+            if (Climate.Active)
+            {
+                Climate.Stop("driving");
+            }
         }
     }
 
-    /// <returns>False when the car cannot charge now (driving, or not an EV).</returns>
-    public bool StartCharging(double target)
+    /// <returns>Null when climatisation started, else why not.</returns>
+    public string? StartClimate(double target, string? zones)
     {
-        if (Powertrain != Powertrain.Electric || EngineRunning || Level >= target)
+        if (Powertrain == Powertrain.Electric && Level < ClimateSystem.MinStartLevel)
         {
-            return false;
+            return "low_battery";
         }
-        Charging = true;
-        _chargeTarget = Math.Min(target, 100);
-        return true;
+        Climate.Start(target, zones);
+        return null;
     }
 
     /// <returns>The changes a refill causes (a combustion car refuels at once).</returns>
@@ -108,19 +113,28 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
 
     private StateChanges SubStep(double dt, SimRandom random)
     {
-        if (Charging)
+        var changes = StateChanges.None;
+        if (Climate.Advance(dt))
         {
-            Level = Math.Min(_chargeTarget, Level + ChargePercentPerSecond * dt);
-            if (Level >= _chargeTarget)
+            changes |= StateChanges.Climate;
+        }
+        if (Climate.Active && Powertrain == Powertrain.Electric && !Charging.IsCharging)
+        {
+            Level = Math.Max(0, Level - ClimateSystem.DrawKw * dt / 3600 / EvCapacityKwh * 100);
+            if (Level < ClimateSystem.StopLevel)
             {
-                Charging = false;
-                return StateChanges.ChargingStopped;
+                Climate.Stop("low_battery");
+                changes |= StateChanges.Climate;
             }
-            return StateChanges.None;
+        }
+        if (Charging.IsCharging)
+        {
+            Level = Charging.Charge(Level, dt);
+            return Charging.IsCharging ? changes : changes | StateChanges.Charging;
         }
         if (!EngineRunning)
         {
-            return StateChanges.None;
+            return changes;
         }
         // Drivers change pace now and then; an empty car rolls to a stop.
         if (TargetSpeed > 0 && random.Chance(dt / 40))
@@ -132,7 +146,7 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
         if (Speed <= 0)
         {
             Speed = 0;
-            return StateChanges.None;
+            return changes;
         }
         Heading += random.Between(-10, 10) * dt;
         if (Position.DistanceTo(Home) > RoamRadiusMetres)
@@ -149,7 +163,7 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
         Odometer += distance;
         var usePerMetre = Powertrain == Powertrain.Electric ? EvKwhPerMetre / EvCapacityKwh : LitresPerMetre / TankLitres;
         Level = Math.Max(0, Level - distance * usePerMetre * 100);
-        return StateChanges.None;
+        return changes;
     }
 
     private static int Band(double level) => (int)Math.Floor(level / 10);

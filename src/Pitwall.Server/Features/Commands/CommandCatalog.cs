@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Pitwall.Protocol;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Commands;
@@ -32,11 +33,6 @@ public static partial class CommandCatalog
         }
     }
 
-    public const string RemoteLock = "remote_lock";
-    public const string RemoteHornAndLights = "remote_horn_lights";
-    public const string Climate = "climate";
-    public const string EControl = "e_control";
-
     private static readonly Action<IReadOnlyDictionary<string, string>, ValidationErrors> NoParameters = (_, _) => { };
     private static readonly string[] None = [];
     private static readonly string[] ClimateKeys = ["targetTemperature", "zones"];
@@ -47,11 +43,11 @@ public static partial class CommandCatalog
 
     public static IReadOnlyDictionary<string, CommandType> Types { get; } = new[]
     {
-        new CommandType("lock", RemoteLock, false, None, NoParameters),
-        new CommandType("unlock", RemoteLock, false, None, NoParameters),
-        new CommandType("honk_flash", RemoteHornAndLights, false, None, NoParameters),
-        new CommandType("flash", RemoteHornAndLights, false, None, NoParameters),
-        new CommandType("climate_start", Climate, false, ClimateKeys, (p, e) =>
+        new CommandType("lock", ServiceIds.RemoteLock, false, None, NoParameters),
+        new CommandType("unlock", ServiceIds.RemoteLock, false, None, NoParameters),
+        new CommandType("honk_flash", ServiceIds.RemoteHornAndLights, false, None, NoParameters),
+        new CommandType("flash", ServiceIds.RemoteHornAndLights, false, None, NoParameters),
+        new CommandType("climate_start", ServiceIds.Climate, false, ClimateKeys, (p, e) =>
         {
             Number(p, "targetTemperature", 15, 30, e, required: true);
             if (p.TryGetValue("zones", out var zones) && zones.Split(',').Any(z => z is not ("front_left" or "front_right" or "rear_left" or "rear_right")))
@@ -59,14 +55,14 @@ public static partial class CommandCatalog
                 e.Add("parameters.zones", "Zones are front_left, front_right, rear_left, rear_right, comma-separated.");
             }
         }),
-        new CommandType("climate_stop", Climate, false, None, NoParameters),
-        new CommandType("charge_start", EControl, false, None, NoParameters),
-        new CommandType("charge_stop", EControl, false, None, NoParameters),
-        new CommandType("charge_settings", EControl, true, ChargeSettingsKeys, (p, e) => Number(p, "targetStateOfCharge", 25, 100, e, required: true)),
-        new CommandType("charge_timer_set", EControl, true, ChargeTimerKeys, (p, e) => Timer(p, e, withTargetStateOfCharge: true)),
-        new CommandType("charge_timer_delete", EControl, true, TimerIdKey, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
-        new CommandType("climate_timer_set", Climate, false, ClimateTimerKeys, (p, e) => Timer(p, e, withTargetStateOfCharge: false)),
-        new CommandType("climate_timer_delete", Climate, false, TimerIdKey, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
+        new CommandType("climate_stop", ServiceIds.Climate, false, None, NoParameters),
+        new CommandType("charge_start", ServiceIds.EControl, false, None, NoParameters),
+        new CommandType("charge_stop", ServiceIds.EControl, false, None, NoParameters),
+        new CommandType("charge_settings", ServiceIds.EControl, true, ChargeSettingsKeys, (p, e) => Number(p, "targetStateOfCharge", 25, 100, e, required: true)),
+        new CommandType("charge_timer_set", ServiceIds.EControl, true, ChargeTimerKeys, (p, e) => Timer(p, e, withTargetStateOfCharge: true)),
+        new CommandType("charge_timer_delete", ServiceIds.EControl, true, TimerIdKey, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
+        new CommandType("climate_timer_set", ServiceIds.Climate, false, ClimateTimerKeys, (p, e) => Timer(p, e, withTargetStateOfCharge: false)),
+        new CommandType("climate_timer_delete", ServiceIds.Climate, false, TimerIdKey, (p, e) => Number(p, "timerId", 1, 5, e, required: true)),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     private static void Timer(IReadOnlyDictionary<string, string> p, ValidationErrors e, bool withTargetStateOfCharge)

@@ -9,7 +9,8 @@ namespace Pitwall.Server.Features.Commands;
 /// Moves commands along: accepted → sent (one per car at a time, in order, through the durable outbox, so an offline car
 /// gets it when it connects) → performed | failed from the car's result → the next one; tells the app at each step.
 /// </summary>
-public sealed partial class CommandDispatcher(CommandStore store, IVehicleLink link, LiveEventHub hub, TimeProvider time, ILogger<CommandDispatcher> logger)
+public sealed partial class CommandDispatcher(
+    CommandStore store, IVehicleLink link, LiveEventHub hub, IEnumerable<ICommandOutcomeListener> listeners, TimeProvider time, ILogger<CommandDispatcher> logger)
     : IVehicleMessageHandler, Vehicles.IVehicleAccessListener
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.CommandResult;
@@ -57,7 +58,8 @@ public sealed partial class CommandDispatcher(CommandStore store, IVehicleLink l
             new { vin = command.Vin, id = command.Id, type = command.Type, state = command.State, reason = command.Reason }, time.GetUtcNow()));
 
     // Results arrive through the ingest writer, in the same transaction as the car's dedup mark: exactly once.
-    private readonly List<(string Vin, string Id, string State, string? Reason)> _completed = [];
+    private readonly List<CommandRecord> _completed = [];
+    private readonly ICommandOutcomeListener[] _listeners = [.. listeners];
 
     public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
     {
@@ -68,18 +70,26 @@ public sealed partial class CommandDispatcher(CommandStore store, IVehicleLink l
             var result = message.Envelope.CommandResult;
             var performed = result.Outcome == CommandResult.Types.Outcome.Performed;
             var reason = string.IsNullOrEmpty(result.Reason) ? "failed" : result.Reason[..Math.Min(result.Reason.Length, 100)];
-            if (await CommandStore.CompleteAsync(connection, transaction, message.Vin, result.CommandId, performed, reason, now))
+            if (await CommandStore.CompleteAsync(connection, transaction, message.Vin, result.CommandId, performed, reason, now) is not { } completed)
             {
-                _completed.Add((message.Vin, result.CommandId, performed ? CommandStates.Performed : CommandStates.Failed, performed ? null : reason));
+                continue;
+            }
+            _completed.Add(completed);
+            if (performed)
+            {
+                foreach (var listener in _listeners)
+                {
+                    await listener.OnPerformedAsync(connection, transaction, completed);
+                }
             }
         }
     }
 
     public void Committed(IReadOnlyList<InboundMessage> messages)
     {
-        foreach (var (vin, id, state, reason) in _completed)
+        foreach (var command in _completed)
         {
-            hub.Publish(new LiveEvent(vin, "vehicle.command", new { vin, id, state, reason }, time.GetUtcNow()));
+            Publish(command);
         }
         foreach (var vin in _completed.Select(c => c.Vin).Distinct())
         {

@@ -74,7 +74,7 @@ internal static class CommandEndpoints
         {
             return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.RemoteAccessDisabled, "Remote access is switched off in the car.");
         }
-        if (privacy?.DisabledServices.Contains(type.Service) == true)
+        if (privacy is not null && !ServiceIds.IsSwitchedOn(type.Service, privacy))
         {
             return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled, $"The service {type.Service} is switched off in the car.");
         }

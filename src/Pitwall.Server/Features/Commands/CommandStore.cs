@@ -112,10 +112,20 @@ public sealed class CommandStore(Database database)
     }
 
     /// <summary>The car's outcome; only a sent command can end this way (a late or repeated result changes nothing).</summary>
-    internal static async Task<bool> CompleteAsync(DbConnection c, DbTransaction t, string vin, string id, bool performed, string? reason, DateTimeOffset now) =>
-        await c.ExecuteAsync(
-            "UPDATE vehicle_commands SET state = @state, reason = @reason, completed_at = @now WHERE id = @id AND vin = @vin AND state = 'sent'",
-            new { id, vin, state = performed ? CommandStates.Performed : CommandStates.Failed, reason = performed ? null : reason, now = now.ToUnixTimeMilliseconds() }, t) == 1;
+    /// <returns>The command as it ended, or null when it was not waiting for this result.</returns>
+    internal static async Task<CommandRecord?> CompleteAsync(DbConnection c, DbTransaction t, string vin, string id, bool performed, string? reason, DateTimeOffset now)
+    {
+        if (await c.QuerySingleOrDefaultAsync<Row?>($"SELECT {Columns} FROM vehicle_commands WHERE id = @id AND vin = @vin AND state = 'sent'", new { id, vin }, t)
+            is not { } sent)
+        {
+            return null;
+        }
+        var state = performed ? CommandStates.Performed : CommandStates.Failed;
+        reason = performed ? null : reason;
+        await c.ExecuteAsync("UPDATE vehicle_commands SET state = @state, reason = @reason, completed_at = @now WHERE id = @id",
+            new { id, state, reason, now = now.ToUnixTimeMilliseconds() }, t);
+        return Map(sent)! with { State = state, Reason = reason, CompletedAt = now };
+    }
 
     /// <summary>Expires what the car did not do in time; returns them.</summary>
     public async Task<IReadOnlyList<CommandRecord>> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -38,11 +38,11 @@ internal static class StatusEndpoints
 
     private static Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
         string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        ReadMineAsync(vin, user, access, usage, StatusPrivacy.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
+        ReadMineAsync(vin, user, access, usage, ServiceIds.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
         string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        ReadMineAsync(vin, user, access, usage, StatusPrivacy.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
+        ReadMineAsync(vin, user, access, usage, ServiceIds.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
 
     /// <summary>Reads for one of the caller's vehicles (404 for any other) and counts the use of the service.</summary>
     private static async Task<Results<Ok<T>, ProblemHttpResult>> ReadMineAsync<T>(

@@ -13,7 +13,8 @@ namespace Pitwall.Server.Features.Status;
 /// drops what the car's privacy switches forbid before anything is written.
 /// </summary>
 public sealed class StatusMessageHandler(
-    LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, Data.Database database, TimeProvider time) : IVehicleMessageHandler, IVehicleAccessListener
+    LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, IEnumerable<IStatusObserver> observers, Data.Database database,
+    TimeProvider time) : IVehicleMessageHandler, IVehicleAccessListener
 {
     // Latest state per car, owned by the single ingest writer; saves a read per report. Only with SQLite, where this
     // instance is the only writer; with PostgreSQL another instance may have written since. Bounded: when full it
@@ -23,6 +24,8 @@ public sealed class StatusMessageHandler(
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
 
     private readonly List<string> _used = [];
+    private readonly IStatusObserver[] _observers = [.. observers];
+    private readonly List<Action> _afterCommit = [];
     private readonly bool _useCache = database.Dialect == Data.SqlDialect.Sqlite;
     private Dictionary<string, StatusReport> _written = [];
 
@@ -32,6 +35,7 @@ public sealed class StatusMessageHandler(
     {
         _changed.Clear();
         _used.Clear();
+        _afterCommit.Clear();
         var dirty = new Dictionary<string, StatusReport>(StringComparer.Ordinal);
         foreach (var message in messages)
         {
@@ -41,13 +45,17 @@ public sealed class StatusMessageHandler(
             {
                 continue; // private mode, switched-off services or nothing known: nothing is stored
             }
-            _used.Add(kept.Any(v => SignalCatalog.Find(v.Id)!.Service == SignalService.CarFinder) ? StatusPrivacy.CarFinder : StatusPrivacy.CarControl);
+            _used.AddRange(kept.Select(v => ServiceIds.Of(SignalCatalog.Find(v.Id)!.Service)).Distinct());
             if (!dirty.TryGetValue(message.Vin, out var state))
             {
                 state = _useCache && _latest.TryGetValue(message.Vin, out var cached)
                     ? cached.Clone()
                     : await StatusStore.FindAsync(connection, transaction, message.Vin) ?? new StatusReport();
                 dirty[message.Vin] = state;
+            }
+            foreach (var observer in _observers)
+            {
+                observer.Observe(message.Vin, state, kept, _afterCommit);
             }
             foreach (var value in kept)
             {
@@ -81,6 +89,10 @@ public sealed class StatusMessageHandler(
             {
                 _latest[vin] = state;
             }
+        }
+        foreach (var action in _afterCommit)
+        {
+            action();
         }
         foreach (var service in _used)
         {

@@ -9,19 +9,9 @@ namespace Pitwall.Server.Features.Status;
 /// </summary>
 public static class StatusPrivacy
 {
-    public const string CarControl = "car_control";
-    public const string CarFinder = "car_finder";
-
     /// <returns>Null when the value may be stored and shown, else the reason code it is withheld.</returns>
-    public static string? Withheld(Signal signal, PrivacySettings privacy)
-    {
-        if (privacy.PrivateMode)
-        {
-            return "privacy_mode";
-        }
-        var (groupOff, service) = signal.Service == SignalService.CarFinder
-            ? (privacy.LocationServicesDisabled, CarFinder)
-            : (privacy.NonLocationServicesDisabled, CarControl);
-        return groupOff || privacy.DisabledServices.Contains(service) ? "service_disabled" : null;
-    }
+    public static string? Withheld(Signal signal, PrivacySettings privacy) =>
+        privacy.PrivateMode ? "privacy_mode"
+        : ServiceIds.IsSwitchedOn(ServiceIds.Of(signal.Service), privacy) ? null
+        : "service_disabled";
 }

@@ -4,36 +4,48 @@ using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Features.Status;
 
+/// <summary>The latest values of some signals, each with unit and time or why it is missing, and the link's state.</summary>
+public sealed record SignalSnapshot(bool Online, bool PrivateMode, DateTimeOffset? LastSeenAt, IReadOnlyDictionary<Signal, SignalResponse> Values)
+{
+    public SignalResponse this[Signal signal] => Values[signal];
+}
+
 /// <summary>Turns the stored state and the link's knowledge into API answers: each value with unit and time, or why not.</summary>
 public sealed class StatusReader(StatusStore store, IVehicleLink link)
 {
+    /// <summary>What Car Control and Car Finder show (C1, C2); charging and climate have views of their own.</summary>
+    private static readonly Signal[] StatusSignals =
+        [.. SignalCatalog.All.Where(s => s.Service is SignalService.CarControl or SignalService.CarFinder)];
+
     public async Task<StatusResponse> StatusAsync(string vin, CancellationToken cancellationToken)
     {
-        var (info, state) = await LoadAsync(vin, cancellationToken);
-        var privacy = info?.Privacy ?? new PrivacySettings();
-        var signals = SignalCatalog.All.ToDictionary(s => s.Path, s => Describe(s, info, state));
-        return new StatusResponse(vin, link.IsOnline(vin), privacy.PrivateMode, info?.LastSeenAt, signals);
+        var snapshot = await ReadAsync(vin, StatusSignals, cancellationToken);
+        return new StatusResponse(vin, snapshot.Online, snapshot.PrivateMode, snapshot.LastSeenAt,
+            snapshot.Values.ToDictionary(v => v.Key.Path, v => v.Value));
     }
 
     public async Task<LocationResponse> LocationAsync(string vin, CancellationToken cancellationToken)
     {
-        var (info, state) = await LoadAsync(vin, cancellationToken);
-        var latitude = Describe(SignalCatalog.Latitude, info, state);
-        var longitude = Describe(SignalCatalog.Longitude, info, state);
+        var s = await ReadAsync(vin, [SignalCatalog.Latitude, SignalCatalog.Longitude, SignalCatalog.Heading, SignalCatalog.HorizontalAccuracy],
+            cancellationToken);
+        var (latitude, longitude) = (s[SignalCatalog.Latitude], s[SignalCatalog.Longitude]);
         if (latitude.Value is not double lat || longitude.Value is not double lon)
         {
             return new LocationResponse(null, null, null, null, null, latitude.Unavailable ?? longitude.Unavailable ?? "not_reported");
         }
-        return new LocationResponse(lat, lon,
-            Describe(SignalCatalog.Heading, info, state).Value as double?,
-            Describe(SignalCatalog.HorizontalAccuracy, info, state).Value as double?,
+        return new LocationResponse(lat, lon, s[SignalCatalog.Heading].Value as double?, s[SignalCatalog.HorizontalAccuracy].Value as double?,
             latitude.RecordedAt, null);
     }
 
-    private async Task<(VehicleLinkInfo? Info, StatusReport? State)> LoadAsync(string vin, CancellationToken cancellationToken) =>
-        (await link.InfoAsync(vin, cancellationToken), await store.FindAsync(vin, cancellationToken));
+    public async Task<SignalSnapshot> ReadAsync(string vin, IReadOnlyCollection<Signal> signals, CancellationToken cancellationToken)
+    {
+        var info = await link.InfoAsync(vin, cancellationToken);
+        var state = await store.FindAsync(vin, cancellationToken);
+        return new SignalSnapshot(link.IsOnline(vin), info?.Privacy.PrivateMode ?? false, info?.LastSeenAt,
+            signals.ToDictionary(s => s, s => Describe(s, info, state)));
+    }
 
-    private SignalResponse Describe(Signal signal, VehicleLinkInfo? info, StatusReport? state)
+    private static SignalResponse Describe(Signal signal, VehicleLinkInfo? info, StatusReport? state)
     {
         if (info is null)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Vehicles;
@@ -206,7 +207,7 @@ public abstract class CommandTests(PitwallServer server)
         {
             (new PrivacySettings { PrivateMode = true }, "privacy_mode"),
             (new PrivacySettings { RemoteAccessDisabled = true }, "remote_access_disabled"),
-            (new PrivacySettings { DisabledServices = { CommandCatalog.Climate } }, "service_disabled"),
+            (new PrivacySettings { DisabledServices = { ServiceIds.Climate } }, "service_disabled"),
         })
         {
             await using var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret, privacy: privacy);

@@ -1,0 +1,31 @@
+namespace Pitwall.Protocol;
+
+/// <summary>
+/// Service ids: the names in <c>PrivacySettings.disabled_services</c> (REQUIREMENTS P2), in refusals and in the usage
+/// statistics. Which group switch governs a service follows from whether it uses the car's location.
+/// </summary>
+public static class ServiceIds
+{
+    public const string CarControl = "car_control";
+    public const string CarFinder = "car_finder";
+    public const string EControl = "e_control";
+    public const string Climate = "climate";
+    public const string RemoteLock = "remote_lock";
+    public const string RemoteHornAndLights = "remote_horn_lights";
+
+    public static string Of(SignalService service) => service switch
+    {
+        SignalService.CarFinder => CarFinder,
+        SignalService.EControl => EControl,
+        SignalService.Climate => Climate,
+        _ => CarControl,
+    };
+
+    /// <summary>True for the group "services with location"; everything else is in "services without location".</summary>
+    public static bool UsesLocation(string serviceId) => serviceId == CarFinder;
+
+    /// <summary>Whether the car's switches let <paramref name="serviceId"/> run (private mode aside).</summary>
+    public static bool IsSwitchedOn(string serviceId, V1.PrivacySettings privacy) =>
+        !(UsesLocation(serviceId) ? privacy.LocationServicesDisabled : privacy.NonLocationServicesDisabled) &&
+        !privacy.DisabledServices.Contains(serviceId);
+}
