@@ -2,11 +2,11 @@ namespace Pitwall.Simulator;
 
 /// <summary>
 /// Remote climatisation (REQUIREMENTS C6): runs up to 30 minutes towards a target temperature, drawing 3 kW from an
-/// EV's battery; refuses to start below 15 % and stops below 10 %. Only touched under the owning vehicle's lock.
+/// EV's battery; refuses to start below 15 % and stops below 14 %, keeping a reserve for driving. Only touched under the owning vehicle's lock.
 /// </summary>
 internal sealed class ClimateSystem
 {
-    public const double MinStartLevel = 15, StopLevel = 10, DrawKw = 3;
+    public const double MinStartLevel = 15, StopLevel = 14, DrawKw = 3;
     private static readonly TimeSpan MaxRun = TimeSpan.FromMinutes(30);
 
     public bool Active { get; private set; }
