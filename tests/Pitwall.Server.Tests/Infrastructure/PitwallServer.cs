@@ -32,7 +32,22 @@ public abstract class PitwallServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabaseAsync();
-        App = Program.BuildApp(["--urls", "http://127.0.0.1:0"], builder =>
+        await StartAsync("http://127.0.0.1:0");
+    }
+
+    /// <summary>Stops this server and starts a new one on the same database and address, as a deployment does.</summary>
+    public async Task RestartAsync()
+    {
+        var address = Client.BaseAddress!.ToString().TrimEnd('/');
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await StartAsync(address);
+    }
+
+    private async Task StartAsync(string urls)
+    {
+        App = Program.BuildApp(["--urls", urls], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
