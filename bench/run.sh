@@ -3,14 +3,17 @@
 #   1. ingest: end-to-end status reports/s (durable and acked) against two ceilings measured in the same run,
 #      for each load profile CONNECTIONSxWINDOW in $PITWALL_BENCH_PROFILES;
 #   2. connections: idle vehicle links held by one server process and its memory per connection;
+#   3. commands: remote-command round trip (API call → car → outcome on the app's event stream), p50 and p99 at a rate;
 # and prints a summary table. Everything runs on loopback; databases, logs and JSON results go to $PITWALL_BENCH_WORK.
 #
 #   PITWALL_BENCH_PROFILES     ingest load profiles           (default "500x256 4000x4 10000x1")
-#   PITWALL_BENCH_WARMUP       seconds of load before measuring (default 10)
-#   PITWALL_BENCH_DURATION     seconds measured                 (default 30)
+#   PITWALL_BENCH_WARMUP       seconds of load before measuring (default 10; ingest and commands)
+#   PITWALL_BENCH_DURATION     seconds measured                 (default 30; ingest and commands)
 #   PITWALL_BENCH_CONNECTIONS  idle connections to hold         (default 19500; the machine allows 20000 open files per process)
 #   PITWALL_BENCH_IDLE         seconds they stay idle before the final reading (default 45)
-#   PITWALL_BENCH_ONLY         "ingest" or "connections" to run one of them (default both)
+#   PITWALL_BENCH_COMMAND_CARS cars the commands go to          (default 1000, paired to 100 owners)
+#   PITWALL_BENCH_COMMAND_RATE commands per second              (default 1000)
+#   PITWALL_BENCH_ONLY         "ingest", "connections" or "commands" to run one of them (default all three)
 #   PITWALL_BENCH_WORK         work directory                   (default /tmp/pitwall-bench)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +24,8 @@ warmup=${PITWALL_BENCH_WARMUP:-10}
 duration=${PITWALL_BENCH_DURATION:-30}
 connections=${PITWALL_BENCH_CONNECTIONS:-19500}
 idle=${PITWALL_BENCH_IDLE:-45}
+command_cars=${PITWALL_BENCH_COMMAND_CARS:-1000}
+command_rate=${PITWALL_BENCH_COMMAND_RATE:-1000}
 only=${PITWALL_BENCH_ONLY:-}
 
 echo "Building Release (bench/Pitwall.Bench and the server it references) …"
@@ -34,7 +39,7 @@ summary="$work/summary.txt"
 } > "$summary"
 status=0
 
-if [ "$only" != "connections" ]; then
+if [ -z "$only" ] || [ "$only" = "ingest" ]; then
   for profile in $profiles; do
     echo
     echo "=== ingest, profile $profile ==="
@@ -44,11 +49,19 @@ if [ "$only" != "connections" ]; then
   done
 fi
 
-if [ "$only" != "ingest" ]; then
+if [ -z "$only" ] || [ "$only" = "connections" ]; then
   echo
   echo "=== connections: $connections idle vehicle links ==="
   "${bench[@]}" connections --count "$connections" --idle "$idle" | tee "$work/connections.txt" || status=1
   { echo; sed -n '/^Idle connections/,/^Results:/p' "$work/connections.txt"; } >> "$summary"
+fi
+
+if [ -z "$only" ] || [ "$only" = "commands" ]; then
+  echo
+  echo "=== commands: $command_rate/s over $command_cars cars ==="
+  "${bench[@]}" commands --cars "$command_cars" --rate "$command_rate" --warmup "$warmup" --duration "$duration" \
+    | tee "$work/commands.txt" || status=1
+  { echo; sed -n '/^Commands, /,/^Results:/p' "$work/commands.txt"; } >> "$summary"
 fi
 
 echo

@@ -4,7 +4,7 @@ using System.Net;
 namespace Pitwall.Bench;
 
 /// <summary>
-/// <c>pitwall-bench ingest | connections</c> run the vehicle-link benchmarks (bench/README.md);
+/// <c>pitwall-bench ingest | connections | commands</c> run the vehicle-link benchmarks (bench/README.md);
 /// <c>ack-server</c> and <c>hold</c> are the helper processes they start.
 /// </summary>
 public static class Program
@@ -54,6 +54,31 @@ public static class Program
             r.GetValue(work)!, r.GetValue(serverDll)!, r.GetValue(fleetSecret)!, r.GetValue(count), r.GetValue(warmupConnections), r.GetValue(holders),
             r.GetValue(concurrency), TimeSpan.FromSeconds(r.GetValue(idle)), r.GetValue(connectionsPort), r.GetValue(serverGc), r.GetValue(gcProbe), TimeSpan.FromSeconds(r.GetValue(quietWait)))));
 
+        var cars = new Option<int>("--cars") { Description = "Simulated cars (one WebSocket each), each paired to an owner.", DefaultValueFactory = _ => 1000 };
+        var owners = new Option<int>("--owners") { Description = "Owner accounts, one event stream each; 0: cars / 10 (Pitwall allows 10 pairings per account per hour).", DefaultValueFactory = _ => 0 };
+        var rate = new Option<double>("--rate") { Description = "Commands per second, open loop, spread over the cars.", DefaultValueFactory = _ => 1000 };
+        var commandWarmup = new Option<int>("--warmup") { Description = "Seconds of load before measuring.", DefaultValueFactory = _ => 5 };
+        var commandDuration = new Option<int>("--duration") { Description = "Seconds measured.", DefaultValueFactory = _ => 20 };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds a command may take before it counts as timed out (its car then takes the next one).", DefaultValueFactory = _ => 10 };
+        var type = new Option<string>("--type") { Description = "Command type: honk_flash, flash or lock.", DefaultValueFactory = _ => "honk_flash" };
+        type.AcceptOnlyFromAmong("honk_flash", "flash", "lock");
+        var httpConnections = new Option<int>("--http-connections")
+        {
+            Description = "Most HTTP/1.1 connections the apps' client opens for the POSTs; 0: one per car, so that no POST waits for a connection here.",
+            DefaultValueFactory = _ => 0,
+        };
+        var commandsPort = new Option<int>("--port") { DefaultValueFactory = _ => 5321 };
+        var commandsServerEnv = new Option<string[]>("--server-env") { Description = "KEY=VALUE set for the pitwall process (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var commands = new Command("commands", "Remote-command round trip (API call → car → outcome on the app's event stream): p50 and p99 at a given rate.")
+        {
+            cars, owners, rate, commandWarmup, commandDuration, timeout, type, httpConnections, commandsPort, commandsServerEnv,
+        };
+        commands.SetAction((r, _) => CommandsBenchmark.RunAsync(new CommandSettings(
+            r.GetValue(work)!, r.GetValue(serverDll)!, r.GetValue(fleetSecret)!, r.GetValue(cars), r.GetValue(owners), r.GetValue(rate),
+            TimeSpan.FromSeconds(r.GetValue(commandWarmup)), TimeSpan.FromSeconds(r.GetValue(commandDuration)), TimeSpan.FromSeconds(r.GetValue(timeout)),
+            r.GetValue(type)!, r.GetValue(commandsPort), r.GetValue(httpConnections), ParseEnvironment(r.GetValue(commandsServerEnv)),
+            TimeSpan.FromSeconds(r.GetValue(quietWait)))));
+
         var urls = new Option<string>("--urls") { Required = true };
         var ackServer = new Command("ack-server", "(helper) The ack-only WebSocket endpoint of the WebSocket ceiling.") { urls };
         ackServer.SetAction((r, ct) => AckServer.RunAsync(r.GetValue(urls)!, ct));
@@ -77,6 +102,7 @@ public static class Program
 
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(idleCommand);
+        root.Subcommands.Add(commands);
         root.Subcommands.Add(ackServer);
         root.Subcommands.Add(instrumented);
         root.Subcommands.Add(hold);

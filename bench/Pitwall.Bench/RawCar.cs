@@ -18,6 +18,8 @@ namespace Pitwall.Bench;
 /// little CPU as possible on this 2-core machine: it pipelines up to <c>window</c> unacked status reports and
 /// writes up to <see cref="FramesPerWrite"/> frames (each its own masked WebSocket message) per send call.
 /// The server sees ordinary WebSocket messages, one Envelope each. It answers pings and counts cumulative acks.
+/// Sequenced cloud frames (the commands benchmark) are processed once and acked cumulatively after each read, as
+/// pitwall-sim does: a pairing code is kept, a command is answered at once with OUTCOME_PERFORMED.
 /// </summary>
 internal sealed class RawCar : IDisposable
 {
@@ -28,6 +30,8 @@ internal sealed class RawCar : IDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource<Welcome> _welcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _pairingCode = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Envelope> _results = [];
     private readonly StatusFrames _frames;
     private readonly LoadStats _stats;
     private readonly int _window;
@@ -38,6 +42,9 @@ internal sealed class RawCar : IDisposable
     private TaskCompletionSource _ackSignal = NewSignal();
     private long _acked;
     private long _sent;
+    private long _commandsPerformed;
+    private ulong _lastCloudSeq;
+    private bool _cloudAckDue;
     private uint _maskSeed;
     private Task? _reader;
     private string? _failure;
@@ -63,6 +70,11 @@ internal sealed class RawCar : IDisposable
     public long Sent => Volatile.Read(ref _sent);
 
     public string? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>The first pairing code the server sent to this car's screen.</summary>
+    public Task<string> PairingCode => _pairingCode.Task;
+
+    public long CommandsPerformed => Interlocked.Read(ref _commandsPerformed);
 
     public static async Task<RawCar> ConnectAsync(
         Uri server, HttpClient http, int index, string fleetSecret, int window, LoadStats stats, CancellationToken cancellationToken)
@@ -300,6 +312,10 @@ internal sealed class RawCar : IDisposable
                         return;
                     }
                 }
+                if (_cloudAckDue)
+                {
+                    await SendRepliesAsync();
+                }
                 if (_inStart == _inEnd)
                 {
                     _inStart = _inEnd = 0;
@@ -442,7 +458,55 @@ internal sealed class RawCar : IDisposable
                 Fail($"protocol error {envelope.Error.Code}: {envelope.Error.Message} (seq {envelope.Error.Seq})");
                 _welcome.TrySetException(new InvalidOperationException(Failure));
                 break;
+            default:
+                if (envelope.Seq != 0)
+                {
+                    OnCloudFrame(envelope);
+                }
+                break;
         }
+    }
+
+    /// <summary>Once per cloud seq (a resend around a reconnect is only acked again); the ack and any results go out after this read.</summary>
+    private void OnCloudFrame(Envelope envelope)
+    {
+        _cloudAckDue = true;
+        if (envelope.Seq <= _lastCloudSeq)
+        {
+            return;
+        }
+        _lastCloudSeq = envelope.Seq;
+        switch (envelope.PayloadCase)
+        {
+            case Envelope.PayloadOneofCase.PairingCode:
+                _pairingCode.TrySetResult(envelope.PairingCode.Code);
+                break;
+            case Envelope.PayloadOneofCase.Command:
+                // Counted as sent before the write, as in RunAsync: the server's ack may come before the write returns.
+                var seq = Interlocked.Increment(ref _sent);
+                _results.Add(new Envelope
+                {
+                    Seq = (ulong)seq,
+                    SentAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
+                    CommandResult = new CommandResult { CommandId = envelope.Command.CommandId, Outcome = CommandResult.Types.Outcome.Performed },
+                });
+                Interlocked.Increment(ref _commandsPerformed);
+                break;
+        }
+    }
+
+    /// <summary>The cumulative ack of the cloud frames processed, then the command results: the order pitwall-sim sends them in.</summary>
+    private async Task SendRepliesAsync()
+    {
+        var buffer = new byte[MaxFrameBytes * (1 + _results.Count)];
+        var length = WriteFrame(buffer, 0x2, new Envelope { SentAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), Ack = new Ack { UpToSeq = _lastCloudSeq } });
+        foreach (var result in _results)
+        {
+            length += WriteFrame(buffer.AsSpan(length), 0x2, result);
+        }
+        _results.Clear();
+        _cloudAckDue = false;
+        await WriteAsync(buffer.AsMemory(0, length), _closed.Token);
     }
 
     private void Fail(string reason)
