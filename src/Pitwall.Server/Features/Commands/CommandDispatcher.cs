@@ -10,7 +10,8 @@ namespace Pitwall.Server.Features.Commands;
 /// gets it when it connects) → performed | failed from the car's result → the next one; tells the app at each step.
 /// </summary>
 public sealed partial class CommandDispatcher(
-    CommandStore store, IVehicleLink link, LiveEventHub hub, IEnumerable<ICommandOutcomeListener> listeners, TimeProvider time, ILogger<CommandDispatcher> logger)
+    CommandStore store, IVehicleLink link, LiveEventHub hub, IEnumerable<ICommandOutcomeListener> listeners, UsageStatistics.UsageStatistics usage,
+    TimeProvider time, ILogger<CommandDispatcher> logger)
     : IVehicleMessageHandler, Vehicles.IVehicleAccessListener
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.CommandResult;
@@ -90,6 +91,7 @@ public sealed partial class CommandDispatcher(
         foreach (var command in _completed)
         {
             Publish(command);
+            usage.Record(CommandCatalog.Types[command.Type].Service, UsageStatistics.UsageChannel.Car); // C8: the car's answer is a use too
         }
         foreach (var vin in _completed.Select(c => c.Vin).Distinct())
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Dapper;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
@@ -23,6 +24,16 @@ public abstract class UsageStatisticsTests(PitwallServer server)
         var client = server.ClientWith(owner.AccessToken);
         await client.GetAsync($"/api/v1/vehicles/{vin}/status");
         await client.GetAsync($"/api/v1/vehicles/{vin}/location");
+        await client.GetAsync($"/api/v1/vehicles/{vin}/charging");
+        await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/commands", new { type = "flash" });
+        var command = await car.ReceiveAsync(Protocol.V1.Envelope.PayloadOneofCase.Command);
+        var resultSeq = car.NextSeq();
+        await car.SendAsync(new Protocol.V1.Envelope
+        {
+            Seq = resultSeq,
+            CommandResult = new Protocol.V1.CommandResult { CommandId = command.Command.CommandId, Outcome = Protocol.V1.CommandResult.Types.Outcome.Performed },
+        });
+        await car.WaitForAckAsync(resultSeq);
         await server.Get<Pitwall.Server.Features.UsageStatistics.UsageStatistics>().FlushAsync(CancellationToken.None);
 
         var columns = server.Dialect == SqlDialect.Postgres
@@ -39,6 +50,9 @@ public abstract class UsageStatisticsTests(PitwallServer server)
         Assert.Contains(rows, r => r is ("car_control", "car", >= 1));
         Assert.Contains(rows, r => r is ("car_control", "app", >= 1));
         Assert.Contains(rows, r => r is ("car_finder", "app", >= 1));
+        Assert.Contains(rows, r => r is ("e_control", "app", >= 1));
+        Assert.Contains(rows, r => r is ("remote_horn_lights", "app", >= 1));
+        Assert.Contains(rows, r => r is ("remote_horn_lights", "car", >= 1));
         Assert.DoesNotContain(vin, report.GetRawText());
 
         await (await admin.GetAsync("/api/v1/admin/usage-statistics?from=2026-13-01")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
