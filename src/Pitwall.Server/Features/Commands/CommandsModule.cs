@@ -12,6 +12,7 @@ public static class CommandsModule
         builder.Services.AddSingleton<CommandStore>();
         builder.Services.AddSingleton<RemotePins>();
         builder.Services.AddSingleton<CommandDispatcher>();
+        builder.Services.AddSingleton<CommandIssuer>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<CommandDispatcher>());
         builder.Services.AddSingleton<Vehicles.IVehicleAccessListener>(sp => sp.GetRequiredService<CommandDispatcher>());
         builder.Services.TryAddSingleton<IEntitlements, EveryServiceEntitled>();
