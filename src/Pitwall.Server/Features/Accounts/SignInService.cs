@@ -109,6 +109,20 @@ public sealed partial class SignInService(
         }, cancellationToken);
     }
 
+    /// <summary>Signs one session out (the portal's sign-out); its tokens stop working at once.</summary>
+    public Task EndSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await TokenStore.RevokeSessionAsync(connection, transaction, sessionId, now))
+            {
+                await SecurityLog.WriteAsync(connection, transaction, SecurityLog.Logout,
+                    await TokenStore.AccountOfSessionAsync(connection, transaction, sessionId), now);
+            }
+        }, cancellationToken);
+    }
+
     /// <summary>Sets a new password and signs out every other session of the account.</summary>
     public Task SetPasswordAsync(Account account, string newPassword, string? keepSessionId, CancellationToken cancellationToken)
     {

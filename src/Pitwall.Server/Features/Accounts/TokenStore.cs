@@ -28,6 +28,14 @@ public sealed class TokenStore(Database database, TimeProvider time) : IAccessTo
             : new AccessTokenIdentity(row.AccountId, row.Role, row.SessionId, row.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    public async Task<bool> IsSessionLiveAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return await database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM auth_sessions WHERE id = @sessionId AND revoked_at IS NULL AND expires_at > @now", new { sessionId, now }),
+            cancellationToken) == 1;
+    }
+
     internal static async Task<string> CreateSessionAsync(
         DbConnection connection, DbTransaction transaction, string accountId, IReadOnlyList<string> scopes, DateTimeOffset now, TimeSpan lifetime)
     {

@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
-using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -59,8 +58,8 @@ internal static class StatusEndpoints
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(
-        string vin, HttpContext context, IVehicleAccess access, IVehicleLink link, RefreshWaiters waiters, StatusReader reader,
-        IOptions<StatusOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        string vin, HttpContext context, IVehicleAccess access, IVehicleLink link, StatusRefresher refresher, StatusReader reader,
+        CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await access.RoleOfAsync(context.User.AccountIdOf(), vin, cancellationToken) is null)
@@ -71,28 +70,11 @@ internal static class StatusEndpoints
         {
             return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode and shares no data.");
         }
-        var timeout = options.Value.RefreshTimeout;
-        var requestId = Guid.NewGuid().ToString("N");
-        var answered = waiters.Register(requestId);
-        try
-        {
-            // Queued durably: a car that connects within the timeout still gets the request.
-            await link.SendAsync(vin, new Envelope
-            {
-                SentAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-                DataRequest = new DataRequest { RequestId = requestId },
-            }, time.GetUtcNow() + timeout, cancellationToken);
-            await answered.WaitAsync(timeout, time, cancellationToken);
-        }
-        catch (TimeoutException)
+        if (!await refresher.RefreshAsync(vin, cancellationToken))
         {
             context.Response.Headers.RetryAfter = "60";
             return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
-                $"The car did not answer within {timeout.TotalSeconds:0} seconds.");
-        }
-        finally
-        {
-            waiters.Forget(requestId);
+                $"The car did not answer within {refresher.Timeout.TotalSeconds:0} seconds.");
         }
         return TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
     }

@@ -14,6 +14,7 @@ public static class StatusModule
         builder.Services.AddSingleton<StatusStore>();
         builder.Services.AddSingleton<StatusReader>();
         builder.Services.AddSingleton<RefreshWaiters>();
+        builder.Services.AddSingleton<StatusRefresher>();
         builder.Services.AddSingleton<StatusMessageHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<StatusMessageHandler>());
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<StatusMessageHandler>());

@@ -5,6 +5,9 @@ public interface IAccessTokenValidator
 {
     /// <returns>Who the token speaks for, or null when it is unknown, expired or revoked.</returns>
     Task<AccessTokenIdentity?> ValidateAsync(string accessToken, CancellationToken cancellationToken);
+
+    /// <summary>Whether a sign-in session is neither revoked nor expired (the portal's cookie rides on one).</summary>
+    Task<bool> IsSessionLiveAsync(string sessionId, CancellationToken cancellationToken);
 }
 
 public sealed record AccessTokenIdentity(string AccountId, string Role, string SessionId, IReadOnlyList<string> Scopes);
