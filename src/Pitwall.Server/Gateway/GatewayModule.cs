@@ -21,6 +21,8 @@ public static class GatewayModule
         builder.Services.AddSingleton<GatewayServices>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
+        builder.Services.AddSingleton<CloudAcks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudAcks>());
         builder.Services.AddSingleton<IVehicleLink, VehicleLink>();
         builder.Services.AddDataCategory(GatewayDataCategories.Link);
         builder.Services.AddDataCategory(GatewayDataCategories.Outbox);

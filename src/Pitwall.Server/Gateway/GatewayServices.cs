@@ -6,12 +6,13 @@ namespace Pitwall.Server.Gateway;
 
 /// <summary>What every session needs, resolved once.</summary>
 internal sealed class GatewayServices(
-    SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, GatewayEvents events, VinLocks locks, IOptions<GatewayOptions> options,
-    TimeProvider time, ILogger<VehicleSession> logger)
+    SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, CloudAcks acks, GatewayEvents events, VinLocks locks,
+    IOptions<GatewayOptions> options, TimeProvider time, ILogger<VehicleSession> logger)
 {
     public SessionRegistry Registry { get; } = registry;
     public IngestWriter Writer { get; } = writer;
     public VehicleLinkStore Store { get; } = store;
+    public CloudAcks Acks { get; } = acks;
     public GatewayEvents Events { get; } = events;
     public VinLocks Locks { get; } = locks;
     public GatewayOptions Options { get; } = options.Value;

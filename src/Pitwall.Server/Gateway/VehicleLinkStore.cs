@@ -89,11 +89,18 @@ public sealed class VehicleLinkStore(Database database)
             return payloads.Select(p => Envelope.Parser.ParseFrom(p)).ToList();
         }, cancellationToken);
 
-    public Task AcknowledgedAsync(string vin, long upTo, CancellationToken cancellationToken) =>
+    /// <summary>Each car holds its frames up to the seq it acked: they leave the outbox.</summary>
+    public Task AcknowledgedAsync(IReadOnlyCollection<(string Vin, long UpTo)> acks, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            await c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @upTo", new { vin, upTo }, t);
-            await c.ExecuteAsync("UPDATE vehicle_link SET car_acked_seq = @upTo WHERE vin = @vin AND car_acked_seq < @upTo", new { vin, upTo }, t);
+            await using var delete = BatchCommand.Create(c, t, "DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @upTo", "vin", "upTo");
+            await using var mark = BatchCommand.Create(c, t,
+                "UPDATE vehicle_link SET car_acked_seq = @upTo WHERE vin = @vin AND car_acked_seq < @upTo", "vin", "upTo");
+            foreach (var (vin, upTo) in acks)
+            {
+                await delete.ExecuteAsync(vin, upTo);
+                await mark.ExecuteAsync(vin, upTo);
+            }
         }, cancellationToken);
 
     public Task<LinkRow?> FindAsync(string vin, CancellationToken cancellationToken) =>

@@ -226,7 +226,7 @@ public sealed partial class VehicleSession
         switch (envelope.PayloadCase)
         {
             case Envelope.PayloadOneofCase.Ack:
-                await _services.Store.AcknowledgedAsync(Vin, (long)envelope.Ack.UpToSeq, cancellationToken);
+                _services.Acks.Record(Vin, (long)envelope.Ack.UpToSeq);
                 return true;
             case Envelope.PayloadOneofCase.Hello:
                 Fail(ProtocolError.Types.Code.MalformedFrame, "hello was already received", envelope.Seq);

@@ -16,35 +16,62 @@ public sealed partial class CommandDispatcher(
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.CommandResult;
 
-    /// <summary>Hands the car its next command: state and outbox frame commit together, so neither exists without the other.</summary>
-    public async Task DispatchAsync(string vin, CancellationToken cancellationToken)
+    /// <summary>Stores a new command and, when the car has none in flight, hands it over in the same transaction.</summary>
+    /// <returns>The command as stored (or the earlier one with the same idempotency key) and whether it is new.</returns>
+    public async Task<(CommandRecord Command, bool Created)> AcceptAsync(CommandRecord command, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var sent = await link.SendWithAsync(vin, async (c, t, enqueue) =>
+        var (stored, created, sent) = await link.SendWithAsync(command.Vin, async (c, t, enqueue) =>
         {
-            if (await store.NextToSendAsync(c, t, vin, now) is not { } command)
-            {
-                return null;
-            }
-            var frame = new Command
-            {
-                CommandId = command.Id,
-                Type = command.Type,
-                ExpiresAtMs = command.ExpiresAt.ToUnixTimeMilliseconds(),
-                RequestedBy = command.AccountId,
-            };
-            foreach (var (key, value) in command.Parameters)
-            {
-                frame.Parameters[key] = value;
-            }
-            var seq = await enqueue(new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt);
-            await CommandStore.SetCloudSeqAsync(c, t, command.Id, seq);
-            return command;
+            var (stored, created) = await store.InsertAsync(c, t, command, idempotencyKey);
+            return created ? (stored, true, await SendNextAsync(c, t, command.Vin, now, enqueue)) : (stored, false, null);
         }, cancellationToken);
+        if (created)
+        {
+            Publish(stored);
+        }
         if (sent is not null)
         {
             Publish(sent);
         }
+        return (sent?.Id == stored.Id ? sent : stored, created);
+    }
+
+    /// <summary>Hands the car its next command: state and outbox frame commit together, so neither exists without the other.</summary>
+    public async Task DispatchAsync(string vin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!await store.HasWaitingAsync(vin, now, cancellationToken))
+        {
+            return;
+        }
+        var sent = await link.SendWithAsync(vin, (c, t, enqueue) => SendNextAsync(c, t, vin, now, enqueue), cancellationToken);
+        if (sent is not null)
+        {
+            Publish(sent);
+        }
+    }
+
+    private async Task<CommandRecord?> SendNextAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now, EnqueueFrame enqueue)
+    {
+        if (await store.NextToSendAsync(c, t, vin, now) is not { } command)
+        {
+            return null;
+        }
+        var frame = new Command
+        {
+            CommandId = command.Id,
+            Type = command.Type,
+            ExpiresAtMs = command.ExpiresAt.ToUnixTimeMilliseconds(),
+            RequestedBy = command.AccountId,
+        };
+        foreach (var (key, value) in command.Parameters)
+        {
+            frame.Parameters[key] = value;
+        }
+        var seq = await enqueue(new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt);
+        await CommandStore.SetCloudSeqAsync(c, t, command.Id, seq);
+        return command;
     }
 
     /// <summary>Access ended: open commands of those users end too, and the car never receives the ones still queued.</summary>

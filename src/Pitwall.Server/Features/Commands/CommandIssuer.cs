@@ -13,7 +13,7 @@ public sealed record CommandRefusal(int Status, string Code, string Title, Valid
 /// the car's privacy switches, entitlement and, for unlocking, the PIN proof; then stores it and hands it to the car.
 /// </summary>
 public sealed class CommandIssuer(
-    IVehicleAccess access, IVehicleLink link, IEntitlements entitlements, RemotePins pins, CommandStore store, CommandDispatcher dispatcher,
+    IVehicleAccess access, IVehicleLink link, IEntitlements entitlements, RemotePins pins, CommandDispatcher dispatcher,
     UsageStatistics.UsageStatistics usage, TimeProvider time)
 {
     public static readonly CommandRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
@@ -58,16 +58,12 @@ public sealed class CommandIssuer(
         }
         var now = time.GetUtcNow();
         var parameters = given.ToDictionary(p => p.Key, p => p.Value!);
-        var (command, created) = await store.InsertAsync(new CommandRecord(
+        var (command, created) = await dispatcher.AcceptAsync(new CommandRecord(
             Guid.CreateVersion7(now).ToString(), vin, accountId, type!.Name, parameters, CommandStates.Accepted, null, now, null, null,
-            now.AddSeconds(expiresIn)), idempotencyKey, cancellationToken);
+            now.AddSeconds(expiresIn)), idempotencyKey, CancellationToken.None); // once stored, finish the hand-over even if the caller goes away
         if (created)
         {
             usage.Record(type.Service, UsageStatistics.UsageChannel.App);
-            dispatcher.Publish(command);
-            // Stored now: finish the hand-over even if the caller goes away (the command job would pick it up anyway).
-            await dispatcher.DispatchAsync(vin, CancellationToken.None);
-            command = await store.FindAsync(vin, command.Id, DateTimeOffset.MinValue, CancellationToken.None) ?? command;
         }
         return (command, null);
     }

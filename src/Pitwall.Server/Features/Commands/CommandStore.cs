@@ -25,30 +25,36 @@ public sealed class CommandStore(Database database)
         "id AS Id, vin AS Vin, account_id AS AccountId, type AS Type, parameters AS Parameters, state AS State, reason AS Reason, " +
         "created_at AS CreatedAt, sent_at AS SentAt, completed_at AS CompletedAt, expires_at AS ExpiresAt";
 
+    /// <summary>Stores a new command at the end of its car's queue, in the caller's transaction.</summary>
     /// <returns>The new command, or the earlier one with the same idempotency key.</returns>
-    public Task<(CommandRecord Command, bool Created)> InsertAsync(CommandRecord command, string? idempotencyKey, CancellationToken cancellationToken) =>
-        database.WriteAsync<(CommandRecord Command, bool Created)>(async (c, t) =>
+    internal async Task<(CommandRecord Command, bool Created)> InsertAsync(DbConnection c, DbTransaction t, CommandRecord command, string? idempotencyKey)
+    {
+        await LockCarAsync(c, t, command.Vin);
+        if (idempotencyKey is not null &&
+            await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM vehicle_commands WHERE account_id = @AccountId AND vin = @Vin AND idempotency_key = @idempotencyKey",
+                new { command.AccountId, command.Vin, idempotencyKey }, t) is { } earlier)
         {
-            await LockCarAsync(c, t, command.Vin);
-            if (idempotencyKey is not null &&
-                await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM vehicle_commands WHERE account_id = @AccountId AND vin = @Vin AND idempotency_key = @idempotencyKey",
-                    new { command.AccountId, command.Vin, idempotencyKey }, t) is { } earlier)
+            return (Map(earlier)!, false);
+        }
+        await c.ExecuteAsync(
+            """
+            INSERT INTO vehicle_commands (id, vin, position, account_id, type, parameters, state, idempotency_key, created_at, expires_at)
+            VALUES (@Id, @Vin, (SELECT COALESCE(MAX(position), 0) + 1 FROM vehicle_commands WHERE vin = @Vin),
+                    @AccountId, @Type, @parameters, @State, @idempotencyKey, @createdAt, @expiresAt)
+            """,
+            new
             {
-                return (Map(earlier)!, false);
-            }
-            await c.ExecuteAsync(
-                """
-                INSERT INTO vehicle_commands (id, vin, position, account_id, type, parameters, state, idempotency_key, created_at, expires_at)
-                VALUES (@Id, @Vin, (SELECT COALESCE(MAX(position), 0) + 1 FROM vehicle_commands WHERE vin = @Vin),
-                        @AccountId, @Type, @parameters, @State, @idempotencyKey, @createdAt, @expiresAt)
-                """,
-                new
-                {
-                    command.Id, command.Vin, command.AccountId, command.Type, parameters = JsonSerializer.Serialize(command.Parameters), command.State, idempotencyKey,
-                    createdAt = command.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
-                }, t);
-            return (command, true);
-        }, cancellationToken);
+                command.Id, command.Vin, command.AccountId, command.Type, parameters = JsonSerializer.Serialize(command.Parameters), command.State, idempotencyKey,
+                createdAt = command.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
+            }, t);
+        return (command, true);
+    }
+
+    /// <summary>Whether the car has a command waiting while none is in flight — a read, to spare a write transaction when not.</summary>
+    public async Task<bool> HasWaitingAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM vehicle_commands WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs",
+            new { vin, nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken) > 0;
 
     public async Task<CommandRecord?> FindAsync(string vin, string id, DateTimeOffset since, CancellationToken cancellationToken) =>
         Map(await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row?>(

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace Pitwall.Server.Gateway;
+
+/// <summary>
+/// Applies the cars' acks of cloud frames (drop them from the outbox) in batches, off the sessions' receive loops: one
+/// transaction for every ack that came in while the previous one ran. An ack needs no durability — a lost one only means
+/// the frame is offered again after a reconnect, and the car knows it by seq — so this never delays a car's messages.
+/// </summary>
+public sealed partial class CloudAcks(VehicleLinkStore store, ILogger<CloudAcks> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public void Record(string vin, long upTo)
+    {
+        _pending.AddOrUpdate(vin, upTo, (_, known) => Math.Max(known, upTo));
+        _signal.Writer.TryWrite(true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _signal.Reader.WaitToReadAsync(stoppingToken))
+            {
+                _signal.Reader.TryRead(out _);
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await FlushAsync(CancellationToken.None); // what came in before shutdown
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var acks = new List<(string Vin, long UpTo)>();
+        foreach (var vin in _pending.Keys)
+        {
+            if (_pending.TryRemove(vin, out var upTo))
+            {
+                acks.Add((vin, upTo));
+            }
+        }
+        if (acks.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await store.AcknowledgedAsync(acks, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        {
+            LogFailed(logger, e, acks.Count); // the frames stay in the outbox and are offered again on reconnect
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying {Count} cloud acks failed; those frames are offered again on reconnect")]
+    private static partial void LogFailed(ILogger logger, Exception exception, int count);
+}
