@@ -13,6 +13,8 @@ namespace Pitwall.Server.Data;
 public sealed class Database : IAsyncDisposable
 {
     private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    // SQLite's one writer keeps its connection (and its settings) for the life of the process; only used under _sqliteWriter.
+    private SqliteConnection? _sqliteWriterConnection;
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
     private readonly int _busyTimeoutMs;
@@ -29,7 +31,12 @@ public sealed class Database : IAsyncDisposable
         else
         {
             SQLitePCL.Batteries_V2.Init();
-            var builder = new SqliteConnectionStringBuilder(settings.ConnectionString) { Pooling = true };
+            // Readers wait for a busy database as long as the writer does (WAL readers rarely have to).
+            var builder = new SqliteConnectionStringBuilder(settings.ConnectionString)
+            {
+                Pooling = true,
+                DefaultTimeout = Math.Max(1, (_busyTimeoutMs + 999) / 1000),
+            };
             var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
             if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(directory))
             {
@@ -49,10 +56,22 @@ public sealed class Database : IAsyncDisposable
         }
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>The writer's connection, opened once: busy timeout and foreign keys are set on it, not on every transaction.</summary>
+    private async Task<SqliteConnection> SqliteWriterAsync(CancellationToken cancellationToken)
+    {
+        if (_sqliteWriterConnection is { State: ConnectionState.Open } open)
+        {
+            return open;
+        }
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
         pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
+        return _sqliteWriterConnection = connection;
     }
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
@@ -71,14 +90,20 @@ public sealed class Database : IAsyncDisposable
         }
         try
         {
+            if (sqlite)
+            {
+                var writer = await SqliteWriterAsync(cancellationToken);
+                // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
+                await using var transaction = writer.BeginTransaction(deferred: false);
+                var result = await work(writer, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
             await using var connection = await OpenAsync(cancellationToken);
-            // SQLite: BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
-            await using var transaction = connection is SqliteConnection lite
-                ? lite.BeginTransaction(deferred: false)
-                : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            await using var pgTransaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            var pgResult = await work(connection, pgTransaction);
+            await pgTransaction.CommitAsync(cancellationToken);
+            return pgResult;
         }
         finally
         {
@@ -94,6 +119,10 @@ public sealed class Database : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_sqliteWriterConnection is not null)
+        {
+            await _sqliteWriterConnection.DisposeAsync();
+        }
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();

@@ -40,7 +40,6 @@ public sealed class VehicleLinkStore(Database database)
             "INSERT INTO vehicle_link (vin, last_car_seq, next_cloud_seq, car_acked_seq) VALUES (@vin, 0, 0, 0) ON CONFLICT (vin) DO NOTHING",
             new { vin }, t);
 
-    /// <summary>Advances the dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
     /// <summary>Advances each car's dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
     /// <param name="marks">Per car: the highest seq stored, and when it was seen (null in private mode, where not even that is recorded).</param>
     internal static async Task AdvanceCarSeqsAsync(DbConnection c, DbTransaction t, IEnumerable<(string Vin, long Seq, DateTimeOffset? Seen)> marks)
@@ -63,9 +62,12 @@ public sealed class VehicleLinkStore(Database database)
 
     internal static async Task<long> EnqueueAsync(DbConnection c, DbTransaction t, string vin, Envelope frame, DateTimeOffset expiresAt)
     {
-        await EnsureAsync(c, t, vin);
-        var seq = await c.ExecuteScalarAsync<long>(
-            "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq", new { vin }, t);
+        const string next = "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq";
+        if (await c.ExecuteScalarAsync<long?>(next, new { vin }, t) is not { } seq)
+        {
+            await EnsureAsync(c, t, vin); // a car that never connected
+            seq = await c.ExecuteScalarAsync<long>(next, new { vin }, t);
+        }
         frame.Seq = (ulong)seq;
         await c.ExecuteAsync(
             "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",

@@ -26,15 +26,16 @@ public sealed partial class CommandDispatcher(
             var (stored, created) = await store.InsertAsync(c, t, command, idempotencyKey);
             return created ? (stored, true, await SendNextAsync(c, t, command.Vin, now, enqueue)) : (stored, false, null);
         }, cancellationToken);
+        var current = sent?.Id == stored.Id ? sent : stored;
         if (created)
         {
-            Publish(stored);
+            Publish(current); // accepted, or already sent: one event for the state the app will read
         }
-        if (sent is not null)
+        if (sent is not null && sent.Id != stored.Id)
         {
             Publish(sent);
         }
-        return (sent?.Id == stored.Id ? sent : stored, created);
+        return (current, created);
     }
 
     /// <summary>Hands the car its next command: state and outbox frame commit together, so neither exists without the other.</summary>
@@ -70,8 +71,8 @@ public sealed partial class CommandDispatcher(
             frame.Parameters[key] = value;
         }
         var seq = await enqueue(new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt);
-        await CommandStore.SetCloudSeqAsync(c, t, command.Id, seq);
-        return command;
+        await CommandStore.MarkSentAsync(c, t, command.Id, seq, now);
+        return command with { State = CommandStates.Sent, SentAt = now };
     }
 
     /// <summary>Access ended: open commands of those users end too, and the car never receives the ones still queued.</summary>

@@ -68,31 +68,23 @@ public sealed class CommandStore(Database database)
             new { vin, since = since.ToUnixTimeMilliseconds(), limit }), cancellationToken))
         .Select(r => Map(r)!).ToList();
 
-    /// <summary>Marks the car's next command sent when none is in flight (one at a time, in order); in the caller's transaction.</summary>
-    /// <returns>The command now sent, or null when one is in flight or none waits.</returns>
+    /// <summary>The car's next command when none is in flight (one at a time, in order); in the caller's transaction.</summary>
     internal async Task<CommandRecord?> NextToSendAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now)
     {
         await LockCarAsync(c, t, vin);
-        var nowMs = now.ToUnixTimeMilliseconds();
-        if (await c.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM vehicle_commands WHERE vin = @vin AND state = 'sent' AND expires_at > @nowMs", new { vin, nowMs }, t) > 0)
-        {
-            return null;
-        }
-        var next = await c.QuerySingleOrDefaultAsync<Row?>(
-            $"SELECT {Columns} FROM vehicle_commands WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs ORDER BY position LIMIT 1",
-            new { vin, nowMs }, t);
-        if (next is null ||
-            await c.ExecuteAsync("UPDATE vehicle_commands SET state = 'sent', sent_at = @nowMs WHERE id = @id AND state = 'accepted'",
-                new { id = next.Id, nowMs }, t) != 1)
-        {
-            return null;
-        }
-        return Map(next)! with { State = CommandStates.Sent, SentAt = now };
+        return Map(await c.QuerySingleOrDefaultAsync<Row?>(
+            $"""
+            SELECT {Columns} FROM vehicle_commands
+            WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs
+              AND NOT EXISTS (SELECT 1 FROM vehicle_commands WHERE vin = @vin AND state = 'sent' AND expires_at > @nowMs)
+            ORDER BY position LIMIT 1
+            """, new { vin, nowMs = now.ToUnixTimeMilliseconds() }, t));
     }
 
-    internal static Task SetCloudSeqAsync(DbConnection c, DbTransaction t, string id, long seq) =>
-        c.ExecuteAsync("UPDATE vehicle_commands SET cloud_seq = @seq WHERE id = @id", new { id, seq }, t);
+    /// <summary>The command is in the car's outbox as frame <paramref name="seq"/>.</summary>
+    internal static Task MarkSentAsync(DbConnection c, DbTransaction t, string id, long seq, DateTimeOffset now) =>
+        c.ExecuteAsync("UPDATE vehicle_commands SET state = 'sent', sent_at = @now, cloud_seq = @seq WHERE id = @id",
+            new { id, seq, now = now.ToUnixTimeMilliseconds() }, t);
 
     /// <summary>Ends the open commands of a car (of one account, or everyone's) because access ended; returns the outbox seqs to withdraw.</summary>
     internal static async Task<IReadOnlyList<long>> RevokeAsync(DbConnection c, DbTransaction t, string vin, string? accountId, DateTimeOffset now)
