@@ -11,6 +11,7 @@ using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server;
 
@@ -35,10 +36,13 @@ public static class Program
         builder.AddCommands();
         builder.AddChargingAndClimate();
         builder.AddDemo();
+        builder.AddWeb();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseHosting();
+        app.UseWeb();
+        app.UseAccessControl();
         app.MapHosting();
         app.MapAccounts();
         app.MapPrivacy();
@@ -49,6 +53,7 @@ public static class Program
         app.MapCommands();
         app.MapChargingAndClimate();
         app.MapUsageStatistics();
+        app.MapWeb();
         return app;
     }
 }

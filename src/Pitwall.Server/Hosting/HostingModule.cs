@@ -42,11 +42,19 @@ public static class HostingModule
         return builder;
     }
 
-    /// <summary>The middleware order matters: errors outermost, then status pages, auth, rate limits.</summary>
+    /// <summary>Outermost: exceptions and bare status codes become problem details. Then <c>UseWeb</c>, then <see cref="UseAccessControl"/>.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Routing, then authentication, authorization and rate limits, which need the chosen endpoint. Routing is
+    /// explicit so that error pages re-executed by the portal are routed again.</summary>
+    public static WebApplication UseAccessControl(this WebApplication app)
+    {
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -22,7 +22,7 @@ public static class LiveEventsModule
         return app;
     }
 
-    private static IResult Stream(ClaimsPrincipal user, LiveEventHub hub, IVehicleAccess access, CancellationToken cancellationToken) =>
+    internal static IResult Stream(ClaimsPrincipal user, LiveEventHub hub, IVehicleAccess access, CancellationToken cancellationToken) =>
         TypedResults.ServerSentEvents(EventsAsync(user.AccountIdOf(), hub, access, cancellationToken));
 
     private static async IAsyncEnumerable<SseItem<object>> EventsAsync(

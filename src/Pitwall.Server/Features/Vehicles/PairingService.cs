@@ -51,10 +51,11 @@ public sealed class PairingService(
         AlreadyPaired,
     }
 
-    public Task<Outcome> ConfirmAsync(string accountId, string pairingId, string code, CancellationToken cancellationToken)
+    /// <summary>Checks the code; on success the account is the car's primary user, and its live event stream follows the car.</summary>
+    public async Task<Outcome> ConfirmAsync(string accountId, string pairingId, string code, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return database.WriteAsync(async (c, t) =>
+        var (outcome, vin) = await database.WriteAsync<(Outcome, string?)>(async (c, t) =>
         {
             // Every guess spends an attempt first, in one statement, so parallel guesses cannot exceed the limit.
             var pairing = await c.QuerySingleOrDefaultAsync<(string Vin, string CodeHash)>(
@@ -65,18 +66,18 @@ public sealed class PairingService(
                 """, new { pairingId, accountId, now, max = MaxAttempts }, t);
             if (pairing.Vin is null)
             {
-                return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId",
-                    new { pairingId, accountId }, t) == 0 ? Outcome.NotFound : Outcome.Expired;
+                return (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pairing_requests WHERE id = @pairingId AND account_id = @accountId",
+                    new { pairingId, accountId }, t) == 0 ? Outcome.NotFound : Outcome.Expired, null);
             }
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(pairingId, code)), Encoding.ASCII.GetBytes(pairing.CodeHash)))
             {
-                return Outcome.WrongCode;
+                return (Outcome.WrongCode, null);
             }
             var primary = await c.QuerySingleOrDefaultAsync<string?>(
                 "SELECT account_id FROM vehicle_users WHERE vin = @vin AND role = 'primary'", new { vin = pairing.Vin }, t);
             if (primary is not null && primary != accountId)
             {
-                return Outcome.AlreadyPaired;
+                return (Outcome.AlreadyPaired, null);
             }
             await c.ExecuteAsync("UPDATE pairing_requests SET completed_at = @now WHERE id = @pairingId", new { pairingId, now }, t);
             // A driver who pairs becomes the primary user.
@@ -84,8 +85,13 @@ public sealed class PairingService(
             await c.ExecuteAsync(
                 "INSERT INTO vehicle_users (vin, account_id, role, created_at) VALUES (@vin, @accountId, 'primary', @now)",
                 new { vin = pairing.Vin, accountId, now }, t);
-            return Outcome.Paired;
+            return (Outcome.Paired, pairing.Vin);
         }, cancellationToken);
+        if (vin is not null)
+        {
+            hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.paired", new { vin }, time.GetUtcNow(), accountId));
+        }
+        return outcome;
     }
 
     /// <summary>Makes an account the primary user without a code (set-up by the operator, e.g. the demo fleet).</summary>

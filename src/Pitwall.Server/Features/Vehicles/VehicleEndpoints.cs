@@ -204,7 +204,7 @@ internal static class VehicleEndpoints
 
     private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> ConfirmPairing(
         string id, ConfirmPairingRequest request, ClaimsPrincipal user, PairingService pairing, VehicleStore store, IVehicleLink link,
-        LiveEvents.LiveEventHub hub, TimeProvider time, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var me = user.AccountIdOf();
         var outcome = await pairing.ConfirmAsync(me, id, request.Code?.Trim() ?? "", cancellationToken);
@@ -220,7 +220,6 @@ internal static class VehicleEndpoints
                 return ApiProblems.Conflict(ErrorCodes.AlreadyPaired, "The vehicle is paired with another account; that account unpairs it first.");
         }
         var vin = (await pairing.VinOfAsync(me, id, cancellationToken))!;
-        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.paired", new { vin }, time.GetUtcNow(), me));
         var (vehicle, role) = (await store.ListForAsync(me, vin, cancellationToken))[0];
         return TypedResults.Ok(await ToResponseAsync(vehicle, role, link, cancellationToken));
     }

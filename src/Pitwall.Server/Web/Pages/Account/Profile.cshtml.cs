@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Web.Pages.Account;
+
+/// <summary>The account's name and language (the API's <c>PATCH /me</c> rules).</summary>
+public sealed class ProfileModel(AccountStore accounts, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
+{
+    public string Email { get; private set; } = "";
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    [BindProperty]
+    public string? Locale { get; set; }
+
+    public bool Saved { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(bool saved, CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindAsync(AccountId, cancellationToken);
+        if (account is null)
+        {
+            return NotFound();
+        }
+        (Email, Name, Locale, Saved) = (account.Email, account.Name, account.Locale, saved);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var account = await accounts.FindAsync(AccountId, cancellationToken);
+        if (account is null)
+        {
+            return NotFound();
+        }
+        Email = account.Email;
+        var errors = new ValidationErrors();
+        AccountValidation.Name(Name, errors);
+        AccountValidation.Locale(Locale, errors);
+        if (errors.Any)
+        {
+            AddErrors(errors, t);
+            return Page();
+        }
+        await accounts.UpdateProfileAsync(account with { Name = Name!.Trim(), Locale = Locale!, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        CultureModel.SetCulture(Response, Locale);
+        return Redirect("/profile?saved=true");
+    }
+}

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Status;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Web.Pages.Vehicles;
+
+/// <summary>A vehicle's page: Car Control values with units and age, the position on a map, refresh, remote functions with
+/// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
+public sealed class DashboardModel(
+    VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
+    IVehicleAccess access, IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
+{
+    public StatusResponse Status { get; private set; } = null!;
+
+    public LocationResponse Location { get; private set; } = null!;
+
+    public IReadOnlyList<CommandRecord> Commands { get; private set; } = [];
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnGetStatusPanelAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, cancellationToken) ? Partial("_StatusPanel", this) : NotFound();
+
+    public async Task<IActionResult> OnGetCommandsPanelAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, cancellationToken) ? Partial("_CommandsPanel", this) : NotFound();
+
+    public async Task<IActionResult> OnPostCommandAsync(string vin, string? type, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        if (type is "unlock" || !await SendAsync(type ?? ""))
+        {
+            await LoadAsync(vin, cancellationToken);
+            return Page();
+        }
+        return Redirect($"/vehicles/{Vin}#commands");
+    }
+
+    /// <summary>Unlocking carries only a proof of the PIN, made in the browser from a fresh challenge (dashboard.js).</summary>
+    public async Task<IActionResult> OnPostUnlockAsync(string vin, string? challenge, string? pinProof, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        if (!await SendAsync("unlock", challenge: challenge, pinProof: pinProof))
+        {
+            await LoadAsync(vin, cancellationToken);
+            return Page();
+        }
+        return Redirect($"/vehicles/{Vin}#commands");
+    }
+
+    public async Task<IActionResult> OnPostPinChallengeAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        return await pins.ChallengeAsync(AccountId, cancellationToken) is { } c
+            ? new JsonResult(new { challenge = c.Challenge, salt = c.Salt })
+            : new JsonResult(new { error = Texts["Set a remote PIN first."].Value }) { StatusCode = StatusCodes.Status409Conflict };
+    }
+
+    public async Task<IActionResult> OnPostRefreshAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var privateMode = (await link.InfoAsync(Vin, cancellationToken))?.Privacy.PrivateMode == true;
+        Message = privateMode ? Texts["The car is in private mode and shares no data."]
+            : await refresher.RefreshAsync(Vin, cancellationToken) ? Texts["Fresh data received."]
+            : Texts["The car did not answer; it may be offline."];
+        return Redirect($"/vehicles/{Vin}");
+    }
+
+    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken) || await access.AccessSinceAsync(AccountId, Vin, cancellationToken) is not { } since)
+        {
+            return false;
+        }
+        Status = await status.StatusAsync(Vin, cancellationToken);
+        Location = await status.LocationAsync(Vin, cancellationToken);
+        Commands = await commands.HistoryAsync(Vin, since, 10, cancellationToken);
+        return true;
+    }
+}

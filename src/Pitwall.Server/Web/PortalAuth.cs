@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Web;
+
+/// <summary>
+/// The portal's sign-in: a cookie (HttpOnly, SameSite=Lax, encrypted by ASP.NET data protection) riding on an ordinary
+/// sign-in session, so lock-out, the security log, "sign out everywhere" and password changes apply to it as to the
+/// apps. The API never accepts the cookie: it stays bearer-only, and cross-site requests cannot use the portal's session.
+/// </summary>
+public static class PortalAuth
+{
+    public const string Scheme = "Portal";
+    public const string Policy = "portal";
+    public const string LocaleClaim = "pitwall:locale";
+
+    public static void Configure(CookieAuthenticationOptions options)
+    {
+        options.Cookie.Name = "pitwall.portal";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        options.LoginPath = "/signin";
+        options.LogoutPath = "/signout";
+        options.AccessDeniedPath = "/signin";
+        options.ExpireTimeSpan = TimeSpan.FromHours(8);
+        options.SlidingExpiration = true;
+        // A session signed out elsewhere (or by a password change) ends the cookie too.
+        options.Events.OnValidatePrincipal = async context =>
+        {
+            var session = context.Principal?.FindFirst(PitwallClaims.SessionId)?.Value;
+            var validator = context.HttpContext.RequestServices.GetRequiredService<IAccessTokenValidator>();
+            if (session is null || !await validator.IsSessionLiveAsync(session, context.HttpContext.RequestAborted))
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(Scheme);
+            }
+        };
+    }
+
+    /// <summary>Checks the password (with the API's lock-out and security log) and starts a session; null when refused.</summary>
+    public static async Task<(ClaimsPrincipal? Principal, string? Error)> SignInAsync(
+        string email, string password, SignInService signIn, IAccessTokenValidator validator, AccountStore accounts, CancellationToken cancellationToken)
+    {
+        var result = await signIn.PasswordGrantAsync(email, password, null, cancellationToken);
+        if (result.Tokens is null || await validator.ValidateAsync(result.Tokens.AccessToken, cancellationToken) is not { } identity)
+        {
+            return (null, result.Error?.ErrorDescription ?? "Signing in failed.");
+        }
+        var account = await accounts.FindAsync(identity.AccountId, cancellationToken);
+        var claims = new List<Claim>
+        {
+            new(PitwallClaims.AccountId, identity.AccountId),
+            new(PitwallClaims.Role, identity.Role),
+            new(PitwallClaims.SessionId, identity.SessionId),
+            new(ClaimTypes.Name, account?.Name ?? ""),
+            new(LocaleClaim, account?.Locale ?? "en"),
+        };
+        claims.AddRange(identity.Scopes.Select(s => new Claim(PitwallClaims.Scope, s)));
+        return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, PitwallClaims.AccountId, PitwallClaims.Role)), null);
+    }
+}

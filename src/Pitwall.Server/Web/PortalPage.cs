@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Web;
+
+/// <summary>What every signed-in page needs: the account, and problems from the shared services shown next to fields.</summary>
+public abstract class PortalPage : PageModel
+{
+    public string AccountId => User.AccountIdOf();
+
+    /// <summary>Puts each field error of a service into the model state, under the form field's name: by default the API's
+    /// field name with a capital first letter (<c>email</c> → <c>Email</c>).</summary>
+    protected void AddErrors(ValidationErrors errors, IStringLocalizer t, Func<string, string>? fieldOf = null)
+    {
+        foreach (var (field, messages) in errors.ToDictionary())
+        {
+            var key = fieldOf?.Invoke(field) ?? (field.Length == 0 ? "" : char.ToUpperInvariant(field[0]) + field[1..]);
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(key, t[message]);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// Live updates for portal pages: the account's event stream (Server-Sent Events, signed in by the portal cookie),
+// filtered to one vehicle, and server-rendered panels re-fetched when something changed.
+
+const types = ['vehicle.status', 'vehicle.command', 'vehicle.connection', 'vehicle.privacy', 'vehicle.notification'];
+
+/** Calls onEvent(type, data) for each event about `vin`, and onEvent('ready') whenever the stream (re)connects. */
+export function follow(vin, onEvent) {
+  const source = new EventSource('/portal/events');
+  source.addEventListener('ready', () => onEvent('ready', {}));
+  for (const type of types) {
+    source.addEventListener(type, (e) => {
+      const data = JSON.parse(e.data);
+      if (data.vin === vin) onEvent(type, data);
+    });
+  }
+  return source;
+}
+
+/** Replaces the element's content with a fresh server-rendered panel; at most one request per element at a time. */
+export function panel(element, url) {
+  let running = null;
+  let again = false;
+  const load = async () => {
+    const response = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
+    if (response.ok) element.innerHTML = await response.text();
+  };
+  return async function refresh() {
+    if (running) { again = true; return running; }
+    running = load().finally(() => { running = null; });
+    await running;
+    if (again) { again = false; await refresh(); }
+  };
+}
+
+/** Shows a message in the page's notice area (read out by screen readers). */
+export function notice(text) {
+  let area = document.getElementById('live-notices');
+  if (!area) {
+    area = document.createElement('div');
+    area.id = 'live-notices';
+    area.className = 'notice';
+    area.setAttribute('role', 'alert');
+    document.getElementById('main').prepend(area);
+  }
+  area.textContent = text;
+}

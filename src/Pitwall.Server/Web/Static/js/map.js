@@ -1,0 +1,21 @@
+// The car's position on a Leaflet map (Leaflet from npm, loaded by the page as a classic script). Without Leaflet or
+// without tiles the page stays usable: the coordinates are also shown as text.
+
+export function showMap(element) {
+  const L = window.L;
+  if (!L || !element) return { place() {} };
+  const map = L.map(element).setView([48.7758, 9.1829], 12);
+  L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
+  let marker = null;
+  return {
+    place(lat, lon) {
+      if (!Number.isFinite(lat) || !Number.isFinite(lon)) return;
+      if (marker) {
+        marker.setLatLng([lat, lon]);
+      } else {
+        marker = L.marker([lat, lon], { keyboard: false, title: element.getAttribute('aria-label') }).addTo(map);
+        map.setView([lat, lon], 15);
+      }
+    },
+  };
+}

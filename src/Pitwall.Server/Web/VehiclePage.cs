@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Localization;
+using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Vehicles;
+
+namespace Pitwall.Server.Web;
+
+/// <summary>A page about one of the signed-in account's vehicles; every handler starts with <see cref="FindAsync"/>.</summary>
+public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t) : PortalPage
+{
+    protected IStringLocalizer<PortalText> Texts { get; } = t;
+
+    public Vehicle Vehicle { get; private set; } = null!;
+
+    public VehicleRole Role { get; private set; }
+
+    public string Vin => Vehicle.Vin;
+
+    [Microsoft.AspNetCore.Mvc.TempData]
+    public string? Message { get; set; }
+
+    /// <returns>False for a VIN that is not among the account's vehicles (the page answers 404 then).</returns>
+    protected async Task<bool> FindAsync(string vin, CancellationToken cancellationToken)
+    {
+        if ((await vehicles.ListForAsync(AccountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken)) is not [var (vehicle, role)])
+        {
+            return false;
+        }
+        (Vehicle, Role) = (vehicle, role);
+        return true;
+    }
+
+    /// <summary>Sends a command through the same path as the API; a refusal lands next to the form's fields or on top.</summary>
+    /// <returns>True when the command was accepted.</returns>
+    /// <param name="fieldOf">Form field of an API field name where the default (<c>parameters.time</c> → <c>Time</c>) does not fit.</param>
+    protected async Task<bool> SendAsync(
+        string type, Dictionary<string, string?>? parameters = null, string? challenge = null, string? pinProof = null, Func<string, string?>? fieldOf = null)
+    {
+        var (command, refusal) = await issuer.IssueAsync(AccountId, Vin, new CreateCommandRequest(type, parameters, challenge, pinProof, null), null,
+            CancellationToken.None);
+        if (refusal is null)
+        {
+            Message = Texts["Sent to the car: {0}. The outcome appears below.", Texts[command!.Type]];
+            return true;
+        }
+        if (refusal.Errors is { } errors)
+        {
+            AddErrors(errors, Texts, field => fieldOf?.Invoke(field) ??
+                (field.StartsWith("parameters.", StringComparison.Ordinal) ? Capitalised(field["parameters.".Length..]) : ""));
+        }
+        else
+        {
+            ModelState.AddModelError("", Texts[refusal.Title]);
+        }
+        return false;
+    }
+
+    private static string Capitalised(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.FileProviders;
+using Pitwall.Server.Features.LiveEvents;
+
+namespace Pitwall.Server.Web;
+
+/// <summary>
+/// The web portal: server-rendered Razor Pages for owners (and, as features land, operators), small ES modules for live
+/// updates and maps. Pages call the same services as the API, under the same access rules; an unknown or foreign
+/// vehicle is a 404 page.
+/// </summary>
+public static class WebModule
+{
+    public static readonly string[] Cultures = ["en", "de", "fr"];
+
+    public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/Web/Pages";
+            options.Conventions.AuthorizeFolder("/", PortalAuth.Policy);
+            options.Conventions.AllowAnonymousToPage("/Account/SignIn");
+            options.Conventions.AllowAnonymousToPage("/Account/Register");
+            options.Conventions.AllowAnonymousToPage("/Error");
+            options.Conventions.AllowAnonymousToPage("/Culture");
+        }).AddViewLocalization();
+        builder.Services.AddLocalization();
+        builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser());
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
+            // The choice the user made (cookie, set from the account's language at sign-in), else the browser's.
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return builder;
+    }
+
+    /// <summary>Between <c>UseHosting</c> and <c>UseAccessControl</c>: the portal's own error pages (re-executed, so routed
+    /// again), languages and static files.</summary>
+    public static WebApplication UseWeb(this WebApplication app)
+    {
+        app.UseWhen(context => IsPortal(context.Request.Path), portal => portal.UseStatusCodePagesWithReExecute("/error/{0}"));
+        app.UseRequestLocalization();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "web")),
+            RequestPath = "/static",
+            OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=3600",
+        });
+        return app;
+    }
+
+    public static WebApplication MapWeb(this WebApplication app)
+    {
+        app.MapRazorPages();
+        // The live event stream for pages, signed in by the portal cookie (the API's stream takes bearer tokens).
+        app.MapGet("/portal/events", LiveEventsModule.Stream).RequireAuthorization(PortalAuth.Policy).ExcludeFromDescription();
+        return app;
+    }
+
+    private static bool IsPortal(PathString path) =>
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/vehicle") && !path.StartsWithSegments("/health") &&
+        !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/portal/events");
+}
