@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 source scripts/test-services.sh
 
 ensure_postgres
+ensure_chromium
 
 results=$(mktemp -d)
 trap 'stop_postgres; rm -rf "$results"' EXIT

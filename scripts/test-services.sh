@@ -47,3 +47,21 @@ stop_postgres() {
     rm -rf "$PG_TEST_DIR"
   fi
 }
+
+# Debian's Chromium for the portal's browser tests (Playwright drives it; it never downloads a browser of its own).
+# Exports PITWALL_TEST_CHROMIUM; the browser tests fail without it.
+ensure_chromium() {
+  local chromium=${PITWALL_TEST_CHROMIUM:-/usr/bin/chromium}
+  if [ ! -x "$chromium" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing Chromium (Debian package chromium)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+      echo "Chromium is not installed and this is not root: install 'chromium' or set PITWALL_TEST_CHROMIUM." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_TEST_CHROMIUM="$chromium"
+  echo "Using $("$chromium" --version 2>/dev/null | head -n 1)"
+}
