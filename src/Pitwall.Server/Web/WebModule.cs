@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.FileProviders;
 using Pitwall.Server.Features.LiveEvents;
 
@@ -23,7 +24,18 @@ public static class WebModule
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AllowAnonymousToPage("/Culture");
-        }).AddViewLocalization();
+        }).AddViewLocalization().ConfigureApplicationPartManager(parts =>
+        {
+            // Pages live in this assembly, which is not the entry assembly when a test host runs the server.
+            var assembly = typeof(WebModule).Assembly;
+            if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == assembly))
+            {
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
+            }
+        });
         builder.Services.AddLocalization();
         builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
         builder.Services.AddAuthorizationBuilder().AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser());
@@ -31,7 +43,7 @@ public static class WebModule
         {
             o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
             // The choice the user made (cookie, set from the account's language at sign-in), else the browser's.
-            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            o.RequestCultureProviders = [new CookieRequestCultureProvider(), new CustomRequestCultureProvider(BrowserLanguageAsync)];
         });
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
@@ -58,6 +70,17 @@ public static class WebModule
         // The live event stream for pages, signed in by the portal cookie (the API's stream takes bearer tokens).
         app.MapGet("/portal/events", LiveEventsModule.Stream).RequireAuthorization(PortalAuth.Policy).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The browser's first language the portal speaks, by language alone ("de-AT" → de): with invariant
+    /// globalization, cultures know no parents to fall back to.</summary>
+    private static Task<ProviderCultureResult?> BrowserLanguageAsync(HttpContext context)
+    {
+        var language = context.Request.GetTypedHeaders().AcceptLanguage
+            .OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant())
+            .FirstOrDefault(l => l is not null && Cultures.Contains(l));
+        return Task.FromResult(language is null ? null : new ProviderCultureResult(language));
     }
 
     private static bool IsPortal(PathString path) =>

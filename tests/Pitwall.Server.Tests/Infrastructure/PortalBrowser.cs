@@ -1,0 +1,81 @@
+using Microsoft.Playwright;
+
+namespace Pitwall.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium, headless, driven by Playwright (one per test class). It must be installed (./test.sh does it);
+/// without it the browser tests fail rather than skip. Screenshots go to test-results/screenshots at the repository root.
+/// </summary>
+public sealed class PortalBrowser : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(RepositoryRoot(), "test-results", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        var chromium = Environment.GetEnvironmentVariable("PITWALL_TEST_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException($"Chromium not found at {chromium}. Run ./test.sh (it installs Debian's chromium) or set PITWALL_TEST_CHROMIUM.");
+        }
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            // The machine's network is closed: no background traffic, no sandbox (tests run as root in CI).
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies) on the server, in English unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(PitwallServer server, string locale = "en-GB")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = server.Client.BaseAddress!.ToString(),
+            Locale = locale,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Pitwall.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        return AppContext.BaseDirectory;
+    }
+}
+
+/// <summary>A server whose map tiles come from a local path that answers 404 at once: no test waits for the internet.</summary>
+public sealed class PortalServer : SqliteServer
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("Pitwall:Portal:TileUrl", "/static/no-tiles/{z}/{x}/{y}.png")];
+}

@@ -1,0 +1,211 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Tests.Infrastructure;
+using Pitwall.Simulator;
+using static Microsoft.Playwright.Assertions;
+
+namespace Pitwall.Server.Tests.Web;
+
+/// <summary>The portal in Debian's Chromium against a real server and simulated cars.</summary>
+public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowser browser) : IClassFixture<PortalServer>, IClassFixture<PortalBrowser>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private async Task<(IPage Page, TestUser Owner)> SignedInAsync(string locale = "en-GB")
+    {
+        var owner = await server.NewOwnerAsync();
+        var page = await browser.NewPageAsync(server, locale);
+        await page.GotoAsync("/signin");
+        await page.Locator("#Email").FillAsync(owner.Email);
+        await page.Locator("#Password").FillAsync(owner.Password);
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/vehicles$"));
+        return (page, owner);
+    }
+
+    private async Task<(string Vin, SimulatedVehicle Car)> OwnedCarAsync(TestUser owner, double level = 60)
+    {
+        var (vin, secret) = await server.RegisterVehicleAsync();
+        var me = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
+        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
+        var car = new SimulatedVehicle(new SimulatedVehicleOptions
+        {
+            Server = server.Client.BaseAddress!, Vin = vin, Secret = secret, Seed = 11, StartLevel = level,
+        });
+        await car.ConnectAsync().WaitAsync(Patience);
+        return (vin, car);
+    }
+
+    [Fact]
+    public async Task An_owner_registers_pairs_a_car_watches_it_live_and_locks_it()
+    {
+        var page = await browser.NewPageAsync(server);
+        await page.GotoAsync("/register");
+        await page.GetByLabel("Name").FillAsync("Browser Owner");
+        await page.GetByLabel("E-mail").FillAsync($"browser-{Guid.NewGuid():N}@example.com");
+        await page.GetByLabel("Password (at least 10 characters)").FillAsync("correct horse battery");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/vehicles$"));
+
+        var (vin, secret) = await server.RegisterVehicleAsync();
+        var code = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var car = new SimulatedVehicle(new SimulatedVehicleOptions
+        {
+            Server = server.Client.BaseAddress!, Vin = vin, Secret = secret, Seed = 12, RealisticCommandTimes = true,
+        });
+        car.PairingCodeShown += (_, shown) => code.TrySetResult(shown);
+        await car.ConnectAsync().WaitAsync(Patience);
+        await page.GetByLabel("VIN").FillAsync(vin);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show code in the car" }).ClickAsync();
+        await page.GetByLabel("Code shown in the car").FillAsync(await code.Task.WaitAsync(Patience));
+        await PortalBrowser.ScreenshotAsync(page, "pairing");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pair", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/vehicles/{vin}$"));
+
+        // The page follows the car without being reloaded.
+        var mileage = page.Locator("[data-signal='Vehicle.TraveledDistance'] .value");
+        await Expect(mileage).ToHaveTextAsync("not reported yet");
+        await car.DriveAsync(TimeSpan.FromMinutes(2));
+        await car.StopEngineAsync();
+        await Expect(mileage).ToContainTextAsync(" km");
+        var before = await mileage.TextContentAsync();
+        await car.DriveAsync(TimeSpan.FromMinutes(3));
+        await car.StopEngineAsync();
+        await Expect(mileage).Not.ToHaveTextAsync(before!);
+        await Expect(page.Locator("#online")).ToHaveTextAsync("online");
+        await PortalBrowser.ScreenshotAsync(page, "dashboard");
+
+        // Lock: the outcome appears when the car is done (it takes the car two seconds).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Lock", Exact = true }).ClickAsync();
+        var command = page.Locator("#commands-panel tbody tr").First;
+        await Expect(command).ToHaveAttributeAsync("data-state", "sent");
+        car.Step(TimeSpan.FromSeconds(2));
+        await Expect(command).ToHaveAttributeAsync("data-state", "performed");
+        await Expect(page.Locator("[data-signal='Vehicle.Cabin.Door.Row1.DriverSide.IsLocked'] .value")).ToHaveTextAsync("yes");
+        Assert.True(car.IsLocked);
+        await PortalBrowser.ScreenshotAsync(page, "dashboard-locked");
+    }
+
+    [Fact]
+    public async Task Charging_shows_the_cars_state_and_a_timer_form_explains_mistakes_next_to_the_field()
+    {
+        var (page, owner) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(owner, level: 40);
+        await using var _ = car;
+        await car.PlugInAsync();
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        await page.GotoAsync($"/vehicles/{vin}/charging");
+        await Expect(page.Locator("#charging")).ToContainTextAsync("charging");
+        await Expect(page.Locator("#charging")).ToContainTextAsync("locked");
+
+        await page.GetByLabel("Slot (1–5)").FillAsync("2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send timer to the car" }).ClickAsync();
+        await Expect(page.Locator("#time-error")).ToContainTextAsync("HH:mm");
+
+        await page.GetByLabel("Time (HH:mm)").FillAsync("06:30");
+        await page.GetByLabel("Mon").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send timer to the car" }).ClickAsync();
+        await Expect(page.Locator("#charge-timers")).ToContainTextAsync("06:30");
+        Assert.Equal(1, car.ChargeTimers);
+        await PortalBrowser.ScreenshotAsync(page, "charging");
+    }
+
+    [Fact]
+    public async Task Another_owners_vehicle_page_is_not_found()
+    {
+        var (page, _) = await SignedInAsync();
+        var other = await server.NewOwnerAsync();
+        var (vin, car) = await OwnedCarAsync(other);
+        await using var _ = car;
+        var response = await page.GotoAsync($"/vehicles/{vin}");
+        Assert.Equal(404, response!.Status);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
+        Assert.Equal(404, (await page.GotoAsync($"/vehicles/{vin}/charging"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_form_post_without_the_anti_forgery_token_is_refused_and_does_nothing()
+    {
+        var (page, owner) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(owner);
+        await using var _ = car;
+        // Same cookies as the page, but no token: what a forged cross-site form would send.
+        var forged = await page.APIRequest.PostAsync($"/vehicles/{vin}?handler=Command", new() { Form = page.APIRequest.CreateFormData().Set("type", "lock") });
+        Assert.Equal(400, forged.Status);
+        Assert.Empty(await server.Get<CommandStore>().HistoryAsync(vin, DateTimeOffset.MinValue, 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Sign_in_explains_what_is_missing_next_to_each_field_and_refuses_a_wrong_password()
+    {
+        var page = await browser.NewPageAsync(server);
+        await page.GotoAsync("/vehicles");
+        await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=%2Fvehicles$"));
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#email-error")).ToHaveTextAsync("Enter your e-mail address.");
+        await Expect(page.Locator("#password-error")).ToHaveTextAsync("Enter your password.");
+        await page.Locator("#Email").FillAsync("nobody@example.com");
+        await page.Locator("#Password").FillAsync("wrong password!");
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The e-mail address or password is wrong.");
+        await PortalBrowser.ScreenshotAsync(page, "sign-in");
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_so_the_cookie_no_longer_opens_pages()
+    {
+        var (page, _) = await SignedInAsync();
+        var cookies = await page.Context.CookiesAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/signin$"));
+
+        // Even a copy of the old cookie is worthless now: its session was revoked.
+        var replay = await browser.NewPageAsync(server);
+        await replay.Context.AddCookiesAsync(cookies.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
+        await replay.GotoAsync("/vehicles");
+        await Expect(replay).ToHaveURLAsync(new Regex("/signin"));
+    }
+
+    [Fact]
+    public async Task Pages_speak_the_browsers_language_until_the_account_or_the_user_chooses_one()
+    {
+        var page = await browser.NewPageAsync(server, locale: "de-DE");
+        await page.GotoAsync("/signin");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Anmelden");
+        await Expect(page.GetByLabel("Passwort")).ToBeVisibleAsync();
+
+        var owner = await server.NewOwnerAsync(); // an account in English: signing in switches to its language
+        await page.Locator("#Email").FillAsync(owner.Email);
+        await page.Locator("#Password").FillAsync(owner.Password);
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("My vehicles");
+
+        await page.Locator("#language").SelectOptionAsync("fr");
+        await page.Locator("footer button").ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Mes véhicules");
+        Assert.Equal("fr", await page.Locator("html").GetAttributeAsync("lang"));
+    }
+
+    [Fact]
+    public async Task A_vehicle_page_stays_under_300_KB_and_fits_a_phone_screen()
+    {
+        var (page, owner) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(owner);
+        await using var _ = car;
+        var responses = new System.Collections.Concurrent.ConcurrentQueue<IResponse>();
+        page.Response += (_, response) => responses.Enqueue(response);
+        await page.SetViewportSizeAsync(375, 800);
+        await page.GotoAsync($"/vehicles/{vin}", new() { WaitUntil = WaitUntilState.Load });
+        await Expect(page.Locator("#commands-panel")).ToBeVisibleAsync();
+        long bytes = 0;
+        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/no-tiles/", StringComparison.Ordinal)))
+        {
+            bytes += (await response.BodyAsync()).Length;
+        }
+        Assert.InRange(bytes, 1, 300 * 1024);
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling at phone width");
+        await PortalBrowser.ScreenshotAsync(page, "dashboard-phone");
+    }
+}
