@@ -16,7 +16,7 @@ public static class SignalDisplay
         (SignalCatalog.Range, "Range"),
         (SignalCatalog.Odometer, "Mileage"),
         (SignalCatalog.Speed, "Speed"),
-        (SignalCatalog.FrontLeftDoorLocked, "Locked"),
+        (SignalCatalog.FrontLeftDoorLocked, "Doors locked"),
         (SignalCatalog.FrontLeftDoorOpen, "Driver's door open"),
         (SignalCatalog.FrontRightDoorOpen, "Passenger's door open"),
         (SignalCatalog.RearLeftDoorOpen, "Rear left door open"),
