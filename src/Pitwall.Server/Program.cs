@@ -2,6 +2,7 @@ using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Notifications;
@@ -33,6 +34,7 @@ public static class Program
         builder.AddVehicles();
         builder.AddStatus();
         builder.AddNotifications();
+        builder.AddContracts();
         builder.AddCommands();
         builder.AddChargingAndClimate();
         builder.AddDemo();
@@ -52,6 +54,7 @@ public static class Program
         app.MapStatus();
         app.MapCommands();
         app.MapChargingAndClimate();
+        app.MapContracts();
         app.MapUsageStatistics();
         app.MapWeb();
         return app;

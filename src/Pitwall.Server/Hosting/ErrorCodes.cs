@@ -42,6 +42,14 @@ public static class ErrorCodes
     public const string PinChallengeInvalid = "pin_challenge_invalid";
     public const string WrongPin = "wrong_pin";
     public const string WrongPassword = "wrong_password";
+    public const string VehicleStolen = "vehicle_stolen";
+    public const string PackageNotFound = "package_not_found";
+    public const string PackageNotSold = "package_not_sold";
+    public const string NotEligible = "not_eligible";
+    public const string AlreadyActive = "already_active";
+    public const string NotWithdrawable = "not_withdrawable";
+    public const string WithdrawalPeriodOver = "withdrawal_period_over";
+    public const string ContractNotActive = "contract_not_active";
 
     /// <summary>The code a bare status code gets when nothing more specific was said.</summary>
     public static string ForStatus(int status) => status switch

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting.Auth;
 
@@ -17,29 +18,15 @@ internal static class ChargingAndClimateEndpoints
         vehicle.MapGet("/climate", Climate).WithSummary("Climate: running or not, temperatures, remaining time, zones, climate timers.");
     }
 
-    private static async Task<Results<Ok<ChargingResponse>, ProblemHttpResult>> Charging(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, ChargingAndClimateReader reader, UsageStatistics.UsageStatistics usage,
-        CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        usage.Record(ServiceIds.EControl, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(await reader.ChargingAsync(vin, cancellationToken));
-    }
+    private static Task<Results<Ok<ChargingResponse>, ProblemHttpResult>> Charging(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ChargingAndClimateReader reader,
+        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
+        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.EControl, v => reader.ChargingAsync(v, cancellationToken),
+            cancellationToken);
 
-    private static async Task<Results<Ok<ClimateResponse>, ProblemHttpResult>> Climate(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, ChargingAndClimateReader reader, UsageStatistics.UsageStatistics usage,
-        CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        usage.Record(ServiceIds.Climate, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(await reader.ClimateAsync(vin, cancellationToken));
-    }
+    private static Task<Results<Ok<ClimateResponse>, ProblemHttpResult>> Climate(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ChargingAndClimateReader reader,
+        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
+        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.Climate, v => reader.ClimateAsync(v, cancellationToken),
+            cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;

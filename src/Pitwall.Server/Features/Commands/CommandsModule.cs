@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Gateway;
 
@@ -15,7 +14,6 @@ public static class CommandsModule
         builder.Services.AddSingleton<CommandIssuer>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<CommandDispatcher>());
         builder.Services.AddSingleton<Vehicles.IVehicleAccessListener>(sp => sp.GetRequiredService<CommandDispatcher>());
-        builder.Services.TryAddSingleton<IEntitlements, EveryServiceEntitled>();
         builder.Services.AddSingleton<CommandJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandJob>());
         builder.Services.AddDataCategory(new DataCategory(

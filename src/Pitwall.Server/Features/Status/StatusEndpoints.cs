@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -36,16 +37,18 @@ internal static class StatusEndpoints
             });
 
     private static Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        ReadMineAsync(vin, user, access, usage, ServiceIds.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, StatusReader reader, UsageStatistics.UsageStatistics usage,
+        CancellationToken cancellationToken) =>
+        ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, StatusReader reader, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        ReadMineAsync(vin, user, access, usage, ServiceIds.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, StatusReader reader, UsageStatistics.UsageStatistics usage,
+        CancellationToken cancellationToken) =>
+        ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
 
-    /// <summary>Reads for one of the caller's vehicles (404 for any other) and counts the use of the service.</summary>
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> ReadMineAsync<T>(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, UsageStatistics.UsageStatistics usage, string service,
+    /// <summary>Reads for one of the caller's vehicles (404 for any other) whose packages cover the service, and counts the use.</summary>
+    internal static async Task<Results<Ok<T>, ProblemHttpResult>> ReadMineAsync<T>(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, string service,
         Func<string, Task<T>> read, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
@@ -53,18 +56,29 @@ internal static class StatusEndpoints
         {
             return VehicleEndpoints.NotFound();
         }
+        if (!await entitlements.IsEntitledAsync(vin, service, cancellationToken))
+        {
+            return NotEntitled(service);
+        }
         usage.Record(service, UsageStatistics.UsageChannel.App);
         return TypedResults.Ok(await read(vin));
     }
 
+    internal static ProblemHttpResult NotEntitled(string service) =>
+        ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled, $"The vehicle's packages do not cover the service {service}.");
+
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(
-        string vin, HttpContext context, IVehicleAccess access, IVehicleLink link, StatusRefresher refresher, StatusReader reader,
-        CancellationToken cancellationToken)
+        string vin, HttpContext context, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, StatusRefresher refresher,
+        StatusReader reader, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await access.RoleOfAsync(context.User.AccountIdOf(), vin, cancellationToken) is null)
         {
             return VehicleEndpoints.NotFound();
+        }
+        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarControl, cancellationToken))
+        {
+            return NotEntitled(ServiceIds.CarControl);
         }
         if ((await link.InfoAsync(vin, cancellationToken))?.Privacy.PrivateMode == true)
         {

@@ -22,3 +22,9 @@ public interface IVehicleAccessListener
 {
     Task OnAccessEndedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string? accountId);
 }
+
+/// <summary>Told, inside the registration's transaction, that a vehicle was registered (e.g. to add what comes with it).</summary>
+public interface IVehicleRegistrationListener
+{
+    Task OnRegisteredAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, Vehicle vehicle);
+}

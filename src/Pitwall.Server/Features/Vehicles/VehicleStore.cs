@@ -5,7 +5,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Vehicles;
 
 /// <summary>SQL for the registry (<c>vehicles</c>) and its users (<c>vehicle_users</c>).</summary>
-public sealed class VehicleStore(Database database) : IVehicleAccess
+public sealed class VehicleStore(Database database, IServiceProvider services) : IVehicleAccess
 {
     private const string Columns =
         "v.vin AS Vin, v.model AS Model, v.model_year AS ModelYear, v.colour AS Colour, v.registration_number AS RegistrationNumber, v.created_at AS CreatedAt";
@@ -21,7 +21,19 @@ public sealed class VehicleStore(Database database) : IVehicleAccess
 
     /// <returns>False when the VIN is registered already.</returns>
     public Task<bool> TryRegisterAsync(Vehicle vehicle, byte[]? secret, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) => await TryRegisterAsync(c, t, vehicle, secret), cancellationToken);
+        database.WriteAsync(async (c, t) =>
+        {
+            if (!await TryRegisterAsync(c, t, vehicle, secret))
+            {
+                return false;
+            }
+            // Resolved late: listeners (e.g. contracts) depend on the vehicle store themselves.
+            foreach (var listener in services.GetServices<IVehicleRegistrationListener>())
+            {
+                await listener.OnRegisteredAsync(c, t, vehicle);
+            }
+            return true;
+        }, cancellationToken);
 
     internal static async Task<bool> TryRegisterAsync(DbConnection c, DbTransaction t, Vehicle v, byte[]? secret) =>
         await c.ExecuteAsync(

@@ -1,0 +1,195 @@
+using System.Data.Common;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Pitwall.Server.Features.Contracts;
+
+/// <summary>Why a contract operation was refused: an HTTP status, a stable code and a sentence (or field errors).</summary>
+public sealed record ContractRefusal(int Status, string Code, string Title, ValidationErrors? Errors = null);
+
+/// <summary>One package as an offer for a vehicle: buyable, or why not.</summary>
+public sealed record Offer(Package Package, string? NotAvailable);
+
+/// <summary>
+/// Buying, withdrawing and cancelling packages (REQUIREMENTS B1–B4), with eligibility (A5) and the theft rules, and
+/// the packages included with a new car. Every change tells the car its active services.
+/// </summary>
+public sealed class ContractService(
+    Database database, PackageStore packages, ContractStore contracts, VehicleStore vehicles, ITheftStatus theft, ServiceConfiguration configuration,
+    IOptions<ContractsOptions> options, TimeProvider time) : IVehicleRegistrationListener
+{
+    public static readonly ContractRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+    private static readonly ContractRefusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user manages its packages.");
+    private static readonly ContractRefusal Stolen = new(StatusCodes.Status409Conflict, ErrorCodes.VehicleStolen,
+        "The vehicle is stolen or in theft mode: Car Security cannot be bought, cancelled or withdrawn now.");
+
+    public async Task<IReadOnlyList<Offer>?> OffersAsync(string accountId, string vin, CancellationToken cancellationToken)
+    {
+        if (await MineAsync(accountId, vin, cancellationToken) is not { } mine)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var running = await contracts.ActivePackagesAsync(vin, now, cancellationToken);
+        var stolen = await theft.IsStolenAsync(vin, cancellationToken);
+        return (await packages.ListAsync(cancellationToken))
+            .Select(p => new Offer(p, !p.Active ? "not_sold"
+                : p.WhyNotFor(mine.Vehicle.Model, mine.Vehicle.ModelYear) is { } why ? why
+                : running.Contains(p.Id) ? "already_active"
+                : p.Id == Package.CarSecurity && stolen ? "vehicle_stolen"
+                : null))
+            .ToList();
+    }
+
+    public async Task<(ContractRecord? Contract, ContractRefusal? Refusal)> PurchaseAsync(
+        string accountId, string vin, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
+    {
+        if (await MineAsync(accountId, vin, cancellationToken) is not { } mine)
+        {
+            return (null, VehicleNotFound);
+        }
+        if (mine.Role != VehicleRole.Primary)
+        {
+            return (null, PrimaryOnly);
+        }
+        if (packageId is null || await packages.FindAsync(packageId, cancellationToken) is not { } package)
+        {
+            return (null, new(StatusCodes.Status404NotFound, ErrorCodes.PackageNotFound, "No such package."));
+        }
+        if (!package.Active)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.PackageNotSold, "This package is no longer sold."));
+        }
+        if (package.WhyNotFor(mine.Vehicle.Model, mine.Vehicle.ModelYear) is { } why)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.NotEligible, $"The package does not fit this vehicle ({why})."));
+        }
+        if (package.Id == Package.CarSecurity && await theft.IsStolenAsync(mine.Vehicle.Vin, cancellationToken))
+        {
+            return (null, Stolen);
+        }
+        CarSecurityDetails? details = null;
+        if (package.NeedsCarSecurityDetails)
+        {
+            var errors = new ValidationErrors();
+            details = CarSecurityRequest.Validate(security, errors);
+            if (errors.Any)
+            {
+                return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request is not valid.", errors));
+            }
+        }
+        var now = time.GetUtcNow();
+        var contract = new ContractRecord(Guid.CreateVersion7(now).ToString(), mine.Vehicle.Vin, accountId, package.Id, ContractStates.Active, true, now, now,
+            now.AddMonths(package.TermMonths), 1, package.PriceMinor, package.Currency, null, null, null, null, null);
+        var inserted = await database.WriteAsync(async (c, t) =>
+        {
+            if (await ContractStore.CountRunningAsync(c, t, contract.Vin, package.Id, now) > 0)
+            {
+                return false;
+            }
+            await ContractStore.InsertAsync(c, t, contract, details);
+            return true;
+        }, cancellationToken);
+        if (!inserted)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.AlreadyActive, "The vehicle has this package already."));
+        }
+        await configuration.SendAsync(contract.Vin, cancellationToken);
+        return (contract, null);
+    }
+
+    /// <summary>B3: within the withdrawal period, with a full refund; the services stop at once.</summary>
+    public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> WithdrawAsync(string accountId, string contractId, CancellationToken cancellationToken) =>
+        ChangeAsync(accountId, contractId, async (contract, c, t, now) =>
+        {
+            if (contract.AccountId is null)
+            {
+                return new(StatusCodes.Status409Conflict, ErrorCodes.NotWithdrawable, "A package included with the car cannot be withdrawn.");
+            }
+            if (now > contract.PurchasedAt.AddDays(options.Value.WithdrawalDays))
+            {
+                return new(StatusCodes.Status409Conflict, ErrorCodes.WithdrawalPeriodOver,
+                    $"Withdrawal is possible up to {options.Value.WithdrawalDays} days after purchase; cancel instead.");
+            }
+            await ContractStore.WithdrawAsync(c, t, contract.Id, contract.PriceMinor, now);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>B3: auto-renewal off; the package runs to the end of its term.</summary>
+    public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> CancelAsync(string accountId, string contractId, CancellationToken cancellationToken) =>
+        ChangeAsync(accountId, contractId, async (contract, c, t, now) =>
+        {
+            await ContractStore.CancelAsync(c, t, contract.Id, "app", null, now);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>B3: a written cancellation that customer service received, recorded with its reference.</summary>
+    public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> RecordWrittenCancellationAsync(
+        string contractId, string reference, CancellationToken cancellationToken) =>
+        ChangeAsync(null, contractId, async (contract, c, t, now) =>
+        {
+            await ContractStore.CancelAsync(c, t, contract.Id, "customer_service", reference, now);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>The packages every new car comes with, in the registration's transaction.</summary>
+    public async Task OnRegisteredAsync(DbConnection connection, DbTransaction transaction, Vehicle vehicle)
+    {
+        var now = time.GetUtcNow();
+        foreach (var id in options.Value.Included)
+        {
+            await ContractStore.InsertAsync(connection, transaction, new ContractRecord(
+                Guid.CreateVersion7(now).ToString(), vehicle.Vin, null, id, ContractStates.Active, false, now, now, now.AddMonths(options.Value.IncludedMonths),
+                1, 0, "EUR", null, null, null, null, null), null);
+        }
+    }
+
+    private async Task<(ContractRecord? Contract, ContractRefusal? Refusal)> ChangeAsync(
+        string? accountId, string contractId, Func<ContractRecord, DbConnection, DbTransaction, DateTimeOffset, Task<ContractRefusal?>> change,
+        CancellationToken cancellationToken)
+    {
+        var found = await contracts.FindAsync(contractId, cancellationToken);
+        var notFound = new ContractRefusal(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No such contract among your vehicles'.");
+        if (found is null)
+        {
+            return (null, notFound);
+        }
+        if (accountId is not null)
+        {
+            var mine = await MineAsync(accountId, found.Vin, cancellationToken);
+            if (mine is null)
+            {
+                return (null, notFound);
+            }
+            if (mine.Role != VehicleRole.Primary)
+            {
+                return (null, PrimaryOnly);
+            }
+        }
+        if (found.PackageId == Package.CarSecurity && await theft.IsStolenAsync(found.Vin, cancellationToken))
+        {
+            return (null, Stolen);
+        }
+        var now = time.GetUtcNow();
+        var refusal = await database.WriteAsync(async (c, t) =>
+        {
+            var current = await ContractStore.FindAsync(c, t, contractId);
+            return current?.State != ContractStates.Active
+                ? new ContractRefusal(StatusCodes.Status409Conflict, ErrorCodes.ContractNotActive, "The contract has ended.")
+                : await change(current, c, t, now);
+        }, cancellationToken);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+        await configuration.SendAsync(found.Vin, cancellationToken);
+        return (await contracts.FindAsync(contractId, cancellationToken), null);
+    }
+
+    private sealed record Mine(Vehicle Vehicle, VehicleRole Role);
+
+    private async Task<Mine?> MineAsync(string accountId, string vin, CancellationToken cancellationToken) =>
+        (await vehicles.ListForAsync(accountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken)) is [var (vehicle, role)] ? new Mine(vehicle, role) : null;
+}

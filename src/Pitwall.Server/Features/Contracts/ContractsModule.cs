@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Vehicles;
+
+namespace Pitwall.Server.Features.Contracts;
+
+/// <summary>
+/// Packages, contracts and entitlements (REQUIREMENTS A5, B1–B4): the catalogue, eligibility by model and year,
+/// purchase, withdrawal and cancellation, renewal, and the entitlement check every service asks.
+/// </summary>
+public static class ContractsModule
+{
+    public static WebApplicationBuilder AddContracts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ContractsOptions>().BindConfiguration(ContractsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PackageStore>();
+        builder.Services.AddSingleton<ContractStore>();
+        builder.Services.AddSingleton<IEntitlements, ContractEntitlements>();
+        builder.Services.TryAddSingleton<ITheftStatus, NoTheftCases>();
+        builder.Services.AddSingleton<ServiceConfiguration>();
+        builder.Services.AddSingleton<ContractService>();
+        builder.Services.AddSingleton<IVehicleRegistrationListener>(sp => sp.GetRequiredService<ContractService>());
+        builder.Services.AddSingleton<RenewalJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RenewalJob>());
+        builder.Services.AddDataCategory(new DataCategory(
+            "package_catalogue", "Package catalogue",
+            "Offer service packages: name, services, term, price and the vehicles each fits.",
+            LegalBasis.LegitimateInterest, Retention.LifetimeOfInstallation, false, [new("packages")], []));
+        builder.Services.AddDataCategory(new DataCategory(
+            "contracts", "Contracts",
+            "Provide the packages bought for a vehicle and keep the commercial record: buyer, package, term, renewal, price, cancellation, withdrawal and refund.",
+            LegalBasis.LegalObligation, Retention.Days(3650), true, [new("contracts", "closed_at")], []));
+        builder.Services.AddDataCategory(new DataCategory(
+            "car_security_details", "Car Security contact data",
+            "Reach the owner and check their identity after a theft (B2): phone numbers, security question, a hash of the answer, colour, registration number.",
+            LegalBasis.Contract, Retention.Days(30), true, [new("car_security_details", "closed_at")], []));
+        return builder;
+    }
+
+    public static WebApplication MapContracts(this WebApplication app)
+    {
+        app.MapContractEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pitwall.Server.Features.Contracts;
+
+/// <summary><c>Pitwall:Contracts</c>.</summary>
+public sealed class ContractsOptions
+{
+    public const string Section = "Pitwall:Contracts";
+
+    /// <summary>Packages every newly registered vehicle comes with (comma-separated ids; empty = none).</summary>
+    public string IncludedPackages { get; set; } = "connect_care,car_connect_remote";
+
+    /// <summary>How long the included packages run from registration.</summary>
+    [Range(1, 240)]
+    public int IncludedMonths { get; set; } = 36;
+
+    /// <summary>B3: a purchase may be withdrawn (full refund) up to this many days after it.</summary>
+    [Range(0, 365)]
+    public int WithdrawalDays { get; set; } = 28;
+
+    /// <summary>Users hear this long before a term ends whether it renews or expires.</summary>
+    public TimeSpan ExpiryNotice { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the renewal job looks for terms that ended.</summary>
+    public TimeSpan RenewalInterval { get; set; } = TimeSpan.FromHours(1);
+
+    public IReadOnlyList<string> Included => IncludedPackages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.Notifications;
+
+namespace Pitwall.Server.Features.Contracts;
+
+/// <summary>
+/// At the end of a term, renews a contract with auto-renewal (at the catalogue's current price) or expires it; a while
+/// before, tells the vehicle's users which of the two will happen. One instance at a time (lease); bounded batches.
+/// </summary>
+public sealed partial class RenewalJob(
+    Database database, PackageStore packages, ServiceConfiguration configuration, INotifier notifier, Leases leases, IOptions<ContractsOptions> options,
+    TimeProvider time, ILogger<RenewalJob> logger) : BackgroundService
+{
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var catalogue = (await packages.ListAsync(cancellationToken)).ToDictionary(p => p.Id);
+        var (changed, notices) = await database.WriteAsync(async (c, t) =>
+        {
+            var vins = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var due in await ContractStore.DueAsync(c, t, now))
+            {
+                if (due.AutoRenew && catalogue.TryGetValue(due.PackageId, out var package) && package.Active)
+                {
+                    await ContractStore.RenewAsync(c, t, due.Id, due.EndsAt.AddMonths(package.TermMonths), package.PriceMinor);
+                }
+                else
+                {
+                    await ContractStore.ExpireAsync(c, t, due.Id, now);
+                    vins.Add(due.Vin);
+                }
+            }
+            return (vins, await ContractStore.TakeExpiryNoticesAsync(c, t, now, options.Value.ExpiryNotice));
+        }, cancellationToken);
+        foreach (var contract in notices)
+        {
+            var name = catalogue.TryGetValue(contract.PackageId, out var p) ? p.Name : contract.PackageId;
+            notifier.Notify(contract.AutoRenew
+                ? new Notification(contract.Vin, "contract.renews", $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now)
+                : new Notification(contract.Vin, "contract.expires", $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now));
+        }
+        foreach (var vin in changed)
+        {
+            await configuration.SendAsync(vin, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.RenewalInterval;
+        using var timer = new PeriodicTimer(interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                if (await leases.TryAcquireAsync("contracts.renewal", interval * 3, stoppingToken))
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Contract renewal tick failed; the next tick tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
