@@ -27,7 +27,7 @@ internal static class Fleet
                 throw new InvalidOperationException($"Generated an invalid VIN {vin}.");
             }
             writer.Write(vin);
-            writer.Write(",Bench EV,2025\n");
+            writer.Write(",Taycan,2025\n"); // a model the included packages fit, so remote commands are entitled
         }
     }
 }

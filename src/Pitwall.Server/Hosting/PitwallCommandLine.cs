@@ -80,6 +80,14 @@ public static class PitwallCommandLine
         }
     }
 
+    /// <summary>For admin commands: builds the app on the chosen database, migrates it, runs <paramref name="action"/>; its result is the exit code.</summary>
+    public static async Task<int> WithAppAsync(AppFactory factory, ParseResult result, Option<string?> database, Func<WebApplication, Task<int>> action)
+    {
+        await using var app = factory([], b => Configure(b, result, database));
+        await PrepareAsync(app, CancellationToken.None);
+        return await action(app);
+    }
+
     public static void Configure(WebApplicationBuilder builder, ParseResult result, Option<string?> database, bool demo = false)
     {
         var settings = new Dictionary<string, string?>();

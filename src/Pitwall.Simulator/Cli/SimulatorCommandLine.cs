@@ -99,7 +99,7 @@ internal static class SimulatorCommandLine
             var first = result.GetValue(vinsFirst);
             for (var i = first; i < first + result.GetValue(vinsCount); i++)
             {
-                Console.WriteLine($"{FleetVins.For(i)},Simulated,2025");
+                Console.WriteLine($"{FleetVins.For(i)},Taycan,2025");
             }
             return 0;
         });

@@ -131,6 +131,7 @@ public sealed partial class SimulatedVehicle
                         {
                             _periodicInterval = TimeSpan.FromSeconds(envelope.Configuration.PeriodicReportSeconds);
                         }
+                        _activeServices = [.. envelope.Configuration.ActiveServices];
                         break;
                     case Envelope.PayloadOneofCase.Command:
                         Execute(envelope.Command);

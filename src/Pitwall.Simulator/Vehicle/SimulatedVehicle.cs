@@ -31,6 +31,7 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
     private TimeSpan _sincePeriodic;
     private double _extraReportsDue;
     private DateTimeOffset _timersCheckedUpTo;
+    private IReadOnlyList<string>? _activeServices;
     private TaskCompletionSource? _allAcked;
     private TaskCompletionSource? _connected;
 
@@ -144,6 +145,9 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The services the cloud last said the car's packages make active; null before it said anything.</summary>
+    public IReadOnlyList<string>? ActiveServices => Read(_ => _activeServices);
 
     public TimeSpan PeriodicInterval
     {

@@ -36,24 +36,23 @@ public static class AccountCommands
         return [createUser, reset];
     }
 
-    private static async Task<int> RunAsync(
+    private static Task<int> RunAsync(
         AppFactory factory, ParseResult result, Option<string?> database,
-        Func<AccountAdministration, string, Task<AdminResult>> action, string? password, string done)
-    {
-        await using var app = factory([], b => PitwallCommandLine.Configure(b, result, database));
-        await PitwallCommandLine.PrepareAsync(app, CancellationToken.None);
-        var chosen = password ?? RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
-        var outcome = await action(app.Services.GetRequiredService<AccountAdministration>(), chosen);
-        if (!outcome.Succeeded)
+        Func<AccountAdministration, string, Task<AdminResult>> action, string? password, string done) =>
+        PitwallCommandLine.WithAppAsync(factory, result, database, async app =>
         {
-            await Console.Error.WriteLineAsync(outcome.Error);
-            return 1;
-        }
-        Console.WriteLine($"{done} {outcome.AccountId}");
-        if (password is null)
-        {
-            Console.WriteLine($"password: {chosen}");
-        }
-        return 0;
-    }
+            var chosen = password ?? RandomNumberGenerator.GetString("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
+            var outcome = await action(app.Services.GetRequiredService<AccountAdministration>(), chosen);
+            if (!outcome.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(outcome.Error);
+                return 1;
+            }
+            Console.WriteLine($"{done} {outcome.AccountId}");
+            if (password is null)
+            {
+                Console.WriteLine($"password: {chosen}");
+            }
+            return 0;
+        });
 }

@@ -134,11 +134,12 @@ public sealed class ContractService(
             return null;
         }, cancellationToken);
 
-    /// <summary>The packages every new car comes with, in the registration's transaction.</summary>
+    /// <summary>The packages a new car comes with (those of the included list that fit it), in the registration's transaction.</summary>
     public async Task OnRegisteredAsync(DbConnection connection, DbTransaction transaction, Vehicle vehicle)
     {
         var now = time.GetUtcNow();
-        foreach (var id in options.Value.Included)
+        var catalogue = (await packages.ListAsync(CancellationToken.None)).ToDictionary(p => p.Id);
+        foreach (var id in options.Value.Included.Where(id => catalogue.TryGetValue(id, out var p) && p.WhyNotFor(vehicle.Model, vehicle.ModelYear) is null))
         {
             await ContractStore.InsertAsync(connection, transaction, new ContractRecord(
                 Guid.CreateVersion7(now).ToString(), vehicle.Vin, null, id, ContractStates.Active, false, now, now, now.AddMonths(options.Value.IncludedMonths),

@@ -7,8 +7,8 @@ public sealed class ContractsOptions
 {
     public const string Section = "Pitwall:Contracts";
 
-    /// <summary>Packages every newly registered vehicle comes with (comma-separated ids; empty = none).</summary>
-    public string IncludedPackages { get; set; } = "connect_care,car_connect_remote";
+    /// <summary>Packages a newly registered vehicle comes with, each where it fits the car (comma-separated ids; empty = none).</summary>
+    public string IncludedPackages { get; set; } = "connect_care,car_connect_remote,connect_remote";
 
     /// <summary>How long the included packages run from registration.</summary>
     [Range(1, 240)]

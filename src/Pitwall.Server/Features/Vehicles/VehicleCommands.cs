@@ -17,7 +17,7 @@ public static class VehicleCommands
         var colour = new Option<string?>("--colour") { Description = "Colour." };
         var registration = new Option<string?>("--registration") { Description = "Registration number (licence plate)." };
         var register = new Command("vehicle-register", "Register a vehicle and print its link secret.") { vin, model, year, colour, registration };
-        register.SetAction((result, ct) => WithAppAsync(factory, result, database, async app =>
+        register.SetAction((result, ct) => PitwallCommandLine.WithAppAsync(factory, result, database, async app =>
         {
             var registry = app.Services.GetRequiredService<VehicleRegistry>();
             var request = new RegisterVehicleRequest(result.GetValue(vin), result.GetValue(model), result.GetValue(year), result.GetValue(colour), result.GetValue(registration), null);
@@ -41,7 +41,7 @@ public static class VehicleCommands
         var file = new Option<FileInfo>("--file") { Description = $"CSV with the header {VehicleRegistry.CsvHeader}.", Required = true };
         var fleetSecret = new Option<string?>("--fleet-secret") { Description = "Derive missing secrets from this fleet secret (as pitwall-sim does)." };
         var import = new Command("vehicle-import", "Register vehicles from a CSV file.") { file, fleetSecret };
-        import.SetAction((result, ct) => WithAppAsync(factory, result, database, async app =>
+        import.SetAction((result, ct) => PitwallCommandLine.WithAppAsync(factory, result, database, async app =>
         {
             using var reader = new StreamReader(result.GetValue(file)!.FullName, Encoding.UTF8);
             var secret = result.GetValue(fleetSecret) is { } s ? Encoding.UTF8.GetBytes(s) : null;
@@ -58,7 +58,7 @@ public static class VehicleCommands
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory to write <VIN>.crt, <VIN>.key and ca.crt to.", Required = true };
         var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => 825 };
         var cert = new Command("vehicle-cert", "Issue a client certificate for a car from the vehicle CA (mutual TLS).") { certVin, output, days };
-        cert.SetAction((result, ct) => WithAppAsync(factory, result, database, async app =>
+        cert.SetAction((result, ct) => PitwallCommandLine.WithAppAsync(factory, result, database, async app =>
         {
             var target = Protocol.Vin.Normalize(result.GetValue(certVin)!);
             if (!Protocol.Vin.IsValid(target))
@@ -82,12 +82,5 @@ public static class VehicleCommands
             return 0;
         }));
         return [register, import, cert];
-    }
-
-    private static async Task<int> WithAppAsync(AppFactory factory, ParseResult result, Option<string?> database, Func<WebApplication, Task<int>> action)
-    {
-        await using var app = factory([], b => PitwallCommandLine.Configure(b, result, database));
-        await PitwallCommandLine.PrepareAsync(app, CancellationToken.None);
-        return await action(app);
     }
 }

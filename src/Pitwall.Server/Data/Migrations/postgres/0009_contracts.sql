@@ -48,14 +48,14 @@ CREATE TABLE car_security_details (
     closed_at            bigint          -- copied from the contract when it ends
 );
 
+-- The catalogue as shipped; administrators change it with the admin API or `pitwall admin package-set`. The "Car Connect"
+-- packages fit the older generation of cars (A5); "Connect remote" the newer one.
 INSERT INTO packages (id, name, services, term_months, price_minor, currency, fits, needs_car_security_details, active, updated_at) VALUES
 ('connect_care', 'Connect Care', 'software_update,maintenance,breakdown_call', 12, 0, 'EUR', '[{"model":""}]', 0, 1, 0),
-('car_connect_remote', 'Car Connect remote services', 'car_control,car_finder,trip_control,remote_lock,remote_horn_lights,climate,e_control', 12, 9900, 'EUR',
- '[{"model":"718","fromYear":2016},{"model":"911","fromYear":2011,"toYear":2019},{"model":"Panamera","fromYear":2013,"toYear":2022},{"model":"Macan","fromYear":2015,"toYear":2024},{"model":"Cayenne","fromYear":2017,"toYear":2018},{"model":"911","fromYear":2020},{"model":"Taycan","fromYear":2020},{"model":"Macan Electric","fromYear":2024},{"model":"Cayenne","fromYear":2019},{"model":"Panamera","fromYear":2023}]', 0, 1, 0),
-('car_connect_safety', 'Car Connect safety services', 'location_alarm,valet_alarm', 12, 4900, 'EUR',
- '[{"model":"718","fromYear":2016},{"model":"911","fromYear":2011,"toYear":2019},{"model":"Panamera","fromYear":2013,"toYear":2022},{"model":"Macan","fromYear":2015,"toYear":2024},{"model":"Cayenne","fromYear":2017,"toYear":2018},{"model":"911","fromYear":2020},{"model":"Taycan","fromYear":2020},{"model":"Macan Electric","fromYear":2024},{"model":"Cayenne","fromYear":2019},{"model":"Panamera","fromYear":2023}]', 0, 1, 0),
-('car_connect_security', 'Car Connect security services', 'vehicle_alarm', 12, 4900, 'EUR',
- '[{"model":"718","fromYear":2016},{"model":"911","fromYear":2011,"toYear":2019},{"model":"Panamera","fromYear":2013,"toYear":2022},{"model":"Macan","fromYear":2015,"toYear":2024},{"model":"Cayenne","fromYear":2017,"toYear":2018},{"model":"911","fromYear":2020},{"model":"Taycan","fromYear":2020},{"model":"Macan Electric","fromYear":2024},{"model":"Cayenne","fromYear":2019},{"model":"Panamera","fromYear":2023}]', 0, 1, 0),
+('car_connect_remote', 'Car Connect remote services', 'car_control,car_finder,trip_control,remote_lock,remote_horn_lights,climate,e_control', 12, 9900, 'EUR', '[{"model":"718","fromYear":2016},{"model":"911","fromYear":2011,"toYear":2019},{"model":"Panamera","fromYear":2013,"toYear":2022},{"model":"Macan","fromYear":2015,"toYear":2024},{"model":"Cayenne","fromYear":2017,"toYear":2018}]', 0, 1, 0),
+('car_connect_safety', 'Car Connect safety services', 'location_alarm,valet_alarm', 12, 4900, 'EUR', '[{"model":"718","fromYear":2016},{"model":"911","fromYear":2011,"toYear":2019},{"model":"Panamera","fromYear":2013,"toYear":2022},{"model":"Macan","fromYear":2015,"toYear":2024},{"model":"Cayenne","fromYear":2017,"toYear":2018}]', 0, 1, 0),
+('car_connect_security', 'Car Connect security services', 'vehicle_alarm', 12, 4900, 'EUR', '[{"model":"718","fromYear":2016},{"model":"911","fromYear":2011,"toYear":2019},{"model":"Panamera","fromYear":2013,"toYear":2022},{"model":"Macan","fromYear":2015,"toYear":2024},{"model":"Cayenne","fromYear":2017,"toYear":2018}]', 0, 1, 0),
+('connect_remote', 'Connect remote services', 'car_control,car_finder,trip_control,remote_lock,remote_horn_lights,climate,e_control,vehicle_alarm,location_alarm,valet_alarm', 12, 14900, 'EUR', '[{"model":"911","fromYear":2020},{"model":"Taycan","fromYear":2020},{"model":"Macan Electric","fromYear":2024},{"model":"Cayenne","fromYear":2019},{"model":"Panamera","fromYear":2023}]', 0, 1, 0),
 ('car_security', 'Car Security', 'car_security', 12, 19900, 'EUR', '[{"model":""}]', 1, 1, 0),
 ('charging_service', 'Charging service', 'charging', 12, 0, 'EUR', '[{"model":"Taycan","fromYear":2020},{"model":"Macan Electric","fromYear":2024},{"model":"Cayenne","fromYear":2019},{"model":"Panamera","fromYear":2017}]', 0, 1, 0),
 ('navigation_plus', 'Navigation Plus', 'navigation', 12, 7900, 'EUR', '[{"model":""}]', 0, 1, 0);
