@@ -29,6 +29,11 @@ public abstract class PitwallServer : IAsyncLifetime
     /// <summary>Settings on top of the defaults; a subclass may tighten a limit to test it.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>Services replaced for a test class, e.g. a stand-in for a feature that does not exist yet.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabaseAsync();
@@ -59,6 +64,7 @@ public abstract class PitwallServer : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(Settings());
             builder.Services.AddSingleton<TimeProvider>(Clock);
             IngestRecorder.Install(builder.Services, Ingested);
+            ConfigureServices(builder.Services);
         });
         await PitwallCommandLine.PrepareAsync(App, CancellationToken.None);
         await App.StartAsync();

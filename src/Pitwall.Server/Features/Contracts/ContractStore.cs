@@ -90,9 +90,12 @@ public sealed class ContractStore(Database database)
         return changed;
     }
 
-    internal static Task RenewAsync(DbConnection c, DbTransaction t, string id, DateTimeOffset endsAt, long priceMinor) =>
-        c.ExecuteAsync("UPDATE contracts SET ends_at = @endsAt, terms = terms + 1, price_minor = @priceMinor, expiry_notice_at = NULL WHERE id = @id",
-            new { id, endsAt = endsAt.ToUnixTimeMilliseconds(), priceMinor }, t);
+    /// <summary>Extends the term that ended at <paramref name="endedAt"/>; a second run that saw the same term changes nothing.</summary>
+    internal static Task RenewAsync(DbConnection c, DbTransaction t, string id, DateTimeOffset endedAt, DateTimeOffset endsAt, long priceMinor) =>
+        c.ExecuteAsync(
+            "UPDATE contracts SET ends_at = @endsAt, terms = terms + 1, price_minor = @priceMinor, expiry_notice_at = NULL " +
+            "WHERE id = @id AND state = 'active' AND ends_at = @endedAt",
+            new { id, endedAt = endedAt.ToUnixTimeMilliseconds(), endsAt = endsAt.ToUnixTimeMilliseconds(), priceMinor }, t);
 
     /// <summary>Active contracts whose term has ended; a bounded batch.</summary>
     internal static async Task<IReadOnlyList<ContractRecord>> DueAsync(DbConnection c, DbTransaction t, DateTimeOffset now) =>
@@ -105,11 +108,17 @@ public sealed class ContractStore(Database database)
         var due = (await c.QueryAsync<Row>(
             $"SELECT {Columns} FROM contracts WHERE state = 'active' AND expiry_notice_at IS NULL AND ends_at > @now AND ends_at <= @until LIMIT 500",
             new { now = now.ToUnixTimeMilliseconds(), until = (now + ahead).ToUnixTimeMilliseconds() }, t)).Select(Map).ToList();
+        var taken = new List<ContractRecord>();
         foreach (var contract in due)
         {
-            await c.ExecuteAsync("UPDATE contracts SET expiry_notice_at = @now WHERE id = @Id", new { contract.Id, now = now.ToUnixTimeMilliseconds() }, t);
+            // Conditional, so that two runs at once never tell the users twice.
+            if (await c.ExecuteAsync("UPDATE contracts SET expiry_notice_at = @now WHERE id = @Id AND expiry_notice_at IS NULL",
+                    new { contract.Id, now = now.ToUnixTimeMilliseconds() }, t) == 1)
+            {
+                taken.Add(contract);
+            }
         }
-        return due;
+        return taken;
     }
 
     private static ContractRecord Map(Row r) => new(

@@ -23,7 +23,7 @@ public sealed partial class RenewalJob(
             {
                 if (due.AutoRenew && catalogue.TryGetValue(due.PackageId, out var package) && package.Active)
                 {
-                    await ContractStore.RenewAsync(c, t, due.Id, due.EndsAt.AddMonths(package.TermMonths), package.PriceMinor);
+                    await ContractStore.RenewAsync(c, t, due.Id, due.EndsAt, due.EndsAt.AddMonths(package.TermMonths), package.PriceMinor);
                 }
                 else
                 {
