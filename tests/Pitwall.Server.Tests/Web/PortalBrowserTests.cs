@@ -113,6 +113,36 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     }
 
     [Fact]
+    public async Task An_owner_buys_and_cancels_a_package_and_Car_Security_asks_for_its_data_next_to_each_field()
+    {
+        var (page, owner) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(owner);
+        await using var _ = car;
+        await page.GotoAsync($"/vehicles/{vin}/packages");
+        await Expect(page.Locator("#contracts")).ToContainTextAsync("included with the car");
+
+        await page.Locator("#offers [data-package='navigation_plus'] button").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Bought: Navigation Plus.");
+        var row = page.Locator("#contracts tr[data-package='navigation_plus']");
+        await Expect(row).ToHaveAttributeAsync("data-state", "active");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Cancel (no renewal)" }).ClickAsync();
+        await Expect(page.Locator("#contracts tr[data-package='navigation_plus']")).ToContainTextAsync("cancelled");
+
+        var security = page.Locator("#offers [data-package='car_security']");
+        await security.GetByRole(AriaRole.Button, new() { Name = "Buy" }).ClickAsync();
+        await Expect(page.Locator("#phones-error")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator("#answer-error")).Not.ToBeEmptyAsync();
+        await page.GetByLabel("Phone numbers to call after a theft").FillAsync("+491701234567, +49711123456");
+        await page.GetByLabel("Security question").FillAsync("Name of my first car?");
+        await page.GetByLabel("Answer (stored only as a hash)").FillAsync("Blue Whale");
+        await page.GetByLabel("Colour of the car").FillAsync("Frozen Blue");
+        await page.GetByLabel("Registration number").FillAsync("S-PW 911");
+        await page.Locator("#offers [data-package='car_security'] button").ClickAsync();
+        await Expect(page.Locator("#contracts tr[data-package='car_security']")).ToHaveAttributeAsync("data-state", "active");
+        await PortalBrowser.ScreenshotAsync(page, "packages");
+    }
+
+    [Fact]
     public async Task Another_owners_vehicle_page_is_not_found()
     {
         var (page, _) = await SignedInAsync();
@@ -123,6 +153,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         Assert.Equal(404, response!.Status);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Not found");
         Assert.Equal(404, (await page.GotoAsync($"/vehicles/{vin}/charging"))!.Status);
+        Assert.Equal(404, (await page.GotoAsync($"/vehicles/{vin}/packages"))!.Status);
     }
 
     [Fact]

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Vehicles;
+
+namespace Pitwall.Server.Web.Pages.Vehicles;
+
+/// <summary>The car's packages (B1–B4): what runs, buying (Car Security with its B2 data), cancelling, withdrawing.</summary>
+public sealed class PackagesModel(
+    VehicleStore vehicles, CommandIssuer issuer, ContractService contracts, ContractStore store, PackageStore packages,
+    IOptions<ContractsOptions> options, TimeProvider time, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
+{
+    private Dictionary<string, string> _names = [];
+
+    public IReadOnlyList<ContractRecord> Contracts { get; private set; } = [];
+
+    public IReadOnlyList<Offer> Offers { get; private set; } = [];
+
+    public bool IsPrimary => Role == VehicleRole.Primary;
+
+    [BindProperty]
+    public string? Phones { get; set; }
+
+    [BindProperty]
+    public string? SecurityQuestion { get; set; }
+
+    [BindProperty]
+    public string? SecurityAnswer { get; set; }
+
+    [BindProperty]
+    public string? Colour { get; set; }
+
+    [BindProperty]
+    public string? RegistrationNumber { get; set; }
+
+    public string NameOf(string packageId) => _names.GetValueOrDefault(packageId, packageId);
+
+    public bool CanWithdraw(ContractRecord c) => time.GetUtcNow() <= c.PurchasedAt.AddDays(options.Value.WithdrawalDays);
+
+    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostBuyAsync(string vin, string? packageId, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var security = new CarSecurityRequest(
+            Phones?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), SecurityQuestion, SecurityAnswer, Colour, RegistrationNumber);
+        var (contract, refusal) = await contracts.PurchaseAsync(AccountId, Vin, packageId, security, cancellationToken);
+        var bought = contract is null ? null : (await packages.FindAsync(contract.PackageId, cancellationToken))?.Name ?? contract.PackageId;
+        return await AfterAsync(vin, bought is null ? null : Texts["Bought: {0}.", bought].Value, refusal, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(string vin, string? contractId, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var (contract, refusal) = await contracts.CancelAsync(AccountId, contractId ?? "", cancellationToken);
+        return await AfterAsync(vin, contract is null ? null : Texts["Cancelled: runs until {0}, then ends.", contract.EndsAt.ToString("yyyy-MM-dd")].Value, refusal,
+            cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(string vin, string? contractId, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var (contract, refusal) = await contracts.WithdrawAsync(AccountId, contractId ?? "", cancellationToken);
+        return await AfterAsync(vin, contract is null ? null : Texts["Withdrawn; the price is refunded."].Value, refusal, cancellationToken);
+    }
+
+    private async Task<IActionResult> AfterAsync(string vin, string? done, ContractRefusal? refusal, CancellationToken cancellationToken)
+    {
+        if (refusal is null)
+        {
+            Message = done;
+            return Redirect($"/vehicles/{Vin}/packages");
+        }
+        if (refusal.Errors is { } errors)
+        {
+            AddErrors(errors, Texts, field => field switch
+            {
+                "carSecurity.phoneNumbers" or "phoneNumbers" => nameof(Phones),
+                "carSecurity.securityQuestion" => nameof(SecurityQuestion),
+                "carSecurity.securityAnswer" => nameof(SecurityAnswer),
+                "carSecurity.colour" => nameof(Colour),
+                "carSecurity.registrationNumber" => nameof(RegistrationNumber),
+                _ => "",
+            });
+        }
+        else
+        {
+            ModelState.AddModelError("", Texts[refusal.Title]);
+        }
+        await LoadAsync(vin, cancellationToken);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken) || await contracts.OffersAsync(AccountId, Vin, cancellationToken) is not { } offers)
+        {
+            return false;
+        }
+        Offers = offers.Where(o => o.NotAvailable is not ("model_not_eligible" or "not_sold")).ToList();
+        Contracts = await store.ForVehicleAsync(Vin, cancellationToken);
+        _names = (await packages.ListAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Name);
+        return true;
+    }
+}
