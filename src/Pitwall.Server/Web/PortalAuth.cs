@@ -15,6 +15,7 @@ public static class PortalAuth
 {
     public const string Scheme = "Portal";
     public const string Policy = "portal";
+    public const string AdminPolicy = "portal-admin";
     public const string LocaleClaim = "pitwall:locale";
 
     public static void Configure(CookieAuthenticationOptions options)
@@ -25,7 +26,7 @@ public static class PortalAuth
         options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.LoginPath = "/signin";
         options.LogoutPath = "/signout";
-        options.AccessDeniedPath = "/signin";
+        options.AccessDeniedPath = "/error/403";
         options.ExpireTimeSpan = TimeSpan.FromHours(8);
         options.SlidingExpiration = true;
         // A session signed out elsewhere (or by a password change) ends the cookie too.

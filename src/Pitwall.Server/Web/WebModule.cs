@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.FileProviders;
 using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Web;
 
@@ -20,6 +21,7 @@ public static class WebModule
         {
             options.RootDirectory = "/Web/Pages";
             options.Conventions.AuthorizeFolder("/", PortalAuth.Policy);
+            options.Conventions.AuthorizeFolder("/Admin", PortalAuth.AdminPolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");
@@ -38,7 +40,9 @@ public static class WebModule
         });
         builder.Services.AddLocalization();
         builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser());
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser())
+            .AddPolicy(PortalAuth.AdminPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlAdmin));
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);

@@ -143,6 +143,52 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     }
 
     [Fact]
+    public async Task An_administrator_registers_a_car_creates_a_user_and_reprices_a_package_and_owners_cannot()
+    {
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        await server.Get<Pitwall.Server.Features.Accounts.AccountAdministration>().CreateUserAsync(email, "Admin", "admin", "an admin password", CancellationToken.None);
+        var page = await browser.NewPageAsync(server);
+        await page.GotoAsync("/signin");
+        await page.Locator("#Email").FillAsync(email);
+        await page.Locator("#Password").FillAsync("an admin password");
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Vehicles", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#vin-error")).Not.ToBeEmptyAsync();
+        var vin = $"WP0ZZZ99ZTS{Random.Shared.Next(100000, 999999)}";
+        await page.GetByLabel("VIN").FillAsync(vin);
+        await page.GetByLabel("Model", new() { Exact = true }).FillAsync("Taycan");
+        await page.GetByLabel("Model year").FillAsync("2025");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#registered")).ToContainTextAsync(vin);
+        await Expect(page.Locator("#vehicle-list")).ToContainTextAsync(vin);
+        await PortalBrowser.ScreenshotAsync(page, "admin-vehicles");
+
+        await page.GotoAsync("/admin/users");
+        var newUser = $"soc-{Guid.NewGuid():N}@example.com";
+        await page.GetByLabel("E-mail").FillAsync(newUser);
+        await page.GetByLabel("Name").FillAsync("Night Shift");
+        await page.GetByLabel("Role").SelectOptionAsync("soc_operator");
+        await page.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(page.Locator("#user-list")).ToContainTextAsync(newUser);
+
+        await page.GotoAsync("/admin/packages");
+        var row = page.Locator("#package-list tr[data-package='navigation_plus']");
+        await row.Locator("input[name=priceMinor]").FillAsync("8900");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Navigation Plus");
+        Assert.Equal(8900, (await server.Get<Pitwall.Server.Features.Contracts.PackageStore>().FindAsync("navigation_plus", CancellationToken.None))!.PriceMinor);
+
+        var (owner, _) = await SignedInAsync();
+        await owner.GotoAsync("/admin/users");
+        await Expect(owner.Locator("h1")).ToHaveTextAsync("Something went wrong");
+        Assert.DoesNotContain(newUser, await owner.ContentAsync());
+    }
+
+    [Fact]
     public async Task Another_owners_vehicle_page_is_not_found()
     {
         var (page, _) = await SignedInAsync();

@@ -36,6 +36,11 @@ public sealed class AccountStore(Database database)
             return inserted == 1;
         }, cancellationToken);
 
+    /// <summary>The most recently created accounts (id, e-mail, name, role), for the administrators' list.</summary>
+    public async Task<IReadOnlyList<(string Id, string Email, string Name, string Role)>> RecentAsync(int limit, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string, string, string, string)>(
+            "SELECT id, email, name, role FROM accounts ORDER BY created_at DESC, id LIMIT @limit", new { limit }), cancellationToken)).ToList();
+
     public Task UpdateProfileAsync(Account account, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             """

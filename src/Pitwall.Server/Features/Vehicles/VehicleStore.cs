@@ -73,6 +73,14 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
     }
 
     /// <summary>The vehicle's users, primary first; names and e-mails come from the accounts feature.</summary>
+    /// <summary>The most recently registered vehicles, for the administrators' list.</summary>
+    public async Task<IReadOnlyList<Vehicle>> RecentAsync(int limit, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<Row>(
+            "SELECT vin AS Vin, model AS Model, model_year AS ModelYear, colour AS Colour, registration_number AS RegistrationNumber, created_at AS CreatedAt " +
+            "FROM vehicles ORDER BY created_at DESC, vin LIMIT @limit", new { limit }), cancellationToken))
+        .Select(r => new Vehicle(r.Vin, r.Model, (int)r.ModelYear, r.Colour, r.RegistrationNumber, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))
+        .ToList();
+
     public async Task<IReadOnlyList<(string AccountId, VehicleRole Role)>> UsersOfAsync(string vin, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string, string)>(
             "SELECT account_id, role FROM vehicle_users WHERE vin = @vin ORDER BY created_at", new { vin }), cancellationToken))

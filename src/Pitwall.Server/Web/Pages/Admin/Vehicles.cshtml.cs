@@ -1,0 +1,78 @@
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Web.Pages.Admin;
+
+/// <summary>Administrators register cars one by one or import a fleet, with the API's rules.</summary>
+[RequestSizeLimit(MaxImportBytes)] // a fleet's CSV may exceed the API's default body limit
+public sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore store, IVehicleLink link, IStringLocalizer<PortalText> t) : PortalPage
+{
+    public const long MaxImportBytes = 10 * 1024 * 1024;
+
+    public IReadOnlyList<Vehicle> Vehicles { get; private set; } = [];
+
+    public RegisteredVehicleResponse? Registered { get; private set; }
+
+    public ImportResponse? Imported { get; private set; }
+
+    [BindProperty]
+    public string? Vin { get; set; }
+
+    [BindProperty]
+    public string? Model { get; set; }
+
+    [BindProperty]
+    public int? ModelYear { get; set; }
+
+    [BindProperty]
+    public string? Colour { get; set; }
+
+    [BindProperty]
+    public string? RegistrationNumber { get; set; }
+
+    public bool IsOnline(string vin) => link.IsOnline(vin);
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Vehicles = await store.RecentAsync(100, cancellationToken);
+
+    public async Task<IActionResult> OnPostRegisterAsync(CancellationToken cancellationToken)
+    {
+        var request = new RegisterVehicleRequest(Vin, Model, ModelYear, Colour, RegistrationNumber, null);
+        var errors = new ValidationErrors();
+        VehicleRegistry.Validate(request, errors, registry.MaxModelYear);
+        if (errors.Any)
+        {
+            AddErrors(errors, t);
+        }
+        else if (await registry.RegisterAsync(request, cancellationToken) is { } registered)
+        {
+            Registered = registered;
+            ModelState.Clear();
+            (Vin, Model, ModelYear, Colour, RegistrationNumber) = (null, null, null, null, null);
+        }
+        else
+        {
+            ModelState.AddModelError(nameof(Vin), t["A vehicle with this VIN is registered."]);
+        }
+        Vehicles = await store.RecentAsync(100, cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? csv, CancellationToken cancellationToken)
+    {
+        if (csv is null || csv.Length == 0)
+        {
+            ModelState.AddModelError("", t["Choose a CSV file."]);
+        }
+        else
+        {
+            using var reader = new StreamReader(csv.OpenReadStream(), Encoding.UTF8);
+            Imported = await registry.ImportAsync(reader, fleetSecret: null, cancellationToken);
+        }
+        Vehicles = await store.RecentAsync(100, cancellationToken);
+        return Page();
+    }
+}
