@@ -32,6 +32,13 @@ public sealed class ContractStore(Database database)
             "SELECT DISTINCT package_id FROM contracts WHERE vin = @vin AND state = 'active' AND starts_at <= @now AND ends_at > @now",
             new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
 
+    /// <summary>The service lists (comma-separated) of the packages running for a vehicle: one read per entitlement check.</summary>
+    public async Task<IReadOnlyList<string>> RunningServicesAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<string>(
+            "SELECT p.services FROM contracts c JOIN packages p ON p.id = c.package_id " +
+            "WHERE c.vin = @vin AND c.state = 'active' AND c.starts_at <= @now AND c.ends_at > @now",
+            new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
+
     internal static Task<long> CountRunningAsync(DbConnection c, DbTransaction t, string vin, string packageId, DateTimeOffset now) =>
         c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM contracts WHERE vin = @vin AND package_id = @packageId AND state = 'active' AND ends_at > @now",

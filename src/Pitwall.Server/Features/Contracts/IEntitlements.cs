@@ -10,19 +10,12 @@ public interface IEntitlements
 }
 
 /// <summary>Entitlements from the contracts table: active contracts within their term, and the services of their packages.</summary>
-internal sealed class ContractEntitlements(ContractStore contracts, PackageStore packages, TimeProvider time) : IEntitlements
+internal sealed class ContractEntitlements(ContractStore contracts, TimeProvider time) : IEntitlements
 {
     public async Task<bool> IsEntitledAsync(string vin, string service, CancellationToken cancellationToken) =>
         (await ActiveServicesAsync(vin, cancellationToken)).Contains(service);
 
-    public async Task<IReadOnlySet<string>> ActiveServicesAsync(string vin, CancellationToken cancellationToken)
-    {
-        var running = await contracts.ActivePackagesAsync(vin, time.GetUtcNow(), cancellationToken);
-        if (running.Count == 0)
-        {
-            return new HashSet<string>();
-        }
-        var catalogue = await packages.ListAsync(cancellationToken);
-        return catalogue.Where(p => running.Contains(p.Id)).SelectMany(p => p.Services).ToHashSet(StringComparer.Ordinal);
-    }
+    public async Task<IReadOnlySet<string>> ActiveServicesAsync(string vin, CancellationToken cancellationToken) =>
+        (await contracts.RunningServicesAsync(vin, time.GetUtcNow(), cancellationToken))
+            .SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
 }
