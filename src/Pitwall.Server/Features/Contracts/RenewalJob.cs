@@ -8,13 +8,17 @@ namespace Pitwall.Server.Features.Contracts;
 /// At the end of a term, renews a contract with auto-renewal (at the catalogue's current price) or expires it; a while
 /// before, tells the vehicle's users which of the two will happen. One instance at a time (lease); bounded batches.
 /// </summary>
-public sealed partial class RenewalJob(
+public sealed class RenewalJob(
     Database database, PackageStore packages, ServiceConfiguration configuration, INotifier notifier, Leases leases, IOptions<ContractsOptions> options,
-    TimeProvider time, ILogger<RenewalJob> logger) : BackgroundService
+    TimeProvider time, ILogger<RenewalJob> logger) : LeasedJob(leases, time, logger)
 {
-    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    protected override string LeaseName => "contracts.renewal";
+
+    protected override TimeSpan Interval => options.Value.RenewalInterval;
+
+    public override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var catalogue = (await packages.ListAsync(cancellationToken)).ToDictionary(p => p.Id);
         var (changed, notices) = await database.WriteAsync(async (c, t) =>
         {
@@ -45,27 +49,4 @@ public sealed partial class RenewalJob(
             await configuration.SendAsync(vin, cancellationToken);
         }
     }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = options.Value.RenewalInterval;
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                if (await leases.TryAcquireAsync("contracts.renewal", interval * 3, stoppingToken))
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Contract renewal tick failed; the next tick tries again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

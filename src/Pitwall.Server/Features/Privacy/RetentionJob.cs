@@ -13,36 +13,17 @@ public sealed class RetentionOptions
 }
 
 /// <summary>Runs the retention sweep periodically, on one instance at a time (database lease).</summary>
-public sealed partial class RetentionJob(
+public sealed class RetentionJob(
     IOptions<RetentionOptions> options, Leases leases, RetentionSweeper sweeper, TimeProvider time, ILogger<RetentionJob> logger)
-    : BackgroundService
+    : LeasedJob(leases, time, logger)
 {
-    private const string LeaseName = "privacy.retention";
+    protected override string LeaseName => "privacy.retention";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
-        {
-            try
-            {
-                if (await leases.TryAcquireAsync(LeaseName, options.Value.Interval * 2, stoppingToken))
-                {
-                    await sweeper.SweepAsync(stoppingToken);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention sweep failed; the next tick tries again")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override bool RunAtStart => true;
+
+    public override Task RunOnceAsync(CancellationToken cancellationToken) => sweeper.SweepAsync(cancellationToken);
 }
