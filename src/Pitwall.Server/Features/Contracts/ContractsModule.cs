@@ -29,7 +29,7 @@ public static class ContractsModule
         builder.Services.AddDataCategory(new DataCategory(
             "contracts", "Contracts",
             "Provide the packages bought for a vehicle and keep the commercial record: buyer, package, term, renewal, price, cancellation, withdrawal and refund.",
-            LegalBasis.LegalObligation, Retention.Days(3650), true, [new("contracts", "closed_at")], []));
+            LegalBasis.LegalObligation, Retention.Years(10), true, [new("contracts", "closed_at")], []));
         builder.Services.AddDataCategory(new DataCategory(
             "car_security_details", "Car Security contact data",
             "Reach the owner and check their identity after a theft (B2): phone numbers, security question, a hash of the answer, colour, registration number.",

@@ -19,6 +19,15 @@ public abstract class PrivacyTests(PitwallServer server)
         (await (await server.ClientWith(user.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
 
     [Fact]
+    public async Task The_privacy_register_document_is_what_the_code_declares()
+    {
+        var committed = await File.ReadAllTextAsync(Path.Combine(PortalBrowser.RepositoryRoot(), "docs", "privacy-register.md"));
+        var generated = PrivacyRegisterDocument.Render(server.Get<Pitwall.Server.Data.Privacy.DataCategoryRegister>().All);
+        Assert.True(committed.ReplaceLineEndings() == generated.ReplaceLineEndings(),
+            "docs/privacy-register.md is out of date: run `dotnet run --project src/Pitwall.Server -- admin privacy-register --out docs/privacy-register.md`.");
+    }
+
+    [Fact]
     public async Task The_register_lists_every_category_with_purpose_basis_and_retention()
     {
         var categories = await (await server.Client.GetAsync("/api/v1/privacy/data-categories")).JsonAsync();

@@ -1,0 +1,55 @@
+using System.Text;
+using Pitwall.Server.Data.Privacy;
+
+namespace Pitwall.Server.Features.Privacy;
+
+/// <summary>
+/// The data-category register as a Markdown document (docs/privacy-register.md). It is rendered from the categories the
+/// features declare, and a test compares the committed file with it, so the document cannot drift from the code.
+/// </summary>
+public static class PrivacyRegisterDocument
+{
+    public static string Render(IEnumerable<DataCategory> categories)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Pitwall privacy register");
+        text.AppendLine();
+        text.AppendLine("What Pitwall stores, why, on what legal basis, for how long and who else receives it. Generated from the code by");
+        text.AppendLine("`pitwall admin privacy-register --out docs/privacy-register.md`; do not edit by hand (a test fails when this file and the code disagree). The same");
+        text.AppendLine("register is served at `GET /api/v1/privacy/data-categories`.");
+        text.AppendLine();
+        text.AppendLine("| category | personal data | legal basis | kept | tables |");
+        text.AppendLine("|---|---|---|---|---|");
+        var list = categories.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+        foreach (var c in list)
+        {
+            text.AppendLine($"| [`{c.Id}`](#{c.Id}) {c.Name} | {(c.PersonalData ? "yes" : "no")} | {Basis(c.LegalBasis)} | {c.Retention.Description} | " +
+                            $"{string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))} |");
+        }
+        foreach (var c in list)
+        {
+            text.AppendLine();
+            text.AppendLine($"## {c.Id}");
+            text.AppendLine();
+            text.AppendLine($"**{c.Name}.** {c.Purpose}");
+            text.AppendLine();
+            text.AppendLine($"- Legal basis: {Basis(c.LegalBasis)}.");
+            text.AppendLine($"- Kept: {c.Retention.Description}" + (c.Tables.FirstOrDefault(t => t.AgeColumn is not null) is { } aged
+                ? $" (counted from `{aged.AgeColumn}`; the retention job removes what is older)." : "."));
+            text.AppendLine($"- Personal data: {(c.PersonalData ? "yes" : "no")}.");
+            text.AppendLine($"- Tables: {string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))}.");
+            text.AppendLine(c.Processors.Count == 0
+                ? "- Shared with: nobody outside the operator."
+                : $"- Shared with: {string.Join("; ", c.Processors.Select(p => $"{p.Name} ({p.Purpose}{(p.MayBeOutsideEea ? ", may be outside the EU/EEA" : ", inside the EU/EEA")})"))}.");
+        }
+        return text.ToString();
+    }
+
+    private static string Basis(LegalBasis basis) => basis switch
+    {
+        LegalBasis.Contract => "contract",
+        LegalBasis.LegitimateInterest => "legitimate interest",
+        LegalBasis.Consent => "consent",
+        _ => "legal obligation",
+    };
+}
