@@ -71,6 +71,7 @@ public static class SignalDisplay
         "service_disabled" => "hidden: service switched off in the car",
         "not_supported" => "not available in this car",
         "offline" => "car offline, not known yet",
+        "not_entitled" => "not included in this car's packages",
         _ => "not reported yet",
     };
 

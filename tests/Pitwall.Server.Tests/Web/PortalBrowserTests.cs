@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Tests.Infrastructure;
@@ -25,9 +26,9 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         return (page, owner);
     }
 
-    private async Task<(string Vin, SimulatedVehicle Car)> OwnedCarAsync(TestUser owner, double level = 60)
+    private async Task<(string Vin, SimulatedVehicle Car)> OwnedCarAsync(TestUser owner, double level = 60, string model = "Taycan")
     {
-        var (vin, secret) = await server.RegisterVehicleAsync();
+        var (vin, secret) = await server.RegisterVehicleAsync(model);
         var me = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
         await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
         var car = new SimulatedVehicle(new SimulatedVehicleOptions
@@ -186,6 +187,20 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await owner.GotoAsync("/admin/users");
         await Expect(owner.Locator("h1")).ToHaveTextAsync("Something went wrong");
         Assert.DoesNotContain(newUser, await owner.ContentAsync());
+    }
+
+    [Fact]
+    public async Task A_car_whose_packages_lack_a_service_shows_it_as_not_included()
+    {
+        var (page, owner) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(owner, model: "Prototype"); // no remote package fits it: only Connect Care
+        await using var _ = car;
+        await car.SendStatusAsync(Trigger.OnRequest);
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        await page.GotoAsync($"/vehicles/{vin}");
+        await Expect(page.Locator("[data-signal='Vehicle.TraveledDistance'] .value")).ToHaveTextAsync("not included in this car's packages");
+        await page.GotoAsync($"/vehicles/{vin}/charging");
+        await Expect(page.Locator("#charging")).ToHaveTextAsync("not included in this car's packages");
     }
 
     [Fact]

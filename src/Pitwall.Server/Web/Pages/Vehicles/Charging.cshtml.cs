@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>E-Control and climate (C6, C7): the last known state, starting and stopping, the target, and the timers.</summary>
 public sealed class ChargingModel(
-    VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, TimeProvider time, IStringLocalizer<PortalText> t)
+    VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, IEntitlements entitlements, TimeProvider time,
+    IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public ChargingResponse Charging { get; private set; } = null!;
@@ -17,6 +19,9 @@ public sealed class ChargingModel(
     public ClimateResponse Climate { get; private set; } = null!;
 
     public DateTimeOffset Now => time.GetUtcNow();
+
+    /// <summary>The services the car's packages cover; the panels show only those (as the API does).</summary>
+    public IReadOnlySet<string> Services { get; private set; } = new HashSet<string>();
 
     [BindProperty]
     public int? TargetStateOfCharge { get; set; }
@@ -111,6 +116,7 @@ public sealed class ChargingModel(
         {
             return false;
         }
+        Services = await entitlements.ActiveServicesAsync(Vin, cancellationToken);
         Charging = await reader.ChargingAsync(Vin, cancellationToken);
         Climate = await reader.ClimateAsync(Vin, cancellationToken);
         return true;

@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
@@ -11,7 +14,8 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
 public sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
-    IVehicleAccess access, IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
+    IVehicleAccess access, IVehicleLink link, IEntitlements entitlements, TimeProvider time, IStringLocalizer<PortalText> t)
+    : VehiclePage(vehicles, issuer, t)
 {
     public StatusResponse Status { get; private set; } = null!;
 
@@ -77,7 +81,8 @@ public sealed class DashboardModel(
             return NotFound();
         }
         var privateMode = (await link.InfoAsync(Vin, cancellationToken))?.Privacy.PrivateMode == true;
-        Message = privateMode ? Texts["The car is in private mode and shares no data."]
+        Message = !await entitlements.IsEntitledAsync(Vin, ServiceIds.CarControl, cancellationToken) ? Texts["The vehicle's packages do not cover this."]
+            : privateMode ? Texts["The car is in private mode and shares no data."]
             : await refresher.RefreshAsync(Vin, cancellationToken) ? Texts["Fresh data received."]
             : Texts["The car did not answer; it may be offline."];
         return Redirect($"/vehicles/{Vin}");
@@ -89,8 +94,16 @@ public sealed class DashboardModel(
         {
             return false;
         }
+        // As in the API: what the car's packages do not cover is not shown (it reads "not included in the packages").
+        var services = await entitlements.ActiveServicesAsync(Vin, cancellationToken);
         Status = await status.StatusAsync(Vin, cancellationToken);
-        Location = await status.LocationAsync(Vin, cancellationToken);
+        if (!services.Contains(ServiceIds.CarControl))
+        {
+            Status = Status with { Signals = Status.Signals.ToDictionary(s => s.Key, s => new SignalResponse(null, s.Value.Unit, null, ErrorCodes.NotEntitled)) };
+        }
+        Location = services.Contains(ServiceIds.CarFinder)
+            ? await status.LocationAsync(Vin, cancellationToken)
+            : new LocationResponse(null, null, null, null, null, ErrorCodes.NotEntitled);
         Commands = await commands.HistoryAsync(Vin, since, 10, cancellationToken);
         return true;
     }
