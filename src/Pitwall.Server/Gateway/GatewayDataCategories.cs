@@ -12,7 +12,7 @@ internal static class GatewayDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.OverwriteOnChange,
         PersonalData: true,
-        Tables: [new("vehicle_link")],
+        Tables: [new("vehicle_link") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
         Processors: []);
 
     public static DataCategory Outbox { get; } = new(
@@ -22,7 +22,7 @@ internal static class GatewayDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.DurationOfRequest("until the car confirms the message or the message expires"),
         PersonalData: true,
-        Tables: [new("vehicle_outbox", "expires_at")],
+        Tables: [new("vehicle_outbox", "expires_at") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
         Processors: []);
 
     public static DataCategory Challenges { get; } = new(
@@ -32,6 +32,6 @@ internal static class GatewayDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.DurationOfRequest("until the challenge expires (one minute)"),
         PersonalData: false,
-        Tables: [new("vehicle_auth_nonces", "expires_at")],
+        Tables: [new("vehicle_auth_nonces", "expires_at") { NotExportedBecause = "one-minute login challenges of the car" }],
         Processors: []);
 }

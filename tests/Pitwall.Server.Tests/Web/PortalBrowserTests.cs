@@ -190,6 +190,20 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     }
 
     [Fact]
+    public async Task An_owner_downloads_their_data_from_the_profile()
+    {
+        var (page, owner) = await SignedInAsync();
+        await page.GotoAsync("/profile");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
+        var path = await download.PathAsync();
+        using var archive = System.IO.Compression.ZipFile.OpenRead(path!);
+        Assert.Contains(archive.Entries, e => e.FullName == "account.json");
+        using var reader = new StreamReader(archive.GetEntry("account.json")!.Open());
+        Assert.Contains(owner.Email, await reader.ReadToEndAsync());
+        await PortalBrowser.ScreenshotAsync(page, "profile");
+    }
+
+    [Fact]
     public async Task A_car_whose_packages_lack_a_service_shows_it_as_not_included()
     {
         var (page, owner) = await SignedInAsync();

@@ -15,7 +15,18 @@ public sealed record DataCategory(
     IReadOnlyList<Processor> Processors);
 
 /// <summary>A table of a category; <paramref name="AgeColumn"/> (epoch milliseconds) is what a timed retention counts from.</summary>
-public sealed record CategoryTable(string Name, string? AgeColumn = null);
+public sealed record CategoryTable(string Name, string? AgeColumn = null)
+{
+    /// <summary>Which rows belong to one account, for its data export (P6): an SQL condition over <c>@accountId</c> (its
+    /// vehicles are those in <c>vehicle_users</c>). Every table of a personal category has this or <see cref="NotExportedBecause"/>.</summary>
+    public string? AccountRows { get; init; }
+
+    /// <summary>Columns an export names but does not copy (hashes of passwords, tokens, PINs, answers).</summary>
+    public IReadOnlyList<string> SecretColumns { get; init; } = [];
+
+    /// <summary>Why the table holds nothing an export could attribute to an account.</summary>
+    public string? NotExportedBecause { get; init; }
+}
 
 /// <summary>Someone the data goes to, and whether they may process it outside the EU/EEA (P4).</summary>
 public sealed record Processor(string Name, string Purpose, bool MayBeOutsideEea);

@@ -11,7 +11,7 @@ internal static class AccountDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.UntilAccountDeletion,
         PersonalData: true,
-        Tables: [new("accounts")],
+        Tables: [new("accounts") { AccountRows = "id = @accountId", SecretColumns = ["password_hash"] }],
         Processors: []);
 
     public static DataCategory SignInSessions { get; } = new(
@@ -21,7 +21,12 @@ internal static class AccountDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.DurationOfRequest("until the session or token expires; revoked sessions until their expiry"),
         PersonalData: true,
-        Tables: [new("auth_sessions", "expires_at"), new("refresh_tokens", "expires_at"), new("access_tokens", "expires_at")],
+        Tables:
+        [
+            new("auth_sessions", "expires_at") { AccountRows = "account_id = @accountId" },
+            new("refresh_tokens", "expires_at") { AccountRows = "session_id IN (SELECT id FROM auth_sessions WHERE account_id = @accountId)", SecretColumns = ["token_hash"] },
+            new("access_tokens", "expires_at") { AccountRows = "session_id IN (SELECT id FROM auth_sessions WHERE account_id = @accountId)", SecretColumns = ["token_hash"] },
+        ],
         Processors: []);
 
     public static DataCategory SignInThrottle { get; } = new(
@@ -31,7 +36,7 @@ internal static class AccountDataCategories
         LegalBasis: LegalBasis.LegitimateInterest,
         Retention: Retention.Days(1),
         PersonalData: true,
-        Tables: [new("login_throttle", "window_started_at")],
+        Tables: [new("login_throttle", "window_started_at") { NotExportedBecause = "counted per hash of an e-mail address, whether or not it has an account" }],
         Processors: []);
 
     public static DataCategory SecurityLog { get; } = new(
@@ -41,6 +46,6 @@ internal static class AccountDataCategories
         LegalBasis: LegalBasis.LegitimateInterest,
         Retention: Retention.Months(12),
         PersonalData: true,
-        Tables: [new("security_log", "occurred_at")],
+        Tables: [new("security_log", "occurred_at") { AccountRows = "account_id = @accountId" }],
         Processors: []);
 }

@@ -19,11 +19,11 @@ public static class CommandsModule
         builder.Services.AddDataCategory(new DataCategory(
             "remote_commands", "Remote commands",
             "Carry out and show remote commands (lock, unlock, horn and lights, climate, charging): who asked, what, when, the car's outcome.",
-            LegalBasis.Contract, Retention.Days(90), true, [new("vehicle_commands", "created_at")], []));
+            LegalBasis.Contract, Retention.Days(90), true, [new("vehicle_commands", "created_at") { AccountRows = "account_id = @accountId" }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "remote_pin", "Remote PIN",
             "Protect unlocking: a salted hash of the owner's PIN, failed attempts and lock-out; one-time challenges.",
-            LegalBasis.Contract, Retention.UntilAccountDeletion, true, [new("remote_pins")], []));
+            LegalBasis.Contract, Retention.UntilAccountDeletion, true, [new("remote_pins") { AccountRows = "account_id = @accountId", SecretColumns = ["salt", "verifier"] }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "pin_challenges", "PIN challenges",
             "One-time challenges for proving the PIN without sending it.",

@@ -29,11 +29,11 @@ public static class ContractsModule
         builder.Services.AddDataCategory(new DataCategory(
             "contracts", "Contracts",
             "Provide the packages bought for a vehicle and keep the commercial record: buyer, package, term, renewal, price, cancellation, withdrawal and refund.",
-            LegalBasis.LegalObligation, Retention.Years(10), true, [new("contracts", "closed_at")], []));
+            LegalBasis.LegalObligation, Retention.Years(10), true, [new("contracts", "closed_at") { AccountRows = "account_id = @accountId OR (account_id IS NULL AND vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId))" }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "car_security_details", "Car Security contact data",
             "Reach the owner and check their identity after a theft (B2): phone numbers, security question, a hash of the answer, colour, registration number.",
-            LegalBasis.Contract, Retention.Days(30), true, [new("car_security_details", "closed_at")], []));
+            LegalBasis.Contract, Retention.Days(30), true, [new("car_security_details", "closed_at") { AccountRows = "contract_id IN (SELECT id FROM contracts WHERE account_id = @accountId)", SecretColumns = ["security_answer_hash"] }], []));
         return builder;
     }
 

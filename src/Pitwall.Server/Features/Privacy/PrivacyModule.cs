@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Privacy;
 
@@ -12,6 +14,7 @@ public static class PrivacyModule
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Pitwall:Retention:Interval must be at least a second.").ValidateOnStart();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService<RetentionJob>();
+        builder.Services.AddSingleton<DataExport>();
         return builder;
     }
 
@@ -22,7 +25,16 @@ public static class PrivacyModule
         privacy.MapGet("/data-categories", ListCategories).AllowAnonymous()
             .WithSummary("Every category of stored data: purpose, legal basis, retention, processors.");
         privacy.MapGet("/data-categories/{id}", GetCategory).AllowAnonymous().WithSummary("One data category.");
+        app.MapGet("/api/v1/me/data-export", Export).RequireAuthorization(Scopes.ReadPrivacy).WithTags("Privacy")
+            .WithSummary("Everything stored about the account and the vehicles it uses: a ZIP with one JSON file per data category and a summary.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip");
         return app;
+    }
+
+    private static async Task<FileContentHttpResult> Export(ClaimsPrincipal user, DataExport export, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var archive = await export.CreateAsync(user.AccountIdOf(), cancellationToken);
+        return TypedResults.File(archive, "application/zip", $"pitwall-data-{time.GetUtcNow():yyyyMMdd}.zip");
     }
 
     private static Ok<List<DataCategoryResponse>> ListCategories(DataCategoryRegister register) =>

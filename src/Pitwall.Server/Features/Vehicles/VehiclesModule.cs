@@ -42,21 +42,21 @@ internal static class VehicleDataCategories
     public static DataCategory Registry { get; } = new(
         "vehicle_registry", "Vehicle registry",
         "Know which cars may log in (A2): VIN, model, model year, colour, registration number and the link secret.",
-        LegalBasis.Contract, Retention.UntilVehicleDeregistered, true, [new("vehicles")], []);
+        LegalBasis.Contract, Retention.UntilVehicleDeregistered, true, [new("vehicles") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)", SecretColumns = ["secret"] }], []);
 
     public static DataCategory Users { get; } = new(
         "vehicle_users", "Vehicle users",
         "Which accounts may use which car, as primary user or driver (A3).",
-        LegalBasis.Contract, Retention.UntilAccountDeletion, true, [new("vehicle_users")], []);
+        LegalBasis.Contract, Retention.UntilAccountDeletion, true, [new("vehicle_users") { AccountRows = "account_id = @accountId" }], []);
 
     public static DataCategory Pairing { get; } = new(
         "vehicle_pairing", "Pairing requests",
         "Pair a car with an account by a one-time code shown in the car (hashed code, attempts, expiry).",
-        LegalBasis.Contract, Retention.DurationOfRequest("until the pairing expires (10 minutes)"), true, [new("pairing_requests", "expires_at")], []);
+        LegalBasis.Contract, Retention.DurationOfRequest("until the pairing expires (10 minutes)"), true, [new("pairing_requests", "expires_at") { AccountRows = "account_id = @accountId", SecretColumns = ["code_hash"] }], []);
 
     public static DataCategory AccessKeys { get; } = new(
         "access_keys", "Short-lived access keys",
         "Let one service see one thing for a short time, e.g. a map showing the car's position (A4, E5); stored hashed.",
-        LegalBasis.Contract, Retention.DurationOfRequest("until the key expires (at most one hour)"), true, [new("access_keys", "expires_at")],
+        LegalBasis.Contract, Retention.DurationOfRequest("until the key expires (at most one hour)"), true, [new("access_keys", "expires_at") { AccountRows = "account_id = @accountId", SecretColumns = ["key_hash"] }],
         [new("Map provider", "displays the position; receives the position and the key, never the VIN or a name", true)]);
 }

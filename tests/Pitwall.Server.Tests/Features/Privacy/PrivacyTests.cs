@@ -28,6 +28,59 @@ public abstract class PrivacyTests(PitwallServer server)
     }
 
     [Fact]
+    public void Every_table_of_personal_data_says_which_rows_an_export_takes()
+    {
+        var register = server.Get<Pitwall.Server.Data.Privacy.DataCategoryRegister>();
+        var silent = register.All.Where(c => c.PersonalData).SelectMany(c => c.Tables)
+            .Where(t => t.AccountRows is null && t.NotExportedBecause is null).Select(t => t.Name).ToList();
+        Assert.True(silent.Count == 0, $"Tables of personal data without an export rule: {string.Join(", ", silent)}");
+    }
+
+    [Fact]
+    public async Task The_data_export_holds_everything_about_the_account_and_its_vehicles_and_nothing_of_others()
+    {
+        var owner = await server.NewOwnerAsync();
+        var (vin, secret) = await server.RegisterVehicleAsync();
+        var me = await AccountIdAsync(owner);
+        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
+        var client = server.ClientWith(owner.AccessToken);
+        await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret))
+        {
+            await car.WaitForAckAsync(await car.ReportAsync(Pitwall.Protocol.V1.Trigger.EngineStop,
+                TestCar.Number(Pitwall.Protocol.SignalCatalog.Odometer, 4242, server.Clock.GetUtcNow())));
+        }
+        await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/commands", new { type = "flash" });
+        await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/contracts", new { packageId = "navigation_plus" });
+        var other = await server.NewOwnerAsync();
+        var (otherVin, _) = await server.RegisterVehicleAsync();
+        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(otherVin, await AccountIdAsync(other), CancellationToken.None);
+
+        var response = await client.GetAsync("/api/v1/me/data-export");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        using var archive = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        var files = archive.Entries.ToDictionary(e => e.FullName, e => new StreamReader(e.Open()).ReadToEnd());
+        var personal = server.Get<Pitwall.Server.Data.Privacy.DataCategoryRegister>().All.Where(c => c.PersonalData).Select(c => $"{c.Id}.json");
+        Assert.All(personal, name => Assert.Contains(name, files.Keys));
+        Assert.Contains("summary.md", files.Keys);
+
+        System.Text.Json.JsonElement Rows(string category, string table) =>
+            System.Text.Json.JsonDocument.Parse(files[$"{category}.json"]).RootElement.GetProperty("tables").GetProperty(table);
+        var account = Rows("account", "accounts")[0];
+        Assert.Equal(owner.Email, account.GetProperty("email").GetString());
+        Assert.Equal("(stored, not exported)", account.GetProperty("password_hash").GetString());
+        Assert.Single(Rows("vehicle_status", "vehicle_status").EnumerateArray());
+        Assert.Equal("flash", Rows("remote_commands", "vehicle_commands")[0].GetProperty("type").GetString());
+        Assert.Contains(Rows("contracts", "contracts").EnumerateArray(), c => c.GetProperty("package_id").GetString() == "navigation_plus");
+        Assert.NotEmpty(Rows("security_log", "security_log").EnumerateArray());
+        Assert.NotEmpty(Rows("sign_in_sessions", "auth_sessions").EnumerateArray());
+        var everything = string.Concat(files.Values);
+        Assert.DoesNotContain(otherVin, everything);
+        Assert.DoesNotContain(other.Email, everything);
+        Assert.DoesNotContain(owner.AccessToken, everything);
+    }
+
+    [Fact]
     public async Task The_register_lists_every_category_with_purpose_basis_and_retention()
     {
         var categories = await (await server.Client.GetAsync("/api/v1/privacy/data-categories")).JsonAsync();

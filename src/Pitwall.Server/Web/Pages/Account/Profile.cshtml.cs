@@ -6,7 +6,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>The account's name and language (the API's <c>PATCH /me</c> rules).</summary>
-public sealed class ProfileModel(AccountStore accounts, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
+public sealed class ProfileModel(AccountStore accounts, Features.Privacy.DataExport export, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
 {
     public string Email { get; private set; } = "";
 
@@ -28,6 +28,10 @@ public sealed class ProfileModel(AccountStore accounts, TimeProvider time, IStri
         (Email, Name, Locale, Saved) = (account.Email, account.Name, account.Locale, saved);
         return Page();
     }
+
+    /// <summary>P6: the same archive as <c>GET /api/v1/me/data-export</c>.</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken) =>
+        File(await export.CreateAsync(AccountId, cancellationToken), "application/zip", $"pitwall-data-{time.GetUtcNow():yyyyMMdd}.zip");
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
