@@ -190,7 +190,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     }
 
     [Fact]
-    public async Task An_owner_downloads_their_data_from_the_profile()
+    public async Task An_owner_downloads_their_data_and_deletes_the_account_from_the_profile()
     {
         var (page, owner) = await SignedInAsync();
         await page.GotoAsync("/profile");
@@ -201,6 +201,14 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         using var reader = new StreamReader(archive.GetEntry("account.json")!.Open());
         Assert.Contains(owner.Email, await reader.ReadToEndAsync());
         await PortalBrowser.ScreenshotAsync(page, "profile");
+
+        await page.Locator("#CurrentPassword").FillAsync("not my password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();
+        await Expect(page.Locator("#erase-error")).ToHaveTextAsync("Erasing the account needs its current password.");
+        await page.Locator("#CurrentPassword").FillAsync(owner.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/signin$"));
+        Assert.Null(await server.Get<Pitwall.Server.Features.Accounts.AccountStore>().FindByEmailAsync(owner.Email, CancellationToken.None));
     }
 
     [Fact]

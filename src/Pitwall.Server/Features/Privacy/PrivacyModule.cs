@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Privacy;
@@ -15,6 +16,7 @@ public static class PrivacyModule
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddSingleton<DataExport>();
+        builder.Services.AddSingleton<AccountErasure>();
         return builder;
     }
 
@@ -28,6 +30,8 @@ public static class PrivacyModule
         app.MapGet("/api/v1/me/data-export", Export).RequireAuthorization(Scopes.ReadPrivacy).WithTags("Privacy")
             .WithSummary("Everything stored about the account and the vehicles it uses: a ZIP with one JSON file per data category and a summary.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+        app.MapDelete("/api/v1/me", Erase).RequireAuthorization(Scopes.ControlAccount).WithTags("Privacy")
+            .WithSummary("Erase the account now, with everything no legal obligation keeps; the account's cars are unpaired. Needs the password.");
         return app;
     }
 
@@ -35,6 +39,23 @@ public static class PrivacyModule
     {
         var archive = await export.CreateAsync(user.AccountIdOf(), cancellationToken);
         return TypedResults.File(archive, "application/zip", $"pitwall-data-{time.GetUtcNow():yyyyMMdd}.zip");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Erase(
+        [Microsoft.AspNetCore.Mvc.FromBody] EraseAccountRequest request, ClaimsPrincipal user, AccountStore accounts, SignInService signIn, AccountErasure erasure,
+        CancellationToken cancellationToken)
+    {
+        if (await accounts.FindAsync(user.AccountIdOf(), cancellationToken) is not { } account)
+        {
+            return Hosting.ApiProblems.NotFound("The account");
+        }
+        // A stolen token alone must not be enough to wipe an account.
+        if (request.CurrentPassword is null || !signIn.VerifyPassword(account, request.CurrentPassword))
+        {
+            return Hosting.ApiProblems.Create(StatusCodes.Status400BadRequest, Hosting.ErrorCodes.WrongPassword, "Erasing the account needs its current password.");
+        }
+        await erasure.EraseAsync(account.Id, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static Ok<List<DataCategoryResponse>> ListCategories(DataCategoryRegister register) =>
@@ -45,3 +66,5 @@ public static class PrivacyModule
             ? TypedResults.Ok(DataCategoryResponse.From(category))
             : Hosting.ApiProblems.NotFound("The data category");
 }
+
+public sealed record EraseAccountRequest(string? CurrentPassword);

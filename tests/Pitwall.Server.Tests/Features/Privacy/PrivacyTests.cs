@@ -81,6 +81,63 @@ public abstract class PrivacyTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task Erasing_an_account_leaves_nothing_of_it_in_any_table_but_keeps_its_contracts_unlinked()
+    {
+        var owner = await server.NewOwnerAsync();
+        var (vin, secret) = await server.RegisterVehicleAsync();
+        var me = await AccountIdAsync(owner);
+        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
+        var client = server.ClientWith(owner.AccessToken);
+        await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret))
+        {
+            await car.WaitForAckAsync(await car.ReportAsync(Pitwall.Protocol.V1.Trigger.EngineStop,
+                TestCar.Number(Pitwall.Protocol.SignalCatalog.Odometer, 4242, server.Clock.GetUtcNow())));
+        }
+        await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/commands", new { type = "flash", expiresInSeconds = 600 });
+        await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "4711" });
+        await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/access-keys", new { purpose = "map_position" });
+        var contract = await (await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/contracts", new
+        {
+            packageId = "car_security",
+            carSecurity = new { phoneNumbers = new[] { "+491701234567" }, securityQuestion = "First car?", securityAnswer = "Beetle", colour = "Red", registrationNumber = "S-XX 1" },
+        })).JsonAsync();
+        await server.Client.PostAsync("/api/v1/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = owner.Email, ["password"] = "wrong password, counted",
+        }));
+
+        var refused = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(new { currentPassword = "nope" }) });
+        await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "wrong_password");
+        var erased = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(new { currentPassword = owner.Password }) });
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+
+        // Every table of the schema, every value: nothing names the account or its e-mail address any more.
+        var database = server.Get<Database>();
+        var tables = await database.ReadAsync(c => c.QueryAsync<string>(server.Dialect == SqlDialect.Postgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), CancellationToken.None);
+        foreach (var table in tables)
+        {
+            var rows = await database.ReadAsync(c => c.QueryAsync($"SELECT * FROM {table}"), CancellationToken.None);
+            foreach (IDictionary<string, object?> row in rows)
+            {
+                foreach (var value in row.Values.OfType<string>())
+                {
+                    Assert.False(value.Contains(me, StringComparison.Ordinal) || value.Contains(owner.Email, StringComparison.OrdinalIgnoreCase),
+                        $"{table} still holds the erased account: {value}");
+                }
+            }
+        }
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM contracts WHERE id = @id AND account_id IS NULL", new { id = contract.GetProperty("id").GetString() }));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM vehicle_users WHERE vin = @vin", new { vin })); // the car is free for its next owner
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.PostAsync("/api/v1/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password", ["username"] = owner.Email, ["password"] = owner.Password,
+        }))).StatusCode);
+    }
+
+    [Fact]
     public async Task The_register_lists_every_category_with_purpose_basis_and_retention()
     {
         var categories = await (await server.Client.GetAsync("/api/v1/privacy/data-categories")).JsonAsync();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Accounts;
@@ -6,7 +7,9 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>The account's name and language (the API's <c>PATCH /me</c> rules).</summary>
-public sealed class ProfileModel(AccountStore accounts, Features.Privacy.DataExport export, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
+public sealed class ProfileModel(
+    AccountStore accounts, SignInService signIn, Features.Privacy.DataExport export, Features.Privacy.AccountErasure erasure, TimeProvider time,
+    IStringLocalizer<PortalText> t) : PortalPage
 {
     public string Email { get; private set; } = "";
 
@@ -17,6 +20,9 @@ public sealed class ProfileModel(AccountStore accounts, Features.Privacy.DataExp
     public string? Locale { get; set; }
 
     public bool Saved { get; private set; }
+
+    [BindProperty]
+    public string? CurrentPassword { get; set; }
 
     public async Task<IActionResult> OnGetAsync(bool saved, CancellationToken cancellationToken)
     {
@@ -32,6 +38,24 @@ public sealed class ProfileModel(AccountStore accounts, Features.Privacy.DataExp
     /// <summary>P6: the same archive as <c>GET /api/v1/me/data-export</c>.</summary>
     public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken) =>
         File(await export.CreateAsync(AccountId, cancellationToken), "application/zip", $"pitwall-data-{time.GetUtcNow():yyyyMMdd}.zip");
+
+    /// <summary>P6: erase the account (the same path as <c>DELETE /api/v1/me</c>), then the session is gone too.</summary>
+    public async Task<IActionResult> OnPostEraseAsync(CancellationToken cancellationToken)
+    {
+        if (await accounts.FindAsync(AccountId, cancellationToken) is not { } account)
+        {
+            return NotFound();
+        }
+        if (CurrentPassword is null || !signIn.VerifyPassword(account, CurrentPassword))
+        {
+            (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
+            ModelState.AddModelError(nameof(CurrentPassword), t["Erasing the account needs its current password."]);
+            return Page();
+        }
+        await erasure.EraseAsync(account.Id, cancellationToken);
+        await HttpContext.SignOutAsync(PortalAuth.Scheme);
+        return Redirect("/signin");
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {

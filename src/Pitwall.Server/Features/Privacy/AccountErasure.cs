@@ -1,0 +1,40 @@
+using Dapper;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Vehicles;
+
+namespace Pitwall.Server.Features.Privacy;
+
+/// <summary>
+/// Erases an account (REQUIREMENTS P6) at once: its cars are unpaired (every feature drops what it kept for them), then
+/// the account goes and with it, through the schema's cascades, everything that hangs on it — sessions, tokens, drivers'
+/// rights, pairings, keys, commands, PIN — plus its security log, sign-in counters and Car Security contact data.
+/// Contracts stay, as the law requires, without a link to the person (their account is set to null).
+/// </summary>
+public sealed class AccountErasure(Database database, AccountStore accounts, VehicleStore vehicles, PairingService pairing)
+{
+    /// <returns>False when the account does not exist (any more).</returns>
+    public async Task<bool> EraseAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (await accounts.FindAsync(accountId, cancellationToken) is not { } account)
+        {
+            return false;
+        }
+        foreach (var (vehicle, role) in await vehicles.ListForAsync(accountId, null, cancellationToken))
+        {
+            if (role == VehicleRole.Primary)
+            {
+                await pairing.UnpairAsync(vehicle.Vin, cancellationToken);
+            }
+        }
+        await database.WriteAsync(async (c, t) =>
+        {
+            var args = new { accountId };
+            await c.ExecuteAsync("DELETE FROM car_security_details WHERE contract_id IN (SELECT id FROM contracts WHERE account_id = @accountId)", args, t);
+            await c.ExecuteAsync("DELETE FROM security_log WHERE account_id = @accountId", args, t);
+            await LoginThrottle.ClearAsync(c, t, account.Email);
+            await c.ExecuteAsync("DELETE FROM accounts WHERE id = @accountId", args, t);
+        }, cancellationToken);
+        return true;
+    }
+}
