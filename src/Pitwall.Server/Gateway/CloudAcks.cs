@@ -53,9 +53,10 @@ public sealed partial class CloudAcks(VehicleLinkStore store, ILogger<CloudAcks>
         {
             await store.AcknowledgedAsync(acks, cancellationToken);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogFailed(logger, e, acks.Count); // the frames stay in the outbox and are offered again on reconnect
+            // Never fatal: the frames stay in the outbox and are offered again on reconnect; the loop goes on.
+            LogFailed(logger, e, acks.Count);
         }
     }
 
