@@ -17,6 +17,10 @@ public static class PrivacyModule
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddSingleton<DataExport>();
         builder.Services.AddSingleton<AccountErasure>();
+        builder.Services.AddDataCategory(new DataCategory(
+            "retention_runs", "Retention runs",
+            "Show that retention is enforced: when each run happened and how many rows of each category it removed (no content).",
+            LegalBasis.LegalObligation, Retention.Months(12), false, [new("retention_runs", "finished_at")], []));
         return builder;
     }
 
@@ -30,6 +34,8 @@ public static class PrivacyModule
         app.MapGet("/api/v1/me/data-export", Export).RequireAuthorization(Scopes.ReadPrivacy).WithTags("Privacy")
             .WithSummary("Everything stored about the account and the vehicles it uses: a ZIP with one JSON file per data category and a summary.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+        app.MapGet("/api/v1/admin/retention-runs", Runs).RequireAuthorization(Scopes.ReadAdmin).WithTags("Administration")
+            .WithSummary("The latest retention runs and what each removed, per data category (counts only).");
         app.MapDelete("/api/v1/me", Erase).RequireAuthorization(Scopes.ControlAccount).WithTags("Privacy")
             .WithSummary("Erase the account now, with everything no legal obligation keeps; the account's cars are unpaired. Needs the password.");
         return app;
@@ -57,6 +63,9 @@ public static class PrivacyModule
         await erasure.EraseAsync(account.Id, cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<IReadOnlyList<RetentionRunResponse>>> Runs(int? limit, RetentionSweeper sweeper, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await sweeper.RunsAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken));
 
     private static Ok<List<DataCategoryResponse>> ListCategories(DataCategoryRegister register) =>
         TypedResults.Ok(register.All.Select(DataCategoryResponse.From).ToList());

@@ -38,8 +38,24 @@ public sealed partial class RetentionSweeper(Database database, DataCategoryRegi
         {
             LogRemoved(logger, category, count);
         }
+        // The run's record: counts only, so that the removal itself can be shown without keeping what was removed.
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "INSERT INTO retention_runs (id, started_at, finished_at, removed) VALUES (@id, @started, @finished, @removed)",
+            new
+            {
+                id = Guid.CreateVersion7(now).ToString(), started = now.ToUnixTimeMilliseconds(), finished = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                removed = System.Text.Json.JsonSerializer.Serialize(removed),
+            }, t), cancellationToken);
         return removed;
     }
+
+    /// <summary>The latest runs, newest first.</summary>
+    public async Task<IReadOnlyList<RetentionRunResponse>> RunsAsync(int limit, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string Id, long StartedAt, long FinishedAt, string Removed)>(
+            "SELECT id, started_at, finished_at, removed FROM retention_runs ORDER BY finished_at DESC, id DESC LIMIT @limit", new { limit }), cancellationToken))
+        .Select(r => new RetentionRunResponse(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.StartedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.FinishedAt),
+            System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(r.Removed)!))
+        .ToList();
 
     private async Task<long> SweepTableAsync(CategoryTable table, long cutoff, CancellationToken cancellationToken)
     {
@@ -62,3 +78,6 @@ public sealed partial class RetentionSweeper(Database database, DataCategoryRegi
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention removed {Count} rows of category {Category}")]
     private static partial void LogRemoved(ILogger logger, string category, long count);
 }
+
+/// <param name="Removed">Rows removed per data category (categories with nothing to remove are left out).</param>
+public sealed record RetentionRunResponse(string Id, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, IReadOnlyDictionary<string, long> Removed);

@@ -172,6 +172,25 @@ public abstract class PrivacyTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task Each_retention_run_records_what_it_removed_per_category_and_nothing_else()
+    {
+        var user = await server.NewOwnerAsync();
+        server.Clock.Advance(TimeSpan.FromDays(366));
+        var removed = await server.Get<RetentionSweeper>().SweepAsync(CancellationToken.None);
+        Assert.True(removed.GetValueOrDefault("security_log") >= 1);
+
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        await server.Get<Pitwall.Server.Features.Accounts.AccountAdministration>().CreateUserAsync(email, "Admin", "admin", "an admin password", CancellationToken.None);
+        var admin = server.ClientWith((await server.SignInAsync(email, "an admin password")).AccessToken);
+        var runs = await (await admin.GetAsync("/api/v1/admin/retention-runs?limit=5")).JsonAsync();
+        var latest = runs[0];
+        Assert.Equal(removed["security_log"], latest.GetProperty("removed").GetProperty("security_log").GetInt64());
+        Assert.Equal(server.Clock.GetUtcNow(), latest.GetProperty("finishedAt").GetDateTimeOffset());
+        Assert.DoesNotContain(user.Email, runs.GetRawText());
+        await (await server.ClientWith(user.AccessToken).GetAsync("/api/v1/admin/retention-runs")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+    }
+
+    [Fact]
     public async Task Sign_in_sessions_are_removed_once_they_expire()
     {
         var user = await server.NewOwnerAsync();
