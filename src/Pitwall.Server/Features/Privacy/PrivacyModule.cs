@@ -17,6 +17,12 @@ public static class PrivacyModule
         builder.Services.AddHostedService<RetentionJob>();
         builder.Services.AddSingleton<DataExport>();
         builder.Services.AddSingleton<AccountErasure>();
+        builder.Services.AddSingleton<Consents>();
+        builder.Services.AddDataCategory(new DataCategory(
+            "consents", "Consents",
+            "Record, for purposes whose legal basis is consent, who agreed to what and when, and the withdrawal — the proof the law asks for.",
+            LegalBasis.LegalObligation, Retention.UntilAccountDeletion, true,
+            [new("consents") { AccountRows = "account_id = @accountId" }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "retention_runs", "Retention runs",
             "Show that retention is enforced: when each run happened and how many rows of each category it removed (no content).",
@@ -36,6 +42,11 @@ public static class PrivacyModule
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
         app.MapGet("/api/v1/admin/retention-runs", Runs).RequireAuthorization(Scopes.ReadAdmin).WithTags("Administration")
             .WithSummary("The latest retention runs and what each removed, per data category (counts only).");
+        var consents = app.MapGroup("/api/v1/me/consents").WithTags("Privacy");
+        consents.MapGet("/", ListConsents).RequireAuthorization(Scopes.ReadPrivacy).WithSummary("The account's consents, given and withdrawn.");
+        consents.MapPost("/", Grant).RequireAuthorization(Scopes.ControlPrivacy)
+            .WithSummary("Give consent for one purpose and scope (e.g. sharing one breakdown's data) for one of your cars.");
+        consents.MapPost("/{id}/withdraw", Withdraw).RequireAuthorization(Scopes.ControlPrivacy).WithSummary("Withdraw a consent; the record stays.");
         app.MapDelete("/api/v1/me", Erase).RequireAuthorization(Scopes.ControlAccount).WithTags("Privacy")
             .WithSummary("Erase the account now, with everything no legal obligation keeps; the account's cars are unpaired. Needs the password.");
         return app;
@@ -66,6 +77,34 @@ public static class PrivacyModule
 
     private static async Task<Ok<IReadOnlyList<RetentionRunResponse>>> Runs(int? limit, RetentionSweeper sweeper, CancellationToken cancellationToken) =>
         TypedResults.Ok(await sweeper.RunsAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken));
+
+    private static async Task<Ok<IReadOnlyList<ConsentRecord>>> ListConsents(ClaimsPrincipal user, Consents consents, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await consents.ListAsync(user.AccountIdOf(), cancellationToken));
+
+    private static async Task<Results<Created<ConsentRecord>, ValidationProblem, ProblemHttpResult>> Grant(
+        GrantConsentRequest request, ClaimsPrincipal user, Vehicles.IVehicleAccess access, Consents consents, CancellationToken cancellationToken)
+    {
+        var channel = request.Channel ?? "app";
+        var errors = new Hosting.ValidationErrors();
+        Consents.Validate(request.Purpose, request.Scope, channel, errors);
+        if (errors.Any)
+        {
+            return Hosting.ApiProblems.Validation(errors);
+        }
+        var vin = Protocol.Vin.Normalize(request.Vin ?? "");
+        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return Hosting.ApiProblems.Create(StatusCodes.Status404NotFound, Hosting.ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+        }
+        var consent = await consents.GrantAsync(user.AccountIdOf(), vin, request.Purpose!, request.Scope!, channel, cancellationToken);
+        return TypedResults.Created($"/api/v1/me/consents/{consent.Id}", consent);
+    }
+
+    private static async Task<Results<Ok<ConsentRecord>, ProblemHttpResult>> Withdraw(
+        string id, ClaimsPrincipal user, Consents consents, CancellationToken cancellationToken) =>
+        await consents.WithdrawAsync(user.AccountIdOf(), id, cancellationToken) is { } consent
+            ? TypedResults.Ok(consent)
+            : Hosting.ApiProblems.NotFound("The consent");
 
     private static Ok<List<DataCategoryResponse>> ListCategories(DataCategoryRegister register) =>
         TypedResults.Ok(register.All.Select(DataCategoryResponse.From).ToList());

@@ -191,6 +191,33 @@ public abstract class PrivacyTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task A_consent_covers_one_purpose_and_scope_until_it_is_withdrawn_and_its_record_stays()
+    {
+        var owner = await server.NewOwnerAsync();
+        var (vin, _) = await server.RegisterVehicleAsync();
+        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, await AccountIdAsync(owner), CancellationToken.None);
+        var client = server.ClientWith(owner.AccessToken);
+        var consents = server.Get<Consents>();
+
+        await (await client.PostAsJsonAsync("/api/v1/me/consents", new { vin, purpose = "selling_my_soul", scope = "case 1" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var (strangerVin, _) = await server.RegisterVehicleAsync();
+        await (await client.PostAsJsonAsync("/api/v1/me/consents", new { vin = strangerVin, purpose = "breakdown_data_sharing", scope = "case 1" }))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+
+        var given = await (await client.PostAsJsonAsync("/api/v1/me/consents", new { vin, purpose = "breakdown_data_sharing", scope = "case 1" })).JsonAsync();
+        Assert.True(await consents.IsGivenAsync(vin, "breakdown_data_sharing", "case 1", CancellationToken.None));
+        Assert.False(await consents.IsGivenAsync(vin, "breakdown_data_sharing", "case 2", CancellationToken.None)); // each time anew
+        var withdrawn = await (await client.PostAsync($"/api/v1/me/consents/{given.GetProperty("id").GetString()}/withdraw", null)).JsonAsync();
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, withdrawn.GetProperty("withdrawnAt").ValueKind);
+        Assert.False(await consents.IsGivenAsync(vin, "breakdown_data_sharing", "case 1", CancellationToken.None));
+        var list = await (await client.GetAsync("/api/v1/me/consents")).JsonAsync();
+        Assert.Equal("app", Assert.Single(list.EnumerateArray()).GetProperty("channel").GetString());
+        await (await server.ClientWith((await server.NewOwnerAsync()).AccessToken).PostAsync($"/api/v1/me/consents/{given.GetProperty("id").GetString()}/withdraw", null))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task Sign_in_sessions_are_removed_once_they_expire()
     {
         var user = await server.NewOwnerAsync();

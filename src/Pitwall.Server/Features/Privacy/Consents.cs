@@ -1,0 +1,81 @@
+using Dapper;
+using Pitwall.Server.Data;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.Privacy;
+
+/// <summary>A consent as recorded: who, for which car, to which purpose and scope, through which channel, and when withdrawn.</summary>
+public sealed record ConsentRecord(
+    string Id, string Vin, string Purpose, string Scope, string Channel, DateTimeOffset GrantedAt, DateTimeOffset? WithdrawnAt);
+
+/// <summary>
+/// The consent register (REQUIREMENTS P5). Purposes whose legal basis is consent ask it before they act; a consent covers
+/// one scope (e.g. one breakdown case), so "each time" means a new consent each time. Withdrawal keeps the record.
+/// </summary>
+public sealed class Consents(Database database, TimeProvider time)
+{
+    /// <summary>The purposes that need consent, with what they do; features add theirs here.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Purposes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["breakdown_data_sharing"] = "Share the car's breakdown data (position, warnings, state) with the assistance provider for one breakdown.",
+        ["dealer_data_access"] = "Let the chosen dealer read the car's service data for one visit.",
+    };
+
+    public static readonly string[] Channels = ["app", "web", "car"];
+
+    public static void Validate(string? purpose, string? scope, string? channel, ValidationErrors errors)
+    {
+        if (purpose is null || !Purposes.ContainsKey(purpose))
+        {
+            errors.Add("purpose", $"One of: {string.Join(", ", Purposes.Keys)}.");
+        }
+        if (string.IsNullOrWhiteSpace(scope) || scope.Length > 100)
+        {
+            errors.Add("scope", "What the consent covers, 1 to 100 characters (e.g. the breakdown case).");
+        }
+        if (channel is null || !Channels.Contains(channel))
+        {
+            errors.Add("channel", "app, web or car.");
+        }
+    }
+
+    public async Task<ConsentRecord> GrantAsync(string accountId, string vin, string purpose, string scope, string channel, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var consent = new ConsentRecord(Guid.CreateVersion7(now).ToString(), vin, purpose, scope.Trim(), channel, now, null);
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            """
+            INSERT INTO consents (id, account_id, vin, purpose, scope, channel, granted_at)
+            VALUES (@Id, @accountId, @Vin, @Purpose, @Scope, @Channel, @grantedAt)
+            """, new { consent.Id, accountId, consent.Vin, consent.Purpose, consent.Scope, consent.Channel, grantedAt = now.ToUnixTimeMilliseconds() }, t),
+            cancellationToken);
+        return consent;
+    }
+
+    /// <returns>The consent as withdrawn, or null when the account has no such consent.</returns>
+    public async Task<ConsentRecord?> WithdrawAsync(string accountId, string id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE consents SET withdrawn_at = @now WHERE id = @id AND account_id = @accountId AND withdrawn_at IS NULL", new { id, accountId, now }, t),
+            cancellationToken);
+        return (await ListAsync(accountId, cancellationToken)).FirstOrDefault(c => c.Id == id);
+    }
+
+    public async Task<IReadOnlyList<ConsentRecord>> ListAsync(string accountId, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string Id, string Vin, string Purpose, string Scope, string Channel, long GrantedAt, long? WithdrawnAt)>(
+            "SELECT id, vin, purpose, scope, channel, granted_at, withdrawn_at FROM consents WHERE account_id = @accountId ORDER BY granted_at DESC, id DESC",
+            new { accountId }), cancellationToken))
+        .Select(r => new ConsentRecord(r.Id, r.Vin, r.Purpose, r.Scope, r.Channel, DateTimeOffset.FromUnixTimeMilliseconds(r.GrantedAt),
+            r.WithdrawnAt is { } w ? DateTimeOffset.FromUnixTimeMilliseconds(w) : null))
+        .ToList();
+
+    /// <summary>What a consent-based purpose asks before it acts: is there a consent for this car, purpose and scope, not withdrawn?</summary>
+    public async Task<bool> IsGivenAsync(string vin, string purpose, string scope, CancellationToken cancellationToken) =>
+        await database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM consents WHERE vin = @vin AND purpose = @purpose AND scope = @scope AND withdrawn_at IS NULL",
+            new { vin, purpose, scope }), cancellationToken) > 0;
+}
+
+/// <param name="Channel">Where it was given: app (default), web or car.</param>
+public sealed record GrantConsentRequest(string? Vin, string? Purpose, string? Scope, string? Channel);
