@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pitwall.Protocol.V1;
@@ -190,10 +191,16 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     }
 
     [Fact]
-    public async Task An_owner_downloads_their_data_and_deletes_the_account_from_the_profile()
+    public async Task An_owner_withdraws_a_consent_downloads_their_data_and_deletes_the_account_from_the_profile()
     {
         var (page, owner) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(owner);
+        await using var _ = car;
+        await server.ClientWith(owner.AccessToken).PostAsJsonAsync("/api/v1/me/consents", new { vin, purpose = "breakdown_data_sharing", scope = "case 7" });
         await page.GotoAsync("/profile");
+        await Expect(page.Locator("#consents")).ToContainTextAsync("Share breakdown data with the assistance provider");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw" }).ClickAsync();
+        await Expect(page.Locator("#consents")).ToContainTextAsync("withdrawn");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export").ClickAsync());
         var path = await download.PathAsync();
         using var archive = System.IO.Compression.ZipFile.OpenRead(path!);

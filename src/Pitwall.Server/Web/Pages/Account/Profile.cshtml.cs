@@ -8,8 +8,8 @@ namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>The account's name and language (the API's <c>PATCH /me</c> rules).</summary>
 public sealed class ProfileModel(
-    AccountStore accounts, SignInService signIn, Features.Privacy.DataExport export, Features.Privacy.AccountErasure erasure, TimeProvider time,
-    IStringLocalizer<PortalText> t) : PortalPage
+    AccountStore accounts, SignInService signIn, Features.Privacy.DataExport export, Features.Privacy.AccountErasure erasure,
+    Features.Privacy.Consents consents, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
 {
     public string Email { get; private set; } = "";
 
@@ -24,6 +24,8 @@ public sealed class ProfileModel(
     [BindProperty]
     public string? CurrentPassword { get; set; }
 
+    public IReadOnlyList<Features.Privacy.ConsentRecord> Consents { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(bool saved, CancellationToken cancellationToken)
     {
         var account = await accounts.FindAsync(AccountId, cancellationToken);
@@ -32,7 +34,17 @@ public sealed class ProfileModel(
             return NotFound();
         }
         (Email, Name, Locale, Saved) = (account.Email, account.Name, account.Locale, saved);
+        Consents = await consents.ListAsync(AccountId, cancellationToken);
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(string? consentId, CancellationToken cancellationToken)
+    {
+        if (consentId is not null)
+        {
+            await consents.WithdrawAsync(AccountId, consentId, cancellationToken);
+        }
+        return Redirect("/profile");
     }
 
     /// <summary>P6: the same archive as <c>GET /api/v1/me/data-export</c>.</summary>
@@ -50,6 +62,7 @@ public sealed class ProfileModel(
         {
             (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
             ModelState.AddModelError(nameof(CurrentPassword), t["Erasing the account needs its current password."]);
+            Consents = await consents.ListAsync(AccountId, cancellationToken);
             return Page();
         }
         await erasure.EraseAsync(account.Id, cancellationToken);
@@ -71,6 +84,7 @@ public sealed class ProfileModel(
         if (errors.Any)
         {
             AddErrors(errors, t);
+            Consents = await consents.ListAsync(AccountId, cancellationToken);
             return Page();
         }
         await accounts.UpdateProfileAsync(account with { Name = Name!.Trim(), Locale = Locale!, UpdatedAt = time.GetUtcNow() }, cancellationToken);
