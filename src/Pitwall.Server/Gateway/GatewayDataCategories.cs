@@ -25,6 +25,23 @@ internal static class GatewayDataCategories
         Tables: [new("vehicle_outbox", "expires_at") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
         Processors: []);
 
+    public static DataCategory Logins { get; } = new(
+        Id: "vehicle_logins",
+        Name: "Car login and logout events",
+        Purpose: "Detect attacks on the vehicle link (REQUIREMENTS H6): when each car logged in and out.",
+        LegalBasis: LegalBasis.LegitimateInterest,
+        Retention: Retention.Months(12),
+        PersonalData: true,
+        Tables:
+        [
+            // A user's export holds the events from the time they have had the car, not its earlier owners'.
+            new("vehicle_logins", "occurred_at")
+            {
+                AccountRows = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = vehicle_logins.vin AND u.account_id = @accountId AND u.created_at <= vehicle_logins.occurred_at)",
+            },
+        ],
+        Processors: []);
+
     public static DataCategory Challenges { get; } = new(
         Id: "vehicle_login_challenges",
         Name: "Vehicle login challenges",

@@ -27,6 +27,7 @@ public static class GatewayModule
         builder.Services.AddDataCategory(GatewayDataCategories.Link);
         builder.Services.AddDataCategory(GatewayDataCategories.Outbox);
         builder.Services.AddDataCategory(GatewayDataCategories.Challenges);
+        builder.Services.AddDataCategory(GatewayDataCategories.Logins);
         builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(GatewayEndpoints.ChallengeRateLimit, context =>
             RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
             {

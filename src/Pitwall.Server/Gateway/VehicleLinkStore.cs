@@ -32,8 +32,15 @@ public sealed class VehicleLinkStore(Database database)
                     privacy = PrivacyJson.Format(hello.Privacy ?? new PrivacySettings()),
                     now = now.ToUnixTimeMilliseconds(),
                 }, t);
+            await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'login')",
+                new { now = now.ToUnixTimeMilliseconds(), vin = hello.Vin }, t);
             return await c.ExecuteScalarAsync<long>("SELECT last_car_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
         }, cancellationToken);
+
+    /// <summary>H6: the car's session ended.</summary>
+    public Task RecordLogoutAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'logout')",
+            new { now = now.ToUnixTimeMilliseconds(), vin }, t), cancellationToken);
 
     internal static Task EnsureAsync(DbConnection c, DbTransaction t, string vin) =>
         c.ExecuteAsync(

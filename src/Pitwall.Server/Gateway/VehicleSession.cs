@@ -36,6 +36,22 @@ public sealed partial class VehicleSession
 
     public string Vin { get; }
 
+    // Set once the login is on record, so that the logout is recorded too.
+    private bool _helloRecorded;
+
+    /// <summary>H6; best effort: a server going down may not get to write it.</summary>
+    private async Task RecordLogoutAsync()
+    {
+        try
+        {
+            await _services.Store.RecordLogoutAsync(Vin, _services.Time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        {
+            LogStorageFailed(_services.Logger, e, LogRef.Vehicle(Vin));
+        }
+    }
+
     /// <summary>The car's privacy switches as last reported; every message is judged by them.</summary>
     public PrivacySettings Privacy { get; private set; } = new();
 
@@ -68,6 +84,10 @@ public sealed partial class VehicleSession
             if (_services.Registry.Remove(this))
             {
                 _services.Events.Disconnected(Vin);
+            }
+            if (_helloRecorded)
+            {
+                await RecordLogoutAsync();
             }
             LogClosed(_services.Logger, LogRef.Vehicle(Vin));
         }
@@ -189,6 +209,7 @@ public sealed partial class VehicleSession
         Privacy = hello.Privacy ?? new PrivacySettings();
         await _services.Writer.DrainAsync(Vin, cancellationToken);
         var durable = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
+        _helloRecorded = true;
         durable = _services.Writer.KnownDurableSeq(Vin, durable);
         _durableSeq = durable;
         _ackedSeq = durable;

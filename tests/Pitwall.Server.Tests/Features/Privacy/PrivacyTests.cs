@@ -218,6 +218,30 @@ public abstract class PrivacyTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task Car_logins_and_logouts_are_recorded_and_kept_twelve_months()
+    {
+        var (vin, secret) = await server.RegisterVehicleAsync();
+        const string events = "SELECT COUNT(*) FROM vehicle_logins WHERE vin = @vin";
+        await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret))
+        {
+            Assert.Equal(1, await CountAsync(events + " AND event = 'login'", new { vin }));
+        }
+        // The logout is written when the server has closed its side of the session.
+        for (var tries = 0; tries < 500 && await CountAsync(events + " AND event = 'logout'", new { vin }) == 0; tries++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.Equal(2, await CountAsync(events, new { vin }));
+
+        server.Clock.Advance(TimeSpan.FromDays(365) - TimeSpan.FromSeconds(1));
+        await SweepAsync();
+        Assert.Equal(2, await CountAsync(events, new { vin }));
+        server.Clock.Advance(TimeSpan.FromSeconds(2));
+        await SweepAsync();
+        Assert.Equal(0, await CountAsync(events, new { vin }));
+    }
+
+    [Fact]
     public async Task Sign_in_sessions_are_removed_once_they_expire()
     {
         var user = await server.NewOwnerAsync();
