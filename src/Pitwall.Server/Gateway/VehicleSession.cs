@@ -81,13 +81,13 @@ public sealed partial class VehicleSession
             await sender.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
             await _stop.CancelAsync();
             await sender.ContinueWith(_ => { }, TaskScheduler.Default);
+            if (_helloRecorded)
+            {
+                await RecordLogoutAsync(); // before the disconnect is announced, so that whoever hears of it finds it on record
+            }
             if (_services.Registry.Remove(this))
             {
                 _services.Events.Disconnected(Vin);
-            }
-            if (_helloRecorded)
-            {
-                await RecordLogoutAsync();
             }
             LogClosed(_services.Logger, LogRef.Vehicle(Vin));
         }

@@ -108,7 +108,7 @@ public sealed class ContractService(
             {
                 return new(StatusCodes.Status409Conflict, ErrorCodes.NotWithdrawable, "A package included with the car cannot be withdrawn.");
             }
-            if (now > contract.PurchasedAt.AddDays(options.Value.WithdrawalDays))
+            if (!InWithdrawalPeriod(contract, now))
             {
                 return new(StatusCodes.Status409Conflict, ErrorCodes.WithdrawalPeriodOver,
                     $"Withdrawal is possible up to {options.Value.WithdrawalDays} days after purchase; cancel instead.");
@@ -116,6 +116,9 @@ public sealed class ContractService(
             await ContractStore.WithdrawAsync(c, t, contract.Id, contract.PriceMinor, now);
             return null;
         }, cancellationToken);
+
+    /// <summary>B3: a purchase can be withdrawn up to <see cref="ContractsOptions.WithdrawalDays"/> days after it.</summary>
+    public bool InWithdrawalPeriod(ContractRecord contract, DateTimeOffset now) => now <= contract.PurchasedAt.AddDays(options.Value.WithdrawalDays);
 
     /// <summary>B3: auto-renewal off; the package runs to the end of its term.</summary>
     public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> CancelAsync(string accountId, string contractId, CancellationToken cancellationToken) =>

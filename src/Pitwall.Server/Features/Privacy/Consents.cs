@@ -59,13 +59,16 @@ public sealed class Consents(Database database, TimeProvider time)
         await database.WriteAsync((c, t) => c.ExecuteAsync(
             "UPDATE consents SET withdrawn_at = @now WHERE id = @id AND account_id = @accountId AND withdrawn_at IS NULL", new { id, accountId, now }, t),
             cancellationToken);
-        return (await ListAsync(accountId, cancellationToken)).FirstOrDefault(c => c.Id == id);
+        return (await QueryAsync("account_id = @accountId AND id = @id", new { accountId, id }, cancellationToken)).SingleOrDefault();
     }
 
-    public async Task<IReadOnlyList<ConsentRecord>> ListAsync(string accountId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ConsentRecord>> ListAsync(string accountId, CancellationToken cancellationToken) =>
+        QueryAsync("account_id = @accountId", new { accountId }, cancellationToken);
+
+    private async Task<IReadOnlyList<ConsentRecord>> QueryAsync(string where, object args, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string Id, string Vin, string Purpose, string Scope, string Channel, long GrantedAt, long? WithdrawnAt)>(
-            "SELECT id, vin, purpose, scope, channel, granted_at, withdrawn_at FROM consents WHERE account_id = @accountId ORDER BY granted_at DESC, id DESC",
-            new { accountId }), cancellationToken))
+            $"SELECT id, vin, purpose, scope, channel, granted_at, withdrawn_at FROM consents WHERE {where} ORDER BY granted_at DESC, id DESC", args),
+            cancellationToken))
         .Select(r => new ConsentRecord(r.Id, r.Vin, r.Purpose, r.Scope, r.Channel, DateTimeOffset.FromUnixTimeMilliseconds(r.GrantedAt),
             r.WithdrawnAt is { } w ? DateTimeOffset.FromUnixTimeMilliseconds(w) : null))
         .ToList();

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
-using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
@@ -68,27 +67,23 @@ internal static class StatusEndpoints
         ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled, $"The vehicle's packages do not cover the service {service}.");
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(
-        string vin, HttpContext context, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, StatusRefresher refresher,
-        StatusReader reader, CancellationToken cancellationToken)
+        string vin, HttpContext context, IVehicleAccess access, StatusRefresher refresher, StatusReader reader, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await access.RoleOfAsync(context.User.AccountIdOf(), vin, cancellationToken) is null)
         {
             return VehicleEndpoints.NotFound();
         }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarControl, cancellationToken))
+        switch (await refresher.RefreshAsync(vin, cancellationToken))
         {
-            return NotEntitled(ServiceIds.CarControl);
-        }
-        if ((await link.InfoAsync(vin, cancellationToken))?.Privacy.PrivateMode == true)
-        {
-            return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode and shares no data.");
-        }
-        if (!await refresher.RefreshAsync(vin, cancellationToken))
-        {
-            context.Response.Headers.RetryAfter = "60";
-            return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
-                $"The car did not answer within {refresher.Timeout.TotalSeconds:0} seconds.");
+            case RefreshOutcome.NotEntitled:
+                return NotEntitled(ServiceIds.CarControl);
+            case RefreshOutcome.PrivateMode:
+                return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode and shares no data.");
+            case RefreshOutcome.TimedOut:
+                context.Response.Headers.RetryAfter = "60";
+                return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
+                    $"The car did not answer within {refresher.Timeout.TotalSeconds:0} seconds.");
         }
         return TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
     }

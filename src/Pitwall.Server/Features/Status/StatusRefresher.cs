@@ -1,17 +1,39 @@
 using Microsoft.Extensions.Options;
+using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Features.Status;
 
-/// <summary>Asks a car for fresh data and waits until its answer is stored (or the timeout passes).</summary>
-public sealed class StatusRefresher(IVehicleLink link, RefreshWaiters waiters, IOptions<StatusOptions> options, TimeProvider time)
+/// <summary>How asking a car for fresh data ended.</summary>
+public enum RefreshOutcome
+{
+    Answered,
+    NotEntitled,
+    PrivateMode,
+    TimedOut,
+}
+
+/// <summary>
+/// Asks a car for fresh data and waits until its answer is stored (or the timeout passes) — the one path for the API and
+/// the portal, with the checks that come first: the car's packages cover Car Control, and it is not in private mode.
+/// </summary>
+public sealed class StatusRefresher(
+    IVehicleLink link, IEntitlements entitlements, RefreshWaiters waiters, IOptions<StatusOptions> options, TimeProvider time)
 {
     public TimeSpan Timeout => options.Value.RefreshTimeout;
 
-    /// <returns>True when the car answered in time.</returns>
-    public async Task<bool> RefreshAsync(string vin, CancellationToken cancellationToken)
+    public async Task<RefreshOutcome> RefreshAsync(string vin, CancellationToken cancellationToken)
     {
+        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarControl, cancellationToken))
+        {
+            return RefreshOutcome.NotEntitled;
+        }
+        if ((await link.InfoAsync(vin, cancellationToken))?.Privacy.PrivateMode == true)
+        {
+            return RefreshOutcome.PrivateMode;
+        }
         var requestId = Guid.NewGuid().ToString("N");
         var answered = waiters.Register(requestId);
         try
@@ -23,11 +45,11 @@ public sealed class StatusRefresher(IVehicleLink link, RefreshWaiters waiters, I
                 DataRequest = new DataRequest { RequestId = requestId },
             }, time.GetUtcNow() + Timeout, cancellationToken);
             await answered.WaitAsync(Timeout, time, cancellationToken);
-            return true;
+            return RefreshOutcome.Answered;
         }
         catch (TimeoutException)
         {
-            return false;
+            return RefreshOutcome.TimedOut;
         }
         finally
         {

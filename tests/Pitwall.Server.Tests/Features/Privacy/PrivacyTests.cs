@@ -222,14 +222,15 @@ public abstract class PrivacyTests(PitwallServer server)
     {
         var (vin, secret) = await server.RegisterVehicleAsync();
         const string events = "SELECT COUNT(*) FROM vehicle_logins WHERE vin = @vin";
+        using var connection = server.Get<Pitwall.Server.Features.LiveEvents.LiveEventHub>().Subscribe("privacy-test", [vin]);
         await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret))
         {
             Assert.Equal(1, await CountAsync(events + " AND event = 'login'", new { vin }));
         }
-        // The logout is written when the server has closed its side of the session.
-        for (var tries = 0; tries < 500 && await CountAsync(events + " AND event = 'logout'", new { vin }) == 0; tries++)
+        // The server records the logout before it announces the disconnect.
+        while ((await connection.Events.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Type != "vehicle.connection"
+               || await CountAsync(events + " AND event = 'logout'", new { vin }) == 0)
         {
-            await Task.Delay(10);
         }
         Assert.Equal(2, await CountAsync(events, new { vin }));
 

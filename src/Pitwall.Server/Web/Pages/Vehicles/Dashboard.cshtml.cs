@@ -5,7 +5,6 @@ using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
-using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
@@ -14,7 +13,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
 public sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
-    IVehicleAccess access, IVehicleLink link, IEntitlements entitlements, TimeProvider time, IStringLocalizer<PortalText> t)
+    IVehicleAccess access, IEntitlements entitlements, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public StatusResponse Status { get; private set; } = null!;
@@ -80,11 +79,13 @@ public sealed class DashboardModel(
         {
             return NotFound();
         }
-        var privateMode = (await link.InfoAsync(Vin, cancellationToken))?.Privacy.PrivateMode == true;
-        Message = !await entitlements.IsEntitledAsync(Vin, ServiceIds.CarControl, cancellationToken) ? Texts["The vehicle's packages do not cover this."]
-            : privateMode ? Texts["The car is in private mode and shares no data."]
-            : await refresher.RefreshAsync(Vin, cancellationToken) ? Texts["Fresh data received."]
-            : Texts["The car did not answer; it may be offline."];
+        Message = await refresher.RefreshAsync(Vin, cancellationToken) switch
+        {
+            RefreshOutcome.NotEntitled => Texts["The vehicle's packages do not cover this."],
+            RefreshOutcome.PrivateMode => Texts["The car is in private mode and shares no data."],
+            RefreshOutcome.Answered => Texts["Fresh data received."],
+            _ => Texts["The car did not answer; it may be offline."],
+        };
         return Redirect($"/vehicles/{Vin}");
     }
 

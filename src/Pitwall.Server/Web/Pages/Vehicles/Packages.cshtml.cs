@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
@@ -10,7 +9,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// <summary>The car's packages (B1–B4): what runs, buying (Car Security with its B2 data), cancelling, withdrawing.</summary>
 public sealed class PackagesModel(
     VehicleStore vehicles, CommandIssuer issuer, ContractService contracts, ContractStore store, PackageStore packages,
-    IOptions<ContractsOptions> options, TimeProvider time, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
+    TimeProvider time, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
 {
     private Dictionary<string, string> _names = [];
 
@@ -37,7 +36,7 @@ public sealed class PackagesModel(
 
     public string NameOf(string packageId) => _names.GetValueOrDefault(packageId, packageId);
 
-    public bool CanWithdraw(ContractRecord c) => time.GetUtcNow() <= c.PurchasedAt.AddDays(options.Value.WithdrawalDays);
+    public bool CanWithdraw(ContractRecord c) => contracts.InWithdrawalPeriod(c, time.GetUtcNow());
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
         await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
