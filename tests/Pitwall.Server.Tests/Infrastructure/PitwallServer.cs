@@ -108,6 +108,17 @@ public abstract class PitwallServer : IAsyncLifetime
         return new TestUser(email, password, tokens.AccessToken, tokens.RefreshToken);
     }
 
+    /// <summary>A new owner account whose primary vehicle is a newly registered car (set up as an operator would, no pairing code).</summary>
+    public async Task<OwnedVehicle> OwnedVehicleAsync(string model = "Taycan", int year = 2025)
+    {
+        var owner = await NewOwnerAsync();
+        var (vin, secret) = await RegisterVehicleAsync(model, year);
+        var client = ClientWith(owner.AccessToken);
+        var accountId = (await (await client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
+        await Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, accountId, CancellationToken.None);
+        return new OwnedVehicle(owner, accountId, client, vin, secret);
+    }
+
     public async Task<Tokens> SignInAsync(string email, string password, string? scope = null)
     {
         var form = new Dictionary<string, string> { ["grant_type"] = "password", ["username"] = email, ["password"] = password };
@@ -122,6 +133,8 @@ public abstract class PitwallServer : IAsyncLifetime
 }
 
 public sealed record TestUser(string Email, string Password, string AccessToken, string RefreshToken);
+
+public sealed record OwnedVehicle(TestUser Owner, string AccountId, HttpClient Client, string Vin, byte[] Secret);
 
 public sealed record Tokens(
     [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,

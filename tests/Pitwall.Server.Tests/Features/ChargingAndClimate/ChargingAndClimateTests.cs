@@ -4,7 +4,6 @@ using System.Text.Json;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Status;
-using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 
@@ -19,12 +18,8 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
 
     private async Task<Owned> OwnedCarAsync()
     {
-        var owner = await server.NewOwnerAsync();
-        var (vin, secret) = await server.RegisterVehicleAsync();
-        var client = server.ClientWith(owner.AccessToken);
-        var me = (await (await client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
-        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
-        return new Owned(client, vin, secret);
+        var owned = await server.OwnedVehicleAsync();
+        return new Owned(owned.Client, owned.Vin, owned.Secret);
     }
 
     private async Task<SimulatedVehicle> ConnectAsync(Owned owned, double level = 60, bool realisticTimes = false, TimeProvider? clock = null,

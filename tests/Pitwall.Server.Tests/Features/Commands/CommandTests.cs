@@ -17,11 +17,8 @@ public abstract class CommandTests(PitwallServer server)
 
     private async Task<(TestUser Owner, HttpClient Client, string Vin, byte[] Secret)> OwnedCarAsync()
     {
-        var owner = await server.NewOwnerAsync();
-        var (vin, secret) = await server.RegisterVehicleAsync();
-        var me = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
-        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
-        return (owner, server.ClientWith(owner.AccessToken), vin, secret);
+        var owned = await server.OwnedVehicleAsync();
+        return (owned.Owner, owned.Client, owned.Vin, owned.Secret);
     }
 
     private async Task<SimulatedVehicle> SimulatedAsync(string vin, byte[] secret)

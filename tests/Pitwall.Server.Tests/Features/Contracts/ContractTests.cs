@@ -5,7 +5,6 @@ using Dapper;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Contracts;
-using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 
@@ -25,12 +24,8 @@ public abstract class ContractTests(PitwallServer server)
 
     private async Task<(TestUser Owner, HttpClient Client, string Vin, byte[] Secret)> OwnedCarAsync(string model = "Taycan", int year = 2025)
     {
-        var owner = await server.NewOwnerAsync();
-        var (vin, secret) = await server.RegisterVehicleAsync(model, year);
-        var client = server.ClientWith(owner.AccessToken);
-        var me = (await (await client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
-        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
-        return (owner, client, vin, secret);
+        var owned = await server.OwnedVehicleAsync(model, year);
+        return (owned.Owner, owned.Client, owned.Vin, owned.Secret);
     }
 
     /// <summary>After moving time, the old access token has expired: sign in again.</summary>

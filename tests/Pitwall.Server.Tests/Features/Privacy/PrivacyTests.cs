@@ -39,11 +39,7 @@ public abstract class PrivacyTests(PitwallServer server)
     [Fact]
     public async Task The_data_export_holds_everything_about_the_account_and_its_vehicles_and_nothing_of_others()
     {
-        var owner = await server.NewOwnerAsync();
-        var (vin, secret) = await server.RegisterVehicleAsync();
-        var me = await AccountIdAsync(owner);
-        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
-        var client = server.ClientWith(owner.AccessToken);
+        var (owner, me, client, vin, secret) = await server.OwnedVehicleAsync();
         await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret))
         {
             await car.WaitForAckAsync(await car.ReportAsync(Pitwall.Protocol.V1.Trigger.EngineStop,
@@ -51,9 +47,7 @@ public abstract class PrivacyTests(PitwallServer server)
         }
         await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/commands", new { type = "flash" });
         await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/contracts", new { packageId = "navigation_plus" });
-        var other = await server.NewOwnerAsync();
-        var (otherVin, _) = await server.RegisterVehicleAsync();
-        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(otherVin, await AccountIdAsync(other), CancellationToken.None);
+        var (other, _, _, otherVin, _) = await server.OwnedVehicleAsync();
 
         var response = await client.GetAsync("/api/v1/me/data-export");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -83,11 +77,7 @@ public abstract class PrivacyTests(PitwallServer server)
     [Fact]
     public async Task Erasing_an_account_leaves_nothing_of_it_in_any_table_but_keeps_its_contracts_unlinked()
     {
-        var owner = await server.NewOwnerAsync();
-        var (vin, secret) = await server.RegisterVehicleAsync();
-        var me = await AccountIdAsync(owner);
-        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
-        var client = server.ClientWith(owner.AccessToken);
+        var (owner, me, client, vin, secret) = await server.OwnedVehicleAsync();
         await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret))
         {
             await car.WaitForAckAsync(await car.ReportAsync(Pitwall.Protocol.V1.Trigger.EngineStop,
@@ -193,10 +183,7 @@ public abstract class PrivacyTests(PitwallServer server)
     [Fact]
     public async Task A_consent_covers_one_purpose_and_scope_until_it_is_withdrawn_and_its_record_stays()
     {
-        var owner = await server.NewOwnerAsync();
-        var (vin, _) = await server.RegisterVehicleAsync();
-        await server.Get<Pitwall.Server.Features.Vehicles.PairingService>().AssignPrimaryAsync(vin, await AccountIdAsync(owner), CancellationToken.None);
-        var client = server.ClientWith(owner.AccessToken);
+        var (_, _, client, vin, _) = await server.OwnedVehicleAsync();
         var consents = server.Get<Consents>();
 
         await (await client.PostAsJsonAsync("/api/v1/me/consents", new { vin, purpose = "selling_my_soul", scope = "case 1" }))
