@@ -12,6 +12,10 @@ public static class ServiceIds
     public const string Climate = "climate";
     public const string RemoteLock = "remote_lock";
     public const string RemoteHornAndLights = "remote_horn_lights";
+    public const string TripControl = "trip_control";
+    public const string VehicleAlarm = "vehicle_alarm";
+    public const string LocationAlarm = "location_alarm";
+    public const string ValetAlarm = "valet_alarm";
 
     public static string Of(SignalService service) => service switch
     {
@@ -21,8 +25,9 @@ public static class ServiceIds
         _ => CarControl,
     };
 
-    /// <summary>True for the group "services with location"; everything else is in "services without location".</summary>
-    public static bool UsesLocation(string serviceId) => serviceId == CarFinder;
+    /// <summary>True for the group "services with location"; everything else is in "services without location". The
+    /// vehicle alarm is not in it: an alarm is kept without its position when location services are off.</summary>
+    public static bool UsesLocation(string serviceId) => serviceId is CarFinder or LocationAlarm or ValetAlarm;
 
     /// <summary>Whether the car's switches let <paramref name="serviceId"/> run (private mode aside).</summary>
     public static bool IsSwitchedOn(string serviceId, V1.PrivacySettings privacy) =>

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -97,12 +98,14 @@ public sealed class Database : IAsyncDisposable
                 await using var transaction = writer.BeginTransaction(deferred: false);
                 var result = await work(writer, transaction);
                 await transaction.CommitAsync(cancellationToken);
+                RunAfterCommit(transaction);
                 return result;
             }
             await using var connection = await OpenAsync(cancellationToken);
             await using var pgTransaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             var pgResult = await work(connection, pgTransaction);
             await pgTransaction.CommitAsync(cancellationToken);
+            RunAfterCommit(pgTransaction);
             return pgResult;
         }
         finally
@@ -110,6 +113,27 @@ public sealed class Database : IAsyncDisposable
             if (sqlite)
             {
                 _sqliteWriter.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the transaction (begun by <see cref="WriteAsync{T}"/>) has committed, and never
+    /// when it rolls back: e.g. waking a job for rows the transaction queued. Keep it cheap and non-throwing.
+    /// </summary>
+    public static void AfterCommit(DbTransaction transaction, Action action) =>
+        AfterCommitActions.GetOrAdd(transaction, _ => []).Add(action);
+
+    private static readonly ConditionalWeakTable<DbTransaction, List<Action>> AfterCommitActions = [];
+
+    private static void RunAfterCommit(DbTransaction transaction)
+    {
+        if (AfterCommitActions.TryGetValue(transaction, out var actions))
+        {
+            AfterCommitActions.Remove(transaction);
+            foreach (var action in actions)
+            {
+                action();
             }
         }
     }

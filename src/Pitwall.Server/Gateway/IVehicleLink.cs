@@ -36,7 +36,12 @@ public sealed record VehicleLinkInfo(
     int? ProtocolVersion,
     IReadOnlyList<SoftwareVersion> Software,
     IReadOnlySet<uint> SupportedSignals,
-    PrivacySettings Privacy);
+    PrivacySettings Privacy,
+    long CarAckedSeq)
+{
+    /// <summary>Whether the car has applied the frame queued with this cloud seq (it acks frames once applied).</summary>
+    public bool HasApplied(long cloudSeq) => CarAckedSeq >= cloudSeq;
+}
 
 /// <summary>Queues a frame for the car inside the caller's transaction; returns its cloud seq.</summary>
 public delegate Task<long> EnqueueFrame(Envelope frame, DateTimeOffset expiresAt);

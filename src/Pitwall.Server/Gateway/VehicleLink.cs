@@ -63,7 +63,8 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
             (int)row.ProtocolVersion,
             software,
             supported,
-            privacy);
+            privacy,
+            row.CarAckedSeq);
     }
 
     private sealed record SoftwareRow(string Component, string Version);

@@ -116,7 +116,7 @@ public sealed class VehicleLinkStore(Database database)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<LinkRow?>(
             """
             SELECT protocol_version AS ProtocolVersion, software AS Software, supported_signals AS SupportedSignals,
-                   privacy AS Privacy, last_seen_at AS LastSeenAt
+                   privacy AS Privacy, last_seen_at AS LastSeenAt, car_acked_seq AS CarAckedSeq
             FROM vehicle_link WHERE vin = @vin
             """, new { vin }), cancellationToken);
 
@@ -127,5 +127,6 @@ public sealed class VehicleLinkStore(Database database)
         public string? SupportedSignals { get; init; }
         public string? Privacy { get; init; }
         public long? LastSeenAt { get; init; }
+        public long CarAckedSeq { get; init; }
     }
 }

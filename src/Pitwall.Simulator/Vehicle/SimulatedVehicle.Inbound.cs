@@ -127,11 +127,7 @@ public sealed partial class SimulatedVehicle
                         PairingCodesShown++;
                         break;
                     case Envelope.PayloadOneofCase.Configuration:
-                        if (envelope.Configuration.PeriodicReportSeconds > 0)
-                        {
-                            _periodicInterval = TimeSpan.FromSeconds(envelope.Configuration.PeriodicReportSeconds);
-                        }
-                        _activeServices = [.. envelope.Configuration.ActiveServices];
+                        Configure(envelope.Configuration);
                         break;
                     case Envelope.PayloadOneofCase.Command:
                         Execute(envelope.Command);

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Status;
+using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Features.ChargingAndClimate;
 
@@ -10,7 +12,7 @@ namespace Pitwall.Server.Features.ChargingAndClimate;
 /// that stopped without being asked to, climatisation stopped by a low battery. Each is raised on the change into
 /// that state, so a repeated report does not repeat the push.
 /// </summary>
-public sealed class DriverAlerts(INotifier notifier, TimeProvider time) : IStatusObserver
+public sealed class DriverAlerts(INotifier notifier) : IStatusObserver
 {
     private static readonly HashSet<uint> Watched =
     [
@@ -18,15 +20,24 @@ public sealed class DriverAlerts(INotifier notifier, TimeProvider time) : IStatu
         SignalCatalog.ClimateActive.Id,
     ];
 
+    private static readonly Dictionary<string, string> Messages = new()
+    {
+        [NotificationTypes.ChargingError.Id] = "Charging has failed. Please check the charging cable and the charging point.",
+        [NotificationTypes.ChargingStopped.Id] = "Charging stopped unexpectedly. Please check the charging point.",
+        [NotificationTypes.ChargingPlugNotLocked.Id] = "The charging plug is not locked, so the car cannot charge. Please plug it in again.",
+        [NotificationTypes.ClimateStoppedLowBattery.Id] = "Climatisation stopped because the battery is low.",
+    };
+
     // Charging ends as planned when asked to, at its target, or when the driver unplugs; anything else needs the driver.
     private static readonly HashSet<string> PlannedStops = ["requested", "target_reached", "unplugged"];
 
-    public void Observe(string vin, StatusReport before, IReadOnlyList<SignalValue> values, ICollection<Action> afterCommit)
+    public async Task ObserveAsync(DbConnection connection, DbTransaction transaction, InboundMessage message, StatusReport before, IReadOnlyList<SignalValue> values)
     {
         if (!values.Any(v => Watched.Contains(v.Id)))
         {
             return;
         }
+        var raised = new List<NotificationType>();
         string? Text(Signal s, IEnumerable<SignalValue> from) => from.LastOrDefault(v => v.Id == s.Id && v.ValueCase == SignalValue.ValueOneofCase.Text)?.Text;
         bool? Flag(Signal s, IEnumerable<SignalValue> from) => from.LastOrDefault(v => v.Id == s.Id && v.ValueCase == SignalValue.ValueOneofCase.Flag)?.Flag;
         var after = before.Values.Concat(values).ToList();
@@ -34,31 +45,31 @@ public sealed class DriverAlerts(INotifier notifier, TimeProvider time) : IStatu
         var (stateBefore, stateAfter) = (Text(SignalCatalog.ChargingState, before.Values), Text(SignalCatalog.ChargingState, after));
         if (stateAfter == "error" && stateBefore != "error")
         {
-            Raise("charging.error", "Charging has failed. Please check the charging cable and the charging point.");
+            raised.Add(NotificationTypes.ChargingError);
         }
         else if (stateBefore == "charging" && stateAfter == "not_charging" &&
                  Text(SignalCatalog.ChargingStopReason, after) is { } reason && !PlannedStops.Contains(reason))
         {
-            Raise("charging.stopped", "Charging stopped unexpectedly. Please check the charging point.");
+            raised.Add(NotificationTypes.ChargingStopped);
         }
 
         static bool Unlocked(bool? connected, bool? locked) => connected == true && locked == false;
         if (Unlocked(Flag(SignalCatalog.ChargingCableConnected, after), Flag(SignalCatalog.ChargingCableLocked, after)) &&
             !Unlocked(Flag(SignalCatalog.ChargingCableConnected, before.Values), Flag(SignalCatalog.ChargingCableLocked, before.Values)))
         {
-            Raise("charging.plug_not_locked", "The charging plug is not locked, so the car cannot charge. Please plug it in again.");
+            raised.Add(NotificationTypes.ChargingPlugNotLocked);
         }
 
         if (Flag(SignalCatalog.ClimateActive, before.Values) == true && Flag(SignalCatalog.ClimateActive, after) == false &&
             Text(SignalCatalog.ClimateStopReason, after) == "low_battery")
         {
-            Raise("climate.stopped_low_battery", "Climatisation stopped because the battery is low.");
+            raised.Add(NotificationTypes.ClimateStoppedLowBattery);
         }
 
-        void Raise(string type, string message)
+        foreach (var type in raised)
         {
-            var notification = new Notification(vin, type, message, time.GetUtcNow());
-            afterCommit.Add(() => notifier.Notify(notification));
+            await notifier.NotifyAsync(connection, transaction,
+                new Notification(message.Vin, type.Id, Messages[type.Id], message.ReceivedAt, $"{message.Seq}:{type.Id}"));
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class RenewalJob(
     {
         var now = Time.GetUtcNow();
         var catalogue = (await packages.ListAsync(cancellationToken)).ToDictionary(p => p.Id);
-        var (changed, notices) = await database.WriteAsync(async (c, t) =>
+        var changed = await database.WriteAsync(async (c, t) =>
         {
             var vins = new HashSet<string>(StringComparer.Ordinal);
             foreach (var due in await ContractStore.DueAsync(c, t, now))
@@ -35,15 +35,16 @@ public sealed class RenewalJob(
                     vins.Add(due.Vin);
                 }
             }
-            return (vins, await ContractStore.TakeExpiryNoticesAsync(c, t, now, options.Value.ExpiryNotice));
+            foreach (var contract in await ContractStore.TakeExpiryNoticesAsync(c, t, now, options.Value.ExpiryNotice))
+            {
+                var name = catalogue.TryGetValue(contract.PackageId, out var p) ? p.Name : contract.PackageId;
+                var key = $"{contract.Id}:{contract.EndsAt.ToUnixTimeSeconds()}";
+                await notifier.NotifyAsync(c, t, contract.AutoRenew
+                    ? new Notification(contract.Vin, NotificationTypes.ContractRenews.Id, $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now, key)
+                    : new Notification(contract.Vin, NotificationTypes.ContractExpires.Id, $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now, key));
+            }
+            return vins;
         }, cancellationToken);
-        foreach (var contract in notices)
-        {
-            var name = catalogue.TryGetValue(contract.PackageId, out var p) ? p.Name : contract.PackageId;
-            notifier.Notify(contract.AutoRenew
-                ? new Notification(contract.Vin, "contract.renews", $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now)
-                : new Notification(contract.Vin, "contract.expires", $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now));
-        }
         foreach (var vin in changed)
         {
             await configuration.SendAsync(vin, cancellationToken);

@@ -9,7 +9,7 @@ public sealed class ServiceConfiguration(IEntitlements entitlements, IVehicleLin
     public async Task SendAsync(string vin, CancellationToken cancellationToken)
     {
         var configuration = new Configuration();
-        configuration.ActiveServices.AddRange((await entitlements.ActiveServicesAsync(vin, cancellationToken)).Order(StringComparer.Ordinal));
+        configuration.ActiveServices = new ServiceList(); configuration.ActiveServices.Services.AddRange((await entitlements.ActiveServicesAsync(vin, cancellationToken)).Order(StringComparer.Ordinal));
         var now = time.GetUtcNow();
         await link.SendAsync(vin, new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Configuration = configuration }, now.AddDays(30), cancellationToken);
     }

@@ -1,15 +1,23 @@
+using System.Data.Common;
+
 namespace Pitwall.Server.Features.Notifications;
 
 /// <summary>Something the users of a vehicle must hear about, e.g. a charging error the driver has to fix.</summary>
-/// <param name="Type">Stable event type, e.g. <c>charging.error</c>; users choose channels per type.</param>
-/// <param name="Message">A short English sentence for the user (no VIN, no position).</param>
-public sealed record Notification(string Vin, string Type, string Message, DateTimeOffset At);
+/// <param name="Type">A <see cref="NotificationTypes"/> id, e.g. <c>charging.error</c>; users choose channels per type.</param>
+/// <param name="Message">A short English sentence for the user (no VIN, no position, no name).</param>
+/// <param name="Key">Makes the notification unique per vehicle (e.g. the car message's seq): queuing the same key twice
+/// queues it once, so a car's resent message never notifies twice.</param>
+public sealed record Notification(string Vin, string Type, string Message, DateTimeOffset At, string Key);
 
 /// <summary>
 /// Delivers notifications to a vehicle's users. Features call this and nothing else; the channels behind it (in-app
-/// now; push, SMS, e-mail and webhooks with the notification pipeline) are this feature's business.
+/// inbox and live events, push, SMS, e-mail, webhooks) are this feature's business.
 /// </summary>
 public interface INotifier
 {
-    void Notify(Notification notification);
+    /// <summary>
+    /// Queues the notification for every user of the vehicle in the caller's transaction (a transactional outbox): it
+    /// is delivered after commit, on each channel the user chose, and never when the transaction rolls back.
+    /// </summary>
+    Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification);
 }

@@ -25,7 +25,6 @@ public sealed class StatusMessageHandler(
 
     private readonly List<string> _used = [];
     private readonly IStatusObserver[] _observers = [.. observers];
-    private readonly List<Action> _afterCommit = [];
     private readonly bool _useCache = database.Dialect == Data.SqlDialect.Sqlite;
     private Dictionary<string, StatusReport> _written = [];
 
@@ -35,7 +34,6 @@ public sealed class StatusMessageHandler(
     {
         _changed.Clear();
         _used.Clear();
-        _afterCommit.Clear();
         var dirty = new Dictionary<string, StatusReport>(StringComparer.Ordinal);
         foreach (var message in messages)
         {
@@ -55,7 +53,7 @@ public sealed class StatusMessageHandler(
             }
             foreach (var observer in _observers)
             {
-                observer.Observe(message.Vin, state, kept, _afterCommit);
+                await observer.ObserveAsync(connection, transaction, message, state, kept);
             }
             foreach (var value in kept)
             {
@@ -89,10 +87,6 @@ public sealed class StatusMessageHandler(
             {
                 _latest[vin] = state;
             }
-        }
-        foreach (var action in _afterCommit)
-        {
-            action();
         }
         foreach (var service in _used)
         {

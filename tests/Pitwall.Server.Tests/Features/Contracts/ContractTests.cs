@@ -92,8 +92,8 @@ public abstract class ContractTests(PitwallServer server)
         var contract = await BoughtAsync(client, vin, "connect_remote");
         Assert.Equal(("active", true, 14900L), (contract.GetProperty("state").GetString(), contract.GetProperty("autoRenew").GetBoolean(),
             contract.GetProperty("priceMinor").GetInt64()));
-        var on = await car.WaitForFrameAsync(f => f.Configuration?.ActiveServices.Contains("remote_horn_lights") == true).WaitAsync(Patience);
-        Assert.Contains("software_update", on.Envelope.Configuration.ActiveServices); // Connect Care, included with the car
+        var on = await car.WaitForFrameAsync(f => f.Configuration?.ActiveServices?.Services.Contains("remote_horn_lights") == true).WaitAsync(Patience);
+        Assert.Contains("software_update", on.Envelope.Configuration.ActiveServices.Services); // Connect Care, included with the car
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/vehicles/{vin}/charging")).StatusCode);
         var flash = await (await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/commands", new { type = "flash" })).JsonAsync();
         await car.WaitForFrameAsync(f => f.Command?.CommandId == flash.GetProperty("id").GetString()).WaitAsync(Patience);
@@ -101,7 +101,7 @@ public abstract class ContractTests(PitwallServer server)
         var withdrawn = await (await PostAsync(client, $"/api/v1/contracts/{contract.GetProperty("id").GetString()}/withdraw")).JsonAsync();
         Assert.Equal(("withdrawn", 14900L), (withdrawn.GetProperty("state").GetString(), withdrawn.GetProperty("refundMinor").GetInt64()));
         var off = await car.WaitForFrameAsync(f => f.Configuration is not null).WaitAsync(Patience);
-        Assert.DoesNotContain("remote_horn_lights", off.Envelope.Configuration.ActiveServices);
+        Assert.DoesNotContain("remote_horn_lights", off.Envelope.Configuration.ActiveServices.Services);
         Assert.DoesNotContain("remote_horn_lights", car.ActiveServices!);
         await (await client.PostAsJsonAsync($"/api/v1/vehicles/{vin}/commands", new { type = "flash" })).AssertProblemAsync(HttpStatusCode.Forbidden, "not_entitled");
         await (await client.GetAsync($"/api/v1/vehicles/{vin}/status")).AssertProblemAsync(HttpStatusCode.Forbidden, "not_entitled");
