@@ -9,6 +9,8 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.UsageStatistics;
+using Pitwall.Server.Features.ValetAlarm;
+using Pitwall.Server.Features.VehicleAlarm;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -34,6 +36,8 @@ public static class Program
         builder.AddVehicles();
         builder.AddStatus();
         builder.AddNotifications();
+        builder.AddVehicleAlarm();
+        builder.AddValetAlarm();
         builder.AddContracts();
         builder.AddCommands();
         builder.AddChargingAndClimate();
@@ -55,6 +59,9 @@ public static class Program
         app.MapCommands();
         app.MapChargingAndClimate();
         app.MapContracts();
+        app.MapNotifications();
+        app.MapVehicleAlarm();
+        app.MapValetAlarm();
         app.MapUsageStatistics();
         app.MapWeb();
         return app;

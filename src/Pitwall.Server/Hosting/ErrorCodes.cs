@@ -50,6 +50,9 @@ public static class ErrorCodes
     public const string NotWithdrawable = "not_withdrawable";
     public const string WithdrawalPeriodOver = "withdrawal_period_over";
     public const string ContractNotActive = "contract_not_active";
+    public const string DeviceLimit = "device_limit";
+    public const string WebhookLimit = "webhook_limit";
+    public const string ValetNotActive = "valet_not_active";
 
     /// <summary>The code a bare status code gets when nothing more specific was said.</summary>
     public static string ForStatus(int status) => status switch

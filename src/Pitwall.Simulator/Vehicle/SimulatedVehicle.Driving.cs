@@ -61,13 +61,22 @@ public sealed partial class SimulatedVehicle
 
     /// <summary>Sets off at an urban pace (starting the engine when needed) and advances <paramref name="duration"/> of
     /// simulated time in one-second steps. Returns at once: it moves the car, not the clock.</summary>
-    public Task DriveAsync(TimeSpan duration, CancellationToken cancellationToken = default)
+    public Task DriveAsync(TimeSpan duration, CancellationToken cancellationToken = default) => DriveAsync(duration, null, cancellationToken);
+
+    /// <summary>As <see cref="DriveAsync(TimeSpan, CancellationToken)"/>; with <paramref name="speed"/> (m/s) the driver
+    /// holds that speed rather than changing pace.</summary>
+    public Task DriveAsync(TimeSpan duration, double? speed, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
         StartEngine();
         Change(() =>
         {
-            if (_state.TargetSpeed <= 0)
+            _state.HoldSpeed = speed is not null;
+            if (speed is { } held)
+            {
+                _state.TargetSpeed = held;
+            }
+            else if (_state.TargetSpeed <= 0)
             {
                 _state.TargetSpeed = 13.9;
             }
@@ -93,6 +102,7 @@ public sealed partial class SimulatedVehicle
             FireTimers(_timersCheckedUpTo, now);
             _timersCheckedUpTo = now;
             var changes = _state.Step(elapsed, _random);
+            WatchValet();
             if ((changes & StateChanges.LevelBand) != 0)
             {
                 Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);

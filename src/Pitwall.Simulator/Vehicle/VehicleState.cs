@@ -33,6 +33,9 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
     public double Speed { get; private set; }
     /// <summary>What the driver is aiming for while the engine runs; 0 = standing.</summary>
     public double TargetSpeed { get; set; }
+
+    /// <summary>The driver keeps to <see cref="TargetSpeed"/> instead of changing pace now and then.</summary>
+    public bool HoldSpeed { get; set; }
     public double Odometer { get; private set; } = odometer;
     /// <summary>State of charge or fuel level, %.</summary>
     public double Level { get; private set; } = Math.Clamp(level, 0, 100);
@@ -137,7 +140,7 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
             return changes;
         }
         // Drivers change pace now and then; an empty car rolls to a stop.
-        if (TargetSpeed > 0 && random.Chance(dt / 40))
+        if (TargetSpeed > 0 && !HoldSpeed && random.Chance(dt / 40))
         {
             TargetSpeed = random.Between(8, 22);
         }

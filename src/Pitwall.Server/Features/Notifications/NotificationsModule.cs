@@ -1,13 +1,50 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pitwall.Server.Data.Privacy;
 
 namespace Pitwall.Server.Features.Notifications;
 
-/// <summary>Notification delivery to a vehicle's users; for now the in-app event stream.</summary>
+/// <summary>
+/// One delivery pipeline for everything the platform tells its users: the inbox and live events in the app, push, SMS,
+/// e-mail and webhooks, through a transactional outbox with retries, per-type channel choices and quiet hours.
+/// </summary>
 public static class NotificationsModule
 {
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<INotifier, InAppNotifier>();
+        builder.Services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<NotificationStore>();
+        builder.Services.AddSingleton<NotificationSenders>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationSenders>());
+        builder.Services.AddSingleton<INotifier, NotificationOutbox>();
+        builder.Services.AddDataCategory(new DataCategory(
+            "notifications", "Notifications and their delivery",
+            "Tell a vehicle's users what happened (alarms, charging problems, contract notices) and prove delivery: the inbox text, the channels it went to and each delivery's state. No address is copied: it is read from the account when sending.",
+            LegalBasis.Contract, Retention.Days(90), true,
+            [
+                new("notifications", "created_at") { AccountRows = "account_id = @accountId" },
+                new("notification_deliveries") { AccountRows = "notification_id IN (SELECT id FROM notifications WHERE account_id = @accountId)" },
+            ],
+            [
+                new("Push services (Google Firebase Cloud Messaging, Apple Push Notification service)", "Deliver push notifications: device token, title and text; no VIN, name or position.", true),
+                new("SMS gateway", "Deliver SMS: phone number and text.", true),
+                new("E-mail relay (SMTP)", "Deliver e-mail: address, subject and text.", true),
+            ]));
+        builder.Services.AddDataCategory(new DataCategory(
+            "notification_settings", "Notification settings, push devices and webhooks",
+            "Send each user what they chose, where they chose: channels per type, quiet hours, push device tokens, webhook URLs and their signing secrets.",
+            LegalBasis.Contract, Retention.UntilAccountDeletion, true,
+            [
+                new("notification_preferences") { AccountRows = "account_id = @accountId" },
+                new("notification_quiet_hours") { AccountRows = "account_id = @accountId" },
+                new("push_devices") { AccountRows = "account_id = @accountId", SecretColumns = ["token"] },
+                new("webhook_subscriptions") { AccountRows = "account_id = @accountId", SecretColumns = ["secret"] },
+            ],
+            []));
         return builder;
+    }
+
+    public static WebApplication MapNotifications(this WebApplication app)
+    {
+        app.MapNotificationEndpoints();
+        return app;
     }
 }

@@ -1,0 +1,43 @@
+namespace Pitwall.Server.Features.Notifications;
+
+public sealed record DeliveryResponse(string Channel, string Target, string State, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
+
+/// <param name="Deliveries">Each channel the notification went out on, with its delivery status.</param>
+public sealed record NotificationResponse(
+    string Id, string Vin, string Type, string Title, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryResponse> Deliveries)
+{
+    public static NotificationResponse From(InboxEntry e) => new(
+        e.Id, e.Vin, e.Type, NotificationTypes.Find(e.Type)?.Title ?? e.Type, e.Message, e.CreatedAt, e.ReadAt,
+        [.. e.Deliveries.Select(d => new DeliveryResponse(
+            d.Channel, d.Target.Split(':')[0], d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastError, d.DeliveredAt))]);
+}
+
+/// <param name="Channels">Channel name → on/off. The in-app inbox is always on.</param>
+public sealed record TypePreference(string Type, string Title, bool Urgent, IReadOnlyDictionary<string, bool> Channels);
+
+/// <param name="From">Local time HH:mm when the quiet hours start.</param>
+/// <param name="To">Local time HH:mm when they end (may be earlier than From: across midnight).</param>
+/// <param name="TimeZone">IANA time zone, e.g. Europe/Berlin.</param>
+public sealed record QuietHoursDto(string? From, string? To, string? TimeZone);
+
+public sealed record NotificationPreferencesResponse(IReadOnlyList<TypePreference> Types, QuietHoursDto? QuietHours);
+
+public sealed record ChannelSwitch(string? Type, string? Channel, bool Enabled);
+
+/// <param name="Switches">Channels to switch on or off per type; others stay as they are.</param>
+/// <param name="QuietHours">Set to replace the quiet hours; see <paramref name="ClearQuietHours"/> to remove them.</param>
+public sealed record UpdateNotificationPreferencesRequest(IReadOnlyList<ChannelSwitch>? Switches, QuietHoursDto? QuietHours, bool ClearQuietHours = false);
+
+/// <param name="Platform"><c>fcm</c> (Android, web) or <c>apns</c> (iOS).</param>
+/// <param name="Token">The registration token the platform gave the app.</param>
+/// <param name="Name">A name the owner recognises, e.g. "Anna's phone".</param>
+public sealed record RegisterDeviceRequest(string? Platform, string? Token, string? Name);
+
+public sealed record PushDeviceResponse(string Id, string Platform, string Name, DateTimeOffset CreatedAt);
+
+/// <param name="Url">Where to POST; https.</param>
+/// <param name="Types">Notification types to send; empty or absent = all.</param>
+public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Types);
+
+/// <param name="Secret">The signing secret (Standard Webhooks, <c>whsec_…</c>); shown only in the answer to its creation.</param>
+public sealed record WebhookResponse(string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null);

@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Dapper;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.LiveEvents;
+
+namespace Pitwall.Server.Features.Notifications;
+
+/// <summary>
+/// The notifier features call: in the caller's transaction it writes the notification into each user's inbox and queues
+/// one delivery per channel the user chose (the outbox). After commit the users' apps hear of it live, and the senders
+/// wake up. A key seen before for the vehicle queues nothing, so a resent car message never notifies twice.
+/// </summary>
+public sealed class NotificationOutbox(NotificationSenders senders, LiveEventHub hub) : INotifier
+{
+    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
+    {
+        var type = NotificationTypes.Find(notification.Type)
+            ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; add it to NotificationTypes.", nameof(notification));
+        var recipients = await connection.QueryAsync<string>(
+            "SELECT account_id FROM vehicle_users WHERE vin = @vin ORDER BY account_id", new { vin = notification.Vin }, transaction);
+        foreach (var accountId in recipients)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            if (!await NotificationStore.AddToInboxAsync(connection, transaction, id, accountId, notification))
+            {
+                continue; // already notified for this key
+            }
+            var choices = await NotificationStore.ChoicesAsync(connection, transaction, accountId, type);
+            var sendAt = type.Urgent || choices.QuietHours is null ? notification.At : choices.QuietHours.EndOf(notification.At);
+            foreach (var (channel, target) in choices.Targets())
+            {
+                var at = channel == NotificationChannels.Webhook ? notification.At : sendAt; // machines have no night
+                await NotificationStore.QueueDeliveryAsync(connection, transaction, id, channel, target, at);
+            }
+            var liveEvent = new LiveEvent(notification.Vin, "vehicle.notification",
+                new { id, vin = notification.Vin, type = type.Id, title = type.Title, message = notification.Message }, notification.At, accountId);
+            Database.AfterCommit(transaction, () => hub.Publish(liveEvent));
+        }
+        Database.AfterCommit(transaction, senders.Wake);
+    }
+}

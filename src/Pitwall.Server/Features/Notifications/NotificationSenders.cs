@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Options;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Notifications.Channels;
+
+namespace Pitwall.Server.Features.Notifications;
+
+/// <summary>
+/// Sends the queued deliveries: one loop per channel, so a slow or failing channel never holds up the others. A delivery
+/// is claimed before it is sent; what the channel answers is recorded (delivered, retried with back-off, failed, or
+/// skipped when there is nowhere to send it). A send in flight at shutdown is finished and recorded, so a restart does
+/// not send it again; after a crash the claim runs out and it is sent once more under the same id, which receivers
+/// use to recognise it.
+/// </summary>
+public sealed partial class NotificationSenders(
+    NotificationStore store,
+    AccountStore accounts,
+    IEnumerable<INotificationChannel> channels,
+    IOptions<NotificationsOptions> options,
+    TimeProvider time,
+    ILogger<NotificationSenders> logger) : BackgroundService
+{
+    private static readonly string[] SentChannels = [.. NotificationChannels.All.Where(c => c != NotificationChannels.InApp)];
+    private readonly Dictionary<string, INotificationChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, SemaphoreSlim> _signals = SentChannels.ToDictionary(c => c, _ => new SemaphoreSlim(0, 1), StringComparer.Ordinal);
+
+    /// <summary>Something was queued: look now rather than at the next poll.</summary>
+    public void Wake()
+    {
+        foreach (var signal in _signals.Values)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // already awake
+            }
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(SentChannels.Select(channel => Task.Run(() => RunAsync(channel, stoppingToken), CancellationToken.None)));
+
+    private async Task RunAsync(string channel, CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                var batch = await store.ClaimDueAsync(channel, now, now + o.SendTimeout * 2, o.ParallelSendsPerChannel * 4, stoppingToken);
+                if (batch.Count > 0)
+                {
+                    // Not cancelled by shutdown: each send ends within its timeout and its outcome is recorded.
+                    await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = o.ParallelSendsPerChannel },
+                        async (delivery, _) => await SendAsync(channel, delivery));
+                    continue;
+                }
+                var next = await store.NextDueAsync(channel, stoppingToken);
+                var wait = next is { } due ? due - now : o.PollInterval;
+                await WaitAsync(channel, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > o.PollInterval ? o.PollInterval : wait, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(logger, e, channel);
+                await WaitAsync(channel, o.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task WaitAsync(string channel, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var woken = _signals[channel].WaitAsync(cts.Token);
+        var timer = Task.Delay(wait, time, cts.Token);
+        await Task.WhenAny(woken, timer);
+        await cts.CancelAsync();
+        try
+        {
+            await Task.WhenAll(woken, timer);
+        }
+        catch (OperationCanceledException)
+        {
+            // the other one
+        }
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private async Task SendAsync(string channelName, ClaimedDelivery delivery)
+    {
+        var o = options.Value;
+        if (!_channels.TryGetValue(channelName, out var channel) || !channel.IsConfigured)
+        {
+            await store.EndAsync(delivery.Id, "skipped", "channel_not_configured", CancellationToken.None);
+            return;
+        }
+        var (message, skipped) = await ResolveAsync(delivery);
+        if (message is null)
+        {
+            await store.EndAsync(delivery.Id, "skipped", skipped!, CancellationToken.None);
+            return;
+        }
+        DeliveryOutcome outcome;
+        using (var timeout = new CancellationTokenSource(o.SendTimeout, time))
+        {
+            try
+            {
+                outcome = await channel.SendAsync(message, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = new DeliveryOutcome.Retry("timeout");
+            }
+            catch (Exception e)
+            {
+                LogChannelFailed(logger, e, channelName);
+                outcome = new DeliveryOutcome.Retry("channel_error");
+            }
+        }
+        var now = time.GetUtcNow();
+        switch (outcome)
+        {
+            case DeliveryOutcome.Delivered:
+                await store.DeliveredAsync(delivery.Id, now, CancellationToken.None);
+                break;
+            case DeliveryOutcome.Retry retry when delivery.Attempts >= o.MaxAttempts:
+                await store.EndAsync(delivery.Id, "failed", $"gave up after {delivery.Attempts} attempts: {retry.Reason}", CancellationToken.None);
+                break;
+            case DeliveryOutcome.Retry retry:
+                var backoff = o.FirstBackoff * Math.Pow(2, Math.Min(delivery.Attempts - 1, 20));
+                backoff = backoff > o.MaxBackoff ? o.MaxBackoff : backoff;
+                await store.RetryAtAsync(delivery.Id, now + (retry.After > backoff ? retry.After.Value : backoff), retry.Reason, CancellationToken.None);
+                break;
+            case DeliveryOutcome.Failed failed:
+                await store.EndAsync(delivery.Id, "failed", failed.Reason, CancellationToken.None);
+                break;
+            case DeliveryOutcome.AddressGone gone:
+                await store.EndAsync(delivery.Id, "failed", gone.Reason, CancellationToken.None);
+                await ForgetTargetAsync(delivery.Target);
+                break;
+        }
+    }
+
+    /// <summary>The address is read when sending, so a changed e-mail, phone or removed device counts, not the one at queuing.</summary>
+    private async Task<(OutgoingMessage? Message, string? Skipped)> ResolveAsync(ClaimedDelivery d)
+    {
+        var title = NotificationTypes.Find(d.Type)?.Title ?? d.Type;
+        OutgoingMessage Message(string address, string? platform = null, string? secret = null, string? vin = null) =>
+            new(d.Id, d.Type, title, d.Message, d.CreatedAt, address, platform, secret, vin);
+
+        var (kind, id) = d.Target.IndexOf(':') is var colon and > 0 ? (d.Target[..colon], d.Target[(colon + 1)..]) : (d.Target, "");
+        switch (kind)
+        {
+            case "device":
+                return await store.DeviceAsync(d.AccountId, id, CancellationToken.None) is { } device
+                    ? (Message(device.Token, device.Platform), null)
+                    : (null, "device_removed");
+            case "webhook":
+                return await store.WebhookAsync(d.AccountId, id, CancellationToken.None) is { Active: true } webhook
+                    ? (Message(webhook.Url, secret: webhook.Secret, vin: d.Vin), null)
+                    : (null, "webhook_removed");
+            case "phone":
+                return await accounts.FindAsync(d.AccountId, CancellationToken.None) is { PhoneNumbers: [var phone, ..] }
+                    ? (Message(phone), null)
+                    : (null, "no_phone_number");
+            case "email":
+                return await accounts.FindAsync(d.AccountId, CancellationToken.None) is { } account
+                    ? (Message(account.Email), null)
+                    : (null, "account_deleted");
+            default:
+                return (null, "unknown_target");
+        }
+    }
+
+    private Task ForgetTargetAsync(string target) => target switch
+    {
+        _ when target.StartsWith("device:", StringComparison.Ordinal) => store.ForgetDeviceAsync(target["device:".Length..], CancellationToken.None),
+        _ when target.StartsWith("webhook:", StringComparison.Ordinal) => store.DeactivateWebhookAsync(target["webhook:".Length..], CancellationToken.None),
+        _ => Task.CompletedTask,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification sender for {Channel} failed; it tries again at the next poll")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification channel {Channel} threw; the delivery is retried")]
+    private static partial void LogChannelFailed(ILogger logger, Exception exception, string channel);
+}

@@ -1,0 +1,34 @@
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.ValetAlarm;
+
+/// <summary>The valet alarm (REQUIREMENTS D3): the car watches speed and distance from where it was parked while someone else drives it.</summary>
+public static class ValetAlarmModule
+{
+    public static WebApplicationBuilder AddValetAlarm(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ValetStore>();
+        builder.Services.AddSingleton<ValetService>();
+        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ValetStore>());
+        builder.Services.AddSingleton<IVehicleMessageHandler, ValetEventHandler>();
+        const string since = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = {0}.vin AND u.account_id = @accountId AND u.created_at <= {0}.{1})";
+        builder.Services.AddDataCategory(new DataCategory(
+            "valet_alarm", "Valet alarm history",
+            "Warn the car's users while someone else drives it (D3): each activation with its limits and parking position, and each limit the car reported exceeded with position and speed; each user sees what happened since they got access.",
+            LegalBasis.Contract, Retention.Months(12), true,
+            [
+                new("valet_sessions", "requested_at") { AccountRows = string.Format(System.Globalization.CultureInfo.InvariantCulture, since, "valet_sessions", "requested_at") },
+                new("valet_events", "received_at") { AccountRows = string.Format(System.Globalization.CultureInfo.InvariantCulture, since, "valet_events", "received_at") },
+            ],
+            [new("SMS gateway", "Deliver the valet alarm's SMS: phone number and text, no position.", true)]));
+        return builder;
+    }
+
+    public static WebApplication MapValetAlarm(this WebApplication app)
+    {
+        app.MapValetEndpoints();
+        return app;
+    }
+}

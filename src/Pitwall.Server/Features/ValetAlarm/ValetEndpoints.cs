@@ -1,0 +1,140 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.VehicleAlarm;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.ValetAlarm;
+
+/// <param name="MaxSpeedKmh">10–250 km/h; default 50.</param>
+/// <param name="RadiusM">100–50 000 m around where the car is parked; default 1 000.</param>
+public sealed record ValetRequest(double? MaxSpeedKmh, double? RadiusM);
+
+/// <param name="State">inactive, requested (the car has not confirmed yet), active, ending or ended.</param>
+/// <param name="Confirmed">Whether the car has applied the latest settings.</param>
+public sealed record ValetResponse(
+    string State, string? Id, double? MaxSpeedKmh, double? RadiusM, bool Confirmed, DateTimeOffset? RequestedAt, DateTimeOffset? StartedAt,
+    AlarmPosition? ParkedAt, DateTimeOffset? EndedAt)
+{
+    public static readonly ValetResponse Inactive = new("inactive", null, null, null, true, null, null, null, null);
+
+    public static ValetResponse From(ValetSession s, VehicleLinkInfo? link)
+    {
+        var confirmed = link?.HasApplied(s.ConfigSeq) == true;
+        var state = s.EndedAt is not null ? "ended" : s.EndRequestedAt is not null ? "ending" : s.StartedAt is not null || confirmed ? "active" : "requested";
+        return new(state, s.Id, Math.Round(s.MaxSpeedMps * 3.6, 1), s.RadiusM, confirmed, s.RequestedAt, s.StartedAt, s.ParkedAt, s.EndedAt);
+    }
+}
+
+/// <param name="Kind">started, speed_exceeded, radius_exceeded or ended.</param>
+public sealed record ValetEventResponse(string Id, string ValetId, string Kind, DateTimeOffset OccurredAt, AlarmPosition? Position, double? SpeedKmh)
+{
+    public static ValetEventResponse From(ValetEventRecord r) =>
+        new(r.Id, r.ValetId, r.Kind, r.OccurredAt, r.Position, r.SpeedMps is { } s ? Math.Round(s * 3.6, 1) : null);
+}
+
+/// <summary><c>/api/v1/vehicles/{vin}/valet</c>: switch the valet alarm on and off, its state and its history.</summary>
+internal static class ValetEndpoints
+{
+    public static void MapValetEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var valet = routes.MapGroup("/api/v1/vehicles/{vin}/valet").WithTags("Valet alarm");
+        valet.MapGet("/", Get).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The valet alarm's state: limits, parking position, confirmed by the car.");
+        valet.MapPut("/", Start).RequireAuthorization(Scopes.ControlVehicle)
+            .WithSummary("Switch the valet alarm on (defaults 50 km/h, 1 km), or change the limits of the running one.");
+        valet.MapDelete("/", Stop).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Switch the valet alarm off; the car reports the end.");
+        valet.MapGet("/events", Events).RequireAuthorization(Scopes.ReadVehicle).WithSummary("What the car reported, newest first.");
+    }
+
+    private static Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Get(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store, IVehicleLink link,
+        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
+        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
+            async v => await store.CurrentAsync(v, cancellationToken) is { } session
+                ? ValetResponse.From(session, await link.InfoAsync(v, cancellationToken))
+                : ValetResponse.Inactive, cancellationToken);
+
+    private static Task<Results<Ok<IReadOnlyList<ValetEventResponse>>, ProblemHttpResult>> Events(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store,
+        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
+        Status.StatusEndpoints.ReadMineAsync<IReadOnlyList<ValetEventResponse>>(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
+            async v =>
+            {
+                var since = await access.AccessSinceAsync(user.AccountIdOf(), v, cancellationToken) ?? DateTimeOffset.MaxValue;
+                return [.. (await store.EventsAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(ValetEventResponse.From)];
+            }, cancellationToken);
+
+    private static async Task<Results<Ok<ValetResponse>, ValidationProblem, ProblemHttpResult>> Start(
+        string vin, ValetRequest request, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link,
+        ValetService valet, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var maxSpeed = request.MaxSpeedKmh ?? ValetService.DefaultMaxSpeedKmh;
+        var radius = request.RadiusM ?? ValetService.DefaultRadiusM;
+        if (!(maxSpeed is >= 10 and <= 250))
+        {
+            errors.Add("maxSpeedKmh", "Between 10 and 250 km/h.");
+        }
+        if (!(radius is >= 100 and <= 50_000))
+        {
+            errors.Add("radiusM", "Between 100 m and 50 km.");
+        }
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors);
+        }
+        vin = Vin.Normalize(vin);
+        if (await RefuseAsync(vin, user, access, entitlements, link, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+        usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
+        var session = await valet.StartAsync(vin, user.AccountIdOf(), maxSpeed, radius, cancellationToken);
+        return TypedResults.Ok(ValetResponse.From(session, await link.InfoAsync(vin, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Stop(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, ValetService valet,
+        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await RefuseAsync(vin, user, access, entitlements, link, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+        if (await valet.StopAsync(vin, cancellationToken) is not { } ending)
+        {
+            return ApiProblems.Conflict(ErrorCodes.ValetNotActive, "The valet alarm is not on.");
+        }
+        usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
+        return TypedResults.Ok(ValetResponse.From(ending, await link.InfoAsync(vin, cancellationToken)));
+    }
+
+    /// <summary>Another account's car reads as absent; then the packages and the car's privacy switches decide.</summary>
+    private static async Task<ProblemHttpResult?> RefuseAsync(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, CancellationToken cancellationToken)
+    {
+        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.ValetAlarm, cancellationToken))
+        {
+            return Status.StatusEndpoints.NotEntitled(ServiceIds.ValetAlarm);
+        }
+        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
+        if (privacy?.PrivateMode == true)
+        {
+            return ApiProblems.Conflict(ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
+        }
+        if (privacy is not null && !ServiceIds.IsSwitchedOn(ServiceIds.ValetAlarm, privacy))
+        {
+            return ApiProblems.Conflict(ErrorCodes.ServiceDisabled, "The valet alarm or the services with location are switched off in the car.");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Data.Common;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.VehicleAlarm;
+
+/// <summary>
+/// Stores the car's anti-theft alarms and tells its users (D1). Nothing is kept in private mode or with the service
+/// switched off; with location services off the alarm is kept without its position.
+/// </summary>
+public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage) : IVehicleMessageHandler
+{
+    public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.AlarmEvent;
+
+    public static string ReasonOf(AlarmEvent.Types.Reason reason) => reason switch
+    {
+        AlarmEvent.Types.Reason.Door => "door",
+        AlarmEvent.Types.Reason.Hood => "hood",
+        AlarmEvent.Types.Reason.Trunk => "trunk",
+        AlarmEvent.Types.Reason.InteriorMotion => "interior_motion",
+        AlarmEvent.Types.Reason.TiltTow => "tilt_tow",
+        AlarmEvent.Types.Reason.Glass => "glass",
+        AlarmEvent.Types.Reason.PowerCut => "power_cut",
+        AlarmEvent.Types.Reason.Ignition => "ignition",
+        _ => "unknown",
+    };
+
+    private static readonly Dictionary<string, string> Sentences = new()
+    {
+        ["door"] = "a door was opened",
+        ["hood"] = "the bonnet was opened",
+        ["trunk"] = "the boot was opened",
+        ["interior_motion"] = "movement inside the car",
+        ["tilt_tow"] = "the car was tilted or towed",
+        ["glass"] = "glass was broken",
+        ["power_cut"] = "the battery was disconnected",
+        ["ignition"] = "the ignition was tampered with",
+        ["unknown"] = "an unknown cause",
+    };
+
+    public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            if (message.Privacy.PrivateMode || !ServiceIds.IsSwitchedOn(ServiceIds.VehicleAlarm, message.Privacy))
+            {
+                continue;
+            }
+            var alarm = message.Envelope.AlarmEvent;
+            var reason = ReasonOf(alarm.Reason);
+            var occurredAt = alarm.OccurredAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(alarm.OccurredAtMs) : message.ReceivedAt;
+            var position = message.Privacy.LocationServicesDisabled ? null : AlarmPosition.From(alarm.Position);
+            var record = new AlarmRecord(Guid.NewGuid().ToString("N"), reason, occurredAt, position);
+            await VehicleAlarmStore.AddAsync(connection, transaction, message.Vin, record, message.ReceivedAt);
+            await notifier.NotifyAsync(connection, transaction, new Notification(
+                message.Vin, NotificationTypes.AlarmTriggered.Id, $"Your car's alarm went off: {Sentences[reason]}.", occurredAt, $"alarm:{message.Seq}"));
+            var vin = message.Vin;
+            Database.AfterCommit(transaction, () => hub.Publish(new LiveEvent(vin, "vehicle.alarm", new { vin, alarm = AlarmResponse.From(record) }, occurredAt)));
+            Database.AfterCommit(transaction, () => usage.Record(ServiceIds.VehicleAlarm, UsageStatistics.UsageChannel.Car));
+        }
+    }
+
+    public void Committed(IReadOnlyList<InboundMessage> messages)
+    {
+    }
+}

@@ -1,0 +1,33 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.VehicleAlarm;
+
+/// <param name="Reason">door, hood, trunk, interior_motion, tilt_tow, glass, power_cut, ignition or unknown.</param>
+/// <param name="Position">Where the car was; null when the car's location services were off.</param>
+public sealed record AlarmResponse(string Id, string Reason, DateTimeOffset OccurredAt, AlarmPosition? Position)
+{
+    public static AlarmResponse From(AlarmRecord r) => new(r.Id, r.Reason, r.OccurredAt, r.Position);
+}
+
+/// <summary><c>/api/v1/vehicles/{vin}/alarms</c>: the anti-theft alarm history.</summary>
+internal static class VehicleAlarmEndpoints
+{
+    public static void MapVehicleAlarmEndpoints(this IEndpointRouteBuilder routes) =>
+        routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Alarms").RequireAuthorization(Scopes.ReadVehicle)
+            .MapGet("/alarms", History).WithSummary("Anti-theft alarms, newest first: reason, time and position.");
+
+    private static Task<Results<Ok<IReadOnlyList<AlarmResponse>>, ProblemHttpResult>> History(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, VehicleAlarmStore store,
+        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
+        Status.StatusEndpoints.ReadMineAsync<IReadOnlyList<AlarmResponse>>(vin, user, access, entitlements, usage, ServiceIds.VehicleAlarm,
+            async v =>
+            {
+                var since = await access.AccessSinceAsync(user.AccountIdOf(), v, cancellationToken) ?? DateTimeOffset.MaxValue;
+                return [.. (await store.HistoryAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(AlarmResponse.From)];
+            }, cancellationToken);
+}
