@@ -29,7 +29,8 @@ internal sealed class IngestRecorder(IVehicleMessageHandler inner, ConcurrentBag
         services.RemoveAll<IVehicleMessageHandler>();
         foreach (var original in originals)
         {
-            services.AddSingleton<IVehicleMessageHandler>(sp => new IngestRecorder((IVehicleMessageHandler)original.ImplementationFactory!(sp), ingested));
+            services.AddSingleton<IVehicleMessageHandler>(sp => new IngestRecorder(
+                (IVehicleMessageHandler)(original.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!)), ingested));
         }
     }
 }

@@ -127,20 +127,20 @@ public sealed class NotificationStore(Database database)
                     claimed.Add(id);
                 }
             }
-            if (claimed.Count == 0)
+            var rows = new List<ClaimedDelivery>(claimed.Count);
+            foreach (var id in claimed)
             {
-                return [];
-            }
-            return (await c.QueryAsync<ClaimedRow>(
+                var r = await c.QuerySingleAsync<ClaimedRow>(
                     """
                     SELECT d.id AS Id, d.notification_id AS NotificationId, n.account_id AS AccountId, n.vin AS Vin, n.type AS Type,
                            n.message AS Message, d.target AS Target, d.attempts AS Attempts, n.created_at AS CreatedAt
                     FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
-                    WHERE d.id IN @claimed
-                    """, new { claimed }, t))
-                .Select(r => new ClaimedDelivery(r.Id, r.NotificationId, r.AccountId, r.Vin, r.Type, r.Message, r.Target, (int)r.Attempts,
-                    DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))
-                .ToList();
+                    WHERE d.id = @id
+                    """, new { id }, t);
+                rows.Add(new ClaimedDelivery(r.Id, r.NotificationId, r.AccountId, r.Vin, r.Type, r.Message, r.Target, (int)r.Attempts,
+                    DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)));
+            }
+            return rows;
         }, cancellationToken);
 
     public Task<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken) =>
@@ -175,12 +175,13 @@ public sealed class NotificationStore(Database database)
                 WHERE account_id = @accountId {(unreadOnly ? "AND read_at IS NULL" : "")}
                 ORDER BY created_at DESC, id LIMIT @limit
                 """, new { accountId, limit })).ToList();
-            var ids = rows.Select(r => r.Id).ToList();
-            var deliveries = (ids.Count == 0 ? [] : await c.QueryAsync<(string NotificationId, string Channel, string Target, string State, long Attempts, long NextAttemptAt, string? LastError, long? DeliveredAt)>(
+            var oldest = rows.Count == 0 ? long.MaxValue : rows.Min(r => r.CreatedAt);
+            var deliveries = (await c.QueryAsync<(string NotificationId, string Channel, string Target, string State, long Attempts, long NextAttemptAt, string? LastError, long? DeliveredAt)>(
                 """
-                SELECT notification_id, channel, target, state, attempts, next_attempt_at, last_error, delivered_at
-                FROM notification_deliveries WHERE notification_id IN @ids ORDER BY channel, target
-                """, new { ids })).ToLookup(d => d.NotificationId);
+                SELECT d.notification_id, d.channel, d.target, d.state, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at
+                FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+                WHERE n.account_id = @accountId AND n.created_at >= @oldest ORDER BY d.channel, d.target
+                """, new { accountId, oldest })).ToLookup(d => d.NotificationId);
             return rows.Select(r => new InboxEntry(r.Id, r.Vin, r.Type, r.Message, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
                     r.ReadAt is { } read ? DateTimeOffset.FromUnixTimeMilliseconds(read) : null,
                     deliveries[r.Id].Select(d => new DeliveryStatus(d.Channel, d.Target, d.State, (int)d.Attempts,
