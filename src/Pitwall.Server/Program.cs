@@ -8,6 +8,7 @@ using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
+using Pitwall.Server.Features.Trips;
 using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
@@ -37,6 +38,7 @@ public static class Program
         builder.AddContracts();
         builder.AddCommands();
         builder.AddChargingAndClimate();
+        builder.AddTrips();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -54,6 +56,7 @@ public static class Program
         app.MapStatus();
         app.MapCommands();
         app.MapChargingAndClimate();
+        app.MapTrips();
         app.MapContracts();
         app.MapUsageStatistics();
         app.MapWeb();
