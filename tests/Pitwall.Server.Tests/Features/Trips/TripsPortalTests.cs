@@ -45,12 +45,13 @@ public sealed class TripsPortalTests(PortalServer server, PortalBrowser browser)
         var table = page.GetByRole(AriaRole.Table);
         await Expect(table.GetByRole(AriaRole.Columnheader, new() { Name = "Last drive" })).ToBeVisibleAsync();
         await Expect(table.GetByRole(AriaRole.Columnheader, new() { Name = "Since the last reset" })).ToBeVisibleAsync();
-        await Expect(table.GetByRole(AriaRole.Rowheader, new() { Name = "Distance" })).ToBeVisibleAsync();
+        await Expect(table.GetByRole(AriaRole.Rowheader, new() { Name = "Distance (km)" })).ToBeVisibleAsync();
         var lastDistance = page.Locator("#trips tr[data-figure='distance'] td[data-term='short']");
         var first = car.LastTrip!;
         await Expect(lastDistance).ToHaveTextAsync(Kilometres(first.DistanceMetres));
         await Expect(page.Locator("#trips tr[data-figure='duration'] td[data-term='short']")).ToHaveTextAsync("00:06");
-        await Expect(page.Locator("#trips tr[data-figure='consumption'] td[data-term='short']")).ToContainTextAsync("kWh/100 km");
+        await Expect(table.GetByRole(AriaRole.Rowheader, new() { Name = "Average consumption (kWh/100 km)" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#trips tr[data-figure='consumption'] td[data-term='short']")).ToHaveTextAsync(Tenths(first.ElectricKwhPer100Km!.Value));
         await PortalBrowser.ScreenshotAsync(page, "trips");
 
         // The next drive shows up without a reload; the long term adds both.
@@ -86,5 +87,7 @@ public sealed class TripsPortalTests(PortalServer server, PortalBrowser browser)
         Assert.Equal(404, response!.Status);
     }
 
-    private static string Kilometres(double metres) => FormattableString.Invariant($"{Math.Round(metres / 1000, 1, MidpointRounding.AwayFromZero):0.0} km");
+    private static string Kilometres(double metres) => Tenths(metres / 1000);
+
+    private static string Tenths(double value) => FormattableString.Invariant($"{Math.Round(value, 1, MidpointRounding.AwayFromZero):0.0}");
 }

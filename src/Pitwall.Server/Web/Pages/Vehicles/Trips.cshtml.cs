@@ -58,15 +58,18 @@ public sealed class TripsModel(
     public string Show(TripFiguresResponse figures, Func<TripFiguresResponse, string?> pick) =>
         figures.Unavailable is { } reason ? Texts[Missing(reason)] : pick(figures) ?? "–";
 
-    public static string Kilometres(double? km) => km is { } v ? Format("{0:0.0} km", v) : "–";
+    public static string Number(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
 
-    public static string KilometresPerHour(double? kmh) => kmh is { } v ? Format("{0:0.0} km/h", v) : "–";
-
-    /// <remarks>The unit never breaks inside (a no-break space before km), so a narrow cell wraps after the number.</remarks>
-    public static string? Consumption(TripFiguresResponse f) =>
-        f.AverageElectricConsumptionKwhPer100Km is { } kwh ? Format("{0:0.0} kWh/100\u00a0km", kwh)
-        : f.AverageFuelConsumptionLitresPer100Km is { } litres ? Format("{0:0.0} l/100\u00a0km", litres)
+    /// <summary>The consumption unit of this car (one of them is reported, by powertrain), for the row's header.</summary>
+    public string? ConsumptionUnit =>
+        Terms.Any(f => f.AverageElectricConsumptionKwhPer100Km is not null) ? "kWh/100 km"
+        : Terms.Any(f => f.AverageFuelConsumptionLitresPer100Km is not null) ? "l/100 km"
         : null;
+
+    public static string Consumption(TripFiguresResponse f) =>
+        Number(f.AverageElectricConsumptionKwhPer100Km ?? f.AverageFuelConsumptionLitresPer100Km);
+
+    private IEnumerable<TripFiguresResponse> Terms => [Trips.ShortTerm, Trips.LongTerm];
 
     private static string Missing(string reason) => reason switch
     {
@@ -74,6 +77,4 @@ public sealed class TripsModel(
         "service_disabled" => "hidden: service switched off in the car",
         _ => "not reported yet",
     };
-
-    private static string Format(string format, double value) => string.Format(CultureInfo.InvariantCulture, format, value);
 }
