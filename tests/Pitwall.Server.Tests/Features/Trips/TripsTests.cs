@@ -299,6 +299,21 @@ public abstract class TripsTests(PitwallServer server)
         Assert.True(after.Car >= before.Car + 1 && after.App >= before.App + 1, $"before {before}, after {after}");
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_endpoint_with_typed_figures()
+    {
+        var document = await (await server.Client.GetAsync("/openapi/v1.json")).JsonAsync();
+        var get = document.GetProperty("paths").GetProperty("/api/v1/vehicles/{vin}/trips").GetProperty("get");
+        Assert.Equal("Trip Control", get.GetProperty("tags")[0].GetString());
+        Assert.True(get.GetProperty("responses").TryGetProperty("200", out _));
+        var figures = document.GetProperty("components").GetProperty("schemas").GetProperty("TripFiguresResponse").GetProperty("properties");
+        foreach (var number in new[] { "distanceMetres", "averageSpeedMetresPerSecond", "averageElectricConsumptionKwhPer100Km", "averageFuelConsumptionLitresPer100Km" })
+        {
+            Assert.Contains("number", figures.GetProperty(number).GetProperty("type").ToString());
+        }
+        Assert.Contains("integer", figures.GetProperty("durationSeconds").GetProperty("type").ToString());
+    }
+
     /// <summary>A first seq above any the simulator numbered for a car in this process (it counts from its start, in ms × 1000).</summary>
     private static ulong AboveTheSimulator() => (ulong)TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
 
