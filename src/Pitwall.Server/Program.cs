@@ -8,6 +8,7 @@ using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
+using Pitwall.Server.Features.Trips;
 using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.ValetAlarm;
 using Pitwall.Server.Features.VehicleAlarm;
@@ -41,6 +42,7 @@ public static class Program
         builder.AddContracts();
         builder.AddCommands();
         builder.AddChargingAndClimate();
+        builder.AddTrips();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -58,6 +60,7 @@ public static class Program
         app.MapStatus();
         app.MapCommands();
         app.MapChargingAndClimate();
+        app.MapTrips();
         app.MapContracts();
         app.MapNotifications();
         app.MapVehicleAlarm();

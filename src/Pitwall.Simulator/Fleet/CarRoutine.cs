@@ -2,8 +2,8 @@ namespace Pitwall.Simulator;
 
 /// <summary>
 /// One fleet car's day, as a small state machine advanced by the fleet's tick: stand parked, get in, drive a while
-/// around home, stop, get out, sometimes unload the boot, lock, and charge or refuel when low. The car's actions
-/// complete at once (they only queue reports), so their tasks are not awaited.
+/// around home, stop, get out, sometimes unload the boot, lock (now and then resetting the trip memory), and charge or
+/// refuel when low. The car's actions complete at once (they only queue reports), so their tasks are not awaited.
 /// </summary>
 internal sealed class CarRoutine(SimulatedVehicle car, SimRandom random, double firstDepartureSeconds)
 {
@@ -67,6 +67,10 @@ internal sealed class CarRoutine(SimulatedVehicle car, SimRandom random, double 
     private void Park()
     {
         Car.SetLocked(true);
+        if (random.Chance(0.05))
+        {
+            _ = Car.ResetTripMemoryAsync(); // now and then the driver starts the long-term trip memory afresh (C3)
+        }
         if (Car.Level < (Car.Powertrain == Powertrain.Electric ? 35 : 15))
         {
             _ = Car.ChargeAsync(random.Between(80, 100));

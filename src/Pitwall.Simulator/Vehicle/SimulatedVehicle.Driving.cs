@@ -32,6 +32,7 @@ public sealed partial class SimulatedVehicle
             var wasPlugged = _state.Charging.CableConnected;
             var wasClimatising = _state.Climate.Active;
             _state.SetEngine(true);
+            BeginTrip();
             if (wasPlugged)
             {
                 ReportCharging();
@@ -55,6 +56,7 @@ public sealed partial class SimulatedVehicle
             }
             _state.SetEngine(false);
             Report(Trigger.EngineStop, SupportedSignals);
+            EndTrip(); // C3: the trip statistics follow the engine-stop report
         });
         return Task.CompletedTask;
     }
@@ -101,7 +103,7 @@ public sealed partial class SimulatedVehicle
             var now = _time.GetUtcNow();
             FireTimers(_timersCheckedUpTo, now);
             _timersCheckedUpTo = now;
-            var changes = _state.Step(elapsed, _random);
+            var changes = StepMeteringTrip(elapsed);
             WatchValet();
             if ((changes & StateChanges.LevelBand) != 0)
             {

@@ -50,6 +50,9 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
         ? Level / 100 * EvCapacityKwh / EvKwhPerMetre
         : Level / 100 * TankLitres / LitresPerMetre;
 
+    /// <summary>What a full <see cref="Level"/> holds: kWh in the battery or litres in the tank.</summary>
+    public double FullLevelContent => Powertrain == Powertrain.Electric ? EvCapacityKwh : TankLitres;
+
     public string ClusterWarnings => Level < 10 ? (Powertrain == Powertrain.Electric ? "LOW_BATTERY" : "LOW_FUEL") : "";
 
     public bool IsDoorOpen(Door door) => (_openDoors & (1 << (int)door)) != 0;

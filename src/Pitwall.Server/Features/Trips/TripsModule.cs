@@ -1,0 +1,35 @@
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.Trips;
+
+/// <summary>
+/// Trip Control (REQUIREMENTS C3): at every engine stop and trip reset the car sends duration, distance, average speed and
+/// average consumption, short term (the last drive) and long term (since the reset); the platform keeps only the latest
+/// of each, discards them under the car's privacy switches (P1, P2), and shows them to the car's users.
+/// </summary>
+public static class TripsModule
+{
+    public static WebApplicationBuilder AddTrips(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TripStore>();
+        builder.Services.AddSingleton<TripsReader>();
+        builder.Services.AddSingleton<TripMessageHandler>();
+        builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<TripMessageHandler>());
+        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<TripMessageHandler>());
+        builder.Services.AddDataCategory(new DataCategory(
+            "vehicle_trips", "Trip statistics (Trip Control)",
+            "Show the owner and drivers the car's trip statistics: duration, distance, average speed and average consumption of the last drive " +
+            "and since the last reset.",
+            LegalBasis.Contract, Retention.OverwriteOnChange, true,
+            [new("vehicle_trips") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }], []));
+        return builder;
+    }
+
+    public static WebApplication MapTrips(this WebApplication app)
+    {
+        app.MapTripsEndpoints();
+        return app;
+    }
+}

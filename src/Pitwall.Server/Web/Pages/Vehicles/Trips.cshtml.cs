@@ -1,0 +1,80 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Trips;
+using Pitwall.Server.Features.UsageStatistics;
+using Pitwall.Server.Features.Vehicles;
+
+namespace Pitwall.Server.Web.Pages.Vehicles;
+
+/// <summary>Trip Control (C3): the last drive and the long term since the last reset, as the car computed them.</summary>
+public sealed class TripsModel(
+    VehicleStore vehicles, CommandIssuer issuer, TripsReader reader, IEntitlements entitlements, UsageStatistics usage, TimeProvider time,
+    IStringLocalizer<PortalText> t)
+    : VehiclePage(vehicles, issuer, t)
+{
+    public TripsResponse Trips { get; private set; } = null!;
+
+    /// <summary>False when the car's packages do not cover Trip Control (the API answers not_entitled then).</summary>
+    public bool Entitled { get; private set; }
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        if (Entitled)
+        {
+            usage.Record(ServiceIds.TripControl, UsageChannel.Web); // C8, as the API counts its reads
+        }
+        return Page();
+    }
+
+    /// <summary>The same page for the live refresh (trips.js), which is not another use of the service.</summary>
+    public async Task<IActionResult> OnGetPanelAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+
+    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return false;
+        }
+        Entitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.TripControl, cancellationToken);
+        if (Entitled)
+        {
+            Trips = await reader.ReadAsync(Vin, cancellationToken);
+        }
+        return true;
+    }
+
+    /// <summary>A figure for display, or why there is none.</summary>
+    public string Show(TripFiguresResponse figures, Func<TripFiguresResponse, string?> pick) =>
+        figures.Unavailable is { } reason ? Texts[Missing(reason)] : pick(figures) ?? "–";
+
+    public static string Number(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The consumption unit of this car (one of them is reported, by powertrain), for the row's header.</summary>
+    public string? ConsumptionUnit =>
+        Terms.Any(f => f.AverageElectricConsumptionKwhPer100Km is not null) ? "kWh/100 km"
+        : Terms.Any(f => f.AverageFuelConsumptionLitresPer100Km is not null) ? "l/100 km"
+        : null;
+
+    public static string Consumption(TripFiguresResponse f) =>
+        Number(f.AverageElectricConsumptionKwhPer100Km ?? f.AverageFuelConsumptionLitresPer100Km);
+
+    private IEnumerable<TripFiguresResponse> Terms => [Trips.ShortTerm, Trips.LongTerm];
+
+    private static string Missing(string reason) => reason switch
+    {
+        "privacy_mode" => "hidden: private mode",
+        "service_disabled" => "hidden: service switched off in the car",
+        _ => "not reported yet",
+    };
+}
