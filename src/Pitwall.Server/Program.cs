@@ -5,6 +5,7 @@ using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.LocationAlarm;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
@@ -37,6 +38,7 @@ public static class Program
         builder.AddContracts();
         builder.AddCommands();
         builder.AddChargingAndClimate();
+        builder.AddLocationAlarm();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -54,6 +56,7 @@ public static class Program
         app.MapStatus();
         app.MapCommands();
         app.MapChargingAndClimate();
+        app.MapLocationAlarm();
         app.MapContracts();
         app.MapUsageStatistics();
         app.MapWeb();
