@@ -15,5 +15,9 @@ public sealed partial class SimulatedVehicle
         {
             _activeServices = [.. services.Services];
         }
+        if (configuration.Geofences is { } geofences)
+        {
+            ConfigureGeofences(geofences);
+        }
     }
 }

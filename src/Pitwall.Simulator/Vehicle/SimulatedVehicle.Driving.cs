@@ -93,6 +93,7 @@ public sealed partial class SimulatedVehicle
             FireTimers(_timersCheckedUpTo, now);
             _timersCheckedUpTo = now;
             var changes = _state.Step(elapsed, _random);
+            WatchGeofences(elapsed);
             if ((changes & StateChanges.LevelBand) != 0)
             {
                 Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);

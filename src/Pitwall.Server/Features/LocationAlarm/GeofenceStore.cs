@@ -94,20 +94,23 @@ public sealed class GeofenceStore(Database database)
         string vin, DateTimeOffset since, string? before, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<(IReadOnlyList<GeofenceEventRecord>, bool)>(async c =>
         {
+            // Ties in the car's time go by the car's own order of its messages.
             var cursor = before is null
                 ? null
-                : await c.QuerySingleOrDefaultAsync<long?>("SELECT occurred_at FROM geofence_events WHERE vin = @vin AND id = @before", new { vin, before });
+                : (await c.QueryAsync<(long OccurredAt, long CarSeq)>(
+                    "SELECT occurred_at, car_seq FROM geofence_events WHERE vin = @vin AND id = @before", new { vin, before }))
+                    .Select(x => ((long OccurredAt, long CarSeq)?)x).FirstOrDefault();
             if (before is not null && cursor is null)
             {
                 return ([], false); // an unknown cursor: nothing older to show
             }
-            var page = cursor is null ? "" : "AND (occurred_at < @cursor OR (occurred_at = @cursor AND id < @before))";
+            var page = cursor is null ? "" : "AND (occurred_at < @at OR (occurred_at = @at AND car_seq < @seq))";
             var rows = (await c.QueryAsync<EventRow>(
                 $"""
                  SELECT {EventColumns} FROM geofence_events
                  WHERE vin = @vin AND recorded_at >= @since {page}
-                 ORDER BY occurred_at DESC, id DESC LIMIT @take
-                 """, new { vin, since = since.ToUnixTimeMilliseconds(), cursor, before, take = limit + 1 })).ToList();
+                 ORDER BY occurred_at DESC, car_seq DESC LIMIT @take
+                 """, new { vin, since = since.ToUnixTimeMilliseconds(), at = cursor?.OccurredAt, seq = cursor?.CarSeq, take = limit + 1 })).ToList();
             return (rows.Take(limit).Select(r => r.ToRecord()).ToList(), rows.Count > limit);
         }, cancellationToken);
 

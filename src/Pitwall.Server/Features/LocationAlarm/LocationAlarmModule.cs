@@ -15,7 +15,8 @@ public static class LocationAlarmModule
         builder.Services.AddSingleton<GeofenceStore>();
         builder.Services.AddSingleton<GeofenceService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<GeofenceService>());
-        builder.Services.AddSingleton<IVehicleMessageHandler, GeofenceEventHandler>();
+        builder.Services.AddSingleton<GeofenceEventHandler>();
+        builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<GeofenceEventHandler>());
         builder.Services.AddDataCategory(Areas);
         builder.Services.AddDataCategory(History);
         return builder;
