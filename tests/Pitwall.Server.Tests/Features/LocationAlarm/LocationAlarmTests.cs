@@ -83,12 +83,14 @@ public abstract class LocationAlarmTests(PitwallServer server)
     {
         var owned = await server.OwnedVehicleAsync();
         await using var events = await EventStream.OpenAsync(owned.Client);
-        await using var car = await ConnectAsync(owned, Centre.Offset(2000, 0));
 
+        // Made while the car is offline: it waits in the outbox and is not confirmed yet.
         var created = await CreateAsync(owned.Client, owned.Vin, Area("Office", radius: 300));
         var id = created.GetProperty("id").GetString()!;
         Assert.False(created.GetProperty("confirmed").GetBoolean());
         Assert.Equal(350, created.GetProperty("exitRadiusMetres").GetDouble()); // 300 + max(50, 30)
+        Assert.False((await (await owned.Client.GetAsync(Path(owned.Vin, $"/{id}"))).JsonAsync()).GetProperty("confirmed").GetBoolean());
+        await using var car = await ConnectAsync(owned, Centre.Offset(2000, 0));
 
         var frame = await car.WaitForFrameAsync(f => f.Configuration?.Geofences is not null).WaitAsync(Patience);
         var sent = Assert.Single(frame.Envelope.Configuration.Geofences.Areas);
@@ -392,10 +394,12 @@ public abstract class LocationAlarmTests(PitwallServer server)
         await (await owned.Client.PatchAsJsonAsync(Path(owned.Vin, $"/{id}"), new { radiusMetres = 20 }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
 
-        // A new radius goes to the car and waits for its confirmation.
+        // A new radius goes to the car (offline now) and waits for its confirmation.
+        await car.DisconnectAsync();
         var moved = await (await owned.Client.PutAsJsonAsync(Path(owned.Vin, $"/{id}"), Area("Climbing gym", radius: 2000))).JsonAsync();
         Assert.Equal((2000.0, 2200.0, false, "both"), (moved.GetProperty("radiusMetres").GetDouble(), moved.GetProperty("exitRadiusMetres").GetDouble(),
             moved.GetProperty("confirmed").GetBoolean(), moved.GetProperty("notify").GetString()));
+        await car.ConnectAsync().WaitAsync(Patience);
         var frame = await car.WaitForFrameAsync(f => f.Configuration?.Geofences is not null).WaitAsync(Patience);
         Assert.Equal(2000, Assert.Single(frame.Envelope.Configuration.Geofences.Areas).RadiusM);
         await ConfirmedAsync(owned.Client, owned.Vin, id);
