@@ -5,6 +5,7 @@ using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.LocationAlarm;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.Status;
@@ -43,6 +44,7 @@ public static class Program
         builder.AddCommands();
         builder.AddChargingAndClimate();
         builder.AddTrips();
+        builder.AddLocationAlarm();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -61,6 +63,7 @@ public static class Program
         app.MapCommands();
         app.MapChargingAndClimate();
         app.MapTrips();
+        app.MapLocationAlarm();
         app.MapContracts();
         app.MapNotifications();
         app.MapVehicleAlarm();

@@ -37,6 +37,7 @@ public static class ErrorCodes
     public const string RemoteAccessDisabled = "remote_access_disabled";
     public const string ServiceDisabled = "service_disabled";
     public const string NotEntitled = "not_entitled";
+    public const string GeofenceLimit = "geofence_limit";
     public const string PinNotSet = "pin_not_set";
     public const string PinLocked = "pin_locked";
     public const string PinChallengeInvalid = "pin_challenge_invalid";

@@ -19,5 +19,9 @@ public sealed partial class SimulatedVehicle
         {
             ConfigureValet(valet);
         }
+        if (configuration.Geofences is { } geofences)
+        {
+            ConfigureGeofences(geofences);
+        }
     }
 }

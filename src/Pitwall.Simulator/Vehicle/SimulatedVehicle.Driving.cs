@@ -105,6 +105,7 @@ public sealed partial class SimulatedVehicle
             _timersCheckedUpTo = now;
             var changes = StepMeteringTrip(elapsed);
             WatchValet();
+            WatchGeofences(elapsed);
             if ((changes & StateChanges.LevelBand) != 0)
             {
                 Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);

@@ -38,6 +38,14 @@ public sealed record SimulatedVehicleOptions
 
     public PrivacySettings? Privacy { get; init; }
 
+    /// <summary>GPS noise for the location alarm's fixes: each fix lies up to this many metres off the true position (uniform
+    /// over the disc, accuracy of the same order), and <see cref="PoorFixShare"/> of them are poor (150–600 m off, accuracy
+    /// 150–800 m). 0 = exact fixes. Several tens of metres is what a car sees between buildings.</summary>
+    public double GpsJitterMetres { get; init; }
+
+    /// <summary>With <see cref="GpsJitterMetres"/>: the share of poor fixes.</summary>
+    public double PoorFixShare { get; init; } = 0.05;
+
     public IReadOnlyList<SoftwareVersion> Software { get; init; } =
     [
         new() { Component = "head-unit", Version = "24.3.1" },

@@ -55,6 +55,9 @@ internal sealed class VehicleState(Powertrain powertrain, GeoPosition position, 
 
     public string ClusterWarnings => Level < 10 ? (Powertrain == Powertrain.Electric ? "LOW_BATTERY" : "LOW_FUEL") : "";
 
+    /// <summary>Puts the car at an exact place (tests, scenarios); the driving model carries on from there.</summary>
+    public void Place(GeoPosition position) => Position = position;
+
     public bool IsDoorOpen(Door door) => (_openDoors & (1 << (int)door)) != 0;
 
     public bool AnyDoorOpen => _openDoors != 0;

@@ -1,0 +1,58 @@
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.LocationAlarm;
+
+/// <summary>
+/// Location alarm (REQUIREMENTS D2): up to four circular areas per car, sent to the car and confirmed by it; the car
+/// reports entering and leaving with position and time; the users are notified and the history is kept 12 months.
+/// </summary>
+public static class LocationAlarmModule
+{
+    public static WebApplicationBuilder AddLocationAlarm(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<GeofenceStore>();
+        builder.Services.AddSingleton<GeofenceService>();
+        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<GeofenceService>());
+        builder.Services.AddSingleton<GeofenceEventHandler>();
+        builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<GeofenceEventHandler>());
+        builder.Services.AddDataCategory(Areas);
+        builder.Services.AddDataCategory(History);
+        return builder;
+    }
+
+    public static WebApplication MapLocationAlarm(this WebApplication app)
+    {
+        app.MapLocationAlarmEndpoints();
+        return app;
+    }
+
+    internal static DataCategory Areas { get; } = new(
+        Id: "geofences",
+        Name: "Location alarm areas",
+        Purpose: "Watch the areas the owner drew for the location alarm (D2): name, centre, radius, which crossings notify, active hours; " +
+                 "sent to the car, which reports entering and leaving.",
+        LegalBasis: LegalBasis.Contract,
+        Retention: new(RetentionKind.UntilAccountDeletion, null, "until the owner deletes the area or the car changes hands (unpairing, account deletion)"),
+        PersonalData: true,
+        Tables: [new("geofences") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+        Processors: []);
+
+    internal static DataCategory History { get; } = new(
+        Id: "geofence_events",
+        Name: "Location alarm history",
+        Purpose: "Show the owner and drivers when the car entered or left an area (D2), with the position and time the car reported.",
+        LegalBasis: LegalBasis.Contract,
+        Retention: Retention.Months(12),
+        PersonalData: true,
+        Tables:
+        [
+            // A user's export holds the crossings from the time they have had the car (the API shows the same).
+            new("geofence_events", "recorded_at")
+            {
+                AccountRows = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = geofence_events.vin AND u.account_id = @accountId AND u.created_at <= geofence_events.recorded_at)",
+            },
+        ],
+        Processors: []);
+}
