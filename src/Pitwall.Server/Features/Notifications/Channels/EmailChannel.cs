@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Mail;
 using System.Security.Cryptography;
@@ -11,9 +10,10 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// The <c>email</c> channel: a plain-text message through the configured SMTP relay, subject = title, with a
 /// <c>Message-ID</c> derived from the delivery id so that a resend is recognisable. Uses
 /// <see cref="SmtpClient"/>: for one plain-text message to one recipient through one relay it does what is needed
-/// (STARTTLS, AUTH, the reply code of a refusal), and MailKit is not available here.
+/// (STARTTLS that must succeed, AUTH LOGIN, the reply code of a refusal), and MailKit is not available here. Its limits:
+/// no implicit TLS (port 465), and it stamps the <c>Date</c> header from the system clock itself.
 /// </summary>
-public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<EmailChannel> logger) : INotificationChannel
+public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, ILogger<EmailChannel> logger) : INotificationChannel
 {
     private readonly SmtpOptions _options = options.Value.Smtp;
 
@@ -39,7 +39,8 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, T
         using var mail = new MailMessage(from, to)
         {
             Subject = OneLine(message.Title),
-            Body = message.Body,
+            Body = message.Body.ReplaceLineEndings("\r\n"),
+            // UTF-8 goes as base64: SmtpClient's quoted-printable would encode the line breaks themselves (=0D=0A).
             IsBodyHtml = false,
             SubjectEncoding = Encoding.UTF8,
             BodyEncoding = Encoding.UTF8,
@@ -47,7 +48,6 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, T
         };
         var messageId = MessageId(message.Id, from.Host);
         mail.Headers.Add("Message-ID", messageId);
-        mail.Headers.Add("Date", time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture));
         // RFC 3834: an automatic message; auto-responders should not answer it.
         mail.Headers.Add("Auto-Submitted", "auto-generated");
 

@@ -7,6 +7,9 @@ public static class NotificationChannelsRegistration
 {
     private const string UserAgent = "Pitwall-Notifications/1.0";
 
+    // Every client drops IHttpClientFactory's request logging: it writes the request URI, which holds an APNs device
+    // token or a subscriber's webhook URL (often with a secret in it). The channels log outcomes themselves.
+
     /// <summary>
     /// Binds <see cref="NotificationChannelOptions"/> (<c>Pitwall:Notifications:Channels</c>, checked at start-up) and
     /// registers the push (FCM, APNs), sms, email and webhook channels as <see cref="INotificationChannel"/>.
@@ -18,7 +21,8 @@ public static class NotificationChannelsRegistration
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient(FcmClient.HttpClientName, (sp, client) => Configure(client, Options(sp).Fcm.Timeout))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
         // APNs wants long-lived HTTP/2 connections with many streams each.
         services.AddHttpClient(ApnsClient.HttpClientName, (sp, client) => Configure(client, Options(sp).Apns.Timeout))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -31,9 +35,11 @@ public static class NotificationChannelsRegistration
                 KeepAlivePingDelay = TimeSpan.FromMinutes(5),
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             })
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.AddHttpClient(SmsChannel.HttpClientName, (sp, client) => Configure(client, Options(sp).Sms.Timeout))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .RemoveAllLoggers();
         // Webhooks: no redirects, no proxy (it would connect for us, past the address check), and a connect step that
         // refuses addresses inside the server's networks.
         services.AddHttpClient(WebhookChannel.HttpClientName, (sp, client) => Configure(client, Options(sp).Webhooks.Timeout))
@@ -48,7 +54,8 @@ public static class NotificationChannelsRegistration
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     ConnectCallback = (context, cancellationToken) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
                 };
-            });
+            })
+            .RemoveAllLoggers();
 
         services.TryAddSingleton<FcmClient>();
         services.TryAddSingleton<ApnsClient>();
