@@ -50,7 +50,15 @@ public sealed class ApnsClient : IPushProvider, IDisposable
             // A token that cannot be a device token would only put a stranger's text into our request path.
             return new DeliveryOutcome.AddressGone("not an APNs device token");
         }
-        var token = CurrentToken();
+        ProviderToken token;
+        try
+        {
+            token = CurrentToken();
+        }
+        catch (ChannelConfigurationException e)
+        {
+            return new DeliveryOutcome.Failed(e.Message);
+        }
         var apnsId = ApnsId(message.Id).ToString("D");
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{_options.BaseUrl.TrimEnd('/')}/3/device/{message.Address}")
         {
@@ -69,13 +77,13 @@ public sealed class ApnsClient : IPushProvider, IDisposable
         request.Headers.Add("apns-push-type", "alert");
         request.Headers.Add("apns-id", apnsId);
         request.Headers.Add("apns-priority", _options.Priority.ToString(CultureInfo.InvariantCulture));
-        return await ChannelHttp.ExchangeAsync(_http.CreateClient(HttpClientName), request, "APNs", async response =>
+        return await ChannelHttp.ExchangeAsync(_http.CreateClient(HttpClientName), request, "APNs", async (response, deadline) =>
         {
             if (response.IsSuccessStatusCode)
             {
                 return new DeliveryOutcome.Delivered(response.Headers.TryGetValues("apns-id", out var ids) ? ids.FirstOrDefault() : apnsId);
             }
-            var code = ChannelHttp.Code(ChannelHttp.Text(await ChannelHttp.JsonBodyAsync(response, cancellationToken), "reason"));
+            var code = ChannelHttp.Code(ChannelHttp.Text(await ChannelHttp.JsonBodyAsync(response, deadline), "reason"));
             var reason = $"APNs answered {ChannelHttp.Status(response)}{(code is null ? "" : " " + code)}";
             if (response.StatusCode == HttpStatusCode.Gone || code is "BadDeviceToken" or "Unregistered")
             {

@@ -11,17 +11,20 @@ internal static class ChannelHttp
     private const int ErrorBodyLimit = 16 * 1024;
 
     /// <summary>
-    /// Sends the request and hands the response to <paramref name="interpret"/>. Network errors and time-outs become
+    /// Sends the request and hands the response to <paramref name="interpret"/>; the client's time-out covers both, so a
+    /// peer that stalls in the middle of its body cannot hold a delivery. Network errors and time-outs become
     /// <see cref="DeliveryOutcome.Retry"/>; only the caller's own cancellation (shutdown) throws.
     /// </summary>
     public static async Task<DeliveryOutcome> ExchangeAsync(
-        HttpClient client, HttpRequestMessage request, string peer, Func<HttpResponseMessage, Task<DeliveryOutcome>> interpret,
+        HttpClient client, HttpRequestMessage request, string peer, Func<HttpResponseMessage, CancellationToken, Task<DeliveryOutcome>> interpret,
         CancellationToken cancellationToken)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(client.Timeout);
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return await interpret(response);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            return await interpret(response, deadline.Token);
         }
         catch (HttpRequestException e) when (e.InnerException is WebhookTargetRefusedException refused)
         {
@@ -59,7 +62,8 @@ internal static class ChannelHttp
 
     public static string Status(HttpResponseMessage response) => ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The body as JSON when it is small and JSON; null otherwise.</summary>
+    /// <summary>The body as JSON when it is small, JSON and arrives in time; null otherwise (the status decides the
+    /// outcome, the body only adds a provider's id or error code).</summary>
     public static async Task<JsonElement?> JsonBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength is > ErrorBodyLimit)
@@ -83,7 +87,7 @@ internal static class ChannelHttp
             using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
             return document.RootElement.Clone();
         }
-        catch (Exception e) when (e is JsonException or IOException or HttpRequestException)
+        catch (Exception e) when (e is JsonException or IOException or HttpRequestException or OperationCanceledException)
         {
             return null;
         }

@@ -34,7 +34,10 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, I
         {
             return new DeliveryOutcome.Failed("not an e-mail address");
         }
-        var from = new MailAddress(_options.From!);
+        if (!MailAddress.TryCreate(_options.From, out var from))
+        {
+            return new DeliveryOutcome.Failed("Smtp:From is not an e-mail address");
+        }
         // P4: the relay gets the address and the text; no VIN, no name, no position.
         using var mail = new MailMessage(from, to)
         {

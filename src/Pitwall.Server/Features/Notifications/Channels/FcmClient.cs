@@ -45,7 +45,15 @@ public sealed class FcmClient : IPushProvider, IDisposable
         {
             return new DeliveryOutcome.Failed("FCM is not configured");
         }
-        var credentials = _credentials.Value;
+        FcmCredentials credentials;
+        try
+        {
+            credentials = _credentials.Value;
+        }
+        catch (ChannelConfigurationException e)
+        {
+            return new DeliveryOutcome.Failed(e.Message);
+        }
         var (token, refused) = await AccessTokenAsync(credentials, cancellationToken);
         if (token is null)
         {
@@ -67,9 +75,9 @@ public sealed class FcmClient : IPushProvider, IDisposable
             }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
-        return await ChannelHttp.ExchangeAsync(client, request, "FCM", async response =>
+        return await ChannelHttp.ExchangeAsync(client, request, "FCM", async (response, deadline) =>
         {
-            var body = await ChannelHttp.JsonBodyAsync(response, cancellationToken);
+            var body = await ChannelHttp.JsonBodyAsync(response, deadline);
             if (response.IsSuccessStatusCode)
             {
                 return new DeliveryOutcome.Delivered(ChannelHttp.Text(body, "name"));
@@ -158,9 +166,9 @@ public sealed class FcmClient : IPushProvider, IDisposable
             }),
         };
         AccessToken? token = null;
-        var outcome = await ChannelHttp.ExchangeAsync(_http.CreateClient(HttpClientName), request, "FCM token endpoint", async response =>
+        var outcome = await ChannelHttp.ExchangeAsync(_http.CreateClient(HttpClientName), request, "FCM token endpoint", async (response, deadline) =>
         {
-            var body = await ChannelHttp.JsonBodyAsync(response, cancellationToken);
+            var body = await ChannelHttp.JsonBodyAsync(response, deadline);
             if (response.IsSuccessStatusCode && ChannelHttp.Text(body, "access_token") is { Length: > 0 } value)
             {
                 var lifetime = body!.Value.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) && seconds > 0

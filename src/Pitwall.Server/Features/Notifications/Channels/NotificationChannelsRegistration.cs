@@ -7,9 +7,6 @@ public static class NotificationChannelsRegistration
 {
     private const string UserAgent = "Pitwall-Notifications/1.0";
 
-    // Every client drops IHttpClientFactory's request logging: it writes the request URI, which holds an APNs device
-    // token or a subscriber's webhook URL (often with a secret in it). The channels log outcomes themselves.
-
     /// <summary>
     /// Binds <see cref="NotificationChannelOptions"/> (<c>Pitwall:Notifications:Channels</c>, checked at start-up) and
     /// registers the push (FCM, APNs), sms, email and webhook channels as <see cref="INotificationChannel"/>.
@@ -19,6 +16,10 @@ public static class NotificationChannelsRegistration
         services.AddOptions<NotificationChannelOptions>().BindConfiguration(NotificationChannelOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationChannelOptions>, NotificationChannelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+
+        // Every client drops IHttpClientFactory's request logging (RemoveAllLoggers): it writes the request URI, which
+        // holds an APNs device token or a subscriber's webhook URL (often with a secret in it). The channels log
+        // outcomes themselves, without addresses.
 
         services.AddHttpClient(FcmClient.HttpClientName, (sp, client) => Configure(client, Options(sp).Fcm.Timeout))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })

@@ -35,11 +35,11 @@ public sealed class SmsChannel(IHttpClientFactory http, IOptions<NotificationCha
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.Url) { Content = JsonContent.Create(payload) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
-        var outcome = await ChannelHttp.ExchangeAsync(http.CreateClient(HttpClientName), request, "SMS gateway", async response =>
+        var outcome = await ChannelHttp.ExchangeAsync(http.CreateClient(HttpClientName), request, "SMS gateway", async (response, deadline) =>
         {
             if (response.IsSuccessStatusCode)
             {
-                var body = await ChannelHttp.JsonBodyAsync(response, cancellationToken);
+                var body = await ChannelHttp.JsonBodyAsync(response, deadline);
                 return new DeliveryOutcome.Delivered(ChannelHttp.Text(body, "id"));
             }
             var reason = $"SMS gateway answered {ChannelHttp.Status(response)}";

@@ -68,7 +68,7 @@ public sealed class WebhookChannel(IHttpClientFactory http, IOptions<Notificatio
         request.Headers.Add("webhook-id", message.Id);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", StandardWebhookSignature.Sign(message.Secret!, message.Id, timestamp, body));
-        return await ChannelHttp.ExchangeAsync(http.CreateClient(HttpClientName), request, "webhook", response =>
+        return await ChannelHttp.ExchangeAsync(http.CreateClient(HttpClientName), request, "webhook", (response, _) =>
         {
             // The receiver's body is not read: only its status matters.
             var reason = $"webhook answered {ChannelHttp.Status(response)}";

@@ -7,7 +7,7 @@ namespace Pitwall.Server.Tests.Features.Notifications.Channels;
 
 /// <summary>
 /// An SMS gateway on loopback that wants the bearer API key. The number chooses the answer: …503 (Retry-After 7),
-/// …429, …400, …999 (never answers); anything else is accepted with an id.
+/// …429, …400, …999 (never answers), …998 (accepts, then its body stalls); anything else is accepted with an id.
 /// </summary>
 public sealed class SmsChannelTests : IAsyncLifetime
 {
@@ -40,6 +40,13 @@ public sealed class SmsChannelTests : IAsyncLifetime
                 await Results.Json(new { error = "invalid number" }, statusCode: 400).ExecuteAsync(context);
                 break;
             case "999":
+                await peer.Hang.WaitAsync(context.RequestAborted);
+                break;
+            case "998":
+                // Accepted, and then the body stalls.
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"id\":", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
                 await peer.Hang.WaitAsync(context.RequestAborted);
                 break;
             default:
@@ -117,6 +124,8 @@ public sealed class SmsChannelTests : IAsyncLifetime
         using var impatient = Host(timeout: "00:00:00.5");
         var silent = Assert.IsType<DeliveryOutcome.Retry>(await impatient.Channel(NotificationChannels.Sms).SendAsync(Message("+4915100000999"), CancellationToken.None));
         Assert.Contains("timed out", silent.Reason, StringComparison.Ordinal);
+        // The status decides: an accepted message whose answer stalls is delivered, not sent again.
+        Assert.Equal(new DeliveryOutcome.Delivered(), await impatient.Channel(NotificationChannels.Sms).SendAsync(Message("+4915100000998"), CancellationToken.None));
     }
 
     [Fact]
