@@ -153,6 +153,16 @@ public sealed class FcmChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_sends_share_one_token_request()
+    {
+        using var host = Host();
+        var push = host.Channel(NotificationChannels.Push);
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => push.SendAsync(Message($"device-{i}", $"d-{i}"), CancellationToken.None)));
+        Assert.All(outcomes, o => Assert.IsType<DeliveryOutcome.Delivered>(o));
+        Assert.Equal(1, _fcm.TokenRequests);
+    }
+
+    [Fact]
     public async Task An_unregistered_token_is_gone_a_busy_FCM_is_retried_after_its_wait_and_a_bad_request_fails()
     {
         using var host = Host();
