@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The test command: every test project, on SQLite and on PostgreSQL.
-# As root it installs what the tests need when missing (PostgreSQL from Debian) and starts a throwaway
-# PostgreSQL cluster on loopback; it ends with one line "N passed, N failed, N skipped".
+# As root it installs what the tests need when missing (PostgreSQL, Chromium and python3-aiosmtpd from Debian)
+# and starts a throwaway PostgreSQL cluster on loopback; it ends with one line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/test-services.sh
 
 ensure_postgres
 ensure_chromium
+ensure_aiosmtpd
 
 results=$(mktemp -d)
 trap 'stop_postgres; rm -rf "$results"' EXIT

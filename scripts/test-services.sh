@@ -65,3 +65,22 @@ ensure_chromium() {
   export PITWALL_TEST_CHROMIUM="$chromium"
   echo "Using $("$chromium" --version 2>/dev/null | head -n 1)"
 }
+
+# Debian's python3-aiosmtpd: the e-mail channel's tests run a real SMTP server with it (and Python checks webhook
+# signatures). Exports PITWALL_TEST_PYTHON, the interpreter it belongs to; the tests fail without it.
+ensure_aiosmtpd() {
+  local python=${PITWALL_TEST_PYTHON:-/usr/bin/python3}
+  if ! "$python" -c 'import aiosmtpd' >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing aiosmtpd (Debian package python3-aiosmtpd)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+      python=/usr/bin/python3
+    else
+      echo "aiosmtpd is not installed and this is not root: install 'python3-aiosmtpd' or set PITWALL_TEST_PYTHON." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_TEST_PYTHON="$python"
+  echo "Using aiosmtpd $("$python" -c 'import aiosmtpd; print(aiosmtpd.__version__)') with $python"
+}
