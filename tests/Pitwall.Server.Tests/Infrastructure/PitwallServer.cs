@@ -72,7 +72,7 @@ public abstract class PitwallServer : IAsyncLifetime
         Client = new HttpClient { BaseAddress = new Uri(address) };
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         await App.StopAsync();

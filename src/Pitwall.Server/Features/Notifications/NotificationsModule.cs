@@ -1,4 +1,5 @@
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Notifications.Channels;
 
 namespace Pitwall.Server.Features.Notifications;
 
@@ -11,6 +12,7 @@ public static class NotificationsModule
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddNotificationChannels();
         builder.Services.AddSingleton<NotificationStore>();
         builder.Services.AddSingleton<NotificationSenders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationSenders>());
@@ -23,11 +25,7 @@ public static class NotificationsModule
                 new("notifications", "created_at") { AccountRows = "account_id = @accountId" },
                 new("notification_deliveries") { AccountRows = "notification_id IN (SELECT id FROM notifications WHERE account_id = @accountId)" },
             ],
-            [
-                new("Push services (Google Firebase Cloud Messaging, Apple Push Notification service)", "Deliver push notifications: device token, title and text; no VIN, name or position.", true),
-                new("SMS gateway", "Deliver SMS: phone number and text.", true),
-                new("E-mail relay (SMTP)", "Deliver e-mail: address, subject and text.", true),
-            ]));
+            NotificationProcessors.All));
         builder.Services.AddDataCategory(new DataCategory(
             "notification_settings", "Notification settings, push devices and webhooks",
             "Send each user what they chose, where they chose: channels per type, quiet hours, push device tokens, webhook URLs and their signing secrets.",

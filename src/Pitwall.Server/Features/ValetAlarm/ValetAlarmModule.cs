@@ -22,7 +22,7 @@ public static class ValetAlarmModule
                 new("valet_sessions", "requested_at") { AccountRows = string.Format(System.Globalization.CultureInfo.InvariantCulture, since, "valet_sessions", "requested_at") },
                 new("valet_events", "received_at") { AccountRows = string.Format(System.Globalization.CultureInfo.InvariantCulture, since, "valet_events", "received_at") },
             ],
-            [new("SMS gateway", "Deliver the valet alarm's SMS: phone number and text, no position.", true)]));
+            []));
         return builder;
     }
 

@@ -49,7 +49,7 @@ internal static class Python
 }
 
 /// <summary>A real SMTP server (aiosmtpd) on loopback that records what it receives. Fails the test when aiosmtpd is missing.</summary>
-internal sealed class SmtpPeer : IAsyncDisposable
+public sealed class SmtpPeer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<JsonElement> _received = Channel.CreateUnbounded<JsonElement>();

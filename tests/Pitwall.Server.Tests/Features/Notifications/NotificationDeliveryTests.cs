@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Tests.Features.Notifications.Channels;
+using Pitwall.Server.Tests.Infrastructure;
+
+namespace Pitwall.Server.Tests.Features.Notifications;
+
+/// <summary>
+/// Real peers on loopback for the pipeline: an SMS gateway and a webhook receiver (Kestrel) and an SMTP server
+/// (aiosmtpd). The test decides per request whether a peer answers, fails or hangs.
+/// </summary>
+public sealed class DeliveryPeers : IAsyncDisposable
+{
+    public ConcurrentDictionary<string, int> WebhookIds { get; } = new();
+
+    /// <summary>What the SMS gateway does with the next request; set by the test.</summary>
+    public Func<Task<int>> SmsAnswer { get; set; } = () => Task.FromResult(200);
+
+    public Func<Task> WebhookGate { get; set; } = () => Task.CompletedTask;
+
+    public LoopbackPeer Sms { get; }
+
+    public LoopbackPeer Webhooks { get; }
+
+    public SmtpPeer Smtp { get; }
+
+    public DeliveryPeers()
+    {
+        Sms = LoopbackPeer.StartAsync(async (_, context, _) => context.Response.StatusCode = await SmsAnswer()).GetAwaiter().GetResult();
+        Webhooks = LoopbackPeer.StartAsync(async (_, context, request) =>
+        {
+            await WebhookGate();
+            WebhookIds.AddOrUpdate(request.Header("webhook-id"), 1, (_, n) => n + 1);
+            context.Response.StatusCode = 204;
+        }).GetAwaiter().GetResult();
+        Smtp = SmtpPeer.StartAsync().GetAwaiter().GetResult();
+    }
+
+    public IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Pitwall:Notifications:Channels:Sms:Url", Sms.Url("/messages")),
+        new("Pitwall:Notifications:Channels:Sms:ApiKey", "sms-test-key"),
+        new("Pitwall:Notifications:Channels:Sms:Sender", "Pitwall"),
+        new("Pitwall:Notifications:Channels:Smtp:Host", "127.0.0.1"),
+        new("Pitwall:Notifications:Channels:Smtp:Port", Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("Pitwall:Notifications:Channels:Smtp:From", "Pitwall <noreply@pitwall.test>"),
+        new("Pitwall:Notifications:Channels:Smtp:StartTls", "false"),
+        new("Pitwall:Notifications:Channels:Webhooks:AllowPrivateNetworkTargets", "true"),
+    ];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sms.DisposeAsync();
+        await Webhooks.DisposeAsync();
+        await Smtp.DisposeAsync();
+    }
+}
+
+public sealed class DeliverySqliteServer : SqliteServer
+{
+    public DeliveryPeers Peers { get; } = new();
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => Peers.Settings();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Peers.DisposeAsync();
+    }
+}
+
+public sealed class DeliveryPostgresServer : PostgresServer
+{
+    public DeliveryPeers Peers { get; } = new();
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => Peers.Settings();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Peers.DisposeAsync();
+    }
+}
+
+/// <summary>Notifications leave through every channel to real peers; failures, slowness and restarts lose nothing.</summary>
+public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPeers peers)
+{
+    private const string Phone = "+4917612345678";
+
+    private async Task<(OwnedVehicle Owned, string Secret)> SubscribedOwnerAsync()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        Assert.Equal(HttpStatusCode.OK, (await owned.Client.PatchAsJsonAsync("/api/v1/me", new { phoneNumbers = new[] { Phone } })).StatusCode);
+        var email = new { type = NotificationTypes.ValetSpeedExceeded.Id, channel = "email", enabled = true };
+        Assert.Equal(HttpStatusCode.OK, (await owned.Client.PutAsJsonAsync("/api/v1/me/notification-preferences", new { switches = new[] { email } })).StatusCode);
+        var webhook = await (await owned.Client.PostAsJsonAsync("/api/v1/me/webhooks", new { url = peers.Webhooks.Url("/pitwall") })).JsonAsync();
+        return (owned, webhook.GetProperty("secret").GetString()!);
+    }
+
+    private Task NotifyAsync(string vin, string key) =>
+        server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t, new Notification(
+            vin, NotificationTypes.ValetSpeedExceeded.Id, "Valet alarm: your car is driving at 80 km/h.", server.Clock.GetUtcNow(), key)), CancellationToken.None);
+
+    private static async Task<Dictionary<string, JsonElement>> DeliveriesAsync(HttpClient client, int index = 0)
+    {
+        var inbox = (await (await client.GetAsync("/api/v1/me/notifications")).JsonAsync()).EnumerateArray().ToList();
+        return inbox[index].GetProperty("deliveries").EnumerateArray().ToDictionary(d => d.GetProperty("channel").GetString()!);
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> WaitForAsync(
+        HttpClient client, Func<Dictionary<string, JsonElement>, bool> done, int index = 0, Action? tick = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var deliveries = await DeliveriesAsync(client, index);
+            if (done(deliveries))
+            {
+                return deliveries;
+            }
+            tick?.Invoke();
+            await Task.Delay(25, timeout.Token); // polling the API while the senders work
+        }
+    }
+
+    private static string State(JsonElement delivery) => delivery.GetProperty("state").GetString()!;
+
+    [Fact]
+    public async Task A_hanging_then_failing_channel_does_not_hold_up_the_others_and_is_retried_after_its_back_off()
+    {
+        var (owned, secret) = await SubscribedOwnerAsync();
+        var smsReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var smsRelease = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        peers.SmsAnswer = () => { smsReached.TrySetResult(); return smsRelease.Task; };
+        var mailsBefore = 0;
+        while (peers.Smtp.TryNext(out _))
+        {
+            mailsBefore++;
+        }
+
+        await NotifyAsync(owned.Vin, "hang-1");
+        await smsReached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // The SMS gateway holds its answer; e-mail and webhook go out meanwhile.
+        var deliveries = await WaitForAsync(owned.Client, d => State(d["email"]) == "delivered" && State(d["webhook"]) == "delivered");
+        Assert.Equal("pending", State(deliveries["sms"]));
+        var mail = await peers.Smtp.NextAsync();
+        Assert.Contains(owned.Owner.Email, mail.GetProperty("to").ToString());
+        Assert.DoesNotContain(owned.Vin, mail.GetProperty("data").GetString());
+
+        var request = peers.Webhooks.Requests.Last();
+        var verdict = await Python.RunAsync("standard_webhooks.py", new
+        {
+            mode = "verify", secret, id = request.Header("webhook-id"), timestamp = request.Header("webhook-timestamp"),
+            body = request.Body, signature = request.Header("webhook-signature"),
+        });
+        Assert.Equal("valid", verdict);
+        Assert.Equal(owned.Vin, JsonDocument.Parse(request.Body).RootElement.GetProperty("data").GetProperty("vin").GetString());
+
+        // The gateway finally fails: the SMS waits for its back-off, then goes out.
+        peers.SmsAnswer = () => Task.FromResult(200);
+        smsRelease.SetResult(503);
+        deliveries = await WaitForAsync(owned.Client, d => d["sms"].GetProperty("attempts").GetInt32() == 1 && d["sms"].GetProperty("lastError").ValueKind == JsonValueKind.String);
+        Assert.Equal("pending", State(deliveries["sms"]));
+        var retryAt = deliveries["sms"].GetProperty("nextAttemptAt").GetDateTimeOffset();
+        Assert.True(retryAt >= server.Clock.GetUtcNow().AddSeconds(29), $"retry at {retryAt:O}");
+        server.Clock.Advance(TimeSpan.FromSeconds(31));
+        // A second at a time after that: the sender may go to sleep on the clock just after the jump.
+        deliveries = await WaitForAsync(owned.Client, d => State(d["sms"]) == "delivered", tick: () => server.Clock.Advance(TimeSpan.FromSeconds(1)));
+        Assert.Equal(2, deliveries["sms"].GetProperty("attempts").GetInt32());
+        var sms = peers.Sms.Requests.Last();
+        Assert.Equal("Bearer sms-test-key", sms.Header("authorization"));
+        Assert.Equal(Phone, JsonDocument.Parse(sms.Body).RootElement.GetProperty("to").GetString());
+        Assert.DoesNotContain(owned.Vin, sms.Body);
+    }
+
+    [Fact]
+    public async Task A_restart_in_the_middle_of_deliveries_loses_none_and_sends_none_twice()
+    {
+        var (owned, _) = await SubscribedOwnerAsync();
+        peers.SmsAnswer = () => Task.FromResult(200);
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = 0;
+        peers.WebhookGate = () => { Interlocked.Increment(ref held); return stopping.Task; };
+        var before = peers.WebhookIds.Count;
+
+        for (var i = 0; i < 3; i++)
+        {
+            await NotifyAsync(owned.Vin, $"restart-{i}");
+        }
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (Volatile.Read(ref held) == 0)
+            {
+                await Task.Delay(10, wait.Token);
+            }
+        }
+        // The receiver answers only once the server has begun to stop: those sends are in flight during shutdown.
+        server.App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        await server.RestartAsync();
+        peers.WebhookGate = () => Task.CompletedTask;
+        await NotifyAsync(owned.Vin, "after-restart");
+
+        for (var i = 0; i < 4; i++)
+        {
+            await WaitForAsync(owned.Client, d => State(d["webhook"]) == "delivered" && State(d["sms"]) == "delivered", i);
+        }
+        Assert.Equal(before + 4, peers.WebhookIds.Count);
+        Assert.All(peers.WebhookIds.Values, n => Assert.Equal(1, n));
+    }
+}
+
+public sealed class NotificationDeliveryOnSqlite(DeliverySqliteServer server) : NotificationDeliveryTests(server, server.Peers), IClassFixture<DeliverySqliteServer>;
+
+public sealed class NotificationDeliveryOnPostgres(DeliveryPostgresServer server) : NotificationDeliveryTests(server, server.Peers), IClassFixture<DeliveryPostgresServer>;
