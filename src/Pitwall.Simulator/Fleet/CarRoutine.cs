@@ -1,3 +1,5 @@
+using Pitwall.Protocol.V1;
+
 namespace Pitwall.Simulator;
 
 /// <summary>
@@ -70,6 +72,11 @@ internal sealed class CarRoutine(SimulatedVehicle car, SimRandom random, double 
         if (random.Chance(0.05))
         {
             _ = Car.ResetTripMemoryAsync(); // now and then the driver starts the long-term trip memory afresh (C3)
+        }
+        if (random.Chance(0.02))
+        {
+            // Rarely someone leans on a parked car or a cat walks inside it: the anti-theft alarm goes off (D1).
+            _ = Car.TriggerAlarmAsync(random.Chance(0.5) ? AlarmEvent.Types.Reason.InteriorMotion : AlarmEvent.Types.Reason.TiltTow);
         }
         if (Car.Level < (Car.Powertrain == Powertrain.Electric ? 35 : 15))
         {
