@@ -129,6 +129,27 @@ public abstract class VehicleAndValetAlarmTests(PitwallServer server)
         await (await stranger.PutAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/valet", new { }))
             .AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
     }
+    [Fact]
+    public async Task With_services_with_location_off_no_valet_event_is_stored()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        string valetId;
+        await using (var car = await ConnectAsync(owned))
+        {
+            valetId = (await (await owned.Client.PutAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/valet", new { })).JsonAsync()).GetProperty("id").GetString()!;
+            await car.WaitForFrameAsync(f => f.Configuration?.Valet?.Active == true).WaitAsync(Patience);
+            await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        }
+        // A car that reports anyway, with the group switched off (the simulator itself would keep quiet).
+        await using var raw = await TestCar.ConnectAsync(server.Client.BaseAddress!, owned.Vin, owned.Secret, firstSeq: 1_000_000,
+            privacy: new PrivacySettings { LocationServicesDisabled = true });
+        var seq = raw.NextSeq();
+        await raw.SendAsync(new Envelope { Seq = seq, ValetEvent = new ValetEvent { Kind = ValetEvent.Types.Kind.SpeedExceeded, ValetId = valetId, SpeedMps = 30 } });
+        await raw.WaitForAckAsync(seq);
+        var kinds = (await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/valet/events")).JsonAsync()).EnumerateArray()
+            .Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["started"], kinds);
+    }
 }
 
 public sealed class VehicleAndValetAlarmOnSqlite(SqliteServer server) : VehicleAndValetAlarmTests(server), IClassFixture<SqliteServer>;
