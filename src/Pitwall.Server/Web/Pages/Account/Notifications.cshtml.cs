@@ -25,8 +25,10 @@ public sealed class NotificationsModel(NotificationStore store, NotificationSett
     /// <summary>True when the choices came back with errors: the table shows them as posted.</summary>
     public bool PreferencesPosted { get; private set; }
 
-    /// <summary>The secret of the webhook just created: shown this once, never stored in the browser.</summary>
-    public WebhookSubscription? CreatedWebhook { get; private set; }
+    /// <summary>The signing secret of the webhook just created, for the page after the redirect: shown this once (temp data
+    /// is encrypted by data protection and gone once read, so a reload shows it no more and adds no second webhook).</summary>
+    [TempData]
+    public string? CreatedSecret { get; set; }
 
     [TempData]
     public string? Message { get; set; }
@@ -115,10 +117,8 @@ public sealed class NotificationsModel(NotificationStore store, NotificationSett
         }
         else
         {
-            // The page answers the post itself (no redirect): the secret must not travel in a cookie or a URL.
-            CreatedWebhook = created;
-            (WebhookUrl, WebhookTypes) = (null, []);
-            ModelState.Clear();
+            CreatedSecret = created!.Secret;
+            return Redirect("/account/notifications#webhooks-title");
         }
         await LoadAsync(cancellationToken);
         return Page();
