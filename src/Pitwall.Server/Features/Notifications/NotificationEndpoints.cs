@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
@@ -10,7 +9,6 @@ namespace Pitwall.Server.Features.Notifications;
 internal static class NotificationEndpoints
 {
     private const int MaxDevices = 10;
-    private const int MaxWebhooks = 5;
 
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -42,63 +40,18 @@ internal static class NotificationEndpoints
             ? TypedResults.NoContent()
             : ApiProblems.NotFound("The notification");
 
-    private static async Task<Ok<NotificationPreferencesResponse>> Preferences(ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ReadPreferencesAsync(user.AccountIdOf(), store, cancellationToken));
-
-    internal static async Task<NotificationPreferencesResponse> ReadPreferencesAsync(string accountId, NotificationStore store, CancellationToken cancellationToken)
-    {
-        var (switches, quiet) = await store.PreferencesAsync(accountId, cancellationToken);
-        var types = NotificationTypes.All.Select(type => new TypePreference(type.Id, type.Title, type.Urgent,
-            NotificationChannels.All.ToDictionary(channel => channel, channel => channel == NotificationChannels.InApp ||
-                (switches.TryGetValue((type.Id, channel), out var on) ? on : DeliveryChoices.IsOnByDefault(type, channel))))).ToList();
-        return new(types, quiet is null ? null : new QuietHoursDto(QuietHours.Format(quiet.FromMinute), QuietHours.Format(quiet.ToMinute), quiet.TimeZone));
-    }
+    private static async Task<Ok<NotificationPreferencesResponse>> Preferences(
+        ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await settings.PreferencesAsync(user.AccountIdOf(), cancellationToken));
 
     private static async Task<Results<Ok<NotificationPreferencesResponse>, ValidationProblem>> UpdatePreferences(
-        UpdateNotificationPreferencesRequest request, ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken)
+        UpdateNotificationPreferencesRequest request, ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        var switches = request.Switches ?? [];
-        for (var i = 0; i < switches.Count; i++)
-        {
-            if (NotificationTypes.Find(switches[i].Type ?? "") is null)
-            {
-                errors.Add($"switches[{i}].type", $"One of: {string.Join(", ", NotificationTypes.All.Select(t => t.Id))}.");
-            }
-            if (switches[i].Channel is not (NotificationChannels.Push or NotificationChannels.Sms or NotificationChannels.Email or NotificationChannels.Webhook))
-            {
-                errors.Add($"switches[{i}].channel", "push, sms, email or webhook (the in-app inbox is always on).");
-            }
-        }
-        var quiet = ParseQuietHours(request.QuietHours, errors);
-        if (errors.Any)
+        if (await settings.UpdatePreferencesAsync(user.AccountIdOf(), request, cancellationToken) is { } errors)
         {
             return ApiProblems.Validation(errors);
         }
-        await store.SavePreferencesAsync(user.AccountIdOf(), switches.Select(s => (s.Type!, s.Channel!, s.Enabled)),
-            request.ClearQuietHours || quiet is not null, request.ClearQuietHours ? null : quiet, cancellationToken);
-        return TypedResults.Ok(await ReadPreferencesAsync(user.AccountIdOf(), store, cancellationToken));
-    }
-
-    internal static QuietHours? ParseQuietHours(QuietHoursDto? dto, ValidationErrors errors)
-    {
-        if (dto is null)
-        {
-            return null;
-        }
-        if (!QuietHours.TryParseTime(dto.From, out var from))
-        {
-            errors.Add("quietHours.from", "A local time HH:mm, e.g. 22:00.");
-        }
-        if (!QuietHours.TryParseTime(dto.To, out var to))
-        {
-            errors.Add("quietHours.to", "A local time HH:mm, e.g. 07:00.");
-        }
-        if (!QuietHours.IsKnownTimeZone(dto.TimeZone))
-        {
-            errors.Add("quietHours.timeZone", "An IANA time zone, e.g. Europe/Berlin.");
-        }
-        return errors.Any ? null : new QuietHours(from, to, dto.TimeZone!);
+        return TypedResults.Ok(await settings.PreferencesAsync(user.AccountIdOf(), cancellationToken));
     }
 
     private static async Task<Ok<IReadOnlyList<PushDeviceResponse>>> Devices(ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken) =>
@@ -144,38 +97,21 @@ internal static class NotificationEndpoints
             [.. (await store.WebhooksAsync(user.AccountIdOf(), cancellationToken)).Select(w => new WebhookResponse(w.Id, w.Url, w.Types, w.Active, w.CreatedAt))]);
 
     private static async Task<Results<Created<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
-        CreateWebhookRequest request, ClaimsPrincipal user, NotificationStore store, TimeProvider time, CancellationToken cancellationToken)
+        CreateWebhookRequest request, ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || request.Url!.Length > 2000 ||
-            !string.IsNullOrEmpty(url.UserInfo))
-        {
-            errors.Add("url", "An absolute https URL without credentials, at most 2000 characters.");
-        }
-        var types = request.Types ?? [];
-        foreach (var type in types.Where(t => NotificationTypes.Find(t) is null))
-        {
-            errors.Add("types", $"Unknown type '{type}'; one of: {string.Join(", ", NotificationTypes.All.Select(t => t.Id))}.");
-        }
-        if (errors.Any)
+        var (webhook, errors, limitReached) = await settings.CreateWebhookAsync(user.AccountIdOf(), request, cancellationToken);
+        if (errors is not null)
         {
             return ApiProblems.Validation(errors);
         }
-        var accountId = user.AccountIdOf();
-        if ((await store.WebhooksAsync(accountId, cancellationToken)).Count >= MaxWebhooks)
+        if (limitReached)
         {
-            return ApiProblems.Conflict(ErrorCodes.WebhookLimit, $"At most {MaxWebhooks} webhook subscriptions; remove one first.");
+            return ApiProblems.Conflict(ErrorCodes.WebhookLimit, $"At most {NotificationSettings.MaxWebhooks} webhook subscriptions; remove one first.");
         }
-        var webhook = new WebhookSubscription(Guid.NewGuid().ToString("N"), url!.AbsoluteUri, NewSecret(),
-            types.Count == 0 ? ["*"] : [.. types.Distinct()], true, time.GetUtcNow());
-        await store.AddWebhookAsync(accountId, webhook, cancellationToken);
-        return TypedResults.Created($"/api/v1/me/webhooks/{webhook.Id}",
+        return TypedResults.Created($"/api/v1/me/webhooks/{webhook!.Id}",
             new WebhookResponse(webhook.Id, webhook.Url, webhook.Types, true, webhook.CreatedAt, webhook.Secret));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveWebhook(string id, ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken) =>
         await store.RemoveWebhookAsync(user.AccountIdOf(), id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound("The webhook");
-
-    /// <summary>A Standard Webhooks secret: <c>whsec_</c> and 32 random bytes in base64.</summary>
-    private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }

@@ -14,6 +14,7 @@ public static class NotificationsModule
         builder.Services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddNotificationChannels();
         builder.Services.AddSingleton<NotificationStore>();
+        builder.Services.AddSingleton<NotificationSettings>();
         builder.Services.AddSingleton<NotificationSenders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationSenders>());
         builder.Services.AddSingleton<INotifier, NotificationOutbox>();

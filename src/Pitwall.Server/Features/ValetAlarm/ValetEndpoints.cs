@@ -69,28 +69,19 @@ internal static class ValetEndpoints
             }, cancellationToken);
 
     private static async Task<Results<Ok<ValetResponse>, ValidationProblem, ProblemHttpResult>> Start(
-        string vin, ValetRequest request, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link,
-        ValetService valet, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
+        string vin, ValetRequest request, ClaimsPrincipal user, IVehicleLink link, ValetService valet, UsageStatistics.UsageStatistics usage,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var maxSpeed = request.MaxSpeedKmh ?? ValetService.DefaultMaxSpeedKmh;
-        var radius = request.RadiusM ?? ValetService.DefaultRadiusM;
-        if (!(maxSpeed is >= 10 and <= 250))
-        {
-            errors.Add("maxSpeedKmh", "Between 10 and 250 km/h.");
-        }
-        if (!(radius is >= 100 and <= 50_000))
-        {
-            errors.Add("radiusM", "Between 100 m and 50 km.");
-        }
+        var (maxSpeed, radius) = ValetService.Limits(request.MaxSpeedKmh, request.RadiusM, errors);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
         }
         vin = Vin.Normalize(vin);
-        if (await RefuseAsync(vin, user, access, entitlements, link, cancellationToken) is { } refusal)
+        if (await valet.RefusalAsync(user.AccountIdOf(), vin, cancellationToken) is { } refusal)
         {
-            return refusal;
+            return Problem(refusal);
         }
         usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
         var session = await valet.StartAsync(vin, user.AccountIdOf(), maxSpeed, radius, cancellationToken);
@@ -98,43 +89,20 @@ internal static class ValetEndpoints
     }
 
     private static async Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Stop(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, ValetService valet,
-        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
+        string vin, ClaimsPrincipal user, IVehicleLink link, ValetService valet, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        if (await RefuseAsync(vin, user, access, entitlements, link, cancellationToken) is { } refusal)
+        if (await valet.RefusalAsync(user.AccountIdOf(), vin, cancellationToken) is { } refusal)
         {
-            return refusal;
+            return Problem(refusal);
         }
         if (await valet.StopAsync(vin, cancellationToken) is not { } ending)
         {
-            return ApiProblems.Conflict(ErrorCodes.ValetNotActive, "The valet alarm is not on.");
+            return Problem(ValetService.NotActive);
         }
         usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
         return TypedResults.Ok(ValetResponse.From(ending, await link.InfoAsync(vin, cancellationToken)));
     }
 
-    /// <summary>Another account's car reads as absent; then the packages and the car's privacy switches decide.</summary>
-    private static async Task<ProblemHttpResult?> RefuseAsync(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, CancellationToken cancellationToken)
-    {
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.ValetAlarm, cancellationToken))
-        {
-            return Status.StatusEndpoints.NotEntitled(ServiceIds.ValetAlarm);
-        }
-        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
-        if (privacy?.PrivateMode == true)
-        {
-            return ApiProblems.Conflict(ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
-        }
-        if (privacy is not null && !ServiceIds.IsSwitchedOn(ServiceIds.ValetAlarm, privacy))
-        {
-            return ApiProblems.Conflict(ErrorCodes.ServiceDisabled, "The valet alarm or the services with location are switched off in the car.");
-        }
-        return null;
-    }
+    private static ProblemHttpResult Problem(ValetRefusal refusal) => ApiProblems.Create(refusal.Status, refusal.Code, refusal.Title);
 }

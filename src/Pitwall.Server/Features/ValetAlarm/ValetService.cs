@@ -1,16 +1,74 @@
+using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.ValetAlarm;
+
+/// <summary>Why switching the valet alarm was refused: an HTTP status, a stable code and a sentence.</summary>
+public sealed record ValetRefusal(int Status, string Code, string Title);
 
 /// <summary>
 /// Switches the valet alarm on and off: the session and the configuration frame for the car are written in one
 /// transaction, so the car gets exactly what the platform recorded (and gets it after a reconnect if it was offline).
 /// </summary>
-public sealed class ValetService(IVehicleLink link, TimeProvider time)
+public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEntitlements entitlements, TimeProvider time)
 {
     public const double DefaultMaxSpeedKmh = 50;
     public const double DefaultRadiusM = 1000;
+
+    public static readonly ValetRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+    public static readonly ValetRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
+        $"The vehicle's packages do not cover the service {ServiceIds.ValetAlarm}.");
+    public static readonly ValetRefusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
+    public static readonly ValetRefusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
+        "The valet alarm or the services with location are switched off in the car.");
+    public static readonly ValetRefusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
+
+    /// <summary>The limits a request asks for, defaults filled in; the fields that are wrong (10–250 km/h, 100–50 000 m) go
+    /// into <paramref name="errors"/>.</summary>
+    public static (double MaxSpeedKmh, double RadiusM) Limits(double? maxSpeedKmh, double? radiusM, ValidationErrors errors)
+    {
+        var maxSpeed = maxSpeedKmh ?? DefaultMaxSpeedKmh;
+        var radius = radiusM ?? DefaultRadiusM;
+        if (!(maxSpeed is >= 10 and <= 250))
+        {
+            errors.Add("maxSpeedKmh", "Between 10 and 250 km/h.");
+        }
+        if (!(radius is >= 100 and <= 50_000))
+        {
+            errors.Add("radiusM", "Between 100 m and 50 km.");
+        }
+        return (maxSpeed, radius);
+    }
+
+    /// <summary>Whether the account may switch the valet alarm of the car, for the API and the portal alike: another
+    /// account's car reads as absent; then the packages and the car's privacy switches decide.</summary>
+    /// <returns>Null when it may.</returns>
+    public async Task<ValetRefusal?> RefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.RoleOfAsync(accountId, vin, cancellationToken) is null)
+        {
+            return VehicleNotFound;
+        }
+        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.ValetAlarm, cancellationToken))
+        {
+            return NotEntitled;
+        }
+        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
+        if (privacy?.PrivateMode == true)
+        {
+            return PrivateMode;
+        }
+        if (privacy is not null && !ServiceIds.IsSwitchedOn(ServiceIds.ValetAlarm, privacy))
+        {
+            return SwitchedOff;
+        }
+        return null;
+    }
 
     /// <summary>Starts the valet alarm, or changes the limits of the one running.</summary>
     public Task<ValetSession> StartAsync(string vin, string accountId, double maxSpeedKmh, double radiusM, CancellationToken cancellationToken) =>
