@@ -88,6 +88,12 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await Expect(page.Locator("[data-signal='Vehicle.Cabin.Door.Row1.DriverSide.IsLocked'] .value")).ToHaveTextAsync("yes");
         Assert.True(car.IsLocked);
         await PortalBrowser.ScreenshotAsync(page, "dashboard-locked");
+
+        // The car's privacy switches (set in the car) are shown as it reports them, and follow a change live.
+        var locationServices = page.Locator("#privacy-switches dd").Nth(2);
+        await Expect(locationServices).ToHaveTextAsync("allowed");
+        await car.SetPrivacyAsync(new PrivacySettings { LocationServicesDisabled = true });
+        await Expect(locationServices).ToHaveTextAsync("switched off");
     }
 
     [Fact]

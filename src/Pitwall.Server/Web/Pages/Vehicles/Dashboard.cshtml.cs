@@ -5,6 +5,7 @@ using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
@@ -13,7 +14,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
 public sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
-    IVehicleAccess access, IEntitlements entitlements, TimeProvider time, IStringLocalizer<PortalText> t)
+    IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public StatusResponse Status { get; private set; } = null!;
@@ -21,6 +22,9 @@ public sealed class DashboardModel(
     public LocationResponse Location { get; private set; } = null!;
 
     public IReadOnlyList<CommandRecord> Commands { get; private set; } = [];
+
+    /// <summary>The privacy switches as the car last reported them (they are set in the car, P1/P2); null before it connected.</summary>
+    public Protocol.V1.PrivacySettings? Privacy { get; private set; }
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -106,6 +110,7 @@ public sealed class DashboardModel(
             ? await status.LocationAsync(Vin, cancellationToken)
             : new LocationResponse(null, null, null, null, null, ErrorCodes.NotEntitled);
         Commands = await commands.HistoryAsync(Vin, since, 10, cancellationToken);
+        Privacy = (await link.InfoAsync(Vin, cancellationToken))?.Privacy;
         return true;
     }
 }
