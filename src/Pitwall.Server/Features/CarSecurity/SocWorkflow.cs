@@ -464,11 +464,11 @@ public sealed class SocWorkflow(
             }
             if (TheftReasons.Switchable.All(suspended.ContainsKey))
             {
-                return "all";
+                return (bool?)null; // refused: nothing saved, nothing sent
             }
             await TheftCaseStore.SaveSettingsAsync(c, t, vin, suspended, interval, now);
-            return "";
-        }, CancellationToken.None) == "all";
+            return true;
+        }, CancellationToken.None) is null;
         return refused
             ? (null, new(StatusCodes.Status409Conflict, ErrorCodes.CarSecurityAlwaysOn,
                 "Car Security cannot be switched off as a whole: at least one trigger reason stays on."))

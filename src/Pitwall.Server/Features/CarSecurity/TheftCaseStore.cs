@@ -87,7 +87,7 @@ public sealed class TheftCaseStore(Database database)
 
     public async Task<IReadOnlyList<AuditEntry>> AuditAsync(string caseId, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string Id, long At, string? Actor, string Role, string Action, string Detail)>(
-            "SELECT id, at, actor_account_id, actor_role, action, detail FROM theft_case_audit WHERE case_id = @caseId ORDER BY at, id", new { caseId }),
+            "SELECT id, at, actor_account_id, actor_role, action, detail FROM theft_case_audit WHERE case_id = @caseId ORDER BY ordinal, id", new { caseId }),
             cancellationToken)).Select(r => new AuditEntry(r.Id, At(r.At), r.Actor, r.Role, r.Action, r.Detail)).ToList();
 
     public async Task<IReadOnlyList<ContactAttempt>> ContactsAsync(string caseId, CancellationToken cancellationToken) =>
@@ -95,7 +95,7 @@ public sealed class TheftCaseStore(Database database)
 
     internal static async Task<IReadOnlyList<ContactAttempt>> ContactsAsync(DbConnection c, DbTransaction? t, string caseId) =>
         (await c.QueryAsync<(string Id, long At, string? Operator, long Index, string Outcome, string? Note)>(
-            "SELECT id, at, operator_id, phone_index, outcome, note FROM theft_contact_attempts WHERE case_id = @caseId ORDER BY at, id", new { caseId }, t))
+            "SELECT id, at, operator_id, phone_index, outcome, note FROM theft_contact_attempts WHERE case_id = @caseId ORDER BY ordinal, id", new { caseId }, t))
         .Select(r => new ContactAttempt(r.Id, At(r.At), r.Operator, (int)r.Index, r.Outcome, r.Note)).ToList();
 
     // ---- cases, in a caller's transaction ----
@@ -183,12 +183,19 @@ public sealed class TheftCaseStore(Database database)
 
     internal static Task AuditAsync(DbConnection c, DbTransaction t, string caseId, Actor actor, string action, string detail, DateTimeOffset at) =>
         c.ExecuteAsync(
-            "INSERT INTO theft_case_audit (id, case_id, at, actor_account_id, actor_role, action, detail) VALUES (@id, @caseId, @at, @account, @role, @action, @detail)",
+            """
+            INSERT INTO theft_case_audit (id, case_id, ordinal, at, actor_account_id, actor_role, action, detail)
+            VALUES (@id, @caseId, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM theft_case_audit WHERE case_id = @caseId), @at, @account, @role, @action, @detail)
+            """,
             new { id = Guid.CreateVersion7(at).ToString(), caseId, at = at.ToUnixTimeMilliseconds(), account = actor.AccountId, role = actor.Role, action, detail }, t);
 
     internal static Task AddContactAsync(DbConnection c, DbTransaction t, string caseId, ContactAttempt a) =>
         c.ExecuteAsync(
-            "INSERT INTO theft_contact_attempts (id, case_id, at, operator_id, phone_index, outcome, note) VALUES (@Id, @caseId, @at, @OperatorId, @PhoneIndex, @Outcome, @Note)",
+            """
+            INSERT INTO theft_contact_attempts (id, case_id, ordinal, at, operator_id, phone_index, outcome, note)
+            VALUES (@Id, @caseId, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM theft_contact_attempts WHERE case_id = @caseId), @at, @OperatorId, @PhoneIndex,
+                @Outcome, @Note)
+            """,
             new { a.Id, caseId, at = a.At.ToUnixTimeMilliseconds(), a.OperatorId, a.PhoneIndex, a.Outcome, a.Note }, t);
 
     /// <summary>The latest case of the vehicle that the cloud asked the car to track and that is not closed.</summary>

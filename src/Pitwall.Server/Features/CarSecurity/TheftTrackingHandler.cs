@@ -86,7 +86,7 @@ public sealed partial class TheftTrackingHandler(
                     : found.TheftModeEndedAt,
             };
             await TheftCaseStore.TrackedAsync(connection, transaction, updated);
-            await TheftCaseStore.CheckedInAsync(connection, transaction, message.Vin, point.RecordedAt);
+            await TheftCaseStore.CheckedInAsync(connection, transaction, message.Vin, message.ReceivedAt);
             if (tracking.Phase == TheftTracking.Types.Phase.Ended && found.TheftModeEndedAt is null)
             {
                 await TheftCaseStore.AuditAsync(connection, transaction, found.Id, Actor.Car, "theft_mode_ended", "The car left theft mode.", message.ReceivedAt);
@@ -169,9 +169,8 @@ public sealed class HealthCheckHandler : IVehicleMessageHandler
     {
         foreach (var message in messages)
         {
-            var at = message.Envelope.HealthCheck.Data is { RecordedAtMs: > 0 } data ? DateTimeOffset.FromUnixTimeMilliseconds(data.RecordedAtMs) : message.ReceivedAt;
-            // A car's clock running ahead must not postpone the next check: never later than the message arrived.
-            await TheftCaseStore.CheckedInAsync(connection, transaction, message.Vin, at > message.ReceivedAt ? message.ReceivedAt : at);
+            // When it arrived counts, not the car's clock: a car whose clock runs ahead must not postpone its next check.
+            await TheftCaseStore.CheckedInAsync(connection, transaction, message.Vin, message.ReceivedAt);
         }
     }
 

@@ -65,25 +65,27 @@ CREATE TABLE theft_tracking (
 CREATE TABLE theft_case_audit (
     id               text    PRIMARY KEY,
     case_id          text    NOT NULL REFERENCES theft_cases (id) ON DELETE CASCADE,
+    ordinal          bigint  NOT NULL,  -- 1, 2, … within the case: the order things happened in
     at               bigint  NOT NULL,
     actor_account_id text    REFERENCES accounts (id) ON DELETE SET NULL,  -- null: the car or the platform
     actor_role       text    NOT NULL,  -- soc_operator | authority | owner | car | system
     action           text    NOT NULL,
     detail           text    NOT NULL
 );
-CREATE INDEX theft_case_audit_case ON theft_case_audit (case_id, at);
+CREATE INDEX theft_case_audit_case ON theft_case_audit (case_id, ordinal);
 
 -- Calls to the owner over the stored phone numbers, in order (E3).
 CREATE TABLE theft_contact_attempts (
     id           text    PRIMARY KEY,
     case_id      text    NOT NULL REFERENCES theft_cases (id) ON DELETE CASCADE,
+    ordinal      bigint  NOT NULL,  -- 1, 2, … within the case
     at           bigint  NOT NULL,
     operator_id  text    REFERENCES accounts (id) ON DELETE SET NULL,
     phone_index  bigint  NOT NULL,  -- 1 = the first stored number
     outcome      text    NOT NULL,  -- reached | no_answer | busy | voicemail | wrong_number
     note         text
 );
-CREATE INDEX theft_contact_attempts_case ON theft_contact_attempts (case_id, at);
+CREATE INDEX theft_contact_attempts_case ON theft_contact_attempts (case_id, ordinal);
 
 -- Per car: the trigger reasons the owner switched off until a time (E1) and the SOC's tracking interval.
 CREATE TABLE theft_settings (
