@@ -16,6 +16,9 @@ public static class ServiceIds
     public const string VehicleAlarm = "vehicle_alarm";
     public const string LocationAlarm = "location_alarm";
     public const string ValetAlarm = "valet_alarm";
+    /// <summary>Theft tracking and the security operation centre (E1–E5). Not governed by the privacy switches: the service
+    /// as a whole cannot be switched off (E1), only single trigger reasons, for a time.</summary>
+    public const string CarSecurity = "car_security";
 
     public static string Of(SignalService service) => service switch
     {

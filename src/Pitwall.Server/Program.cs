@@ -1,5 +1,6 @@
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
@@ -41,6 +42,7 @@ public static class Program
         builder.AddVehicleAlarm();
         builder.AddValetAlarm();
         builder.AddContracts();
+        builder.AddCarSecurity();
         builder.AddCommands();
         builder.AddChargingAndClimate();
         builder.AddTrips();
@@ -65,6 +67,7 @@ public static class Program
         app.MapTrips();
         app.MapLocationAlarm();
         app.MapContracts();
+        app.MapCarSecurity();
         app.MapNotifications();
         app.MapVehicleAlarm();
         app.MapValetAlarm();

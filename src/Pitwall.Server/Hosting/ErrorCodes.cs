@@ -54,6 +54,17 @@ public static class ErrorCodes
     public const string DeviceLimit = "device_limit";
     public const string WebhookLimit = "webhook_limit";
     public const string ValetNotActive = "valet_not_active";
+    public const string CaseClaimed = "case_claimed";
+    public const string CaseNotClaimed = "case_not_claimed";
+    public const string CaseClosed = "case_closed";
+    public const string CaseNotHandedOver = "case_not_handed_over";
+    public const string OwnerNotReached = "owner_not_reached";
+    public const string PhoneOutOfOrder = "phone_out_of_order";
+    public const string IdentityCheckLocked = "identity_check_locked";
+    public const string IdentityNotVerified = "identity_not_verified";
+    public const string NoCarSecurityDetails = "no_car_security_details";
+    public const string TheftCaseOpen = "theft_case_open";
+    public const string CarSecurityAlwaysOn = "car_security_always_on";
 
     /// <summary>The code a bare status code gets when nothing more specific was said.</summary>
     public static string ForStatus(int status) => status switch

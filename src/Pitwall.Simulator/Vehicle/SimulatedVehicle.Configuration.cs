@@ -23,5 +23,9 @@ public sealed partial class SimulatedVehicle
         {
             ConfigureGeofences(geofences);
         }
+        if (configuration.Theft is { } theft)
+        {
+            ConfigureTheft(theft);
+        }
     }
 }

@@ -106,6 +106,7 @@ public sealed partial class SimulatedVehicle
             var changes = StepMeteringTrip(elapsed);
             WatchValet();
             WatchGeofences(elapsed);
+            WatchTheft(elapsed);
             if ((changes & StateChanges.LevelBand) != 0)
             {
                 Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);

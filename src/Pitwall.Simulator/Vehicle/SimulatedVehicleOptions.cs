@@ -55,6 +55,9 @@ public sealed record SimulatedVehicleOptions
     /// <summary>How often <see cref="SimulatedVehicle.Step"/> sends a PERIODIC report (simulated time); the server may change it.</summary>
     public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the car sends its Car Security health check (E4) in stepped time; zero = only when asked.</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromDays(30);
+
     /// <summary>Load generation: extra PERIODIC reports per second of stepped time, on top of <see cref="PeriodicInterval"/>.</summary>
     public double ExtraReportsPerSecond { get; init; }
 

@@ -15,9 +15,9 @@ public sealed class EventStream : IAsyncDisposable
     }
 
     /// <summary>Opens the stream and waits for its <c>ready</c> event, so nothing published afterwards is missed.</summary>
-    public static async Task<EventStream> OpenAsync(HttpClient client)
+    public static async Task<EventStream> OpenAsync(HttpClient client, string path = "/api/v1/events")
     {
-        var response = await client.GetAsync("/api/v1/events", HttpCompletionOption.ResponseHeadersRead);
+        var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         var stream = new EventStream(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
         await stream.NextAsync("ready", _ => true);

@@ -17,6 +17,7 @@ public static class ContractsModule
         builder.Services.AddSingleton<ContractStore>();
         builder.Services.AddSingleton<IEntitlements, ContractEntitlements>();
         builder.Services.TryAddSingleton<ITheftStatus, NoTheftCases>();
+        builder.Services.AddSingleton<ICarSecurityContacts, CarSecurityContacts>();
         builder.Services.AddSingleton<ServiceConfiguration>();
         builder.Services.AddSingleton<ContractService>();
         builder.Services.AddSingleton<IVehicleRegistrationListener>(sp => sp.GetRequiredService<ContractService>());

@@ -36,11 +36,17 @@ public static class NotificationTypes
     public static readonly NotificationType ValetEnded = new("valet.ended", "Valet alarm ended", false, InAppAndPush);
     public static readonly NotificationType ContractRenews = new("contract.renews", "Package renews", false, InAppAndEmail);
     public static readonly NotificationType ContractExpires = new("contract.expires", "Package ends", false, InAppAndEmail);
+    public static readonly NotificationType TheftCaseOpened = new("theft.case_opened", "Car Security: theft alarm", true, InAppPushAndSms);
+    public static readonly NotificationType TheftConfirmed = new("theft.confirmed", "Car Security: handed to the police", true, InAppAndPush);
+    public static readonly NotificationType TheftCaseClosed = new("theft.case_closed", "Car Security: case closed", false, InAppAndPush);
+    public static readonly NotificationType TheftHealthCheckMissed = new("theft.health_check_missed", "Car Security: health check missed", false,
+        [NotificationChannels.InApp, NotificationChannels.Push, NotificationChannels.Email]);
 
     public static readonly IReadOnlyList<NotificationType> All =
     [
         ChargingError, ChargingPlugNotLocked, ChargingStopped, ClimateStoppedLowBattery, AlarmTriggered,
         GeofenceEntered, GeofenceExited, ValetSpeedExceeded, ValetRadiusExceeded, ValetEnded, ContractRenews, ContractExpires,
+        TheftCaseOpened, TheftConfirmed, TheftCaseClosed, TheftHealthCheckMissed,
     ];
 
     public static NotificationType? Find(string id) => All.FirstOrDefault(t => t.Id == id);

@@ -11,6 +11,9 @@ namespace Pitwall.Server.Features.Vehicles;
 public sealed class AccessKeys(Database database, TimeProvider time)
 {
     public const string MapPosition = "map_position";
+    /// <summary>The security centre's map of a theft case's track (E5); issued to operators, never to owners.</summary>
+    public const string SocMap = "soc_map";
+    /// <summary>The purposes an owner may ask for.</summary>
     public static readonly IReadOnlyList<string> Purposes = [MapPosition];
     public static readonly TimeSpan MaxValidity = TimeSpan.FromHours(1);
 

@@ -18,6 +18,8 @@ public static class Scopes
     public const string ControlAssistance = "control_assistance";
     public const string ReadDealer = "read_dealer";
     public const string ReadAuthority = "read_authority";
+    /// <summary>An authority starts tracking a stolen car itself (E3).</summary>
+    public const string ControlAuthority = "control_authority";
     public const string ReadAdmin = "read_admin";
     public const string ControlAdmin = "control_admin";
 
@@ -30,7 +32,7 @@ public static class Scopes
         [Roles.SocOperator] = [.. Personal, ReadSoc, ControlSoc],
         [Roles.AssistanceAgent] = [.. Personal, ReadAssistance, ControlAssistance],
         [Roles.Dealer] = [.. Personal, ReadDealer],
-        [Roles.Authority] = [.. Personal, ReadAuthority],
+        [Roles.Authority] = [.. Personal, ReadAuthority, ControlAuthority],
         [Roles.Admin] = [.. Personal, ReadVehicle, ReadSoc, ReadAssistance, ReadDealer, ReadAdmin, ControlAdmin],
     };
 

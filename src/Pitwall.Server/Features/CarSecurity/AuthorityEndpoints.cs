@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.CarSecurity;
+
+/// <summary><c>/api/v1/authority/…</c>: the cases handed to the signed-in authority, read-only and live, their reports; and
+/// tracking a car the authority has a report about (E3). Any other case reads as not found.</summary>
+internal static class AuthorityEndpoints
+{
+    public static void MapAuthorityEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var authority = routes.MapGroup("/api/v1/authority").WithTags("Authorities");
+        authority.MapGet("/cases", List).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The cases handed to this authority, newest first.");
+        authority.MapGet("/cases/{id}", Case).RequireAuthorization(Scopes.ReadAuthority).WithSummary("A case handed to this authority: the car, circumstances, last position.");
+        authority.MapGet("/cases/{id}/track", Track).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The positions in the car's order, after a seq.");
+        authority.MapGet("/cases/{id}/report.gpx", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
+            reports.GpxAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The track as GPX 1.1.");
+        authority.MapGet("/cases/{id}/report.geojson", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
+            reports.GeoJsonAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The track as GeoJSON.");
+        authority.MapGet("/cases/{id}/report", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
+            reports.HtmlAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("A printable summary.");
+        authority.MapGet("/events", (ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
+                TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), ct)))
+            .RequireAuthorization(Scopes.ReadAuthority).WithSummary("Server-Sent Events of this authority's cases: soc.case_opened, soc.case_updated, soc.tracking.");
+        authority.MapPost("/tracking", StartTracking).RequireAuthorization(Scopes.ControlAuthority)
+            .WithSummary("Start tracking a car with Car Security (VIN and registration number must match); the case is handed to this authority.");
+    }
+
+    private static async Task<Ok<List<AuthorityCaseResponse>>> List(ClaimsPrincipal user, TheftCaseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ForAuthorityAsync(user.AccountIdOf(), cancellationToken)).Select(k => AuthorityCaseResponse.From(k, null)).ToList());
+
+    private static async Task<Results<Ok<AuthorityCaseResponse>, ProblemHttpResult>> Case(
+        string id, ClaimsPrincipal user, CaseReports reports, CancellationToken cancellationToken)
+    {
+        var (k, vehicle) = await reports.FindAsync(id, user.AccountIdOf(), cancellationToken);
+        return k is null ? SocEndpoints.Problem(SocWorkflow.CaseNotFound) : TypedResults.Ok(AuthorityCaseResponse.From(k, vehicle));
+    }
+
+    private static async Task<Results<Ok<List<TrackPointResponse>>, ProblemHttpResult>> Track(
+        string id, ClaimsPrincipal user, CaseReports reports, TheftCaseStore store, CancellationToken cancellationToken, long after = 0, int limit = 1000)
+    {
+        var (k, _) = await reports.FindAsync(id, user.AccountIdOf(), cancellationToken);
+        return k is null
+            ? SocEndpoints.Problem(SocWorkflow.CaseNotFound)
+            : TypedResults.Ok((await store.TrackAsync(k.Id, after, Math.Clamp(limit, 1, 5000), cancellationToken)).Select(TrackPointResponse.From).ToList());
+    }
+
+    private static async Task<Results<Created<AuthorityCaseResponse>, ValidationProblem, ProblemHttpResult>> StartTracking(
+        AuthorityTrackingRequest request, ClaimsPrincipal user, SocWorkflow workflow, CaseReports reports, CancellationToken cancellationToken)
+    {
+        var (opened, refusal) = await workflow.StartTrackingAsync(user.AccountIdOf(), request, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : SocEndpoints.Problem(refusal);
+        }
+        var (k, vehicle) = await reports.FindAsync(opened!.Id, user.AccountIdOf(), cancellationToken);
+        return TypedResults.Created($"/api/v1/authority/cases/{k!.Id}", AuthorityCaseResponse.From(k, vehicle));
+    }
+}

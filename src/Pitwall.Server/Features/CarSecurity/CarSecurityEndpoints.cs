@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.CarSecurity;
+
+/// <summary>The owner's side: <c>/api/v1/vehicles/{vin}/car-security</c> (trigger reasons, health check) and <c>/theft-cases</c>.</summary>
+internal static class CarSecurityEndpoints
+{
+    public static void MapCarSecurityEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Car Security");
+        vehicle.MapGet("/car-security", Settings).RequireAuthorization(Scopes.ReadVehicle)
+            .WithSummary("The trigger reasons (on, or off until when), the last health check, whether the car counts as stolen.");
+        vehicle.MapPut("/car-security/triggers/{reason}", SetTrigger).RequireAuthorization(Scopes.ControlVehicle)
+            .WithSummary("Switch one trigger reason off until a time (at most 30 days), or on again; never all of them at once.");
+        vehicle.MapGet("/theft-cases", Cases).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The car's theft cases since you have had it.");
+        vehicle.MapPost("/theft-cases", Report).RequireAuthorization(Scopes.ControlVehicle)
+            .WithSummary("Report the car stolen: the security centre opens a case and the car starts tracking.");
+    }
+
+    private static async Task<Results<Ok<CarSecurityResponse>, ProblemHttpResult>> Settings(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, SocWorkflow workflow, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        return await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null
+            ? VehicleEndpoints.NotFound()
+            : TypedResults.Ok(await workflow.SettingsAsync(vin, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<CarSecurityResponse>, ValidationProblem, ProblemHttpResult>> SetTrigger(
+        string vin, string reason, TriggerRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var (settings, refusal) = await workflow.SetTriggerAsync(user.AccountIdOf(), vin, reason, request.SuspendedUntil, cancellationToken);
+        return SocEndpoints.Answer(settings, refusal);
+    }
+
+    private static async Task<Results<Ok<List<OwnerCaseResponse>>, ProblemHttpResult>> Cases(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, TheftCaseStore store, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        return TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Where(k => k.OpenedAt >= since).Select(OwnerCaseResponse.From).ToList());
+    }
+
+    private static async Task<Results<Created<OwnerCaseResponse>, ValidationProblem, ProblemHttpResult>> Report(
+        string vin, TheftReportRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var (opened, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), vin, request.Circumstances, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : SocEndpoints.Problem(refusal);
+        }
+        return TypedResults.Created($"/api/v1/vehicles/{opened!.Vin}/theft-cases", OwnerCaseResponse.From(opened));
+    }
+}

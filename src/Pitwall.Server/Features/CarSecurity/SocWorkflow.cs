@@ -1,0 +1,560 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol;
+using Pitwall.Server.Data;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.CarSecurity;
+
+/// <summary>Why a Car Security request was refused: an HTTP status, a stable code and a sentence; or the fields that were wrong.</summary>
+public sealed record SocRefusal(int Status, string Code, string Title, ValidationErrors? Errors = null)
+{
+    public static SocRefusal Invalid(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request has invalid fields.", errors);
+    }
+}
+
+/// <summary>
+/// The security centre's workflow (E3) and everything that changes a case: operators claim, annotate and hand over cases,
+/// call the owner on the stored numbers in order, check the owner's identity by the security answer (compared, never shown,
+/// attempts limited), and decide: false alarm → closed; theft confirmed → handed to the authority; recovered → closed. The
+/// owner may report a theft, an authority may start tracking (E3). Every action goes into the case's audit log in the same
+/// transaction; a change the car must know travels in that transaction too.
+/// </summary>
+public sealed class SocWorkflow(
+    Database database, TheftCaseStore store, TheftConfiguration configuration, ICarSecurityContacts contacts, VehicleStore vehicles, AccountStore accounts,
+    IEntitlements entitlements, INotifier notifier, SocFeed feed, AccessKeys keys, IOptions<CarSecurityOptions> options, TimeProvider time)
+    : IVehicleAccessListener
+{
+    public static readonly SocRefusal CaseNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The case was not found.");
+    public static readonly SocRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+    private static readonly SocRefusal Closed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseClosed, "The case is closed.");
+    private static readonly SocRefusal NotClaimed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotClaimed, "Claim the case first.");
+
+    // ---- reading ----
+
+    public async Task<(CaseResponse? Case, SocRefusal? Refusal)> CaseAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } k)
+        {
+            return (null, CaseNotFound);
+        }
+        var contact = await contacts.ForVehicleAsync(k.Vin, cancellationToken);
+        var (_, interval) = await store.SettingsAsync(k.Vin, cancellationToken);
+        var max = options.Value.IdentityCheckAttempts;
+        return (new CaseResponse(CaseSummaryResponse.From(k), Describe.Vehicle(await vehicles.FindAsync(k.Vin, cancellationToken), contact),
+            contact is null ? null : new OwnerContactResponse(contact.PhoneNumbers.Select((n, i) => new PhoneNumberResponse(i + 1, n)).ToList(), contact.SecurityQuestion),
+            k.IdentityAttempts, k.IdentityVerifiedAt is null ? Math.Max(0, max - k.IdentityAttempts) : 0, k.IdentityVerifiedAt is not null, k.AuthorityAccountId,
+            k.AuthorityReference, k.Circumstances, k.TheftModeStartedAt, k.TheftModeEndedAt, k.ConfirmedAt, k.ClosedAt, interval), null);
+    }
+
+    public async Task<ContactLogResponse> ContactLogAsync(TheftCase k, CancellationToken cancellationToken)
+    {
+        var attempts = await store.ContactsAsync(k.Id, cancellationToken);
+        var count = (await contacts.ForVehicleAsync(k.Vin, cancellationToken))?.PhoneNumbers.Count ?? 0;
+        return new ContactLogResponse(attempts.Select(ContactAttemptResponse.From).ToList(),
+            count == 0 ? null : attempts.Count == 0 ? 1 : attempts[^1].PhoneIndex % count + 1);
+    }
+
+    // ---- SOC actions ----
+
+    public Task<(TheftCase? Case, SocRefusal? Refusal)> ClaimAsync(string operatorId, string id, CancellationToken cancellationToken) =>
+        ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: false, async (c, t, k, now) =>
+        {
+            if (k.AssignedTo == operatorId)
+            {
+                return null;
+            }
+            if (!await TheftCaseStore.ClaimAsync(c, t, id, operatorId))
+            {
+                return new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
+            }
+            await TheftCaseStore.AuditAsync(c, t, id, new Actor(operatorId, Roles.SocOperator), "claimed", "Claimed the case.", now);
+            return null;
+        }, cancellationToken);
+
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> HandOverAsync(string operatorId, string id, HandOverRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Note is { Length: > 2000 })
+        {
+            return (null, SocRefusal.Invalid("note", "At most 2000 characters."));
+        }
+        if (request.ToOperatorId is { } to && (await accounts.FindAsync(to, cancellationToken))?.Role != Roles.SocOperator)
+        {
+            return (null, SocRefusal.Invalid("toOperatorId", "Not the account of a SOC operator."));
+        }
+        return await ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: true, async (c, t, k, now) =>
+        {
+            await TheftCaseStore.AssignAsync(c, t, id, operatorId, request.ToOperatorId);
+            await TheftCaseStore.AuditAsync(c, t, id, new Actor(operatorId, Roles.SocOperator), "handed_over_to_operator",
+                (request.ToOperatorId is null ? "Put the case back in the queue." : $"Handed the case to operator {request.ToOperatorId}.") +
+                (string.IsNullOrWhiteSpace(request.Note) ? "" : $" Note: {request.Note.Trim()}"), now);
+            return null;
+        }, cancellationToken);
+    }
+
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> AnnotateAsync(string operatorId, string id, string? note, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Length > 2000)
+        {
+            return (null, SocRefusal.Invalid("note", "1 to 2000 characters."));
+        }
+        return await ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: false, async (c, t, k, now) =>
+        {
+            await TheftCaseStore.AuditAsync(c, t, id, new Actor(operatorId, Roles.SocOperator), "note", note.Trim(), now);
+            return null;
+        }, cancellationToken, allowClosed: true);
+    }
+
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> ContactAsync(string operatorId, string id, ContactAttemptRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Outcome is null || !ContactOutcomes.All.Contains(request.Outcome))
+        {
+            return (null, SocRefusal.Invalid("outcome", $"One of: {string.Join(", ", ContactOutcomes.All)}."));
+        }
+        if (request.Note is { Length: > 2000 })
+        {
+            return (null, SocRefusal.Invalid("note", "At most 2000 characters."));
+        }
+        if (await store.FindAsync(id, cancellationToken) is not { } found)
+        {
+            return (null, CaseNotFound);
+        }
+        if (await contacts.ForVehicleAsync(found.Vin, cancellationToken) is not { } contact)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data."));
+        }
+        if (request.PhoneIndex is not { } index || index < 1 || index > contact.PhoneNumbers.Count)
+        {
+            return (null, SocRefusal.Invalid("phoneIndex", $"1 to {contact.PhoneNumbers.Count}."));
+        }
+        var actor = new Actor(operatorId, Roles.SocOperator);
+        return await ActAsync(id, actor, requireClaim: true, async (c, t, k, now) =>
+        {
+            // The numbers are called in order: number n only after number n − 1 (the first again after the last).
+            var earlier = await TheftCaseStore.ContactsAsync(c, t, id);
+            var next = earlier.Count == 0 ? 1 : earlier[^1].PhoneIndex % contact.PhoneNumbers.Count + 1;
+            if (index != next && !(earlier.Count > 0 && index == 1))
+            {
+                return new(StatusCodes.Status409Conflict, ErrorCodes.PhoneOutOfOrder, $"Call the stored numbers in order: number {next} is next.");
+            }
+            await TheftCaseStore.AddContactAsync(c, t, id, new ContactAttempt(Guid.CreateVersion7(now).ToString(), now, operatorId, index, request.Outcome,
+                string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim()));
+            await TheftCaseStore.AuditAsync(c, t, id, actor, "contact_attempt", $"Called number {index}: {request.Outcome}.", now);
+            return null;
+        }, cancellationToken);
+    }
+
+    public async Task<(IdentityCheckResponse? Result, SocRefusal? Refusal)> IdentityCheckAsync(
+        string operatorId, string id, string? answer, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(answer) || answer.Length > 100)
+        {
+            return (null, SocRefusal.Invalid("answer", "The answer the caller gave, 1 to 100 characters."));
+        }
+        if (await store.FindAsync(id, cancellationToken) is not { } found)
+        {
+            return (null, CaseNotFound);
+        }
+        if (await contacts.ForVehicleAsync(found.Vin, cancellationToken) is not { } contact)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data."));
+        }
+        var matches = contact.AnswerMatches(answer); // hashing is slow: outside the transaction
+        var max = options.Value.IdentityCheckAttempts;
+        IdentityCheckResponse? result = null;
+        var actor = new Actor(operatorId, Roles.SocOperator);
+        var (_, refusal) = await ActAsync(id, actor, requireClaim: true, async (c, t, k, now) =>
+        {
+            if (k.IdentityVerifiedAt is not null)
+            {
+                result = new IdentityCheckResponse(true, 0);
+                return null;
+            }
+            if (!(await TheftCaseStore.ContactsAsync(c, t, id)).Any(a => a.Outcome == ContactOutcomes.Reached))
+            {
+                return new(StatusCodes.Status409Conflict, ErrorCodes.OwnerNotReached, "Reach the owner on one of the stored numbers first.");
+            }
+            if (await TheftCaseStore.TakeIdentityAttemptAsync(c, t, id, max) is not { } attempts)
+            {
+                return new(StatusCodes.Status409Conflict, ErrorCodes.IdentityCheckLocked, $"The identity check failed {max} times and is locked for this case.");
+            }
+            if (matches)
+            {
+                await TheftCaseStore.VerifiedAsync(c, t, id, now);
+            }
+            result = new IdentityCheckResponse(matches, matches ? 0 : max - attempts);
+            // The answer itself is never written anywhere.
+            await TheftCaseStore.AuditAsync(c, t, id, actor, "identity_check",
+                matches ? "The security answer matched." : $"The security answer did not match ({max - attempts} attempts left).", now);
+            return null;
+        }, cancellationToken);
+        return refusal is null ? (result, null) : (null, refusal);
+    }
+
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> OutcomeAsync(string operatorId, string id, OutcomeRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Outcome is null || !CaseOutcomes.All.Contains(request.Outcome))
+        {
+            return (null, SocRefusal.Invalid("outcome", $"One of: {string.Join(", ", CaseOutcomes.All)}."));
+        }
+        if (request.Note is { Length: > 2000 })
+        {
+            return (null, SocRefusal.Invalid("note", "At most 2000 characters."));
+        }
+        if (request.Outcome == CaseOutcomes.TheftConfirmed)
+        {
+            if (string.IsNullOrWhiteSpace(request.Circumstances) || request.Circumstances.Length > 4000)
+            {
+                return (null, SocRefusal.Invalid("circumstances", "What happened, for the authority: 1 to 4000 characters."));
+            }
+            if (request.AuthorityAccountId is null || (await accounts.FindAsync(request.AuthorityAccountId, cancellationToken))?.Role != Roles.Authority)
+            {
+                return (null, SocRefusal.Invalid("authorityAccountId", "The account of the responsible authority."));
+            }
+        }
+        if (await store.FindAsync(id, cancellationToken) is not { } found)
+        {
+            return (null, CaseNotFound);
+        }
+        var actor = new Actor(operatorId, Roles.SocOperator);
+        var note = string.IsNullOrWhiteSpace(request.Note) ? "" : $" Note: {request.Note.Trim()}";
+        return await ActAsync(id, actor, requireClaim: true, async (c, t, k, now) =>
+        {
+            switch (request.Outcome)
+            {
+                case CaseOutcomes.FalseAlarm:
+                    if (k.State != CaseStates.Open)
+                    {
+                        return new(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "The case was handed to the authority; it ends as recovered.");
+                    }
+                    if (k.IdentityVerifiedAt is null)
+                    {
+                        return IdentityFirst;
+                    }
+                    await TheftCaseStore.CloseAsync(c, t, id, CaseStates.Open, CaseOutcomes.FalseAlarm, now);
+                    await ResetIntervalAsync(c, t, k.Vin, now);
+                    await TheftCaseStore.AuditAsync(c, t, id, actor, "closed", "False alarm: the owner is with the car." + note, now);
+                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftCaseClosed.Id,
+                        "The security centre closed the case: false alarm.", now, $"theft-closed:{id}"));
+                    return null;
+                case CaseOutcomes.TheftConfirmed:
+                    if (k.State != CaseStates.Open)
+                    {
+                        return new(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "The case was handed to the authority already.");
+                    }
+                    if (k.IdentityVerifiedAt is null)
+                    {
+                        return IdentityFirst;
+                    }
+                    await TheftCaseStore.HandOverAsync(c, t, id, request.AuthorityAccountId!, request.Circumstances!.Trim(),
+                        CaseUrgency.Of(k.Reason, CaseStates.HandedOver, k.LastSpeedMps, false), now);
+                    await TheftCaseStore.AuditAsync(c, t, id, actor, "theft_confirmed",
+                        $"Theft confirmed by the owner; handed to authority {request.AuthorityAccountId}." + note, now);
+                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftConfirmed.Id,
+                        "The security centre handed the theft of your car to the police, with its positions.", now, $"theft-confirmed:{id}"));
+                    return null;
+                default:
+                    if (k.State != CaseStates.HandedOver)
+                    {
+                        return new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotHandedOver, "Only a case handed to the authority ends as recovered.");
+                    }
+                    await TheftCaseStore.CloseAsync(c, t, id, CaseStates.HandedOver, CaseOutcomes.Recovered, now);
+                    await ResetIntervalAsync(c, t, k.Vin, now);
+                    await TheftCaseStore.AuditAsync(c, t, id, actor, "closed", "The car was recovered." + note, now);
+                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftCaseClosed.Id,
+                        "Your car was recovered; the security centre closed the case.", now, $"theft-closed:{id}"));
+                    return null;
+            }
+        }, cancellationToken, sendConfigurationTo: request.Outcome == CaseOutcomes.TheftConfirmed ? null : found.Vin);
+    }
+
+    private static readonly SocRefusal IdentityFirst =
+        new(StatusCodes.Status409Conflict, ErrorCodes.IdentityNotVerified, "Check the owner's identity by the security answer first.");
+
+    /// <summary>Raises or lowers how often the car tracks (E2); the car gets it in the same transaction.</summary>
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> SetIntervalAsync(string operatorId, string id, int? seconds, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (seconds is not { } s || s < o.MinTrackingIntervalSeconds || s > o.MaxTrackingIntervalSeconds)
+        {
+            return (null, SocRefusal.Invalid("seconds", $"{o.MinTrackingIntervalSeconds} to {o.MaxTrackingIntervalSeconds} seconds."));
+        }
+        if (await store.FindAsync(id, cancellationToken) is not { } found)
+        {
+            return (null, CaseNotFound);
+        }
+        var actor = new Actor(operatorId, Roles.SocOperator);
+        return await ActAsync(id, actor, requireClaim: true, async (c, t, k, now) =>
+        {
+            var (suspended, _) = await TheftCaseStore.SettingsAsync(c, t, k.Vin);
+            await TheftCaseStore.SaveSettingsAsync(c, t, k.Vin, suspended, s, now);
+            await TheftCaseStore.AuditAsync(c, t, id, actor, "tracking_interval", $"Tracking interval set to {s} s.", now);
+            return null;
+        }, cancellationToken, sendConfigurationTo: found.Vin);
+    }
+
+    /// <summary>E5: a time-limited key that lets the SOC's map show the case's track, and nothing else.</summary>
+    public async Task<(MapKeyResponse? Key, SocRefusal? Refusal)> MapKeyAsync(string operatorId, string id, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } k)
+        {
+            return (null, CaseNotFound);
+        }
+        if (k.IsClosed)
+        {
+            return (null, Closed);
+        }
+        var (key, expiresAt) = await keys.CreateAsync(k.Vin, operatorId, AccessKeys.SocMap, options.Value.MapKeyValidity, cancellationToken);
+        await database.WriteAsync((c, t) => TheftCaseStore.AuditAsync(c, t, id, new Actor(operatorId, Roles.SocOperator), "map_key",
+            $"Issued a map key valid until {expiresAt:O}.", time.GetUtcNow()), cancellationToken);
+        return (new MapKeyResponse(key, expiresAt, $"/api/v1/access/theft-track?key={Uri.EscapeDataString(key)}"), null);
+    }
+
+    /// <summary>Records that an authority or operator took the report (who read which case's evidence, when).</summary>
+    public Task AuditReadAsync(string caseId, Actor actor, string what, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => TheftCaseStore.AuditAsync(c, t, caseId, actor, "report", $"Downloaded the report ({what}).", time.GetUtcNow()), cancellationToken);
+
+    // ---- owner and authority ----
+
+    /// <summary>The owner reports a theft from the app: a case opens and the car is asked to track.</summary>
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> ReportTheftAsync(string accountId, string vin, string? circumstances, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await vehicles.RoleOfAsync(accountId, vin, cancellationToken) is not { } role)
+        {
+            return (null, VehicleNotFound);
+        }
+        if (role != VehicleRole.Primary)
+        {
+            return (null, new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user reports a theft."));
+        }
+        if (circumstances is { Length: > 4000 })
+        {
+            return (null, SocRefusal.Invalid("circumstances", "At most 4000 characters."));
+        }
+        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
+        {
+            return (null, NotEntitled);
+        }
+        return await OpenRequestedAsync(vin, CaseSources.Owner, new Actor(accountId, Roles.Owner), accountId, null, null,
+            string.IsNullOrWhiteSpace(circumstances) ? null : circumstances.Trim(), "The owner reported the car stolen.", cancellationToken);
+    }
+
+    /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
+    public async Task<(TheftCase? Case, SocRefusal? Refusal)> StartTrackingAsync(string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (request.Vin is null || !Vin.IsValid(Vin.Normalize(request.Vin)))
+        {
+            errors.Add("vin", "17 characters of the ISO 3779 alphabet.");
+        }
+        if (string.IsNullOrWhiteSpace(request.RegistrationNumber))
+        {
+            errors.Add("registrationNumber", "The car's registration number.");
+        }
+        if (string.IsNullOrWhiteSpace(request.Reference) || request.Reference.Length > 100)
+        {
+            errors.Add("reference", "The authority's file number, 1 to 100 characters.");
+        }
+        if (request.Circumstances is { Length: > 4000 })
+        {
+            errors.Add("circumstances", "At most 4000 characters.");
+        }
+        if (errors.Any)
+        {
+            return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request has invalid fields.", errors));
+        }
+        var vin = Vin.Normalize(request.Vin!);
+        var vehicle = await vehicles.FindAsync(vin, cancellationToken);
+        var contact = await contacts.ForVehicleAsync(vin, cancellationToken);
+        var registration = contact?.RegistrationNumber ?? vehicle?.RegistrationNumber;
+        // Same answer for an unknown car, a wrong registration number and a car without Car Security: nothing to learn by guessing.
+        if (vehicle is null || registration is null || !SameRegistration(registration, request.RegistrationNumber!) ||
+            !await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
+        {
+            return (null, new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No car with Car Security has this VIN and registration number."));
+        }
+        var owner = (await vehicles.UsersOfAsync(vin, cancellationToken)).FirstOrDefault(u => u.Role == VehicleRole.Primary).AccountId;
+        return await OpenRequestedAsync(vin, CaseSources.Authority, new Actor(authorityId, Roles.Authority), owner, authorityId, request.Reference!.Trim(),
+            string.IsNullOrWhiteSpace(request.Circumstances) ? null : request.Circumstances.Trim(), "The authority started tracking.", cancellationToken);
+    }
+
+    private static bool SameRegistration(string a, string b) =>
+        string.Equals(new string([.. a.Where(char.IsLetterOrDigit)]), new string([.. b.Where(char.IsLetterOrDigit)]), StringComparison.OrdinalIgnoreCase);
+
+    public static readonly SocRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
+        $"The vehicle's packages do not cover the service {ServiceIds.CarSecurity}.");
+
+    private async Task<(TheftCase? Case, SocRefusal? Refusal)> OpenRequestedAsync(
+        string vin, string source, Actor actor, string? ownerAccountId, string? authorityId, string? reference, string? circumstances, string what,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var state = authorityId is null ? CaseStates.Open : CaseStates.HandedOver;
+        var opened = new TheftCase(Guid.CreateVersion7(now).ToString(), vin, Guid.NewGuid().ToString(), source, TheftReasons.RemoteRequest, state, null,
+            CaseUrgency.Of(TheftReasons.RemoteRequest, state, null, false), ownerAccountId, null, authorityId, reference, circumstances, 0, null, now, null, null,
+            null, null, null, null, authorityId is null ? null : now, null);
+        var created = await configuration.ChangeAsync(vin, async (c, t) =>
+        {
+            if (await TheftCaseStore.CountNotClosedAsync(c, t, vin) > 0)
+            {
+                return false;
+            }
+            await TheftCaseStore.InsertCaseAsync(c, t, opened);
+            await TheftCaseStore.AuditAsync(c, t, opened.Id, actor, "opened", what + (reference is null ? "" : $" Reference {reference}."), now);
+            await notifier.NotifyAsync(c, t, new Notification(vin, NotificationTypes.TheftCaseOpened.Id,
+                "A theft of your car was reported. The security centre tracks it and will call you on your stored numbers.", now, $"theft:{opened.Id}"));
+            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_opened", SocEvents.Case(opened), authorityId)));
+            return true;
+        }, CancellationToken.None);
+        return created
+            ? (opened, null)
+            : (null, new(StatusCodes.Status409Conflict, ErrorCodes.TheftCaseOpen, "The car has an open theft case already."));
+    }
+
+    /// <summary>E1: switches one trigger reason off until a time (never all of them at once), or on again.</summary>
+    public async Task<(CarSecurityResponse? Settings, SocRefusal? Refusal)> SetTriggerAsync(
+        string accountId, string vin, string reason, DateTimeOffset? suspendedUntil, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await vehicles.RoleOfAsync(accountId, vin, cancellationToken) is not { } role)
+        {
+            return (null, VehicleNotFound);
+        }
+        if (!TheftReasons.Switchable.Contains(reason))
+        {
+            return (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No such trigger reason; one of: {string.Join(", ", TheftReasons.Switchable)}."));
+        }
+        if (role != VehicleRole.Primary)
+        {
+            return (null, new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user switches trigger reasons."));
+        }
+        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
+        {
+            return (null, NotEntitled);
+        }
+        var now = time.GetUtcNow();
+        if (suspendedUntil is { } until && (until <= now || until > now + options.Value.MaxSuspension))
+        {
+            return (null, SocRefusal.Invalid("suspendedUntil", $"A time in the next {options.Value.MaxSuspension.TotalDays:0} days, or null to switch the reason on."));
+        }
+        var refused = await configuration.ChangeAsync(vin, async (c, t) =>
+        {
+            var (suspended, interval) = await TheftCaseStore.SettingsAsync(c, t, vin);
+            foreach (var expired in suspended.Where(s => s.Value <= now).Select(s => s.Key).ToList())
+            {
+                suspended.Remove(expired);
+            }
+            if (suspendedUntil is { } u)
+            {
+                suspended[reason] = u;
+            }
+            else
+            {
+                suspended.Remove(reason);
+            }
+            if (TheftReasons.Switchable.All(suspended.ContainsKey))
+            {
+                return (bool?)null; // refused: nothing saved, nothing sent
+            }
+            await TheftCaseStore.SaveSettingsAsync(c, t, vin, suspended, interval, now);
+            return true;
+        }, CancellationToken.None) is null;
+        return refused
+            ? (null, new(StatusCodes.Status409Conflict, ErrorCodes.CarSecurityAlwaysOn,
+                "Car Security cannot be switched off as a whole: at least one trigger reason stays on."))
+            : (await SettingsAsync(vin, cancellationToken), null);
+    }
+
+    public async Task<CarSecurityResponse> SettingsAsync(string vin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (suspended, _) = await store.SettingsAsync(vin, cancellationToken);
+        var health = await store.HealthCheckAsync(vin, cancellationToken);
+        return new CarSecurityResponse(
+            TheftReasons.Switchable.Select(r => suspended.TryGetValue(r, out var until) && until > now
+                ? new TriggerResponse(r, false, until)
+                : new TriggerResponse(r, true, null)).ToList(),
+            health?.LastCheckAt, health?.FlaggedAt is { } flagged && (health.LastCheckAt is null || health.LastCheckAt < flagged),
+            await store.IsStolenAsync(vin, cancellationToken));
+    }
+
+    /// <summary>A new owner starts with every trigger reason on; the cases stay (legal obligation) with their owner at the time.</summary>
+    public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
+    {
+        if (accountId is null)
+        {
+            await TheftCaseStore.DeleteSettingsAsync(connection, transaction, vin);
+        }
+    }
+
+    // ---- the one way a case changes ----
+
+    private Task<(TheftCase? Case, SocRefusal? Refusal)> ActAsync(
+        string id, Actor actor, bool requireClaim, Func<DbConnection, DbTransaction, TheftCase, DateTimeOffset, Task<SocRefusal?>> change,
+        CancellationToken cancellationToken, bool allowClosed = false, string? sendConfigurationTo = null) =>
+        ActCoreAsync(id, actor, requireClaim, change, allowClosed, sendConfigurationTo, cancellationToken);
+
+    private async Task<(TheftCase? Case, SocRefusal? Refusal)> ActCoreAsync(
+        string id, Actor actor, bool requireClaim, Func<DbConnection, DbTransaction, TheftCase, DateTimeOffset, Task<SocRefusal?>> change, bool allowClosed,
+        string? sendConfigurationTo, CancellationToken cancellationToken)
+    {
+        SocRefusal? refusal = null;
+        async Task<bool> Work(DbConnection c, DbTransaction t)
+        {
+            var now = time.GetUtcNow();
+            if (await TheftCaseStore.FindAsync(c, t, id) is not { } k)
+            {
+                refusal = CaseNotFound;
+                return false;
+            }
+            if (k.IsClosed && !allowClosed)
+            {
+                refusal = Closed;
+                return false;
+            }
+            if (requireClaim && k.AssignedTo != actor.AccountId)
+            {
+                refusal = k.AssignedTo is null ? NotClaimed
+                    : new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
+                return false;
+            }
+            refusal = await change(c, t, k, now);
+            if (refusal is not null)
+            {
+                return false;
+            }
+            var after = await TheftCaseStore.FindAsync(c, t, id);
+            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_updated", SocEvents.Case(after!), after!.AuthorityAccountId)));
+            return true;
+        }
+        // A refused change has written nothing, so its (empty) transaction may commit; only a done one sends the car its settings.
+        if (sendConfigurationTo is not null)
+        {
+            await configuration.ChangeAsync(sendConfigurationTo, Work, CancellationToken.None);
+        }
+        else
+        {
+            await database.WriteAsync(Work, cancellationToken);
+        }
+        return refusal is not null ? (null, refusal) : (await store.FindAsync(id, cancellationToken), null);
+    }
+
+    private async Task ResetIntervalAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now)
+    {
+        var (suspended, interval) = await TheftCaseStore.SettingsAsync(c, t, vin);
+        if (interval != 0)
+        {
+            await TheftCaseStore.SaveSettingsAsync(c, t, vin, suspended, 0, now);
+        }
+    }
+}

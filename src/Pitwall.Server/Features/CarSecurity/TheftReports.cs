@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Xml;
+
+namespace Pitwall.Server.Features.CarSecurity;
+
+/// <summary>
+/// The report for the authority (E3): the positions as a GPX 1.1 track and as GeoJSON (RFC 7946), and a printable HTML
+/// summary with the car, the circumstances and the course of the case. Written with XmlWriter, Utf8JsonWriter and HTML
+/// encoding, so every value is escaped.
+/// </summary>
+public static class TheftReports
+{
+    public static byte[] Gpx(TheftCase k, VehicleDescription? vehicle, IReadOnlyList<TrackingPoint> track)
+    {
+        using var stream = new MemoryStream();
+        using (var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, Async = false }))
+        {
+            const string ns = "http://www.topografix.com/GPX/1/1";
+            xml.WriteStartDocument();
+            xml.WriteStartElement("gpx", ns);
+            xml.WriteAttributeString("version", "1.1");
+            xml.WriteAttributeString("creator", "Pitwall Car Security");
+            xml.WriteStartElement("metadata", ns);
+            xml.WriteElementString("name", ns, $"Theft case {k.Id}");
+            xml.WriteElementString("desc", ns, Title(k, vehicle));
+            xml.WriteElementString("time", ns, Time(k.OpenedAt));
+            xml.WriteEndElement();
+            xml.WriteStartElement("trk", ns);
+            xml.WriteElementString("name", ns, $"{k.Vin} {vehicle?.RegistrationNumber}".Trim());
+            xml.WriteStartElement("trkseg", ns);
+            foreach (var p in track.Where(p => p.Latitude is not null && p.Longitude is not null))
+            {
+                xml.WriteStartElement("trkpt", ns);
+                xml.WriteAttributeString("lat", Number(p.Latitude!.Value));
+                xml.WriteAttributeString("lon", Number(p.Longitude!.Value));
+                xml.WriteElementString("time", ns, Time(p.RecordedAt));
+                xml.WriteElementString("desc", ns,
+                    $"speed {Number(Math.Round(p.SpeedMps * 3.6, 1))} km/h, ignition {(p.IgnitionOn ? "on" : "off")}, GSM {Cell(p)}, antennas GSM {p.GsmAntenna} GPS {p.GpsAntenna}");
+                xml.WriteEndElement();
+            }
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+            xml.WriteEndDocument();
+        }
+        return stream.ToArray();
+    }
+
+    public static byte[] GeoJson(TheftCase k, VehicleDescription? vehicle, IReadOnlyList<TrackingPoint> track)
+    {
+        var located = track.Where(p => p.Latitude is not null && p.Longitude is not null).ToList();
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", "FeatureCollection");
+            json.WriteStartArray("features");
+            json.WriteStartObject();
+            json.WriteString("type", "Feature");
+            json.WriteStartObject("geometry");
+            json.WriteString("type", "LineString");
+            json.WriteStartArray("coordinates");
+            foreach (var p in located)
+            {
+                Coordinates(json, p);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteStartObject("properties");
+            json.WriteString("caseId", k.Id);
+            json.WriteString("vin", k.Vin);
+            json.WriteString("model", vehicle?.Model);
+            json.WriteString("colour", vehicle?.Colour);
+            json.WriteString("registrationNumber", vehicle?.RegistrationNumber);
+            json.WriteString("reason", k.Reason);
+            json.WriteString("openedAt", k.OpenedAt);
+            json.WriteString("circumstances", k.Circumstances);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            foreach (var p in located)
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "Feature");
+                json.WriteStartObject("geometry");
+                json.WriteString("type", "Point");
+                json.WritePropertyName("coordinates");
+                Coordinates(json, p);
+                json.WriteEndObject();
+                json.WriteStartObject("properties");
+                json.WriteNumber("seq", p.Seq);
+                json.WriteString("phase", p.Phase);
+                json.WriteString("recordedAt", p.RecordedAt);
+                json.WriteNumber("speedMps", p.SpeedMps);
+                json.WriteBoolean("ignitionOn", p.IgnitionOn);
+                json.WriteBoolean("engineRunning", p.EngineRunning);
+                json.WriteNumber("remainingRangeM", p.RemainingRangeM);
+                json.WriteNumber("odometerM", p.OdometerM);
+                if (p.AccuracyM is { } accuracy)
+                {
+                    json.WriteNumber("accuracyM", accuracy);
+                }
+                if (p.BatteryVoltageV is { } volts)
+                {
+                    json.WriteNumber("batteryVoltageV", volts);
+                }
+                if (p.FuelLevelPercent is { } fuel)
+                {
+                    json.WriteNumber("fuelLevelPercent", fuel);
+                }
+                json.WriteString("gsmCell", Cell(p));
+                json.WriteString("gsmAntenna", p.GsmAntenna);
+                json.WriteString("gpsAntenna", p.GpsAntenna);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>A self-contained page to print: the car, the circumstances, the course of the case and the positions.</summary>
+    public static string Html(TheftCase k, VehicleDescription? vehicle, IReadOnlyList<TrackingPoint> track, IReadOnlyList<AuditEntry> audit)
+    {
+        var h = HtmlEncoder.Default;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(h.Encode($"Theft report {k.Id}")).Append("</title>")
+            .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.25em .5em;text-align:left}")
+            .Append("@media print{a{display:none}}</style></head><body>");
+        html.Append("<h1>Theft report</h1><p>").Append(h.Encode(Title(k, vehicle))).Append("</p><dl>");
+        void Row(string term, string? value) => html.Append("<dt>").Append(h.Encode(term)).Append("</dt><dd>").Append(h.Encode(value ?? "—")).Append("</dd>");
+        Row("Case", k.Id);
+        Row("VIN", k.Vin);
+        Row("Vehicle", vehicle is null ? null : $"{vehicle.Model} ({vehicle.ModelYear})");
+        Row("Colour", vehicle?.Colour);
+        Row("Registration number", vehicle?.RegistrationNumber);
+        Row("Detected because", k.Reason.Replace('_', ' '));
+        Row("Case opened", Time(k.OpenedAt));
+        Row("Theft mode since", k.TheftModeStartedAt is { } s ? Time(s) : null);
+        Row("Theft confirmed", k.ConfirmedAt is { } c ? Time(c) : null);
+        Row("Authority reference", k.AuthorityReference);
+        Row("State", k.Outcome is null ? k.State.Replace('_', ' ') : $"{k.State} ({k.Outcome.Replace('_', ' ')})");
+        html.Append("</dl><h2>Circumstances</h2><p>").Append(h.Encode(k.Circumstances ?? "—")).Append("</p>");
+        html.Append("<h2>Positions</h2><table><thead><tr><th scope=\"col\">Time (UTC)</th><th scope=\"col\">Latitude</th><th scope=\"col\">Longitude</th>")
+            .Append("<th scope=\"col\">Speed (km/h)</th><th scope=\"col\">Ignition</th><th scope=\"col\">GSM cell</th><th scope=\"col\">Antennas (GSM/GPS)</th></tr></thead><tbody>");
+        foreach (var p in track)
+        {
+            html.Append("<tr><td>").Append(h.Encode(Time(p.RecordedAt))).Append("</td><td>").Append(p.Latitude is { } lat ? Number(lat) : "—")
+                .Append("</td><td>").Append(p.Longitude is { } lon ? Number(lon) : "—").Append("</td><td>").Append(Number(Math.Round(p.SpeedMps * 3.6, 1)))
+                .Append("</td><td>").Append(p.IgnitionOn ? "on" : "off").Append("</td><td>").Append(h.Encode(Cell(p))).Append("</td><td>")
+                .Append(h.Encode($"{p.GsmAntenna}/{p.GpsAntenna}")).Append("</td></tr>");
+        }
+        html.Append("</tbody></table><h2>Course of the case</h2><table><thead><tr><th scope=\"col\">Time (UTC)</th><th scope=\"col\">By</th><th scope=\"col\">What</th></tr></thead><tbody>");
+        foreach (var e in audit)
+        {
+            html.Append("<tr><td>").Append(h.Encode(Time(e.At))).Append("</td><td>").Append(h.Encode(e.ActorRole)).Append("</td><td>")
+                .Append(h.Encode(e.Detail)).Append("</td></tr>");
+        }
+        html.Append("</tbody></table></body></html>");
+        return html.ToString();
+    }
+
+    private static string Title(TheftCase k, VehicleDescription? vehicle) =>
+        vehicle is null ? $"Vehicle {k.Vin}" : $"{vehicle.Colour} {vehicle.Model}, registration {vehicle.RegistrationNumber}, VIN {k.Vin}";
+
+    private static void Coordinates(Utf8JsonWriter json, TrackingPoint p)
+    {
+        json.WriteStartArray();
+        json.WriteNumberValue(Math.Round(p.Longitude!.Value, 7));
+        json.WriteNumberValue(Math.Round(p.Latitude!.Value, 7));
+        json.WriteEndArray();
+    }
+
+    private static string Cell(TrackingPoint p) => p.GsmCell is { } g ? $"{g.Mcc}-{g.Mnc}-{g.Lac}-{g.CellId}" : "unknown";
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("0.#######", CultureInfo.InvariantCulture);
+}
