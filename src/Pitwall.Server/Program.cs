@@ -50,6 +50,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UsePrivacy();
         app.UseHosting();
         app.UseWeb();
         app.UseAccessControl();
