@@ -18,6 +18,7 @@ public static class PrivacyModule
         builder.Services.AddSingleton<DataExport>();
         builder.Services.AddSingleton<AccountErasure>();
         builder.Services.AddSingleton<Consents>();
+        builder.Services.AddSingleton<IServiceAccess, ServiceAccess>();
         builder.Services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.Section)
             .Validate(o => o.QueueLength >= 1 && o.BatchSize >= 1, "Pitwall:AccessLog:QueueLength and BatchSize must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<AccessLog>();

@@ -69,7 +69,7 @@ internal static class ValetEndpoints
             }, cancellationToken);
 
     private static async Task<Results<Ok<ValetResponse>, ValidationProblem, ProblemHttpResult>> Start(
-        string vin, ValetRequest request, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link,
+        string vin, ValetRequest request, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, Privacy.IServiceAccess services,
         ValetService valet, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -88,7 +88,7 @@ internal static class ValetEndpoints
             return ApiProblems.Validation(errors);
         }
         vin = Vin.Normalize(vin);
-        if (await RefuseAsync(vin, user, access, entitlements, link, cancellationToken) is { } refusal)
+        if (await RefuseAsync(vin, user, access, entitlements, services, cancellationToken) is { } refusal)
         {
             return refusal;
         }
@@ -98,11 +98,11 @@ internal static class ValetEndpoints
     }
 
     private static async Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Stop(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, ValetService valet,
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, Privacy.IServiceAccess services, ValetService valet,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        if (await RefuseAsync(vin, user, access, entitlements, link, cancellationToken) is { } refusal)
+        if (await RefuseAsync(vin, user, access, entitlements, services, cancellationToken) is { } refusal)
         {
             return refusal;
         }
@@ -116,7 +116,7 @@ internal static class ValetEndpoints
 
     /// <summary>Another account's car reads as absent; then the packages and the car's privacy switches decide.</summary>
     private static async Task<ProblemHttpResult?> RefuseAsync(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, CancellationToken cancellationToken)
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, Privacy.IServiceAccess services, CancellationToken cancellationToken)
     {
         if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
         {
@@ -126,15 +126,7 @@ internal static class ValetEndpoints
         {
             return Status.StatusEndpoints.NotEntitled(ServiceIds.ValetAlarm);
         }
-        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
-        if (privacy?.PrivateMode == true)
-        {
-            return ApiProblems.Conflict(ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
-        }
-        if (privacy is not null && !ServiceIds.IsSwitchedOn(ServiceIds.ValetAlarm, privacy))
-        {
-            return ApiProblems.Conflict(ErrorCodes.ServiceDisabled, "The valet alarm or the services with location are switched off in the car.");
-        }
-        return null;
+        var verdict = await services.ForServiceAsync(vin, ServiceIds.ValetAlarm, cancellationToken);
+        return verdict.Allowed ? null : ApiProblems.Conflict(verdict.Code!, verdict.Detail!);
     }
 }
