@@ -52,6 +52,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UsePrivacy();
         app.UseHosting();
         app.UseWeb();
         app.UseAccessControl();

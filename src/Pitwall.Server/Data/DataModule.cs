@@ -23,6 +23,7 @@ public static class DataModule
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<Leases>();
+        builder.Services.AddSingleton<DayPartitions>();
         builder.Services.AddSingleton<DataCategoryRegister>();
         builder.Services.AddDataCategory(PlatformDataCategories.Operations);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

@@ -60,7 +60,8 @@ public abstract class StorageTests : IAsyncLifetime
     {
         await Migrator.MigrateAsync(CancellationToken.None);
         var sql = _database.Dialect == SqlDialect.Postgres
-            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            // A partition belongs to its parent's category (Data/DayPartitions), so only top-level tables are listed.
+            ? "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
         var tables = await _database.ReadAsync(c => c.QueryAsync<string>(sql), CancellationToken.None);
 
@@ -68,6 +69,14 @@ public abstract class StorageTests : IAsyncLifetime
             new Dictionary<string, string?> { ["Pitwall:Database:ConnectionString"] = _testDatabase.ConnectionString }));
         var declared = app.Services.GetRequiredService<DataCategoryRegister>().All.SelectMany(c => c.Tables.Select(t => t.Name)).ToHashSet();
         Assert.Equal(declared.Order(StringComparer.Ordinal), tables.Order(StringComparer.Ordinal));
+        if (_database.Dialect == SqlDialect.Postgres)
+        {
+            // Partitioned tables are exactly those the register says are partitioned by day.
+            var partitioned = await _database.ReadAsync(c => c.QueryAsync<string>(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'p'"), CancellationToken.None);
+            var declaredPartitioned = app.Services.GetRequiredService<DataCategoryRegister>().All.SelectMany(c => c.Tables).Where(t => t.PartitionedByDay).Select(t => t.Name);
+            Assert.Equal(declaredPartitioned.Order(StringComparer.Ordinal), partitioned.Order(StringComparer.Ordinal));
+        }
     }
 
     [Fact]

@@ -26,6 +26,10 @@ public sealed record CategoryTable(string Name, string? AgeColumn = null)
 
     /// <summary>Why the table holds nothing an export could attribute to an account.</summary>
     public string? NotExportedBecause { get; init; }
+
+    /// <summary>On PostgreSQL the table is range-partitioned by UTC day on <see cref="AgeColumn"/> (see <see cref="DayPartitions"/>):
+    /// retention drops a whole day once all of it has expired, instead of deleting rows.</summary>
+    public bool PartitionedByDay { get; init; }
 }
 
 /// <summary>Someone the data goes to, and whether they may process it outside the EU/EEA (P4).</summary>

@@ -11,6 +11,7 @@ namespace Pitwall.Server.Features.Commands;
 /// </summary>
 public sealed partial class CommandDispatcher(
     CommandStore store, IVehicleLink link, LiveEventHub hub, IEnumerable<ICommandOutcomeListener> listeners, UsageStatistics.UsageStatistics usage,
+    Privacy.IServiceAccess services,
     TimeProvider time, ILogger<CommandDispatcher> logger)
     : IVehicleMessageHandler, Vehicles.IVehicleAccessListener
 {
@@ -99,12 +100,17 @@ public sealed partial class CommandDispatcher(
             var result = message.Envelope.CommandResult;
             var performed = result.Outcome == CommandResult.Types.Outcome.Performed;
             var reason = string.IsNullOrEmpty(result.Reason) ? "failed" : result.Reason[..Math.Min(result.Reason.Length, 100)];
-            if (await CommandStore.CompleteAsync(connection, transaction, message.Vin, result.CommandId, performed, reason, now) is not { } completed)
+            // What the car answers while its switches forbid the command's service is not taken from it: the command
+            // ends failed with the switches' reason, and nothing the car claims to have done is recorded.
+            if (await CommandStore.CompleteAsync(connection, transaction, message.Vin, result.CommandId, type =>
+                    CommandCatalog.Types.TryGetValue(type, out var known) && services.ForRemoteControl(known.Service, message.Privacy) is { Allowed: false } verdict
+                        ? (false, verdict.Code)
+                        : (performed, reason), now) is not { } completed)
             {
                 continue;
             }
             _completed.Add(completed);
-            if (performed)
+            if (completed.State == CommandStates.Performed)
             {
                 foreach (var listener in _listeners)
                 {

@@ -1,7 +1,6 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
-using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Commands;
@@ -14,7 +13,7 @@ public sealed record CommandRefusal(int Status, string Code, string Title, Valid
 /// the car's privacy switches, entitlement and, for unlocking, the PIN proof; then stores it and hands it to the car.
 /// </summary>
 public sealed class CommandIssuer(
-    IVehicleAccess access, IVehicleLink link, IEntitlements entitlements, RemotePins pins, CommandDispatcher dispatcher,
+    IVehicleAccess access, Privacy.IServiceAccess services, IEntitlements entitlements, RemotePins pins, CommandDispatcher dispatcher,
     UsageStatistics.UsageStatistics usage, TimeProvider time)
 {
     public static readonly CommandRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
@@ -76,18 +75,9 @@ public sealed class CommandIssuer(
         {
             return new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Drivers cannot change charging settings.");
         }
-        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
-        if (privacy?.PrivateMode == true)
+        if (await services.ForRemoteControlAsync(vin, type.Service, cancellationToken) is { Allowed: false } switches)
         {
-            return new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no remote functions.");
-        }
-        if (privacy?.RemoteAccessDisabled == true)
-        {
-            return new(StatusCodes.Status409Conflict, ErrorCodes.RemoteAccessDisabled, "Remote access is switched off in the car.");
-        }
-        if (privacy is not null && !ServiceIds.IsSwitchedOn(type.Service, privacy))
-        {
-            return new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled, $"The service {type.Service} is switched off in the car.");
+            return new(StatusCodes.Status409Conflict, switches.Code!, switches.Detail!);
         }
         if (!await entitlements.IsEntitledAsync(vin, type.Service, cancellationToken))
         {

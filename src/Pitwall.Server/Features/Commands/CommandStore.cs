@@ -111,13 +111,16 @@ public sealed class CommandStore(Database database)
 
     /// <summary>The car's outcome; only a sent command can end this way (a late or repeated result changes nothing).</summary>
     /// <returns>The command as it ended, or null when it was not waiting for this result.</returns>
-    internal static async Task<CommandRecord?> CompleteAsync(DbConnection c, DbTransaction t, string vin, string id, bool performed, string? reason, DateTimeOffset now)
+    /// <param name="outcome">Given the command's type: performed or not, and why not.</param>
+    internal static async Task<CommandRecord?> CompleteAsync(
+        DbConnection c, DbTransaction t, string vin, string id, Func<string, (bool Performed, string? Reason)> outcome, DateTimeOffset now)
     {
         if (await c.QuerySingleOrDefaultAsync<Row?>($"SELECT {Columns} FROM vehicle_commands WHERE id = @id AND vin = @vin AND state = 'sent'", new { id, vin }, t)
             is not { } sent)
         {
             return null;
         }
+        var (performed, reason) = outcome(sent.Type);
         var state = performed ? CommandStates.Performed : CommandStates.Failed;
         reason = performed ? null : reason;
         await c.ExecuteAsync("UPDATE vehicle_commands SET state = @state, reason = @reason, completed_at = @now WHERE id = @id",

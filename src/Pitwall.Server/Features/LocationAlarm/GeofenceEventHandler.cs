@@ -17,7 +17,8 @@ namespace Pitwall.Server.Features.LocationAlarm;
 /// accuracy, or whose fix contradicts the crossing (entered outside the exit radius, exited inside the radius) is dropped.
 /// </summary>
 public sealed partial class GeofenceEventHandler(
-    INotifier notifier, LiveEventHub hub, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, ILogger<GeofenceEventHandler> logger)
+    INotifier notifier, LiveEventHub hub, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access,
+    ILogger<GeofenceEventHandler> logger)
     : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.GeofenceEvent;
@@ -66,13 +67,9 @@ public sealed partial class GeofenceEventHandler(
     private async Task<(GeofenceEventRecord? Record, Geofence? Area, string? Dropped)> AcceptAsync(DbConnection c, DbTransaction t, InboundMessage message)
     {
         var e = message.Envelope.GeofenceEvent;
-        if (message.Privacy.PrivateMode)
+        if (access.ForCarData(ServiceIds.LocationAlarm, message.Privacy).Code is { } withheld)
         {
-            return (null, null, "private_mode");
-        }
-        if (!ServiceIds.IsSwitchedOn(ServiceIds.LocationAlarm, message.Privacy))
-        {
-            return (null, null, "service_disabled");
+            return (null, null, withheld);
         }
         var transition = e.Transition switch
         {

@@ -20,7 +20,7 @@ public sealed record GeofenceRefusal(int Status, string Code, string Title, Vali
 /// and an area reads as confirmed once the car has acked the frame that carried its current version.
 /// </summary>
 public sealed partial class GeofenceService(
-    Database database, GeofenceStore store, IVehicleAccess access, IVehicleLink link, IEntitlements entitlements,
+    Database database, GeofenceStore store, IVehicleAccess access, IVehicleLink link, Privacy.IServiceAccess serviceAccess, IEntitlements entitlements,
     UsageStatistics.UsageStatistics usage, TimeProvider time, ILogger<GeofenceService> logger) : IVehicleAccessListener
 {
     public static readonly GeofenceRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
@@ -29,10 +29,6 @@ public sealed partial class GeofenceService(
         $"The vehicle's packages do not cover the service {ServiceIds.LocationAlarm}.");
     public static readonly GeofenceRefusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole,
         "Only the vehicle's primary user may change its geofences.");
-    public static readonly GeofenceRefusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode,
-        "The car is in private mode: no online functions.");
-    public static readonly GeofenceRefusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
-        $"The service {ServiceIds.LocationAlarm} is switched off in the car.");
     public static readonly GeofenceRefusal Limit = new(StatusCodes.Status409Conflict, ErrorCodes.GeofenceLimit,
         "A car has at most four geofences; delete one first.");
 
@@ -266,12 +262,8 @@ public sealed partial class GeofenceService(
         {
             return NotEntitled;
         }
-        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
-        if (privacy?.PrivateMode == true)
-        {
-            return PrivateMode;
-        }
-        return privacy is not null && !ServiceIds.IsSwitchedOn(ServiceIds.LocationAlarm, privacy) ? SwitchedOff : null;
+        var verdict = await serviceAccess.ForServiceAsync(vin, ServiceIds.LocationAlarm, cancellationToken);
+        return verdict.Allowed ? null : new GeofenceRefusal(StatusCodes.Status409Conflict, verdict.Code!, verdict.Detail!);
     }
 
     private static GeofenceRefusal Invalid(ValidationErrors errors) =>

@@ -37,7 +37,7 @@ public static class LocationAlarmModule
         Retention: new(RetentionKind.UntilAccountDeletion, null, "until the owner deletes the area or the car changes hands (unpairing, account deletion)"),
         PersonalData: true,
         Tables: [new("geofences") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
-        Processors: []);
+        Processors: [Privacy.PortalProcessors.MapTiles]);
 
     internal static DataCategory History { get; } = new(
         Id: "geofence_events",

@@ -8,10 +8,11 @@ namespace Pitwall.Server.Features.Privacy;
 /// <summary>
 /// Erases an account (REQUIREMENTS P6) at once: its cars are unpaired (every feature drops what it kept for them), then
 /// the account goes and with it, through the schema's cascades, everything that hangs on it — sessions, tokens, drivers'
-/// rights, pairings, keys, commands, PIN — plus its security log, sign-in counters and Car Security contact data.
+/// rights, pairings, keys, commands, PIN — plus its security log, sign-in counters and Car Security contact data. Its
+/// access-log entries stay until they expire (30 days, to investigate attacks) but lose the link to the account.
 /// Contracts stay, as the law requires, without a link to the person (their account is set to null).
 /// </summary>
-public sealed class AccountErasure(Database database, AccountStore accounts, VehicleStore vehicles, PairingService pairing)
+public sealed class AccountErasure(Database database, AccountStore accounts, VehicleStore vehicles, PairingService pairing, AccessLog accessLog)
 {
     /// <returns>False when the account does not exist (any more).</returns>
     public async Task<bool> EraseAsync(string accountId, CancellationToken cancellationToken)
@@ -35,6 +36,8 @@ public sealed class AccountErasure(Database database, AccountStore accounts, Veh
             await LoginThrottle.ClearAsync(c, t, account.Email);
             await c.ExecuteAsync("DELETE FROM accounts WHERE id = @accountId", args, t);
         }, cancellationToken);
+        // The access log keeps its 30 days for security (who attacked what from where), but no longer names the account.
+        await accessLog.ForgetAccountAsync(accountId, cancellationToken);
         return true;
     }
 }

@@ -6,7 +6,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Privacy;
 
-/// <summary>The published data-category register and the retention job that enforces it.</summary>
+/// <summary>The published data-category register, the retention job that enforces it, consents, export, erasure and the access log.</summary>
 public static class PrivacyModule
 {
     public static WebApplicationBuilder AddPrivacy(this WebApplicationBuilder builder)
@@ -18,6 +18,18 @@ public static class PrivacyModule
         builder.Services.AddSingleton<DataExport>();
         builder.Services.AddSingleton<AccountErasure>();
         builder.Services.AddSingleton<Consents>();
+        builder.Services.AddSingleton<IServiceAccess, ServiceAccess>();
+        builder.Services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.Section)
+            .Validate(o => o.QueueLength >= 1 && o.BatchSize >= 1, "Pitwall:AccessLog:QueueLength and BatchSize must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton<AccessLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
+        builder.Services.AddDataCategory(new DataCategory(
+            "access_log", "API and portal access log",
+            "Detect and investigate attacks on accounts and on the platform (REQUIREMENTS H6): for each API and portal request the " +
+            "client's IP address, the method, the route template (never the path with its VINs or ids), the status, the duration " +
+            "and the signed-in account. When an account is erased its entries lose the account and expire with the rest.",
+            LegalBasis.LegitimateInterest, Retention.Days(30), true,
+            [new("access_log", "occurred_at") { AccountRows = "account_id = @accountId", PartitionedByDay = true }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "consents", "Consents",
             "Record, for purposes whose legal basis is consent, who agreed to what and when, and the withdrawal — the proof the law asks for.",
@@ -28,6 +40,16 @@ public static class PrivacyModule
             "Show that retention is enforced: when each run happened and how many rows of each category it removed (no content).",
             LegalBasis.LegalObligation, Retention.Months(12), false, [new("retention_runs", "finished_at")], []));
         return builder;
+    }
+
+    /// <summary>First in the pipeline: the access log, so that it sees every response, the exception handler's included.</summary>
+    public static WebApplication UsePrivacy(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessLogOptions>>().Value.Enabled)
+        {
+            app.UseMiddleware<AccessLogMiddleware>();
+        }
+        return app;
     }
 
     public static WebApplication MapPrivacy(this WebApplication app)

@@ -35,7 +35,10 @@ public static class PrivacyRegisterDocument
             text.AppendLine();
             text.AppendLine($"- Legal basis: {Basis(c.LegalBasis)}.");
             text.AppendLine($"- Kept: {c.Retention.Description}" + (c.Tables.FirstOrDefault(t => t.AgeColumn is not null) is { } aged
-                ? $" (counted from `{aged.AgeColumn}`; the retention job removes what is older)." : "."));
+                ? $" (counted from `{aged.AgeColumn}`; the retention job removes what is older)." : ".")
+                + (c.Tables.Any(t => t.PartitionedByDay)
+                    ? " On PostgreSQL the table is partitioned by day and expiry drops whole days, so an entry goes at most one day after its period."
+                    : ""));
             text.AppendLine($"- Personal data: {(c.PersonalData ? "yes" : "no")}.");
             text.AppendLine($"- Tables: {string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))}.");
             text.AppendLine(c.Processors.Count == 0

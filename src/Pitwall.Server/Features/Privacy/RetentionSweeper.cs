@@ -7,9 +7,16 @@ namespace Pitwall.Server.Features.Privacy;
 /// <summary>
 /// Deletes rows whose timed retention (REQUIREMENTS P3) has run out: a row goes once its age column plus the category's
 /// period lies in the past. Deletes in bounded batches so that a large backlog never holds the database for long.
+/// On PostgreSQL, tables partitioned by day lose whole days instead: a day's partition is dropped once all of it has
+/// expired (so a row stays at most one day past its period), rows in the default partition are deleted one by one,
+/// and the partitions of the coming days are created ahead.
 /// </summary>
-public sealed partial class RetentionSweeper(Database database, DataCategoryRegister register, TimeProvider time, ILogger<RetentionSweeper> logger)
+public sealed partial class RetentionSweeper(
+    Database database, DataCategoryRegister register, DayPartitions partitions, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
+    /// <summary>How many days ahead (today included) the partitions of a partitioned table are created.</summary>
+    internal const int PartitionDaysAhead = 3;
+
     internal const int BatchSize = 1000;
     internal const int MaxBatchesPerTable = 100;
 
@@ -27,7 +34,9 @@ public sealed partial class RetentionSweeper(Database database, DataCategoryRegi
             var cutoff = (now - period).ToUnixTimeMilliseconds();
             foreach (var table in category.Tables.Where(t => t.AgeColumn is not null))
             {
-                var count = await SweepTableAsync(table, cutoff, cancellationToken);
+                var count = table.PartitionedByDay && partitions.Enabled
+                    ? await SweepPartitionedAsync(table, now, cutoff, cancellationToken)
+                    : await SweepTableAsync(table.Name, table.AgeColumn!, cutoff, cancellationToken);
                 if (count > 0)
                 {
                     removed[category.Id] = removed.GetValueOrDefault(category.Id) + count;
@@ -57,11 +66,22 @@ public sealed partial class RetentionSweeper(Database database, DataCategoryRegi
             System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(r.Removed)!))
         .ToList();
 
-    private async Task<long> SweepTableAsync(CategoryTable table, long cutoff, CancellationToken cancellationToken)
+    private async Task<long> SweepPartitionedAsync(CategoryTable table, DateTimeOffset now, long cutoff, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        for (var day = 0; day < PartitionDaysAhead; day++)
+        {
+            await partitions.EnsureAsync(table.Name, table.AgeColumn!, today.AddDays(day), cancellationToken);
+        }
+        return await partitions.DropBeforeAsync(table.Name, cutoff, cancellationToken)
+               + await SweepTableAsync(DayPartitions.DefaultOf(table.Name), table.AgeColumn!, cutoff, cancellationToken);
+    }
+
+    private async Task<long> SweepTableAsync(string name, string ageColumn, long cutoff, CancellationToken cancellationToken)
     {
         // Table and column names come from code (the register), never from input.
         var rowId = database.Dialect == SqlDialect.Postgres ? "ctid" : "rowid";
-        var sql = $"DELETE FROM {table.Name} WHERE {rowId} IN (SELECT {rowId} FROM {table.Name} WHERE {table.AgeColumn} < @cutoff LIMIT {BatchSize})";
+        var sql = $"DELETE FROM {name} WHERE {rowId} IN (SELECT {rowId} FROM {name} WHERE {ageColumn} < @cutoff LIMIT {BatchSize})";
         long total = 0;
         for (var batch = 0; batch < MaxBatchesPerTable; batch++)
         {

@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.Status;
 /// </summary>
 public sealed class StatusMessageHandler(
     LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, IEnumerable<IStatusObserver> observers, Data.Database database,
-    TimeProvider time) : IVehicleMessageHandler, IVehicleAccessListener
+    Privacy.IServiceAccess access, TimeProvider time) : IVehicleMessageHandler, IVehicleAccessListener
 {
     // Latest state per car, owned by the single ingest writer; saves a read per report. Only with SQLite, where this
     // instance is the only writer; with PostgreSQL another instance may have written since. Bounded: when full it
@@ -38,7 +38,7 @@ public sealed class StatusMessageHandler(
         foreach (var message in messages)
         {
             var report = message.Envelope.StatusReport;
-            var kept = report.Values.Where(v => SignalCatalog.Find(v.Id) is { } signal && StatusPrivacy.Withheld(signal, message.Privacy) is null).ToList();
+            var kept = report.Values.Where(v => SignalCatalog.Find(v.Id) is { } signal && access.ForCarData(ServiceIds.Of(signal.Service), message.Privacy).Allowed).ToList();
             if (kept.Count == 0)
             {
                 continue; // private mode, switched-off services or nothing known: nothing is stored

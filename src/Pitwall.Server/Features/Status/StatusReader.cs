@@ -11,7 +11,7 @@ public sealed record SignalSnapshot(bool Online, bool PrivateMode, DateTimeOffse
 }
 
 /// <summary>Turns the stored state and the link's knowledge into API answers: each value with unit and time, or why not.</summary>
-public sealed class StatusReader(StatusStore store, IVehicleLink link)
+public sealed class StatusReader(StatusStore store, IVehicleLink link, Privacy.IServiceAccess access)
 {
     /// <summary>What Car Control and Car Finder show (C1, C2); charging and climate have views of their own.</summary>
     private static readonly Signal[] StatusSignals =
@@ -45,13 +45,14 @@ public sealed class StatusReader(StatusStore store, IVehicleLink link)
             signals.ToDictionary(s => s, s => Describe(s, info, state)));
     }
 
-    private static SignalResponse Describe(Signal signal, VehicleLinkInfo? info, StatusReport? state)
+    private SignalResponse Describe(Signal signal, VehicleLinkInfo? info, StatusReport? state)
     {
         if (info is null)
         {
             return new SignalResponse(null, signal.Unit, null, "offline");
         }
-        if (StatusPrivacy.Withheld(signal, info.Privacy) is { } reason)
+        // Values stored before the car went private (or switched the service off) are kept but not shown.
+        if (access.ForCarData(ServiceIds.Of(signal.Service), info.Privacy).Code is { } reason)
         {
             return new SignalResponse(null, signal.Unit, null, reason);
         }

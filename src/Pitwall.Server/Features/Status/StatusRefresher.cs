@@ -20,7 +20,7 @@ public enum RefreshOutcome
 /// the portal, with the checks that come first: the car's packages cover Car Control, and it is not in private mode.
 /// </summary>
 public sealed class StatusRefresher(
-    IVehicleLink link, IEntitlements entitlements, RefreshWaiters waiters, IOptions<StatusOptions> options, TimeProvider time)
+    IVehicleLink link, Privacy.IServiceAccess access, IEntitlements entitlements, RefreshWaiters waiters, IOptions<StatusOptions> options, TimeProvider time)
 {
     public TimeSpan Timeout => options.Value.RefreshTimeout;
 
@@ -30,7 +30,7 @@ public sealed class StatusRefresher(
         {
             return RefreshOutcome.NotEntitled;
         }
-        if ((await link.InfoAsync(vin, cancellationToken))?.Privacy.PrivateMode == true)
+        if (!(await access.ForDataRequestAsync(vin, cancellationToken)).Allowed)
         {
             return RefreshOutcome.PrivateMode;
         }

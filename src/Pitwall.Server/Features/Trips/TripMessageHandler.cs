@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Trips;
 /// overwrites the stored one (no history), unless the stored one is newer. Nothing is stored in private mode or with
 /// Trip Control (or the group of services without location) switched off in the car (P1, P2).
 /// </summary>
-public sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.UsageStatistics usage, TimeProvider time)
+public sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access, TimeProvider time)
     : IVehicleMessageHandler, IVehicleAccessListener
 {
     // What the current batch stored, announced once it is durable; owned by the single ingest writer.
@@ -26,7 +26,7 @@ public sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.UsageSt
         var now = time.GetUtcNow();
         foreach (var message in messages)
         {
-            if (TripPrivacy.Withheld(message.Privacy) is not null)
+            if (!access.ForCarData(ServiceIds.TripControl, message.Privacy).Allowed)
             {
                 continue; // private mode or Trip Control switched off: discarded, never stored
             }

@@ -14,7 +14,8 @@ namespace Pitwall.Server.Features.ValetAlarm;
 /// default) and the end. Nothing is kept in private mode or with the location services or the valet alarm switched off,
 /// nor for an activation the platform does not know.
 /// </summary>
-public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage) : IVehicleMessageHandler
+public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access)
+    : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.ValetEvent;
 
@@ -23,7 +24,7 @@ public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Usag
         foreach (var message in messages)
         {
             var e = message.Envelope.ValetEvent;
-            if (message.Privacy.PrivateMode || !ServiceIds.IsSwitchedOn(ServiceIds.ValetAlarm, message.Privacy) ||
+            if (!access.ForCarData(ServiceIds.ValetAlarm, message.Privacy).Allowed ||
                 e.Kind == ValetEvent.Types.Kind.Unspecified || !await ValetStore.ExistsAsync(connection, transaction, message.Vin, e.ValetId))
             {
                 continue;

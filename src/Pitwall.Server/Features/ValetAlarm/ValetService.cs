@@ -14,7 +14,7 @@ public sealed record ValetRefusal(int Status, string Code, string Title);
 /// Switches the valet alarm on and off: the session and the configuration frame for the car are written in one
 /// transaction, so the car gets exactly what the platform recorded (and gets it after a reconnect if it was offline).
 /// </summary>
-public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEntitlements entitlements, TimeProvider time)
+public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEntitlements entitlements, Privacy.IServiceAccess services, TimeProvider time)
 {
     public const double DefaultMaxSpeedKmh = 50;
     public const double DefaultRadiusM = 1000;
@@ -22,9 +22,6 @@ public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEnti
     public static readonly ValetRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
     public static readonly ValetRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
         $"The vehicle's packages do not cover the service {ServiceIds.ValetAlarm}.");
-    public static readonly ValetRefusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
-    public static readonly ValetRefusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
-        "The valet alarm or the services with location are switched off in the car.");
     public static readonly ValetRefusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
 
     /// <summary>The limits a request asks for, defaults filled in; the fields that are wrong (10–250 km/h, 100–50 000 m) go
@@ -58,14 +55,10 @@ public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEnti
         {
             return NotEntitled;
         }
-        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
-        if (privacy?.PrivateMode == true)
+        var verdict = await services.ForServiceAsync(vin, ServiceIds.ValetAlarm, cancellationToken);
+        if (!verdict.Allowed)
         {
-            return PrivateMode;
-        }
-        if (privacy is not null && !ServiceIds.IsSwitchedOn(ServiceIds.ValetAlarm, privacy))
-        {
-            return SwitchedOff;
+            return new ValetRefusal(StatusCodes.Status409Conflict, verdict.Code!, verdict.Detail!);
         }
         return null;
     }

@@ -12,7 +12,8 @@ namespace Pitwall.Server.Features.VehicleAlarm;
 /// Stores the car's anti-theft alarms and tells its users (D1). Nothing is kept in private mode or with the service
 /// switched off; with location services off the alarm is kept without its position.
 /// </summary>
-public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage) : IVehicleMessageHandler
+public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access)
+    : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.AlarmEvent;
 
@@ -46,14 +47,14 @@ public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, Usag
     {
         foreach (var message in messages)
         {
-            if (message.Privacy.PrivateMode || !ServiceIds.IsSwitchedOn(ServiceIds.VehicleAlarm, message.Privacy))
+            if (!access.ForCarData(ServiceIds.VehicleAlarm, message.Privacy).Allowed)
             {
                 continue;
             }
             var alarm = message.Envelope.AlarmEvent;
             var reason = ReasonOf(alarm.Reason);
             var occurredAt = alarm.OccurredAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(alarm.OccurredAtMs) : message.ReceivedAt;
-            var position = message.Privacy.LocationServicesDisabled ? null : AlarmPosition.From(alarm.Position);
+            var position = access.KeepsLocation(ServiceIds.VehicleAlarm, message.Privacy) ? AlarmPosition.From(alarm.Position) : null;
             var record = new AlarmRecord(Guid.NewGuid().ToString("N"), reason, occurredAt, position);
             await VehicleAlarmStore.AddAsync(connection, transaction, message.Vin, record, message.ReceivedAt);
             await notifier.NotifyAsync(connection, transaction, new Notification(

@@ -5,7 +5,8 @@ export function showMap(element) {
   const L = window.L;
   if (!L || !element) return { place() {} };
   const map = L.map(element).setView([48.7758, 9.1829], 12);
-  L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19 }).addTo(map);
+  // No Referer: the page's address holds the VIN, and the map provider gets tile coordinates only (P4).
+  L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19, referrerPolicy: 'no-referrer' }).addTo(map);
   let marker = null;
   return {
     place(lat, lon) {
