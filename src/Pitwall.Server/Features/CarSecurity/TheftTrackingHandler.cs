@@ -36,8 +36,8 @@ public static class CaseUrgency
 /// <summary>
 /// The car's theft tracking (E1, E2) in the ingest transaction: the first message of an incident opens a case (unless its
 /// trigger reason was switched off by the owner at the time, or the car has no Car Security), every message is stored in
-/// the car's order, the owner is told, and the SOC's consoles hear it live. Theft tracking is exempt from the privacy
-/// switches: the service cannot be switched off as a whole (E1), and a stolen car's position is what it exists for.
+/// the car's order, the owner is told, and the SOC's consoles hear it live. Theft tracking passes the privacy switches
+/// (<see cref="Privacy.ServiceAccess.IsEmergency"/>): the service cannot be switched off as a whole (E1).
 /// </summary>
 public sealed partial class TheftTrackingHandler(
     INotifier notifier, SocFeed feed, IEntitlements entitlements, VehicleStore vehicles, ILogger<TheftTrackingHandler> logger) : IVehicleMessageHandler

@@ -73,8 +73,12 @@ public sealed class ServiceAccess(IVehicleLink link) : IServiceAccess
     /// <summary>The emergency call (P1: the one exchange private mode allows); no car-message handler stores it yet.</summary>
     public const string EmergencyCall = "emergency_call";
 
-    /// <summary>Services whose data passes in private mode and that no switch turns off.</summary>
-    public static bool IsEmergency(string serviceId) => serviceId is EmergencyCall;
+    /// <summary>
+    /// Services whose data passes in private mode and that no switch turns off: the emergency call (P1) and Car Security's
+    /// theft tracking and health checks — the service cannot be switched off as a whole (E1), and a stolen car must be
+    /// found even when whoever took it switches private mode on.
+    /// </summary>
+    public static bool IsEmergency(string serviceId) => serviceId is EmergencyCall or ServiceIds.CarSecurity;
 
     public ServiceVerdict ForCarData(string serviceId, PrivacySettings privacy) =>
         new(IsEmergency(serviceId) ? ServiceVerdictKind.Allowed

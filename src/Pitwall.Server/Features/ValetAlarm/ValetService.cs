@@ -22,6 +22,9 @@ public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEnti
     public static readonly ValetRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
     public static readonly ValetRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
         $"The vehicle's packages do not cover the service {ServiceIds.ValetAlarm}.");
+    public static readonly ValetRefusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
+    public static readonly ValetRefusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
+        "The valet alarm or the services with location are switched off in the car.");
     public static readonly ValetRefusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
 
     /// <summary>The limits a request asks for, defaults filled in; the fields that are wrong (10–250 km/h, 100–50 000 m) go
@@ -55,12 +58,12 @@ public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEnti
         {
             return NotEntitled;
         }
-        var verdict = await services.ForServiceAsync(vin, ServiceIds.ValetAlarm, cancellationToken);
-        if (!verdict.Allowed)
+        return (await services.ForServiceAsync(vin, ServiceIds.ValetAlarm, cancellationToken)).Kind switch
         {
-            return new ValetRefusal(StatusCodes.Status409Conflict, verdict.Code!, verdict.Detail!);
-        }
-        return null;
+            Privacy.ServiceVerdictKind.Allowed => null,
+            Privacy.ServiceVerdictKind.PrivateMode => PrivateMode,
+            _ => SwitchedOff,
+        };
     }
 
     /// <summary>Starts the valet alarm, or changes the limits of the one running.</summary>
