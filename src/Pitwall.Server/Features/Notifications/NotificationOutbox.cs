@@ -1,7 +1,7 @@
 using System.Data.Common;
-using Dapper;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.Notifications;
 
@@ -10,15 +10,13 @@ namespace Pitwall.Server.Features.Notifications;
 /// one delivery per channel the user chose (the outbox). After commit the users' apps hear of it live, and the senders
 /// wake up. A key seen before for the vehicle queues nothing, so a resent car message never notifies twice.
 /// </summary>
-public sealed class NotificationOutbox(NotificationSenders senders, LiveEventHub hub) : INotifier
+public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSenders senders, LiveEventHub hub) : INotifier
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {
         var type = NotificationTypes.Find(notification.Type)
             ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; add it to NotificationTypes.", nameof(notification));
-        var recipients = await connection.QueryAsync<string>(
-            "SELECT account_id FROM vehicle_users WHERE vin = @vin ORDER BY account_id", new { vin = notification.Vin }, transaction);
-        foreach (var accountId in recipients)
+        foreach (var accountId in await vehicles.UsersOfAsync(connection, transaction, notification.Vin))
         {
             var id = Guid.NewGuid().ToString("N");
             if (!await NotificationStore.AddToInboxAsync(connection, transaction, id, accountId, notification))

@@ -12,6 +12,9 @@ public interface IVehicleAccess
 
     /// <summary>When the account got its current access to the vehicle; null without access.</summary>
     Task<DateTimeOffset?> AccessSinceAsync(string accountId, string vin, CancellationToken cancellationToken);
+
+    /// <summary>The accounts that use the vehicle (owner and drivers), read in the caller's transaction.</summary>
+    Task<IReadOnlyList<string>> UsersOfAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin);
 }
 
 /// <summary>

@@ -58,6 +58,9 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : (DateTimeOffset?)null, cancellationToken);
 
+    public async Task<IReadOnlyList<string>> UsersOfAsync(DbConnection connection, DbTransaction transaction, string vin) =>
+        [.. await connection.QueryAsync<string>("SELECT account_id FROM vehicle_users WHERE vin = @vin ORDER BY account_id", new { vin }, transaction)];
+
     public async Task<IReadOnlyList<string>> VinsOfAsync(string accountId, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<string>("SELECT vin FROM vehicle_users WHERE account_id = @accountId", new { accountId }), cancellationToken)).ToList();
 
