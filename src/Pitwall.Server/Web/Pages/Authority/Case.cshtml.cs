@@ -31,10 +31,15 @@ public sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store
         }
         (Case, Vehicle) = (k, vehicle);
         Track = await store.TrackAsync(k.Id, 0, SocCaseModel.MapPositions, cancellationToken);
-        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse()
-            .Select(p => new TimelineEntry(p.RecordedAt, "tracking", $"{ConsoleFormat.Phase(p.Phase)} #{p.Seq}", ConsoleFormat.Details(p), "car", p.Seq, null))];
+        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(TimelineEntry.Of)];
         return Page();
     }
 
-    public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken) => OnGetAsync(id, cancellationToken);
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken)
+    {
+        TempData.Keep();
+        return OnGetAsync(id, cancellationToken);
+    }
 }

@@ -6,7 +6,10 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Web.Pages.Soc;
 
 /// <summary>One entry of a case's timeline: a tracking message of the car or an entry of the audit log.</summary>
-public sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, string Detail, string? By, long? Seq, string? Action);
+public sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, string Detail, string? By, long? Seq, string? Action)
+{
+    public static TimelineEntry Of(TrackingPoint p) => new(p.RecordedAt, "tracking", ConsoleFormat.Phase(p.Phase), ConsoleFormat.Details(p), "car", p.Seq, null);
+}
 
 /// <summary>
 /// A case in the security centre's console: the car and its live track on a map, the timeline (tracking messages and the
@@ -90,8 +93,13 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
-    /// <summary>The same page for the live refresh (console-case.js takes the panels out of it).</summary>
-    public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken) => OnGetAsync(id, cancellationToken);
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken)
+    {
+        TempData.Keep();
+        return OnGetAsync(id, cancellationToken);
+    }
 
     public Task<IActionResult> OnPostClaimAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, "claim-error", _ => null, () => workflow.ClaimAsync(AccountId, id, cancellationToken), "You hold the case now.", cancellationToken);
@@ -197,10 +205,10 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
         Authorities = await accounts.WithRoleAsync(Roles.Authority, 500, cancellationToken);
         Operators = await accounts.WithRoleAsync(Roles.SocOperator, 500, cancellationToken);
         var audit = await store.AuditAsync(id, cancellationToken);
-        Timeline = [.. Track.TakeLast(TimelineMessages)
-            .Select(p => new TimelineEntry(p.RecordedAt, "tracking", $"{ConsoleFormat.Phase(p.Phase)} #{p.Seq}", ConsoleFormat.Details(p), "car", p.Seq, null))
+        // Newest first; what happened at the same instant, in reverse of the order it was kept in (the car's, the log's).
+        Timeline = [.. Track.TakeLast(TimelineMessages).Select(TimelineEntry.Of)
             .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", Action(e.Action), e.Detail, By(e.ActorAccountId, e.ActorRole), null, e.Action)))
-            .OrderByDescending(e => e.At).ThenByDescending(e => e.Seq ?? 0)];
+            .Select((e, i) => (Entry: e, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry)];
         PhoneIndex ??= Contacts.NextPhoneIndex;
         IntervalSeconds ??= Detail.TrackingIntervalSeconds > 0 ? Detail.TrackingIntervalSeconds : null;
         return true;

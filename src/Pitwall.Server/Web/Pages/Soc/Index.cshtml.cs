@@ -25,9 +25,11 @@ public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, Ac
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    /// <summary>The same page for the live refresh (soc-queue.js takes the panels out of it).</summary>
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
     public async Task<IActionResult> OnGetPanelsAsync(CancellationToken cancellationToken)
     {
+        TempData.Keep();
         await LoadAsync(cancellationToken);
         return Page();
     }
@@ -38,8 +40,8 @@ public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, Ac
         var (claimed, refusal) = await workflow.ClaimAsync(AccountId, id ?? "", cancellationToken);
         if (refusal is null)
         {
-            Message = $"You hold the case of {claimed!.Vin} now.";
-            return Redirect($"/soc/cases/{Uri.EscapeDataString(claimed.Id)}");
+            Message = "You hold the case now.";
+            return Redirect($"/soc/cases/{Uri.EscapeDataString(claimed!.Id)}");
         }
         ModelState.AddModelError("", refusal.Title);
         await LoadAsync(cancellationToken);

@@ -49,8 +49,13 @@ public sealed class SecurityModel(
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
         await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
 
-    /// <summary>The same page for the live refresh (security.js takes the panels out of it).</summary>
-    public Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken) => OnGetAsync(vin, cancellationToken);
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    public Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken)
+    {
+        TempData.Keep();
+        return OnGetAsync(vin, cancellationToken);
+    }
 
     /// <summary>Reports the car stolen (the API's <c>POST /theft-cases</c>).</summary>
     public async Task<IActionResult> OnPostReportAsync(string vin, CancellationToken cancellationToken)
