@@ -332,4 +332,38 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
         var stranger = await SignedInAsync((await server.NewOwnerAsync()).Email, "/vehicles");
         Assert.Equal(404, (await stranger.GotoAsync($"/vehicles/{owned.Vin}/security"))!.Status);
     }
+
+    [Fact]
+    public async Task An_authority_starts_tracking_a_car_by_VIN_and_registration_number_and_mistakes_are_explained_next_to_the_fields()
+    {
+        var (owned, car) = await SecuredCarAsync(44);
+        await using var _ = car;
+        var authority = await StaffAsync("authority", "Polizei Ulm");
+        var page = await SignedInAsync(authority.Email, "/authority");
+        await Expect(page.Locator("#cases")).ToHaveTextAsync("No cases.");
+
+        await page.GetByLabel("VIN (17 characters)").FillAsync("NOT-A-VIN");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start tracking" }).ClickAsync();
+        await Expect(page.Locator("#vin-error")).ToHaveTextAsync("17 characters of the ISO 3779 alphabet.");
+        await Expect(page.Locator("#registration-error")).ToHaveTextAsync("The car's registration number.");
+        await Expect(page.Locator("#reference-error")).ToContainTextAsync("file number");
+
+        // A registration number that does not match reads as no such car: nothing to learn by guessing.
+        await page.GetByLabel("VIN (17 characters)").FillAsync(owned.Vin);
+        await page.GetByLabel("Registration number").FillAsync("B-XY 123");
+        await page.GetByLabel("Your file number").FillAsync("UL-2026-0042");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start tracking" }).ClickAsync();
+        await Expect(page.Locator("#track-error")).ToHaveTextAsync("No car with Car Security has this VIN and registration number.");
+        Assert.DoesNotContain(await server.Get<TheftCaseStore>().ForVehicleAsync(owned.Vin, CancellationToken.None), k => !k.IsClosed);
+
+        await page.GetByLabel("Registration number").FillAsync("s-pw911");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start tracking" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/authority/cases/[0-9a-f-]+$"));
+        await Expect(page.Locator("#case-state")).ToHaveAttributeAsync("data-state", "handed_over");
+        await Expect(page.Locator("#case-state")).ToContainTextAsync("UL-2026-0042");
+        // The car is asked to track; its first position appears live.
+        await car.WaitForFrameAsync(f => f.Configuration?.Theft?.RequestedIncidentId is { Length: > 0 }).WaitAsync(Patience);
+        await Expect(page.Locator("#case-map")).Not.ToHaveAttributeAsync("data-points", "0");
+        await Expect(page.Locator("#timeline tr[data-kind='tracking']")).Not.ToHaveCountAsync(0);
+    }
 }
