@@ -16,6 +16,12 @@ public static class PortalAuth
     public const string Scheme = "Portal";
     public const string Policy = "portal";
     public const string AdminPolicy = "portal-admin";
+
+    /// <summary>The security centre's console (<c>/soc</c>): the soc_operator role's scopes read_soc and control_soc.</summary>
+    public const string SocPolicy = "portal-soc";
+
+    /// <summary>The authority's view (<c>/authority</c>): the authority role's scope read_authority.</summary>
+    public const string AuthorityPolicy = "portal-authority";
     public const string LocaleClaim = "pitwall:locale";
 
     public static void Configure(CookieAuthenticationOptions options)
@@ -41,6 +47,12 @@ public static class PortalAuth
             }
         };
     }
+
+    /// <summary>Where a user lands after signing in: the console of an operator's role, else their vehicles.</summary>
+    public static string HomeOf(ClaimsPrincipal user) =>
+        user.HasClaim(PitwallClaims.Scope, Scopes.ControlSoc) ? "/soc"
+        : user.HasClaim(PitwallClaims.Scope, Scopes.ReadAuthority) ? "/authority"
+        : "/vehicles";
 
     /// <summary>Checks the password (with the API's lock-out and security log) and starts a session; null when refused.</summary>
     public static async Task<(ClaimsPrincipal? Principal, string? Error)> SignInAsync(

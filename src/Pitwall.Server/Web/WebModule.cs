@@ -22,6 +22,8 @@ public static class WebModule
             options.RootDirectory = "/Web/Pages";
             options.Conventions.AuthorizeFolder("/", PortalAuth.Policy);
             options.Conventions.AuthorizeFolder("/Admin", PortalAuth.AdminPolicy);
+            options.Conventions.AuthorizeFolder("/Soc", PortalAuth.SocPolicy);
+            options.Conventions.AuthorizeFolder("/Authority", PortalAuth.AuthorityPolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");
@@ -42,7 +44,10 @@ public static class WebModule
         builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser())
-            .AddPolicy(PortalAuth.AdminPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlAdmin));
+            .AddPolicy(PortalAuth.AdminPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlAdmin))
+            .AddPolicy(PortalAuth.SocPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme)
+                .RequireClaim(PitwallClaims.Scope, Scopes.ReadSoc).RequireClaim(PitwallClaims.Scope, Scopes.ControlSoc))
+            .AddPolicy(PortalAuth.AuthorityPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ReadAuthority));
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
@@ -73,6 +78,7 @@ public static class WebModule
         app.MapRazorPages();
         // The live event stream for pages, signed in by the portal cookie (the API's stream takes bearer tokens).
         app.MapGet("/portal/events", LiveEventsModule.Stream).RequireAuthorization(PortalAuth.Policy).ExcludeFromDescription();
+        app.MapConsoleEndpoints();
         return app;
     }
 

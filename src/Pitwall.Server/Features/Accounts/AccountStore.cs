@@ -41,6 +41,11 @@ public sealed class AccountStore(Database database)
         (await database.ReadAsync(c => c.QueryAsync<(string, string, string, string)>(
             "SELECT id, email, name, role FROM accounts ORDER BY created_at DESC, id LIMIT @limit", new { limit }), cancellationToken)).ToList();
 
+    /// <summary>The accounts of one role (id, e-mail, name) by name, for the consoles' choices (hand a case to an operator or an authority).</summary>
+    public async Task<IReadOnlyList<(string Id, string Email, string Name)>> WithRoleAsync(string role, int limit, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string, string, string)>(
+            "SELECT id, email, name FROM accounts WHERE role = @role ORDER BY name, email, id LIMIT @limit", new { role, limit }), cancellationToken)).ToList();
+
     public Task UpdateProfileAsync(Account account, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             """

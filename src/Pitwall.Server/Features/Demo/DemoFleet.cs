@@ -24,7 +24,7 @@ internal sealed class DemoFleet(IOptions<DemoOptions> options, IServer server, I
         await Console.Out.WriteLineAsync($"""
 
             Pitwall demo is running at {address}
-              sign in:   {DemoModule.OwnerEmail} / {DemoOptions.Password}   (also soc@… and admin@demo.pitwall.dev)
+              sign in:   {DemoModule.OwnerEmail} / {DemoOptions.Password}   (also soc@…, police@… and admin@demo.pitwall.dev)
               API:       {address}/api/docs
               fleet:     {demo.Vehicles} simulated cars, {Math.Min(demo.PairedWithOwner, demo.Vehicles)} of them paired with the demo owner
 

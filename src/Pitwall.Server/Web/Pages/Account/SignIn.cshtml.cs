@@ -44,6 +44,6 @@ public sealed class SignInModel(SignInService signIn, IAccessTokenValidator vali
         }
         await HttpContext.SignInAsync(PortalAuth.Scheme, principal);
         CultureModel.SetCulture(Response, principal.FindFirst(PortalAuth.LocaleClaim)?.Value);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/vehicles");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : PortalAuth.HomeOf(principal));
     }
 }

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Mvc;
+using Pitwall.Server.Features.CarSecurity;
+using Pitwall.Server.Web.Pages.Soc;
+
+namespace Pitwall.Server.Web.Pages.Authority;
+
+/// <summary>
+/// A case handed to this authority, read-only and live (E3): the car, the circumstances, the track on a map with positions
+/// appended as they arrive, the tracking messages, and the report (GPX, GeoJSON, printable summary). No owner's numbers,
+/// no security question; another authority's case is a 404, as in the API.
+/// </summary>
+public sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store) : PortalPage
+{
+    public TheftCase Case { get; private set; } = null!;
+
+    public VehicleDescription? Vehicle { get; private set; }
+
+    public IReadOnlyList<TrackingPoint> Track { get; private set; } = [];
+
+    public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    {
+        var (k, vehicle) = await reports.FindAsync(id, AccountId, cancellationToken);
+        if (k is null)
+        {
+            return NotFound();
+        }
+        (Case, Vehicle) = (k, vehicle);
+        Track = await store.TrackAsync(k.Id, 0, SocCaseModel.MapPositions, cancellationToken);
+        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(TimelineEntry.Of)];
+        return Page();
+    }
+
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken)
+    {
+        TempData.Keep();
+        return OnGetAsync(id, cancellationToken);
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Mvc;
+using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.CarSecurity;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Web.Pages.Soc;
+
+/// <summary>
+/// The security centre's queue (E3): the cases not closed, most urgent first, each claimable; the latest closed cases; the
+/// cars whose monthly health check is overdue (E4). It follows the SOC feed live (soc-queue.js re-reads the panels). The
+/// same store and workflow as <c>/api/v1/soc/cases</c>, for the soc_operator role only (English only, as the console is).
+/// </summary>
+public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts) : PortalPage
+{
+    public IReadOnlyList<TheftCase> Queue { get; private set; } = [];
+
+    public IReadOnlyList<TheftCase> Closed { get; private set; } = [];
+
+    public IReadOnlyList<HealthCheckState> MissedHealthChecks { get; private set; } = [];
+
+    public IReadOnlyDictionary<string, string> Operators { get; private set; } = new Dictionary<string, string>();
+
+    [TempData]
+    public string? Message { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    public async Task<IActionResult> OnGetPanelsAsync(CancellationToken cancellationToken)
+    {
+        TempData.Keep();
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Takes the case (unless another operator holds it) and opens it.</summary>
+    public async Task<IActionResult> OnPostClaimAsync(string? id, CancellationToken cancellationToken)
+    {
+        var (claimed, refusal) = await workflow.ClaimAsync(AccountId, id ?? "", cancellationToken);
+        if (refusal is null)
+        {
+            Message = "You hold the case now.";
+            return Redirect($"/soc/cases/{Uri.EscapeDataString(claimed!.Id)}");
+        }
+        ModelState.AddModelError("", refusal.Title);
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Queue = await store.QueueAsync(false, 200, cancellationToken);
+        Closed = await store.QueueAsync(true, 20, cancellationToken);
+        MissedHealthChecks = [.. (await store.HealthChecksAsync(cancellationToken)).Values
+            .Where(h => h.FlaggedAt is { } flagged && (h.LastCheckAt is null || h.LastCheckAt < flagged))
+            .OrderBy(h => h.LastCheckAt ?? DateTimeOffset.MinValue).Take(100)];
+        Operators = (await accounts.WithRoleAsync(Roles.SocOperator, 1000, cancellationToken)).ToDictionary(a => a.Id, a => a.Name);
+    }
+
+    /// <summary>Who holds a case, as the operator reads it.</summary>
+    public string Holder(string? accountId) =>
+        accountId is null ? "nobody" : accountId == AccountId ? "you" : Operators.TryGetValue(accountId, out var name) ? name : "another operator";
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.CarSecurity;
+using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Web.Pages.Vehicles;
+
+/// <summary>
+/// Car Security for the owner (E1, E3, E4): the car's theft cases since the user has had it, "report a theft" (the security
+/// centre opens a case and the car starts tracking), and the trigger reasons, each of which the primary user may switch off
+/// for a time (never all at once), with the monthly health check. The same <see cref="SocWorkflow"/> and rules as
+/// <c>/api/v1/vehicles/{vin}/car-security</c> and <c>/theft-cases</c>.
+/// </summary>
+public sealed class SecurityModel(
+    VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, SocWorkflow workflow, TheftCaseStore store, IVehicleAccess access,
+    IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
+    : VehiclePage(vehicles, issuer, t)
+{
+    /// <summary>Whether the car's packages include Car Security.</summary>
+    public bool Entitled { get; private set; }
+
+    public CarSecurityResponse? Settings { get; private set; }
+
+    public IReadOnlyList<OwnerCaseResponse> Cases { get; private set; } = [];
+
+    public bool IsPrimary => Role == VehicleRole.Primary;
+
+    /// <summary>A case is open or the car is in theft mode: nothing to report.</summary>
+    public bool OpenCase => Cases.Any(c => c.State != CaseStates.Closed);
+
+    public int MaxHours => (int)options.Value.MaxSuspension.TotalHours;
+
+    [BindProperty]
+    public string? Circumstances { get; set; }
+
+    /// <summary>The trigger reason the posted form is about.</summary>
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    [BindProperty]
+    public double? Hours { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+
+    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
+    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    public Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken)
+    {
+        TempData.Keep();
+        return OnGetAsync(vin, cancellationToken);
+    }
+
+    /// <summary>Reports the car stolen (the API's <c>POST /theft-cases</c>).</summary>
+    public async Task<IActionResult> OnPostReportAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var (_, refusal) = await workflow.ReportTheftAsync(AccountId, Vin, Circumstances, CancellationToken.None);
+        if (refusal is null)
+        {
+            Message = Texts["Theft reported. The security centre tracks your car and will call you on your stored numbers."];
+            return Redirect(Here);
+        }
+        Refused(refusal, nameof(Circumstances));
+        await LoadAsync(vin, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Switches one trigger reason off for a number of hours (the API's <c>PUT /car-security/triggers/{reason}</c>).</summary>
+    public async Task<IActionResult> OnPostSuspendAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        if (Hours is not { } hours || double.IsNaN(hours) || hours < 1 || hours > MaxHours)
+        {
+            ModelState.AddModelError(nameof(Hours), Texts["Between 1 and {0} hours.", MaxHours]);
+        }
+        else
+        {
+            var until = time.GetUtcNow().AddHours(hours);
+            var (_, refusal) = await workflow.SetTriggerAsync(AccountId, Vin, Reason ?? "", until, CancellationToken.None);
+            if (refusal is null)
+            {
+                Message = Texts["Switched off until {0}: {1}. The car gets it with its next connection.", ConsoleFormat.When(until), Texts[ReasonName(Reason!)]];
+                return Redirect(Here);
+            }
+            Refused(refusal, nameof(Hours));
+        }
+        await LoadAsync(vin, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Switches a trigger reason on again.</summary>
+    public async Task<IActionResult> OnPostResumeAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var (_, refusal) = await workflow.SetTriggerAsync(AccountId, Vin, Reason ?? "", null, CancellationToken.None);
+        if (refusal is null)
+        {
+            Message = Texts["Switched on again: {0}.", Texts[ReasonName(Reason!)]];
+            return Redirect(Here);
+        }
+        Refused(refusal, nameof(Hours));
+        await LoadAsync(vin, cancellationToken);
+        return Page();
+    }
+
+    private string Here => $"/vehicles/{Vin}/security";
+
+    /// <summary>A refusal of the workflow next to the form's field, in the page's language where the portal has the words.</summary>
+    private void Refused(SocRefusal refusal, string field)
+    {
+        if (refusal.Errors is { } errors)
+        {
+            AddErrors(errors, Texts, _ => field);
+            return;
+        }
+        ModelState.AddModelError(field, Texts[refusal.Code switch
+        {
+            ErrorCodes.NotEntitled => "not included in this car's packages",
+            ErrorCodes.ForbiddenForRole => "Only the car's primary user can do this.",
+            ErrorCodes.TheftCaseOpen => "The car has an open theft case already.",
+            ErrorCodes.CarSecurityAlwaysOn => "Car Security cannot be switched off as a whole: at least one trigger reason stays on.",
+            _ => refusal.Title,
+        }]);
+    }
+
+    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return false;
+        }
+        Entitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.CarSecurity, cancellationToken);
+        Settings = await workflow.SettingsAsync(Vin, cancellationToken);
+        var since = await access.AccessSinceAsync(AccountId, Vin, cancellationToken) ?? DateTimeOffset.MaxValue;
+        Cases = [.. (await store.ForVehicleAsync(Vin, cancellationToken)).Where(k => k.OpenedAt >= since).Select(OwnerCaseResponse.From)];
+        return true;
+    }
+
+    public static string ReasonName(string reason) => reason switch
+    {
+        TheftReasons.UnauthorisedMovement => "Movement without the key",
+        TheftReasons.Tampering => "Tampering (antennas, battery, tracking unit)",
+        TheftReasons.Alarm => "The car's alarm",
+        TheftReasons.RemoteRequest => "Reported stolen",
+        _ => reason,
+    };
+
+    public static string StateName(OwnerCaseResponse k) => k.State switch
+    {
+        CaseStates.Open => "The security centre is on it",
+        CaseStates.HandedOver => "Handed to the police",
+        _ => k.Outcome switch
+        {
+            CaseOutcomes.FalseAlarm => "Closed: false alarm",
+            CaseOutcomes.Recovered => "Closed: the car was recovered",
+            _ => "Closed",
+        },
+    };
+
+    public static string SourceName(string source) => source switch
+    {
+        CaseSources.Owner => "reported by you",
+        CaseSources.Authority => "tracking started by the police",
+        _ => "detected by the car",
+    };
+
+    public static string HoursText(double? hours) => hours is { } h ? h.ToString("0.#", CultureInfo.InvariantCulture) : "";
+}

@@ -1,0 +1,14 @@
+// The security centre's queue: new cases, changes and (at most every few seconds) fresh urgencies from the SOC feed
+// re-read the server-rendered panels, so the queue stays ordered by urgency without reloading.
+import { feed, panels, throttle, announce } from './console.js';
+
+const refresh = panels('/soc?handler=Panels', ['queue-panel', 'health-panel', 'closed-panel']);
+const often = throttle(refresh, 3000);
+
+feed('/portal/events/soc', {
+  ready: refresh,
+  'soc.case_opened': (k) => { announce(`New case: ${k.vin}`); refresh(); },
+  'soc.case_updated': refresh,
+  'soc.tracking': often,
+  'soc.health_check_missed': refresh,
+});
