@@ -40,6 +40,7 @@ public static class WebModule
                 }
             }
         });
+        PanelRefreshTempData.Install(builder.Services);
         builder.Services.AddLocalization();
         builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
         builder.Services.AddAuthorizationBuilder()

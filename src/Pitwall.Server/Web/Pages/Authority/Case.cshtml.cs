@@ -35,11 +35,10 @@ public sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store
         return Page();
     }
 
-    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
-    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    /// <summary>The same page for the live refresh, which takes only the panels out of it (and leaves the next page's
+    /// message alone: <see cref="PanelRefreshTempData"/>).</summary>
     public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken)
     {
-        TempData.Keep();
         return OnGetAsync(id, cancellationToken);
     }
 }

@@ -33,11 +33,10 @@ public sealed class AuthorityCasesModel(TheftCaseStore store, SocWorkflow workfl
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Cases = await store.ForAuthorityAsync(AccountId, cancellationToken);
 
-    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
-    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    /// <summary>The same page for the live refresh, which takes only the panels out of it (and leaves the next page's
+    /// message alone: <see cref="PanelRefreshTempData"/>).</summary>
     public async Task<IActionResult> OnGetPanelsAsync(CancellationToken cancellationToken)
     {
-        TempData.Keep();
         await OnGetAsync(cancellationToken);
         return Page();
     }

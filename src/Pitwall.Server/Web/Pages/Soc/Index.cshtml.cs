@@ -25,11 +25,10 @@ public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, Ac
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    /// <summary>The same page for the live refresh, which takes only the panels out of it: it leaves the messages meant for the
-    /// next full page (TempData) where they are, as a refresh may run while a form's redirect is on its way.</summary>
+    /// <summary>The same page for the live refresh, which takes only the panels out of it (and leaves the next page's
+    /// message alone: <see cref="PanelRefreshTempData"/>).</summary>
     public async Task<IActionResult> OnGetPanelsAsync(CancellationToken cancellationToken)
     {
-        TempData.Keep();
         await LoadAsync(cancellationToken);
         return Page();
     }
