@@ -76,7 +76,7 @@ public sealed class CommandIssuer(
         {
             return new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Drivers cannot change charging settings.");
         }
-        var privacy = (await link.InfoAsync(vin, cancellationToken))?.Privacy;
+        var privacy = await link.PrivacyAsync(vin, cancellationToken);
         if (privacy?.PrivateMode == true)
         {
             return new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no remote functions.");
