@@ -34,6 +34,7 @@ public sealed class AccountErasure(Database database, AccountStore accounts, Veh
             await c.ExecuteAsync("DELETE FROM security_log WHERE account_id = @accountId", args, t);
             await LoginThrottle.ClearAsync(c, t, account.Email);
             await c.ExecuteAsync("DELETE FROM accounts WHERE id = @accountId", args, t);
+            TokenStore.Revoked(t); // its sessions went with it: no cached token of it may outlive the commit
         }, cancellationToken);
         return true;
     }
