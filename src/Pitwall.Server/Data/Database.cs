@@ -32,6 +32,7 @@ public sealed class Database : IAsyncDisposable
         }
         else
         {
+            UseSqliteLibrary(settings.SqliteLibrary);
             SQLitePCL.Batteries_V2.Init();
             // Readers wait for a busy database as long as the writer does (WAL readers rarely have to).
             var builder = new SqliteConnectionStringBuilder(settings.ConnectionString)
@@ -49,6 +50,31 @@ public sealed class Database : IAsyncDisposable
     }
 
     public SqlDialect Dialect { get; }
+
+    private static readonly Lock SqliteLibraryChoice = new();
+    private static string? s_sqliteLibrary;
+
+    /// <summary>Loads <paramref name="library"/> where the bundled provider asks for <c>e_sqlite3</c> (before its first call).</summary>
+    private static void UseSqliteLibrary(string library)
+    {
+        lock (SqliteLibraryChoice)
+        {
+            if (s_sqliteLibrary is null)
+            {
+                if (library.Length > 0)
+                {
+                    System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly,
+                        (name, assembly, path) => name == "e_sqlite3" ? System.Runtime.InteropServices.NativeLibrary.Load(library, assembly, path) : IntPtr.Zero);
+                }
+                s_sqliteLibrary = library;
+            }
+            else if (s_sqliteLibrary != library)
+            {
+                throw new InvalidOperationException(
+                    $"This process already uses the SQLite library '{(s_sqliteLibrary.Length == 0 ? "bundled" : s_sqliteLibrary)}'; one library per process.");
+            }
+        }
+    }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
