@@ -13,7 +13,7 @@ internal sealed record CommandLoadOptions(
 
 internal sealed record CommandLoadResult(
     double Seconds, CommandTally Warmup, CommandTally Measured, long StillOpen, int UnclaimedEvents,
-    double ServerCores, double ClientCores, double MachineCores, double OtherCores);
+    double ServerCores, double ClientCores, double MachineCores, double OtherCores, long Origin);
 
 /// <summary>
 /// The apps' side of the command round trip, open loop: R commands per second, each to the next car that has none open
@@ -116,7 +116,7 @@ internal sealed class CommandLoad
             await Task.Delay(50);
         }
         return new CommandLoadResult(
-            measuredSeconds, warmup, measured, Interlocked.Read(ref load._open), tracker.Unclaimed, cores[1], cores[0], machineCores, otherCores);
+            measuredSeconds, warmup, measured, Interlocked.Read(ref load._open), tracker.Unclaimed, cores[1], cores[0], machineCores, otherCores, start);
     }
 
     private async Task RunOneAsync(int car, CommandTally tally)
@@ -124,10 +124,13 @@ internal sealed class CommandLoad
         var owner = _ownerOfCar[car];
         var vin = Fleet.Vin(car);
         var started = Stopwatch.GetTimestamp();
+        long posted = 0;
+        string? id = null;
+        var outcomeName = "http_failed";
+        long done = 0;
         Interlocked.Increment(ref tally.Issued);
         try
         {
-            string id;
             using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/vehicles/{vin}/commands") { Content = new ByteArrayContent(_body) })
             {
                 request.Content.Headers.ContentType = Json;
@@ -140,7 +143,8 @@ internal sealed class CommandLoad
                     Interlocked.Increment(ref tally.HttpFailed);
                     return;
                 }
-                tally.Post(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                posted = Stopwatch.GetTimestamp();
+                tally.Post(Stopwatch.GetElapsedTime(started, posted).TotalMilliseconds);
                 using var json = JsonDocument.Parse(body);
                 id = json.RootElement.GetProperty("id").GetString()!;
             }
@@ -153,9 +157,11 @@ internal sealed class CommandLoad
             catch (TimeoutException)
             {
                 _tracker.Forget(id);
+                outcomeName = "timed_out";
                 Interlocked.Increment(ref tally.TimedOut);
                 return;
             }
+            (outcomeName, done) = (outcome.State, outcome.At);
             switch (outcome.State)
             {
                 case "performed":
@@ -178,6 +184,7 @@ internal sealed class CommandLoad
         }
         finally
         {
+            CommandTimeline.Record(car, id, started, posted, done, outcomeName);
             _idle.Enqueue(car);
             Interlocked.Decrement(ref _open);
         }

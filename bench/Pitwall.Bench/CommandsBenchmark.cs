@@ -80,6 +80,9 @@ internal static class CommandsBenchmark
         var load = await CommandLoad.RunAsync(
             new CommandLoadOptions(owners, s.Cars, s.Rate, s.Warmup, s.Duration, s.Timeout, s.Type, pitwall.Id), http, tracker, Console.Out);
         var serverRssKb = ProcStats.RssKb(pitwall.Id);
+        var timeline = Path.Combine(s.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"commands-timeline-{s.Cars}x{s.Rate:F0}.csv"));
+        await CommandTimeline.WriteAsync(timeline, load.Origin);
+        Console.WriteLine($"  per-command timeline (ms since the load began): {timeline}");
         var streamFailures = streams.Where(e => e.Failure is not null).Select(e => e.Failure!).ToList();
         var events = streams.Sum(e => e.Events);
         var carFailures = cars.Where(c => c.Failure is not null).Select(c => $"{c.Vin}: {c.Failure}").ToList();

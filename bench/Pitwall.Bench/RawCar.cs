@@ -416,6 +416,7 @@ internal sealed class RawCar : IDisposable
                 Fail($"the server closed the WebSocket ({code} {Encoding.UTF8.GetString(payload.Length > 2 ? payload[2..] : default)})");
                 return false;
             case 0x9:
+                CommandTimeline.Ping();
                 var pong = new byte[payload.Length + 14];
                 var header = WriteHeader(pong, 0xA, payload.Length);
                 payload.CopyTo(pong.AsSpan(header));
@@ -482,6 +483,7 @@ internal sealed class RawCar : IDisposable
                 _pairingCode.TrySetResult(envelope.PairingCode.Code);
                 break;
             case Envelope.PayloadOneofCase.Command:
+                CommandTimeline.AtCar(envelope.Command.CommandId);
                 // Counted as sent before the write, as in RunAsync: the server's ack may come before the write returns.
                 var seq = Interlocked.Increment(ref _sent);
                 _results.Add(new Envelope

@@ -28,6 +28,12 @@ public interface IVehicleLink
 
     /// <summary>What the car last told about itself, or null when it never connected.</summary>
     Task<VehicleLinkInfo?> InfoAsync(string vin, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The car's privacy switches: from its live connection when it is connected here (what it said last, even before
+    /// that is stored), else as last stored; null when it never connected. Cheaper than <see cref="InfoAsync"/>.
+    /// </summary>
+    Task<PrivacySettings?> PrivacyAsync(string vin, CancellationToken cancellationToken);
 }
 
 public sealed record VehicleLinkInfo(

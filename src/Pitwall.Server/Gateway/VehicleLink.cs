@@ -45,6 +45,16 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
     public Task RetractAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, IReadOnlyCollection<long> seqs) =>
         VehicleLinkStore.RetractAsync(connection, transaction, vin, seqs);
 
+    public async Task<PrivacySettings?> PrivacyAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (registry.Find(vin) is { } session)
+        {
+            return session.Privacy;
+        }
+        var row = await store.FindAsync(vin, cancellationToken);
+        return row?.ProtocolVersion is null ? null : row.Privacy is null ? new PrivacySettings() : PrivacyParser.Parse<PrivacySettings>(row.Privacy);
+    }
+
     public async Task<VehicleLinkInfo?> InfoAsync(string vin, CancellationToken cancellationToken)
     {
         var row = await store.FindAsync(vin, cancellationToken);

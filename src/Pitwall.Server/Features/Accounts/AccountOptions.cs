@@ -10,6 +10,14 @@ public sealed class AccountOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// On SQLite, how long a checked access token is trusted without asking the database again (never past its expiry;
+    /// forgotten at once when a session is revoked or an account erased in this process).
+    /// Zero asks every time. Not used on PostgreSQL.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan AccessTokenCacheLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>A refresh token not used within this time expires.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);

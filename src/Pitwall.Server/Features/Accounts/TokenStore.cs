@@ -1,13 +1,29 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Pitwall.Server.Data;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Accounts;
 
 /// <summary>SQL for sign-in sessions, refresh tokens and access tokens; also answers the bearer handler.</summary>
-public sealed class TokenStore(Database database, TimeProvider time) : IAccessTokenValidator
+/// <remarks>
+/// Every API request carries an access token, so on SQLite (one instance by design) a valid token's identity is kept for
+/// <see cref="AccountOptions.AccessTokenCacheLifetime"/> (never past the token's or its session's expiry) and forgotten
+/// as soon as a revocation commits in this process: a revoked session still ends at once. On PostgreSQL, where several
+/// instances may share the data, every request is looked up, so a revocation anywhere ends it at once everywhere.
+/// </remarks>
+public sealed class TokenStore(Database database, TimeProvider time, IOptions<AccountOptions> options) : IAccessTokenValidator
 {
+    // Bumped by every committed revocation in this process (any instance in it: tests run several).
+    private static long s_revocations;
+    private const int MaxCached = 100_000;
+    private readonly ConcurrentDictionary<string, CachedIdentity> _cache = new(StringComparer.Ordinal);
+    private readonly long _cacheMs = database.Dialect == SqlDialect.Sqlite ? (long)options.Value.AccessTokenCacheLifetime.TotalMilliseconds : 0;
+
+    private sealed record CachedIdentity(AccessTokenIdentity Identity, long UntilMs, long Revocations);
+
     public async Task<AccessTokenIdentity?> ValidateAsync(string accessToken, CancellationToken cancellationToken)
     {
         if (!accessToken.StartsWith(Tokens.AccessPrefix, StringComparison.Ordinal) || accessToken.Length > 100)
@@ -15,18 +31,38 @@ public sealed class TokenStore(Database database, TimeProvider time) : IAccessTo
             return null;
         }
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var row = await database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<(string AccountId, string Role, string SessionId, string Scope)>(
+        var hash = Tokens.Hash(accessToken);
+        var revocations = Interlocked.Read(ref s_revocations); // before the read: a revocation committing meanwhile makes the entry stale
+        if (_cacheMs > 0 && _cache.TryGetValue(hash, out var cached) && cached.Revocations == revocations && now < cached.UntilMs)
+        {
+            return cached.Identity;
+        }
+        var row = await database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<(string AccountId, string Role, string SessionId, string Scope, long TokenExpiresAt, long SessionExpiresAt)>(
             """
-            SELECT s.account_id, a.role, s.id, t.scope
+            SELECT s.account_id, a.role, s.id, t.scope, t.expires_at, s.expires_at
             FROM access_tokens t
             JOIN auth_sessions s ON s.id = t.session_id
             JOIN accounts a ON a.id = s.account_id
             WHERE t.token_hash = @hash AND t.expires_at > @now AND s.revoked_at IS NULL AND s.expires_at > @now
-            """, new { hash = Tokens.Hash(accessToken), now }), cancellationToken);
-        return row.AccountId is null
-            ? null
-            : new AccessTokenIdentity(row.AccountId, row.Role, row.SessionId, row.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            """, new { hash, now }), cancellationToken);
+        if (row.AccountId is null)
+        {
+            return null;
+        }
+        var identity = new AccessTokenIdentity(row.AccountId, row.Role, row.SessionId, row.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (_cacheMs > 0)
+        {
+            if (_cache.Count >= MaxCached)
+            {
+                _cache.Clear();
+            }
+            _cache[hash] = new CachedIdentity(identity, Math.Min(now + _cacheMs, Math.Min(row.TokenExpiresAt, row.SessionExpiresAt)), revocations);
+        }
+        return identity;
     }
+
+    /// <summary>Sessions end in this transaction (revoked, or deleted with their account): cached tokens are forgotten once it commits.</summary>
+    internal static void Revoked(DbTransaction transaction) => Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_revocations));
 
     public async Task<bool> IsSessionLiveAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -90,13 +126,19 @@ public sealed class TokenStore(Database database, TimeProvider time) : IAccessTo
             "SELECT account_id FROM auth_sessions WHERE id = @sessionId", new { sessionId }, transaction);
 
     /// <returns>True when the session was live and is now revoked.</returns>
-    internal static async Task<bool> RevokeSessionAsync(DbConnection connection, DbTransaction transaction, string sessionId, DateTimeOffset now) =>
-        await connection.ExecuteAsync(
+    internal static async Task<bool> RevokeSessionAsync(DbConnection connection, DbTransaction transaction, string sessionId, DateTimeOffset now)
+    {
+        Revoked(transaction);
+        return await connection.ExecuteAsync(
             "UPDATE auth_sessions SET revoked_at = @now WHERE id = @sessionId AND revoked_at IS NULL",
             new { sessionId, now = now.ToUnixTimeMilliseconds() }, transaction) == 1;
+    }
 
-    internal static Task<int> RevokeAllSessionsAsync(DbConnection connection, DbTransaction transaction, string accountId, string? exceptSessionId, DateTimeOffset now) =>
-        connection.ExecuteAsync(
+    internal static Task<int> RevokeAllSessionsAsync(DbConnection connection, DbTransaction transaction, string accountId, string? exceptSessionId, DateTimeOffset now)
+    {
+        Revoked(transaction);
+        return connection.ExecuteAsync(
             "UPDATE auth_sessions SET revoked_at = @now WHERE account_id = @accountId AND revoked_at IS NULL AND id <> @except",
             new { accountId, except = exceptSessionId ?? "", now = now.ToUnixTimeMilliseconds() }, transaction);
+    }
 }

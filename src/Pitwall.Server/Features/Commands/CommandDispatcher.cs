@@ -40,10 +40,11 @@ public sealed partial class CommandDispatcher(
     }
 
     /// <summary>Hands the car its next command: state and outbox frame commit together, so neither exists without the other.</summary>
-    public async Task DispatchAsync(string vin, CancellationToken cancellationToken)
+    /// <param name="waiting">Known to have a command waiting (so no read first to find out).</param>
+    public async Task DispatchAsync(string vin, CancellationToken cancellationToken, bool waiting = false)
     {
         var now = time.GetUtcNow();
-        if (!await store.HasWaitingAsync(vin, now, cancellationToken))
+        if (!waiting && !await store.HasWaitingAsync(vin, now, cancellationToken))
         {
             return;
         }
@@ -89,11 +90,13 @@ public sealed partial class CommandDispatcher(
 
     // Results arrive through the ingest writer, in the same transaction as the car's dedup mark: exactly once.
     private readonly List<CommandRecord> _completed = [];
+    private readonly HashSet<string> _nextWaiting = new(StringComparer.Ordinal);
     private readonly ICommandOutcomeListener[] _listeners = [.. listeners];
 
     public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
     {
         _completed.Clear();
+        _nextWaiting.Clear();
         var now = time.GetUtcNow();
         foreach (var message in messages)
         {
@@ -110,6 +113,11 @@ public sealed partial class CommandDispatcher(
                 continue;
             }
             _completed.Add(completed);
+            // Whether the car's next command waits is asked here, on the writer's connection, rather than by a read per result later.
+            if (!_nextWaiting.Contains(message.Vin) && await CommandStore.HasWaitingAsync(connection, transaction, message.Vin, now))
+            {
+                _nextWaiting.Add(message.Vin);
+            }
             if (completed.State == CommandStates.Performed)
             {
                 foreach (var listener in _listeners)
@@ -127,14 +135,14 @@ public sealed partial class CommandDispatcher(
             Publish(command);
             usage.Record(CommandCatalog.Types[command.Type].Service, UsageStatistics.UsageChannel.Car); // C8: the car's answer is a use too
         }
-        foreach (var vin in _completed.Select(c => c.Vin).Distinct())
+        foreach (var vin in _nextWaiting)
         {
             // Off the ingest writer's path; the expiry job's sweep hands over anything this misses.
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await DispatchAsync(vin, CancellationToken.None);
+                    await DispatchAsync(vin, CancellationToken.None, waiting: true);
                 }
                 catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
                 {

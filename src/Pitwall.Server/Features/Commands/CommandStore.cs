@@ -50,11 +50,15 @@ public sealed class CommandStore(Database database)
         return (command, true);
     }
 
-    /// <summary>Whether the car has a command waiting while none is in flight — a read, to spare a write transaction when not.</summary>
+    private const string Waiting = "SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE state = 'accepted' AND vin = @vin AND expires_at > @nowMs)";
+
+    /// <summary>Whether the car has a command waiting to be sent — a read, to spare a write transaction when not.</summary>
     public async Task<bool> HasWaitingAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.ReadAsync(c => c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM vehicle_commands WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs",
-            new { vin, nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken) > 0;
+        await database.ReadAsync(c => c.ExecuteScalarAsync<bool>(Waiting, new { vin, nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken);
+
+    /// <summary>The same, in the caller's transaction.</summary>
+    internal static Task<bool> HasWaitingAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now) =>
+        c.ExecuteScalarAsync<bool>(Waiting, new { vin, nowMs = now.ToUnixTimeMilliseconds() }, t);
 
     public async Task<CommandRecord?> FindAsync(string vin, string id, DateTimeOffset since, CancellationToken cancellationToken) =>
         Map(await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row?>(

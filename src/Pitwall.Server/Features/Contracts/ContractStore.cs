@@ -32,12 +32,16 @@ public sealed class ContractStore(Database database)
             "SELECT DISTINCT package_id FROM contracts WHERE vin = @vin AND state = 'active' AND starts_at <= @now AND ends_at > @now",
             new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
 
-    /// <summary>The service lists (comma-separated) of the packages running for a vehicle: one read per entitlement check.</summary>
-    public async Task<IReadOnlyList<string>> RunningServicesAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<string>(
-            "SELECT p.services FROM contracts c JOIN packages p ON p.id = c.package_id " +
-            "WHERE c.vin = @vin AND c.state = 'active' AND c.starts_at <= @now AND c.ends_at > @now",
-            new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
+    /// <summary>The vehicle's active contracts not ended by <paramref name="now"/> (some may start later): services and term.</summary>
+    public async Task<IReadOnlyList<RunningTerm>> RunningTermsAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string Services, long StartsAt, long EndsAt)>(
+            "SELECT p.services, c.starts_at, c.ends_at FROM contracts c JOIN packages p ON p.id = c.package_id " +
+            "WHERE c.vin = @vin AND c.state = 'active' AND c.ends_at > @now",
+            new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken))
+        .Select(r => new RunningTerm(r.Services, DateTimeOffset.FromUnixTimeMilliseconds(r.StartsAt), DateTimeOffset.FromUnixTimeMilliseconds(r.EndsAt)))
+        .ToList();
+
+    public sealed record RunningTerm(string Services, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
     internal static Task<long> CountRunningAsync(DbConnection c, DbTransaction t, string vin, string packageId, DateTimeOffset now) =>
         c.ExecuteScalarAsync<long>(
@@ -46,6 +50,7 @@ public sealed class ContractStore(Database database)
 
     internal static async Task InsertAsync(DbConnection c, DbTransaction t, ContractRecord r, CarSecurityDetails? details)
     {
+        ContractEntitlements.Changed(t);
         await c.ExecuteAsync(
             """
             INSERT INTO contracts (id, vin, account_id, package_id, state, auto_renew, purchased_at, starts_at, ends_at, terms, price_minor, currency)
@@ -86,6 +91,7 @@ public sealed class ContractStore(Database database)
 
     private static async Task<int> CloseAsync(DbConnection c, DbTransaction t, string id, string state, DateTimeOffset now, long? refund)
     {
+        ContractEntitlements.Changed(t);
         var nowMs = now.ToUnixTimeMilliseconds();
         var changed = await c.ExecuteAsync(
             """

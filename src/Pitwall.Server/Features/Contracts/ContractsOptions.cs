@@ -24,5 +24,12 @@ public sealed class ContractsOptions
     /// <summary>How often the renewal job looks for terms that ended.</summary>
     public TimeSpan RenewalInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// On SQLite, how long a vehicle's entitlements are kept in memory (never past a term's start or end; forgotten at
+    /// once when contracts or packages change in this process). Zero asks the database every time. Not used on PostgreSQL.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan EntitlementCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     public IReadOnlyList<string> Included => IncludedPackages.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

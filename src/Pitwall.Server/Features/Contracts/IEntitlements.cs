@@ -9,13 +9,55 @@ public interface IEntitlements
     Task<IReadOnlySet<string>> ActiveServicesAsync(string vin, CancellationToken cancellationToken);
 }
 
-/// <summary>Entitlements from the contracts table: active contracts within their term, and the services of their packages.</summary>
-internal sealed class ContractEntitlements(ContractStore contracts, TimeProvider time) : IEntitlements
+/// <summary>
+/// Entitlements from the contracts table: active contracts within their term, and the services of their packages.
+/// </summary>
+/// <remarks>
+/// Every command and service asks, so on SQLite (one instance by design) the answer per vehicle is kept for
+/// <see cref="ContractsOptions.EntitlementCacheLifetime"/>, never past the next start or end of a term, and forgotten as
+/// soon as a write of contracts or packages commits in this process (<see cref="Changed"/>). A change made by another
+/// process (<c>pitwall admin package-set</c>) counts once the lifetime has passed. On PostgreSQL, where several
+/// instances may share the data, every question goes to the database.
+/// </remarks>
+internal sealed class ContractEntitlements(
+    ContractStore contracts, Data.Database database, Microsoft.Extensions.Options.IOptions<ContractsOptions> options, TimeProvider time) : IEntitlements
 {
+    // Bumped by every committed write of contracts or packages in this process (any instance in it: tests run several).
+    private static long s_generation;
+    private const int MaxCached = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly TimeSpan _lifetime = database.Dialect == Data.SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero;
+
+    private sealed record Entry(IReadOnlySet<string> Services, DateTimeOffset Until, long Generation);
+
+    /// <summary>Contracts or packages change in this transaction: cached entitlements are forgotten when it commits.</summary>
+    internal static void Changed(System.Data.Common.DbTransaction transaction) =>
+        Data.Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_generation));
+
     public async Task<bool> IsEntitledAsync(string vin, string service, CancellationToken cancellationToken) =>
         (await ActiveServicesAsync(vin, cancellationToken)).Contains(service);
 
-    public async Task<IReadOnlySet<string>> ActiveServicesAsync(string vin, CancellationToken cancellationToken) =>
-        (await contracts.RunningServicesAsync(vin, time.GetUtcNow(), cancellationToken))
-            .SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+    public async Task<IReadOnlySet<string>> ActiveServicesAsync(string vin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var generation = Interlocked.Read(ref s_generation); // before the read: a change committing meanwhile makes the entry stale
+        if (_cache.TryGetValue(vin, out var cached) && cached.Generation == generation && now < cached.Until)
+        {
+            return cached.Services;
+        }
+        var terms = await contracts.RunningTermsAsync(vin, now, cancellationToken);
+        var services = terms.Where(t => t.StartsAt <= now)
+            .SelectMany(t => t.Services.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+        if (_lifetime > TimeSpan.Zero)
+        {
+            // Valid until the lifetime ends or a term starts or ends, whichever comes first.
+            var until = terms.Select(t => t.StartsAt > now ? t.StartsAt : t.EndsAt).Append(now + _lifetime).Min();
+            if (_cache.Count >= MaxCached)
+            {
+                _cache.Clear();
+            }
+            _cache[vin] = new Entry(services, until, generation);
+        }
+        return services;
+    }
 }

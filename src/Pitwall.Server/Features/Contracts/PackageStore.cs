@@ -24,6 +24,7 @@ public sealed class PackageStore(Database database, TimeProvider time)
     public Task<bool> SaveAsync(Package p, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
+            ContractEntitlements.Changed(t); // a package's services or fit may change
             var existed = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM packages WHERE id = @Id", new { p.Id }, t) > 0;
             await c.ExecuteAsync(
                 """

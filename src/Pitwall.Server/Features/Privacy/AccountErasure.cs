@@ -35,6 +35,7 @@ public sealed class AccountErasure(Database database, AccountStore accounts, Veh
             await c.ExecuteAsync("DELETE FROM security_log WHERE account_id = @accountId", args, t);
             await LoginThrottle.ClearAsync(c, t, account.Email);
             await c.ExecuteAsync("DELETE FROM accounts WHERE id = @accountId", args, t);
+            TokenStore.Revoked(t); // its sessions went with it: no cached token of it may outlive the commit
         }, cancellationToken);
         // The access log keeps its 30 days for security (who attacked what from where), but no longer names the account.
         await accessLog.ForgetAccountAsync(accountId, cancellationToken);

@@ -103,6 +103,5 @@ public sealed class ServiceAccess(IVehicleLink link) : IServiceAccess
     public async Task<ServiceVerdict> ForDataRequestAsync(string vin, CancellationToken cancellationToken) =>
         new(await SwitchesAsync(vin, cancellationToken) is { PrivateMode: true } ? ServiceVerdictKind.PrivateMode : ServiceVerdictKind.Allowed, "data_request");
 
-    private async Task<PrivacySettings?> SwitchesAsync(string vin, CancellationToken cancellationToken) =>
-        (await link.InfoAsync(vin, cancellationToken))?.Privacy;
+    private Task<PrivacySettings?> SwitchesAsync(string vin, CancellationToken cancellationToken) => link.PrivacyAsync(vin, cancellationToken);
 }
