@@ -183,7 +183,8 @@ internal static class SocBenchmark
             ["normal status reports sent / acked in the window", F($"{load.NormalSent:N0} / {load.NormalAcked:N0} = {load.NormalSent / load.Seconds:N0}/s / {load.NormalAcked / load.Seconds:N0}/s (target {s.NormalRate:N0}/s)")],
             ["normal status reports: ack p50 / p99", Hist(load.NormalAckLatency)],
             ["latency p99 / max per 10 s of the window", string.Join("; ", load.Timeline.Select(t => F($"{t.P99:F0}/{t.Max:F0}")))],
-            ["CPU: Pitwall / this client (cars + consoles) / machine", F($"{load.ServerCores:F2} / {load.ClientCores:F2} / {load.MachineCores:F2} cores{(load.OtherCores > 0.2 ? $" (WARNING: {load.OtherCores:F2} cores used by other processes)" : "")}")],
+            // Per process from /proc/<pid>/stat; /proc/stat's machine-wide figure (in the JSON) misses busy time on this VM.
+            ["CPU: Pitwall / this client (cars + consoles) / other processes", F($"{load.ServerCores:F2} / {load.ClientCores:F2} / {load.OtherCores:F2} cores{(load.OtherCores > 0.2 ? " (WARNING: other load)" : "")}")],
             ["load average (1 min) at the start / end of the window", F($"{load.LoadBefore} / {load.LoadAfter}")],
             ["stored: cases / tracking messages (acked)", F($"{cases:N0} / {trackingRows:N0} ({theftAcked:N0})")],
         ];
