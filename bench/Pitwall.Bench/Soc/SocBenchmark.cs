@@ -224,7 +224,7 @@ internal static class SocBenchmark
             ["cpu"] = new { load.ServerCores, load.ClientCores, load.MachineCores, load.OtherCores, load.LoadBefore, load.LoadAfter },
             ["details"] = details,
         };
-        var json = Path.Combine(s.WorkDirectory, F($"soc-results-{s.TheftCars}x{s.NormalCars}.json"));
+        var json = Path.Combine(s.WorkDirectory, F($"soc-results-{s.TheftCars}x{s.NormalCars}-{s.NormalRate:F0}.json"));
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"Results: {json}");
         return problem ? 1 : 0;
