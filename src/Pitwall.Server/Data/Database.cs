@@ -54,24 +54,30 @@ public sealed class Database : IAsyncDisposable
     private static readonly Lock SqliteLibraryChoice = new();
     private static string? s_sqliteLibrary;
 
-    /// <summary>Loads <paramref name="library"/> where the bundled provider asks for <c>e_sqlite3</c> (before its first call).</summary>
+    /// <summary>
+    /// Chooses the SQLite library before the provider's first call: <c>auto</c> takes the system's <c>libsqlite3.so.0</c>
+    /// when it loads and the bundled one otherwise, <c>bundled</c> the bundled one, anything else that library.
+    /// </summary>
     private static void UseSqliteLibrary(string library)
     {
         lock (SqliteLibraryChoice)
         {
             if (s_sqliteLibrary is null)
             {
-                if (library.Length > 0)
+                if (library != DatabaseOptions.BundledSqlite)
                 {
                     System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly,
-                        (name, assembly, path) => name == "e_sqlite3" ? System.Runtime.InteropServices.NativeLibrary.Load(library, assembly, path) : IntPtr.Zero);
+                        (name, assembly, path) => name != "e_sqlite3" ? IntPtr.Zero
+                            : library != DatabaseOptions.AutoSqlite ? System.Runtime.InteropServices.NativeLibrary.Load(library, assembly, path)
+                            : System.Runtime.InteropServices.NativeLibrary.TryLoad(DatabaseOptions.SystemSqlite, assembly, path, out var system) ? system
+                            : IntPtr.Zero); // not there: the bundled library, found the usual way
                 }
                 s_sqliteLibrary = library;
             }
             else if (s_sqliteLibrary != library)
             {
                 throw new InvalidOperationException(
-                    $"This process already uses the SQLite library '{(s_sqliteLibrary.Length == 0 ? "bundled" : s_sqliteLibrary)}'; one library per process.");
+                    $"This process already uses the SQLite library '{s_sqliteLibrary}'; one library per process.");
             }
         }
     }

@@ -127,6 +127,20 @@ public abstract class StorageTests : IAsyncLifetime
 public sealed class StorageOnSqlite : StorageTests
 {
     protected override Task<ITestDatabase> CreateDatabaseAsync() => Task.FromResult<ITestDatabase>(new SqliteTestDatabase());
+
+    [Fact]
+    public async Task The_systems_SQLite_is_used_where_it_is_installed_instead_of_the_bundled_one_that_sleeps_whole_seconds()
+    {
+        await using var test = new SqliteTestDatabase();
+        await using var database = new Database(Options.Create(new DatabaseOptions { ConnectionString = test.ConnectionString }));
+        var version = await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT sqlite_version()"), CancellationToken.None);
+        var installed = System.Runtime.InteropServices.NativeLibrary.TryLoad(DatabaseOptions.SystemSqlite, out var system);
+        if (installed)
+        {
+            System.Runtime.InteropServices.NativeLibrary.Free(system);
+        }
+        Assert.True(installed ? version != "3.35.5" : version == "3.35.5", $"SQLite {version}, system library installed: {installed}");
+    }
 }
 
 public sealed class StorageOnPostgres : StorageTests
