@@ -12,7 +12,7 @@ internal static class GatewayDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.OverwriteOnChange,
         PersonalData: true,
-        Tables: [new("vehicle_link") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+        Tables: [new("vehicle_link") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
         Processors: []);
 
     public static DataCategory Outbox { get; } = new(
@@ -22,7 +22,7 @@ internal static class GatewayDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.DurationOfRequest("until the car confirms the message or the message expires"),
         PersonalData: true,
-        Tables: [new("vehicle_outbox", "expires_at") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+        Tables: [new("vehicle_outbox", "expires_at") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
         Processors: []);
 
     public static DataCategory Logins { get; } = new(
@@ -37,7 +37,7 @@ internal static class GatewayDataCategories
             // A user's export holds the events from the time they have had the car, not its earlier owners'.
             new("vehicle_logins", "occurred_at")
             {
-                AccountRows = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = vehicle_logins.vin AND u.account_id = @accountId AND u.created_at <= vehicle_logins.occurred_at)",
+                AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("vehicle_logins", "occurred_at"),
             },
         ],
         Processors: []);

@@ -21,6 +21,14 @@ public sealed record CategoryTable(string Name, string? AgeColumn = null)
     /// vehicles are those in <c>vehicle_users</c>). Every table of a personal category has this or <see cref="NotExportedBecause"/>.</summary>
     public string? AccountRows { get; init; }
 
+    /// <summary><see cref="AccountRows"/> for a table keyed by <c>vin</c>: the rows of every car the account uses.</summary>
+    public const string RowsOfTheAccountsCars = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)";
+
+    /// <summary><see cref="AccountRows"/> for a car's history: its rows from when the account got access to the car, not before
+    /// (a new owner or driver does not see what happened to the car earlier).</summary>
+    public static string RowsOfTheAccountsCarsSince(string table, string timeColumn) =>
+        $"EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = {table}.vin AND u.account_id = @accountId AND u.created_at <= {table}.{timeColumn})";
+
     /// <summary>Columns an export names but does not copy (hashes of passwords, tokens, PINs, answers).</summary>
     public IReadOnlyList<string> SecretColumns { get; init; } = [];
 

@@ -72,7 +72,7 @@ public static class CarSecurityModule
         LegalBasis: LegalBasis.Contract,
         Retention: new(RetentionKind.UntilAccountDeletion, null, "until the car changes hands (unpairing, account deletion)"),
         PersonalData: true,
-        Tables: [new("theft_settings") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+        Tables: [new("theft_settings") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
         Processors: []);
 
     internal static DataCategory HealthChecks { get; } = new(
@@ -82,6 +82,6 @@ public static class CarSecurityModule
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.OverwriteOnChange,
         PersonalData: true,
-        Tables: [new("theft_health_checks") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+        Tables: [new("theft_health_checks") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
         Processors: []);
 }

@@ -21,12 +21,12 @@ internal static class ChargingAndClimateEndpoints
     private static Task<Results<Ok<ChargingResponse>, ProblemHttpResult>> Charging(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ChargingAndClimateReader reader,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.EControl, v => reader.ChargingAsync(v, cancellationToken),
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.EControl, v => reader.ChargingAsync(v, cancellationToken),
             cancellationToken);
 
     private static Task<Results<Ok<ClimateResponse>, ProblemHttpResult>> Climate(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ChargingAndClimateReader reader,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.Climate, v => reader.ClimateAsync(v, cancellationToken),
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.Climate, v => reader.ClimateAsync(v, cancellationToken),
             cancellationToken);
 }

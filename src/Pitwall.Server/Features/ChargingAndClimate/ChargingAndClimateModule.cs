@@ -22,7 +22,7 @@ public static class ChargingAndClimateModule
         builder.Services.AddDataCategory(new DataCategory(
             "vehicle_timers", "Charge and climate timers",
             "Show and keep the charge and climate timers the owner set and the car confirmed: time, one-off date or weekdays, target state of charge.",
-            LegalBasis.Contract, Retention.OverwriteOnChange, true, [new("vehicle_timers") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }], []));
+            LegalBasis.Contract, Retention.OverwriteOnChange, true, [new("vehicle_timers") { AccountRows = CategoryTable.RowsOfTheAccountsCars }], []));
         return builder;
     }
 

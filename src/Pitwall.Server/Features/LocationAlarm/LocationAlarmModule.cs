@@ -36,7 +36,7 @@ public static class LocationAlarmModule
         LegalBasis: LegalBasis.Contract,
         Retention: new(RetentionKind.UntilAccountDeletion, null, "until the owner deletes the area or the car changes hands (unpairing, account deletion)"),
         PersonalData: true,
-        Tables: [new("geofences") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+        Tables: [new("geofences") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
         Processors: [Privacy.PortalProcessors.MapTiles]);
 
     internal static DataCategory History { get; } = new(
@@ -51,7 +51,7 @@ public static class LocationAlarmModule
             // A user's export holds the crossings from the time they have had the car (the API shows the same).
             new("geofence_events", "recorded_at")
             {
-                AccountRows = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = geofence_events.vin AND u.account_id = @accountId AND u.created_at <= geofence_events.recorded_at)",
+                AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("geofence_events", "recorded_at"),
             },
         ],
         Processors: []);

@@ -38,33 +38,12 @@ internal static class StatusEndpoints
     private static Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, StatusReader reader, UsageStatistics.UsageStatistics usage,
         CancellationToken cancellationToken) =>
-        ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
 
     private static Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, StatusReader reader, UsageStatistics.UsageStatistics usage,
         CancellationToken cancellationToken) =>
-        ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
-
-    /// <summary>Reads for one of the caller's vehicles (404 for any other) whose packages cover the service, and counts the use.</summary>
-    internal static async Task<Results<Ok<T>, ProblemHttpResult>> ReadMineAsync<T>(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, string service,
-        Func<string, Task<T>> read, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        if (!await entitlements.IsEntitledAsync(vin, service, cancellationToken))
-        {
-            return NotEntitled(service);
-        }
-        usage.Record(service, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(await read(vin));
-    }
-
-    internal static ProblemHttpResult NotEntitled(string service) =>
-        ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled, $"The vehicle's packages do not cover the service {service}.");
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(
         string vin, HttpContext context, IVehicleAccess access, StatusRefresher refresher, StatusReader reader, CancellationToken cancellationToken)
@@ -77,7 +56,7 @@ internal static class StatusEndpoints
         switch (await refresher.RefreshAsync(vin, cancellationToken))
         {
             case RefreshOutcome.NotEntitled:
-                return NotEntitled(ServiceIds.CarControl);
+                return EntitledReads.NotEntitled(ServiceIds.CarControl);
             case RefreshOutcome.PrivateMode:
                 return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode and shares no data.");
             case RefreshOutcome.TimedOut:

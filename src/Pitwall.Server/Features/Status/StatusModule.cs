@@ -22,7 +22,7 @@ public static class StatusModule
         builder.Services.AddDataCategory(new DataCategory(
             "vehicle_status", "Vehicle status (Car Control, Car Finder)",
             "Show the owner and drivers the car's latest state: position, heading, range, levels, mileage, locks, doors, windows, lights, warnings.",
-            LegalBasis.Contract, Retention.OverwriteOnChange, true, [new("vehicle_status") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }],
+            LegalBasis.Contract, Retention.OverwriteOnChange, true, [new("vehicle_status") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
             [Privacy.PortalProcessors.MapTiles]));
         return builder;
     }

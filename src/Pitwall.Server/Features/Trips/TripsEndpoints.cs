@@ -20,6 +20,6 @@ internal static class TripsEndpoints
     private static Task<Results<Ok<TripsResponse>, ProblemHttpResult>> Trips(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, TripsReader reader, UsageStatistics.UsageStatistics usage,
         CancellationToken cancellationToken) =>
-        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.TripControl, v => reader.ReadAsync(v, cancellationToken),
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.TripControl, v => reader.ReadAsync(v, cancellationToken),
             cancellationToken);
 }

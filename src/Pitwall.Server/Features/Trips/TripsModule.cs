@@ -23,7 +23,7 @@ public static class TripsModule
             "Show the owner and drivers the car's trip statistics: duration, distance, average speed and average consumption of the last drive " +
             "and since the last reset.",
             LegalBasis.Contract, Retention.OverwriteOnChange, true,
-            [new("vehicle_trips") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)" }], []));
+            [new("vehicle_trips") { AccountRows = CategoryTable.RowsOfTheAccountsCars }], []));
         return builder;
     }
 

@@ -13,14 +13,13 @@ public static class ValetAlarmModule
         builder.Services.AddSingleton<ValetService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ValetStore>());
         builder.Services.AddSingleton<IVehicleMessageHandler, ValetEventHandler>();
-        const string since = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = {0}.vin AND u.account_id = @accountId AND u.created_at <= {0}.{1})";
         builder.Services.AddDataCategory(new DataCategory(
             "valet_alarm", "Valet alarm history",
             "Warn the car's users while someone else drives it (D3): each activation with its limits and parking position, and each limit the car reported exceeded with position and speed; each user sees what happened since they got access.",
             LegalBasis.Contract, Retention.Months(12), true,
             [
-                new("valet_sessions", "requested_at") { AccountRows = string.Format(System.Globalization.CultureInfo.InvariantCulture, since, "valet_sessions", "requested_at") },
-                new("valet_events", "received_at") { AccountRows = string.Format(System.Globalization.CultureInfo.InvariantCulture, since, "valet_events", "received_at") },
+                new("valet_sessions", "requested_at") { AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("valet_sessions", "requested_at") },
+                new("valet_events", "received_at") { AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("valet_events", "received_at") },
             ],
             []));
         return builder;

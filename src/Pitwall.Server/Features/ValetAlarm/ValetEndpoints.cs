@@ -53,7 +53,7 @@ internal static class ValetEndpoints
     private static Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Get(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store, IVehicleLink link,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        Status.StatusEndpoints.ReadMineAsync(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
             async v => await store.CurrentAsync(v, cancellationToken) is { } session
                 ? ValetResponse.From(session, await link.InfoAsync(v, cancellationToken))
                 : ValetResponse.Inactive, cancellationToken);
@@ -61,7 +61,7 @@ internal static class ValetEndpoints
     private static Task<Results<Ok<IReadOnlyList<ValetEventResponse>>, ProblemHttpResult>> Events(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
-        Status.StatusEndpoints.ReadMineAsync<IReadOnlyList<ValetEventResponse>>(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
+        EntitledReads.ForMyVehicleAsync<IReadOnlyList<ValetEventResponse>>(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
             async v =>
             {
                 var since = await access.AccessSinceAsync(user.AccountIdOf(), v, cancellationToken) ?? DateTimeOffset.MaxValue;

@@ -24,7 +24,7 @@ internal static class VehicleAlarmEndpoints
     private static Task<Results<Ok<IReadOnlyList<AlarmResponse>>, ProblemHttpResult>> History(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, VehicleAlarmStore store,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
-        Status.StatusEndpoints.ReadMineAsync<IReadOnlyList<AlarmResponse>>(vin, user, access, entitlements, usage, ServiceIds.VehicleAlarm,
+        EntitledReads.ForMyVehicleAsync<IReadOnlyList<AlarmResponse>>(vin, user, access, entitlements, usage, ServiceIds.VehicleAlarm,
             async v =>
             {
                 var since = await access.AccessSinceAsync(user.AccountIdOf(), v, cancellationToken) ?? DateTimeOffset.MaxValue;

@@ -18,7 +18,7 @@ public static class VehicleAlarmModule
             LegalBasis.Contract, Retention.Months(12), true,
             [new("vehicle_alarms", "received_at")
             {
-                AccountRows = "EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = vehicle_alarms.vin AND u.account_id = @accountId AND u.created_at <= vehicle_alarms.received_at)",
+                AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("vehicle_alarms", "received_at"),
             }], []));
         return builder;
     }

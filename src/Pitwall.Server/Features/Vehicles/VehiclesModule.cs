@@ -42,7 +42,7 @@ internal static class VehicleDataCategories
     public static DataCategory Registry { get; } = new(
         "vehicle_registry", "Vehicle registry",
         "Know which cars may log in (A2): VIN, model, model year, colour, registration number and the link secret.",
-        LegalBasis.Contract, Retention.UntilVehicleDeregistered, true, [new("vehicles") { AccountRows = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)", SecretColumns = ["secret"] }], []);
+        LegalBasis.Contract, Retention.UntilVehicleDeregistered, true, [new("vehicles") { AccountRows = CategoryTable.RowsOfTheAccountsCars, SecretColumns = ["secret"] }], []);
 
     public static DataCategory Users { get; } = new(
         "vehicle_users", "Vehicle users",

@@ -1,0 +1,33 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.Contracts;
+
+/// <summary>The read endpoints of every vehicle service ask the same three things first; here, once.</summary>
+public static class EntitledReads
+{
+    /// <summary>Reads for one of the caller's vehicles (404 for any other) whose packages cover the service, and counts the use (C8).</summary>
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> ForMyVehicleAsync<T>(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, string service,
+        Func<string, Task<T>> read, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        if (!await entitlements.IsEntitledAsync(vin, service, cancellationToken))
+        {
+            return NotEntitled(service);
+        }
+        usage.Record(service, UsageStatistics.UsageChannel.App);
+        return TypedResults.Ok(await read(vin));
+    }
+
+    public static ProblemHttpResult NotEntitled(string service) =>
+        ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled, $"The vehicle's packages do not cover the service {service}.");
+}
