@@ -81,8 +81,7 @@ public sealed partial class GeofenceEventHandler(
         {
             return (null, null, "malformed");
         }
-        if (!(fix.AccuracyM > 0 && fix.AccuracyM <= GeofenceRules.MaxAccuracyMetres) ||
-            !double.IsFinite(fix.Latitude) || !double.IsFinite(fix.Longitude) || fix.Latitude is < -90 or > 90 || fix.Longitude is < -180 or > 180)
+        if (!(fix.AccuracyM > 0 && fix.AccuracyM <= GeofenceRules.MaxAccuracyMetres) || !fix.IsOnEarth())
         {
             return (null, null, "poor_accuracy");
         }

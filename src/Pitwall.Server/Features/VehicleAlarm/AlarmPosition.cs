@@ -7,7 +7,7 @@ public sealed record AlarmPosition(double Latitude, double Longitude, double? Ac
 {
     /// <summary>The car's fix when it is plausible, else null (a car's bad value must not be stored as a place).</summary>
     public static AlarmPosition? From(Position? fix) =>
-        fix is { } p && double.IsFinite(p.Latitude) && double.IsFinite(p.Longitude) && Math.Abs(p.Latitude) <= 90 && Math.Abs(p.Longitude) <= 180 &&
+        fix is { } p && p.IsOnEarth() &&
         !(p.Latitude == 0 && p.Longitude == 0)
             ? new AlarmPosition(p.Latitude, p.Longitude, p.AccuracyM > 0 && double.IsFinite(p.AccuracyM) ? p.AccuracyM : null)
             : null;

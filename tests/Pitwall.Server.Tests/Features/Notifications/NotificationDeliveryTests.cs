@@ -183,21 +183,15 @@ public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPe
         var (owned, _) = await SubscribedOwnerAsync();
         peers.SmsAnswer = () => Task.FromResult(200);
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = 0;
-        peers.WebhookGate = () => { Interlocked.Increment(ref held); return stopping.Task; };
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        peers.WebhookGate = () => { held.TrySetResult(); return stopping.Task; };
         var before = peers.WebhookIds.Count;
 
         for (var i = 0; i < 3; i++)
         {
             await NotifyAsync(owned.Vin, $"restart-{i}");
         }
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (Volatile.Read(ref held) == 0)
-            {
-                await Task.Delay(10, wait.Token);
-            }
-        }
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a send is in flight at the receiver
         // The receiver answers only once the server has begun to stop: those sends are in flight during shutdown.
         server.App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
         await server.RestartAsync();
