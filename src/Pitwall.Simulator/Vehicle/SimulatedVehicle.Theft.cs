@@ -6,8 +6,10 @@ namespace Pitwall.Simulator;
 /// <summary>
 /// Car Security (E1–E4): theft mode and the monthly health check. In theft mode the car sends a tracking message at the
 /// configured interval while it moves (and now and then while it stands); a trigger reason the owner switched off until a
-/// time starts nothing; the cloud may ask the car to track (E3) and ends an incident it closed. The car sends these only
-/// while its packages make Car Security active; the privacy switches do not stop them (the service cannot be switched off).
+/// time starts nothing; the cloud may ask the car to track (E3) and ends an incident it closed; the owner's key ends theft
+/// mode too. Tracking and health checks go out only while the packages make Car Security active; the privacy switches do not
+/// stop them (the service cannot be switched off). Without Car Security the car still notices a theft, but tells the cloud
+/// only that theft mode started and ended — no position, no tracking (B4: the package cannot be bought for that incident).
 /// </summary>
 public sealed partial class SimulatedVehicle
 {
@@ -15,6 +17,7 @@ public sealed partial class SimulatedVehicle
     public static readonly TimeSpan DefaultTrackingInterval = TimeSpan.FromSeconds(30);
 
     private string? _theftIncident;
+    private bool _theftCovered;
     private TheftReason _theftReason;
     private long _theftStartedAtMs;
     private TimeSpan _trackingInterval = DefaultTrackingInterval;
@@ -47,6 +50,22 @@ public sealed partial class SimulatedVehicle
         return Task.FromResult(started);
     }
 
+    /// <summary>The owner opens the car with its key: theft mode ends (PHASE_ENDED). Returns whether the car was in theft mode.</summary>
+    public Task<bool> EndTheftWithKeyAsync()
+    {
+        var ended = false;
+        Change(() =>
+        {
+            if (_theftIncident is not null)
+            {
+                SendTracking(TheftTracking.Types.Phase.Ended);
+                _theftIncident = null;
+                ended = true;
+            }
+        });
+        return Task.FromResult(ended);
+    }
+
     /// <summary>Sends the monthly health check now (E4): one tracking message outside theft mode.</summary>
     public Task SendHealthCheckAsync()
     {
@@ -57,11 +76,13 @@ public sealed partial class SimulatedVehicle
     /// <summary>Enters theft mode. Under the lock.</summary>
     private bool EnterTheftMode(TheftReason reason, string incidentId)
     {
-        if (_theftIncident is not null || !CarSecurityActive || (reason != TheftReason.RemoteRequest && Suspended(reason)))
+        var covered = CarSecurityActive;
+        if (_theftIncident is not null || (reason == TheftReason.RemoteRequest && !covered) || (reason != TheftReason.RemoteRequest && covered && Suspended(reason)))
         {
             return false;
         }
         _theftIncident = incidentId;
+        _theftCovered = covered;
         _theftReason = reason;
         _theftStartedAtMs = NowMs();
         _sinceTracking = TimeSpan.Zero;
@@ -81,7 +102,7 @@ public sealed partial class SimulatedVehicle
                 SendHealthCheck();
             }
         }
-        if (_theftIncident is null)
+        if (_theftIncident is null || !_theftCovered)
         {
             return;
         }
@@ -129,7 +150,7 @@ public sealed partial class SimulatedVehicle
             TheftTracking = new TheftTracking
             {
                 IncidentId = _theftIncident!, Phase = phase, Reason = _theftReason, TheftModeStartedAtMs = _theftStartedAtMs,
-                TheftModeEndedAtMs = phase == TheftTracking.Types.Phase.Ended ? NowMs() : 0, Data = TrackingData(),
+                TheftModeEndedAtMs = phase == TheftTracking.Types.Phase.Ended ? NowMs() : 0, Data = _theftCovered ? TrackingData() : null,
             },
         }, periodic: false);
     }

@@ -48,6 +48,14 @@ public sealed record OwnerCaseResponse(
         new(k.Id, k.Source, k.Reason, k.State, k.Outcome, k.AuthorityAccountId is not null, k.OpenedAt, k.ClosedAt);
 }
 
+/// <summary>A theft of the car while it had no Car Security (B4): nobody tracked it; the package cannot be bought until it ended.</summary>
+/// <param name="Source">car (the car entered theft mode) or owner (reported in the app).</param>
+/// <param name="EndedAt">Null while it lasts: the car left theft mode, or the owner said the car is back.</param>
+public sealed record UncoveredTheftResponse(string Id, string Source, string Reason, DateTimeOffset StartedAt, DateTimeOffset? EndedAt)
+{
+    public static UncoveredTheftResponse From(UncoveredTheft u) => new(u.Id, u.Source, u.Reason, u.StartedAt, u.EndedAt);
+}
+
 public sealed record GsmCellResponse(long Mcc, long Mnc, long Lac, long CellId, long? SignalDbm);
 
 /// <param name="Phase">started, tracking or ended.</param>

@@ -19,7 +19,12 @@ internal static class CarSecurityEndpoints
             .WithSummary("Switch one trigger reason off until a time (at most 30 days), or on again; never all of them at once.");
         vehicle.MapGet("/theft-cases", Cases).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The car's theft cases since you have had it.");
         vehicle.MapPost("/theft-cases", Report).RequireAuthorization(Scopes.ControlVehicle)
-            .WithSummary("Report the car stolen: the security centre opens a case and the car starts tracking.");
+            .WithSummary("Report the car stolen: the security centre opens a case and the car starts tracking (201). Without Car Security " +
+                         "nobody tracks it; the theft is noted so the package cannot be bought until the car is back (202).");
+        vehicle.MapGet("/uncovered-thefts", Uncovered).RequireAuthorization(Scopes.ReadVehicle)
+            .WithSummary("Thefts of the car while it had no Car Security (since you have had it), newest first.");
+        vehicle.MapPost("/uncovered-thefts/{id}/recovered", Recovered).RequireAuthorization(Scopes.ControlVehicle)
+            .WithSummary("The car you reported stolen without Car Security is back; one the car noticed ends when the car leaves theft mode.");
     }
 
     private static async Task<Results<Ok<CarSecurityResponse>, ProblemHttpResult>> Settings(
@@ -49,14 +54,34 @@ internal static class CarSecurityEndpoints
         return TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Where(k => k.OpenedAt >= since).Select(OwnerCaseResponse.From).ToList());
     }
 
-    private static async Task<Results<Created<OwnerCaseResponse>, ValidationProblem, ProblemHttpResult>> Report(
+    private static async Task<Results<Created<OwnerCaseResponse>, Accepted<UncoveredTheftResponse>, ValidationProblem, ProblemHttpResult>> Report(
         string vin, TheftReportRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
-        var (opened, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), vin, request.Circumstances, cancellationToken);
+        var (opened, uncovered, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), vin, request.Circumstances, cancellationToken);
         if (refusal is not null)
         {
             return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : SocEndpoints.Problem(refusal);
         }
-        return TypedResults.Created($"/api/v1/vehicles/{opened!.Vin}/theft-cases", OwnerCaseResponse.From(opened));
+        return uncovered is not null
+            ? TypedResults.Accepted($"/api/v1/vehicles/{uncovered.Vin}/uncovered-thefts", UncoveredTheftResponse.From(uncovered))
+            : TypedResults.Created($"/api/v1/vehicles/{opened!.Vin}/theft-cases", OwnerCaseResponse.From(opened));
+    }
+
+    private static async Task<Results<Ok<List<UncoveredTheftResponse>>, ProblemHttpResult>> Uncovered(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, UncoveredThefts thefts, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        return TypedResults.Ok((await thefts.ForVehicleAsync(vin, since, cancellationToken)).Select(UncoveredTheftResponse.From).ToList());
+    }
+
+    private static async Task<Results<Ok<UncoveredTheftResponse>, ProblemHttpResult>> Recovered(
+        string vin, string id, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+    {
+        var (ended, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(user.AccountIdOf(), vin, id, cancellationToken);
+        return refusal is not null ? SocEndpoints.Problem(refusal) : TypedResults.Ok(UncoveredTheftResponse.From(ended!));
     }
 }

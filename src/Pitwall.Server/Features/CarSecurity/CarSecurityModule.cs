@@ -17,6 +17,7 @@ public static class CarSecurityModule
     {
         builder.Services.AddOptions<CarSecurityOptions>().BindConfiguration(CarSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TheftCaseStore>();
+        builder.Services.AddSingleton<UncoveredThefts>();
         builder.Services.AddSingleton<SocFeed>();
         builder.Services.AddSingleton<TheftConfiguration>();
         builder.Services.AddSingleton<SocWorkflow>();
@@ -30,6 +31,7 @@ public static class CarSecurityModule
         builder.Services.AddDataCategory(Cases);
         builder.Services.AddDataCategory(Settings);
         builder.Services.AddDataCategory(HealthChecks);
+        builder.Services.AddDataCategory(Uncovered);
         return builder;
     }
 
@@ -73,6 +75,17 @@ public static class CarSecurityModule
         Retention: new(RetentionKind.UntilAccountDeletion, null, "until the car changes hands (unpairing, account deletion)"),
         PersonalData: true,
         Tables: [new("theft_settings") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
+        Processors: []);
+
+    internal static DataCategory Uncovered { get; } = new(
+        Id: "uncovered_thefts",
+        Name: "Thefts without Car Security",
+        Purpose: "Hold to B4: Car Security cannot be bought for a theft that began without it. Only when the theft began and ended, why, " +
+                 "and whether the car or the owner noticed it; no position and no tracking.",
+        LegalBasis: LegalBasis.LegitimateInterest,
+        Retention: new(RetentionKind.Period, TimeSpan.FromDays(365), "12 months after the theft ended (kept while it lasts)"),
+        PersonalData: true,
+        Tables: [new("uncovered_thefts", "ended_at") { AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("uncovered_thefts", "started_at") }],
         Processors: []);
 
     internal static DataCategory HealthChecks { get; } = new(

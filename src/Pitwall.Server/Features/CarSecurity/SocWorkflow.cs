@@ -31,7 +31,8 @@ public sealed record SocRefusal(int Status, string Code, string Title, Validatio
 /// </summary>
 public sealed class SocWorkflow(
     Database database, TheftCaseStore store, TheftConfiguration configuration, ICarSecurityContacts contacts, VehicleStore vehicles, AccountStore accounts,
-    IEntitlements entitlements, INotifier notifier, SocFeed feed, AccessKeys keys, IOptions<CarSecurityOptions> options, TimeProvider time)
+    IEntitlements entitlements, INotifier notifier, SocFeed feed, AccessKeys keys, UncoveredThefts uncovered, ITheftStatus theft,
+    IOptions<CarSecurityOptions> options, TimeProvider time)
     : IVehicleAccessListener
 {
     public static readonly SocRefusal CaseNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The case was not found.");
@@ -325,29 +326,56 @@ public sealed class SocWorkflow(
 
     // ---- owner and authority ----
 
-    /// <summary>The owner reports a theft from the app: a case opens and the car is asked to track.</summary>
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> ReportTheftAsync(string accountId, string vin, string? circumstances, CancellationToken cancellationToken)
+    /// <summary>
+    /// The owner reports a theft from the app: a case opens and the car is asked to track. Without Car Security nobody tracks
+    /// the car, but the theft is noted (B4: the package cannot be bought for it) until the owner says the car is back.
+    /// </summary>
+    public async Task<(TheftCase? Case, UncoveredTheft? Uncovered, SocRefusal? Refusal)> ReportTheftAsync(
+        string accountId, string vin, string? circumstances, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        if (await vehicles.RoleOfAsync(accountId, vin, cancellationToken) is not { } role)
+        if (await PrimaryUserRefusalAsync(accountId, vin, "reports a theft", cancellationToken) is { } refused)
         {
-            return (null, VehicleNotFound);
-        }
-        if (role != VehicleRole.Primary)
-        {
-            return (null, new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user reports a theft."));
+            return (null, null, refused);
         }
         if (circumstances is { Length: > 4000 })
         {
-            return (null, SocRefusal.Invalid("circumstances", "At most 4000 characters."));
+            return (null, null, SocRefusal.Invalid("circumstances", "At most 4000 characters."));
         }
         if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
         {
-            return (null, NotEntitled);
+            return (null, await uncovered.NoteOwnerReportAsync(vin, time.GetUtcNow(), cancellationToken), null);
         }
-        return await OpenRequestedAsync(vin, CaseSources.Owner, new Actor(accountId, Roles.Owner), accountId, null, null,
+        var (opened, refusal) = await OpenRequestedAsync(vin, CaseSources.Owner, new Actor(accountId, Roles.Owner), accountId, null, null,
             string.IsNullOrWhiteSpace(circumstances) ? null : circumstances.Trim(), "The owner reported the car stolen.", cancellationToken);
+        return (opened, null, refusal);
     }
+
+    /// <summary>The owner says a car they reported stolen without Car Security is back (B4: the package may be bought again).</summary>
+    public async Task<(UncoveredTheft? Uncovered, SocRefusal? Refusal)> RecoveredWithoutCarSecurityAsync(
+        string accountId, string vin, string id, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await PrimaryUserRefusalAsync(accountId, vin, "says the car is back", cancellationToken) is { } refused)
+        {
+            return (null, refused);
+        }
+        return await uncovered.EndOwnerReportAsync(vin, id, time.GetUtcNow(), cancellationToken) switch
+        {
+            null => (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The car has no such theft.")),
+            { Source: CaseSources.Car, Ongoing: true } => (null, new(StatusCodes.Status409Conflict, ErrorCodes.EndedByTheCar,
+                "The car noticed this theft itself: it ends when the car leaves theft mode (open it with its key).")),
+            var ended => (ended, null),
+        };
+    }
+
+    private async Task<SocRefusal?> PrimaryUserRefusalAsync(string accountId, string vin, string what, CancellationToken cancellationToken) =>
+        await vehicles.RoleOfAsync(accountId, vin, cancellationToken) switch
+        {
+            null => VehicleNotFound,
+            VehicleRole.Primary => null,
+            _ => new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, $"Only the vehicle's primary user {what}."),
+        };
 
     /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
     public async Task<(TheftCase? Case, SocRefusal? Refusal)> StartTrackingAsync(string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
@@ -485,15 +513,17 @@ public sealed class SocWorkflow(
                 ? new TriggerResponse(r, false, until)
                 : new TriggerResponse(r, true, null)).ToList(),
             health?.LastCheckAt, health?.FlaggedAt is { } flagged && (health.LastCheckAt is null || health.LastCheckAt < flagged),
-            await store.IsStolenAsync(vin, cancellationToken));
+            await theft.IsStolenAsync(vin, cancellationToken));
     }
 
-    /// <summary>A new owner starts with every trigger reason on; the cases stay (legal obligation) with their owner at the time.</summary>
+    /// <summary>A new owner starts with every trigger reason on; the cases stay (legal obligation) with their owner at the time.
+    /// Thefts without Car Security that ended go with the old owner; one that lasts stays with the car (B4).</summary>
     public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
     {
         if (accountId is null)
         {
             await TheftCaseStore.DeleteSettingsAsync(connection, transaction, vin);
+            await UncoveredThefts.DeleteEndedAsync(connection, transaction, vin);
         }
     }
 

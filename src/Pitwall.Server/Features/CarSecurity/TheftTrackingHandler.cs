@@ -49,12 +49,22 @@ public sealed partial class TheftTrackingHandler(
         foreach (var message in messages)
         {
             var tracking = message.Envelope.TheftTracking;
-            if (tracking.IncidentId is not { Length: > 0 and <= 100 } incident || tracking.Data is null)
+            if (tracking.IncidentId is not { Length: > 0 and <= 100 } incident)
             {
                 LogDropped(logger, LogRef.Vehicle(message.Vin), "malformed");
                 continue;
             }
             var found = await TheftCaseStore.FindByIncidentAsync(connection, transaction, message.Vin, incident);
+            if (found is null && await NotCoveredAsync(connection, transaction, message, tracking) is { } notCovered)
+            {
+                LogDropped(logger, LogRef.Vehicle(message.Vin), notCovered);
+                continue;
+            }
+            if (tracking.Data is null)
+            {
+                LogDropped(logger, LogRef.Vehicle(message.Vin), "malformed");
+                continue;
+            }
             var opened = false;
             if (found is null)
             {
@@ -107,13 +117,35 @@ public sealed partial class TheftTrackingHandler(
     {
     }
 
+    /// <summary>
+    /// B4: the theft mode of a car without Car Security is noted (start and end, nothing else — no service covers its data),
+    /// so that the package cannot be bought for this incident. The end of an incident no case tracks ends such a note.
+    /// </summary>
+    /// <returns>Why the message opens no case (a short code for the log), or null when it is for Car Security.</returns>
+    private async Task<string?> NotCoveredAsync(DbConnection c, DbTransaction t, InboundMessage message, TheftTracking tracking)
+    {
+        // The platform's clock, not the car's: it is what access and retention count by.
+        if (tracking.Phase == TheftTracking.Types.Phase.Ended)
+        {
+            return await UncoveredThefts.EndedAsync(c, t, message.Vin, tracking.IncidentId, message.ReceivedAt) ? "uncovered_theft_ended" : "end_of_unknown_incident";
+        }
+        if (tracking.Reason == TheftReason.RemoteRequest)
+        {
+            return null;
+        }
+        // An incident that began without the package stays without it, even if the car somehow got the package meanwhile.
+        if (!await UncoveredThefts.IsNotedAsync(c, t, message.Vin, tracking.IncidentId) &&
+            await entitlements.IsEntitledAsync(message.Vin, ServiceIds.CarSecurity, CancellationToken.None))
+        {
+            return null;
+        }
+        await UncoveredThefts.StartedAsync(c, t, message.Vin, tracking.IncidentId, CaseSources.Car, TheftReasons.Of(tracking.Reason), message.ReceivedAt);
+        return "uncovered_theft";
+    }
+
     /// <returns>The new case, or why no case opens (a short code for the log).</returns>
     private async Task<(TheftCase? Case, string? Dropped)> OpenAsync(DbConnection c, DbTransaction t, InboundMessage message, TheftTracking tracking)
     {
-        if (tracking.Phase == TheftTracking.Types.Phase.Ended)
-        {
-            return (null, "end_of_unknown_incident");
-        }
         var reason = TheftReasons.Of(tracking.Reason);
         if (tracking.Reason == TheftReason.RemoteRequest)
         {
@@ -124,10 +156,6 @@ public sealed partial class TheftTrackingHandler(
         if (suspended.TryGetValue(reason, out var until) && until > startedAt)
         {
             return (null, "reason_switched_off");
-        }
-        if (!await entitlements.IsEntitledAsync(message.Vin, ServiceIds.CarSecurity, CancellationToken.None))
-        {
-            return (null, "not_entitled");
         }
         var owner = (await vehicles.UsersOfAsync(message.Vin, CancellationToken.None)).FirstOrDefault(u => u.Role == VehicleRole.Primary).AccountId;
         var opened = new TheftCase(Guid.CreateVersion7(message.ReceivedAt).ToString(), message.Vin, tracking.IncidentId, CaseSources.Car, reason, CaseStates.Open,

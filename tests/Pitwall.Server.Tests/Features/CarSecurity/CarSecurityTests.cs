@@ -382,6 +382,85 @@ public abstract class CarSecurityTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task A_theft_without_Car_Security_is_noted_and_the_package_cannot_be_bought_for_it_until_it_is_over()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        var soc = await StaffAsync("soc_operator");
+        var thefts = $"/api/v1/vehicles/{owned.Vin}/uncovered-thefts";
+        await using var car = new SimulatedVehicle(new SimulatedVehicleOptions
+        {
+            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 7, RecordReceivedFrames = true, HealthCheckInterval = TimeSpan.Zero,
+        });
+        await car.ConnectAsync().WaitAsync(Patience);
+        // Another package tells the car its services: without Car Security.
+        Assert.Equal(HttpStatusCode.Created, (await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/contracts", new { packageId = "navigation_plus" })).StatusCode);
+        await car.WaitForFrameAsync(f => f.Configuration?.ActiveServices is { } active && !active.Services.Contains("car_security")).WaitAsync(Patience);
+
+        // The car notices the theft but, without the service, says only that theft mode started: no position, no tracking.
+        Assert.True(await car.StartTheftAsync(TheftReason.UnauthorisedMovement));
+        await car.DriveAsync(TimeSpan.FromMinutes(2), speed: 15);
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        Assert.Equal(1, car.TrackingMessagesSent);
+        var noted = Assert.Single((await OkJsonAsync(await owned.Client.GetAsync(thefts))).EnumerateArray());
+        Assert.Equal(("car", "unauthorised_movement", JsonValueKind.Null),
+            (noted.GetProperty("source").GetString(), noted.GetProperty("reason").GetString(), noted.GetProperty("endedAt").ValueKind));
+        Assert.DoesNotContain((await OkJsonAsync(await soc.Client.GetAsync("/api/v1/soc/cases"))).EnumerateArray(), c => c.GetProperty("vin").GetString() == owned.Vin);
+        Assert.True((await OkJsonAsync(await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/car-security"))).GetProperty("stolen").GetBoolean());
+
+        // B4: not for this incident — neither bought, nor offered; a report changes nothing, the owner cannot end what the car noticed.
+        var offers = await OkJsonAsync(await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/offers"));
+        Assert.Equal("vehicle_stolen", offers.EnumerateArray().Single(o => o.GetProperty("package").GetProperty("id").GetString() == "car_security")
+            .GetProperty("notAvailable").GetString());
+        var contracts = $"/api/v1/vehicles/{owned.Vin}/contracts";
+        await (await owned.Client.PostAsJsonAsync(contracts, new { packageId = "car_security", carSecurity = SecurityData }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, "vehicle_stolen");
+        var reported = await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/theft-cases", new { });
+        Assert.Equal(HttpStatusCode.Accepted, reported.StatusCode);
+        Assert.Equal(noted.GetProperty("id").GetString(), (await reported.JsonAsync()).GetProperty("id").GetString());
+        await (await PostAsync(owned.Client, $"{thefts}/{noted.GetProperty("id").GetString()}/recovered"))
+            .AssertProblemAsync(HttpStatusCode.Conflict, "ended_by_the_car");
+        var stranger = server.ClientWith((await server.NewOwnerAsync()).AccessToken);
+        await (await stranger.GetAsync(thefts)).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+
+        // The owner opens the car with its key: theft mode ends, and the package may be bought again.
+        Assert.True(await car.EndTheftWithKeyAsync());
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        Assert.NotEqual(JsonValueKind.Null, Assert.Single((await OkJsonAsync(await owned.Client.GetAsync(thefts))).EnumerateArray()).GetProperty("endedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.Created, (await owned.Client.PostAsJsonAsync(contracts, new { packageId = "car_security", carSecurity = SecurityData })).StatusCode);
+
+        // An owner's report of a car without the service: noted once, no case, until the owner says the car is back.
+        var other = await server.OwnedVehicleAsync();
+        var first = await other.Client.PostAsJsonAsync($"/api/v1/vehicles/{other.Vin}/theft-cases", new { circumstances = "Gone from the garage." });
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var report = await first.JsonAsync();
+        Assert.Equal(("owner", "owner_report"), (report.GetProperty("source").GetString(), report.GetProperty("reason").GetString()));
+        var again = await other.Client.PostAsJsonAsync($"/api/v1/vehicles/{other.Vin}/theft-cases", new { });
+        Assert.Equal(report.GetProperty("id").GetString(), (await again.JsonAsync()).GetProperty("id").GetString());
+        Assert.Empty((await OkJsonAsync(await other.Client.GetAsync($"/api/v1/vehicles/{other.Vin}/theft-cases"))).EnumerateArray());
+        await (await other.Client.PostAsJsonAsync($"/api/v1/vehicles/{other.Vin}/contracts", new { packageId = "car_security", carSecurity = SecurityData }))
+            .AssertProblemAsync(HttpStatusCode.Conflict, "vehicle_stolen");
+        await (await PostAsync(stranger, $"/api/v1/vehicles/{other.Vin}/uncovered-thefts/{report.GetProperty("id").GetString()}/recovered"))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+        await (await PostAsync(other.Client, $"/api/v1/vehicles/{other.Vin}/uncovered-thefts/no-such-theft/recovered"))
+            .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var back = await OkJsonAsync(await PostAsync(other.Client, $"/api/v1/vehicles/{other.Vin}/uncovered-thefts/{report.GetProperty("id").GetString()}/recovered"));
+        Assert.NotEqual(JsonValueKind.Null, back.GetProperty("endedAt").ValueKind);
+        Assert.Equal(HttpStatusCode.Created,
+            (await other.Client.PostAsJsonAsync($"/api/v1/vehicles/{other.Vin}/contracts", new { packageId = "car_security", carSecurity = SecurityData })).StatusCode);
+
+        // Kept 12 months after the theft ended, not a second longer.
+        const string count = "SELECT COUNT(*) FROM uncovered_thefts WHERE vin = @vin";
+        async Task<long> CountAsync() => await server.Get<Pitwall.Server.Data.Database>().ReadAsync(
+            c => Dapper.SqlMapper.ExecuteScalarAsync<long>(c, count, new { vin = other.Vin }), CancellationToken.None);
+        server.Clock.Advance(TimeSpan.FromDays(365) - TimeSpan.FromSeconds(1));
+        await server.Get<Pitwall.Server.Features.Privacy.RetentionSweeper>().SweepAsync(CancellationToken.None);
+        Assert.Equal(1, await CountAsync());
+        server.Clock.Advance(TimeSpan.FromSeconds(2));
+        await server.Get<Pitwall.Server.Features.Privacy.RetentionSweeper>().SweepAsync(CancellationToken.None);
+        Assert.Equal(0, await CountAsync());
+    }
+
+    [Fact]
     public async Task A_missed_monthly_health_check_is_flagged_to_the_owner_and_the_soc_once_per_month()
     {
         var (owned, _) = await SecuredCarAsync();

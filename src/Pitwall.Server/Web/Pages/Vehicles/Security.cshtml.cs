@@ -14,12 +14,13 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// <summary>
 /// Car Security for the owner (E1, E3, E4): the car's theft cases since the user has had it, "report a theft" (the security
 /// centre opens a case and the car starts tracking), and the trigger reasons, each of which the primary user may switch off
-/// for a time (never all at once), with the monthly health check. The same <see cref="SocWorkflow"/> and rules as
+/// for a time (never all at once), with the monthly health check. Without Car Security a reported theft is only noted (B4: the
+/// package cannot be bought for it) until the owner says the car is back. The same <see cref="SocWorkflow"/> and rules as
 /// <c>/api/v1/vehicles/{vin}/car-security</c> and <c>/theft-cases</c>.
 /// </summary>
 public sealed class SecurityModel(
-    VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, SocWorkflow workflow, TheftCaseStore store, IVehicleAccess access,
-    IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
+    VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, SocWorkflow workflow, TheftCaseStore store, UncoveredThefts uncovered,
+    IVehicleAccess access, IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
     : VehiclePage(vehicles, issuer, t)
 {
     /// <summary>Whether the car's packages include Car Security.</summary>
@@ -28,6 +29,12 @@ public sealed class SecurityModel(
     public CarSecurityResponse? Settings { get; private set; }
 
     public IReadOnlyList<OwnerCaseResponse> Cases { get; private set; } = [];
+
+    /// <summary>Thefts while the car had no Car Security (B4), newest first.</summary>
+    public IReadOnlyList<UncoveredTheftResponse> Uncovered { get; private set; } = [];
+
+    /// <summary>A theft without Car Security that lasts: nothing more to report, and the package cannot be bought.</summary>
+    public UncoveredTheftResponse? OngoingUncovered => Uncovered.FirstOrDefault(u => u.EndedAt is null);
 
     public bool IsPrimary => Role == VehicleRole.Primary;
 
@@ -46,6 +53,10 @@ public sealed class SecurityModel(
     [BindProperty]
     public double? Hours { get; set; }
 
+    /// <summary>The theft without Car Security the posted form is about.</summary>
+    [BindProperty]
+    public string? Incident { get; set; }
+
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
         await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
 
@@ -63,13 +74,33 @@ public sealed class SecurityModel(
         {
             return NotFound();
         }
-        var (_, refusal) = await workflow.ReportTheftAsync(AccountId, Vin, Circumstances, CancellationToken.None);
+        var (_, notCovered, refusal) = await workflow.ReportTheftAsync(AccountId, Vin, Circumstances, CancellationToken.None);
         if (refusal is null)
         {
-            Message = Texts["Theft reported. The security centre tracks your car and will call you on your stored numbers."];
+            Message = notCovered is null
+                ? Texts["Theft reported. The security centre tracks your car and will call you on your stored numbers."]
+                : Texts["Theft noted. Without Car Security nobody tracks your car: report it to the police."];
             return Redirect(Here);
         }
         Refused(refusal, nameof(Circumstances));
+        await LoadAsync(vin, cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The car reported stolen without Car Security is back (the API's <c>POST /uncovered-thefts/{id}/recovered</c>).</summary>
+    public async Task<IActionResult> OnPostRecoveredAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        var (_, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(AccountId, Vin, Incident ?? "", CancellationToken.None);
+        if (refusal is null)
+        {
+            Message = Texts["Good to have it back. Car Security can be bought again."];
+            return Redirect(Here);
+        }
+        Refused(refusal, nameof(Incident));
         await LoadAsync(vin, cancellationToken);
         return Page();
     }
@@ -134,6 +165,7 @@ public sealed class SecurityModel(
             ErrorCodes.ForbiddenForRole => "Only the car's primary user can do this.",
             ErrorCodes.TheftCaseOpen => "The car has an open theft case already.",
             ErrorCodes.CarSecurityAlwaysOn => "Car Security cannot be switched off as a whole: at least one trigger reason stays on.",
+            ErrorCodes.EndedByTheCar => "The car noticed this theft itself: it ends when the car leaves theft mode (open it with its key).",
             _ => refusal.Title,
         }]);
     }
@@ -148,6 +180,7 @@ public sealed class SecurityModel(
         Settings = await workflow.SettingsAsync(Vin, cancellationToken);
         var since = await access.AccessSinceAsync(AccountId, Vin, cancellationToken) ?? DateTimeOffset.MaxValue;
         Cases = [.. (await store.ForVehicleAsync(Vin, cancellationToken)).Where(k => k.OpenedAt >= since).Select(OwnerCaseResponse.From)];
+        Uncovered = [.. (await uncovered.ForVehicleAsync(Vin, since, cancellationToken)).Select(UncoveredTheftResponse.From)];
         return true;
     }
 
@@ -156,7 +189,7 @@ public sealed class SecurityModel(
         TheftReasons.UnauthorisedMovement => "Movement without the key",
         TheftReasons.Tampering => "Tampering (antennas, battery, tracking unit)",
         TheftReasons.Alarm => "The car's alarm",
-        TheftReasons.RemoteRequest => "Reported stolen",
+        TheftReasons.RemoteRequest or UncoveredThefts.OwnerReport => "Reported stolen",
         _ => reason,
     };
 
