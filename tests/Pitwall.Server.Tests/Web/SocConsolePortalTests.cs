@@ -334,6 +334,30 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
     }
 
     [Fact]
+    public async Task Without_Car_Security_a_reported_theft_is_noted_and_the_package_waits_until_the_owner_says_the_car_is_back()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        var page = await SignedInAsync(owned.Owner.Email, "/vehicles", owned.Owner.Password);
+        await page.GotoAsync($"/vehicles/{owned.Vin}/security");
+        await Expect(page.Locator("#not-entitled")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Report my car stolen" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Without Car Security nobody tracks your car");
+        var noted = page.Locator("#uncovered-thefts li[data-ongoing='true']");
+        await Expect(noted).ToContainTextAsync("Car Security cannot be bought until the car is back.");
+        await Expect(page.Locator("#report-form")).ToHaveCountAsync(0);
+        Assert.Empty(await server.Get<TheftCaseStore>().ForVehicleAsync(owned.Vin, CancellationToken.None));
+
+        await page.GotoAsync($"/vehicles/{owned.Vin}/packages");
+        await Expect(page.Locator("#offers li[data-package='car_security']")).ToContainTextAsync("not while the car is reported stolen");
+
+        await page.GotoAsync($"/vehicles/{owned.Vin}/security");
+        await noted.GetByRole(AriaRole.Button, new() { Name = "My car is back" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Car Security can be bought again.");
+        await Expect(page.Locator("#uncovered-thefts li[data-ongoing='false']")).ToContainTextAsync("over since");
+        await Expect(page.Locator("#report-form")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task An_authority_starts_tracking_a_car_by_VIN_and_registration_number_and_mistakes_are_explained_next_to_the_fields()
     {
         var (owned, car) = await SecuredCarAsync(44);
