@@ -153,8 +153,21 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the outcome" }).ClickAsync();
         await Expect(page.Locator("#case-state")).ToHaveAttributeAsync("data-state", "handed_over");
         await Expect(page.Locator("#case-state")).ToContainTextAsync("Polizei Stuttgart");
+        await Expect(page.Locator("#timeline tr[data-action='theft_confirmed']")).ToContainTextAsync("handed to the authority. → Polizei Stuttgart");
         await Expect(page.Locator("#report-links")).ToContainTextAsync("GPX track");
         await PortalBrowser.ScreenshotAsync(page, "soc-case");
+
+        // E5: a time-limited key with which the SOC's map system fetches the track — without the VIN, without a sign-in.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Map key for the map system (30 min)" }).ClickAsync();
+        var keyUrl = await page.Locator("#map-key-url").TextContentAsync();
+        using (var mapSystem = new HttpClient())
+        {
+            var track = await mapSystem.GetStringAsync(keyUrl);
+            Assert.DoesNotContain(owned.Vin, track);
+            Assert.True(System.Text.Json.JsonDocument.Parse(track).RootElement.GetArrayLength() >= before);
+        }
+        await page.ReloadAsync();
+        await Expect(page.Locator("#map-key-url")).ToHaveCountAsync(0);
 
         // The authority signs in and sees that case alone, live, read-only; the GPX it downloads is well-formed GPX 1.1.
         var police = await SignedInAsync(authority.Email, "/authority");

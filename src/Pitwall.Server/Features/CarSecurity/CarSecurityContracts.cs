@@ -71,9 +71,10 @@ public sealed record TrackPointResponse(
 }
 
 /// <param name="ActorRole">soc_operator, authority, owner, car or system.</param>
-public sealed record AuditResponse(DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail)
+/// <param name="SubjectAccountId">Whom the entry is about: the operator a case was handed to, the authority that got it.</param>
+public sealed record AuditResponse(DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail, string? SubjectAccountId)
 {
-    public static AuditResponse From(AuditEntry e) => new(e.At, e.ActorAccountId, e.ActorRole, e.Action, e.Detail);
+    public static AuditResponse From(AuditEntry e) => new(e.At, e.ActorAccountId, e.ActorRole, e.Action, e.Detail, e.SubjectAccountId);
 }
 
 /// <param name="Outcome">reached, no_answer, busy, voicemail or wrong_number.</param>

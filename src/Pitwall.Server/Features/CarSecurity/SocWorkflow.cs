@@ -96,8 +96,8 @@ public sealed class SocWorkflow(
         {
             await TheftCaseStore.AssignAsync(c, t, id, operatorId, request.ToOperatorId);
             await TheftCaseStore.AuditAsync(c, t, id, new Actor(operatorId, Roles.SocOperator), "handed_over_to_operator",
-                (request.ToOperatorId is null ? "Put the case back in the queue." : $"Handed the case to operator {request.ToOperatorId}.") +
-                (string.IsNullOrWhiteSpace(request.Note) ? "" : $" Note: {request.Note.Trim()}"), now);
+                (request.ToOperatorId is null ? "Put the case back in the queue." : "Handed the case to another operator.") +
+                (string.IsNullOrWhiteSpace(request.Note) ? "" : $" Note: {request.Note.Trim()}"), now, subject: request.ToOperatorId);
             return null;
         }, cancellationToken);
     }
@@ -259,7 +259,7 @@ public sealed class SocWorkflow(
                     await TheftCaseStore.HandOverAsync(c, t, id, request.AuthorityAccountId!, request.Circumstances!.Trim(),
                         CaseUrgency.Of(k.Reason, CaseStates.HandedOver, k.LastSpeedMps, false), now);
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "theft_confirmed",
-                        $"Theft confirmed by the owner; handed to authority {request.AuthorityAccountId}." + note, now);
+                        "Theft confirmed by the owner; handed to the authority." + note, now, subject: request.AuthorityAccountId);
                     await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftConfirmed.Id,
                         "The security centre handed the theft of your car to the police, with its positions.", now, $"theft-confirmed:{id}"));
                     return null;

@@ -24,7 +24,8 @@ public sealed record TrackingPoint(
     double SpeedMps, bool IgnitionOn, bool EngineRunning, double RemainingRangeM, double OdometerM, double? BatteryVoltageV, double? FuelLevelPercent,
     string GsmAntenna, string GpsAntenna);
 
-public sealed record AuditEntry(string Id, DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail);
+/// <param name="SubjectAccountId">Whom the entry is about (the operator or authority a case went to), when anyone.</param>
+public sealed record AuditEntry(string Id, DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail, string? SubjectAccountId);
 
 public sealed record ContactAttempt(string Id, DateTimeOffset At, string? OperatorId, int PhoneIndex, string Outcome, string? Note);
 
@@ -86,9 +87,9 @@ public sealed class TheftCaseStore(Database database)
             new { caseId, afterSeq, limit }), cancellationToken)).Select(Map).ToList();
 
     public async Task<IReadOnlyList<AuditEntry>> AuditAsync(string caseId, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<(string Id, long At, string? Actor, string Role, string Action, string Detail)>(
-            "SELECT id, at, actor_account_id, actor_role, action, detail FROM theft_case_audit WHERE case_id = @caseId ORDER BY ordinal, id", new { caseId }),
-            cancellationToken)).Select(r => new AuditEntry(r.Id, At(r.At), r.Actor, r.Role, r.Action, r.Detail)).ToList();
+        (await database.ReadAsync(c => c.QueryAsync<(string Id, long At, string? Actor, string Role, string Action, string Detail, string? Subject)>(
+            "SELECT id, at, actor_account_id, actor_role, action, detail, subject_account_id FROM theft_case_audit WHERE case_id = @caseId ORDER BY ordinal, id",
+            new { caseId }), cancellationToken)).Select(r => new AuditEntry(r.Id, At(r.At), r.Actor, r.Role, r.Action, r.Detail, r.Subject)).ToList();
 
     public async Task<IReadOnlyList<ContactAttempt>> ContactsAsync(string caseId, CancellationToken cancellationToken) =>
         await database.ReadAsync(c => ContactsAsync(c, null, caseId), cancellationToken);
@@ -181,13 +182,19 @@ public sealed class TheftCaseStore(Database database)
             "UPDATE theft_cases SET state = 'closed', outcome = @outcome, closed_at = @now, urgency = 0 WHERE id = @id AND state = @fromState",
             new { id, fromState, outcome, now = now.ToUnixTimeMilliseconds() }, t) == 1;
 
-    internal static Task AuditAsync(DbConnection c, DbTransaction t, string caseId, Actor actor, string action, string detail, DateTimeOffset at) =>
+    /// <param name="detail">Words for people; never an account id — whom it is about goes in <paramref name="subject"/>.</param>
+    internal static Task AuditAsync(
+        DbConnection c, DbTransaction t, string caseId, Actor actor, string action, string detail, DateTimeOffset at, string? subject = null) =>
         c.ExecuteAsync(
             """
-            INSERT INTO theft_case_audit (id, case_id, ordinal, at, actor_account_id, actor_role, action, detail)
-            VALUES (@id, @caseId, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM theft_case_audit WHERE case_id = @caseId), @at, @account, @role, @action, @detail)
+            INSERT INTO theft_case_audit (id, case_id, ordinal, at, actor_account_id, actor_role, action, detail, subject_account_id)
+            VALUES (@id, @caseId, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM theft_case_audit WHERE case_id = @caseId), @at, @account, @role, @action, @detail,
+                @subject)
             """,
-            new { id = Guid.CreateVersion7(at).ToString(), caseId, at = at.ToUnixTimeMilliseconds(), account = actor.AccountId, role = actor.Role, action, detail }, t);
+            new
+            {
+                id = Guid.CreateVersion7(at).ToString(), caseId, at = at.ToUnixTimeMilliseconds(), account = actor.AccountId, role = actor.Role, action, detail, subject,
+            }, t);
 
     internal static Task AddContactAsync(DbConnection c, DbTransaction t, string caseId, ContactAttempt a) =>
         c.ExecuteAsync(

@@ -54,6 +54,13 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
     [TempData]
     public string? IdentityResult { get; set; }
 
+    /// <summary>E5: the address of a map key just issued, for the SOC's map system; shown once.</summary>
+    [TempData]
+    public string? MapKeyUrl { get; set; }
+
+    [TempData]
+    public string? MapKeyExpires { get; set; }
+
     [BindProperty]
     public string? Note { get; set; }
 
@@ -146,6 +153,19 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
                 _ => "Closed: the car was recovered.",
             }, cancellationToken);
 
+    /// <summary>E5: a time-limited key with which the SOC's map system fetches the case's track (the API's <c>POST …/map-key</c>).</summary>
+    public async Task<IActionResult> OnPostMapKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        var (key, refusal) = await workflow.MapKeyAsync(AccountId, id, cancellationToken);
+        if (refusal is not null)
+        {
+            return await RefusedAsync(id, refusal, "map-key-error", _ => null, cancellationToken);
+        }
+        MapKeyUrl = $"{Request.Scheme}://{Request.Host}{key!.Url}";
+        MapKeyExpires = ConsoleFormat.When(key.ExpiresAt);
+        return Redirect(Here(id) + "#map-title");
+    }
+
     public Task<IActionResult> OnPostIntervalAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, "interval-error", _ => nameof(IntervalSeconds), () => workflow.SetIntervalAsync(AccountId, id, IntervalSeconds, cancellationToken),
             $"Tracking interval set to {IntervalSeconds} s; the car gets it with its next connection.", cancellationToken);
@@ -206,7 +226,8 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
         var audit = await store.AuditAsync(id, cancellationToken);
         // Newest first; what happened at the same instant, in reverse of the order it was kept in (the car's, the log's).
         Timeline = [.. Track.TakeLast(TimelineMessages).Select(TimelineEntry.Of)
-            .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", Action(e.Action), e.Detail, By(e.ActorAccountId, e.ActorRole), null, e.Action)))
+            .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", Action(e.Action),
+                e.SubjectAccountId is { } subject ? $"{e.Detail} → {NameOf(subject)}" : e.Detail, By(e.ActorAccountId, e.ActorRole), null, e.Action)))
             .Select((e, i) => (Entry: e, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry)];
         PhoneIndex ??= Contacts.NextPhoneIndex;
         IntervalSeconds ??= Detail.TrackingIntervalSeconds > 0 ? Detail.TrackingIntervalSeconds : null;
