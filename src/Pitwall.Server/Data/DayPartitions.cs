@@ -8,8 +8,9 @@ namespace Pitwall.Server.Data;
 /// Daily range partitions of a PostgreSQL history table (declarative partitioning on an epoch-millisecond column), so
 /// that expiry drops whole days instead of deleting rows one by one. A partitioned table has a default partition
 /// (<c>{table}_default</c>, created by its migration) as a safety net, and one partition per UTC day
-/// (<c>{table}_pYYYYMMDD</c>) created ahead by the retention job and on demand by writers. On SQLite nothing is
-/// partitioned and every method here does nothing.
+/// (<c>{table}_pYYYYMMDD</c>) created ahead by the retention job, on demand by writers that ask for it (the access log),
+/// and by the retention job for rows that wait in the default partition. On SQLite nothing is partitioned and every
+/// method here does nothing.
 /// </summary>
 public sealed partial class DayPartitions(Database database, ILogger<DayPartitions> logger)
 {

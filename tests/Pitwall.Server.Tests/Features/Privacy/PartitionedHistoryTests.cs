@@ -170,4 +170,68 @@ public abstract class PartitionedHistoryTests(PitwallServer server)
 
 public sealed class PartitionedHistoryOnSqlite(SqliteServer server) : PartitionedHistoryTests(server), IClassFixture<SqliteServer>;
 
-public sealed class PartitionedHistoryOnPostgres(PostgresServer server) : PartitionedHistoryTests(server), IClassFixture<PostgresServer>;
+public sealed class PartitionedHistoryOnPostgres(PostgresServer server) : PartitionedHistoryTests(server), IClassFixture<PostgresServer>
+{
+    [Fact]
+    public async Task Migrating_to_partitions_keeps_every_row_and_they_move_into_their_days_later()
+    {
+        var ct = CancellationToken.None;
+        await using var test = await PostgresTestDatabase.CreateAsync();
+        await using var database = new Database(Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { ConnectionString = test.ConnectionString }));
+        var known = Migrator.Known(SqlDialect.Postgres);
+        var partitioning = known.Single(m => m.Name == "history_partitions");
+        Task ApplyAsync(IEnumerable<Migration> migrations) => database.WriteAsync(async (c, t) =>
+        {
+            foreach (var migration in migrations)
+            {
+                await c.ExecuteAsync(migration.Sql, transaction: t);
+            }
+        }, ct);
+
+        // A database from before: history on two days.
+        await ApplyAsync(known.Where(m => m.Version < partitioning.Version));
+        var first = DayPartitions.StartOf(new DateOnly(2030, 1, 2)) + 1234;
+        var second = DayPartitions.StartOf(new DateOnly(2030, 1, 5)) + 5678;
+        await database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("INSERT INTO vehicles (vin, model, model_year, created_at) VALUES ('WP0ZZZ00000000001', 'Taycan', 2025, 0)", transaction: t);
+            foreach (var (at, n) in new[] { (first, 1), (second, 2) })
+            {
+                var args = new { at, id = $"id-{n}" };
+                await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@at, 'WP0ZZZ00000000001', 'login')", args, t);
+                await c.ExecuteAsync("INSERT INTO security_log (occurred_at, event, account_id) VALUES (@at, 'login_succeeded', 'account')", args, t);
+                await c.ExecuteAsync(
+                    "INSERT INTO vehicle_alarms (id, vin, reason, occurred_at, received_at) VALUES (@id, 'WP0ZZZ00000000001', 'door', @at, @at)", args, t);
+                await c.ExecuteAsync(
+                    "INSERT INTO valet_events (id, vin, valet_id, kind, occurred_at, received_at) VALUES (@id, 'WP0ZZZ00000000001', 'valet', 'started', @at, @at)", args, t);
+            }
+        }, ct);
+
+        await ApplyAsync([partitioning]);
+        var tables = new[] { ("vehicle_logins", "occurred_at"), ("security_log", "occurred_at"), ("vehicle_alarms", "received_at"), ("valet_events", "received_at") };
+        Task<long> CountAsync(string from) => database.ReadAsync(c => c.ExecuteScalarAsync<long>($"SELECT count(*) FROM {from}"), ct);
+        foreach (var (table, _) in tables)
+        {
+            Assert.Equal(2, await CountAsync(table));
+            Assert.Equal(2, await CountAsync(DayPartitions.DefaultOf(table)));
+        }
+        // The identity goes on after the copied ids; the copies keep theirs.
+        var next = await database.WriteAsync((c, t) => c.ExecuteScalarAsync<long>(
+            "INSERT INTO security_log (occurred_at, event) VALUES (@at, 'logout') RETURNING id", new { at = second }, t), ct);
+        Assert.Equal(3, next);
+        // The car's data still goes with the car.
+        Assert.Equal(2, await CountAsync("vehicle_alarms WHERE vin = 'WP0ZZZ00000000001'"));
+
+        var partitions = new DayPartitions(database, Microsoft.Extensions.Logging.Abstractions.NullLogger<DayPartitions>.Instance);
+        foreach (var (table, column) in tables)
+        {
+            var moved = await partitions.MoveOutOfDefaultAsync(table, column, 0, DayPartitions.StartOf(new DateOnly(2031, 1, 1)), 14, ct);
+            Assert.Equal([new DateOnly(2030, 1, 2), new DateOnly(2030, 1, 5)], moved);
+            Assert.Equal(0, await CountAsync(DayPartitions.DefaultOf(table)));
+            Assert.Equal(1, await CountAsync(DayPartitions.NameOf(table, new DateOnly(2030, 1, 2))));
+            Assert.Equal(table == "security_log" ? 2 : 1, await CountAsync(DayPartitions.NameOf(table, new DateOnly(2030, 1, 5))));
+        }
+        await database.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM vehicles", transaction: t), ct);
+        Assert.Equal(0, await CountAsync("vehicle_alarms") + await CountAsync("valet_events"));
+    }
+}
