@@ -8,8 +8,9 @@ namespace Pitwall.Server.Data;
 /// Daily range partitions of a PostgreSQL history table (declarative partitioning on an epoch-millisecond column), so
 /// that expiry drops whole days instead of deleting rows one by one. A partitioned table has a default partition
 /// (<c>{table}_default</c>, created by its migration) as a safety net, and one partition per UTC day
-/// (<c>{table}_pYYYYMMDD</c>) created ahead by the retention job and on demand by writers. On SQLite nothing is
-/// partitioned and every method here does nothing.
+/// (<c>{table}_pYYYYMMDD</c>) created ahead by the retention job, on demand by writers that ask for it (the access log),
+/// and by the retention job for rows that wait in the default partition. On SQLite nothing is partitioned and every
+/// method here does nothing.
 /// </summary>
 public sealed partial class DayPartitions(Database database, ILogger<DayPartitions> logger)
 {
@@ -60,6 +61,39 @@ public sealed partial class DayPartitions(Database database, ILogger<DayPartitio
         {
             LogCreated(logger, name);
         }
+    }
+
+    /// <summary>
+    /// Moves rows that wait in the default partition into partitions of their own days (created here), oldest day first
+    /// and at most <paramref name="maxDays"/> days per call: rows written while their day had no partition, and the rows
+    /// a migration copied into a newly partitioned table. Only rows from <paramref name="from"/> (inclusive) to
+    /// <paramref name="before"/> (exclusive) are looked at (epoch milliseconds); each day is moved in its own transaction.
+    /// </summary>
+    /// <returns>The days whose partition was made (or found).</returns>
+    public async Task<IReadOnlyList<DateOnly>> MoveOutOfDefaultAsync(
+        string table, string column, long from, long before, int maxDays, CancellationToken cancellationToken)
+    {
+        var days = new List<DateOnly>();
+        if (!Enabled)
+        {
+            return days;
+        }
+        var next = from;
+        while (days.Count < maxDays && next < before)
+        {
+            var oldest = await database.ReadAsync(c => c.ExecuteScalarAsync<long?>(
+                $"SELECT min({column}) FROM {DefaultOf(table)} WHERE {column} >= @next AND {column} < @before", new { next, before }), cancellationToken);
+            if (oldest is not { } at)
+            {
+                break;
+            }
+            var day = DayOf(at);
+            _known.TryRemove((table, day), out _); // another instance may have dropped it since
+            await EnsureAsync(table, column, day, cancellationToken);
+            days.Add(day);
+            next = StartOf(day.AddDays(1));
+        }
+        return days;
     }
 
     /// <summary>The days that have a partition, oldest first.</summary>

@@ -38,6 +38,7 @@ internal static class GatewayDataCategories
             new("vehicle_logins", "occurred_at")
             {
                 AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("vehicle_logins", "occurred_at"),
+                PartitionedByDay = true,
             },
         ],
         Processors: []);

@@ -35,8 +35,10 @@ public sealed record CategoryTable(string Name, string? AgeColumn = null)
     /// <summary>Why the table holds nothing an export could attribute to an account.</summary>
     public string? NotExportedBecause { get; init; }
 
-    /// <summary>On PostgreSQL the table is range-partitioned by UTC day on <see cref="AgeColumn"/> (see <see cref="DayPartitions"/>):
-    /// retention drops a whole day once all of it has expired, instead of deleting rows.</summary>
+    /// <summary>On PostgreSQL the table is range-partitioned by UTC day on <see cref="AgeColumn"/> with a default partition (see
+    /// <see cref="DayPartitions"/>): retention drops a whole day once all of it has expired instead of deleting its rows, and
+    /// deletes the expired rows of the day that holds the cutoff, so expiry stays exact. Only for append-only history whose
+    /// unique keys can include the age column (PostgreSQL requires it) and that no other table references.</summary>
     public bool PartitionedByDay { get; init; }
 }
 

@@ -46,6 +46,6 @@ internal static class AccountDataCategories
         LegalBasis: LegalBasis.LegitimateInterest,
         Retention: Retention.Months(12),
         PersonalData: true,
-        Tables: [new("security_log", "occurred_at") { AccountRows = "account_id = @accountId" }],
+        Tables: [new("security_log", "occurred_at") { AccountRows = "account_id = @accountId", PartitionedByDay = true }],
         Processors: []);
 }

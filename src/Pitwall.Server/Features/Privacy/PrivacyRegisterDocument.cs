@@ -36,8 +36,9 @@ public static class PrivacyRegisterDocument
             text.AppendLine($"- Legal basis: {Basis(c.LegalBasis)}.");
             text.AppendLine($"- Kept: {c.Retention.Description}" + (c.Tables.FirstOrDefault(t => t.AgeColumn is not null) is { } aged
                 ? $" (counted from `{aged.AgeColumn}`; the retention job removes what is older)." : ".")
-                + (c.Tables.Any(t => t.PartitionedByDay)
-                    ? " On PostgreSQL the table is partitioned by day and expiry drops whole days, so an entry goes at most one day after its period."
+                + (c.Tables.Where(t => t.PartitionedByDay).Select(t => $"`{t.Name}`").ToList() is { Count: > 0 } partitioned
+                    ? $" On PostgreSQL {string.Join(" and ", partitioned)} {(partitioned.Count == 1 ? "is" : "are")} partitioned by day: expiry drops " +
+                      "the days that have wholly expired and deletes the expired entries of the day in between, so nothing stays past its period."
                     : ""));
             text.AppendLine($"- Personal data: {(c.PersonalData ? "yes" : "no")}.");
             text.AppendLine($"- Tables: {string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))}.");

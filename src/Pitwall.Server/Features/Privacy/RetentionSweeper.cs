@@ -7,15 +7,20 @@ namespace Pitwall.Server.Features.Privacy;
 /// <summary>
 /// Deletes rows whose timed retention (REQUIREMENTS P3) has run out: a row goes once its age column plus the category's
 /// period lies in the past. Deletes in bounded batches so that a large backlog never holds the database for long.
-/// On PostgreSQL, tables partitioned by day lose whole days instead: a day's partition is dropped once all of it has
-/// expired (so a row stays at most one day past its period), rows in the default partition are deleted one by one,
-/// and the partitions of the coming days are created ahead.
+/// On PostgreSQL, tables partitioned by day (<see cref="CategoryTable.PartitionedByDay"/>) lose whole days instead: a
+/// day's partition is dropped once all of it has expired, and the expired rows of the day that holds the cutoff and of
+/// the default partition are deleted in batches like any other — so expiry is exact to the second on both engines.
+/// The partitions of the coming days are created ahead, and rows waiting in the default partition move into their days.
 /// </summary>
 public sealed partial class RetentionSweeper(
     Database database, DataCategoryRegister register, DayPartitions partitions, TimeProvider time, ILogger<RetentionSweeper> logger)
 {
     /// <summary>How many days ahead (today included) the partitions of a partitioned table are created.</summary>
     internal const int PartitionDaysAhead = 3;
+
+    /// <summary>How many days of rows waiting in a default partition (a migration's copy, days the job missed) move into
+    /// partitions of their own per table and run; each is a short transaction of its own.</summary>
+    internal const int DefaultPartitionDaysPerRun = 14;
 
     internal const int BatchSize = 1000;
     internal const int MaxBatchesPerTable = 100;
@@ -73,8 +78,18 @@ public sealed partial class RetentionSweeper(
         {
             await partitions.EnsureAsync(table.Name, table.AgeColumn!, today.AddDays(day), cancellationToken);
         }
-        return await partitions.DropBeforeAsync(table.Name, cutoff, cancellationToken)
-               + await SweepTableAsync(DayPartitions.DefaultOf(table.Name), table.AgeColumn!, cutoff, cancellationToken);
+        // Whole days first: every partition whose day ended at or before the cutoff.
+        var removed = await partitions.DropBeforeAsync(table.Name, cutoff, cancellationToken);
+        // Rows in the default partition that have not expired yet move into their days, so that they go as whole days later.
+        await partitions.MoveOutOfDefaultAsync(
+            table.Name, table.AgeColumn!, cutoff, DayPartitions.StartOf(today), DefaultPartitionDaysPerRun, cancellationToken);
+        // The day that holds the cutoff has expired only in part, and the default partition may hold any day: row by row.
+        var cutoffDay = DayPartitions.DayOf(cutoff);
+        if ((await partitions.ListAsync(table.Name, cancellationToken)).Contains(cutoffDay))
+        {
+            removed += await SweepTableAsync(DayPartitions.NameOf(table.Name, cutoffDay), table.AgeColumn!, cutoff, cancellationToken);
+        }
+        return removed + await SweepTableAsync(DayPartitions.DefaultOf(table.Name), table.AgeColumn!, cutoff, cancellationToken);
     }
 
     private async Task<long> SweepTableAsync(string name, string ageColumn, long cutoff, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public static class ValetAlarmModule
             LegalBasis.Contract, Retention.Months(12), true,
             [
                 new("valet_sessions", "requested_at") { AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("valet_sessions", "requested_at") },
-                new("valet_events", "received_at") { AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("valet_events", "received_at") },
+                new("valet_events", "received_at") { AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("valet_events", "received_at"), PartitionedByDay = true },
             ],
             []));
         return builder;

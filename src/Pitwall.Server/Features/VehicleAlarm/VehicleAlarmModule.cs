@@ -19,6 +19,7 @@ public static class VehicleAlarmModule
             [new("vehicle_alarms", "received_at")
             {
                 AccountRows = CategoryTable.RowsOfTheAccountsCarsSince("vehicle_alarms", "received_at"),
+                PartitionedByDay = true,
             }], []));
         return builder;
     }

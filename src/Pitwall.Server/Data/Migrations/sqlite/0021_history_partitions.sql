@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: PostgreSQL's 0021 range-partitions the history tables vehicle_logins, security_log,
+-- vehicle_alarms and valet_events by UTC day so that expiry drops whole days. SQLite has no partitioning; there the
+-- retention job deletes expired rows in bounded batches. The file keeps the versions of both dialects in step.
