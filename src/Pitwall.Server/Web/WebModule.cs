@@ -28,6 +28,7 @@ public static class WebModule
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AllowAnonymousToPage("/Culture");
+            options.Conventions.AllowAnonymousToPage("/Privacy");
         }).AddViewLocalization().ConfigureApplicationPartManager(parts =>
         {
             // Pages live in this assembly, which is not the entry assembly when a test host runs the server.

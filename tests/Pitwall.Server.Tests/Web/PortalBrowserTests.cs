@@ -197,6 +197,49 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     }
 
     [Fact]
+    public async Task Anyone_reads_the_data_category_register_and_an_administrator_sees_anonymous_use_and_what_retention_removed()
+    {
+        var visitor = await browser.NewPageAsync(server);
+        await visitor.GotoAsync("/");
+        await visitor.GetByRole(AriaRole.Link, new() { Name = "Privacy", Exact = true }).ClickAsync();
+        await Expect(visitor).ToHaveURLAsync(new Regex("/privacy$"));
+        await Expect(visitor.Locator("#register tbody tr")).ToHaveCountAsync(server.Get<Pitwall.Server.Data.Privacy.DataCategoryRegister>().All.Count);
+        await Expect(visitor.Locator("#register tr[data-category='access_log']")).ToContainTextAsync("30 days");
+        await Expect(visitor.Locator("#register tr[data-category='theft_cases']")).ToContainTextAsync("legal obligation");
+        await PortalBrowser.ScreenshotAsync(visitor, "privacy-register");
+
+        // An owner's use of the trips page is counted, without VIN or account.
+        var (owner, user) = await SignedInAsync();
+        var (vin, car) = await OwnedCarAsync(user);
+        await using var _ = car;
+        await owner.GotoAsync($"/vehicles/{vin}/trips");
+        await server.Get<Pitwall.Server.Features.Privacy.RetentionSweeper>().SweepAsync(CancellationToken.None);
+
+        var email = $"admin-{Guid.NewGuid():N}@example.com";
+        await server.Get<Pitwall.Server.Features.Accounts.AccountAdministration>().CreateUserAsync(email, "Admin", "admin", "an admin password", CancellationToken.None);
+        var page = await browser.NewPageAsync(server);
+        await page.GotoAsync("/signin");
+        await page.Locator("#Email").FillAsync(email);
+        await page.Locator("#Password").FillAsync("an admin password");
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Privacy and usage" }).ClickAsync();
+        await Expect(page.Locator("#usage-totals tr[data-service='trip_control'][data-channel='web']")).ToBeVisibleAsync();
+        Assert.DoesNotContain(vin, await page.ContentAsync());
+        await Expect(page.Locator("#retention-runs tbody tr").First).ToBeVisibleAsync();
+        await PortalBrowser.ScreenshotAsync(page, "admin-privacy");
+
+        // A wrong range is explained next to its field.
+        await page.GotoAsync("/admin/privacy?from=yesterday");
+        await Expect(page.Locator("#from-error")).ToHaveTextAsync("A date is yyyy-MM-dd.");
+        await page.GotoAsync("/admin/privacy?from=2026-02-01&to=2026-01-01");
+        await Expect(page.Locator("#to-error")).ToContainTextAsync("at most 366 days later");
+
+        await owner.GotoAsync("/admin/privacy");
+        await Expect(owner.Locator("h1")).ToHaveTextAsync("Something went wrong");
+    }
+
+    [Fact]
     public async Task An_owner_withdraws_a_consent_downloads_their_data_and_deletes_the_account_from_the_profile()
     {
         var (page, owner) = await SignedInAsync();

@@ -30,14 +30,8 @@ public static class UsageStatisticsModule
     private static async Task<Results<Ok<IReadOnlyList<UsageRow>>, ValidationProblem>> Report(
         string? from, string? to, UsageStatistics statistics, TimeProvider time, CancellationToken cancellationToken)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var errors = new ValidationErrors();
-        var start = Parse(from, today.AddDays(-30), "from", errors);
-        var end = Parse(to, today, "to", errors);
-        if (!errors.Any && (end < start || end.DayNumber - start.DayNumber > 366))
-        {
-            errors.Add("to", "to is on or after from, at most 366 days later.");
-        }
+        var (start, end) = ReportRange.Parse(from, to, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), errors);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
@@ -45,10 +39,28 @@ public static class UsageStatisticsModule
         await statistics.FlushAsync(cancellationToken);
         return TypedResults.Ok(await statistics.ReportAsync(start, end, cancellationToken));
     }
+}
 
-    private static DateOnly Parse(string? text, DateOnly fallback, string field, ValidationErrors errors)
+/// <summary>The days a usage report covers, as the API and the admin page take them: yyyy-MM-dd, the last 30 days by
+/// default, at most 366 days.</summary>
+public static class ReportRange
+{
+    public const int MaxDays = 366;
+
+    public static (DateOnly From, DateOnly To) Parse(string? from, string? to, DateOnly today, ValidationErrors errors)
     {
-        if (text is null)
+        var start = Day(from, today.AddDays(-30), "from", errors);
+        var end = Day(to, today, "to", errors);
+        if (!errors.Any && (end < start || end.DayNumber - start.DayNumber > MaxDays))
+        {
+            errors.Add("to", "to is on or after from, at most 366 days later.");
+        }
+        return (start, end);
+    }
+
+    private static DateOnly Day(string? text, DateOnly fallback, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrEmpty(text))
         {
             return fallback;
         }
