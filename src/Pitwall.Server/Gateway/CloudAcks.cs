@@ -8,7 +8,7 @@ namespace Pitwall.Server.Gateway;
 /// transaction for every ack that came in while the previous one ran. An ack needs no durability — a lost one only means
 /// the frame is offered again after a reconnect, and the car knows it by seq — so this never delays a car's messages.
 /// </summary>
-public sealed partial class CloudAcks(VehicleLinkStore store, ILogger<CloudAcks> logger) : BackgroundService
+public sealed partial class CloudAcks(VehicleLinkStore store, GatewayEvents events, ILogger<CloudAcks> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -57,6 +57,11 @@ public sealed partial class CloudAcks(VehicleLinkStore store, ILogger<CloudAcks>
         {
             // Never fatal: the frames stay in the outbox and are offered again on reconnect; the loop goes on.
             LogFailed(logger, e, acks.Count);
+            return;
+        }
+        foreach (var (vin, upTo) in acks)
+        {
+            events.Applied(vin, upTo); // what the car confirmed (e.g. a configuration) reads as confirmed from now on
         }
     }
 

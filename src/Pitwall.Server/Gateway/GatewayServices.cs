@@ -28,4 +28,9 @@ public sealed class GatewayEvents(LiveEventHub hub, TimeProvider time)
 
     public void Disconnected(string vin) =>
         hub.Publish(new LiveEvent(vin, "vehicle.connection", new { vin, online = false }, time.GetUtcNow()));
+
+    /// <summary>The car has applied every cloud frame up to <paramref name="upToSeq"/>: what waited for its confirmation
+    /// (a configuration such as geofences) is confirmed now — read it again.</summary>
+    public void Applied(string vin, long upToSeq) =>
+        hub.Publish(new LiveEvent(vin, "vehicle.frames_applied", new { vin, upToSeq }, time.GetUtcNow()));
 }

@@ -62,19 +62,19 @@ public abstract class LocationAlarmTests(PitwallServer server)
         }
     }
 
-    /// <summary>The car acks a configuration frame on its own; the server applies acks in a background batch. This waits
-    /// for that write (it is not a timing rule under test: nothing here depends on how long it takes).</summary>
+    /// <summary>The car acks a configuration frame on its own; the server applies acks in a background batch and then says so
+    /// live (<c>vehicle.frames_applied</c>). Listening starts before the first look, so no confirmation slips through.</summary>
     private static async Task<JsonElement> ConfirmedAsync(HttpClient client, string vin, string id)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        await using var events = await EventStream.OpenAsync(client);
         while (true)
         {
-            var area = await (await client.GetAsync(Path(vin, $"/{id}"), timeout.Token)).JsonAsync();
+            var area = await (await client.GetAsync(Path(vin, $"/{id}"))).JsonAsync();
             if (area.GetProperty("confirmed").GetBoolean())
             {
                 return area;
             }
-            await Task.Delay(20, timeout.Token);
+            await events.NextAsync("vehicle.frames_applied", e => e.GetProperty("vin").GetString() == vin, Patience);
         }
     }
 

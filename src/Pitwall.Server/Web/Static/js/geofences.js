@@ -71,32 +71,19 @@ function drawPreview() {
 for (const name of ['Latitude', 'Longitude', 'RadiusMetres']) field(name)?.addEventListener('input', drawPreview);
 
 const refreshList = panel(list, `${base}?handler=List`);
-let polls = 0;
-let polling = null;
-
 async function refresh() {
   await refreshList();
   drawAreas(false);
-  waitForCar();
-}
-
-/** While an area waits for the car, look again every two seconds (for at most ten minutes). */
-function waitForCar() {
-  if (polling || !list.querySelector('[data-confirmed="false"]') || polls > 300) return;
-  polling = setTimeout(async () => {
-    polling = null;
-    polls++;
-    await refresh();
-  }, 2000);
 }
 
 drawAreas(true);
 drawPreview();
-waitForCar();
 
+// An area waiting for the car turns solid when the car has applied it (vehicle.frames_applied).
 const source = follow(vin, async (type, data) => {
   if (type === 'vehicle.notification') notice(data.message);
-  if (type === 'ready' || type === 'vehicle.notification') await refresh();
+  const waiting = type === 'vehicle.frames_applied' && list.querySelector('[data-confirmed="false"]');
+  if (type === 'ready' || type === 'vehicle.notification' || waiting) await refresh();
 });
 source.addEventListener('vehicle.geofence', async (event) => {
   if (JSON.parse(event.data).vin === vin) await refresh();

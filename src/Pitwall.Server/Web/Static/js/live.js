@@ -1,7 +1,7 @@
 // Live updates for portal pages: the account's event stream (Server-Sent Events, signed in by the portal cookie),
 // filtered to one vehicle, and server-rendered panels re-fetched when something changed.
 
-const types = ['vehicle.status', 'vehicle.command', 'vehicle.connection', 'vehicle.privacy', 'vehicle.notification'];
+const types = ['vehicle.status', 'vehicle.command', 'vehicle.connection', 'vehicle.privacy', 'vehicle.notification', 'vehicle.frames_applied'];
 
 /** Calls onEvent(type, data) for each event about `vin`, and onEvent('ready') whenever the stream (re)connects. */
 export function follow(vin, onEvent) {
