@@ -171,7 +171,7 @@ public sealed partial class TheftTrackingHandler(
     private static TrackingPoint Point(InboundMessage message, TheftTracking tracking)
     {
         var d = tracking.Data;
-        var fix = VehicleAlarm.AlarmPosition.From(d.Position);
+        var fix = Vehicles.Fix.From(d.Position);
         return new TrackingPoint(
             message.Seq, TheftReasons.Phase(tracking.Phase), d.RecordedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(d.RecordedAtMs) : message.ReceivedAt,
             message.ReceivedAt, fix?.Latitude, fix?.Longitude, fix?.AccuracyM,

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Contracts;
-using Pitwall.Server.Features.VehicleAlarm;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -18,7 +17,7 @@ public sealed record ValetRequest(double? MaxSpeedKmh, double? RadiusM);
 /// <param name="Confirmed">Whether the car has applied the latest settings.</param>
 public sealed record ValetResponse(
     string State, string? Id, double? MaxSpeedKmh, double? RadiusM, bool Confirmed, DateTimeOffset? RequestedAt, DateTimeOffset? StartedAt,
-    AlarmPosition? ParkedAt, DateTimeOffset? EndedAt)
+    Fix? ParkedAt, DateTimeOffset? EndedAt)
 {
     public static readonly ValetResponse Inactive = new("inactive", null, null, null, true, null, null, null, null);
 
@@ -31,7 +30,7 @@ public sealed record ValetResponse(
 }
 
 /// <param name="Kind">started, speed_exceeded, radius_exceeded or ended.</param>
-public sealed record ValetEventResponse(string Id, string ValetId, string Kind, DateTimeOffset OccurredAt, AlarmPosition? Position, double? SpeedKmh)
+public sealed record ValetEventResponse(string Id, string ValetId, string Kind, DateTimeOffset OccurredAt, Fix? Position, double? SpeedKmh)
 {
     public static ValetEventResponse From(ValetEventRecord r) =>
         new(r.Id, r.ValetId, r.Kind, r.OccurredAt, r.Position, r.SpeedMps is { } s ? Math.Round(s * 3.6, 1) : null);

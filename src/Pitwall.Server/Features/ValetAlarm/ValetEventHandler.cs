@@ -4,7 +4,7 @@ using Pitwall.Protocol.V1;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Notifications;
-using Pitwall.Server.Features.VehicleAlarm;
+using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Features.ValetAlarm;
@@ -30,7 +30,7 @@ public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Usag
                 continue;
             }
             var at = e.OccurredAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(e.OccurredAtMs) : message.ReceivedAt;
-            var position = AlarmPosition.From(e.Position);
+            var position = Fix.From(e.Position);
             var speed = double.IsFinite(e.SpeedMps) && e.SpeedMps >= 0 ? e.SpeedMps : (double?)null;
             var record = new ValetEventRecord(Guid.NewGuid().ToString("N"), e.ValetId, KindOf(e.Kind), at, position, speed);
             await ValetStore.AddEventAsync(connection, transaction, message.Vin, record, message.ReceivedAt);

@@ -1,16 +1,15 @@
 using System.Data.Common;
 using Dapper;
 using Pitwall.Server.Data;
-using Pitwall.Server.Features.VehicleAlarm;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.ValetAlarm;
 
 public sealed record ValetSession(
     string Id, double MaxSpeedMps, double RadiusM, DateTimeOffset RequestedAt, long ConfigSeq, DateTimeOffset? StartedAt,
-    AlarmPosition? ParkedAt, DateTimeOffset? EndRequestedAt, DateTimeOffset? EndedAt);
+    Fix? ParkedAt, DateTimeOffset? EndRequestedAt, DateTimeOffset? EndedAt);
 
-public sealed record ValetEventRecord(string Id, string ValetId, string Kind, DateTimeOffset OccurredAt, AlarmPosition? Position, double? SpeedMps);
+public sealed record ValetEventRecord(string Id, string ValetId, string Kind, DateTimeOffset OccurredAt, Fix? Position, double? SpeedMps);
 
 /// <summary>The SQL of the valet alarm; a car that changes hands takes none of it along.</summary>
 public sealed class ValetStore(Database database) : IVehicleAccessListener
@@ -41,7 +40,7 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
     internal static async Task<bool> ExistsAsync(DbConnection c, DbTransaction t, string vin, string id) =>
         await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM valet_sessions WHERE vin = @vin AND id = @id", new { vin, id }, t) > 0;
 
-    internal static Task StartedAsync(DbConnection c, DbTransaction t, string id, DateTimeOffset at, AlarmPosition? parkedAt) =>
+    internal static Task StartedAsync(DbConnection c, DbTransaction t, string id, DateTimeOffset at, Fix? parkedAt) =>
         c.ExecuteAsync(
             "UPDATE valet_sessions SET started_at = @at, parked_latitude = @lat, parked_longitude = @lon WHERE id = @id AND started_at IS NULL",
             new { id, at = at.ToUnixTimeMilliseconds(), lat = parkedAt?.Latitude, lon = parkedAt?.Longitude }, t);
@@ -77,7 +76,7 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
                 WHERE vin = @vin AND received_at >= @since ORDER BY occurred_at DESC, id LIMIT @limit
                 """, new { vin, since = since.ToUnixTimeMilliseconds(), limit }))
             .Select(r => new ValetEventRecord(r.Id, r.ValetId, r.Kind, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt),
-                r is { Latitude: { } lat, Longitude: { } lon } ? new AlarmPosition(lat, lon, r.AccuracyM) : null, r.SpeedMps))
+                r is { Latitude: { } lat, Longitude: { } lon } ? new Fix(lat, lon, r.AccuracyM) : null, r.SpeedMps))
             .ToList(), cancellationToken);
 
     public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
@@ -105,6 +104,6 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
         private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
         public ValetSession ToSession() => new(Id, MaxSpeedMps, RadiusM, DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), ConfigSeq, At(StartedAt),
-            ParkedLatitude is { } lat && ParkedLongitude is { } lon ? new AlarmPosition(lat, lon, null) : null, At(EndRequestedAt), At(EndedAt));
+            ParkedLatitude is { } lat && ParkedLongitude is { } lon ? new Fix(lat, lon, null) : null, At(EndRequestedAt), At(EndedAt));
     }
 }

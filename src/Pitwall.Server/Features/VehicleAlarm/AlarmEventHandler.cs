@@ -5,6 +5,7 @@ using Pitwall.Server.Data;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.VehicleAlarm;
 
@@ -54,7 +55,7 @@ public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, Usag
             var alarm = message.Envelope.AlarmEvent;
             var reason = ReasonOf(alarm.Reason);
             var occurredAt = alarm.OccurredAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(alarm.OccurredAtMs) : message.ReceivedAt;
-            var position = access.KeepsLocation(ServiceIds.VehicleAlarm, message.Privacy) ? AlarmPosition.From(alarm.Position) : null;
+            var position = access.KeepsLocation(ServiceIds.VehicleAlarm, message.Privacy) ? Fix.From(alarm.Position) : null;
             var record = new AlarmRecord(Guid.NewGuid().ToString("N"), reason, occurredAt, position);
             await VehicleAlarmStore.AddAsync(connection, transaction, message.Vin, record, message.ReceivedAt);
             await notifier.NotifyAsync(connection, transaction, new Notification(

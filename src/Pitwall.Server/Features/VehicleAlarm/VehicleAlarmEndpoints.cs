@@ -9,7 +9,7 @@ namespace Pitwall.Server.Features.VehicleAlarm;
 
 /// <param name="Reason">door, hood, trunk, interior_motion, tilt_tow, glass, power_cut, ignition or unknown.</param>
 /// <param name="Position">Where the car was; null when the car's location services were off.</param>
-public sealed record AlarmResponse(string Id, string Reason, DateTimeOffset OccurredAt, AlarmPosition? Position)
+public sealed record AlarmResponse(string Id, string Reason, DateTimeOffset OccurredAt, Fix? Position)
 {
     public static AlarmResponse From(AlarmRecord r) => new(r.Id, r.Reason, r.OccurredAt, r.Position);
 }

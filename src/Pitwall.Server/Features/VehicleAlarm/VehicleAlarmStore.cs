@@ -5,7 +5,7 @@ using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.VehicleAlarm;
 
-public sealed record AlarmRecord(string Id, string Reason, DateTimeOffset OccurredAt, AlarmPosition? Position);
+public sealed record AlarmRecord(string Id, string Reason, DateTimeOffset OccurredAt, Fix? Position);
 
 /// <summary>The alarm history; a car that changes hands takes none of it to the next owner.</summary>
 public sealed class VehicleAlarmStore(Database database) : IVehicleAccessListener
@@ -27,7 +27,7 @@ public sealed class VehicleAlarmStore(Database database) : IVehicleAccessListene
                 "SELECT id, reason, occurred_at, latitude, longitude, accuracy_m FROM vehicle_alarms WHERE vin = @vin AND received_at >= @since ORDER BY occurred_at DESC, id LIMIT @limit",
                 new { vin, limit, since = since.ToUnixTimeMilliseconds() }))
             .Select(r => new AlarmRecord(r.Id, r.Reason, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt),
-                r is { Latitude: { } lat, Longitude: { } lon } ? new AlarmPosition(lat, lon, r.AccuracyM) : null))
+                r is { Latitude: { } lat, Longitude: { } lon } ? new Fix(lat, lon, r.AccuracyM) : null))
             .ToList(), cancellationToken);
 
     public Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId) =>
