@@ -327,7 +327,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await page.GotoAsync($"/vehicles/{vin}", new() { WaitUntil = WaitUntilState.Load });
         await Expect(page.Locator("#commands-panel")).ToBeVisibleAsync();
         long bytes = 0;
-        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/no-tiles/", StringComparison.Ordinal)))
+        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/tiles/", StringComparison.Ordinal)))
         {
             bytes += (await response.BodyAsync()).Length;
         }
