@@ -43,6 +43,18 @@ public enum DataElement
 
     /// <summary>The coordinates of one map tile (zoom, column, row): an area of the map, not a point.</summary>
     TileCoordinates,
+
+    /// <summary>What the car looks like: model, model year, colour, registration number.</summary>
+    VehicleDescription,
+
+    /// <summary>Readings the car reported besides its position: speed, ignition, range, mileage, levels, voltages.</summary>
+    VehicleSignals,
+
+    /// <summary>The owner's security question (never the answer), for checking a caller's identity.</summary>
+    SecurityQuestion,
+
+    /// <summary>A short-lived access key that lets its holder see one thing (e.g. a car's position on a map).</summary>
+    AccessKey,
 }
 
 public static class DataElements
@@ -66,6 +78,10 @@ public static class DataElements
         DataElement.Vin => "VIN",
         DataElement.Position => "position",
         DataElement.TileCoordinates => "tile coordinates",
+        DataElement.VehicleDescription => "vehicle description",
+        DataElement.VehicleSignals => "vehicle signals",
+        DataElement.SecurityQuestion => "security question",
+        DataElement.AccessKey => "access key",
         _ => element.ToString(),
     };
 }

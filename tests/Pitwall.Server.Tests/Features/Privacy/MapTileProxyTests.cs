@@ -99,7 +99,8 @@ public sealed class MapTileProxyTests(PortalServer server) : IClassFixture<Porta
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("image/png", first.Content.Headers.ContentType?.MediaType);
         Assert.Equal(FakeTileProvider.Png, await first.Content.ReadAsByteArrayAsync());
-        Assert.Equal("private, max-age=86400", first.Headers.CacheControl?.ToString());
+        Assert.True(first.Headers.CacheControl is { Private: true, Public: false }, $"Cache-Control: {first.Headers.CacheControl}");
+        Assert.Equal(TimeSpan.FromDays(1), first.Headers.CacheControl.MaxAge);
 
         var fetched = Assert.Single(server.Tiles.Requests, r => r.Path == "/3/4/2.png");
         Assert.Equal(PortalServer.TileUserAgent, fetched.Header("user-agent"));

@@ -64,7 +64,7 @@ public sealed class ProcessorGatewayDeliveryTests(GatewayDeliveryServer server) 
         await WaitUntilDeliveredAsync(client, "push", "sms", "email", "webhook");
 
         const string Redacted = "Valet alarm: [VIN removed] is driving at 80 km/h at [position removed].";
-        var sms = JsonDocument.Parse(peers.Sms.Requests.Single(r => r.Body.Contains(Phone, StringComparison.Ordinal)).Body).RootElement;
+        var sms = peers.Sms.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement).Single(r => r.GetProperty("to").GetString() == Phone);
         Assert.Equal($"Valet alarm: speed: {Redacted}", sms.GetProperty("text").GetString());
 
         var push = JsonDocument.Parse(server.Fcm.Sends.Single(r => r.Body.Contains(DeviceToken, StringComparison.Ordinal)).Body).RootElement.GetProperty("message");

@@ -18,8 +18,9 @@ public static partial class TextRedaction
     private static partial Regex VinPattern();
 
     /// <summary>Two decimal degrees with at least three decimals each (about 100 m), optionally with ° and hemisphere
-    /// letters, separated by a comma, semicolon, slash or blanks: "48.7758, 9.1829", "48.7758°N 9.1829°E", "geo:48.7758,9.1829".</summary>
-    [GeneratedRegex(@"(?<![\w.])(?<lat>[-+−]?\d{1,3}\.\d{3,})\s?°?\s?(?<ns>[NSns])?(?:\s*[,;/]\s*|\s+)(?<lon>[-+−]?\d{1,3}\.\d{3,})\s?°?\s?(?<ew>[EWOewo])?(?![\w.])",
+    /// letters, separated by a comma, semicolon, slash or blanks: "48.7758, 9.1829", "48.7758°N 9.1829°E", "geo:48.7758,9.1829".
+    /// A sentence's full stop may follow; another digit group may not (that is a version number).</summary>
+    [GeneratedRegex(@"(?<![\w.])(?<lat>[-+−]?\d{1,3}\.\d{3,})\s?°?\s?(?<ns>[NSns])?(?:\s*[,;/]\s*|\s+)(?<lon>[-+−]?\d{1,3}\.\d{3,})\s?°?\s?(?<ew>[EWOewo])?(?!\w)(?!\.\d)",
         RegexOptions.CultureInvariant)]
     private static partial Regex DecimalPairPattern();
 
