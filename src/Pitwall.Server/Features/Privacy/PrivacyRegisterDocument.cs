@@ -52,9 +52,9 @@ public static class PrivacyRegisterDocument
             text.AppendLine();
             text.AppendLine("## Processors");
             text.AppendLine();
-            text.AppendLine("What each processor may receive (P4). Every outbound call passes the processor gateway, which sends a processor only");
-            text.AppendLine("the elements listed here, removes VINs and coordinates from the title and text of those that may receive neither, and");
-            text.AppendLine("counts and logs what it removed (never the content). The list below is the gateway's rule.");
+            text.AppendLine("What each processor may receive (P4). The server's calls to providers (push, SMS, e-mail, webhooks, map tiles) pass the");
+            text.AppendLine("processor gateway, which sends a provider only the elements listed here, removes VINs and coordinates from the title and");
+            text.AppendLine("text of one that may receive neither, and counts and logs what it removed (never the content): this list is its rule.");
             text.AppendLine();
             text.AppendLine("| processor | receives | outside the EU/EEA | categories |");
             text.AppendLine("|---|---|---|---|");
