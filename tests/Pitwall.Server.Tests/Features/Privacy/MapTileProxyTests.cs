@@ -227,3 +227,80 @@ public sealed class DeadTileProviderTests(DeadTileProviderServer server) : IClas
         Assert.Contains("unreachable", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The tile proxy's cache and freshness rules, on a hand-driven clock.</summary>
+public sealed class TileCacheTests
+{
+    private static CachedTile Tile(TestClock clock, int bytes = 100, int seconds = 3600) =>
+        new(new byte[bytes], "image/png", clock.GetUtcNow().AddSeconds(seconds));
+
+    [Fact]
+    public void The_cache_keeps_at_most_its_size_dropping_the_least_recently_used_and_forgets_what_is_stale()
+    {
+        var clock = new TestClock();
+        var cache = new TileCache(800, clock);
+        for (var x = 0; x < 8; x++)
+        {
+            cache.Add(new TileKey(5, x, 0), Tile(clock));
+        }
+        Assert.Equal(800, cache.Bytes);
+        Assert.True(cache.TryGet(new TileKey(5, 0, 0), out _)); // now the most recently used
+        cache.Add(new TileKey(5, 8, 0), Tile(clock));
+        Assert.Equal(800, cache.Bytes);
+        Assert.True(cache.TryGet(new TileKey(5, 0, 0), out _));
+        Assert.False(cache.TryGet(new TileKey(5, 1, 0), out _)); // the least recently used went
+        cache.Add(new TileKey(5, 9, 0), Tile(clock, bytes: 101)); // more than an eighth: not kept
+        Assert.False(cache.TryGet(new TileKey(5, 9, 0), out _));
+
+        cache.Add(new TileKey(6, 0, 0), Tile(clock, seconds: 60));
+        clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.False(cache.TryGet(new TileKey(6, 0, 0), out _));
+        Assert.True(cache.TryGet(new TileKey(5, 0, 0), out _));
+        Assert.Equal(7, cache.Count); // the stale one is gone, and it had pushed out one more
+    }
+
+    [Theory]
+    [InlineData("public, max-age=600", null, null, 600)]
+    [InlineData("public, max-age=600, s-maxage=300", null, null, 300)]
+    [InlineData("max-age=600", "100", null, 500)]
+    [InlineData("max-age=99999999", null, null, 7 * 24 * 3600)]
+    [InlineData("no-store", null, null, 0)]
+    [InlineData("no-cache", null, null, 0)]
+    [InlineData("private, max-age=600", null, null, 0)]
+    [InlineData(null, null, 120, 120)]
+    [InlineData(null, null, null, 24 * 3600)]
+    public void Freshness_follows_the_providers_cache_control_for_a_shared_cache_within_limits(string? cacheControl, string? age, int? expiresIn, int seconds)
+    {
+        var now = DateTimeOffset.UnixEpoch.AddYears(56);
+        using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([1]) };
+        response.Headers.Date = now;
+        if (cacheControl is not null)
+        {
+            response.Headers.TryAddWithoutValidation("Cache-Control", cacheControl);
+        }
+        if (age is not null)
+        {
+            response.Headers.TryAddWithoutValidation("Age", age);
+        }
+        if (expiresIn is { } expires)
+        {
+            response.Content.Headers.Expires = now.AddSeconds(expires);
+        }
+        Assert.Equal(TimeSpan.FromSeconds(seconds), MapTileProxy.FreshFor(response, new MapTileOptions(), now));
+    }
+
+    [Theory]
+    [InlineData("https://tile.openstreetmap.org/{z}/{x}/{y}.png", true)]
+    [InlineData("https://{s}.tile.example.com/{z}/{x}/{y}{r}.png?key=k", true)]
+    [InlineData("/static/tiles/{z}/{x}/{y}.png", false)]
+    [InlineData("ftp://tiles.example.com/{z}/{x}/{y}.png", false)]
+    [InlineData("https://tiles.example.com/{z}/{x}.png", false)]
+    public void The_tile_url_must_be_an_absolute_http_template_with_z_x_and_y(string template, bool usable)
+    {
+        Assert.Equal(usable, MapTileProxy.IsUsableTemplate(template));
+        if (usable)
+        {
+            Assert.DoesNotContain("{", MapTileProxy.ProviderUrl(template, "3/4/2")!.ToString(), StringComparison.Ordinal);
+        }
+    }
+}
