@@ -193,6 +193,46 @@ public sealed class ProcessorGatewayTests : IDisposable
         Assert.All(typeof(OutgoingMessage).GetConstructors(), c => Assert.Contains(c.GetParameters(), p => p.ParameterType == type));
     }
 
+    [Fact]
+    public async Task The_http_handler_removes_cookies_referer_forwarding_and_tracing_headers_and_sets_a_neutral_user_agent()
+    {
+        await using var peer = await LoopbackPeer.StartAsync((_, context, _) => { context.Response.StatusCode = 204; return Task.CompletedTask; });
+        var services = new ServiceCollection();
+        services.AddHttpClient("processor").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler()).AddProcessorGateway();
+        await using var provider = services.BuildServiceProvider();
+        // An ambient trace, as inside a web request: its id must not reach the provider.
+        using var source = new System.Diagnostics.ActivitySource("pitwall-test-trace");
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == source.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var activity = source.StartActivity("request");
+        Assert.NotNull(activity);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, peer.Url("tile"));
+        foreach (var (name, value) in new[]
+                 {
+                     ("Cookie", "pitwall.portal=secret"), ("Referer", $"https://portal.example/vehicles/{Vin}"), ("Origin", "https://portal.example"),
+                     ("X-Forwarded-For", "203.0.113.7"), ("Forwarded", "for=203.0.113.7"), ("X-Real-IP", "203.0.113.7"), ("From", "owner@example.com"),
+                     ("User-Agent", "Mozilla/5.0 BrowserTest"), ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+                 })
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("processor").SendAsync(request);
+
+        var received = Assert.Single(peer.Requests);
+        Assert.Equal(ProcessorHttp.UserAgent, received.Header("user-agent"));
+        Assert.Matches(@"^Pitwall/\d+\.\d+", received.Header("user-agent"));
+        foreach (var header in new[] { "cookie", "referer", "origin", "x-forwarded-for", "forwarded", "x-real-ip", "from", "traceparent", "tracestate", "request-id" })
+        {
+            Assert.False(received.Headers.ContainsKey(header), $"the provider got a {header} header: {received.Header(header)}");
+        }
+        Assert.DoesNotContain(received.Headers.Values, v => v.Contains(activity.TraceId.ToHexString(), StringComparison.Ordinal));
+    }
+
     /// <summary>Every processor declared in the code, as a static field or in a static list.</summary>
     private static IEnumerable<Processor> DeclaredProcessors()
     {
