@@ -66,6 +66,9 @@ public static class ErrorCodes
     public const string TheftCaseOpen = "theft_case_open";
     public const string CarSecurityAlwaysOn = "car_security_always_on";
     public const string EndedByTheCar = "ended_by_the_car";
+    public const string InvalidTile = "invalid_tile";
+    public const string TileProviderFailed = "tile_provider_failed";
+    public const string TileProviderTimeout = "tile_provider_timeout";
 
     /// <summary>The code a bare status code gets when nothing more specific was said.</summary>
     public static string ForStatus(int status) => status switch

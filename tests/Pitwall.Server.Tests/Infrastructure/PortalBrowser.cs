@@ -74,9 +74,30 @@ public sealed class PortalBrowser : IAsyncLifetime
     }
 }
 
-/// <summary>A server whose map tiles come from a local path that answers 404 at once: no test waits for the internet.</summary>
+/// <summary>A server whose map tiles come, through its tile proxy, from a fake tile provider on loopback: no test waits for
+/// the internet, and tests can see what the provider received.</summary>
 public sealed class PortalServer : SqliteServer
 {
+    public const string TileUserAgent = "PitwallTests/1.0 (+https://pitwall.example/ops)";
+
+    public FakeTileProvider Tiles { get; private set; } = null!;
+
+    protected override async Task<string> CreateDatabaseAsync()
+    {
+        Tiles = await FakeTileProvider.StartAsync();
+        return await base.CreateDatabaseAsync();
+    }
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-        [new("Pitwall:Portal:TileUrl", "/static/no-tiles/{z}/{x}/{y}.png")];
+    [
+        new("Pitwall:Portal:TileUrl", Tiles.TileUrl),
+        new("Pitwall:Portal:TileUserAgent", TileUserAgent),
+        new("Pitwall:Portal:TileTimeout", "00:00:02"),
+    ];
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Tiles.DisposeAsync();
+    }
 }

@@ -231,7 +231,7 @@ public sealed class AlarmsAndNotificationsPortalTests(PortalServer server, Porta
         await page.ReloadAsync(new() { WaitUntil = WaitUntilState.Load });
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling at phone width");
         long bytes = 0;
-        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/no-tiles/", StringComparison.Ordinal)))
+        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/tiles/", StringComparison.Ordinal)))
         {
             bytes += (await response.BodyAsync()).Length;
         }

@@ -206,6 +206,9 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await Expect(visitor.Locator("#register tbody tr")).ToHaveCountAsync(server.Get<Pitwall.Server.Data.Privacy.DataCategoryRegister>().All.Count);
         await Expect(visitor.Locator("#register tr[data-category='access_log']")).ToContainTextAsync("30 days");
         await Expect(visitor.Locator("#register tr[data-category='theft_cases']")).ToContainTextAsync("legal obligation");
+        var sms = visitor.Locator("#register li[data-processor^='SMS gateway']");
+        await Expect(sms).ToContainTextAsync("receives only: message id");
+        await Expect(sms).Not.ToContainTextAsync("VIN");
         await PortalBrowser.ScreenshotAsync(visitor, "privacy-register");
 
         // An owner's use of the trips page is counted, without VIN or account.
@@ -370,7 +373,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await page.GotoAsync($"/vehicles/{vin}", new() { WaitUntil = WaitUntilState.Load });
         await Expect(page.Locator("#commands-panel")).ToBeVisibleAsync();
         long bytes = 0;
-        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/no-tiles/", StringComparison.Ordinal)))
+        foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) && !r.Url.Contains("/tiles/", StringComparison.Ordinal)))
         {
             bytes += (await response.BodyAsync()).Length;
         }

@@ -257,7 +257,7 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
         long bytes = 0;
         // What the page loads, before tiles; not its feed, nor the panels it re-reads live.
         foreach (var response in responses.ToArray().Where(r => !r.Url.Contains("/portal/events", StringComparison.Ordinal) &&
-                     !r.Url.Contains("/no-tiles/", StringComparison.Ordinal) && !r.Url.Contains("handler=Panels", StringComparison.Ordinal)))
+                     !r.Url.Contains("/tiles/", StringComparison.Ordinal) && !r.Url.Contains("handler=Panels", StringComparison.Ordinal)))
         {
             bytes += (await response.BodyAsync()).Length;
         }

@@ -42,8 +42,22 @@ public sealed record CategoryTable(string Name, string? AgeColumn = null)
     public bool PartitionedByDay { get; init; }
 }
 
-/// <summary>Someone the data goes to, and whether they may process it outside the EU/EEA (P4).</summary>
-public sealed record Processor(string Name, string Purpose, bool MayBeOutsideEea);
+/// <summary>
+/// Someone the data goes to, whether they may process it outside the EU/EEA, and the data elements they may receive (P4).
+/// <see cref="Elements"/> is the rule the processor gateway enforces on every outbound call, and what the register lists; a
+/// processor declared without elements receives nothing (and a test fails).
+/// </summary>
+public sealed record Processor(string Name, string Purpose, bool MayBeOutsideEea)
+{
+    public Processor(string name, string purpose, bool mayBeOutsideEea, params IEnumerable<DataElement> elements)
+        : this(name, purpose, mayBeOutsideEea) =>
+        Elements = elements.Distinct().Order().ToList();
+
+    /// <summary>What the processor may receive, in declaration-independent order; everything else is stripped.</summary>
+    public IReadOnlyList<DataElement> Elements { get; init; } = [];
+
+    public bool MayReceive(DataElement element) => Elements.Contains(element);
+}
 
 public enum LegalBasis
 {

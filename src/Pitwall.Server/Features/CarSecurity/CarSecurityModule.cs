@@ -63,8 +63,11 @@ public static class CarSecurityModule
         ],
         Processors:
         [
-            new("Security operation centre", "tracks the car, calls the owner and hands the case to the police", false),
-            new("Responsible authority (police)", "receives the circumstances and positions of a confirmed theft", false),
+            new("Security operation centre", "tracks the car, calls the owner and hands the case to the police", false,
+                DataElement.Vin, DataElement.VehicleDescription, DataElement.Position, DataElement.Time, DataElement.VehicleSignals,
+                DataElement.PhoneNumber, DataElement.SecurityQuestion, DataElement.Text),
+            new("Responsible authority (police)", "receives the circumstances and positions of a confirmed theft", false,
+                DataElement.Vin, DataElement.VehicleDescription, DataElement.Position, DataElement.Time, DataElement.VehicleSignals, DataElement.Text),
         ]);
 
     internal static DataCategory Settings { get; } = new(

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Notifications.Channels;
+using Pitwall.Server.Features.Privacy.Processors;
 
 namespace Pitwall.Server.Features.Notifications;
 
@@ -15,6 +17,7 @@ public sealed partial class NotificationSenders(
     NotificationStore store,
     AccountStore accounts,
     IEnumerable<INotificationChannel> channels,
+    ProcessorGateway gateway,
     IOptions<NotificationsOptions> options,
     TimeProvider time,
     ILogger<NotificationSenders> logger) : BackgroundService
@@ -147,36 +150,60 @@ public sealed partial class NotificationSenders(
         }
     }
 
-    /// <summary>The address is read when sending, so a changed e-mail, phone or removed device counts, not the one at queuing.</summary>
+    /// <summary>
+    /// The address is read when sending, so a changed e-mail, phone or removed device counts, not the one at queuing.
+    /// Everything the delivery has (the VIN included) is offered to the processor gateway, which releases what the
+    /// target's processor may receive (P4); the channel gets only that.
+    /// </summary>
     private async Task<(OutgoingMessage? Message, string? Skipped)> ResolveAsync(ClaimedDelivery d)
     {
         var title = NotificationTypes.Find(d.Type)?.Title ?? d.Type;
-        OutgoingMessage Message(string address, string? platform = null, string? secret = null, string? vin = null) =>
-            new(d.Id, d.Type, title, d.Message, d.CreatedAt, address, platform, secret, vin);
+        OutgoingMessage Message(Processor processor, DataElement addressElement, string address, string? platform = null, string? secret = null) =>
+            new(gateway.Release(processor, new OutboundData
+            {
+                { DataElement.MessageId, d.Id },
+                { DataElement.NotificationType, d.Type },
+                { DataElement.Title, title },
+                { DataElement.Text, d.Message },
+                { DataElement.Time, d.CreatedAt },
+                { DataElement.Vin, d.Vin },
+                { addressElement, address },
+            }), platform, secret);
 
         var (kind, id) = d.Target.IndexOf(':') is var colon and > 0 ? (d.Target[..colon], d.Target[(colon + 1)..]) : (d.Target, "");
         switch (kind)
         {
             case "device":
-                return await store.DeviceAsync(d.AccountId, id, CancellationToken.None) is { } device
-                    ? (Message(device.Token, device.Platform), null)
-                    : (null, "device_removed");
+                if (await store.DeviceAsync(d.AccountId, id, CancellationToken.None) is not { } device)
+                {
+                    return (null, "device_removed");
+                }
+                return PushProcessor(device.Platform) is { } push
+                    ? (Message(push, DataElement.DeviceToken, device.Token, device.Platform), null)
+                    : (null, "unknown_push_platform");
             case "webhook":
                 return await store.WebhookAsync(d.AccountId, id, CancellationToken.None) is { Active: true } webhook
-                    ? (Message(webhook.Url, secret: webhook.Secret, vin: d.Vin), null)
+                    ? (Message(NotificationProcessors.WebhookReceivers, DataElement.WebhookUrl, webhook.Url, secret: webhook.Secret), null)
                     : (null, "webhook_removed");
             case "phone":
                 return await accounts.FindAsync(d.AccountId, CancellationToken.None) is { PhoneNumbers: [var phone, ..] }
-                    ? (Message(phone), null)
+                    ? (Message(NotificationProcessors.SmsGateway, DataElement.PhoneNumber, phone), null)
                     : (null, "no_phone_number");
             case "email":
                 return await accounts.FindAsync(d.AccountId, CancellationToken.None) is { } account
-                    ? (Message(account.Email), null)
+                    ? (Message(NotificationProcessors.EmailRelay, DataElement.EmailAddress, account.Email), null)
                     : (null, "account_deleted");
             default:
                 return (null, "unknown_target");
         }
     }
+
+    private static Processor? PushProcessor(string? platform) => platform?.ToLowerInvariant() switch
+    {
+        PushPlatforms.Fcm => NotificationProcessors.Fcm,
+        PushPlatforms.Apns => NotificationProcessors.Apns,
+        _ => null,
+    };
 
     private Task ForgetTargetAsync(string target) => target switch
     {

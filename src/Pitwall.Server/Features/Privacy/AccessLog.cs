@@ -34,8 +34,9 @@ public readonly record struct AccessLogEntry(
 /// </summary>
 public sealed partial class AccessLog : BackgroundService
 {
-    /// <summary>Paths not logged: the car link (its logins are in vehicle_logins), health probes and static assets.</summary>
-    private static readonly string[] Excluded = ["/vehicle", "/health", "/static"];
+    /// <summary>Paths not logged: the car link (its logins are in vehicle_logins), health probes, static assets and map
+    /// tiles (a dozen or more per map shown, each a static image to the user).</summary>
+    private static readonly string[] Excluded = ["/vehicle", "/health", "/static", "/tiles"];
 
     private readonly Channel<AccessLogEntry> _queue;
     private readonly Database _database;

@@ -17,10 +17,15 @@ public sealed record DataCategoryResponse(
         new RetentionResponse(c.Retention.Kind, c.Retention.Period is { } p ? (int)p.TotalDays : null, c.Retention.Description),
         c.PersonalData,
         c.Tables.Select(t => t.Name).ToList(),
-        c.Processors.Select(p => new ProcessorResponse(p.Name, p.Purpose, p.MayBeOutsideEea)).ToList());
+        c.Processors.Select(ProcessorResponse.From).ToList());
 }
 
 /// <summary>How long data of a category is kept; <c>days</c> is set for timed rules.</summary>
 public sealed record RetentionResponse(RetentionKind Kind, int? Days, string Description);
 
-public sealed record ProcessorResponse(string Name, string Purpose, bool MayBeOutsideEea);
+/// <summary>Someone the data goes to; <c>elements</c> is everything they may receive (P4), the rule the processor gateway
+/// enforces on every call to them.</summary>
+public sealed record ProcessorResponse(string Name, string Purpose, bool MayBeOutsideEea, IReadOnlyList<DataElement> Elements)
+{
+    public static ProcessorResponse From(Processor p) => new(p.Name, p.Purpose, p.MayBeOutsideEea, p.Elements);
+}

@@ -5,8 +5,10 @@ namespace Pitwall.Server.Features.Privacy;
 /// <summary>Processors the web portal hands data to (P4), for the categories whose data it shows on a map.</summary>
 public static class PortalProcessors
 {
-    /// <summary>The portal's map tiles come straight from the provider to the browser; tile requests send no Referer (the
-    /// page's address holds the VIN), so the provider learns which tiles a browser loads, and nothing else.</summary>
+    /// <summary>The portal's map tiles come through the server's tile proxy (<c>/tiles/{z}/{x}/{y}.png</c>, see
+    /// <see cref="Processors.MapTileProxy"/>): the provider sees the server's address and the tile coordinates, never the
+    /// browser's address, cookies, Referer or User-Agent, and repeated tiles come from the server's cache.</summary>
     public static readonly Processor MapTiles = new("Map tile provider (Pitwall:Portal:TileUrl; OpenStreetMap by default)",
-        "map tiles for the portal's maps: the tile coordinates around a shown position and the browser's IP address; no VIN, name or account", true);
+        "map tiles for the portal's maps, fetched by the server; the provider sees the server, not the browser", true,
+        DataElement.TileCoordinates);
 }

@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Privacy;
 
-/// <summary>The published data-category register, the retention job that enforces it, consents, export, erasure and the access log.</summary>
+/// <summary>The published data-category register, the retention job that enforces it, consents, export, erasure, the access log,
+/// and the processor gateway every outbound call to a processor passes (with the portal's map-tile proxy).</summary>
 public static class PrivacyModule
 {
     public static WebApplicationBuilder AddPrivacy(this WebApplicationBuilder builder)
@@ -23,6 +25,8 @@ public static class PrivacyModule
             .Validate(o => o.QueueLength >= 1 && o.BatchSize >= 1, "Pitwall:AccessLog:QueueLength and BatchSize must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<AccessLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
+        builder.Services.AddProcessorGateway();
+        builder.AddMapTileProxy();
         builder.Services.AddDataCategory(new DataCategory(
             "access_log", "API and portal access log",
             "Detect and investigate attacks on accounts and on the platform (REQUIREMENTS H6): for each API and portal request the " +
@@ -69,6 +73,7 @@ public static class PrivacyModule
         consents.MapPost("/", Grant).RequireAuthorization(Scopes.ControlPrivacy)
             .WithSummary("Give consent for one purpose and scope (e.g. sharing one breakdown's data) for one of your cars.");
         consents.MapPost("/{id}/withdraw", Withdraw).RequireAuthorization(Scopes.ControlPrivacy).WithSummary("Withdraw a consent; the record stays.");
+        app.MapMapTiles();
         app.MapDelete("/api/v1/me", Erase).RequireAuthorization(Scopes.ControlAccount).WithTags("Privacy")
             .WithSummary("Erase the account now, with everything no legal obligation keeps; the account's cars are unpaired. Needs the password.");
         return app;

@@ -44,10 +44,33 @@ public static class PrivacyRegisterDocument
             text.AppendLine($"- Tables: {string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))}.");
             text.AppendLine(c.Processors.Count == 0
                 ? "- Shared with: nobody outside the operator."
-                : $"- Shared with: {string.Join("; ", c.Processors.Select(p => $"{p.Name} ({p.Purpose}{(p.MayBeOutsideEea ? ", may be outside the EU/EEA" : ", inside the EU/EEA")})"))}.");
+                : $"- Shared with: {string.Join("; ", c.Processors.Select(p => $"{p.Name} ({p.Purpose}; receives {Elements(p)}{(p.MayBeOutsideEea ? "; may be outside the EU/EEA" : "; inside the EU/EEA")})"))}.");
+        }
+        var processors = list.SelectMany(c => c.Processors.Select(p => (Processor: p, Category: c.Id)))
+            .GroupBy(x => x.Processor.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (processors.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("## Processors");
+            text.AppendLine();
+            text.AppendLine("What each processor may receive (P4). The server's calls to providers (push, SMS, e-mail, webhooks, map tiles) pass the");
+            text.AppendLine("processor gateway, which sends a provider only the elements listed here, removes VINs and coordinates from the title and");
+            text.AppendLine("text of one that may receive neither, and counts and logs what it removed (never the content): this list is its rule.");
+            text.AppendLine();
+            text.AppendLine("| processor | receives | outside the EU/EEA | categories |");
+            text.AppendLine("|---|---|---|---|");
+            foreach (var group in processors)
+            {
+                var p = group.First().Processor;
+                text.AppendLine($"| {p.Name} | {Elements(p)} | {(p.MayBeOutsideEea ? "may be" : "no")} | " +
+                                $"{string.Join(", ", group.Select(x => $"[`{x.Category}`](#{x.Category})").Distinct())} |");
+            }
         }
         return text.ToString();
     }
+
+    private static string Elements(Processor processor) =>
+        processor.Elements.Count == 0 ? "nothing (no elements declared)" : string.Join(", ", processor.Elements.Select(e => e.Describe()));
 
     private static string Basis(LegalBasis basis) => basis switch
     {

@@ -58,5 +58,5 @@ internal static class VehicleDataCategories
         "access_keys", "Short-lived access keys",
         "Let one service see one thing for a short time, e.g. a map showing the car's position (A4, E5); stored hashed.",
         LegalBasis.Contract, Retention.DurationOfRequest("until the key expires (at most one hour)"), true, [new("access_keys", "expires_at") { AccountRows = "account_id = @accountId", SecretColumns = ["key_hash"] }],
-        [new("Map provider", "displays the position; receives the position and the key, never the VIN or a name", true)]);
+        [new("Map provider", "displays the position; never the VIN or a name", true, DataElement.Position, DataElement.AccessKey)]);
 }

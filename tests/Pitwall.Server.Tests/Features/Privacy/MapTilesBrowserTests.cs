@@ -3,11 +3,12 @@ using Pitwall.Server.Tests.Infrastructure;
 
 namespace Pitwall.Server.Tests.Features.Privacy;
 
-/// <summary>P4: the map provider gets tile coordinates, never the VIN (neither in the tile URL nor in a Referer).</summary>
+/// <summary>P4: a real browser's map loads its tiles from the server's tile proxy, and the provider behind it sees the
+/// server and the tile coordinates only: not the browser's cookies, Referer or User-Agent, and never the VIN.</summary>
 public sealed class MapTilesBrowserTests(PortalServer server, PortalBrowser browser) : IClassFixture<PortalServer>, IClassFixture<PortalBrowser>
 {
     [Fact]
-    public async Task Tile_requests_carry_no_vin()
+    public async Task Tiles_come_through_the_proxy_and_the_provider_sees_no_browser_and_no_vin()
     {
         var owned = await server.OwnedVehicleAsync();
         var page = await browser.NewPageAsync(server);
@@ -17,22 +18,40 @@ public sealed class MapTilesBrowserTests(PortalServer server, PortalBrowser brow
         await page.Locator("main button[type=submit]").ClickAsync();
         await page.WaitForURLAsync("**/vehicles");
 
-        var tiles = new System.Collections.Concurrent.ConcurrentQueue<IRequest>();
-        page.Request += (_, request) =>
+        var tiles = new System.Collections.Concurrent.ConcurrentQueue<IResponse>();
+        page.Response += (_, response) =>
         {
-            if (request.Url.Contains("/no-tiles/", StringComparison.Ordinal))
+            if (response.Url.Contains("/tiles/", StringComparison.Ordinal))
             {
-                tiles.Enqueue(request);
+                tiles.Enqueue(response);
             }
         };
         await page.GotoAsync($"/vehicles/{owned.Vin}", new() { WaitUntil = WaitUntilState.NetworkIdle });
         Assert.NotEmpty(tiles);
-        foreach (var request in tiles)
+        var origin = server.Client.BaseAddress!.GetLeftPart(UriPartial.Authority);
+        foreach (var response in tiles)
         {
-            Assert.DoesNotContain(owned.Vin, request.Url, StringComparison.OrdinalIgnoreCase);
-            var headers = await request.AllHeadersAsync();
-            Assert.DoesNotContain(headers, h => h.Value.Contains(owned.Vin, StringComparison.OrdinalIgnoreCase));
-            Assert.False(headers.ContainsKey("referer"), $"a tile request sent a Referer: {headers.GetValueOrDefault("referer")}");
+            Assert.StartsWith(origin + "/tiles/", response.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain(owned.Vin, response.Url, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(200, response.Status);
+            Assert.Equal("image/png", await response.HeaderValueAsync("content-type"));
+            Assert.False((await response.Request.AllHeadersAsync()).ContainsKey("referer"), "a tile request sent a Referer");
+        }
+        // The page's tiles are images in the map, drawn from the proxy's answers.
+        Assert.True(await page.Locator("#map img.leaflet-tile-loaded").CountAsync() > 0, "no tile was drawn");
+
+        var userAgent = await page.EvaluateAsync<string>("navigator.userAgent");
+        Assert.NotEmpty(server.Tiles.Requests);
+        foreach (var request in server.Tiles.Requests)
+        {
+            Assert.Matches(@"^/\d+/\d+/\d+\.png$", request.Path);
+            Assert.Equal(PortalServer.TileUserAgent, request.Header("user-agent"));
+            Assert.NotEqual(userAgent, request.Header("user-agent"));
+            foreach (var header in new[] { "cookie", "referer", "origin", "x-forwarded-for", "forwarded", "traceparent" })
+            {
+                Assert.False(request.Headers.ContainsKey(header), $"the provider got a {header} header");
+            }
+            Assert.DoesNotContain(request.Headers.Values, v => v.Contains(owned.Vin, StringComparison.OrdinalIgnoreCase));
         }
     }
 }

@@ -45,6 +45,10 @@ public sealed class ApnsClient : IPushProvider, IDisposable
         {
             return new DeliveryOutcome.Failed("APNs is not configured");
         }
+        if (!message.IsFor(NotificationProcessors.Apns))
+        {
+            return new DeliveryOutcome.Failed("not released for APNs");
+        }
         if (string.IsNullOrWhiteSpace(message.Address) || !message.Address.All(char.IsAsciiHexDigit))
         {
             // A token that cannot be a device token would only put a stranger's text into our request path.
@@ -64,7 +68,7 @@ public sealed class ApnsClient : IPushProvider, IDisposable
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            // P4: the provider gets the device token, the text and our ids; no VIN, no name, no position.
+            // P4: only what the gateway released for APNs (device token, title, text, our ids).
             Content = JsonContent.Create(new Dictionary<string, object>
             {
                 ["aps"] = new { alert = new { title = message.Title, body = message.Body }, sound = "default" },

@@ -30,6 +30,10 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, I
         {
             return new DeliveryOutcome.Failed("e-mail is not configured");
         }
+        if (!message.IsFor(NotificationProcessors.EmailRelay))
+        {
+            return new DeliveryOutcome.Failed("not released for the e-mail relay");
+        }
         if (!MailAddress.TryCreate(message.Address, out var to))
         {
             return new DeliveryOutcome.Failed("not an e-mail address");
@@ -38,7 +42,7 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, I
         {
             return new DeliveryOutcome.Failed("Smtp:From is not an e-mail address");
         }
-        // P4: the relay gets the address and the text; no VIN, no name, no position.
+        // P4: only what the processor gateway released for the relay (address, title, text, our id).
         using var mail = new MailMessage(from, to)
         {
             Subject = OneLine(message.Title),

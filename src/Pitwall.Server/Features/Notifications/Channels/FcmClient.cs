@@ -45,6 +45,10 @@ public sealed class FcmClient : IPushProvider, IDisposable
         {
             return new DeliveryOutcome.Failed("FCM is not configured");
         }
+        if (!message.IsFor(NotificationProcessors.Fcm))
+        {
+            return new DeliveryOutcome.Failed("not released for FCM");
+        }
         FcmCredentials credentials;
         try
         {
@@ -63,7 +67,7 @@ public sealed class FcmClient : IPushProvider, IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post,
             $"{_options.BaseUrl.TrimEnd('/')}/v1/projects/{Uri.EscapeDataString(credentials.ProjectId)}/messages:send")
         {
-            // P4: the provider gets the device token, the text and our ids; no VIN, no name, no position.
+            // P4: only what the gateway released for FCM (device token, title, text, our ids).
             Content = JsonContent.Create(new
             {
                 message = new

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Pitwall.Server.Features.Privacy.Processors;
 
 namespace Pitwall.Server.Features.Notifications.Channels;
 
 public static class NotificationChannelsRegistration
 {
-    private const string UserAgent = "Pitwall-Notifications/1.0";
-
     /// <summary>
     /// Binds <see cref="NotificationChannelOptions"/> (<c>Pitwall:Notifications:Channels</c>, checked at start-up) and
     /// registers the push (FCM, APNs), sms, email and webhook channels as <see cref="INotificationChannel"/>.
@@ -16,6 +15,9 @@ public static class NotificationChannelsRegistration
         services.AddOptions<NotificationChannelOptions>().BindConfiguration(NotificationChannelOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationChannelOptions>, NotificationChannelOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // P4: every message passes the processor gateway, and every client its HTTP handler (no cookies, forwarding or
+        // tracing headers; a neutral User-Agent).
+        services.AddProcessorGateway();
 
         // Every client drops IHttpClientFactory's request logging (RemoveAllLoggers): it writes the request URI, which
         // holds an APNs device token or a subscriber's webhook URL (often with a secret in it). The channels log
@@ -23,6 +25,7 @@ public static class NotificationChannelsRegistration
 
         services.AddHttpClient(FcmClient.HttpClientName, (sp, client) => Configure(client, Options(sp).Fcm.Timeout))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .AddProcessorGateway()
             .RemoveAllLoggers();
         // APNs wants long-lived HTTP/2 connections with many streams each.
         services.AddHttpClient(ApnsClient.HttpClientName, (sp, client) => Configure(client, Options(sp).Apns.Timeout))
@@ -37,9 +40,11 @@ public static class NotificationChannelsRegistration
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddProcessorGateway()
             .RemoveAllLoggers();
         services.AddHttpClient(SmsChannel.HttpClientName, (sp, client) => Configure(client, Options(sp).Sms.Timeout))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .AddProcessorGateway()
             .RemoveAllLoggers();
         // Webhooks: no redirects, no proxy (it would connect for us, past the address check), and a connect step that
         // refuses addresses inside the server's networks.
@@ -56,6 +61,7 @@ public static class NotificationChannelsRegistration
                     ConnectCallback = (context, cancellationToken) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),
                 };
             })
+            .AddProcessorGateway()
             .RemoveAllLoggers();
 
         services.TryAddSingleton<FcmClient>();
@@ -72,9 +78,5 @@ public static class NotificationChannelsRegistration
     private static NotificationChannelOptions Options(IServiceProvider services) =>
         services.GetRequiredService<IOptions<NotificationChannelOptions>>().Value;
 
-    private static void Configure(HttpClient client, TimeSpan timeout)
-    {
-        client.Timeout = timeout;
-        client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
-    }
+    private static void Configure(HttpClient client, TimeSpan timeout) => client.Timeout = timeout;
 }

@@ -27,7 +27,11 @@ public sealed class SmsChannel(IHttpClientFactory http, IOptions<NotificationCha
         {
             return ChannelLog.Record(logger, Name, message.Id, new DeliveryOutcome.Failed("SMS is not configured"));
         }
-        // P4: the gateway gets the number, the text and our reference; no VIN, no name, no position.
+        if (!message.IsFor(NotificationProcessors.SmsGateway))
+        {
+            return ChannelLog.Record(logger, Name, message.Id, new DeliveryOutcome.Failed("not released for the SMS gateway"));
+        }
+        // P4: only what the processor gateway released for the SMS gateway (number, title, text, our reference).
         var payload = new Dictionary<string, string> { ["to"] = message.Address, ["text"] = Text(message.Title, message.Body), ["reference"] = message.Id };
         if (!string.IsNullOrWhiteSpace(_options.Sender))
         {

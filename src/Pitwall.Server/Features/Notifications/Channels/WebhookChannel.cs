@@ -33,12 +33,16 @@ public sealed class WebhookChannel(IHttpClientFactory http, IOptions<Notificatio
     public static string Payload(OutgoingMessage message) => JsonSerializer.Serialize(new
     {
         type = message.Type,
-        timestamp = message.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        timestamp = message.At?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         data = new { id = message.Id, type = message.Type, title = message.Title, body = message.Body, vin = message.Vin },
     });
 
     private async Task<DeliveryOutcome> DeliverAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        if (!message.IsFor(NotificationProcessors.WebhookReceivers))
+        {
+            return new DeliveryOutcome.Failed("not released for webhook receivers");
+        }
         if (!Uri.TryCreate(message.Address, UriKind.Absolute, out var url))
         {
             return new DeliveryOutcome.Failed("not a webhook URL");

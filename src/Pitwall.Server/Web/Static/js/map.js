@@ -5,7 +5,8 @@ export function showMap(element) {
   const L = window.L;
   if (!L || !element) return { place() {} };
   const map = L.map(element).setView([48.7758, 9.1829], 12);
-  // No Referer: the page's address holds the VIN, and the map provider gets tile coordinates only (P4).
+  // The tiles come through the server's tile proxy (data-tiles = /tiles/{z}/{x}/{y}.png), so the map provider sees the
+  // server and the tile coordinates, never the browser (P4). No Referer: the page's address holds the VIN.
   L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution, maxZoom: 19, referrerPolicy: 'no-referrer' }).addTo(map);
   let marker = null;
   return {

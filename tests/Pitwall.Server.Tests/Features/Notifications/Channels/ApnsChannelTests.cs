@@ -58,8 +58,9 @@ public sealed class ApnsChannelTests : IAsyncLifetime
         ("Apns:Topic", Topic),
         ("Apns:BaseUrl", _apns.BaseUrl.ToString()));
 
-    private static OutgoingMessage Message(string device = Device, string id = "delivery-1") =>
-        new(id, "alarm.triggered", "Vehicle alarm", "The alarm went off: interior movement.", DateTimeOffset.UnixEpoch, device, PushPlatforms.Apns, Vin: TestKeys.Vin);
+    private static OutgoingMessage Message(string device = Device, string id = "delivery-1", string? platform = PushPlatforms.Apns) =>
+        TestMessages.For(NotificationProcessors.Apns, id, "alarm.triggered", "Vehicle alarm", "The alarm went off: interior movement.", DateTimeOffset.UnixEpoch,
+            device, platform);
 
     [Fact]
     public async Task Delivers_over_HTTP2_with_a_reused_provider_token_a_stable_apns_id_and_no_VIN()
@@ -136,10 +137,10 @@ public sealed class ApnsChannelTests : IAsyncLifetime
     {
         using var host = Host();
         var push = host.Channel(NotificationChannels.Push);
-        var fcm = Assert.IsType<DeliveryOutcome.Failed>(await push.SendAsync(Message() with { Platform = PushPlatforms.Fcm }, CancellationToken.None));
+        var fcm = Assert.IsType<DeliveryOutcome.Failed>(await push.SendAsync(Message(platform: PushPlatforms.Fcm), CancellationToken.None));
         Assert.Contains("not configured", fcm.Reason, StringComparison.Ordinal);
-        Assert.IsType<DeliveryOutcome.Failed>(await push.SendAsync(Message() with { Platform = "wns" }, CancellationToken.None));
-        Assert.IsType<DeliveryOutcome.Failed>(await push.SendAsync(Message() with { Platform = null }, CancellationToken.None));
+        Assert.IsType<DeliveryOutcome.Failed>(await push.SendAsync(Message(platform: "wns"), CancellationToken.None));
+        Assert.IsType<DeliveryOutcome.Failed>(await push.SendAsync(Message(platform: null), CancellationToken.None));
         Assert.Empty(_apns.Requests);
     }
 }

@@ -16,7 +16,7 @@ public sealed class ChannelOptionsTests
         Assert.False(host.Channel(NotificationChannels.Sms).IsConfigured);
         Assert.False(host.Channel(NotificationChannels.Email).IsConfigured);
         Assert.True(host.Channel(NotificationChannels.Webhook).IsConfigured);
-        var message = new OutgoingMessage("d-1", "charging.error", "t", "b", DateTimeOffset.UnixEpoch, "a@example.com", PushPlatforms.Fcm);
+        var message = TestMessages.For(NotificationProcessors.EmailRelay, "d-1", "charging.error", "t", "b", DateTimeOffset.UnixEpoch, "a@example.com", PushPlatforms.Fcm);
         Assert.IsType<DeliveryOutcome.Failed>(await host.Channel(NotificationChannels.Email).SendAsync(message, CancellationToken.None));
         Assert.IsType<DeliveryOutcome.Failed>(await host.Channel(NotificationChannels.Push).SendAsync(message, CancellationToken.None));
     }

@@ -22,8 +22,9 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
         ("Smtp:From", "Pitwall <noreply@pitwall.example>"),
         ("Smtp:StartTls", "false"));
 
-    private static OutgoingMessage Message(string to, string id = "delivery-11") =>
-        new(id, "contract.expires", "Package ends", "Connect Care ends on 2026-03-01.\nRenew it in the app.", DateTimeOffset.UnixEpoch, to, Vin: TestKeys.Vin);
+    private static OutgoingMessage Message(
+        string to, string id = "delivery-11", string title = "Package ends", string body = "Connect Care ends on 2026-03-01.\nRenew it in the app.") =>
+        TestMessages.For(NotificationProcessors.EmailRelay, id, "contract.expires", title, body, DateTimeOffset.UnixEpoch, to);
 
     [GeneratedRegex(@"^Message-ID: (.+)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex MessageIdHeader();
@@ -80,7 +81,7 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
     public async Task Non_ascii_text_arrives_intact()
     {
         using var host = Host();
-        var message = Message("fahrer@example.com") with { Title = "Ladevorgang gestoppt – Stecker prüfen", Body = "Bitte den Ladestecker prüfen. Grüße" };
+        var message = Message("fahrer@example.com", title: "Ladevorgang gestoppt – Stecker prüfen", body: "Bitte den Ladestecker prüfen. Grüße");
         Assert.IsType<DeliveryOutcome.Delivered>(await host.Channel(NotificationChannels.Email).SendAsync(message, CancellationToken.None));
         var data = (await _smtp.NextAsync()).GetProperty("data").GetString()!;
         Assert.DoesNotContain("prüfen", data, StringComparison.Ordinal); // 7-bit on the wire

@@ -117,7 +117,8 @@ public sealed class FcmChannelTests : IAsyncLifetime
         ("Fcm:BaseUrl", _fcm.Http.BaseUrl.ToString()));
 
     private static OutgoingMessage Message(string token, string id = "d-1") =>
-        new(id, "charging.error", "Charging failed", "The charging plug is not locked.", DateTimeOffset.UnixEpoch, token, PushPlatforms.Fcm, Vin: TestKeys.Vin);
+        TestMessages.For(NotificationProcessors.Fcm, id, "charging.error", "Charging failed", "The charging plug is not locked.", DateTimeOffset.UnixEpoch, token,
+            PushPlatforms.Fcm);
 
     [Fact]
     public async Task Delivers_to_FCM_with_one_access_token_for_several_messages_and_no_VIN()

@@ -62,7 +62,7 @@ public sealed class SmsChannelTests : IAsyncLifetime
         ("Sms:Timeout", timeout));
 
     private static OutgoingMessage Message(string to, string body = "Your car left the 1 km radius.") =>
-        new("delivery-7", "valet.radius_exceeded", "Valet alarm: distance", body, DateTimeOffset.UnixEpoch, to, Vin: TestKeys.Vin);
+        TestMessages.For(NotificationProcessors.SmsGateway, "delivery-7", "valet.radius_exceeded", "Valet alarm: distance", body, DateTimeOffset.UnixEpoch, to);
 
     [Fact]
     public async Task Sends_number_text_and_reference_with_the_api_key_and_no_VIN()

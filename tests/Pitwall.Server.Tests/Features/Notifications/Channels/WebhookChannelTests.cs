@@ -50,9 +50,9 @@ public sealed class WebhookChannelTests : IAsyncLifetime
         ("Webhooks:AllowPrivateNetworkTargets", allowPrivate ? "true" : "false"),
         ("Webhooks:Timeout", timeout));
 
-    private static OutgoingMessage Message(string url, string? secret = null) => new(
+    private static OutgoingMessage Message(string url, string? secret = null) => TestMessages.For(NotificationProcessors.WebhookReceivers,
         "msg_2mU8Lw0cXxJ", "geofence.exited", "Location alarm", "Your car left the area \"Home\".",
-        new DateTimeOffset(2026, 5, 4, 7, 30, 15, 250, TimeSpan.FromHours(2)), url, Secret: secret ?? Secret, Vin: TestKeys.Vin);
+        new DateTimeOffset(2026, 5, 4, 7, 30, 15, 250, TimeSpan.FromHours(2)), url, secret: secret ?? Secret);
 
     [Fact]
     public async Task Posts_the_event_with_Standard_Webhooks_headers_that_an_independent_implementation_accepts()
