@@ -230,6 +230,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await Expect(page.Locator("#usage-totals tr[data-service='trip_control'][data-channel='web']")).ToBeVisibleAsync();
         Assert.DoesNotContain(vin, await page.ContentAsync());
         await Expect(page.Locator("#retention-runs tbody tr").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#gateway-title")).ToHaveTextAsync("Kept from providers");
         await PortalBrowser.ScreenshotAsync(page, "admin-privacy");
 
         // A wrong range is explained next to its field.

@@ -66,6 +66,9 @@ public static class PrivacyModule
         app.MapGet("/api/v1/me/data-export", Export).RequireAuthorization(Scopes.ReadPrivacy).WithTags("Privacy")
             .WithSummary("Everything stored about the account and the vehicles it uses: a ZIP with one JSON file per data category and a summary.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+        app.MapGet("/api/v1/admin/processor-gateway", (ProcessorGateway gateway) => TypedResults.Ok(gateway.Stripped()))
+            .RequireAuthorization(Scopes.ReadAdmin).WithTags("Administration")
+            .WithSummary("What the processor gateway stripped from outbound calls since this instance started, per processor, element and kind (P4).");
         app.MapGet("/api/v1/admin/retention-runs", Runs).RequireAuthorization(Scopes.ReadAdmin).WithTags("Administration")
             .WithSummary("The latest retention runs and what each removed, per data category (counts only).");
         var consents = app.MapGroup("/api/v1/me/consents").WithTags("Privacy");

@@ -99,6 +99,15 @@ public sealed class ProcessorGatewayDeliveryTests(GatewayDeliveryServer server) 
         Assert.True(gateway.StrippedCount(NotificationProcessors.WebhookReceivers, DataElement.Text, StripKind.PositionRedacted) >= 1);
         Assert.Equal(0, gateway.StrippedCount(NotificationProcessors.WebhookReceivers, DataElement.Vin, StripKind.Dropped));
 
+        // Administrators read the same counts over the API; owners do not.
+        var adminEmail = $"admin-{Guid.NewGuid():N}@example.com";
+        await server.Get<Pitwall.Server.Features.Accounts.AccountAdministration>().CreateUserAsync(adminEmail, "Admin", "admin", "an admin password", CancellationToken.None);
+        var admin = server.ClientWith((await server.SignInAsync(adminEmail, "an admin password")).AccessToken);
+        var counts = (await (await admin.GetAsync("/api/v1/admin/processor-gateway")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Contains(counts, c => c.GetProperty("processor").GetString() == NotificationProcessors.SmsGateway.Name
+            && c.GetProperty("element").GetString() == "text" && c.GetProperty("kind").GetString() == "vin_redacted" && c.GetProperty("count").GetInt64() >= 1);
+        await (await client.GetAsync("/api/v1/admin/processor-gateway")).AssertProblemAsync(System.Net.HttpStatusCode.Forbidden, "insufficient_scope");
+
         // The inbox in the app is the platform's own: the user sees the text as it was written.
         var inbox = (await (await client.GetAsync("/api/v1/me/notifications")).JsonAsync()).EnumerateArray().First();
         Assert.Equal(text, inbox.GetProperty("message").GetString());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Privacy;
+using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Hosting;
 
@@ -9,9 +10,11 @@ namespace Pitwall.Server.Web.Pages.Admin;
 /// <summary>
 /// The data-protection view for administrators: the anonymised usage report (C8: uses per service, channel and day, no
 /// VIN, no account — the API's <c>GET /api/v1/admin/usage-statistics</c>) and what each retention run removed (counts
-/// per category — <c>GET /api/v1/admin/retention-runs</c>).
+/// per category — <c>GET /api/v1/admin/retention-runs</c>), and what the processor gateway kept from providers since the
+/// instance started (P4 — <c>GET /api/v1/admin/processor-gateway</c>).
 /// </summary>
-public sealed class AdminPrivacyModel(UsageStatistics statistics, RetentionSweeper sweeper, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
+public sealed class AdminPrivacyModel(
+    UsageStatistics statistics, RetentionSweeper sweeper, ProcessorGateway gateway, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
 {
     public const int Runs = 20;
 
@@ -32,6 +35,8 @@ public sealed class AdminPrivacyModel(UsageStatistics statistics, RetentionSweep
 
     public IReadOnlyList<RetentionRunResponse> RetentionRuns { get; private set; } = [];
 
+    public IReadOnlyList<StripCount> Stripped { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -48,5 +53,6 @@ public sealed class AdminPrivacyModel(UsageStatistics statistics, RetentionSweep
                 .OrderByDescending(x => x.Item3).ThenBy(x => x.Service, StringComparer.Ordinal).ThenBy(x => x.Channel, StringComparer.Ordinal)];
         }
         RetentionRuns = await sweeper.RunsAsync(Runs, cancellationToken);
+        Stripped = gateway.Stripped();
     }
 }
