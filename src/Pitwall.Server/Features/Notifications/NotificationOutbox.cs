@@ -8,9 +8,11 @@ namespace Pitwall.Server.Features.Notifications;
 /// <summary>
 /// The notifier features call: in the caller's transaction it writes the notification into each user's inbox and queues
 /// one delivery per channel the user chose (the outbox). After commit the users' apps hear of it live, and the senders
-/// wake up. A key seen before for the vehicle queues nothing, so a resent car message never notifies twice.
+/// wake up. A key seen before for the vehicle queues nothing, so a resent car message never notifies twice. Deliveries are
+/// due by the platform's clock (and its quiet hours), not by the event's time: a car whose clock runs ahead must not
+/// hold its owner's notifications back.
 /// </summary>
-public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSenders senders, LiveEventHub hub) : INotifier
+public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSenders senders, LiveEventHub hub, TimeProvider time) : INotifier
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {
@@ -24,10 +26,11 @@ public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSend
                 continue; // already notified for this key
             }
             var choices = await NotificationStore.ChoicesAsync(connection, transaction, accountId, type);
-            var sendAt = type.Urgent || choices.QuietHours is null ? notification.At : choices.QuietHours.EndOf(notification.At);
+            var now = time.GetUtcNow();
+            var sendAt = type.Urgent || choices.QuietHours is null ? now : choices.QuietHours.EndOf(now);
             foreach (var (channel, target) in choices.Targets())
             {
-                var at = channel == NotificationChannels.Webhook ? notification.At : sendAt; // machines have no night
+                var at = channel == NotificationChannels.Webhook ? now : sendAt; // machines have no night
                 await NotificationStore.QueueDeliveryAsync(connection, transaction, id, channel, target, at);
             }
             var liveEvent = new LiveEvent(notification.Vin, "vehicle.notification",

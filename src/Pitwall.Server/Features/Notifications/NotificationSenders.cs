@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Notifications.Channels;
 using Pitwall.Server.Features.Privacy.Processors;
 
@@ -11,13 +12,14 @@ namespace Pitwall.Server.Features.Notifications;
 /// is claimed before it is sent; what the channel answers is recorded (delivered, retried with back-off, failed, or
 /// skipped when there is nowhere to send it). A send in flight at shutdown is finished and recorded, so a restart does
 /// not send it again; after a crash the claim runs out and it is sent once more under the same id, which receivers
-/// use to recognise it.
+/// use to recognise it. Each recorded outcome is told to the account live (<c>notification.delivery</c>).
 /// </summary>
 public sealed partial class NotificationSenders(
     NotificationStore store,
     AccountStore accounts,
     IEnumerable<INotificationChannel> channels,
     ProcessorGateway gateway,
+    LiveEventHub hub,
     IOptions<NotificationsOptions> options,
     TimeProvider time,
     ILogger<NotificationSenders> logger) : BackgroundService
@@ -62,7 +64,8 @@ public sealed partial class NotificationSenders(
                     continue;
                 }
                 var next = await store.NextDueAsync(channel, stoppingToken);
-                var wait = next is { } due ? due - now : o.PollInterval;
+                // Measured from now, not from before the queries: time may have moved meanwhile.
+                var wait = next is { } due ? due - time.GetUtcNow() : o.PollInterval;
                 await WaitAsync(channel, wait < TimeSpan.Zero ? TimeSpan.Zero : wait > o.PollInterval ? o.PollInterval : wait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -97,17 +100,26 @@ public sealed partial class NotificationSenders(
 
     private async Task SendAsync(string channelName, ClaimedDelivery delivery)
     {
+        var (state, reason) = await SendAndRecordAsync(channelName, delivery);
+        // After the record is durable, so whoever hears it reads the same state back.
+        hub.Publish(new LiveEvent(delivery.Vin, "notification.delivery",
+            new { notificationId = delivery.NotificationId, channel = channelName, state, reason }, time.GetUtcNow(), delivery.AccountId));
+    }
+
+    /// <returns>The delivery's state now (delivered, pending for a retry, failed or skipped) and why, when not delivered.</returns>
+    private async Task<(string State, string? Reason)> SendAndRecordAsync(string channelName, ClaimedDelivery delivery)
+    {
         var o = options.Value;
         if (!_channels.TryGetValue(channelName, out var channel) || !channel.IsConfigured)
         {
             await store.EndAsync(delivery.Id, "skipped", "channel_not_configured", CancellationToken.None);
-            return;
+            return ("skipped", "channel_not_configured");
         }
         var (message, skipped) = await ResolveAsync(delivery);
         if (message is null)
         {
             await store.EndAsync(delivery.Id, "skipped", skipped!, CancellationToken.None);
-            return;
+            return ("skipped", skipped);
         }
         DeliveryOutcome outcome;
         using (var timeout = new CancellationTokenSource(o.SendTimeout, time))
@@ -131,22 +143,25 @@ public sealed partial class NotificationSenders(
         {
             case DeliveryOutcome.Delivered:
                 await store.DeliveredAsync(delivery.Id, now, CancellationToken.None);
-                break;
+                return ("delivered", null);
             case DeliveryOutcome.Retry retry when delivery.Attempts >= o.MaxAttempts:
-                await store.EndAsync(delivery.Id, "failed", $"gave up after {delivery.Attempts} attempts: {retry.Reason}", CancellationToken.None);
-                break;
+                var gaveUp = $"gave up after {delivery.Attempts} attempts: {retry.Reason}";
+                await store.EndAsync(delivery.Id, "failed", gaveUp, CancellationToken.None);
+                return ("failed", gaveUp);
             case DeliveryOutcome.Retry retry:
                 var backoff = o.FirstBackoff * Math.Pow(2, Math.Min(delivery.Attempts - 1, 20));
                 backoff = backoff > o.MaxBackoff ? o.MaxBackoff : backoff;
                 await store.RetryAtAsync(delivery.Id, now + (retry.After > backoff ? retry.After.Value : backoff), retry.Reason, CancellationToken.None);
-                break;
+                return ("pending", retry.Reason);
             case DeliveryOutcome.Failed failed:
                 await store.EndAsync(delivery.Id, "failed", failed.Reason, CancellationToken.None);
-                break;
+                return ("failed", failed.Reason);
             case DeliveryOutcome.AddressGone gone:
                 await store.EndAsync(delivery.Id, "failed", gone.Reason, CancellationToken.None);
                 await ForgetTargetAsync(delivery.Target);
-                break;
+                return ("failed", gone.Reason);
+            default:
+                throw new InvalidOperationException($"Unknown delivery outcome {outcome.GetType().Name}.");
         }
     }
 
