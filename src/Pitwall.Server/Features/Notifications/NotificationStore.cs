@@ -104,44 +104,42 @@ public sealed class NotificationStore(Database database)
     /// <summary>
     /// Claims up to <paramref name="limit"/> due deliveries of one channel by moving their next attempt to
     /// <paramref name="claimUntil"/> (compare-and-set, so two instances never take the same one). A sender that dies
-    /// leaves them due again after the claim.
+    /// leaves them due again after the claim. Looking costs a read; the writer is taken only when something is due.
     /// </summary>
-    public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string channel, DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyList<ClaimedDelivery>>(async (c, t) =>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(
+        string channel, DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken cancellationToken)
+    {
+        const string Due =
+            """
+            SELECT d.id AS Id, d.notification_id AS NotificationId, n.account_id AS AccountId, n.vin AS Vin, n.type AS Type,
+                   n.message AS Message, d.target AS Target, d.attempts AS Attempts, n.created_at AS CreatedAt, d.next_attempt_at AS NextAttemptAt
+            FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+            WHERE d.channel = @channel AND d.state = 'pending' AND d.next_attempt_at <= @now
+            ORDER BY d.next_attempt_at LIMIT @limit
+            """;
+        var args = new { channel, now = now.ToUnixTimeMilliseconds(), limit };
+        if (!(await database.ReadAsync(c => c.QueryAsync<ClaimedRow>(Due, args), cancellationToken)).Any())
         {
-            var due = await c.QueryAsync<(string Id, long NextAttemptAt)>(
-                """
-                SELECT id, next_attempt_at FROM notification_deliveries
-                WHERE channel = @channel AND state = 'pending' AND next_attempt_at <= @now
-                ORDER BY next_attempt_at LIMIT @limit
-                """, new { channel, now = now.ToUnixTimeMilliseconds(), limit }, t);
-            var claimed = new List<string>();
-            foreach (var (id, seen) in due)
+            return [];
+        }
+        return await database.WriteAsync<IReadOnlyList<ClaimedDelivery>>(async (c, t) =>
+        {
+            var claimed = new List<ClaimedDelivery>();
+            foreach (var r in await c.QueryAsync<ClaimedRow>(Due, args, t))
             {
                 if (await c.ExecuteAsync(
                         """
                         UPDATE notification_deliveries SET next_attempt_at = @until, attempts = attempts + 1
-                        WHERE id = @id AND state = 'pending' AND next_attempt_at = @seen
-                        """, new { id, seen, until = claimUntil.ToUnixTimeMilliseconds() }, t) == 1)
+                        WHERE id = @Id AND state = 'pending' AND next_attempt_at = @NextAttemptAt
+                        """, new { r.Id, r.NextAttemptAt, until = claimUntil.ToUnixTimeMilliseconds() }, t) == 1)
                 {
-                    claimed.Add(id);
+                    claimed.Add(new ClaimedDelivery(r.Id, r.NotificationId, r.AccountId, r.Vin, r.Type, r.Message, r.Target, (int)r.Attempts + 1,
+                        DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)));
                 }
             }
-            var rows = new List<ClaimedDelivery>(claimed.Count);
-            foreach (var id in claimed)
-            {
-                var r = await c.QuerySingleAsync<ClaimedRow>(
-                    """
-                    SELECT d.id AS Id, d.notification_id AS NotificationId, n.account_id AS AccountId, n.vin AS Vin, n.type AS Type,
-                           n.message AS Message, d.target AS Target, d.attempts AS Attempts, n.created_at AS CreatedAt
-                    FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
-                    WHERE d.id = @id
-                    """, new { id }, t);
-                rows.Add(new ClaimedDelivery(r.Id, r.NotificationId, r.AccountId, r.Vin, r.Type, r.Message, r.Target, (int)r.Attempts,
-                    DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)));
-            }
-            return rows;
+            return claimed;
         }, cancellationToken);
+    }
 
     public Task<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
@@ -292,6 +290,7 @@ public sealed class NotificationStore(Database database)
         public string Target { get; init; } = "";
         public long Attempts { get; init; }
         public long CreatedAt { get; init; }
+        public long NextAttemptAt { get; init; }
     }
 
     private sealed class WebhookRow
