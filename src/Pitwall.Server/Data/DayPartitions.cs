@@ -115,11 +115,13 @@ public sealed partial class DayPartitions(Database database, ILogger<DayPartitio
     }
 
     /// <summary>Drops every partition all of whose rows are older than <paramref name="cutoff"/> (epoch milliseconds).</summary>
-    /// <returns>The rows the dropped partitions held.</returns>
-    public async Task<long> DropBeforeAsync(string table, long cutoff, CancellationToken cancellationToken)
+    /// <returns>The rows the dropped partitions held, and the days whose partitions remain (oldest first).</returns>
+    public async Task<(long Removed, IReadOnlyList<DateOnly> Kept)> DropBeforeAsync(string table, long cutoff, CancellationToken cancellationToken)
     {
         long removed = 0;
-        foreach (var day in await ListAsync(table, cancellationToken))
+        var days = await ListAsync(table, cancellationToken);
+        var dropped = 0;
+        foreach (var day in days)
         {
             if (StartOf(day.AddDays(1)) > cutoff)
             {
@@ -134,8 +136,9 @@ public sealed partial class DayPartitions(Database database, ILogger<DayPartitio
             }, cancellationToken);
             _known.TryRemove((table, day), out _);
             LogDropped(logger, name);
+            dropped++;
         }
-        return removed;
+        return (removed, days.Skip(dropped).ToList());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created partition {Partition}")]

@@ -67,6 +67,18 @@ public enum LegalBasis
     LegalObligation,
 }
 
+public static class LegalBases
+{
+    /// <summary>How the register names the legal basis.</summary>
+    public static string Describe(this LegalBasis basis) => basis switch
+    {
+        LegalBasis.Contract => "contract",
+        LegalBasis.LegitimateInterest => "legitimate interest",
+        LegalBasis.Consent => "consent",
+        _ => "legal obligation",
+    };
+}
+
 public enum RetentionKind
 {
     /// <summary>Only the latest value is kept; a new one overwrites it.</summary>

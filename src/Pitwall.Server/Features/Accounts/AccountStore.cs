@@ -57,6 +57,10 @@ public sealed class AccountStore(Database database)
         connection.ExecuteAsync("UPDATE accounts SET password_hash = @hash, updated_at = @at WHERE id = @id",
             new { id, hash, at = at.ToUnixTimeMilliseconds() }, transaction);
 
+    /// <summary>Erasure: the account row; the schema's cascades take what hangs on it.</summary>
+    internal static Task DeleteAsync(DbConnection connection, DbTransaction transaction, string id) =>
+        connection.ExecuteAsync("DELETE FROM accounts WHERE id = @id", new { id }, transaction);
+
     private const string Columns =
         "id AS Id, email AS Email, email_normalized AS EmailNormalized, password_hash AS PasswordHash, name AS Name, " +
         "phone_numbers AS PhoneNumbers, address AS Address, locale AS Locale, role AS Role, created_at AS CreatedAt, updated_at AS UpdatedAt";

@@ -17,4 +17,8 @@ public static class SecurityLog
         connection.ExecuteAsync(
             "INSERT INTO security_log (occurred_at, event, account_id) VALUES (@at, @event, @accountId)",
             new { at = at.ToUnixTimeMilliseconds(), @event, accountId }, transaction);
+
+    /// <summary>Erasure: the account's whole security log.</summary>
+    internal static Task DeleteForAccountAsync(DbConnection connection, DbTransaction transaction, string accountId) =>
+        connection.ExecuteAsync("DELETE FROM security_log WHERE account_id = @accountId", new { accountId }, transaction);
 }

@@ -134,6 +134,10 @@ public sealed class ContractStore(Database database)
         return taken;
     }
 
+    /// <summary>Erasure: the Car Security contact data of the account's contracts (the contracts themselves stay, as the law requires).</summary>
+    internal static Task DeleteCarSecurityDetailsOfAccountAsync(DbConnection c, DbTransaction t, string accountId) =>
+        c.ExecuteAsync("DELETE FROM car_security_details WHERE contract_id IN (SELECT id FROM contracts WHERE account_id = @accountId)", new { accountId }, t);
+
     private static ContractRecord Map(Row r) => new(
         r.Id, r.Vin, r.AccountId, r.PackageId, r.State, r.AutoRenew != 0, At(r.PurchasedAt), At(r.StartsAt), At(r.EndsAt), (int)r.Terms, r.PriceMinor,
         r.Currency, r.CancelledAt is { } cancelled ? At(cancelled) : null, r.CancelChannel, r.CancelReference,

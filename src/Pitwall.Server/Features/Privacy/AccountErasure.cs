@@ -1,6 +1,6 @@
-using Dapper;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.Privacy;
@@ -12,15 +12,12 @@ namespace Pitwall.Server.Features.Privacy;
 /// access-log entries stay until they expire (30 days, to investigate attacks) but lose the link to the account.
 /// Contracts stay, as the law requires, without a link to the person (their account is set to null).
 /// </summary>
-public sealed class AccountErasure(Database database, AccountStore accounts, VehicleStore vehicles, PairingService pairing, AccessLog accessLog)
+public sealed class AccountErasure(Database database, VehicleStore vehicles, PairingService pairing, AccessLog accessLog)
 {
-    /// <returns>False when the account does not exist (any more).</returns>
-    public async Task<bool> EraseAsync(string accountId, CancellationToken cancellationToken)
+    /// <param name="account">The account as its caller loaded it (to check the password).</param>
+    public async Task EraseAsync(Account account, CancellationToken cancellationToken)
     {
-        if (await accounts.FindAsync(accountId, cancellationToken) is not { } account)
-        {
-            return false;
-        }
+        var accountId = account.Id;
         foreach (var (vehicle, role) in await vehicles.ListForAsync(accountId, null, cancellationToken))
         {
             if (role == VehicleRole.Primary)
@@ -30,15 +27,13 @@ public sealed class AccountErasure(Database database, AccountStore accounts, Veh
         }
         await database.WriteAsync(async (c, t) =>
         {
-            var args = new { accountId };
-            await c.ExecuteAsync("DELETE FROM car_security_details WHERE contract_id IN (SELECT id FROM contracts WHERE account_id = @accountId)", args, t);
-            await c.ExecuteAsync("DELETE FROM security_log WHERE account_id = @accountId", args, t);
+            await ContractStore.DeleteCarSecurityDetailsOfAccountAsync(c, t, accountId);
+            await SecurityLog.DeleteForAccountAsync(c, t, accountId);
             await LoginThrottle.ClearAsync(c, t, account.Email);
-            await c.ExecuteAsync("DELETE FROM accounts WHERE id = @accountId", args, t);
+            await AccountStore.DeleteAsync(c, t, accountId);
             TokenStore.Revoked(t); // its sessions went with it: no cached token of it may outlive the commit
         }, cancellationToken);
         // The access log keeps its 30 days for security (who attacked what from where), but no longer names the account.
         await accessLog.ForgetAccountAsync(accountId, cancellationToken);
-        return true;
     }
 }

@@ -101,7 +101,7 @@ public static class PrivacyModule
         {
             return Hosting.ApiProblems.Create(StatusCodes.Status400BadRequest, Hosting.ErrorCodes.WrongPassword, "Erasing the account needs its current password.");
         }
-        await erasure.EraseAsync(account.Id, cancellationToken);
+        await erasure.EraseAsync(account, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -124,7 +124,7 @@ public static class PrivacyModule
         var vin = Protocol.Vin.Normalize(request.Vin ?? "");
         if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
         {
-            return Hosting.ApiProblems.Create(StatusCodes.Status404NotFound, Hosting.ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+            return Vehicles.VehicleEndpoints.NotFound();
         }
         var consent = await consents.GrantAsync(user.AccountIdOf(), vin, request.Purpose!, request.Scope!, channel, cancellationToken);
         return TypedResults.Created($"/api/v1/me/consents/{consent.Id}", consent);

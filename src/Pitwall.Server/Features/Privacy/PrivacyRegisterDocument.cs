@@ -23,7 +23,7 @@ public static class PrivacyRegisterDocument
         var list = categories.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
         foreach (var c in list)
         {
-            text.AppendLine($"| [`{c.Id}`](#{c.Id}) {c.Name} | {(c.PersonalData ? "yes" : "no")} | {Basis(c.LegalBasis)} | {c.Retention.Description} | " +
+            text.AppendLine($"| [`{c.Id}`](#{c.Id}) {c.Name} | {(c.PersonalData ? "yes" : "no")} | {c.LegalBasis.Describe()} | {c.Retention.Description} | " +
                             $"{string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))} |");
         }
         foreach (var c in list)
@@ -33,7 +33,7 @@ public static class PrivacyRegisterDocument
             text.AppendLine();
             text.AppendLine($"**{c.Name}.** {c.Purpose}");
             text.AppendLine();
-            text.AppendLine($"- Legal basis: {Basis(c.LegalBasis)}.");
+            text.AppendLine($"- Legal basis: {c.LegalBasis.Describe()}.");
             text.AppendLine($"- Kept: {c.Retention.Description}" + (c.Tables.FirstOrDefault(t => t.AgeColumn is not null) is { } aged
                 ? $" (counted from `{aged.AgeColumn}`; the retention job removes what is older)." : ".")
                 + (c.Tables.Where(t => t.PartitionedByDay).Select(t => $"`{t.Name}`").ToList() is { Count: > 0 } partitioned
@@ -71,12 +71,4 @@ public static class PrivacyRegisterDocument
 
     private static string Elements(Processor processor) =>
         processor.Elements.Count == 0 ? "nothing (no elements declared)" : string.Join(", ", processor.Elements.Select(e => e.Describe()));
-
-    private static string Basis(LegalBasis basis) => basis switch
-    {
-        LegalBasis.Contract => "contract",
-        LegalBasis.LegitimateInterest => "legitimate interest",
-        LegalBasis.Consent => "consent",
-        _ => "legal obligation",
-    };
 }

@@ -79,13 +79,14 @@ public sealed partial class RetentionSweeper(
             await partitions.EnsureAsync(table.Name, table.AgeColumn!, today.AddDays(day), cancellationToken);
         }
         // Whole days first: every partition whose day ended at or before the cutoff.
-        var removed = await partitions.DropBeforeAsync(table.Name, cutoff, cancellationToken);
+        var (removed, kept) = await partitions.DropBeforeAsync(table.Name, cutoff, cancellationToken);
         // Rows in the default partition that have not expired yet move into their days, so that they go as whole days later.
-        await partitions.MoveOutOfDefaultAsync(
+        var moved = await partitions.MoveOutOfDefaultAsync(
             table.Name, table.AgeColumn!, cutoff, DayPartitions.StartOf(today), DefaultPartitionDaysPerRun, cancellationToken);
-        // The day that holds the cutoff has expired only in part, and the default partition may hold any day: row by row.
+        // The day that holds the cutoff has expired only in part (its partition was kept, or the move just made it, with
+        // all of that day's rows), and the default partition may hold any day: row by row.
         var cutoffDay = DayPartitions.DayOf(cutoff);
-        if ((await partitions.ListAsync(table.Name, cancellationToken)).Contains(cutoffDay))
+        if (kept.Contains(cutoffDay) || moved.Contains(cutoffDay))
         {
             removed += await SweepTableAsync(DayPartitions.NameOf(table.Name, cutoffDay), table.AgeColumn!, cutoff, cancellationToken);
         }

@@ -11,12 +11,4 @@ namespace Pitwall.Server.Web.Pages;
 public sealed class PrivacyModel(DataCategoryRegister register) : PortalPage
 {
     public IReadOnlyList<DataCategoryResponse> Categories { get; } = register.All.Select(DataCategoryResponse.From).ToList();
-
-    public static string Basis(LegalBasis basis) => basis switch
-    {
-        LegalBasis.Contract => "contract",
-        LegalBasis.LegitimateInterest => "legitimate interest",
-        LegalBasis.Consent => "consent",
-        _ => "legal obligation",
-    };
 }

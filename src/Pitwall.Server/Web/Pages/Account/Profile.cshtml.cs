@@ -65,7 +65,7 @@ public sealed class ProfileModel(
             Consents = await consents.ListAsync(AccountId, cancellationToken);
             return Page();
         }
-        await erasure.EraseAsync(account.Id, cancellationToken);
+        await erasure.EraseAsync(account, cancellationToken);
         await HttpContext.SignOutAsync(PortalAuth.Scheme);
         return Redirect("/signin");
     }
