@@ -9,7 +9,7 @@ public sealed record NotificationResponse(
     public static NotificationResponse From(InboxEntry e) => new(
         e.Id, e.Vin, e.Type, NotificationTypes.Find(e.Type)?.Title ?? e.Type, e.Message, e.CreatedAt, e.ReadAt,
         [.. e.Deliveries.Select(d => new DeliveryResponse(
-            d.Channel, d.Target.Split(':')[0], d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastError, d.DeliveredAt))]);
+            d.Channel, DeliveryTarget.Parse(d.Target).Kind, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastError, d.DeliveredAt))]);
 }
 
 /// <param name="Channels">Channel name → on/off. The in-app inbox is always on.</param>

@@ -185,7 +185,7 @@ public sealed partial class NotificationSenders(
                 { addressElement, address },
             }), platform, secret);
 
-        var (kind, id) = d.Target.IndexOf(':') is var colon and > 0 ? (d.Target[..colon], d.Target[(colon + 1)..]) : (d.Target, "");
+        var (kind, id) = DeliveryTarget.Parse(d.Target);
         switch (kind)
         {
             case "device":
@@ -220,10 +220,10 @@ public sealed partial class NotificationSenders(
         _ => null,
     };
 
-    private Task ForgetTargetAsync(string target) => target switch
+    private Task ForgetTargetAsync(string target) => DeliveryTarget.Parse(target) switch
     {
-        _ when target.StartsWith("device:", StringComparison.Ordinal) => store.ForgetDeviceAsync(target["device:".Length..], CancellationToken.None),
-        _ when target.StartsWith("webhook:", StringComparison.Ordinal) => store.DeactivateWebhookAsync(target["webhook:".Length..], CancellationToken.None),
+        { Kind: "device", Id: var device } => store.ForgetDeviceAsync(device, CancellationToken.None),
+        { Kind: "webhook", Id: var webhook } => store.DeactivateWebhookAsync(webhook, CancellationToken.None),
         _ => Task.CompletedTask,
     };
 

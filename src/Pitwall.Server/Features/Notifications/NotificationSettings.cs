@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Notifications;
@@ -99,12 +98,9 @@ public sealed class NotificationSettings(NotificationStore store, TimeProvider t
         {
             return (null, null, true);
         }
-        var webhook = new WebhookSubscription(Guid.NewGuid().ToString("N"), url!.AbsoluteUri, NewSecret(),
+        var webhook = new WebhookSubscription(Guid.NewGuid().ToString("N"), url!.AbsoluteUri, Channels.StandardWebhookSignature.GenerateSecret(),
             types.Count == 0 ? ["*"] : [.. types.Distinct()], true, time.GetUtcNow());
         await store.AddWebhookAsync(accountId, webhook, cancellationToken);
         return (webhook, null, false);
     }
-
-    /// <summary>A Standard Webhooks secret: <c>whsec_</c> and 32 random bytes in base64.</summary>
-    private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 }

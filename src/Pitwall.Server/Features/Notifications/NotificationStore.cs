@@ -49,6 +49,14 @@ public sealed record DeliveryChoices(
     }
 }
 
+/// <summary>A delivery's target as <see cref="DeliveryChoices.Targets"/> writes it: a kind, and for devices and webhooks the
+/// id after a colon (<c>device:…</c>, <c>webhook:…</c>, <c>phone</c>, <c>email</c>).</summary>
+public readonly record struct DeliveryTarget(string Kind, string Id)
+{
+    public static DeliveryTarget Parse(string target) =>
+        target.IndexOf(':') is var colon and > 0 ? new(target[..colon], target[(colon + 1)..]) : new(target, "");
+}
+
 public sealed record DeliveryStatus(string Channel, string Target, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
 
 public sealed record InboxEntry(

@@ -41,10 +41,6 @@ public sealed class ApnsClient : IPushProvider, IDisposable
 
     public async Task<DeliveryOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        if (!IsConfigured)
-        {
-            return new DeliveryOutcome.Failed("APNs is not configured");
-        }
         if (!message.IsFor(NotificationProcessors.Apns))
         {
             return new DeliveryOutcome.Failed("not released for APNs");

@@ -41,10 +41,6 @@ public sealed class FcmClient : IPushProvider, IDisposable
 
     public async Task<DeliveryOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        if (!IsConfigured)
-        {
-            return new DeliveryOutcome.Failed("FCM is not configured");
-        }
         if (!message.IsFor(NotificationProcessors.Fcm))
         {
             return new DeliveryOutcome.Failed("not released for FCM");

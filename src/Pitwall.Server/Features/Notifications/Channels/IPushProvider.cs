@@ -18,6 +18,7 @@ public interface IPushProvider
 
     bool IsConfigured { get; }
 
-    /// <summary>Sends title, body, message id and type to the device token in <see cref="OutgoingMessage.Address"/>; never the VIN.</summary>
+    /// <summary>Sends title, body, message id and type to the device token in <see cref="OutgoingMessage.Address"/>; never the VIN.
+    /// Called only when <see cref="IsConfigured"/> (the push channel refuses an unconfigured provider itself).</summary>
     Task<DeliveryOutcome> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 }

@@ -14,7 +14,6 @@ public static class NotificationChannelsRegistration
     {
         services.AddOptions<NotificationChannelOptions>().BindConfiguration(NotificationChannelOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationChannelOptions>, NotificationChannelOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
         // P4: every message passes the processor gateway, and every client its HTTP handler (no cookies, forwarding or
         // tracing headers; a neutral User-Agent).
         services.AddProcessorGateway();
@@ -24,7 +23,7 @@ public static class NotificationChannelsRegistration
         // outcomes themselves, without addresses.
 
         services.AddHttpClient(FcmClient.HttpClientName, (sp, client) => Configure(client, Options(sp).Fcm.Timeout))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddProcessorGateway()
             .RemoveAllLoggers();
         // APNs wants long-lived HTTP/2 connections with many streams each.
@@ -32,7 +31,6 @@ public static class NotificationChannelsRegistration
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 AllowAutoRedirect = false,
-                UseCookies = false,
                 EnableMultipleHttp2Connections = true,
                 PooledConnectionLifetime = TimeSpan.FromHours(1),
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(30),
@@ -43,7 +41,7 @@ public static class NotificationChannelsRegistration
             .AddProcessorGateway()
             .RemoveAllLoggers();
         services.AddHttpClient(SmsChannel.HttpClientName, (sp, client) => Configure(client, Options(sp).Sms.Timeout))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddProcessorGateway()
             .RemoveAllLoggers();
         // Webhooks: no redirects, no proxy (it would connect for us, past the address check), and a connect step that
@@ -55,7 +53,6 @@ public static class NotificationChannelsRegistration
                 return new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,
-                    UseCookies = false,
                     UseProxy = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     ConnectCallback = (context, cancellationToken) => WebhookTargets.ConnectAsync(context.DnsEndPoint, allowPrivate, cancellationToken),

@@ -81,7 +81,6 @@ public static class MapTileProxyRegistration
             {
                 AllowAutoRedirect = true,
                 MaxAutomaticRedirections = 3,
-                UseCookies = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
             })

@@ -185,6 +185,4 @@ public sealed class NotificationsModel(NotificationStore store, NotificationSett
     public static string Title(string type) => NotificationTypes.Find(type)?.Title ?? type;
 
     public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
-
-    public static string Iso(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
 }
