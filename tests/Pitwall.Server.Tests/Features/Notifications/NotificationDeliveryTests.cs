@@ -105,27 +105,9 @@ public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPe
         server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t, new Notification(
             vin, NotificationTypes.ValetSpeedExceeded.Id, "Valet alarm: your car is driving at 80 km/h.", server.Clock.GetUtcNow(), key)), CancellationToken.None);
 
-    private static async Task<Dictionary<string, JsonElement>> DeliveriesAsync(HttpClient client, int index = 0)
-    {
-        var inbox = (await (await client.GetAsync("/api/v1/me/notifications")).JsonAsync()).EnumerateArray().ToList();
-        return inbox[index].GetProperty("deliveries").EnumerateArray().ToDictionary(d => d.GetProperty("channel").GetString()!);
-    }
-
-    /// <summary>Waits for the deliveries of one inbox entry to reach a state, re-reading them whenever a delivery outcome is
-    /// recorded (<c>notification.delivery</c>). Listening starts before the first look, so no outcome slips through.</summary>
-    private static async Task<Dictionary<string, JsonElement>> WaitForAsync(HttpClient client, Func<Dictionary<string, JsonElement>, bool> done, int index = 0)
-    {
-        await using var events = await EventStream.OpenAsync(client);
-        while (true)
-        {
-            var deliveries = await DeliveriesAsync(client, index);
-            if (done(deliveries))
-            {
-                return deliveries;
-            }
-            await events.NextAsync("notification.delivery", _ => true);
-        }
-    }
+    /// <summary>Waits for the deliveries of one inbox entry, by channel, to reach a state.</summary>
+    private static Task<Dictionary<string, JsonElement>> WaitForAsync(HttpClient client, Func<Dictionary<string, JsonElement>, bool> done, int index = 0) =>
+        NotificationInbox.WaitForDeliveriesAsync(client, inbox => NotificationInbox.DeliveriesByChannel(inbox[index]), done);
 
     private static string State(JsonElement delivery) => delivery.GetProperty("state").GetString()!;
 

@@ -14,9 +14,6 @@ public abstract class NotificationPipelineTests(PitwallServer server)
         server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t,
             new Notification(vin, type.Id, "Something happened.", at ?? server.Clock.GetUtcNow(), key)), CancellationToken.None);
 
-    private static async Task<List<JsonElement>> InboxAsync(HttpClient client) =>
-        [.. (await (await client.GetAsync("/api/v1/me/notifications")).JsonAsync()) is var body && body.ValueKind == JsonValueKind.Array ? body.EnumerateArray() : throw new InvalidOperationException(body.ToString())];
-
     private static async Task RegisterPhoneAsync(HttpClient client) =>
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/me/push-devices",
             new { platform = "fcm", token = $"token-{Guid.NewGuid():N}", name = "Test phone" })).StatusCode);
@@ -28,7 +25,7 @@ public abstract class NotificationPipelineTests(PitwallServer server)
         await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "seq-1");
         await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "seq-1"); // the same car message again
         await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "seq-2");
-        var inbox = await InboxAsync(owned.Client);
+        var inbox = await NotificationInbox.ReadAsync(owned.Client);
         Assert.Equal(2, inbox.Count);
         Assert.All(inbox, n => Assert.Equal("Charging failed", n.GetProperty("title").GetString()));
 
@@ -62,7 +59,7 @@ public abstract class NotificationPipelineTests(PitwallServer server)
         await NotifyAsync(owned.Vin, NotificationTypes.ChargingStopped, "a");
         await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "b");
         await NotifyAsync(owned.Vin, NotificationTypes.AlarmTriggered, "c");
-        var inbox = (await InboxAsync(owned.Client)).ToDictionary(n => n.GetProperty("type").GetString()!);
+        var inbox = (await NotificationInbox.ReadAsync(owned.Client)).ToDictionary(n => n.GetProperty("type").GetString()!);
         Assert.Empty(inbox["charging.stopped"].GetProperty("deliveries").EnumerateArray());
 
         // Not urgent: the push waits, pending, until the quiet hours end.
@@ -83,7 +80,7 @@ public abstract class NotificationPipelineTests(PitwallServer server)
         var owned = await server.OwnedVehicleAsync();
         await RegisterPhoneAsync(owned.Client);
         await NotifyAsync(owned.Vin, NotificationTypes.ChargingStopped, "ahead", at: server.Clock.GetUtcNow().AddHours(3));
-        var push = (await InboxAsync(owned.Client)).Single().GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("channel").GetString() == "push");
+        var push = (await NotificationInbox.ReadAsync(owned.Client)).Single().GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("channel").GetString() == "push");
         // Due now by the platform's clock: either still waiting for the sender with a due time not later than now, or taken already.
         Assert.True(push.GetProperty("attempts").GetInt32() >= 1 || push.GetProperty("nextAttemptAt").GetDateTimeOffset() <= server.Clock.GetUtcNow(), push.ToString());
     }
@@ -111,20 +108,9 @@ public abstract class NotificationPipelineTests(PitwallServer server)
     }
 
     /// <summary>Waits until the notification's one delivery is done, re-reading it whenever a delivery outcome is recorded.</summary>
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string type, Func<JsonElement, bool> done)
-    {
-        await using var events = await EventStream.OpenAsync(client);
-        while (true)
-        {
-            var notification = (await InboxAsync(client)).Single(n => n.GetProperty("type").GetString() == type);
-            var delivery = notification.GetProperty("deliveries").EnumerateArray().Single();
-            if (done(delivery))
-            {
-                return delivery;
-            }
-            await events.NextAsync("notification.delivery", _ => true);
-        }
-    }
+    private static Task<JsonElement> WaitForAsync(HttpClient client, string type, Func<JsonElement, bool> done) =>
+        NotificationInbox.WaitForDeliveriesAsync(client,
+            inbox => inbox.Single(n => n.GetProperty("type").GetString() == type).GetProperty("deliveries").EnumerateArray().Single(), done);
 }
 
 public sealed class NotificationPipelineOnSqlite(SqliteServer server) : NotificationPipelineTests(server), IClassFixture<SqliteServer>;

@@ -122,20 +122,13 @@ public sealed class ProcessorGatewayDeliveryTests(GatewayDeliveryServer server) 
             : parts[1];
     }
 
-    private static async Task WaitUntilDeliveredAsync(HttpClient client, params string[] channels)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var inbox = (await (await client.GetAsync("/api/v1/me/notifications", timeout.Token)).JsonAsync()).EnumerateArray().ToList();
-            var deliveries = inbox.Count == 0 ? [] : inbox[0].GetProperty("deliveries").EnumerateArray()
-                .ToDictionary(d => d.GetProperty("channel").GetString()!, d => d.GetProperty("state").GetString());
-            if (channels.All(c => deliveries.GetValueOrDefault(c) == "delivered"))
+    /// <summary>Waits until the notification is delivered on every one of <paramref name="channels"/>; none may fail or be skipped.</summary>
+    private static Task WaitUntilDeliveredAsync(HttpClient client, params string[] channels) =>
+        NotificationInbox.WaitForDeliveriesAsync(client,
+            inbox => inbox.Count == 0 ? [] : NotificationInbox.DeliveriesByChannel(inbox[0]).ToDictionary(d => d.Key, d => d.Value.GetProperty("state").GetString()),
+            deliveries =>
             {
-                return;
-            }
-            Assert.DoesNotContain(deliveries, d => d.Value is "failed" or "skipped");
-            await Task.Delay(25, timeout.Token); // polling the API while the senders work
-        }
-    }
+                Assert.DoesNotContain(deliveries, d => d.Value is "failed" or "skipped");
+                return channels.All(c => deliveries.GetValueOrDefault(c) == "delivered");
+            });
 }
