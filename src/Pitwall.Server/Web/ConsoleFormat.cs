@@ -100,7 +100,7 @@ public static class ConsoleFormat
         {
             parts.Add("fuel " + Number(fuel, "0") + " %");
         }
-        parts.Add(p.GsmCell is { } g ? $"GSM cell {g.Mcc}-{g.Mnc}-{g.Lac}-{g.CellId}" : "GSM cell unknown");
+        parts.Add("GSM cell " + TheftReports.Cell(p));
         parts.Add($"antennas GSM {p.GsmAntenna}, GPS {p.GpsAntenna}");
         return string.Join(" · ", parts);
     }

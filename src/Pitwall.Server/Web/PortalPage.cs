@@ -12,14 +12,15 @@ public abstract class PortalPage : PageModel
 
     /// <summary>Puts each field error of a service into the model state, under the form field's name: by default the API's
     /// field name with a capital first letter (<c>email</c> → <c>Email</c>).</summary>
-    protected void AddErrors(ValidationErrors errors, IStringLocalizer t, Func<string, string>? fieldOf = null)
+    /// <param name="t">Translates the messages; without it they stay as the service wrote them (the English-only pages).</param>
+    protected void AddErrors(ValidationErrors errors, IStringLocalizer? t = null, Func<string, string>? fieldOf = null)
     {
         foreach (var (field, messages) in errors.ToDictionary())
         {
             var key = fieldOf?.Invoke(field) ?? (field.Length == 0 ? "" : char.ToUpperInvariant(field[0]) + field[1..]);
             foreach (var message in messages)
             {
-                ModelState.AddModelError(key, t[message]);
+                ModelState.AddModelError(key, t is null ? message : t[message]);
             }
         }
     }

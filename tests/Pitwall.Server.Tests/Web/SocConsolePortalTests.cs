@@ -1,14 +1,13 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using System.Xml;
 using Microsoft.Playwright;
 using Pitwall.Protocol.V1;
-using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 using static Microsoft.Playwright.Assertions;
+using static Pitwall.Server.Tests.Infrastructure.CarSecuritySetup;
 
 namespace Pitwall.Server.Tests.Web;
 
@@ -17,27 +16,15 @@ namespace Pitwall.Server.Tests.Web;
 public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser browser) : IClassFixture<PortalServer>, IClassFixture<PortalBrowser>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private const string Password = "correct horse battery";
-    private const string Answer = "Blue Whale";
-    private const string Registration = "S-PW 911";
-
-    private static readonly object SecurityData = new
-    {
-        phoneNumbers = new[] { "+491701234567", "+49711123456" }, securityQuestion = "Name of my first car?", securityAnswer = Answer,
-        colour = "Frozen Blue", registrationNumber = Registration,
-    };
-
     private sealed record Staff(string AccountId, string Email, string Name);
 
     private async Task<Staff> StaffAsync(string role, string name)
     {
-        var email = $"{role}-{Guid.NewGuid():N}@example.com";
-        var created = await server.Get<AccountAdministration>().CreateUserAsync(email, name, role, Password, CancellationToken.None);
-        Assert.True(created.Succeeded, created.Error);
-        return new Staff(created.AccountId!, email, name);
+        var (accountId, email) = await server.CreateStaffAsync(role, name);
+        return new Staff(accountId, email, name);
     }
 
-    private async Task<IPage> SignedInAsync(string email, string landing, string password = Password, string locale = "en-GB")
+    private async Task<IPage> SignedInAsync(string email, string landing, string password = StaffPassword, string locale = "en-GB")
     {
         var page = await browser.NewPageAsync(server, locale);
         await page.GotoAsync("/signin");
@@ -51,17 +38,8 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
     /// <summary>An owner's car with Car Security bought (B2 data given), connected and told its services.</summary>
     private async Task<(OwnedVehicle Owned, SimulatedVehicle Car)> SecuredCarAsync(int seed)
     {
-        var owned = await server.OwnedVehicleAsync();
-        var bought = await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/contracts", new { packageId = "car_security", carSecurity = SecurityData });
-        Assert.True(bought.IsSuccessStatusCode, await bought.Content.ReadAsStringAsync());
-        var car = new SimulatedVehicle(new SimulatedVehicleOptions
-        {
-            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = seed, RecordReceivedFrames = true,
-            HealthCheckInterval = TimeSpan.Zero,
-        });
-        await car.ConnectAsync().WaitAsync(Patience);
-        await car.WaitForFrameAsync(f => f.Configuration?.ActiveServices?.Services.Contains("car_security") == true).WaitAsync(Patience);
-        return (owned, car);
+        var (owned, _) = await server.SecuredVehicleAsync(SecurityDetails());
+        return (owned, await server.ConnectCarAsync(owned, seed, Patience));
     }
 
     private static async Task<int> PointsAsync(IPage page) =>

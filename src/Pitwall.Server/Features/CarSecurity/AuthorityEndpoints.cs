@@ -48,14 +48,13 @@ internal static class AuthorityEndpoints
     }
 
     private static async Task<Results<Created<AuthorityCaseResponse>, ValidationProblem, ProblemHttpResult>> StartTracking(
-        AuthorityTrackingRequest request, ClaimsPrincipal user, SocWorkflow workflow, CaseReports reports, CancellationToken cancellationToken)
+        AuthorityTrackingRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
-        var (opened, refusal) = await workflow.StartTrackingAsync(user.AccountIdOf(), request, cancellationToken);
+        var (opened, vehicle, refusal) = await workflow.StartTrackingAsync(user.AccountIdOf(), request, cancellationToken);
         if (refusal is not null)
         {
             return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : SocEndpoints.Problem(refusal);
         }
-        var (k, vehicle) = await reports.FindAsync(opened!.Id, user.AccountIdOf(), cancellationToken);
-        return TypedResults.Created($"/api/v1/authority/cases/{k!.Id}", AuthorityCaseResponse.From(k, vehicle));
+        return TypedResults.Created($"/api/v1/authority/cases/{opened!.Id}", AuthorityCaseResponse.From(opened, vehicle));
     }
 }

@@ -3,7 +3,12 @@ using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.CarSecurity;
 
-public sealed record PositionResponse(double Latitude, double Longitude);
+public sealed record PositionResponse(double Latitude, double Longitude)
+{
+    /// <summary>The position, when both coordinates are known.</summary>
+    public static PositionResponse? Of(double? latitude, double? longitude) =>
+        latitude is { } lat && longitude is { } lon ? new PositionResponse(lat, lon) : null;
+}
 
 /// <param name="Urgency">0–100; the queue is ordered by it, then by age.</param>
 /// <param name="TheftMode">Whether the car is in theft mode now (it started and has not said it ended).</param>
@@ -12,8 +17,7 @@ public sealed record CaseSummaryResponse(
     DateTimeOffset? LastTrackedAt, PositionResponse? LastPosition, double? LastSpeedMps, bool TheftMode)
 {
     public static CaseSummaryResponse From(TheftCase k) => new(k.Id, k.Vin, k.Source, k.Reason, k.State, k.Outcome, k.Urgency, k.AssignedTo, k.OpenedAt,
-        k.LastTrackedAt, k.LastLatitude is { } lat && k.LastLongitude is { } lon ? new PositionResponse(lat, lon) : null, k.LastSpeedMps,
-        k.TheftModeStartedAt is not null && k.TheftModeEndedAt is null);
+        k.LastTrackedAt, PositionResponse.Of(k.LastLatitude, k.LastLongitude), k.LastSpeedMps, k.InTheftMode);
 }
 
 public sealed record VehicleDescription(string Model, int ModelYear, string? Colour, string? RegistrationNumber);
@@ -37,7 +41,7 @@ public sealed record AuthorityCaseResponse(
 {
     public static AuthorityCaseResponse From(TheftCase k, VehicleDescription? vehicle) => new(k.Id, k.Vin, k.State, k.Outcome, k.Reason, vehicle,
         k.AuthorityReference, k.Circumstances, k.OpenedAt, k.TheftModeStartedAt, k.TheftModeEndedAt, k.ConfirmedAt, k.ClosedAt, k.LastTrackedAt,
-        k.LastLatitude is { } lat && k.LastLongitude is { } lon ? new PositionResponse(lat, lon) : null, k.LastSpeedMps);
+        PositionResponse.Of(k.LastLatitude, k.LastLongitude), k.LastSpeedMps);
 }
 
 /// <summary>What the owner sees of a case: its course, not the track (the SOC and the police handle the car).</summary>
@@ -65,7 +69,7 @@ public sealed record TrackPointResponse(
     bool EngineRunning, double RemainingRangeM, double OdometerM, double? BatteryVoltageV, double? FuelLevelPercent, string GsmAntenna, string GpsAntenna)
 {
     public static TrackPointResponse From(TrackingPoint p) => new(p.Seq, p.Phase, p.RecordedAt,
-        p.Latitude is { } lat && p.Longitude is { } lon ? new PositionResponse(lat, lon) : null, p.AccuracyM,
+        PositionResponse.Of(p.Latitude, p.Longitude), p.AccuracyM,
         p.GsmCell is { } g ? new GsmCellResponse(g.Mcc, g.Mnc, g.Lac, g.CellId, g.SignalDbm) : null, p.SpeedMps, p.IgnitionOn, p.EngineRunning,
         p.RemainingRangeM, p.OdometerM, p.BatteryVoltageV, p.FuelLevelPercent, p.GsmAntenna, p.GpsAntenna);
 }
@@ -140,8 +144,6 @@ internal static class Describe
 /// <summary>The payloads of the SOC's live events.</summary>
 internal static class SocEvents
 {
-    public static object Case(TheftCase k) => CaseSummaryResponse.From(k);
-
     public static object Tracking(string caseId, string vin, TrackingPoint p, int urgency) =>
         new { caseId, vin, urgency, point = TrackPointResponse.From(p) };
 }

@@ -51,7 +51,7 @@ internal static class CarSecurityEndpoints
         {
             return VehicleEndpoints.NotFound();
         }
-        return TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Where(k => k.OpenedAt >= since).Select(OwnerCaseResponse.From).ToList());
+        return TypedResults.Ok((await store.ForVehicleAsync(vin, since, cancellationToken)).Select(OwnerCaseResponse.From).ToList());
     }
 
     private static async Task<Results<Created<OwnerCaseResponse>, Accepted<UncoveredTheftResponse>, ValidationProblem, ProblemHttpResult>> Report(

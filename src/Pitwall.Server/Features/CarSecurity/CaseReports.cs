@@ -27,13 +27,10 @@ public sealed class CaseReports(TheftCaseStore store, VehicleStore vehicles, ICa
 
     public async Task<Results<ContentHttpResult, ProblemHttpResult>> HtmlAsync(string id, string? authorityAccountId, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var (k, vehicle) = await FindAsync(id, authorityAccountId, cancellationToken);
-        if (k is null)
+        if (await ReadAsync(id, authorityAccountId, user, "summary", cancellationToken) is not (var k, var vehicle, var track))
         {
             return SocEndpoints.Problem(SocWorkflow.CaseNotFound);
         }
-        var track = await store.TrackAsync(k.Id, 0, 100_000, cancellationToken);
-        await workflow.AuditReadAsync(k.Id, ActorOf(user), "summary", cancellationToken);
         return TypedResults.Content(TheftReports.Html(k, vehicle, track, await store.AuditAsync(k.Id, cancellationToken)), "text/html; charset=utf-8");
     }
 
@@ -41,14 +38,26 @@ public sealed class CaseReports(TheftCaseStore store, VehicleStore vehicles, ICa
         string id, string? authorityAccountId, ClaimsPrincipal user, string extension, string contentType,
         Func<TheftCase, VehicleDescription?, IReadOnlyList<TrackingPoint>, byte[]> write, CancellationToken cancellationToken)
     {
-        var (k, vehicle) = await FindAsync(id, authorityAccountId, cancellationToken);
-        if (k is null)
+        if (await ReadAsync(id, authorityAccountId, user, extension, cancellationToken) is not (var k, var vehicle, var track))
         {
             return SocEndpoints.Problem(SocWorkflow.CaseNotFound);
         }
-        var track = await store.TrackAsync(k.Id, 0, 100_000, cancellationToken);
-        await workflow.AuditReadAsync(k.Id, ActorOf(user), extension, cancellationToken);
         return TypedResults.File(write(k, vehicle, track), contentType, $"theft-case-{k.Id}.{extension}");
+    }
+
+    /// <summary>The case, its car and its whole track for a report; the download is audited (<paramref name="what"/>).</summary>
+    /// <returns>Null when the case is not found (or not the authority's).</returns>
+    private async Task<(TheftCase Case, VehicleDescription? Vehicle, IReadOnlyList<TrackingPoint> Track)?> ReadAsync(
+        string id, string? authorityAccountId, ClaimsPrincipal user, string what, CancellationToken cancellationToken)
+    {
+        var (k, vehicle) = await FindAsync(id, authorityAccountId, cancellationToken);
+        if (k is null)
+        {
+            return null;
+        }
+        var track = await store.TrackAsync(k.Id, 0, 100_000, cancellationToken);
+        await workflow.AuditReadAsync(k.Id, ActorOf(user), what, cancellationToken);
+        return (k, vehicle, track);
     }
 
     private static Actor ActorOf(ClaimsPrincipal user) => new(user.AccountIdOf(), user.FindFirstValue(PitwallClaims.Role) ?? "unknown");

@@ -117,9 +117,8 @@ internal static class SocEndpoints
     }
 
     private static async Task<Ok<List<MissedHealthCheckResponse>>> MissedHealthChecks(TheftCaseStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await store.HealthChecksAsync(cancellationToken)).Values
-            .Where(h => h.FlaggedAt is { } flagged && (h.LastCheckAt is null || h.LastCheckAt < flagged))
-            .OrderBy(h => h.LastCheckAt ?? DateTimeOffset.MinValue).Select(h => new MissedHealthCheckResponse(h.Vin, h.LastCheckAt, h.FlaggedAt!.Value)).ToList());
+        TypedResults.Ok((await store.MissedHealthChecksAsync(int.MaxValue, cancellationToken))
+            .Select(h => new MissedHealthCheckResponse(h.Vin, h.LastCheckAt, h.FlaggedAt!.Value)).ToList());
 
     private static async Task<Results<Ok<List<PositionAtResponse>>, ProblemHttpResult>> TrackByKey(
         string? key, AccessKeys keys, TheftCaseStore store, CancellationToken cancellationToken)

@@ -39,6 +39,11 @@ public sealed class SocWorkflow(
     public static readonly SocRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
     private static readonly SocRefusal Closed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseClosed, "The case is closed.");
     private static readonly SocRefusal NotClaimed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotClaimed, "Claim the case first.");
+    private static readonly SocRefusal ClaimedByAnother =
+        new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
+    private static readonly SocRefusal NoCarSecurityDetails =
+        new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data.");
+    private const int MaxNoteLength = 2000;
 
     // ---- reading ----
 
@@ -57,18 +62,29 @@ public sealed class SocWorkflow(
             k.AuthorityReference, k.Circumstances, k.TheftModeStartedAt, k.TheftModeEndedAt, k.ConfirmedAt, k.ClosedAt, interval), null);
     }
 
-    public async Task<ContactLogResponse> ContactLogAsync(TheftCase k, CancellationToken cancellationToken)
+    public async Task<ContactLogResponse> ContactLogAsync(TheftCase k, CancellationToken cancellationToken) =>
+        await ContactLogAsync(k.Id, (await contacts.ForVehicleAsync(k.Vin, cancellationToken))?.PhoneNumbers.Count ?? 0, cancellationToken);
+
+    /// <param name="phoneCount">How many numbers the owner stored (the case's <see cref="CaseResponse.Contact"/>); 0 = none.</param>
+    public async Task<ContactLogResponse> ContactLogAsync(string caseId, int phoneCount, CancellationToken cancellationToken)
     {
-        var attempts = await store.ContactsAsync(k.Id, cancellationToken);
-        var count = (await contacts.ForVehicleAsync(k.Vin, cancellationToken))?.PhoneNumbers.Count ?? 0;
-        return new ContactLogResponse(attempts.Select(ContactAttemptResponse.From).ToList(),
-            count == 0 ? null : attempts.Count == 0 ? 1 : attempts[^1].PhoneIndex % count + 1);
+        var attempts = await store.ContactsAsync(caseId, cancellationToken);
+        return new ContactLogResponse(attempts.Select(ContactAttemptResponse.From).ToList(), phoneCount == 0 ? null : NextPhone(attempts, phoneCount));
     }
+
+    /// <summary>The numbers are called in order: the one after the last called (the first again after the last), the first at the start.</summary>
+    private static int NextPhone(IReadOnlyList<ContactAttempt> attempts, int phoneCount) =>
+        attempts.Count == 0 ? 1 : attempts[^1].PhoneIndex % phoneCount + 1;
+
+    private static SocRefusal? NoteTooLong(string? note) =>
+        note is { Length: > MaxNoteLength } ? SocRefusal.Invalid("note", $"At most {MaxNoteLength} characters.") : null;
 
     // ---- SOC actions ----
 
-    public Task<(TheftCase? Case, SocRefusal? Refusal)> ClaimAsync(string operatorId, string id, CancellationToken cancellationToken) =>
-        ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: false, async (c, t, k, now) =>
+    public Task<(TheftCase? Case, SocRefusal? Refusal)> ClaimAsync(string operatorId, string id, CancellationToken cancellationToken)
+    {
+        var actor = new Actor(operatorId, Roles.SocOperator);
+        return ActAsync(id, actor, requireClaim: false, async (c, t, k, now) =>
         {
             if (k.AssignedTo == operatorId)
             {
@@ -76,17 +92,18 @@ public sealed class SocWorkflow(
             }
             if (!await TheftCaseStore.ClaimAsync(c, t, id, operatorId))
             {
-                return new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
+                return ClaimedByAnother;
             }
-            await TheftCaseStore.AuditAsync(c, t, id, new Actor(operatorId, Roles.SocOperator), "claimed", "Claimed the case.", now);
+            await TheftCaseStore.AuditAsync(c, t, id, actor, "claimed", "Claimed the case.", now);
             return null;
         }, cancellationToken);
+    }
 
     public async Task<(TheftCase? Case, SocRefusal? Refusal)> HandOverAsync(string operatorId, string id, HandOverRequest request, CancellationToken cancellationToken)
     {
-        if (request.Note is { Length: > 2000 })
+        if (NoteTooLong(request.Note) is { } tooLong)
         {
-            return (null, SocRefusal.Invalid("note", "At most 2000 characters."));
+            return (null, tooLong);
         }
         if (request.ToOperatorId is { } to && (await accounts.FindAsync(to, cancellationToken))?.Role != Roles.SocOperator)
         {
@@ -104,9 +121,9 @@ public sealed class SocWorkflow(
 
     public async Task<(TheftCase? Case, SocRefusal? Refusal)> AnnotateAsync(string operatorId, string id, string? note, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(note) || note.Length > 2000)
+        if (string.IsNullOrWhiteSpace(note) || note.Length > MaxNoteLength)
         {
-            return (null, SocRefusal.Invalid("note", "1 to 2000 characters."));
+            return (null, SocRefusal.Invalid("note", $"1 to {MaxNoteLength} characters."));
         }
         return await ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: false, async (c, t, k, now) =>
         {
@@ -121,9 +138,9 @@ public sealed class SocWorkflow(
         {
             return (null, SocRefusal.Invalid("outcome", $"One of: {string.Join(", ", ContactOutcomes.All)}."));
         }
-        if (request.Note is { Length: > 2000 })
+        if (NoteTooLong(request.Note) is { } tooLong)
         {
-            return (null, SocRefusal.Invalid("note", "At most 2000 characters."));
+            return (null, tooLong);
         }
         if (await store.FindAsync(id, cancellationToken) is not { } found)
         {
@@ -131,7 +148,7 @@ public sealed class SocWorkflow(
         }
         if (await contacts.ForVehicleAsync(found.Vin, cancellationToken) is not { } contact)
         {
-            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data."));
+            return (null, NoCarSecurityDetails);
         }
         if (request.PhoneIndex is not { } index || index < 1 || index > contact.PhoneNumbers.Count)
         {
@@ -142,7 +159,7 @@ public sealed class SocWorkflow(
         {
             // The numbers are called in order: number n only after number n − 1 (the first again after the last).
             var earlier = await TheftCaseStore.ContactsAsync(c, t, id);
-            var next = earlier.Count == 0 ? 1 : earlier[^1].PhoneIndex % contact.PhoneNumbers.Count + 1;
+            var next = NextPhone(earlier, contact.PhoneNumbers.Count);
             if (index != next && !(earlier.Count > 0 && index == 1))
             {
                 return new(StatusCodes.Status409Conflict, ErrorCodes.PhoneOutOfOrder, $"Call the stored numbers in order: number {next} is next.");
@@ -167,7 +184,7 @@ public sealed class SocWorkflow(
         }
         if (await contacts.ForVehicleAsync(found.Vin, cancellationToken) is not { } contact)
         {
-            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data."));
+            return (null, NoCarSecurityDetails);
         }
         var matches = contact.AnswerMatches(answer); // hashing is slow: outside the transaction
         var max = options.Value.IdentityCheckAttempts;
@@ -207,9 +224,9 @@ public sealed class SocWorkflow(
         {
             return (null, SocRefusal.Invalid("outcome", $"One of: {string.Join(", ", CaseOutcomes.All)}."));
         }
-        if (request.Note is { Length: > 2000 })
+        if (NoteTooLong(request.Note) is { } tooLong)
         {
-            return (null, SocRefusal.Invalid("note", "At most 2000 characters."));
+            return (null, tooLong);
         }
         if (request.Outcome == CaseOutcomes.TheftConfirmed)
         {
@@ -378,7 +395,9 @@ public sealed class SocWorkflow(
         };
 
     /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> StartTrackingAsync(string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
+    /// <returns>The new case and the car as the authority sees it; or why not.</returns>
+    public async Task<(TheftCase? Case, VehicleDescription? Vehicle, SocRefusal? Refusal)> StartTrackingAsync(
+        string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (request.Vin is null || !Vin.IsValid(Vin.Normalize(request.Vin)))
@@ -399,7 +418,7 @@ public sealed class SocWorkflow(
         }
         if (errors.Any)
         {
-            return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request has invalid fields.", errors));
+            return (null, null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request has invalid fields.", errors));
         }
         var vin = Vin.Normalize(request.Vin!);
         var vehicle = await vehicles.FindAsync(vin, cancellationToken);
@@ -409,11 +428,13 @@ public sealed class SocWorkflow(
         if (vehicle is null || registration is null || !SameRegistration(registration, request.RegistrationNumber!) ||
             !await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
         {
-            return (null, new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No car with Car Security has this VIN and registration number."));
+            return (null, null, new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No car with Car Security has this VIN and registration number."));
         }
-        var owner = (await vehicles.UsersOfAsync(vin, cancellationToken)).FirstOrDefault(u => u.Role == VehicleRole.Primary).AccountId;
-        return await OpenRequestedAsync(vin, CaseSources.Authority, new Actor(authorityId, Roles.Authority), owner, authorityId, request.Reference!.Trim(),
-            string.IsNullOrWhiteSpace(request.Circumstances) ? null : request.Circumstances.Trim(), "The authority started tracking.", cancellationToken);
+        var owner = await vehicles.PrimaryUserAsync(vin, cancellationToken);
+        var (opened, refusal) = await OpenRequestedAsync(vin, CaseSources.Authority, new Actor(authorityId, Roles.Authority), owner, authorityId,
+            request.Reference!.Trim(), string.IsNullOrWhiteSpace(request.Circumstances) ? null : request.Circumstances.Trim(), "The authority started tracking.",
+            cancellationToken);
+        return (opened, opened is null ? null : Describe.Vehicle(vehicle, contact), refusal);
     }
 
     private static bool SameRegistration(string a, string b) =>
@@ -426,7 +447,8 @@ public sealed class SocWorkflow(
         string vin, string source, Actor actor, string? ownerAccountId, string? authorityId, string? reference, string? circumstances, string what,
         CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        // To the millisecond, as stored: the case returned is the one read back later.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
         var state = authorityId is null ? CaseStates.Open : CaseStates.HandedOver;
         var opened = new TheftCase(Guid.CreateVersion7(now).ToString(), vin, Guid.NewGuid().ToString(), source, TheftReasons.RemoteRequest, state, null,
             CaseUrgency.Of(TheftReasons.RemoteRequest, state, null, false), ownerAccountId, null, authorityId, reference, circumstances, 0, null, now, null, null,
@@ -441,7 +463,7 @@ public sealed class SocWorkflow(
             await TheftCaseStore.AuditAsync(c, t, opened.Id, actor, "opened", what + (reference is null ? "" : $" Reference {reference}."), now);
             await notifier.NotifyAsync(c, t, new Notification(vin, NotificationTypes.TheftCaseOpened.Id,
                 "A theft of your car was reported. The security centre tracks it and will call you on your stored numbers.", now, $"theft:{opened.Id}"));
-            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_opened", SocEvents.Case(opened), authorityId)));
+            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_opened", CaseSummaryResponse.From(opened), authorityId)));
             return true;
         }, CancellationToken.None);
         return created
@@ -512,7 +534,7 @@ public sealed class SocWorkflow(
             TheftReasons.Switchable.Select(r => suspended.TryGetValue(r, out var until) && until > now
                 ? new TriggerResponse(r, false, until)
                 : new TriggerResponse(r, true, null)).ToList(),
-            health?.LastCheckAt, health?.FlaggedAt is { } flagged && (health.LastCheckAt is null || health.LastCheckAt < flagged),
+            health?.LastCheckAt, health?.Missed == true,
             await theft.IsStolenAsync(vin, cancellationToken));
     }
 
@@ -529,18 +551,15 @@ public sealed class SocWorkflow(
 
     // ---- the one way a case changes ----
 
-    private Task<(TheftCase? Case, SocRefusal? Refusal)> ActAsync(
+    private async Task<(TheftCase? Case, SocRefusal? Refusal)> ActAsync(
         string id, Actor actor, bool requireClaim, Func<DbConnection, DbTransaction, TheftCase, DateTimeOffset, Task<SocRefusal?>> change,
-        CancellationToken cancellationToken, bool allowClosed = false, string? sendConfigurationTo = null) =>
-        ActCoreAsync(id, actor, requireClaim, change, allowClosed, sendConfigurationTo, cancellationToken);
-
-    private async Task<(TheftCase? Case, SocRefusal? Refusal)> ActCoreAsync(
-        string id, Actor actor, bool requireClaim, Func<DbConnection, DbTransaction, TheftCase, DateTimeOffset, Task<SocRefusal?>> change, bool allowClosed,
-        string? sendConfigurationTo, CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool allowClosed = false, string? sendConfigurationTo = null)
     {
         SocRefusal? refusal = null;
+        TheftCase? changed = null;
         async Task<bool> Work(DbConnection c, DbTransaction t)
         {
+            changed = null;
             var now = time.GetUtcNow();
             if (await TheftCaseStore.FindAsync(c, t, id) is not { } k)
             {
@@ -554,8 +573,7 @@ public sealed class SocWorkflow(
             }
             if (requireClaim && k.AssignedTo != actor.AccountId)
             {
-                refusal = k.AssignedTo is null ? NotClaimed
-                    : new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
+                refusal = k.AssignedTo is null ? NotClaimed : ClaimedByAnother;
                 return false;
             }
             refusal = await change(c, t, k, now);
@@ -563,8 +581,9 @@ public sealed class SocWorkflow(
             {
                 return false;
             }
-            var after = await TheftCaseStore.FindAsync(c, t, id);
-            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_updated", SocEvents.Case(after!), after!.AuthorityAccountId)));
+            var after = (await TheftCaseStore.FindAsync(c, t, id))!;
+            changed = after;
+            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_updated", CaseSummaryResponse.From(after), after.AuthorityAccountId)));
             return true;
         }
         // A refused change has written nothing, so its (empty) transaction may commit; only a done one sends the car its settings.
@@ -576,7 +595,7 @@ public sealed class SocWorkflow(
         {
             await database.WriteAsync(Work, cancellationToken);
         }
-        return refusal is not null ? (null, refusal) : (await store.FindAsync(id, cancellationToken), null);
+        return refusal is not null ? (null, refusal) : (changed, null);
     }
 
     private async Task ResetIntervalAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now)

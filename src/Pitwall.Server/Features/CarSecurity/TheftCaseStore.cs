@@ -13,8 +13,11 @@ public sealed record TheftCase(
 {
     public bool IsClosed => State == CaseStates.Closed;
 
+    /// <summary>Whether the car is in theft mode now: it started and the car has not said it ended.</summary>
+    public bool InTheftMode => TheftModeStartedAt is not null && TheftModeEndedAt is null;
+
     /// <summary>B4: open, or the car has not yet said it left theft mode.</summary>
-    public bool Stolen => !IsClosed || (TheftModeStartedAt is not null && TheftModeEndedAt is null && Source == CaseSources.Car);
+    public bool Stolen => !IsClosed || (InTheftMode && Source == CaseSources.Car);
 }
 
 public sealed record GsmCellInfo(long Mcc, long Mnc, long Lac, long CellId, long? SignalDbm);
@@ -29,7 +32,11 @@ public sealed record AuditEntry(string Id, DateTimeOffset At, string? ActorAccou
 
 public sealed record ContactAttempt(string Id, DateTimeOffset At, string? OperatorId, int PhoneIndex, string Outcome, string? Note);
 
-public sealed record HealthCheckState(string Vin, DateTimeOffset? LastCheckAt, DateTimeOffset? FlaggedAt);
+public sealed record HealthCheckState(string Vin, DateTimeOffset? LastCheckAt, DateTimeOffset? FlaggedAt)
+{
+    /// <summary>E4: flagged, and no check came in since (the condition of <see cref="TheftCaseStore.MissedHealthChecksAsync"/>).</summary>
+    public bool Missed => FlaggedAt is { } flagged && (LastCheckAt is null || LastCheckAt < flagged);
+}
 
 /// <summary>The SQL of Car Security: cases, their track, audit and contact logs, the per-car settings and health checks.</summary>
 public sealed class TheftCaseStore(Database database)
@@ -75,6 +82,12 @@ public sealed class TheftCaseStore(Database database)
     public async Task<IReadOnlyList<TheftCase>> ForVehicleAsync(string vin, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<CaseRow>(
             $"SELECT {CaseColumns} FROM theft_cases WHERE vin = @vin ORDER BY opened_at DESC, id LIMIT 200", new { vin }), cancellationToken)).Select(Map).ToList();
+
+    /// <summary>The vehicle's cases opened since <paramref name="since"/> (what its current user may see), newest first.</summary>
+    public async Task<IReadOnlyList<TheftCase>> ForVehicleAsync(string vin, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<CaseRow>(
+            $"SELECT {CaseColumns} FROM theft_cases WHERE vin = @vin AND opened_at >= @since ORDER BY opened_at DESC, id LIMIT 200",
+            new { vin, since = since.ToUnixTimeMilliseconds() }), cancellationToken)).Select(Map).ToList();
 
     /// <summary>B4: whether the vehicle has a case that is open or whose car is still in theft mode.</summary>
     public async Task<bool> IsStolenAsync(string vin, CancellationToken cancellationToken) =>
@@ -263,9 +276,20 @@ public sealed class TheftCaseStore(Database database)
                 THEN excluded.last_check_at ELSE theft_health_checks.last_check_at END
             """, new { vin, at = at.ToUnixTimeMilliseconds() }, t);
 
+    /// <summary>Every car's health-check state, by VIN (for <see cref="HealthCheckJob"/>).</summary>
     public async Task<IReadOnlyDictionary<string, HealthCheckState>> HealthChecksAsync(CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string Vin, long? Last, long? Flagged)>("SELECT vin, last_check_at, flagged_at FROM theft_health_checks"),
             cancellationToken)).ToDictionary(r => r.Vin, r => new HealthCheckState(r.Vin, AtOrNull(r.Last), AtOrNull(r.Flagged)), StringComparer.Ordinal);
+
+    /// <summary>E4: the cars whose missed check was flagged and which have not checked in since, those silent longest first.</summary>
+    public async Task<IReadOnlyList<HealthCheckState>> MissedHealthChecksAsync(int limit, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string Vin, long? Last, long? Flagged)>(
+            """
+            SELECT vin, last_check_at, flagged_at FROM theft_health_checks
+            WHERE flagged_at IS NOT NULL AND (last_check_at IS NULL OR last_check_at < flagged_at)
+            ORDER BY CASE WHEN last_check_at IS NULL THEN 0 ELSE 1 END, last_check_at, vin LIMIT @limit
+            """, new { limit }), cancellationToken))
+        .Select(r => new HealthCheckState(r.Vin, AtOrNull(r.Last), AtOrNull(r.Flagged))).ToList();
 
     public async Task<HealthCheckState?> HealthCheckAsync(string vin, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<(string Vin, long? Last, long? Flagged)?>(

@@ -81,5 +81,4 @@ public static class ContactOutcomes
 public sealed record Actor(string? AccountId, string Role)
 {
     public static readonly Actor Car = new(null, "car");
-    public static readonly Actor System = new(null, "system");
 }

@@ -174,7 +174,8 @@ public static class TheftReports
         json.WriteEndArray();
     }
 
-    private static string Cell(TrackingPoint p) => p.GsmCell is { } g ? $"{g.Mcc}-{g.Mnc}-{g.Lac}-{g.CellId}" : "unknown";
+    /// <summary>The GSM cell of a tracking message as mcc-mnc-lac-cell, or "unknown".</summary>
+    internal static string Cell(TrackingPoint p) => p.GsmCell is { } g ? $"{g.Mcc}-{g.Mnc}-{g.Lac}-{g.CellId}" : "unknown";
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 

@@ -90,10 +90,8 @@ public sealed partial class TheftTrackingHandler(
                 LastLongitude = point.Longitude ?? found.LastLongitude,
                 LastSpeedMps = point.SpeedMps,
                 Urgency = CaseUrgency.Of(found.Reason, found.State, point.SpeedMps, antennaFault),
-                TheftModeStartedAt = found.TheftModeStartedAt ?? (tracking.TheftModeStartedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(tracking.TheftModeStartedAtMs) : point.RecordedAt),
-                TheftModeEndedAt = tracking.Phase == TheftTracking.Types.Phase.Ended
-                    ? (tracking.TheftModeEndedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(tracking.TheftModeEndedAtMs) : point.RecordedAt)
-                    : found.TheftModeEndedAt,
+                TheftModeStartedAt = found.TheftModeStartedAt ?? TimeOr(tracking.TheftModeStartedAtMs, point.RecordedAt),
+                TheftModeEndedAt = tracking.Phase == TheftTracking.Types.Phase.Ended ? TimeOr(tracking.TheftModeEndedAtMs, point.RecordedAt) : found.TheftModeEndedAt,
             };
             await TheftCaseStore.TrackedAsync(connection, transaction, updated);
             await TheftCaseStore.CheckedInAsync(connection, transaction, message.Vin, message.ReceivedAt);
@@ -106,7 +104,7 @@ public sealed partial class TheftTrackingHandler(
             {
                 if (opened)
                 {
-                    feed.Publish(new SocEvent("soc.case_opened", SocEvents.Case(updated)));
+                    feed.Publish(new SocEvent("soc.case_opened", CaseSummaryResponse.From(updated)));
                 }
                 feed.Publish(new SocEvent("soc.tracking", SocEvents.Tracking(caseId, updated.Vin, point, updated.Urgency), updated.AuthorityAccountId));
             });
@@ -131,7 +129,7 @@ public sealed partial class TheftTrackingHandler(
         }
         if (tracking.Reason == TheftReason.RemoteRequest)
         {
-            return null;
+            return "unknown_requested_incident"; // a requested tracking has its case already
         }
         // An incident that began without the package stays without it, even if the car somehow got the package meanwhile.
         if (!await UncoveredThefts.IsNotedAsync(c, t, message.Vin, tracking.IncidentId) &&
@@ -147,17 +145,13 @@ public sealed partial class TheftTrackingHandler(
     private async Task<(TheftCase? Case, string? Dropped)> OpenAsync(DbConnection c, DbTransaction t, InboundMessage message, TheftTracking tracking)
     {
         var reason = TheftReasons.Of(tracking.Reason);
-        if (tracking.Reason == TheftReason.RemoteRequest)
-        {
-            return (null, "unknown_requested_incident"); // a requested tracking has its case already
-        }
-        var startedAt = tracking.TheftModeStartedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(tracking.TheftModeStartedAtMs) : message.ReceivedAt;
+        var startedAt = TimeOr(tracking.TheftModeStartedAtMs, message.ReceivedAt);
         var (suspended, _) = await TheftCaseStore.SettingsAsync(c, t, message.Vin);
         if (suspended.TryGetValue(reason, out var until) && until > startedAt)
         {
             return (null, "reason_switched_off");
         }
-        var owner = (await vehicles.UsersOfAsync(message.Vin, CancellationToken.None)).FirstOrDefault(u => u.Role == VehicleRole.Primary).AccountId;
+        var owner = await vehicles.PrimaryUserAsync(message.Vin, CancellationToken.None);
         var opened = new TheftCase(Guid.CreateVersion7(message.ReceivedAt).ToString(), message.Vin, tracking.IncidentId, CaseSources.Car, reason, CaseStates.Open,
             null, CaseUrgency.Of(reason, CaseStates.Open, null, false), owner, null, null, null, null, 0, null, message.ReceivedAt, startedAt, null, null, null,
             null, null, null, null);
@@ -173,7 +167,7 @@ public sealed partial class TheftTrackingHandler(
         var d = tracking.Data;
         var fix = Vehicles.Fix.From(d.Position);
         return new TrackingPoint(
-            message.Seq, TheftReasons.Phase(tracking.Phase), d.RecordedAtMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(d.RecordedAtMs) : message.ReceivedAt,
+            message.Seq, TheftReasons.Phase(tracking.Phase), TimeOr(d.RecordedAtMs, message.ReceivedAt),
             message.ReceivedAt, fix?.Latitude, fix?.Longitude, fix?.AccuracyM,
             d.GsmCell is { } cell ? new GsmCellInfo(cell.Mcc, cell.Mnc, cell.Lac, (long)Math.Min(cell.CellId, long.MaxValue), cell.SignalDbm == 0 ? null : cell.SignalDbm) : null,
             Finite(d.SpeedMps), d.IgnitionOn, d.EngineRunning, Finite(d.RemainingRangeM), Finite(d.OdometerM),
@@ -181,6 +175,9 @@ public sealed partial class TheftTrackingHandler(
             d.HasFuelLevelPercent && double.IsFinite(d.FuelLevelPercent) ? d.FuelLevelPercent : null,
             TheftReasons.Antenna(d.GsmAntenna), TheftReasons.Antenna(d.GpsAntenna));
     }
+
+    /// <summary>A time the car sent (Unix milliseconds; 0 = not sent), else <paramref name="otherwise"/>.</summary>
+    private static DateTimeOffset TimeOr(long ms, DateTimeOffset otherwise) => ms > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : otherwise;
 
     private static double Finite(double value) => double.IsFinite(value) && value >= 0 ? value : 0;
 

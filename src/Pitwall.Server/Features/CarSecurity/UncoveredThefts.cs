@@ -25,12 +25,15 @@ public sealed class UncoveredThefts(Database database)
 
     /// <summary>Notes the start of an incident once (a resent start changes nothing).</summary>
     internal static Task StartedAsync(DbConnection c, DbTransaction t, string vin, string incidentId, string source, string reason, DateTimeOffset at) =>
+        InsertAsync(c, t, new UncoveredTheft(Guid.CreateVersion7(at).ToString(), vin, incidentId, source, reason, at, null));
+
+    private static Task InsertAsync(DbConnection c, DbTransaction t, UncoveredTheft u) =>
         c.ExecuteAsync(
             """
-            INSERT INTO uncovered_thefts (id, vin, incident_id, source, reason, started_at) VALUES (@id, @vin, @incidentId, @source, @reason, @at)
+            INSERT INTO uncovered_thefts (id, vin, incident_id, source, reason, started_at) VALUES (@Id, @Vin, @IncidentId, @Source, @Reason, @at)
             ON CONFLICT (vin, incident_id) DO NOTHING
             """,
-            new { id = Guid.CreateVersion7(at).ToString(), vin, incidentId, source, reason, at = at.ToUnixTimeMilliseconds() }, t);
+            new { u.Id, u.Vin, u.IncidentId, u.Source, u.Reason, at = u.StartedAt.ToUnixTimeMilliseconds() }, t);
 
     /// <returns>False when no such incident is ongoing.</returns>
     internal static async Task<bool> EndedAsync(DbConnection c, DbTransaction t, string vin, string incidentId, DateTimeOffset at) =>
@@ -44,9 +47,8 @@ public sealed class UncoveredThefts(Database database)
     internal static async Task<bool> IsNotedAsync(DbConnection c, DbTransaction t, string vin, string incidentId) =>
         await c.ExecuteScalarAsync<long>("SELECT count(*) FROM uncovered_thefts WHERE vin = @vin AND incident_id = @incidentId", new { vin, incidentId }, t) > 0;
 
-    internal static async Task<UncoveredTheft?> OngoingAsync(DbConnection c, DbTransaction? t, string vin) =>
-        (await c.QueryAsync<Row>($"SELECT {Columns} FROM uncovered_thefts WHERE vin = @vin AND ended_at IS NULL ORDER BY started_at LIMIT 1", new { vin }, t))
-        .Select(Map).FirstOrDefault();
+    internal static Task<UncoveredTheft?> OngoingAsync(DbConnection c, DbTransaction? t, string vin) =>
+        FindAsync(c, t, "vin = @vin AND ended_at IS NULL ORDER BY started_at LIMIT 1", new { vin });
 
     /// <summary>The owner reports a theft of a car without Car Security: noted once — a second report while it lasts returns the first.</summary>
     public Task<UncoveredTheft> NoteOwnerReportAsync(string vin, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -56,9 +58,11 @@ public sealed class UncoveredThefts(Database database)
             {
                 return ongoing;
             }
-            var incidentId = Guid.NewGuid().ToString();
-            await StartedAsync(c, t, vin, incidentId, CaseSources.Owner, OwnerReport, at);
-            return (await FindAsync(c, t, vin, incidentId))!;
+            // To the millisecond, as stored.
+            var started = DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
+            var noted = new UncoveredTheft(Guid.CreateVersion7(started).ToString(), vin, Guid.NewGuid().ToString(), CaseSources.Owner, OwnerReport, started, null);
+            await InsertAsync(c, t, noted);
+            return noted;
         }, cancellationToken);
 
     /// <summary>The owner says the car is back. Only for what the owner reported: a theft the car noticed ends when the car
@@ -67,8 +71,7 @@ public sealed class UncoveredThefts(Database database)
     public Task<UncoveredTheft?> EndOwnerReportAsync(string vin, string id, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            var found = (await c.QueryAsync<Row>($"SELECT {Columns} FROM uncovered_thefts WHERE vin = @vin AND id = @id", new { vin, id }, t))
-                .Select(Map).FirstOrDefault();
+            var found = await FindAsync(c, t, "vin = @vin AND id = @id", new { vin, id });
             if (found is not { Ongoing: true, Source: CaseSources.Owner })
             {
                 return found;
@@ -77,9 +80,9 @@ public sealed class UncoveredThefts(Database database)
             return found with { EndedAt = at };
         }, cancellationToken);
 
-    private static async Task<UncoveredTheft?> FindAsync(DbConnection c, DbTransaction t, string vin, string incidentId) =>
-        (await c.QueryAsync<Row>($"SELECT {Columns} FROM uncovered_thefts WHERE vin = @vin AND incident_id = @incidentId", new { vin, incidentId }, t))
-        .Select(Map).FirstOrDefault();
+    /// <param name="where">The condition (and order) after WHERE, with parameters from <paramref name="args"/>.</param>
+    private static async Task<UncoveredTheft?> FindAsync(DbConnection c, DbTransaction? t, string where, object args) =>
+        (await c.QueryAsync<Row>($"SELECT {Columns} FROM uncovered_thefts WHERE {where}", args, t)).Select(Map).FirstOrDefault();
 
     public async Task<bool> IsOngoingAsync(string vin, CancellationToken cancellationToken) =>
         await database.ReadAsync(c => OngoingAsync(c, null, vin), cancellationToken) is not null;

@@ -1,4 +1,5 @@
 using Dapper;
+using Pitwall.Protocol;
 using Pitwall.Server.Data;
 
 namespace Pitwall.Server.Features.Contracts;
@@ -59,8 +60,8 @@ internal sealed class CarSecurityContacts(Database database) : ICarSecurityConta
         (await database.ReadAsync(c => c.QueryAsync<(string Vin, long Since)>(
             """
             SELECT c.vin, MIN(c.starts_at) FROM contracts c JOIN packages p ON p.id = c.package_id
-            WHERE c.state = 'active' AND c.starts_at <= @now AND c.ends_at > @now AND (',' || p.services || ',') LIKE '%,car_security,%'
+            WHERE c.state = 'active' AND c.starts_at <= @now AND c.ends_at > @now AND (',' || p.services || ',') LIKE @service
             GROUP BY c.vin ORDER BY c.vin
-            """, new { now = now.ToUnixTimeMilliseconds() }), cancellationToken))
+            """, new { now = now.ToUnixTimeMilliseconds(), service = $"%,{ServiceIds.CarSecurity},%" }), cancellationToken))
         .Select(r => (r.Vin, DateTimeOffset.FromUnixTimeMilliseconds(r.Since))).ToList();
 }

@@ -1,3 +1,8 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Pitwall.Server.Data;
+
 namespace Pitwall.Server.Features.Contracts;
 
 /// <summary>Whether a vehicle's running packages cover a service (REQUIREMENTS B1); every service asks before it acts.</summary>
@@ -20,19 +25,19 @@ public interface IEntitlements
 /// instances may share the data, every question goes to the database.
 /// </remarks>
 internal sealed class ContractEntitlements(
-    ContractStore contracts, Data.Database database, Microsoft.Extensions.Options.IOptions<ContractsOptions> options, TimeProvider time) : IEntitlements
+    ContractStore contracts, Database database, IOptions<ContractsOptions> options, TimeProvider time) : IEntitlements
 {
     // Bumped by every committed write of contracts or packages in this process (any instance in it: tests run several).
     private static long s_generation;
     private const int MaxCached = 100_000;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
-    private readonly TimeSpan _lifetime = database.Dialect == Data.SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero;
+    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly TimeSpan _lifetime = database.Dialect == SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero;
 
     private sealed record Entry(IReadOnlySet<string> Services, DateTimeOffset Until, long Generation);
 
     /// <summary>Contracts or packages change in this transaction: cached entitlements are forgotten when it commits.</summary>
-    internal static void Changed(System.Data.Common.DbTransaction transaction) =>
-        Data.Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_generation));
+    internal static void Changed(DbTransaction transaction) =>
+        Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_generation));
 
     public async Task<bool> IsEntitledAsync(string vin, string service, CancellationToken cancellationToken) =>
         (await ActiveServicesAsync(vin, cancellationToken)).Contains(service);

@@ -8,8 +8,10 @@ public sealed class ServiceConfiguration(IEntitlements entitlements, IVehicleLin
 {
     public async Task SendAsync(string vin, CancellationToken cancellationToken)
     {
-        var configuration = new Configuration();
-        configuration.ActiveServices = new ServiceList(); configuration.ActiveServices.Services.AddRange((await entitlements.ActiveServicesAsync(vin, cancellationToken)).Order(StringComparer.Ordinal));
+        var configuration = new Configuration
+        {
+            ActiveServices = new ServiceList { Services = { (await entitlements.ActiveServicesAsync(vin, cancellationToken)).Order(StringComparer.Ordinal) } },
+        };
         var now = time.GetUtcNow();
         await link.SendAsync(vin, new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Configuration = configuration }, now.AddDays(30), cancellationToken);
     }

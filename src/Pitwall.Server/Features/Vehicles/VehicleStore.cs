@@ -89,6 +89,10 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
             "SELECT account_id, role FROM vehicle_users WHERE vin = @vin ORDER BY created_at", new { vin }), cancellationToken))
         .Select(r => (r.Item1, VehicleRoles.Parse(r.Item2))).ToList();
 
+    /// <summary>The account of the vehicle's primary user, or null when it has none.</summary>
+    public async Task<string?> PrimaryUserAsync(string vin, CancellationToken cancellationToken) =>
+        (await UsersOfAsync(vin, cancellationToken)).FirstOrDefault(u => u.Role == VehicleRole.Primary).AccountId;
+
     private static Vehicle? Map(Row? r) => r is null
         ? null
         : new Vehicle(r.Vin, r.Model, (int)r.ModelYear, r.Colour, r.RegistrationNumber, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt));

@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml;
 using Pitwall.Protocol.V1;
-using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
+using static Pitwall.Server.Tests.Infrastructure.CarSecuritySetup;
 
 namespace Pitwall.Server.Tests.Features.CarSecurity;
 
@@ -14,49 +14,22 @@ namespace Pitwall.Server.Tests.Features.CarSecurity;
 public abstract class CarSecurityTests(PitwallServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private const string Answer = "Blue Whale";
-    private const string Registration = "S-PW 911";
-
-    private static readonly object SecurityData = new
-    {
-        phoneNumbers = new[] { "+491701234567", "+49711123456" }, securityQuestion = "Name of my first car?", securityAnswer = $" {Answer} ",
-        colour = "Frozen Blue", registrationNumber = Registration,
-    };
+    /// <summary>The B2 data, the answer padded with blanks (the API trims it).</summary>
+    private static readonly object SecurityData = SecurityDetails($" {Answer} ");
 
     private sealed record Staff(string AccountId, HttpClient Client);
 
     private async Task<Staff> StaffAsync(string role)
     {
-        var email = $"{role}-{Guid.NewGuid():N}@example.com";
-        var created = await server.Get<AccountAdministration>().CreateUserAsync(email, "Sam Staff", role, "correct horse battery", CancellationToken.None);
-        Assert.True(created.Succeeded, created.Error);
-        return new Staff(created.AccountId!, server.ClientWith((await server.SignInAsync(email, "correct horse battery")).AccessToken));
+        var (accountId, email) = await server.CreateStaffAsync(role, "Sam Staff");
+        return new Staff(accountId, server.ClientWith((await server.SignInAsync(email, StaffPassword)).AccessToken));
     }
 
     /// <summary>An owner's car with Car Security bought (B2 data given).</summary>
-    private async Task<(OwnedVehicle Owned, string ContractId)> SecuredCarAsync()
-    {
-        var owned = await server.OwnedVehicleAsync();
-        var bought = await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/contracts", new { packageId = "car_security", carSecurity = SecurityData });
-        Assert.True(bought.StatusCode == HttpStatusCode.Created, await bought.Content.ReadAsStringAsync());
-        return (owned, (await bought.JsonAsync()).GetProperty("id").GetString()!);
-    }
+    private Task<(OwnedVehicle Owned, string ContractId)> SecuredCarAsync() => server.SecuredVehicleAsync(SecurityData);
 
-    /// <param name="fresh">The car's first connection: it waits for the services its packages make active. A later instance
-    /// for the same VIN gets only what the outbox still holds (the car acked the rest).</param>
-    private async Task<SimulatedVehicle> ConnectAsync(OwnedVehicle owned, bool fresh = true)
-    {
-        var car = new SimulatedVehicle(new SimulatedVehicleOptions
-        {
-            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 7, RecordReceivedFrames = true, HealthCheckInterval = TimeSpan.Zero,
-        });
-        await car.ConnectAsync().WaitAsync(Patience);
-        if (fresh)
-        {
-            await car.WaitForFrameAsync(f => f.Configuration?.ActiveServices?.Services.Contains("car_security") == true).WaitAsync(Patience);
-        }
-        return car;
-    }
+    /// <param name="fresh">The car's first connection (see <see cref="CarSecuritySetup.ConnectCarAsync"/>).</param>
+    private Task<SimulatedVehicle> ConnectAsync(OwnedVehicle owned, bool fresh = true) => server.ConnectCarAsync(owned, 7, Patience, fresh);
 
     private static async Task<JsonElement> OkJsonAsync(HttpResponseMessage response)
     {
@@ -253,7 +226,7 @@ public abstract class CarSecurityTests(PitwallServer server)
         Assert.Null(car.TheftMode.IncidentId);
         await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
         Assert.False((await OkJsonAsync(await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/car-security"))).GetProperty("stolen").GetBoolean());
-        await (await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/notes", new { note = "Closed after call." })).Content.ReadAsStringAsync();
+        await OkJsonAsync(await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/notes", new { note = "Closed after call." }));
         await (await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/claim")).AssertProblemAsync(HttpStatusCode.Conflict, "case_closed");
     }
 

@@ -48,7 +48,7 @@ public sealed class AuthorityCasesModel(TheftCaseStore store, SocWorkflow workfl
         {
             return Forbid();
         }
-        var (opened, refusal) = await workflow.StartTrackingAsync(AccountId, new AuthorityTrackingRequest(Vin, RegistrationNumber, Reference, Circumstances),
+        var (opened, _, refusal) = await workflow.StartTrackingAsync(AccountId, new AuthorityTrackingRequest(Vin, RegistrationNumber, Reference, Circumstances),
             cancellationToken);
         if (refusal is null)
         {
@@ -57,13 +57,7 @@ public sealed class AuthorityCasesModel(TheftCaseStore store, SocWorkflow workfl
         }
         if (refusal.Errors is { } errors)
         {
-            foreach (var (field, messages) in errors.ToDictionary())
-            {
-                foreach (var message in messages)
-                {
-                    ModelState.AddModelError(char.ToUpperInvariant(field[0]) + field[1..], message);
-                }
-            }
+            AddErrors(errors);
         }
         else
         {

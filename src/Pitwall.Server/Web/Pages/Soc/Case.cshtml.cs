@@ -193,13 +193,7 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
         }
         if (refusal.Errors is { } errors)
         {
-            foreach (var (field, messages) in errors.ToDictionary())
-            {
-                foreach (var message in messages)
-                {
-                    ModelState.AddModelError(fieldOf(field) ?? formError, message);
-                }
-            }
+            AddErrors(errors, fieldOf: field => fieldOf(field) ?? formError);
         }
         else
         {
@@ -219,8 +213,7 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
         }
         Detail = found;
         Track = await store.TrackAsync(id, 0, MapPositions, cancellationToken);
-        var k = await store.FindAsync(id, cancellationToken);
-        Contacts = k is null ? new([], null) : await workflow.ContactLogAsync(k, cancellationToken);
+        Contacts = await workflow.ContactLogAsync(id, found.Contact?.PhoneNumbers.Count ?? 0, cancellationToken);
         Authorities = await accounts.WithRoleAsync(Roles.Authority, 500, cancellationToken);
         Operators = await accounts.WithRoleAsync(Roles.SocOperator, 500, cancellationToken);
         var audit = await store.AuditAsync(id, cancellationToken);

@@ -51,9 +51,7 @@ public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, Ac
     {
         Queue = await store.QueueAsync(false, 200, cancellationToken);
         Closed = await store.QueueAsync(true, 20, cancellationToken);
-        MissedHealthChecks = [.. (await store.HealthChecksAsync(cancellationToken)).Values
-            .Where(h => h.FlaggedAt is { } flagged && (h.LastCheckAt is null || h.LastCheckAt < flagged))
-            .OrderBy(h => h.LastCheckAt ?? DateTimeOffset.MinValue).Take(100)];
+        MissedHealthChecks = await store.MissedHealthChecksAsync(100, cancellationToken);
         Operators = (await accounts.WithRoleAsync(Roles.SocOperator, 1000, cancellationToken)).ToDictionary(a => a.Id, a => a.Name);
     }
 

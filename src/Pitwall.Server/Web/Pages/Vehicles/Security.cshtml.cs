@@ -83,7 +83,7 @@ public sealed class SecurityModel(
             return Redirect(Here);
         }
         Refused(refusal, nameof(Circumstances));
-        await LoadAsync(vin, cancellationToken);
+        await LoadPanelsAsync(cancellationToken);
         return Page();
     }
 
@@ -101,7 +101,7 @@ public sealed class SecurityModel(
             return Redirect(Here);
         }
         Refused(refusal, nameof(Incident));
-        await LoadAsync(vin, cancellationToken);
+        await LoadPanelsAsync(cancellationToken);
         return Page();
     }
 
@@ -127,7 +127,7 @@ public sealed class SecurityModel(
             }
             Refused(refusal, nameof(Hours));
         }
-        await LoadAsync(vin, cancellationToken);
+        await LoadPanelsAsync(cancellationToken);
         return Page();
     }
 
@@ -145,7 +145,7 @@ public sealed class SecurityModel(
             return Redirect(Here);
         }
         Refused(refusal, nameof(Hours));
-        await LoadAsync(vin, cancellationToken);
+        await LoadPanelsAsync(cancellationToken);
         return Page();
     }
 
@@ -176,12 +176,18 @@ public sealed class SecurityModel(
         {
             return false;
         }
+        await LoadPanelsAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>What the page shows of the car <see cref="VehiclePage.FindAsync"/> found.</summary>
+    private async Task LoadPanelsAsync(CancellationToken cancellationToken)
+    {
         Entitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.CarSecurity, cancellationToken);
         Settings = await workflow.SettingsAsync(Vin, cancellationToken);
         var since = await access.AccessSinceAsync(AccountId, Vin, cancellationToken) ?? DateTimeOffset.MaxValue;
-        Cases = [.. (await store.ForVehicleAsync(Vin, cancellationToken)).Where(k => k.OpenedAt >= since).Select(OwnerCaseResponse.From)];
+        Cases = [.. (await store.ForVehicleAsync(Vin, since, cancellationToken)).Select(OwnerCaseResponse.From)];
         Uncovered = [.. (await uncovered.ForVehicleAsync(Vin, since, cancellationToken)).Select(UncoveredTheftResponse.From)];
-        return true;
     }
 
     public static string ReasonName(string reason) => reason switch
