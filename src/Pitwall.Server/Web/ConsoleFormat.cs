@@ -18,6 +18,9 @@ public static class ConsoleFormat
 
     public static string Number(double value, string format = "0.#") => value.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>The number, or a dash when there is none.</summary>
+    public static string Number(double? value, string format = "0.#") => value is { } v ? Number(v, format) : "–";
+
     public static string Kmh(double? mps) => mps is { } v ? Number(v * 3.6, "0") + " km/h" : "–";
 
     public static string Reason(string reason) => reason switch

@@ -13,6 +13,9 @@ public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, I
 
     public VehicleRole Role { get; private set; }
 
+    /// <summary>When the account got its current access to the vehicle: it sees what happened from then on.</summary>
+    protected DateTimeOffset AccessSince { get; private set; }
+
     public string Vin => Vehicle.Vin;
 
     [Microsoft.AspNetCore.Mvc.TempData]
@@ -21,11 +24,11 @@ public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, I
     /// <returns>False for a VIN that is not among the account's vehicles (the page answers 404 then).</returns>
     protected async Task<bool> FindAsync(string vin, CancellationToken cancellationToken)
     {
-        if ((await vehicles.ListForAsync(AccountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken)) is not [var (vehicle, role)])
+        if (await vehicles.MineAsync(AccountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken) is not var (vehicle, role, since))
         {
             return false;
         }
-        (Vehicle, Role) = (vehicle, role);
+        (Vehicle, Role, AccessSince) = (vehicle, role, since);
         return true;
     }
 

@@ -85,10 +85,6 @@ public sealed partial class SimulatedVehicle
         }
     }
 
-    /// <summary>Whether the privacy switches and the active packages let the car send for a service. Under the lock.</summary>
-    private bool MaySend(string service) =>
-        !_privacy.PrivateMode && ServiceIds.IsSwitchedOn(service, _privacy) && (_activeServices is null || _activeServices.Contains(service));
-
     /// <summary>The current fix, or none when location services are off. Under the lock.</summary>
     private Position? PositionFix() => _privacy.LocationServicesDisabled
         ? null

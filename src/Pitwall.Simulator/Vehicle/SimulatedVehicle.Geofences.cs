@@ -28,61 +28,19 @@ public sealed partial class SimulatedVehicle
     private long _fixesIgnored;
 
     /// <summary>The ids of the areas the car watches now.</summary>
-    public IReadOnlyList<string> Geofences
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _geofences.Keys];
-            }
-        }
-    }
+    public IReadOnlyList<string> Geofences => Read<IReadOnlyList<string>>(_ => [.. _geofences.Keys]);
 
     /// <summary>Whether the car considers itself inside the area (null for an area it does not watch).</summary>
-    public bool? IsInsideGeofence(string id)
-    {
-        lock (_gate)
-        {
-            return _geofences.TryGetValue(id, out var area) ? area.Inside : null;
-        }
-    }
+    public bool? IsInsideGeofence(string id) => Read(_ => _geofences.TryGetValue(id, out var area) ? area.Inside : (bool?)null);
 
     /// <summary>The last fix the location alarm looked at (null before the first one).</summary>
-    public GpsFix? LastFix
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastFix;
-            }
-        }
-    }
+    public GpsFix? LastFix => Read(_ => _lastFix);
 
     /// <summary>Geofence events queued (entered and exited).</summary>
-    public long GeofenceEventsSent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _geofenceEventsSent;
-            }
-        }
-    }
+    public long GeofenceEventsSent => Read(_ => _geofenceEventsSent);
 
     /// <summary>Fixes the location alarm ignored for poor accuracy.</summary>
-    public long FixesIgnored
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _fixesIgnored;
-            }
-        }
-    }
+    public long FixesIgnored => Read(_ => _fixesIgnored);
 
     /// <summary>
     /// Puts the car at <paramref name="position"/> (standing there until it drives again) and takes a fix. For tests and
@@ -161,8 +119,7 @@ public sealed partial class SimulatedVehicle
     /// <summary>Queues the event unless the car's switches or packages forbid the location alarm. Under the lock.</summary>
     private void ReportCrossing(WatchedArea area, GpsFix fix)
     {
-        if (_privacy.PrivateMode || !ServiceIds.IsSwitchedOn(ServiceIds.LocationAlarm, _privacy) ||
-            (_activeServices is not null && !_activeServices.Contains(ServiceIds.LocationAlarm)))
+        if (!MaySend(ServiceIds.LocationAlarm))
         {
             return;
         }

@@ -95,8 +95,7 @@ public sealed partial class SimulatedVehicle
     /// or not among the services the packages make active. Under the lock.</summary>
     private void SendTripStatistics(TripStatistics.Types.Cause cause)
     {
-        if (_privacy.PrivateMode || !ServiceIds.IsSwitchedOn(ServiceIds.TripControl, _privacy) ||
-            _activeServices is { } active && !active.Contains(ServiceIds.TripControl))
+        if (!MaySend(ServiceIds.TripControl))
         {
             return;
         }

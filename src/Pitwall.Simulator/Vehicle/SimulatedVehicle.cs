@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 
 namespace Pitwall.Simulator;
@@ -260,6 +261,10 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
             return read(_state);
         }
     }
+
+    /// <summary>Whether the privacy switches and the active packages let the car send for a service. Under the lock.</summary>
+    private bool MaySend(string service) =>
+        !_privacy.PrivateMode && ServiceIds.IsSwitchedOn(service, _privacy) && (_activeServices is null || _activeServices.Contains(service));
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -108,10 +108,11 @@ public abstract class PitwallServer : IAsyncLifetime
         return new TestUser(email, password, tokens.AccessToken, tokens.RefreshToken);
     }
 
-    /// <summary>A new owner account whose primary vehicle is a newly registered car (set up as an operator would, no pairing code).</summary>
-    public async Task<OwnedVehicle> OwnedVehicleAsync(string model = "Taycan", int year = 2025)
+    /// <summary>A new owner account (or <paramref name="owner"/>) whose primary vehicle is a newly registered car (set up as an
+    /// operator would, no pairing code).</summary>
+    public async Task<OwnedVehicle> OwnedVehicleAsync(string model = "Taycan", int year = 2025, TestUser? owner = null)
     {
-        var owner = await NewOwnerAsync();
+        owner ??= await NewOwnerAsync();
         var (vin, secret) = await RegisterVehicleAsync(model, year);
         var client = ClientWith(owner.AccessToken);
         var accountId = (await (await client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;

@@ -45,6 +45,18 @@ public sealed class PortalBrowser : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>A fresh page signed in to the portal as <paramref name="user"/>, on the vehicle list where sign-in leads.</summary>
+    public async Task<IPage> SignedInPageAsync(PitwallServer server, TestUser user, string locale = "en-GB")
+    {
+        var page = await NewPageAsync(server, locale);
+        await page.GotoAsync("/signin");
+        await page.Locator("#Email").FillAsync(user.Email);
+        await page.Locator("#Password").FillAsync(user.Password);
+        await page.Locator("main button[type=submit]").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/vehicles$"));
+        return page;
+    }
+
     public static Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

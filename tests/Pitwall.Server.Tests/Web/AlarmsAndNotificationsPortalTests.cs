@@ -16,16 +16,7 @@ public sealed class AlarmsAndNotificationsPortalTests(PortalServer server, Porta
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private async Task<IPage> SignedInAsync(TestUser user, string locale = "en-GB")
-    {
-        var page = await browser.NewPageAsync(server, locale);
-        await page.GotoAsync("/signin");
-        await page.Locator("#Email").FillAsync(user.Email);
-        await page.Locator("#Password").FillAsync(user.Password);
-        await page.Locator("main button[type=submit]").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/vehicles$"));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(TestUser user, string locale = "en-GB") => browser.SignedInPageAsync(server, user, locale);
 
     private async Task<SimulatedVehicle> ConnectAsync(OwnedVehicle owned, int seed, PrivacySettings? privacy = null)
     {

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Commands;
-using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 using static Microsoft.Playwright.Assertions;
@@ -18,26 +17,18 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
     private async Task<(IPage Page, TestUser Owner)> SignedInAsync(string locale = "en-GB")
     {
         var owner = await server.NewOwnerAsync();
-        var page = await browser.NewPageAsync(server, locale);
-        await page.GotoAsync("/signin");
-        await page.Locator("#Email").FillAsync(owner.Email);
-        await page.Locator("#Password").FillAsync(owner.Password);
-        await page.Locator("main button[type=submit]").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/vehicles$"));
-        return (page, owner);
+        return (await browser.SignedInPageAsync(server, owner, locale), owner);
     }
 
     private async Task<(string Vin, SimulatedVehicle Car)> OwnedCarAsync(TestUser owner, double level = 60, string model = "Taycan")
     {
-        var (vin, secret) = await server.RegisterVehicleAsync(model);
-        var me = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
-        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
+        var owned = await server.OwnedVehicleAsync(model, owner: owner);
         var car = new SimulatedVehicle(new SimulatedVehicleOptions
         {
-            Server = server.Client.BaseAddress!, Vin = vin, Secret = secret, Seed = 11, StartLevel = level,
+            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 11, StartLevel = level,
         });
         await car.ConnectAsync().WaitAsync(Patience);
-        return (vin, car);
+        return (owned.Vin, car);
     }
 
     [Fact]

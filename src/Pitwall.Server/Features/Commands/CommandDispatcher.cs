@@ -113,11 +113,6 @@ public sealed partial class CommandDispatcher(
                 continue;
             }
             _completed.Add(completed);
-            // Whether the car's next command waits is asked here, on the writer's connection, rather than by a read per result later.
-            if (!_nextWaiting.Contains(message.Vin) && await CommandStore.HasWaitingAsync(connection, transaction, message.Vin, now))
-            {
-                _nextWaiting.Add(message.Vin);
-            }
             if (completed.State == CommandStates.Performed)
             {
                 foreach (var listener in _listeners)
@@ -126,6 +121,9 @@ public sealed partial class CommandDispatcher(
                 }
             }
         }
+        // Whether each car's next command waits is asked here, on the writer's connection, in one query for the batch's cars,
+        // rather than by a read per result later.
+        _nextWaiting.UnionWith(await store.WithWaitingAsync(connection, transaction, [.. _completed.Select(c => c.Vin).Distinct(StringComparer.Ordinal)], now));
     }
 
     public void Committed(IReadOnlyList<InboundMessage> messages)

@@ -56,9 +56,19 @@ public sealed class CommandStore(Database database)
     public async Task<bool> HasWaitingAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
         await database.ReadAsync(c => c.ExecuteScalarAsync<bool>(Waiting, new { vin, nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken);
 
-    /// <summary>The same, in the caller's transaction.</summary>
-    internal static Task<bool> HasWaitingAsync(DbConnection c, DbTransaction t, string vin, DateTimeOffset now) =>
-        c.ExecuteScalarAsync<bool>(Waiting, new { vin, nowMs = now.ToUnixTimeMilliseconds() }, t);
+    /// <summary>Which of <paramref name="vins"/> have a command waiting to be sent, in one query in the caller's transaction.</summary>
+    internal async Task<IReadOnlyList<string>> WithWaitingAsync(DbConnection c, DbTransaction t, IReadOnlyCollection<string> vins, DateTimeOffset now)
+    {
+        if (vins.Count == 0)
+        {
+            return [];
+        }
+        // Dapper expands a list into (@vins1, @vins2, …) for SQLite; to Npgsql it passes one array parameter, which IN does not take.
+        var among = database.Dialect == SqlDialect.Postgres ? "vin = ANY(@vins)" : "vin IN @vins";
+        return [.. await c.QueryAsync<string>(
+            $"SELECT DISTINCT vin FROM vehicle_commands WHERE state = 'accepted' AND expires_at > @nowMs AND {among}",
+            new { vins = vins.ToArray(), nowMs = now.ToUnixTimeMilliseconds() }, t)];
+    }
 
     public async Task<CommandRecord?> FindAsync(string vin, string id, DateTimeOffset since, CancellationToken cancellationToken) =>
         Map(await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row?>(

@@ -20,12 +20,33 @@ public static class EntitledReads
         {
             return VehicleEndpoints.NotFound();
         }
+        return await EntitledAsync(vin, entitlements, usage, service, () => read(vin), cancellationToken);
+    }
+
+    /// <summary>As <see cref="ForMyVehicleAsync{T}"/> for what happened since the caller got access to the vehicle: the
+    /// read gets that time (the same row tells whether the vehicle is the caller's).</summary>
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> SinceMyAccessAsync<T>(
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, string service,
+        Func<string, DateTimeOffset, Task<T>> read, CancellationToken cancellationToken)
+    {
+        vin = Vin.Normalize(vin);
+        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
+        {
+            return VehicleEndpoints.NotFound();
+        }
+        return await EntitledAsync(vin, entitlements, usage, service, () => read(vin, since), cancellationToken);
+    }
+
+    private static async Task<Results<Ok<T>, ProblemHttpResult>> EntitledAsync<T>(
+        string vin, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, string service, Func<Task<T>> read,
+        CancellationToken cancellationToken)
+    {
         if (!await entitlements.IsEntitledAsync(vin, service, cancellationToken))
         {
             return NotEntitled(service);
         }
         usage.Record(service, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(await read(vin));
+        return TypedResults.Ok(await read());
     }
 
     public static ProblemHttpResult NotEntitled(string service) =>

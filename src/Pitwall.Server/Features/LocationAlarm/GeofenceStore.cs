@@ -36,11 +36,10 @@ public sealed class GeofenceStore(Database database)
         longitude AS Longitude, accuracy_m AS AccuracyMetres, occurred_at AS OccurredAt, recorded_at AS RecordedAt
         """;
 
-    public async Task<IReadOnlyList<Geofence>> ListAsync(string vin, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<Row>($"SELECT {Columns} FROM geofences WHERE vin = @vin ORDER BY created_at, id", new { vin }),
-            cancellationToken)).Select(r => r.ToGeofence()).ToList();
+    public Task<IReadOnlyList<Geofence>> ListAsync(string vin, CancellationToken cancellationToken) =>
+        database.ReadAsync(c => ListAsync(c, null, vin), cancellationToken);
 
-    public static async Task<IReadOnlyList<Geofence>> ListAsync(DbConnection c, DbTransaction t, string vin) =>
+    public static async Task<IReadOnlyList<Geofence>> ListAsync(DbConnection c, DbTransaction? t, string vin) =>
         (await c.QueryAsync<Row>($"SELECT {Columns} FROM geofences WHERE vin = @vin ORDER BY created_at, id", new { vin }, t))
         .Select(r => r.ToGeofence()).ToList();
 

@@ -50,22 +50,17 @@ internal static class ValetEndpoints
     }
 
     private static Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Get(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store, IVehicleLink link,
+        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetService valet,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
-            async v => await store.CurrentAsync(v, cancellationToken) is { } session
-                ? ValetResponse.From(session, await link.InfoAsync(v, cancellationToken))
-                : ValetResponse.Inactive, cancellationToken);
+        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm, v => valet.CurrentAsync(v, cancellationToken),
+            cancellationToken);
 
     private static Task<Results<Ok<IReadOnlyList<ValetEventResponse>>, ProblemHttpResult>> Events(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
-        EntitledReads.ForMyVehicleAsync<IReadOnlyList<ValetEventResponse>>(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
-            async v =>
-            {
-                var since = await access.AccessSinceAsync(user.AccountIdOf(), v, cancellationToken) ?? DateTimeOffset.MaxValue;
-                return [.. (await store.EventsAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(ValetEventResponse.From)];
-            }, cancellationToken);
+        EntitledReads.SinceMyAccessAsync<IReadOnlyList<ValetEventResponse>>(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
+            async (v, since) => [.. (await store.EventsAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(ValetEventResponse.From)],
+            cancellationToken);
 
     private static async Task<Results<Ok<ValetResponse>, ValidationProblem, ProblemHttpResult>> Start(
         string vin, ValetRequest request, ClaimsPrincipal user, IVehicleLink link, ValetService valet, UsageStatistics.UsageStatistics usage,

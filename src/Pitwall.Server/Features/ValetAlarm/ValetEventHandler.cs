@@ -51,8 +51,11 @@ public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Usag
                     break;
             }
             var vin = message.Vin;
-            Database.AfterCommit(transaction, () => hub.Publish(new LiveEvent(vin, "vehicle.valet", new { vin, @event = ValetEventResponse.From(record) }, at)));
-            Database.AfterCommit(transaction, () => usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.Car));
+            Database.AfterCommit(transaction, () =>
+            {
+                hub.Publish(new LiveEvent(vin, "vehicle.valet", new { vin, @event = ValetEventResponse.From(record) }, at));
+                usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.Car);
+            });
 
             Task NotifyAsync(NotificationType type, string text) =>
                 notifier.NotifyAsync(connection, transaction, new Notification(message.Vin, type.Id, text, at, $"valet:{message.Seq}"));
@@ -61,6 +64,7 @@ public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Usag
 
     public void Committed(IReadOnlyList<InboundMessage> messages)
     {
+        // Each stored event publishes after its own commit (Database.AfterCommit); nothing else to do.
     }
 
     private static string KindOf(ValetEvent.Types.Kind kind) => kind switch

@@ -14,7 +14,8 @@ public sealed record ValetRefusal(int Status, string Code, string Title);
 /// Switches the valet alarm on and off: the session and the configuration frame for the car are written in one
 /// transaction, so the car gets exactly what the platform recorded (and gets it after a reconnect if it was offline).
 /// </summary>
-public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEntitlements entitlements, Privacy.IServiceAccess services, TimeProvider time)
+public sealed class ValetService(
+    IVehicleLink link, ValetStore store, IVehicleAccess access, IEntitlements entitlements, Privacy.IServiceAccess services, TimeProvider time)
 {
     public const double DefaultMaxSpeedKmh = 50;
     public const double DefaultRadiusM = 1000;
@@ -65,6 +66,13 @@ public sealed class ValetService(IVehicleLink link, IVehicleAccess access, IEnti
             _ => SwitchedOff,
         };
     }
+
+    /// <summary>The valet alarm's state (the open session, or else the latest one) with whether the car confirmed it, for the
+    /// API and the portal alike.</summary>
+    public async Task<ValetResponse> CurrentAsync(string vin, CancellationToken cancellationToken) =>
+        await store.CurrentAsync(vin, cancellationToken) is { } session
+            ? ValetResponse.From(session, await link.InfoAsync(vin, cancellationToken))
+            : ValetResponse.Inactive;
 
     /// <summary>Starts the valet alarm, or changes the limits of the one running.</summary>
     public Task<ValetSession> StartAsync(string vin, string accountId, double maxSpeedKmh, double radiusM, CancellationToken cancellationToken) =>

@@ -76,7 +76,7 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
                 WHERE vin = @vin AND received_at >= @since ORDER BY occurred_at DESC, id LIMIT @limit
                 """, new { vin, since = since.ToUnixTimeMilliseconds(), limit }))
             .Select(r => new ValetEventRecord(r.Id, r.ValetId, r.Kind, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt),
-                r is { Latitude: { } lat, Longitude: { } lon } ? new Fix(lat, lon, r.AccuracyM) : null, r.SpeedMps))
+                Fix.Of(r.Latitude, r.Longitude, r.AccuracyM), r.SpeedMps))
             .ToList(), cancellationToken);
 
     public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
@@ -104,6 +104,6 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
         private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
         public ValetSession ToSession() => new(Id, MaxSpeedMps, RadiusM, DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), ConfigSeq, At(StartedAt),
-            ParkedLatitude is { } lat && ParkedLongitude is { } lon ? new Fix(lat, lon, null) : null, At(EndRequestedAt), At(EndedAt));
+            Fix.Of(ParkedLatitude, ParkedLongitude, null), At(EndRequestedAt), At(EndedAt));
     }
 }

@@ -61,12 +61,16 @@ public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, Usag
             await notifier.NotifyAsync(connection, transaction, new Notification(
                 message.Vin, NotificationTypes.AlarmTriggered.Id, $"Your car's alarm went off: {Sentences[reason]}.", occurredAt, $"alarm:{message.Seq}"));
             var vin = message.Vin;
-            Database.AfterCommit(transaction, () => hub.Publish(new LiveEvent(vin, "vehicle.alarm", new { vin, alarm = AlarmResponse.From(record) }, occurredAt)));
-            Database.AfterCommit(transaction, () => usage.Record(ServiceIds.VehicleAlarm, UsageStatistics.UsageChannel.Car));
+            Database.AfterCommit(transaction, () =>
+            {
+                hub.Publish(new LiveEvent(vin, "vehicle.alarm", new { vin, alarm = AlarmResponse.From(record) }, occurredAt));
+                usage.Record(ServiceIds.VehicleAlarm, UsageStatistics.UsageChannel.Car);
+            });
         }
     }
 
     public void Committed(IReadOnlyList<InboundMessage> messages)
     {
+        // Each stored alarm publishes after its own commit (Database.AfterCommit); nothing else to do.
     }
 }

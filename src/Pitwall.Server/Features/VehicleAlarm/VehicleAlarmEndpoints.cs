@@ -24,10 +24,7 @@ internal static class VehicleAlarmEndpoints
     private static Task<Results<Ok<IReadOnlyList<AlarmResponse>>, ProblemHttpResult>> History(
         string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, VehicleAlarmStore store,
         UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
-        EntitledReads.ForMyVehicleAsync<IReadOnlyList<AlarmResponse>>(vin, user, access, entitlements, usage, ServiceIds.VehicleAlarm,
-            async v =>
-            {
-                var since = await access.AccessSinceAsync(user.AccountIdOf(), v, cancellationToken) ?? DateTimeOffset.MaxValue;
-                return [.. (await store.HistoryAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(AlarmResponse.From)];
-            }, cancellationToken);
+        EntitledReads.SinceMyAccessAsync<IReadOnlyList<AlarmResponse>>(vin, user, access, entitlements, usage, ServiceIds.VehicleAlarm,
+            async (v, since) => [.. (await store.HistoryAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(AlarmResponse.From)],
+            cancellationToken);
 }

@@ -27,7 +27,7 @@ public sealed class VehicleAlarmStore(Database database) : IVehicleAccessListene
                 "SELECT id, reason, occurred_at, latitude, longitude, accuracy_m FROM vehicle_alarms WHERE vin = @vin AND received_at >= @since ORDER BY occurred_at DESC, id LIMIT @limit",
                 new { vin, limit, since = since.ToUnixTimeMilliseconds() }))
             .Select(r => new AlarmRecord(r.Id, r.Reason, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt),
-                r is { Latitude: { } lat, Longitude: { } lon } ? new Fix(lat, lon, r.AccuracyM) : null))
+                Fix.Of(r.Latitude, r.Longitude, r.AccuracyM)))
             .ToList(), cancellationToken);
 
     public Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId) =>

@@ -12,4 +12,8 @@ public sealed record Fix(double Latitude, double Longitude, double? AccuracyM)
         !(p.Latitude == 0 && p.Longitude == 0)
             ? new Fix(p.Latitude, p.Longitude, p.AccuracyM > 0 && double.IsFinite(p.AccuracyM) ? p.AccuracyM : null)
             : null;
+
+    /// <summary>A stored position: null when a coordinate is missing (the car's location services were off).</summary>
+    public static Fix? Of(double? latitude, double? longitude, double? accuracyM) =>
+        latitude is { } lat && longitude is { } lon ? new Fix(lat, lon, accuracyM) : null;
 }

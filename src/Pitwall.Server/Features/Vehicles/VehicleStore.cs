@@ -65,15 +65,22 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
         (await database.ReadAsync(c => c.QueryAsync<string>("SELECT vin FROM vehicle_users WHERE account_id = @accountId", new { accountId }), cancellationToken)).ToList();
 
     /// <summary>The account's vehicles with its role on each; the owner filter sits in the WHERE (DESIGN §5).</summary>
-    public async Task<IReadOnlyList<(Vehicle Vehicle, VehicleRole Role)>> ListForAsync(string accountId, string? vin, CancellationToken cancellationToken)
-    {
-        var rows = await database.ReadAsync(c => c.QueryAsync<Row>(
+    public async Task<IReadOnlyList<(Vehicle Vehicle, VehicleRole Role)>> ListForAsync(string accountId, string? vin, CancellationToken cancellationToken) =>
+        (await RowsForAsync(accountId, vin, cancellationToken)).Select(r => (Map(r)!, VehicleRoles.Parse(r.Role!))).ToList();
+
+    /// <summary>One of the account's vehicles, with the account's role and since when it has had this access (as
+    /// <see cref="AccessSinceAsync"/>); null for a VIN that is not among them.</summary>
+    public async Task<(Vehicle Vehicle, VehicleRole Role, DateTimeOffset AccessSince)?> MineAsync(string accountId, string vin, CancellationToken cancellationToken) =>
+        await RowsForAsync(accountId, vin, cancellationToken) is [var r]
+            ? (Map(r)!, VehicleRoles.Parse(r.Role!), DateTimeOffset.FromUnixTimeMilliseconds(r.AccessSince))
+            : null;
+
+    private async Task<List<Row>> RowsForAsync(string accountId, string? vin, CancellationToken cancellationToken) =>
+        [.. await database.ReadAsync(c => c.QueryAsync<Row>(
             $"""
-            SELECT {Columns}, u.role AS Role FROM vehicles v JOIN vehicle_users u ON u.vin = v.vin
+            SELECT {Columns}, u.role AS Role, u.created_at AS AccessSince FROM vehicles v JOIN vehicle_users u ON u.vin = v.vin
             WHERE u.account_id = @accountId AND (@vin IS NULL OR v.vin = @vin) ORDER BY v.vin
-            """, new { accountId, vin }), cancellationToken);
-        return rows.Select(r => (Map(r)!, VehicleRoles.Parse(r.Role!))).ToList();
-    }
+            """, new { accountId, vin }), cancellationToken)];
 
     /// <summary>The vehicle's users, primary first; names and e-mails come from the accounts feature.</summary>
     /// <summary>The most recently registered vehicles, for the administrators' list.</summary>
@@ -106,5 +113,6 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
         public string? RegistrationNumber { get; init; }
         public long CreatedAt { get; init; }
         public string? Role { get; init; }
+        public long AccessSince { get; init; }
     }
 }

@@ -32,7 +32,10 @@ public abstract class VehicleAndValetAlarmTests(PitwallServer server)
         await using var events = await EventStream.OpenAsync(owned.Client);
         await using var car = await ConnectAsync(owned);
 
+        // The car's clock is the system's (SimulatedVehicleOptions.TimeProvider); it stamps the alarm in whole milliseconds.
+        var triggering = DateTimeOffset.FromUnixTimeMilliseconds(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
         await car.TriggerAlarmAsync(AlarmEvent.Types.Reason.Glass);
+        var triggered = TimeProvider.System.GetUtcNow();
         var pushed = await events.NextAsync("vehicle.notification", e => e.GetProperty("type").GetString() == "alarm.triggered");
         Assert.Contains("glass was broken", pushed.GetProperty("message").GetString());
         Assert.DoesNotContain(owned.Vin, pushed.GetProperty("message").GetString());
@@ -41,7 +44,7 @@ public abstract class VehicleAndValetAlarmTests(PitwallServer server)
         Assert.Equal("glass", alarm.GetProperty("reason").GetString());
         Assert.Equal(car.Position.Latitude, alarm.GetProperty("position").GetProperty("latitude").GetDouble(), 6);
         Assert.Equal(car.Position.Longitude, alarm.GetProperty("position").GetProperty("longitude").GetDouble(), 6);
-        Assert.True(alarm.GetProperty("occurredAt").GetDateTimeOffset() <= DateTimeOffset.UtcNow);
+        Assert.InRange(alarm.GetProperty("occurredAt").GetDateTimeOffset(), triggering, triggered); // when the car says it went off
 
         var inbox = (await (await owned.Client.GetAsync("/api/v1/me/notifications")).JsonAsync()).EnumerateArray().ToList();
         Assert.Contains(inbox, n => n.GetProperty("type").GetString() == "alarm.triggered" && n.GetProperty("vin").GetString() == owned.Vin);

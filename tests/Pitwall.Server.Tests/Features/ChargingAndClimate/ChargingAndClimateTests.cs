@@ -14,15 +14,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private sealed record Owned(HttpClient Client, string Vin, byte[] Secret);
-
-    private async Task<Owned> OwnedCarAsync()
-    {
-        var owned = await server.OwnedVehicleAsync();
-        return new Owned(owned.Client, owned.Vin, owned.Secret);
-    }
-
-    private async Task<SimulatedVehicle> ConnectAsync(Owned owned, double level = 60, bool realisticTimes = false, TimeProvider? clock = null,
+    private async Task<SimulatedVehicle> ConnectAsync(OwnedVehicle owned, double level = 60, bool realisticTimes = false, TimeProvider? clock = null,
         PrivacySettings? privacy = null, Powertrain powertrain = Powertrain.Electric)
     {
         var car = new SimulatedVehicle(new SimulatedVehicleOptions
@@ -34,7 +26,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
         return car;
     }
 
-    private static async Task<string> SendAsync(Owned owned, string type, object? parameters = null)
+    private static async Task<string> SendAsync(OwnedVehicle owned, string type, object? parameters = null)
     {
         var response = await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/commands", new { type, parameters });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
@@ -42,7 +34,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     }
 
     /// <summary>Sends a command, lets the car do it, and returns the command as the app then reads it.</summary>
-    private static async Task<JsonElement> RunAsync(Owned owned, SimulatedVehicle car, string type, object? parameters = null)
+    private static async Task<JsonElement> RunAsync(OwnedVehicle owned, SimulatedVehicle car, string type, object? parameters = null)
     {
         var id = await SendAsync(owned, type, parameters);
         await car.WaitForFrameAsync(f => f.Command?.CommandId == id).WaitAsync(Patience);
@@ -50,22 +42,22 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
         return await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/commands/{id}")).JsonAsync();
     }
 
-    private static async Task AssertPerformedAsync(Owned owned, SimulatedVehicle car, string type, object? parameters = null)
+    private static async Task AssertPerformedAsync(OwnedVehicle owned, SimulatedVehicle car, string type, object? parameters = null)
     {
         var command = await RunAsync(owned, car, type, parameters);
         Assert.True(command.GetProperty("state").GetString() == "performed", $"{type}: {command}");
     }
 
-    private static async Task<JsonElement> ChargingAsync(Owned owned) => await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/charging")).JsonAsync();
+    private static async Task<JsonElement> ChargingAsync(OwnedVehicle owned) => await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/charging")).JsonAsync();
 
-    private static async Task<JsonElement> ClimateAsync(Owned owned) => await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/climate")).JsonAsync();
+    private static async Task<JsonElement> ClimateAsync(OwnedVehicle owned) => await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/climate")).JsonAsync();
 
     private static JsonElement Value(JsonElement view, string field) => view.GetProperty(field).GetProperty("value");
 
     [Fact]
     public async Task Every_command_type_is_performed_by_the_simulated_car_and_its_effect_is_reported()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var car = await ConnectAsync(owned);
 
         await AssertPerformedAsync(owned, car, "lock");
@@ -120,7 +112,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task The_car_refuses_what_it_cannot_do_and_says_why()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var car = await ConnectAsync(owned, level: 12);
 
         var start = await RunAsync(owned, car, "charge_start");
@@ -136,7 +128,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task Charging_follows_a_charging_curve_and_the_app_sees_power_remaining_time_and_state_of_charge()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var car = await ConnectAsync(owned, level: 30);
         await AssertPerformedAsync(owned, car, "charge_settings", new { targetStateOfCharge = "100" });
         await car.PlugInAsync(chargerKw: 150);
@@ -169,7 +161,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task The_driver_is_told_when_they_must_act()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var events = await EventStream.OpenAsync(owned.Client);
         await using var car = await ConnectAsync(owned, level: 15.5);
         Task<JsonElement> NotificationAsync(string type) => events.NextAsync("vehicle.notification", e => e.GetProperty("type").GetString() == type);
@@ -197,7 +189,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task A_timer_exists_once_the_car_confirms_it_and_a_deferred_charge_starts_at_its_time()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         var carClock = new TestClock();
         var id = await SendAsync(owned, "charge_timer_set",
             new { timerId = "5", time = "06:30", date = carClock.GetUtcNow().AddDays(1).ToString("yyyy-MM-dd"), targetStateOfCharge = "70" });
@@ -227,7 +219,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task Commands_take_the_cars_time_and_the_outcome_reaches_the_app_live()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var events = await EventStream.OpenAsync(owned.Client);
         await using var car = await ConnectAsync(owned, realisticTimes: true);
         var id = await SendAsync(owned, "lock");
@@ -247,7 +239,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task Switched_off_services_keep_nothing_refuse_commands_and_explain_the_gap()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var car = await ConnectAsync(owned, privacy: new PrivacySettings { DisabledServices = { ServiceIds.EControl } });
         await car.PlugInAsync();
         await car.SendStatusAsync(Trigger.OnRequest);
@@ -269,7 +261,7 @@ public abstract class ChargingAndClimateTests(PitwallServer server)
     [Fact]
     public async Task Another_accounts_car_reads_as_not_found_and_a_combustion_car_has_no_charging()
     {
-        var owned = await OwnedCarAsync();
+        var owned = await server.OwnedVehicleAsync();
         await using var car = await ConnectAsync(owned, powertrain: Powertrain.Combustion);
         var stranger = server.ClientWith((await server.NewOwnerAsync()).AccessToken);
         await (await stranger.GetAsync($"/api/v1/vehicles/{owned.Vin}/charging")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");

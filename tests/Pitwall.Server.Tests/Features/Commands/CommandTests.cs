@@ -15,12 +15,6 @@ public abstract class CommandTests(PitwallServer server)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private async Task<(TestUser Owner, HttpClient Client, string Vin, byte[] Secret)> OwnedCarAsync()
-    {
-        var owned = await server.OwnedVehicleAsync();
-        return (owned.Owner, owned.Client, owned.Vin, owned.Secret);
-    }
-
     private async Task<SimulatedVehicle> SimulatedAsync(string vin, byte[] secret)
     {
         var car = new SimulatedVehicle(new SimulatedVehicleOptions { Server = server.Client.BaseAddress!, Vin = vin, Secret = secret, Seed = 3, RecordReceivedFrames = true });
@@ -47,7 +41,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task Lock_goes_accepted_sent_performed_and_the_car_is_locked()
     {
-        var (_, client, vin, secret) = await OwnedCarAsync();
+        var (_, _, client, vin, secret) = await server.OwnedVehicleAsync();
         await using var car = await SimulatedAsync(vin, secret);
         var accepted = await SendAsync(client, vin, new { type = "lock" });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -65,7 +59,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task A_car_with_an_open_door_refuses_to_lock_and_says_why()
     {
-        var (_, client, vin, secret) = await OwnedCarAsync();
+        var (_, _, client, vin, secret) = await server.OwnedVehicleAsync();
         await using var car = await SimulatedAsync(vin, secret);
         await car.OpenDoorAsync();
         var id = (await (await SendAsync(client, vin, new { type = "lock" })).JsonAsync()).GetProperty("id").GetString()!;
@@ -78,7 +72,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task Unlock_needs_the_pin_proven_without_sending_it_and_wrong_pins_lock_it()
     {
-        var (owner, client, vin, secret) = await OwnedCarAsync();
+        var (owner, _, client, vin, secret) = await server.OwnedVehicleAsync();
         await using var car = await SimulatedAsync(vin, secret);
         await (await client.PostAsync($"/api/v1/vehicles/{vin}/commands/pin-challenge", null)).AssertProblemAsync(HttpStatusCode.Conflict, "pin_not_set");
         Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "4711" })).StatusCode);
@@ -111,7 +105,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task Commands_for_one_car_go_one_at_a_time_in_order()
     {
-        var (_, client, vin, secret) = await OwnedCarAsync();
+        var (_, _, client, vin, secret) = await server.OwnedVehicleAsync();
         await using var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret);
         var ids = new List<string>();
         foreach (var type in new[] { "flash", "lock", "honk_flash" })
@@ -135,7 +129,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task An_idempotency_key_returns_the_first_command()
     {
-        var (_, client, vin, _) = await OwnedCarAsync();
+        var (_, _, client, vin, _) = await server.OwnedVehicleAsync();
         var first = await (await SendAsync(client, vin, new { type = "flash" }, "key-1")).JsonAsync();
         var again = await (await SendAsync(client, vin, new { type = "flash" }, "key-1")).JsonAsync();
         Assert.Equal(first.GetProperty("id").GetString(), again.GetProperty("id").GetString());
@@ -145,7 +139,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task A_command_for_an_offline_car_expires_as_vehicle_offline_and_is_never_delivered_late()
     {
-        var (_, client, vin, secret) = await OwnedCarAsync();
+        var (_, _, client, vin, secret) = await server.OwnedVehicleAsync();
         var id = (await (await SendAsync(client, vin, new { type = "lock", expiresInSeconds = 30 })).JsonAsync()).GetProperty("id").GetString()!;
         server.Clock.Advance(TimeSpan.FromSeconds(31));
         await server.Get<CommandJob>().RunOnceAsync(CancellationToken.None);
@@ -162,7 +156,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task A_command_survives_a_reconnect_mid_command_and_is_done_once()
     {
-        var (_, client, vin, secret) = await OwnedCarAsync();
+        var (_, _, client, vin, secret) = await server.OwnedVehicleAsync();
         var first = await TestCar.ConnectAsync(server.Client.BaseAddress!, vin, secret);
         var id = (await (await SendAsync(client, vin, new { type = "lock" })).JsonAsync()).GetProperty("id").GetString()!;
         var frame = await first.ReceiveAsync(Envelope.PayloadOneofCase.Command);
@@ -185,7 +179,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task Refusals_name_their_reason()
     {
-        var (owner, client, vin, secret) = await OwnedCarAsync();
+        var (owner, _, client, vin, secret) = await server.OwnedVehicleAsync();
         await (await SendAsync(client, vin, new { type = "self_destruct" })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await (await SendAsync(client, vin, new { type = "climate_start", parameters = new { targetTemperature = "45" } })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await (await SendAsync(client, vin, new { type = "charge_settings", parameters = new { targetStateOfCharge = "20" } })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
@@ -215,7 +209,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task Unpairing_withdraws_open_commands_so_the_car_never_gets_them()
     {
-        var (_, client, vin, secret) = await OwnedCarAsync();
+        var (_, _, client, vin, secret) = await server.OwnedVehicleAsync();
         var id = (await (await SendAsync(client, vin, new { type = "unlock_me_later", parameters = new { } })).JsonAsync());
         Assert.Equal("validation_failed", id.GetProperty("code").GetString());
         var lockId = (await (await SendAsync(client, vin, new { type = "lock", expiresInSeconds = 3600 })).JsonAsync()).GetProperty("id").GetString()!;
@@ -237,7 +231,7 @@ public abstract class CommandTests(PitwallServer server)
     [Fact]
     public async Task Changing_a_pin_needs_the_password_and_bad_parameters_are_refused()
     {
-        var (owner, client, vin, _) = await OwnedCarAsync();
+        var (owner, _, client, vin, _) = await server.OwnedVehicleAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "4711" })).StatusCode);
         await (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "1234" })).AssertProblemAsync(HttpStatusCode.BadRequest, "wrong_password");
         Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsJsonAsync("/api/v1/me/remote-pin", new { pin = "1234", currentPassword = owner.Password })).StatusCode);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 using static Microsoft.Playwright.Assertions;
@@ -16,19 +15,12 @@ public sealed class GeofencesBrowserTests(PortalServer server, PortalBrowser bro
     private async Task<(IPage Page, string Vin, SimulatedVehicle Car)> SignedInWithCarAsync()
     {
         var owner = await server.NewOwnerAsync();
-        var page = await browser.NewPageAsync(server);
-        await page.GotoAsync("/signin");
-        await page.Locator("#Email").FillAsync(owner.Email);
-        await page.Locator("#Password").FillAsync(owner.Password);
-        await page.Locator("main button[type=submit]").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/vehicles$"));
+        var page = await browser.SignedInPageAsync(server, owner);
 
-        var (vin, secret) = await server.RegisterVehicleAsync();
-        var me = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString()!;
-        await server.Get<PairingService>().AssignPrimaryAsync(vin, me, CancellationToken.None);
-        var car = new SimulatedVehicle(new SimulatedVehicleOptions { Server = server.Client.BaseAddress!, Vin = vin, Secret = secret, Seed = 21 });
+        var owned = await server.OwnedVehicleAsync(owner: owner);
+        var car = new SimulatedVehicle(new SimulatedVehicleOptions { Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 21 });
         await car.ConnectAsync().WaitAsync(Patience);
-        return (page, vin, car);
+        return (page, owned.Vin, car);
     }
 
     [Fact]

@@ -355,8 +355,7 @@ public abstract class LocationAlarmTests(PitwallServer server)
         await (await owned.Client.GetAsync(Path(owned.Vin, "/nope"))).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
 
         // A car whose packages do not include the location alarm (an older model with only the included packages).
-        var (older, _) = await server.RegisterVehicleAsync("718", 2018);
-        await server.Get<PairingService>().AssignPrimaryAsync(older, owned.AccountId, CancellationToken.None);
+        var older = (await server.OwnedVehicleAsync("718", 2018, owned.Owner)).Vin;
         await (await owned.Client.GetAsync(Path(older))).AssertProblemAsync(HttpStatusCode.Forbidden, "not_entitled");
         await (await owned.Client.PostAsJsonAsync(Path(older), Area())).AssertProblemAsync(HttpStatusCode.Forbidden, "not_entitled");
     }

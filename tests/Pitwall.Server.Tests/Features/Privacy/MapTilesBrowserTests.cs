@@ -11,12 +11,7 @@ public sealed class MapTilesBrowserTests(PortalServer server, PortalBrowser brow
     public async Task Tiles_come_through_the_proxy_and_the_provider_sees_no_browser_and_no_vin()
     {
         var owned = await server.OwnedVehicleAsync();
-        var page = await browser.NewPageAsync(server);
-        await page.GotoAsync("/signin");
-        await page.Locator("#Email").FillAsync(owned.Owner.Email);
-        await page.Locator("#Password").FillAsync(owned.Owner.Password);
-        await page.Locator("main button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync("**/vehicles");
+        var page = await browser.SignedInPageAsync(server, owned.Owner);
 
         var tiles = new System.Collections.Concurrent.ConcurrentQueue<IResponse>();
         page.Response += (_, response) =>

@@ -11,16 +11,7 @@ public sealed class TripsPortalTests(PortalServer server, PortalBrowser browser)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private async Task<IPage> SignedInAsync(TestUser owner)
-    {
-        var page = await browser.NewPageAsync(server);
-        await page.GotoAsync("/signin");
-        await page.Locator("#Email").FillAsync(owner.Email);
-        await page.Locator("#Password").FillAsync(owner.Password);
-        await page.Locator("main button[type=submit]").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/vehicles$"));
-        return page;
-    }
+    private Task<IPage> SignedInAsync(TestUser owner) => browser.SignedInPageAsync(server, owner);
 
     [Fact]
     public async Task The_owner_opens_Trips_from_the_dashboard_and_follows_the_cars_drives_live_also_at_phone_width()

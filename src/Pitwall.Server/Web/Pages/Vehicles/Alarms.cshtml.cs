@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
@@ -8,7 +7,6 @@ using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.ValetAlarm;
 using Pitwall.Server.Features.VehicleAlarm;
 using Pitwall.Server.Features.Vehicles;
-using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
@@ -19,8 +17,8 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// and access-since rule as the API (a user sees what happened since they got access to the car).
 /// </summary>
 public sealed class AlarmsModel(
-    VehicleStore vehicles, CommandIssuer issuer, IVehicleAccess access, IEntitlements entitlements, VehicleAlarmStore alarms, ValetStore valetStore,
-    ValetService valet, IVehicleLink link, UsageStatistics usage, IStringLocalizer<PortalText> t)
+    VehicleStore vehicles, CommandIssuer issuer, IEntitlements entitlements, VehicleAlarmStore alarms, ValetStore valetStore, ValetService valet,
+    UsageStatistics usage, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     private const int HistoryLength = 50;
@@ -122,7 +120,7 @@ public sealed class AlarmsModel(
     /// <returns>True, with the reason on top of the page, when the valet alarm cannot be switched.</returns>
     private async Task<bool> RefusedAsync(CancellationToken cancellationToken)
     {
-        if (await valet.RefusalAsync(AccountId, Vin, cancellationToken) is not { } refusal)
+        if (await RefusalAsync(cancellationToken) is not { } refusal)
         {
             return false;
         }
@@ -130,27 +128,32 @@ public sealed class AlarmsModel(
         return true;
     }
 
+    /// <summary>Why the valet alarm cannot be switched (null when it can), asked once per request: a refused form and the
+    /// page shown again with it share the answer.</summary>
+    private Task<ValetRefusal?> RefusalAsync(CancellationToken cancellationToken) =>
+        _refusal ??= valet.RefusalAsync(AccountId, Vin, cancellationToken);
+
+    private Task<ValetRefusal?>? _refusal;
+
     private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        var since = await access.AccessSinceAsync(AccountId, Vin, cancellationToken) ?? DateTimeOffset.MaxValue;
         AlarmEntitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.VehicleAlarm, cancellationToken);
         if (AlarmEntitled)
         {
-            Alarms = [.. (await alarms.HistoryAsync(Vin, since, HistoryLength, cancellationToken)).Select(AlarmResponse.From)];
+            Alarms = [.. (await alarms.HistoryAsync(Vin, AccessSince, HistoryLength, cancellationToken)).Select(AlarmResponse.From)];
         }
         ValetEntitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.ValetAlarm, cancellationToken);
         if (ValetEntitled)
         {
-            Valet = await valetStore.CurrentAsync(Vin, cancellationToken) is { } session
-                ? ValetResponse.From(session, await link.InfoAsync(Vin, cancellationToken))
-                : ValetResponse.Inactive;
-            ValetEvents = [.. (await valetStore.EventsAsync(Vin, since, HistoryLength, cancellationToken)).Select(ValetEventResponse.From)];
+            Valet = await valet.CurrentAsync(Vin, cancellationToken);
+            ValetEvents = [.. (await valetStore.EventsAsync(Vin, AccessSince, HistoryLength, cancellationToken)).Select(ValetEventResponse.From)];
+            // The page shows why the valet alarm cannot be switched only where it shows the valet alarm at all.
+            ValetRefused = await RefusalAsync(cancellationToken) is { } refusal ? Texts[Refusal(refusal)].Value : null;
         }
-        ValetRefused = await valet.RefusalAsync(AccountId, Vin, cancellationToken) is { } refusal ? Texts[Refusal(refusal)].Value : null;
         return true;
     }
 
@@ -190,12 +193,4 @@ public sealed class AlarmsModel(
         "radius_exceeded" => "Left the area around the parking place",
         _ => "Ended",
     };
-
-    public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
-
-    public static string Iso(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
-
-    public static string Coordinate(double value) => value.ToString("0.00000", CultureInfo.InvariantCulture);
-
-    public static string Number(double? value) => value is { } v ? v.ToString("0.#", CultureInfo.InvariantCulture) : "–";
 }

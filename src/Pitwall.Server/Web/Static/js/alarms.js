@@ -2,7 +2,8 @@
 // reports an alarm or a valet event, or while the car has not yet confirmed the valet settings). Every position in the
 // tables is also a marker on a small Leaflet map (Leaflet from npm, loaded by the page as a classic script); without
 // Leaflet or tiles the page stays usable with the coordinates as text.
-import { follow, notice } from './live.js';
+import { follow, notice, panel } from './live.js';
+import { tileMap } from './map.js';
 
 const vin = decodeURIComponent(location.pathname.split('/')[2]);
 const base = `/vehicles/${encodeURIComponent(vin)}/alarms`;
@@ -11,14 +12,8 @@ const mapElement = document.getElementById('alarm-map');
 const L = window.L;
 const colours = { alarm: '#a3201d', valet: '#0b5cad', parked: '#1a6b2f' };
 
-let map = null;
-let markers = null;
-
-if (L && mapElement) {
-  map = L.map(mapElement).setView([48.7758, 9.1829], 12);
-  L.tileLayer(mapElement.dataset.tiles, { attribution: mapElement.dataset.attribution, maxZoom: 19 }).addTo(map);
-  markers = L.layerGroup().addTo(map);
-}
+const map = tileMap(mapElement);
+const markers = map ? L.layerGroup().addTo(map) : null;
 
 /** One marker per position link in the tables; a click on a link shows its marker. */
 function drawMarkers(fit) {
@@ -46,25 +41,12 @@ document.addEventListener('click', (event) => {
   mapElement.scrollIntoView({ block: 'nearest' });
 });
 
-let running = null;
-let again = false;
+const refreshPanels = panel(null, `${base}?handler=Panels`, panels);
 
-/** Replaces the live panels with fresh ones from the server; at most one request at a time. */
+/** Replaces the live panels with fresh ones from the server (at most one request at a time) and redraws the markers. */
 async function refresh() {
-  if (running) { again = true; return; }
-  running = (async () => {
-    const response = await fetch(`${base}?handler=Panels`, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
-    if (!response.ok) return;
-    const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
-    for (const id of panels) {
-      const from = fresh.getElementById(id);
-      const to = document.getElementById(id);
-      if (from && to && from.innerHTML !== to.innerHTML) to.innerHTML = from.innerHTML;
-    }
-    drawMarkers(false);
-  })().finally(() => { running = null; });
-  await running;
-  if (again) { again = false; await refresh(); }
+  await refreshPanels();
+  drawMarkers(false);
   waitForCar();
 }
 

@@ -3,6 +3,7 @@
 // still works with typed coordinates. The list follows the car: it is re-fetched while an area waits for the car's
 // confirmation and when the car crosses an area.
 import { follow, panel, notice } from './live.js';
+import { tileMap } from './map.js';
 
 const vin = decodeURIComponent(location.pathname.split('/')[2]);
 const base = `/vehicles/${encodeURIComponent(vin)}/geofences`;
@@ -12,22 +13,17 @@ const form = document.getElementById('geofence-form');
 const field = (name) => form?.querySelector(`[name="${name}"]`);
 const L = window.L;
 
-let map = null;
-let areas = null;
+const map = tileMap(mapElement);
+const areas = map ? L.layerGroup().addTo(map) : null;
 let preview = null;
 
-if (L && mapElement) {
-  map = L.map(mapElement).setView([48.7758, 9.1829], 12);
-  L.tileLayer(mapElement.dataset.tiles, { attribution: mapElement.dataset.attribution, maxZoom: 19 }).addTo(map);
-  areas = L.layerGroup().addTo(map);
-  if (form) {
-    map.on('click', (event) => {
-      field('Latitude').value = event.latlng.lat.toFixed(6);
-      field('Longitude').value = event.latlng.lng.toFixed(6);
-      drawPreview();
-      field('Name').focus();
-    });
-  }
+if (map && form) {
+  map.on('click', (event) => {
+    field('Latitude').value = event.latlng.lat.toFixed(6);
+    field('Longitude').value = event.latlng.lng.toFixed(6);
+    drawPreview();
+    field('Name').focus();
+  });
 }
 
 /** The areas in the list, as circles: solid when the car confirmed them, dashed while it has not; the exit radius dotted. */

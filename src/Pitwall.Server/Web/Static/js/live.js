@@ -16,13 +16,28 @@ export function follow(vin, onEvent) {
   return source;
 }
 
-/** Replaces the element's content with a fresh server-rendered panel; at most one request per element at a time. */
-export function panel(element, url) {
+/**
+ * Replaces the element's content with a fresh server-rendered panel; at most one request per element at a time. With
+ * `ids`, the answer is the whole page instead and each element with one of these ids takes the content of the answer's
+ * element with that id (`element` is then not used).
+ */
+export function panel(element, url, ids = null) {
   let running = null;
   let again = false;
   const load = async () => {
     const response = await fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
-    if (response.ok) element.innerHTML = await response.text();
+    if (!response.ok) return;
+    const html = await response.text();
+    if (!ids) {
+      element.innerHTML = html;
+      return;
+    }
+    const fresh = new DOMParser().parseFromString(html, 'text/html');
+    for (const id of ids) {
+      const from = fresh.getElementById(id);
+      const to = document.getElementById(id);
+      if (from && to && from.innerHTML !== to.innerHTML) to.innerHTML = from.innerHTML;
+    }
   };
   return async function refresh() {
     if (running) { again = true; return running; }

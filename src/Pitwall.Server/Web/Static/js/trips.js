@@ -1,15 +1,8 @@
 // Trip Control: the statistics follow the car live (a fresh copy of the page's panel whenever the car sent new ones).
-import { follow } from './live.js';
+import { follow, panel } from './live.js';
 
 const vin = decodeURIComponent(location.pathname.split('/')[2]);
-const element = document.getElementById('trips-panel');
-
-async function refresh() {
-  const response = await fetch(`${location.pathname}?handler=Panel`, { headers: { Accept: 'text/html' }, credentials: 'same-origin' });
-  if (!response.ok) return;
-  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').getElementById('trips-panel');
-  if (fresh) element.innerHTML = fresh.innerHTML;
-}
+const refresh = panel(null, `${location.pathname}?handler=Panel`, ['trips-panel']);
 
 const source = follow(vin, async (type) => {
   if (type === 'ready' || type === 'vehicle.privacy') await refresh();
