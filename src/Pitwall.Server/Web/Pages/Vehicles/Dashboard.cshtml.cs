@@ -14,7 +14,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
 public sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
-    IVehicleAccess access, IEntitlements entitlements, IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
+    IEntitlements entitlements, IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public StatusResponse Status { get; private set; } = null!;
@@ -95,7 +95,7 @@ public sealed class DashboardModel(
 
     private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
     {
-        if (!await FindAsync(vin, cancellationToken) || await access.AccessSinceAsync(AccountId, Vin, cancellationToken) is not { } since)
+        if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
@@ -109,7 +109,7 @@ public sealed class DashboardModel(
         Location = services.Contains(ServiceIds.CarFinder)
             ? await status.LocationAsync(Vin, cancellationToken)
             : new LocationResponse(null, null, null, null, null, ErrorCodes.NotEntitled);
-        Commands = await commands.HistoryAsync(Vin, since, 10, cancellationToken);
+        Commands = await commands.HistoryAsync(Vin, AccessSince, 10, cancellationToken);
         Privacy = (await link.InfoAsync(Vin, cancellationToken))?.Privacy;
         return true;
     }

@@ -20,7 +20,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// </summary>
 public sealed class SecurityModel(
     VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, SocWorkflow workflow, TheftCaseStore store, UncoveredThefts uncovered,
-    IVehicleAccess access, IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
+    IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
     : VehiclePage(vehicles, issuer, t)
 {
     /// <summary>Whether the car's packages include Car Security.</summary>
@@ -185,9 +185,8 @@ public sealed class SecurityModel(
     {
         Entitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.CarSecurity, cancellationToken);
         Settings = await workflow.SettingsAsync(Vin, cancellationToken);
-        var since = await access.AccessSinceAsync(AccountId, Vin, cancellationToken) ?? DateTimeOffset.MaxValue;
-        Cases = [.. (await store.ForVehicleAsync(Vin, since, cancellationToken)).Select(OwnerCaseResponse.From)];
-        Uncovered = [.. (await uncovered.ForVehicleAsync(Vin, since, cancellationToken)).Select(UncoveredTheftResponse.From)];
+        Cases = [.. (await store.ForVehicleAsync(Vin, AccessSince, cancellationToken)).Select(OwnerCaseResponse.From)];
+        Uncovered = [.. (await uncovered.ForVehicleAsync(Vin, AccessSince, cancellationToken)).Select(UncoveredTheftResponse.From)];
     }
 
     public static string ReasonName(string reason) => reason switch
