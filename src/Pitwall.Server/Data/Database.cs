@@ -1,7 +1,6 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -13,10 +12,8 @@ namespace Pitwall.Server.Data;
 /// one at a time per database (SQLite allows a single writer; queuing here beats spinning on SQLITE_BUSY), the writes
 /// that wait meanwhile committed together (group commit, see <see cref="WriteAsync{T}"/>).
 /// </summary>
-public sealed class Database : IAsyncDisposable
+public sealed partial class Database : IAsyncDisposable
 {
-    // SQLite's one writer keeps its connection (and its settings) for the life of the process; only used by the writer loop.
-    private SqliteConnection? _sqliteWriterConnection;
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
     private readonly int _busyTimeoutMs;
@@ -32,7 +29,8 @@ public sealed class Database : IAsyncDisposable
         }
         else
         {
-            UseSqliteLibrary(settings.SqliteLibrary);
+            // Always the bundled SQLite (SQLitePCLRaw.lib.e_sqlite3): the same library on every Linux, built with
+            // nanosleep, so a connection backing off on a lock sleeps milliseconds (2.0.x's build slept whole seconds).
             SQLitePCL.Batteries_V2.Init();
             // Readers wait for a busy database as long as the writer does (WAL readers rarely have to).
             var builder = new SqliteConnectionStringBuilder(settings.ConnectionString)
@@ -51,37 +49,6 @@ public sealed class Database : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
-    private static readonly Lock SqliteLibraryChoice = new();
-    private static string? s_sqliteLibrary;
-
-    /// <summary>
-    /// Chooses the SQLite library before the provider's first call: <c>auto</c> takes the system's <c>libsqlite3.so.0</c>
-    /// when it loads and the bundled one otherwise, <c>bundled</c> the bundled one, anything else that library.
-    /// </summary>
-    private static void UseSqliteLibrary(string library)
-    {
-        lock (SqliteLibraryChoice)
-        {
-            if (s_sqliteLibrary is null)
-            {
-                if (library != DatabaseOptions.BundledSqlite)
-                {
-                    System.Runtime.InteropServices.NativeLibrary.SetDllImportResolver(typeof(SQLitePCL.SQLite3Provider_e_sqlite3).Assembly,
-                        (name, assembly, path) => name != "e_sqlite3" ? IntPtr.Zero
-                            : library != DatabaseOptions.AutoSqlite ? System.Runtime.InteropServices.NativeLibrary.Load(library, assembly, path)
-                            : System.Runtime.InteropServices.NativeLibrary.TryLoad(DatabaseOptions.SystemSqlite, assembly, path, out var system) ? system
-                            : IntPtr.Zero); // not there: the bundled library, found the usual way
-                }
-                s_sqliteLibrary = library;
-            }
-            else if (s_sqliteLibrary != library)
-            {
-                throw new InvalidOperationException(
-                    $"This process already uses the SQLite library '{s_sqliteLibrary}'; one library per process.");
-            }
-        }
-    }
-
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (_postgres is not null)
@@ -91,21 +58,6 @@ public sealed class Database : IAsyncDisposable
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
-    }
-
-    /// <summary>The writer's connection, opened once: busy timeout and foreign keys are set on it, not on every transaction.</summary>
-    private async Task<SqliteConnection> SqliteWriterAsync(CancellationToken cancellationToken)
-    {
-        if (_sqliteWriterConnection is { State: ConnectionState.Open } open)
-        {
-            return open;
-        }
-        var connection = new SqliteConnection(_sqliteConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return _sqliteWriterConnection = connection;
     }
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
@@ -145,213 +97,6 @@ public sealed class Database : IAsyncDisposable
         RunAfterCommit(pgTransaction, 0, int.MaxValue);
         AfterCommitActions.Remove(pgTransaction);
         return pgResult;
-    }
-
-    /// <summary>Most writes committed together; a group's writes wait for each other, so it is bounded.</summary>
-    internal const int MaxGroupSize = 256;
-
-    private readonly Channel<PendingWrite> _sqliteWrites = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _sqliteWriterStart = new();
-    private Task? _sqliteWriterLoop;
-
-    private void EnsureSqliteWriter()
-    {
-        if (Volatile.Read(ref _sqliteWriterLoop) is not null)
-        {
-            return;
-        }
-        lock (_sqliteWriterStart)
-        {
-            _sqliteWriterLoop ??= Task.Run(SqliteWriterLoopAsync);
-        }
-    }
-
-    private async Task SqliteWriterLoopAsync()
-    {
-        var group = new List<PendingWrite>(MaxGroupSize);
-        var reader = _sqliteWrites.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            while (group.Count < MaxGroupSize && reader.TryRead(out var write))
-            {
-                if (write.Cancellation.IsCancellationRequested)
-                {
-                    write.Cancel(); // given up while it waited: never run
-                    continue;
-                }
-                group.Add(write);
-            }
-            if (group.Count > 0)
-            {
-                await CommitGroupAsync(group);
-                group.Clear();
-            }
-        }
-    }
-
-    private async Task CommitGroupAsync(List<PendingWrite> group)
-    {
-        SqliteTransaction? transaction = null;
-        try
-        {
-            var writer = await SqliteWriterAsync(CancellationToken.None);
-            // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
-            transaction = writer.BeginTransaction(deferred: false);
-            if (group.Count == 1)
-            {
-                await group[0].RunAsync(writer, transaction, 0); // alone: its failure rolls back the transaction
-            }
-            else
-            {
-                await using var savepoints = new Savepoints(writer, transaction);
-                foreach (var write in group)
-                {
-                    var actions = AfterCommitCount(transaction);
-                    await savepoints.BeginAsync();
-                    try
-                    {
-                        await write.RunAsync(writer, transaction, actions);
-                    }
-                    catch (Exception e)
-                    {
-                        write.Failure = e;
-                        DropAfterCommit(transaction, actions); // registered by the write that is being undone
-                        await savepoints.RollBackAsync(); // throws when the transaction itself is lost: then the group fails
-                        continue;
-                    }
-                    await savepoints.ReleaseAsync();
-                }
-            }
-            transaction.Commit();
-        }
-        catch (Exception e)
-        {
-            // The transaction is gone (or never began): nothing of the group was stored.
-            if (transaction is not null)
-            {
-                DropAfterCommit(transaction, 0);
-                try
-                {
-                    transaction.Rollback();
-                }
-                catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
-                {
-                    // Already rolled back by SQLite.
-                }
-            }
-            foreach (var write in group)
-            {
-                write.Failure ??= e;
-            }
-        }
-        finally
-        {
-            transaction?.Dispose();
-        }
-        foreach (var write in group)
-        {
-            if (write.Failure is null && transaction is not null)
-            {
-                try
-                {
-                    RunAfterCommit(transaction, write.AfterCommitFrom, write.AfterCommitTo);
-                }
-                catch (Exception e)
-                {
-                    write.Failure = e; // committed, but its follow-up failed: the caller hears of it as before
-                }
-            }
-            write.Complete();
-        }
-        if (transaction is not null)
-        {
-            AfterCommitActions.Remove(transaction);
-        }
-    }
-
-    /// <summary>One write waiting for the SQLite writer.</summary>
-    private abstract class PendingWrite(CancellationToken cancellation)
-    {
-        public CancellationToken Cancellation { get; } = cancellation;
-
-        public Exception? Failure { get; set; }
-
-        /// <summary>The write's own <see cref="AfterCommit"/> actions: this range of the transaction's list.</summary>
-        public int AfterCommitFrom { get; private set; }
-
-        public int AfterCommitTo { get; private set; }
-
-        public async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction, int actionsBefore)
-        {
-            AfterCommitFrom = actionsBefore;
-            try
-            {
-                await RunWorkAsync(connection, transaction);
-            }
-            finally
-            {
-                AfterCommitTo = AfterCommitCount(transaction);
-            }
-        }
-
-        protected abstract Task RunWorkAsync(SqliteConnection connection, SqliteTransaction transaction);
-
-        public abstract void Complete();
-
-        public abstract void Cancel();
-    }
-
-    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellation) : PendingWrite(cancellation)
-    {
-        private T? _result;
-
-        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        protected override async Task RunWorkAsync(SqliteConnection connection, SqliteTransaction transaction) =>
-            _result = await work(connection, transaction);
-
-        public override void Complete()
-        {
-            if (Failure is null)
-            {
-                Completion.TrySetResult(_result!);
-            }
-            else
-            {
-                Completion.TrySetException(Failure);
-            }
-        }
-
-        public override void Cancel() => Completion.TrySetCanceled(Cancellation);
-    }
-
-    /// <summary>SAVEPOINT, RELEASE and ROLLBACK TO as three commands compiled once per group.</summary>
-    private sealed class Savepoints(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
-    {
-        private readonly SqliteCommand _begin = Create(connection, transaction, "SAVEPOINT pitwall_write");
-        private readonly SqliteCommand _release = Create(connection, transaction, "RELEASE pitwall_write");
-        private readonly SqliteCommand _rollBack = Create(connection, transaction, "ROLLBACK TO pitwall_write; RELEASE pitwall_write");
-
-        public Task BeginAsync() => _begin.ExecuteNonQueryAsync();
-
-        public Task ReleaseAsync() => _release.ExecuteNonQueryAsync();
-
-        public Task RollBackAsync() => _rollBack.ExecuteNonQueryAsync();
-
-        private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction transaction, string sql)
-        {
-            var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            return command;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _begin.DisposeAsync();
-            await _release.DisposeAsync();
-            await _rollBack.DisposeAsync();
-        }
     }
 
     /// <summary>

@@ -121,18 +121,21 @@ public sealed class StorageOnSqlite : StorageTests
     protected override Task<ITestDatabase> CreateDatabaseAsync() => Task.FromResult<ITestDatabase>(new SqliteTestDatabase());
 
     [Fact]
-    public async Task The_systems_SQLite_is_used_where_it_is_installed_instead_of_the_bundled_one_that_sleeps_whole_seconds()
+    public async Task The_bundled_SQLite_is_used_and_backs_off_for_milliseconds_not_whole_seconds()
     {
         await using var test = new SqliteTestDatabase();
         await using var database = new Database(Options.Create(new DatabaseOptions { ConnectionString = test.ConnectionString }));
         var version = await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT sqlite_version()"), CancellationToken.None);
-        var installed = System.Runtime.InteropServices.NativeLibrary.TryLoad(DatabaseOptions.SystemSqlite, out var system);
-        if (installed)
-        {
-            System.Runtime.InteropServices.NativeLibrary.Free(system);
-        }
-        Assert.True(installed ? version != "3.35.5" : version == "3.35.5", $"SQLite {version}, system library installed: {installed}");
+        Assert.Equal(SQLitePCL.raw.sqlite3_libversion().utf8_to_string(), version);
+        var loaded = await File.ReadAllTextAsync("/proc/self/maps");
+        Assert.Contains("/libe_sqlite3.so", loaded, StringComparison.Ordinal); // the package's library ...
+        Assert.DoesNotContain("/libsqlite3.so", loaded, StringComparison.Ordinal); // ... never the host's
+        // sqlite3_sleep answers the time it slept: 1 ms where SQLite was built with usleep/nanosleep, 1 000 ms without.
+        Assert.Equal(1, Sqlite3Sleep(1));
     }
+
+    [System.Runtime.InteropServices.DllImport("e_sqlite3", EntryPoint = "sqlite3_sleep")]
+    private static extern int Sqlite3Sleep(int milliseconds);
 }
 
 public sealed class StorageOnPostgres : StorageTests
