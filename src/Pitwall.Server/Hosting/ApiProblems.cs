@@ -26,6 +26,17 @@ public static class ApiProblems
             type: TypeFor(ErrorCodes.ValidationFailed),
             extensions: new Dictionary<string, object?> { ["code"] = ErrorCodes.ValidationFailed });
 
+    /// <summary>The API's one mapping of a <see cref="Refusal"/> without field errors.</summary>
+    public static ProblemHttpResult Problem(Refusal refusal) => Create(refusal.Status, refusal.Code, refusal.Title);
+
+    /// <summary>The API's one mapping of a <see cref="Refusal"/>: a validation problem with its fields, or a problem with its code.</summary>
+    public static Results<T, ValidationProblem, ProblemHttpResult> Refused<T>(Refusal refusal) where T : IResult =>
+        refusal.Errors is { } errors ? Validation(errors) : Problem(refusal);
+
+    /// <summary>The value, or the refusal as <see cref="Refused{T}"/> maps it.</summary>
+    public static Results<Ok<T>, ValidationProblem, ProblemHttpResult> OkOr<T>(T? value, Refusal? refusal) =>
+        refusal is null ? TypedResults.Ok(value!) : Refused<Ok<T>>(refusal);
+
     public static ProblemHttpResult NotFound(string what) =>
         Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"{what} was not found.");
 

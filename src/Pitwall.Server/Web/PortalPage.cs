@@ -24,4 +24,25 @@ public abstract class PortalPage : PageModel
             }
         }
     }
+
+    /// <summary>The portal's one way to show a service's <see cref="Refusal"/>: its field errors next to the form's fields (see
+    /// <see cref="AddErrors"/>), or else one sentence under <paramref name="key"/> (the page's top by default).</summary>
+    protected void ShowRefusal(Refusal refusal, IStringLocalizer? t = null, Func<string, string>? fieldOf = null, string key = "")
+    {
+        if (refusal.Errors is { } errors)
+        {
+            AddErrors(errors, t, fieldOf);
+            return;
+        }
+        ModelState.AddModelError(key, t is null ? refusal.Title : t[Wording(refusal)]);
+    }
+
+    /// <summary>A refusal in the words the portal shows an owner: the gate's refusals in the portal's own words, the others by
+    /// their title.</summary>
+    public static string Wording(Refusal refusal) => refusal.Code switch
+    {
+        ErrorCodes.NotEntitled => "not included in this car's packages",
+        ErrorCodes.ForbiddenForRole => "Only the car's primary user can do this.",
+        _ => refusal.Title,
+    };
 }

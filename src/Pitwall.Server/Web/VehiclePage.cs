@@ -45,15 +45,8 @@ public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, I
             Message = Texts["Sent to the car: {0}. The outcome appears below.", Texts[command!.Type]];
             return true;
         }
-        if (refusal.Errors is { } errors)
-        {
-            AddErrors(errors, Texts, field => fieldOf?.Invoke(field) ??
-                (field.StartsWith("parameters.", StringComparison.Ordinal) ? Capitalised(field["parameters.".Length..]) : ""));
-        }
-        else
-        {
-            ModelState.AddModelError("", Texts[refusal.Title]);
-        }
+        ShowRefusal(refusal, Texts, field => fieldOf?.Invoke(field) ??
+            (field.StartsWith("parameters.", StringComparison.Ordinal) ? Capitalised(field["parameters.".Length..]) : ""));
         return false;
     }
 

@@ -35,7 +35,7 @@ internal static class AuthorityEndpoints
         string id, ClaimsPrincipal user, CaseReports reports, CancellationToken cancellationToken)
     {
         var (k, vehicle) = await reports.FindAsync(id, user.AccountIdOf(), cancellationToken);
-        return k is null ? SocEndpoints.Problem(SocWorkflow.CaseNotFound) : TypedResults.Ok(AuthorityCaseResponse.From(k, vehicle));
+        return k is null ? ApiProblems.Problem(SocWorkflow.CaseNotFound) : TypedResults.Ok(AuthorityCaseResponse.From(k, vehicle));
     }
 
     private static async Task<Results<Ok<List<TrackPointResponse>>, ProblemHttpResult>> Track(
@@ -43,7 +43,7 @@ internal static class AuthorityEndpoints
     {
         var (k, _) = await reports.FindAsync(id, user.AccountIdOf(), cancellationToken);
         return k is null
-            ? SocEndpoints.Problem(SocWorkflow.CaseNotFound)
+            ? ApiProblems.Problem(SocWorkflow.CaseNotFound)
             : TypedResults.Ok((await store.TrackAsync(k.Id, after, Math.Clamp(limit, 1, 5000), cancellationToken)).Select(TrackPointResponse.From).ToList());
     }
 
@@ -53,7 +53,7 @@ internal static class AuthorityEndpoints
         var (opened, vehicle, refusal) = await workflow.StartTrackingAsync(user.AccountIdOf(), request, cancellationToken);
         if (refusal is not null)
         {
-            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : SocEndpoints.Problem(refusal);
+            return ApiProblems.Refused<Created<AuthorityCaseResponse>>(refusal);
         }
         return TypedResults.Created($"/api/v1/authority/cases/{opened!.Id}", AuthorityCaseResponse.From(opened, vehicle));
     }

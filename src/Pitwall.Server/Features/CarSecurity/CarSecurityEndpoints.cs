@@ -40,7 +40,7 @@ internal static class CarSecurityEndpoints
         string vin, string reason, TriggerRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
         var (settings, refusal) = await workflow.SetTriggerAsync(user.AccountIdOf(), vin, reason, request.SuspendedUntil, cancellationToken);
-        return SocEndpoints.Answer(settings, refusal);
+        return ApiProblems.OkOr(settings, refusal);
     }
 
     private static async Task<Results<Ok<List<OwnerCaseResponse>>, ProblemHttpResult>> Cases(
@@ -60,7 +60,7 @@ internal static class CarSecurityEndpoints
         var (opened, uncovered, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), vin, request.Circumstances, cancellationToken);
         if (refusal is not null)
         {
-            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : SocEndpoints.Problem(refusal);
+            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : ApiProblems.Problem(refusal);
         }
         return uncovered is not null
             ? TypedResults.Accepted($"/api/v1/vehicles/{uncovered.Vin}/uncovered-thefts", UncoveredTheftResponse.From(uncovered))
@@ -82,6 +82,6 @@ internal static class CarSecurityEndpoints
         string vin, string id, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
         var (ended, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(user.AccountIdOf(), vin, id, cancellationToken);
-        return refusal is not null ? SocEndpoints.Problem(refusal) : TypedResults.Ok(UncoveredTheftResponse.From(ended!));
+        return refusal is not null ? ApiProblems.Problem(refusal) : TypedResults.Ok(UncoveredTheftResponse.From(ended!));
     }
 }

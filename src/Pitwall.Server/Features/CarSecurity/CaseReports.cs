@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.CarSecurity;
@@ -29,7 +30,7 @@ public sealed class CaseReports(TheftCaseStore store, VehicleStore vehicles, ICa
     {
         if (await ReadAsync(id, authorityAccountId, user, "summary", cancellationToken) is not (var k, var vehicle, var track))
         {
-            return SocEndpoints.Problem(SocWorkflow.CaseNotFound);
+            return ApiProblems.Problem(SocWorkflow.CaseNotFound);
         }
         return TypedResults.Content(TheftReports.Html(k, vehicle, track, await store.AuditAsync(k.Id, cancellationToken)), "text/html; charset=utf-8");
     }
@@ -40,7 +41,7 @@ public sealed class CaseReports(TheftCaseStore store, VehicleStore vehicles, ICa
     {
         if (await ReadAsync(id, authorityAccountId, user, extension, cancellationToken) is not (var k, var vehicle, var track))
         {
-            return SocEndpoints.Problem(SocWorkflow.CaseNotFound);
+            return ApiProblems.Problem(SocWorkflow.CaseNotFound);
         }
         return TypedResults.File(write(k, vehicle, track), contentType, $"theft-case-{k.Id}.{extension}");
     }

@@ -49,34 +49,29 @@ internal static class SocEndpoints
             .WithSummary("The positions of the case a soc_map key opens; no VIN, no name.");
     }
 
-    internal static ProblemHttpResult Problem(SocRefusal refusal) => ApiProblems.Create(refusal.Status, refusal.Code, refusal.Title);
-
-    internal static Results<Ok<T>, ValidationProblem, ProblemHttpResult> Answer<T>(T? value, SocRefusal? refusal) =>
-        refusal is null ? TypedResults.Ok(value!) : refusal.Errors is { } errors ? ApiProblems.Validation(errors) : Problem(refusal);
-
     private static async Task<Ok<List<CaseSummaryResponse>>> Queue(TheftCaseStore store, CancellationToken cancellationToken, bool closed = false, int limit = 100) =>
         TypedResults.Ok((await store.QueueAsync(closed, Math.Clamp(limit, 1, 500), cancellationToken)).Select(CaseSummaryResponse.From).ToList());
 
     private static async Task<Results<Ok<CaseResponse>, ValidationProblem, ProblemHttpResult>> Case(string id, SocWorkflow workflow, CancellationToken cancellationToken)
     {
         var (found, refusal) = await workflow.CaseAsync(id, cancellationToken);
-        return Answer(found, refusal);
+        return ApiProblems.OkOr(found, refusal);
     }
 
     private static async Task<Results<Ok<List<TrackPointResponse>>, ProblemHttpResult>> Track(
         string id, TheftCaseStore store, CancellationToken cancellationToken, long after = 0, int limit = 1000) =>
         await store.FindAsync(id, cancellationToken) is null
-            ? Problem(SocWorkflow.CaseNotFound)
+            ? ApiProblems.Problem(SocWorkflow.CaseNotFound)
             : TypedResults.Ok((await store.TrackAsync(id, after, Math.Clamp(limit, 1, 5000), cancellationToken)).Select(TrackPointResponse.From).ToList());
 
     private static async Task<Results<Ok<List<AuditResponse>>, ProblemHttpResult>> Audit(string id, TheftCaseStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is null
-            ? Problem(SocWorkflow.CaseNotFound)
+            ? ApiProblems.Problem(SocWorkflow.CaseNotFound)
             : TypedResults.Ok((await store.AuditAsync(id, cancellationToken)).Select(AuditResponse.From).ToList());
 
     private static async Task<Results<Ok<ContactLogResponse>, ProblemHttpResult>> Contacts(
         string id, TheftCaseStore store, SocWorkflow workflow, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, cancellationToken) is { } k ? TypedResults.Ok(await workflow.ContactLogAsync(k, cancellationToken)) : Problem(SocWorkflow.CaseNotFound);
+        await store.FindAsync(id, cancellationToken) is { } k ? TypedResults.Ok(await workflow.ContactLogAsync(k, cancellationToken)) : ApiProblems.Problem(SocWorkflow.CaseNotFound);
 
     private static async Task<Results<Ok<CaseSummaryResponse>, ValidationProblem, ProblemHttpResult>> Claim(
         string id, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken) =>
@@ -98,7 +93,7 @@ internal static class SocEndpoints
         string id, IdentityCheckRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
         var (result, refusal) = await workflow.IdentityCheckAsync(user.AccountIdOf(), id, request.Answer, cancellationToken);
-        return Answer(result, refusal);
+        return ApiProblems.OkOr(result, refusal);
     }
 
     private static async Task<Results<Ok<CaseSummaryResponse>, ValidationProblem, ProblemHttpResult>> Outcome(
@@ -113,7 +108,7 @@ internal static class SocEndpoints
         string id, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
         var (key, refusal) = await workflow.MapKeyAsync(user.AccountIdOf(), id, cancellationToken);
-        return Answer(key, refusal);
+        return ApiProblems.OkOr(key, refusal);
     }
 
     private static async Task<Ok<List<MissedHealthCheckResponse>>> MissedHealthChecks(TheftCaseStore store, CancellationToken cancellationToken) =>
@@ -133,8 +128,8 @@ internal static class SocEndpoints
             .Select(p => new PositionAtResponse(p.Latitude!.Value, p.Longitude!.Value, p.RecordedAt)).ToList());
     }
 
-    private static Results<Ok<CaseSummaryResponse>, ValidationProblem, ProblemHttpResult> Summary((TheftCase? Case, SocRefusal? Refusal) outcome) =>
-        Answer(outcome.Case is { } k ? CaseSummaryResponse.From(k) : null, outcome.Refusal);
+    private static Results<Ok<CaseSummaryResponse>, ValidationProblem, ProblemHttpResult> Summary((TheftCase? Case, Refusal? Refusal) outcome) =>
+        ApiProblems.OkOr(outcome.Case is { } k ? CaseSummaryResponse.From(k) : null, outcome.Refusal);
 
     private static IResult Events(SocFeed feed, CancellationToken cancellationToken) =>
         TypedResults.ServerSentEvents(StreamAsync(feed, null, cancellationToken));

@@ -11,17 +11,6 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.CarSecurity;
 
-/// <summary>Why a Car Security request was refused: an HTTP status, a stable code and a sentence; or the fields that were wrong.</summary>
-public sealed record SocRefusal(int Status, string Code, string Title, ValidationErrors? Errors = null)
-{
-    public static SocRefusal Invalid(string field, string message)
-    {
-        var errors = new ValidationErrors();
-        errors.Add(field, message);
-        return new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request has invalid fields.", errors);
-    }
-}
-
 /// <summary>
 /// The security centre's workflow (E3) and everything that changes a case: operators claim, annotate and hand over cases,
 /// call the owner on the stored numbers in order, check the owner's identity by the security answer (compared, never shown,
@@ -35,19 +24,18 @@ public sealed class SocWorkflow(
     IOptions<CarSecurityOptions> options, TimeProvider time)
     : IVehicleAccessListener
 {
-    public static readonly SocRefusal CaseNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The case was not found.");
-    public static readonly SocRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
-    private static readonly SocRefusal Closed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseClosed, "The case is closed.");
-    private static readonly SocRefusal NotClaimed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotClaimed, "Claim the case first.");
-    private static readonly SocRefusal ClaimedByAnother =
+    public static readonly Refusal CaseNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The case was not found.");
+    private static readonly Refusal Closed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseClosed, "The case is closed.");
+    private static readonly Refusal NotClaimed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotClaimed, "Claim the case first.");
+    private static readonly Refusal ClaimedByAnother =
         new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
-    private static readonly SocRefusal NoCarSecurityDetails =
+    private static readonly Refusal NoCarSecurityDetails =
         new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data.");
     private const int MaxNoteLength = 2000;
 
     // ---- reading ----
 
-    public async Task<(CaseResponse? Case, SocRefusal? Refusal)> CaseAsync(string id, CancellationToken cancellationToken)
+    public async Task<(CaseResponse? Case, Refusal? Refusal)> CaseAsync(string id, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is not { } k)
         {
@@ -76,12 +64,12 @@ public sealed class SocWorkflow(
     private static int NextPhone(IReadOnlyList<ContactAttempt> attempts, int phoneCount) =>
         attempts.Count == 0 ? 1 : attempts[^1].PhoneIndex % phoneCount + 1;
 
-    private static SocRefusal? NoteTooLong(string? note) =>
-        note is { Length: > MaxNoteLength } ? SocRefusal.Invalid("note", $"At most {MaxNoteLength} characters.") : null;
+    private static Refusal? NoteTooLong(string? note) =>
+        note is { Length: > MaxNoteLength } ? Refusal.Invalid("note", $"At most {MaxNoteLength} characters.") : null;
 
     // ---- SOC actions ----
 
-    public Task<(TheftCase? Case, SocRefusal? Refusal)> ClaimAsync(string operatorId, string id, CancellationToken cancellationToken)
+    public Task<(TheftCase? Case, Refusal? Refusal)> ClaimAsync(string operatorId, string id, CancellationToken cancellationToken)
     {
         var actor = new Actor(operatorId, Roles.SocOperator);
         return ActAsync(id, actor, requireClaim: false, async (c, t, k, now) =>
@@ -99,7 +87,7 @@ public sealed class SocWorkflow(
         }, cancellationToken);
     }
 
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> HandOverAsync(string operatorId, string id, HandOverRequest request, CancellationToken cancellationToken)
+    public async Task<(TheftCase? Case, Refusal? Refusal)> HandOverAsync(string operatorId, string id, HandOverRequest request, CancellationToken cancellationToken)
     {
         if (NoteTooLong(request.Note) is { } tooLong)
         {
@@ -107,7 +95,7 @@ public sealed class SocWorkflow(
         }
         if (request.ToOperatorId is { } to && (await accounts.FindAsync(to, cancellationToken))?.Role != Roles.SocOperator)
         {
-            return (null, SocRefusal.Invalid("toOperatorId", "Not the account of a SOC operator."));
+            return (null, Refusal.Invalid("toOperatorId", "Not the account of a SOC operator."));
         }
         return await ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: true, async (c, t, k, now) =>
         {
@@ -119,11 +107,11 @@ public sealed class SocWorkflow(
         }, cancellationToken);
     }
 
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> AnnotateAsync(string operatorId, string id, string? note, CancellationToken cancellationToken)
+    public async Task<(TheftCase? Case, Refusal? Refusal)> AnnotateAsync(string operatorId, string id, string? note, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(note) || note.Length > MaxNoteLength)
         {
-            return (null, SocRefusal.Invalid("note", $"1 to {MaxNoteLength} characters."));
+            return (null, Refusal.Invalid("note", $"1 to {MaxNoteLength} characters."));
         }
         return await ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: false, async (c, t, k, now) =>
         {
@@ -132,11 +120,11 @@ public sealed class SocWorkflow(
         }, cancellationToken, allowClosed: true);
     }
 
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> ContactAsync(string operatorId, string id, ContactAttemptRequest request, CancellationToken cancellationToken)
+    public async Task<(TheftCase? Case, Refusal? Refusal)> ContactAsync(string operatorId, string id, ContactAttemptRequest request, CancellationToken cancellationToken)
     {
         if (request.Outcome is null || !ContactOutcomes.All.Contains(request.Outcome))
         {
-            return (null, SocRefusal.Invalid("outcome", $"One of: {string.Join(", ", ContactOutcomes.All)}."));
+            return (null, Refusal.Invalid("outcome", $"One of: {string.Join(", ", ContactOutcomes.All)}."));
         }
         if (NoteTooLong(request.Note) is { } tooLong)
         {
@@ -152,7 +140,7 @@ public sealed class SocWorkflow(
         }
         if (request.PhoneIndex is not { } index || index < 1 || index > contact.PhoneNumbers.Count)
         {
-            return (null, SocRefusal.Invalid("phoneIndex", $"1 to {contact.PhoneNumbers.Count}."));
+            return (null, Refusal.Invalid("phoneIndex", $"1 to {contact.PhoneNumbers.Count}."));
         }
         var actor = new Actor(operatorId, Roles.SocOperator);
         return await ActAsync(id, actor, requireClaim: true, async (c, t, k, now) =>
@@ -171,12 +159,12 @@ public sealed class SocWorkflow(
         }, cancellationToken);
     }
 
-    public async Task<(IdentityCheckResponse? Result, SocRefusal? Refusal)> IdentityCheckAsync(
+    public async Task<(IdentityCheckResponse? Result, Refusal? Refusal)> IdentityCheckAsync(
         string operatorId, string id, string? answer, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(answer) || answer.Length > 100)
         {
-            return (null, SocRefusal.Invalid("answer", "The answer the caller gave, 1 to 100 characters."));
+            return (null, Refusal.Invalid("answer", "The answer the caller gave, 1 to 100 characters."));
         }
         if (await store.FindAsync(id, cancellationToken) is not { } found)
         {
@@ -218,11 +206,11 @@ public sealed class SocWorkflow(
         return refusal is null ? (result, null) : (null, refusal);
     }
 
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> OutcomeAsync(string operatorId, string id, OutcomeRequest request, CancellationToken cancellationToken)
+    public async Task<(TheftCase? Case, Refusal? Refusal)> OutcomeAsync(string operatorId, string id, OutcomeRequest request, CancellationToken cancellationToken)
     {
         if (request.Outcome is null || !CaseOutcomes.All.Contains(request.Outcome))
         {
-            return (null, SocRefusal.Invalid("outcome", $"One of: {string.Join(", ", CaseOutcomes.All)}."));
+            return (null, Refusal.Invalid("outcome", $"One of: {string.Join(", ", CaseOutcomes.All)}."));
         }
         if (NoteTooLong(request.Note) is { } tooLong)
         {
@@ -232,11 +220,11 @@ public sealed class SocWorkflow(
         {
             if (string.IsNullOrWhiteSpace(request.Circumstances) || request.Circumstances.Length > 4000)
             {
-                return (null, SocRefusal.Invalid("circumstances", "What happened, for the authority: 1 to 4000 characters."));
+                return (null, Refusal.Invalid("circumstances", "What happened, for the authority: 1 to 4000 characters."));
             }
             if (request.AuthorityAccountId is null || (await accounts.FindAsync(request.AuthorityAccountId, cancellationToken))?.Role != Roles.Authority)
             {
-                return (null, SocRefusal.Invalid("authorityAccountId", "The account of the responsible authority."));
+                return (null, Refusal.Invalid("authorityAccountId", "The account of the responsible authority."));
             }
         }
         if (await store.FindAsync(id, cancellationToken) is not { } found)
@@ -295,16 +283,16 @@ public sealed class SocWorkflow(
         }, cancellationToken, sendConfigurationTo: request.Outcome == CaseOutcomes.TheftConfirmed ? null : found.Vin);
     }
 
-    private static readonly SocRefusal IdentityFirst =
+    private static readonly Refusal IdentityFirst =
         new(StatusCodes.Status409Conflict, ErrorCodes.IdentityNotVerified, "Check the owner's identity by the security answer first.");
 
     /// <summary>Raises or lowers how often the car tracks (E2); the car gets it in the same transaction.</summary>
-    public async Task<(TheftCase? Case, SocRefusal? Refusal)> SetIntervalAsync(string operatorId, string id, int? seconds, CancellationToken cancellationToken)
+    public async Task<(TheftCase? Case, Refusal? Refusal)> SetIntervalAsync(string operatorId, string id, int? seconds, CancellationToken cancellationToken)
     {
         var o = options.Value;
         if (seconds is not { } s || s < o.MinTrackingIntervalSeconds || s > o.MaxTrackingIntervalSeconds)
         {
-            return (null, SocRefusal.Invalid("seconds", $"{o.MinTrackingIntervalSeconds} to {o.MaxTrackingIntervalSeconds} seconds."));
+            return (null, Refusal.Invalid("seconds", $"{o.MinTrackingIntervalSeconds} to {o.MaxTrackingIntervalSeconds} seconds."));
         }
         if (await store.FindAsync(id, cancellationToken) is not { } found)
         {
@@ -321,7 +309,7 @@ public sealed class SocWorkflow(
     }
 
     /// <summary>E5: a time-limited key that lets the SOC's map show the case's track, and nothing else.</summary>
-    public async Task<(MapKeyResponse? Key, SocRefusal? Refusal)> MapKeyAsync(string operatorId, string id, CancellationToken cancellationToken)
+    public async Task<(MapKeyResponse? Key, Refusal? Refusal)> MapKeyAsync(string operatorId, string id, CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is not { } k)
         {
@@ -347,7 +335,7 @@ public sealed class SocWorkflow(
     /// The owner reports a theft from the app: a case opens and the car is asked to track. Without Car Security nobody tracks
     /// the car, but the theft is noted (B4: the package cannot be bought for it) until the owner says the car is back.
     /// </summary>
-    public async Task<(TheftCase? Case, UncoveredTheft? Uncovered, SocRefusal? Refusal)> ReportTheftAsync(
+    public async Task<(TheftCase? Case, UncoveredTheft? Uncovered, Refusal? Refusal)> ReportTheftAsync(
         string accountId, string vin, string? circumstances, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
@@ -357,7 +345,7 @@ public sealed class SocWorkflow(
         }
         if (circumstances is { Length: > 4000 })
         {
-            return (null, null, SocRefusal.Invalid("circumstances", "At most 4000 characters."));
+            return (null, null, Refusal.Invalid("circumstances", "At most 4000 characters."));
         }
         if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
         {
@@ -369,7 +357,7 @@ public sealed class SocWorkflow(
     }
 
     /// <summary>The owner says a car they reported stolen without Car Security is back (B4: the package may be bought again).</summary>
-    public async Task<(UncoveredTheft? Uncovered, SocRefusal? Refusal)> RecoveredWithoutCarSecurityAsync(
+    public async Task<(UncoveredTheft? Uncovered, Refusal? Refusal)> RecoveredWithoutCarSecurityAsync(
         string accountId, string vin, string id, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
@@ -386,17 +374,17 @@ public sealed class SocWorkflow(
         };
     }
 
-    private async Task<SocRefusal?> PrimaryUserRefusalAsync(string accountId, string vin, string what, CancellationToken cancellationToken) =>
+    private async Task<Refusal?> PrimaryUserRefusalAsync(string accountId, string vin, string what, CancellationToken cancellationToken) =>
         await vehicles.RoleOfAsync(accountId, vin, cancellationToken) switch
         {
-            null => VehicleNotFound,
+            null => Refusal.VehicleNotFound,
             VehicleRole.Primary => null,
             _ => new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, $"Only the vehicle's primary user {what}."),
         };
 
     /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
     /// <returns>The new case and the car as the authority sees it; or why not.</returns>
-    public async Task<(TheftCase? Case, VehicleDescription? Vehicle, SocRefusal? Refusal)> StartTrackingAsync(
+    public async Task<(TheftCase? Case, VehicleDescription? Vehicle, Refusal? Refusal)> StartTrackingAsync(
         string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -418,7 +406,7 @@ public sealed class SocWorkflow(
         }
         if (errors.Any)
         {
-            return (null, null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request has invalid fields.", errors));
+            return (null, null, Refusal.Invalid(errors));
         }
         var vin = Vin.Normalize(request.Vin!);
         var vehicle = await vehicles.FindAsync(vin, cancellationToken);
@@ -440,10 +428,10 @@ public sealed class SocWorkflow(
     private static bool SameRegistration(string a, string b) =>
         string.Equals(new string([.. a.Where(char.IsLetterOrDigit)]), new string([.. b.Where(char.IsLetterOrDigit)]), StringComparison.OrdinalIgnoreCase);
 
-    public static readonly SocRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
+    public static readonly Refusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
         $"The vehicle's packages do not cover the service {ServiceIds.CarSecurity}.");
 
-    private async Task<(TheftCase? Case, SocRefusal? Refusal)> OpenRequestedAsync(
+    private async Task<(TheftCase? Case, Refusal? Refusal)> OpenRequestedAsync(
         string vin, string source, Actor actor, string? ownerAccountId, string? authorityId, string? reference, string? circumstances, string what,
         CancellationToken cancellationToken)
     {
@@ -472,13 +460,13 @@ public sealed class SocWorkflow(
     }
 
     /// <summary>E1: switches one trigger reason off until a time (never all of them at once), or on again.</summary>
-    public async Task<(CarSecurityResponse? Settings, SocRefusal? Refusal)> SetTriggerAsync(
+    public async Task<(CarSecurityResponse? Settings, Refusal? Refusal)> SetTriggerAsync(
         string accountId, string vin, string reason, DateTimeOffset? suspendedUntil, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await vehicles.RoleOfAsync(accountId, vin, cancellationToken) is not { } role)
         {
-            return (null, VehicleNotFound);
+            return (null, Refusal.VehicleNotFound);
         }
         if (!TheftReasons.Switchable.Contains(reason))
         {
@@ -495,7 +483,7 @@ public sealed class SocWorkflow(
         var now = time.GetUtcNow();
         if (suspendedUntil is { } until && (until <= now || until > now + options.Value.MaxSuspension))
         {
-            return (null, SocRefusal.Invalid("suspendedUntil", $"A time in the next {options.Value.MaxSuspension.TotalDays:0} days, or null to switch the reason on."));
+            return (null, Refusal.Invalid("suspendedUntil", $"A time in the next {options.Value.MaxSuspension.TotalDays:0} days, or null to switch the reason on."));
         }
         var refused = await configuration.ChangeAsync(vin, async (c, t) =>
         {
@@ -551,11 +539,11 @@ public sealed class SocWorkflow(
 
     // ---- the one way a case changes ----
 
-    private async Task<(TheftCase? Case, SocRefusal? Refusal)> ActAsync(
-        string id, Actor actor, bool requireClaim, Func<DbConnection, DbTransaction, TheftCase, DateTimeOffset, Task<SocRefusal?>> change,
+    private async Task<(TheftCase? Case, Refusal? Refusal)> ActAsync(
+        string id, Actor actor, bool requireClaim, Func<DbConnection, DbTransaction, TheftCase, DateTimeOffset, Task<Refusal?>> change,
         CancellationToken cancellationToken, bool allowClosed = false, string? sendConfigurationTo = null)
     {
-        SocRefusal? refusal = null;
+        Refusal? refusal = null;
         TheftCase? changed = null;
         async Task<bool> Work(DbConnection c, DbTransaction t)
         {

@@ -29,7 +29,7 @@ internal static class CommandEndpoints
         var (command, refusal) = await issuer.IssueAsync(context.User.AccountIdOf(), vin, request, context.Request.Headers["Idempotency-Key"], cancellationToken);
         if (refusal is not null)
         {
-            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : ApiProblems.Create(refusal.Status, refusal.Code, refusal.Title);
+            return ApiProblems.Refused<Accepted<CommandResponse>>(refusal);
         }
         return TypedResults.Accepted($"/api/v1/vehicles/{command!.Vin}/commands/{command.Id}", CommandResponse.From(command));
     }

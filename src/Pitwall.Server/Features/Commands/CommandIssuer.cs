@@ -5,9 +5,6 @@ using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Commands;
 
-/// <summary>Why a command was not accepted: an HTTP status, a stable code and a sentence; or the fields that were wrong.</summary>
-public sealed record CommandRefusal(int Status, string Code, string Title, ValidationErrors? Errors = null);
-
 /// <summary>
 /// Accepts a remote command for one of the caller's cars — the one path for the API and the portal: validation, role,
 /// the car's privacy switches, entitlement and, for unlocking, the PIN proof; then stores it and hands it to the car.
@@ -16,17 +13,15 @@ public sealed class CommandIssuer(
     IVehicleAccess access, Privacy.IServiceAccess services, IEntitlements entitlements, RemotePins pins, CommandDispatcher dispatcher,
     UsageStatistics.UsageStatistics usage, TimeProvider time)
 {
-    public static readonly CommandRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
-
     /// <returns>The command (new, or the earlier one with the same idempotency key), or why not.</returns>
-    public async Task<(CommandRecord? Command, CommandRefusal? Refusal)> IssueAsync(
+    public async Task<(CommandRecord? Command, Refusal? Refusal)> IssueAsync(
         string accountId, string vin, CreateCommandRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         var role = await access.RoleOfAsync(accountId, vin, cancellationToken);
         if (role is null)
         {
-            return (null, VehicleNotFound);
+            return (null, Refusal.VehicleNotFound);
         }
         var errors = new ValidationErrors();
         var type = request.Type is null ? null : CommandCatalog.Types.GetValueOrDefault(request.Type);
@@ -50,7 +45,7 @@ public sealed class CommandIssuer(
         }
         if (errors.Any)
         {
-            return (null, new CommandRefusal(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request is not valid.", errors));
+            return (null, Refusal.Invalid(errors));
         }
         if (await RefuseAsync(accountId, vin, role.Value, type!, request, cancellationToken) is { } refusal)
         {
@@ -68,7 +63,7 @@ public sealed class CommandIssuer(
         return (command, null);
     }
 
-    private async Task<CommandRefusal?> RefuseAsync(
+    private async Task<Refusal?> RefuseAsync(
         string accountId, string vin, VehicleRole role, CommandCatalog.CommandType type, CreateCommandRequest request, CancellationToken cancellationToken)
     {
         if (type.PrimaryOnly && role == VehicleRole.Driver)

@@ -31,7 +31,7 @@ internal static class ContractEndpoints
         string vin, ClaimsPrincipal user, ContractService service, CancellationToken cancellationToken) =>
         await service.OffersAsync(user.AccountIdOf(), vin, cancellationToken) is { } offers
             ? TypedResults.Ok(offers.Select(o => new OfferResponse(PackageResponse.From(o.Package), o.NotAvailable is null, o.NotAvailable)).ToList())
-            : Problem(ContractService.VehicleNotFound);
+            : ApiProblems.Problem(Refusal.VehicleNotFound);
 
     private static async Task<Results<Ok<List<ContractResponse>>, ProblemHttpResult>> List(
         string vin, ClaimsPrincipal user, Vehicles.IVehicleAccess access, ContractStore store, CancellationToken cancellationToken)
@@ -39,7 +39,7 @@ internal static class ContractEndpoints
         vin = Protocol.Vin.Normalize(vin);
         if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
         {
-            return Problem(ContractService.VehicleNotFound);
+            return ApiProblems.Problem(Refusal.VehicleNotFound);
         }
         return TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Select(ContractResponse.From).ToList());
     }
@@ -50,7 +50,7 @@ internal static class ContractEndpoints
         var (contract, refusal) = await service.PurchaseAsync(user.AccountIdOf(), vin, request.PackageId, request.CarSecurity, cancellationToken);
         if (refusal is not null)
         {
-            return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : Problem(refusal);
+            return ApiProblems.Refused<Created<ContractResponse>>(refusal);
         }
         return TypedResults.Created($"/api/v1/vehicles/{contract!.Vin}/contracts", ContractResponse.From(contract!));
     }
@@ -91,11 +91,6 @@ internal static class ContractEndpoints
         return Answer(await service.RecordWrittenCancellationAsync(id, request.Reference.Trim(), cancellationToken));
     }
 
-    private static Results<Ok<ContractResponse>, ValidationProblem, ProblemHttpResult> Answer((ContractRecord? Contract, ContractRefusal? Refusal) outcome) =>
-        outcome.Refusal is { } refusal ? Refuse(refusal) : TypedResults.Ok(ContractResponse.From(outcome.Contract!));
-
-    private static Results<Ok<ContractResponse>, ValidationProblem, ProblemHttpResult> Refuse(ContractRefusal refusal) =>
-        refusal.Errors is { } errors ? ApiProblems.Validation(errors) : Problem(refusal);
-
-    private static ProblemHttpResult Problem(ContractRefusal refusal) => ApiProblems.Create(refusal.Status, refusal.Code, refusal.Title);
+    private static Results<Ok<ContractResponse>, ValidationProblem, ProblemHttpResult> Answer((ContractRecord? Contract, Refusal? Refusal) outcome) =>
+        ApiProblems.OkOr(outcome.Contract is { } contract ? ContractResponse.From(contract) : null, outcome.Refusal);
 }

@@ -6,9 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Pitwall.Server.Features.Contracts;
 
-/// <summary>Why a contract operation was refused: an HTTP status, a stable code and a sentence (or field errors).</summary>
-public sealed record ContractRefusal(int Status, string Code, string Title, ValidationErrors? Errors = null);
-
 /// <summary>One package as an offer for a vehicle: buyable, or why not.</summary>
 public sealed record Offer(Package Package, string? NotAvailable);
 
@@ -20,9 +17,8 @@ public sealed class ContractService(
     Database database, PackageStore packages, ContractStore contracts, VehicleStore vehicles, ITheftStatus theft, ServiceConfiguration configuration,
     IOptions<ContractsOptions> options, TimeProvider time) : IVehicleRegistrationListener
 {
-    public static readonly ContractRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
-    private static readonly ContractRefusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user manages its packages.");
-    private static readonly ContractRefusal Stolen = new(StatusCodes.Status409Conflict, ErrorCodes.VehicleStolen,
+    private static readonly Refusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user manages its packages.");
+    private static readonly Refusal Stolen = new(StatusCodes.Status409Conflict, ErrorCodes.VehicleStolen,
         "The vehicle is stolen or in theft mode: Car Security cannot be bought, cancelled or withdrawn now.");
 
     public async Task<IReadOnlyList<Offer>?> OffersAsync(string accountId, string vin, CancellationToken cancellationToken)
@@ -43,12 +39,12 @@ public sealed class ContractService(
             .ToList();
     }
 
-    public async Task<(ContractRecord? Contract, ContractRefusal? Refusal)> PurchaseAsync(
+    public async Task<(ContractRecord? Contract, Refusal? Refusal)> PurchaseAsync(
         string accountId, string vin, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
     {
         if (await MineAsync(accountId, vin, cancellationToken) is not { } mine)
         {
-            return (null, VehicleNotFound);
+            return (null, Refusal.VehicleNotFound);
         }
         if (mine.Role != VehicleRole.Primary)
         {
@@ -101,7 +97,7 @@ public sealed class ContractService(
     }
 
     /// <summary>B3: within the withdrawal period, with a full refund; the services stop at once.</summary>
-    public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> WithdrawAsync(string accountId, string contractId, CancellationToken cancellationToken) =>
+    public Task<(ContractRecord? Contract, Refusal? Refusal)> WithdrawAsync(string accountId, string contractId, CancellationToken cancellationToken) =>
         ChangeAsync(accountId, contractId, async (contract, c, t, now) =>
         {
             if (contract.AccountId is null)
@@ -121,7 +117,7 @@ public sealed class ContractService(
     public bool InWithdrawalPeriod(ContractRecord contract, DateTimeOffset now) => now <= contract.PurchasedAt.AddDays(options.Value.WithdrawalDays);
 
     /// <summary>B3: auto-renewal off; the package runs to the end of its term.</summary>
-    public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> CancelAsync(string accountId, string contractId, CancellationToken cancellationToken) =>
+    public Task<(ContractRecord? Contract, Refusal? Refusal)> CancelAsync(string accountId, string contractId, CancellationToken cancellationToken) =>
         ChangeAsync(accountId, contractId, async (contract, c, t, now) =>
         {
             await ContractStore.CancelAsync(c, t, contract.Id, "app", null, now);
@@ -129,7 +125,7 @@ public sealed class ContractService(
         }, cancellationToken);
 
     /// <summary>B3: a written cancellation that customer service received, recorded with its reference.</summary>
-    public Task<(ContractRecord? Contract, ContractRefusal? Refusal)> RecordWrittenCancellationAsync(
+    public Task<(ContractRecord? Contract, Refusal? Refusal)> RecordWrittenCancellationAsync(
         string contractId, string reference, CancellationToken cancellationToken) =>
         ChangeAsync(null, contractId, async (contract, c, t, now) =>
         {
@@ -150,12 +146,12 @@ public sealed class ContractService(
         }
     }
 
-    private async Task<(ContractRecord? Contract, ContractRefusal? Refusal)> ChangeAsync(
-        string? accountId, string contractId, Func<ContractRecord, DbConnection, DbTransaction, DateTimeOffset, Task<ContractRefusal?>> change,
+    private async Task<(ContractRecord? Contract, Refusal? Refusal)> ChangeAsync(
+        string? accountId, string contractId, Func<ContractRecord, DbConnection, DbTransaction, DateTimeOffset, Task<Refusal?>> change,
         CancellationToken cancellationToken)
     {
         var found = await contracts.FindAsync(contractId, cancellationToken);
-        var notFound = new ContractRefusal(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No such contract among your vehicles'.");
+        var notFound = new Refusal(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No such contract among your vehicles'.");
         if (found is null)
         {
             return (null, notFound);
@@ -181,7 +177,7 @@ public sealed class ContractService(
         {
             var current = await ContractStore.FindAsync(c, t, contractId);
             return current?.State != ContractStates.Active
-                ? new ContractRefusal(StatusCodes.Status409Conflict, ErrorCodes.ContractNotActive, "The contract has ended.")
+                ? new Refusal(StatusCodes.Status409Conflict, ErrorCodes.ContractNotActive, "The contract has ended.")
                 : await change(current, c, t, now);
         }, cancellationToken);
         if (refusal is not null)

@@ -11,9 +11,6 @@ using V1 = Pitwall.Protocol.V1;
 
 namespace Pitwall.Server.Features.LocationAlarm;
 
-/// <summary>Why a geofence request was refused: an HTTP status, a stable code and a sentence; or the fields that were wrong.</summary>
-public sealed record GeofenceRefusal(int Status, string Code, string Title, ValidationErrors? Errors = null);
-
 /// <summary>
 /// The location alarm's areas (D2) for the API and the portal alike: who may read and change them, the four-area limit,
 /// and the car's copy — every change that matters to the car sends it the full set, in the same transaction as the change,
@@ -23,17 +20,16 @@ public sealed partial class GeofenceService(
     Database database, GeofenceStore store, IVehicleAccess access, IVehicleLink link, Privacy.IServiceAccess serviceAccess, IEntitlements entitlements,
     UsageStatistics.UsageStatistics usage, TimeProvider time, ILogger<GeofenceService> logger) : IVehicleAccessListener
 {
-    public static readonly GeofenceRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
-    public static readonly GeofenceRefusal GeofenceNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The geofence was not found.");
-    public static readonly GeofenceRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
+    public static readonly Refusal GeofenceNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The geofence was not found.");
+    public static readonly Refusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
         $"The vehicle's packages do not cover the service {ServiceIds.LocationAlarm}.");
-    public static readonly GeofenceRefusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole,
+    public static readonly Refusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole,
         "Only the vehicle's primary user may change its geofences.");
-    public static readonly GeofenceRefusal Limit = new(StatusCodes.Status409Conflict, ErrorCodes.GeofenceLimit,
+    public static readonly Refusal Limit = new(StatusCodes.Status409Conflict, ErrorCodes.GeofenceLimit,
         "A car has at most four geofences; delete one first.");
 
     /// <summary>The caller's areas of the car, with whether the car confirmed each.</summary>
-    public async Task<(IReadOnlyList<GeofenceResponse>? Geofences, GeofenceRefusal? Refusal)> ListAsync(string accountId, string vin, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<GeofenceResponse>? Geofences, Refusal? Refusal)> ListAsync(string accountId, string vin, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await ReadRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
@@ -43,13 +39,13 @@ public sealed partial class GeofenceService(
         return (await ViewAsync(vin, await store.ListAsync(vin, cancellationToken), cancellationToken), null);
     }
 
-    public async Task<(GeofenceResponse? Geofence, GeofenceRefusal? Refusal)> GetAsync(string accountId, string vin, string id, CancellationToken cancellationToken)
+    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> GetAsync(string accountId, string vin, string id, CancellationToken cancellationToken)
     {
         var (list, refusal) = await ListAsync(accountId, vin, cancellationToken);
         return refusal is not null ? (null, refusal) : list!.FirstOrDefault(g => g.Id == id) is { } found ? (found, null) : (null, GeofenceNotFound);
     }
 
-    public async Task<(GeofenceResponse? Geofence, GeofenceRefusal? Refusal)> CreateAsync(
+    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> CreateAsync(
         string accountId, string vin, GeofenceRequest request, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
@@ -60,7 +56,7 @@ public sealed partial class GeofenceService(
         var errors = new ValidationErrors();
         if (GeofenceRules.Validate(request, errors) is not { } draft)
         {
-            return (null, Invalid(errors));
+            return (null, Refusal.Invalid(errors));
         }
         var now = time.GetUtcNow();
         var created = await link.SendWithAsync(vin, async (c, t, enqueue) =>
@@ -86,7 +82,7 @@ public sealed partial class GeofenceService(
     }
 
     /// <summary>Replaces the area with what the request says (a PUT).</summary>
-    public async Task<(GeofenceResponse? Geofence, GeofenceRefusal? Refusal)> ReplaceAsync(
+    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> ReplaceAsync(
         string accountId, string vin, string id, GeofenceRequest request, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
@@ -98,7 +94,7 @@ public sealed partial class GeofenceService(
     }
 
     /// <summary>Changes the fields the patch names (a JSON merge patch, RFC 7396: null removes, e.g. <c>"activeHours": null</c>).</summary>
-    public async Task<(GeofenceResponse? Geofence, GeofenceRefusal? Refusal)> PatchAsync(
+    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> PatchAsync(
         string accountId, string vin, string id, JsonObject patch, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
@@ -109,7 +105,7 @@ public sealed partial class GeofenceService(
         return await ReplaceCheckedAsync(vin, id, current => Merge(current, patch), cancellationToken);
     }
 
-    public async Task<GeofenceRefusal?> DeleteAsync(string accountId, string vin, string id, CancellationToken cancellationToken)
+    public async Task<Refusal?> DeleteAsync(string accountId, string vin, string id, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await ChangeRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
@@ -136,13 +132,13 @@ public sealed partial class GeofenceService(
     }
 
     /// <summary>The crossings since the caller has had the car, newest first.</summary>
-    public async Task<(GeofenceEventPage? Page, GeofenceRefusal? Refusal)> EventsAsync(
+    public async Task<(GeofenceEventPage? Page, Refusal? Refusal)> EventsAsync(
         string accountId, string vin, string? before, int? limit, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await access.AccessSinceAsync(accountId, vin, cancellationToken) is not { } since)
         {
-            return (null, VehicleNotFound);
+            return (null, Refusal.VehicleNotFound);
         }
         if (!await entitlements.IsEntitledAsync(vin, ServiceIds.LocationAlarm, cancellationToken))
         {
@@ -181,11 +177,11 @@ public sealed partial class GeofenceService(
         }
     }
 
-    private async Task<(GeofenceResponse? Geofence, GeofenceRefusal? Refusal)> ReplaceCheckedAsync(
+    private async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> ReplaceCheckedAsync(
         string vin, string id, Func<GeofenceRequest, GeofenceRequest> change, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        GeofenceRefusal? refused = null;
+        Refusal? refused = null;
         var updated = await link.SendWithAsync(vin, async (c, t, enqueue) =>
         {
             await GeofenceStore.LockVehicleAsync(c, t, database.Dialect, vin);
@@ -202,12 +198,12 @@ public sealed partial class GeofenceService(
             }
             catch (JsonException)
             {
-                refused = new GeofenceRefusal(StatusCodes.Status400BadRequest, ErrorCodes.InvalidJson, "The patch gives a field a value of the wrong type.");
+                refused = new Refusal(StatusCodes.Status400BadRequest, ErrorCodes.InvalidJson, "The patch gives a field a value of the wrong type.");
                 return null;
             }
             if (GeofenceRules.Validate(request, errors) is not { } draft)
             {
-                refused = Invalid(errors);
+                refused = Refusal.Invalid(errors);
                 return null;
             }
             var next = current with
@@ -237,22 +233,22 @@ public sealed partial class GeofenceService(
         return areas.Select(g => GeofenceResponse.From(g, info?.HasApplied(g.SentSeq) == true)).ToList();
     }
 
-    private async Task<GeofenceRefusal?> ReadRefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
+    private async Task<Refusal?> ReadRefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
     {
         if (await access.RoleOfAsync(accountId, vin, cancellationToken) is null)
         {
-            return VehicleNotFound;
+            return Refusal.VehicleNotFound;
         }
         return await entitlements.IsEntitledAsync(vin, ServiceIds.LocationAlarm, cancellationToken) ? null : NotEntitled;
     }
 
     /// <summary>Changing needs the primary user, the packages, and a car whose switches let the location alarm run.</summary>
-    private async Task<GeofenceRefusal?> ChangeRefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
+    private async Task<Refusal?> ChangeRefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
     {
         var role = await access.RoleOfAsync(accountId, vin, cancellationToken);
         if (role is null)
         {
-            return VehicleNotFound;
+            return Refusal.VehicleNotFound;
         }
         if (role == VehicleRole.Driver)
         {
@@ -263,11 +259,8 @@ public sealed partial class GeofenceService(
             return NotEntitled;
         }
         var verdict = await serviceAccess.ForServiceAsync(vin, ServiceIds.LocationAlarm, cancellationToken);
-        return verdict.Allowed ? null : new GeofenceRefusal(StatusCodes.Status409Conflict, verdict.Code!, verdict.Detail!);
+        return verdict.Allowed ? null : new Refusal(StatusCodes.Status409Conflict, verdict.Code!, verdict.Detail!);
     }
-
-    private static GeofenceRefusal Invalid(ValidationErrors errors) =>
-        new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request is not valid.", errors);
 
     /// <summary>The full set for the car: each area with the jitter rules it must apply.</summary>
     private static V1.Envelope Frame(IEnumerable<Geofence> areas, DateTimeOffset now)

@@ -29,14 +29,14 @@ internal static class LocationAlarmEndpoints
         string vin, ClaimsPrincipal user, GeofenceService geofences, CancellationToken cancellationToken)
     {
         var (list, refusal) = await geofences.ListAsync(user.AccountIdOf(), vin, cancellationToken);
-        return refusal is null ? TypedResults.Ok(list!) : Problem(refusal);
+        return refusal is null ? TypedResults.Ok(list!) : ApiProblems.Problem(refusal);
     }
 
     private static async Task<Results<Ok<GeofenceResponse>, ProblemHttpResult>> Get(
         string vin, string id, ClaimsPrincipal user, GeofenceService geofences, CancellationToken cancellationToken)
     {
         var (geofence, refusal) = await geofences.GetAsync(user.AccountIdOf(), vin, id, cancellationToken);
-        return refusal is null ? TypedResults.Ok(geofence!) : Problem(refusal);
+        return refusal is null ? TypedResults.Ok(geofence!) : ApiProblems.Problem(refusal);
     }
 
     private static async Task<Results<Created<GeofenceResponse>, ValidationProblem, ProblemHttpResult>> Create(
@@ -45,7 +45,7 @@ internal static class LocationAlarmEndpoints
         var (geofence, refusal) = await geofences.CreateAsync(user.AccountIdOf(), vin, request, cancellationToken);
         if (refusal is not null)
         {
-            return Refused<Created<GeofenceResponse>>(refusal);
+            return ApiProblems.Refused<Created<GeofenceResponse>>(refusal);
         }
         return TypedResults.Created($"/api/v1/vehicles/{Protocol.Vin.Normalize(vin)}/geofences/{geofence!.Id}", geofence);
     }
@@ -54,38 +54,27 @@ internal static class LocationAlarmEndpoints
         string vin, string id, GeofenceRequest request, ClaimsPrincipal user, GeofenceService geofences, CancellationToken cancellationToken)
     {
         var (geofence, refusal) = await geofences.ReplaceAsync(user.AccountIdOf(), vin, id, request, cancellationToken);
-        return refusal is null ? TypedResults.Ok(geofence!) : Refused<Ok<GeofenceResponse>>(refusal);
+        return refusal is null ? TypedResults.Ok(geofence!) : ApiProblems.Refused<Ok<GeofenceResponse>>(refusal);
     }
 
     private static async Task<Results<Ok<GeofenceResponse>, ValidationProblem, ProblemHttpResult>> Patch(
         string vin, string id, JsonObject patch, ClaimsPrincipal user, GeofenceService geofences, CancellationToken cancellationToken)
     {
         var (geofence, refusal) = await geofences.PatchAsync(user.AccountIdOf(), vin, id, patch, cancellationToken);
-        return refusal is null ? TypedResults.Ok(geofence!) : Refused<Ok<GeofenceResponse>>(refusal);
+        return refusal is null ? TypedResults.Ok(geofence!) : ApiProblems.Refused<Ok<GeofenceResponse>>(refusal);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string vin, string id, ClaimsPrincipal user, GeofenceService geofences, CancellationToken cancellationToken)
     {
         var refusal = await geofences.DeleteAsync(user.AccountIdOf(), vin, id, cancellationToken);
-        return refusal is null ? TypedResults.NoContent() : Problem(refusal);
+        return refusal is null ? TypedResults.NoContent() : ApiProblems.Problem(refusal);
     }
 
     private static async Task<Results<Ok<GeofenceEventPage>, ProblemHttpResult>> Events(
         string vin, string? before, int? limit, ClaimsPrincipal user, GeofenceService geofences, CancellationToken cancellationToken)
     {
         var (page, refusal) = await geofences.EventsAsync(user.AccountIdOf(), vin, before, limit, cancellationToken);
-        return refusal is null ? TypedResults.Ok(page!) : Problem(refusal);
-    }
-
-    private static ProblemHttpResult Problem(GeofenceRefusal refusal) => ApiProblems.Create(refusal.Status, refusal.Code, refusal.Title);
-
-    private static Results<T, ValidationProblem, ProblemHttpResult> Refused<T>(GeofenceRefusal refusal) where T : IResult
-    {
-        if (refusal.Errors is { } errors)
-        {
-            return ApiProblems.Validation(errors);
-        }
-        return Problem(refusal);
+        return refusal is null ? TypedResults.Ok(page!) : ApiProblems.Problem(refusal);
     }
 }

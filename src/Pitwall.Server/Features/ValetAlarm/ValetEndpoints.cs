@@ -75,7 +75,7 @@ internal static class ValetEndpoints
         vin = Vin.Normalize(vin);
         if (await valet.RefusalAsync(user.AccountIdOf(), vin, cancellationToken) is { } refusal)
         {
-            return Problem(refusal);
+            return ApiProblems.Problem(refusal);
         }
         usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
         var session = await valet.StartAsync(vin, user.AccountIdOf(), maxSpeed, radius, cancellationToken);
@@ -88,15 +88,13 @@ internal static class ValetEndpoints
         vin = Vin.Normalize(vin);
         if (await valet.RefusalAsync(user.AccountIdOf(), vin, cancellationToken) is { } refusal)
         {
-            return Problem(refusal);
+            return ApiProblems.Problem(refusal);
         }
         if (await valet.StopAsync(vin, cancellationToken) is not { } ending)
         {
-            return Problem(ValetService.NotActive);
+            return ApiProblems.Problem(ValetService.NotActive);
         }
         usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
         return TypedResults.Ok(ValetResponse.From(ending, await link.InfoAsync(vin, cancellationToken)));
     }
-
-    private static ProblemHttpResult Problem(ValetRefusal refusal) => ApiProblems.Create(refusal.Status, refusal.Code, refusal.Title);
 }

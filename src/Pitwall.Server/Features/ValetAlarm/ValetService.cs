@@ -7,9 +7,6 @@ using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.ValetAlarm;
 
-/// <summary>Why switching the valet alarm was refused: an HTTP status, a stable code and a sentence.</summary>
-public sealed record ValetRefusal(int Status, string Code, string Title);
-
 /// <summary>
 /// Switches the valet alarm on and off: the session and the configuration frame for the car are written in one
 /// transaction, so the car gets exactly what the platform recorded (and gets it after a reconnect if it was offline).
@@ -20,13 +17,11 @@ public sealed class ValetService(
     public const double DefaultMaxSpeedKmh = 50;
     public const double DefaultRadiusM = 1000;
 
-    public static readonly ValetRefusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
-    public static readonly ValetRefusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
-        $"The vehicle's packages do not cover the service {ServiceIds.ValetAlarm}.");
-    public static readonly ValetRefusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
-    public static readonly ValetRefusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
+    public static readonly Refusal NotEntitled = Refusal.NotEntitled(ServiceIds.ValetAlarm);
+    public static readonly Refusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
+    public static readonly Refusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
         "The valet alarm or the services with location are switched off in the car.");
-    public static readonly ValetRefusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
+    public static readonly Refusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
 
     /// <summary>The limits a request asks for, defaults filled in; the fields that are wrong (10–250 km/h, 100–50 000 m) go
     /// into <paramref name="errors"/>.</summary>
@@ -48,12 +43,12 @@ public sealed class ValetService(
     /// <summary>Whether the account may switch the valet alarm of the car, for the API and the portal alike: another
     /// account's car reads as absent; then the packages and the car's privacy switches decide.</summary>
     /// <returns>Null when it may.</returns>
-    public async Task<ValetRefusal?> RefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
+    public async Task<Refusal?> RefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
         if (await access.RoleOfAsync(accountId, vin, cancellationToken) is null)
         {
-            return VehicleNotFound;
+            return Refusal.VehicleNotFound;
         }
         if (!await entitlements.IsEntitledAsync(vin, ServiceIds.ValetAlarm, cancellationToken))
         {

@@ -38,7 +38,7 @@ internal static class VehicleEndpoints
             context.User.FindFirst(PitwallClaims.AccountId)?.Value ?? "anonymous",
             _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) });
 
-    internal static ProblemHttpResult NotFound() => ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
+    internal static ProblemHttpResult NotFound() => ApiProblems.Problem(Refusal.VehicleNotFound);
 
     internal static ProblemHttpResult PrimaryOnly() =>
         ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user may do this.");

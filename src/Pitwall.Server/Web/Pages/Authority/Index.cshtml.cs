@@ -55,14 +55,7 @@ public sealed class AuthorityCasesModel(TheftCaseStore store, SocWorkflow workfl
             Message = "Tracking requested: the car starts sending its positions when it is next online.";
             return Redirect($"/authority/cases/{Uri.EscapeDataString(opened!.Id)}");
         }
-        if (refusal.Errors is { } errors)
-        {
-            AddErrors(errors);
-        }
-        else
-        {
-            ModelState.AddModelError("track-error", refusal.Title);
-        }
+        ShowRefusal(refusal, key: "track-error");
         await OnGetAsync(cancellationToken);
         return Page();
     }

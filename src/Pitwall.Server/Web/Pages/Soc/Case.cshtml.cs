@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
+using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Web.Pages.Soc;
@@ -173,7 +174,7 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
     /// <summary>Runs one workflow action: done → back to the case (or <paramref name="back"/>) with a message; refused → the
     /// page again with the reason next to the form's fields, or in the form's own error line.</summary>
     private async Task<IActionResult> ActAsync(
-        string id, string formError, Func<string, string?> fieldOf, Func<Task<(TheftCase? Case, SocRefusal? Refusal)>> act, string done,
+        string id, string formError, Func<string, string?> fieldOf, Func<Task<(TheftCase? Case, Refusal? Refusal)>> act, string done,
         CancellationToken cancellationToken, string? back = null)
     {
         var (_, refusal) = await act();
@@ -185,20 +186,13 @@ public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, Acc
         return await RefusedAsync(id, refusal, formError, fieldOf, cancellationToken);
     }
 
-    private async Task<IActionResult> RefusedAsync(string id, SocRefusal refusal, string formError, Func<string, string?> fieldOf, CancellationToken cancellationToken)
+    private async Task<IActionResult> RefusedAsync(string id, Refusal refusal, string formError, Func<string, string?> fieldOf, CancellationToken cancellationToken)
     {
         if (refusal == SocWorkflow.CaseNotFound)
         {
             return NotFound();
         }
-        if (refusal.Errors is { } errors)
-        {
-            AddErrors(errors, fieldOf: field => fieldOf(field) ?? formError);
-        }
-        else
-        {
-            ModelState.AddModelError(formError, refusal.Title);
-        }
+        ShowRefusal(refusal, fieldOf: field => fieldOf(field) ?? formError, key: formError);
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
     }
 

@@ -42,7 +42,7 @@ public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, Ac
             Message = "You hold the case now.";
             return Redirect($"/soc/cases/{Uri.EscapeDataString(claimed!.Id)}");
         }
-        ModelState.AddModelError("", refusal.Title);
+        ShowRefusal(refusal);
         await LoadAsync(cancellationToken);
         return Page();
     }

@@ -124,16 +124,16 @@ public sealed class AlarmsModel(
         {
             return false;
         }
-        ModelState.AddModelError("", Texts[Refusal(refusal)]);
+        ShowRefusal(refusal, Texts);
         return true;
     }
 
     /// <summary>Why the valet alarm cannot be switched (null when it can), asked once per request: a refused form and the
     /// page shown again with it share the answer.</summary>
-    private Task<ValetRefusal?> RefusalAsync(CancellationToken cancellationToken) =>
+    private Task<Refusal?> RefusalAsync(CancellationToken cancellationToken) =>
         _refusal ??= valet.RefusalAsync(AccountId, Vin, cancellationToken);
 
-    private Task<ValetRefusal?>? _refusal;
+    private Task<Refusal?>? _refusal;
 
     private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
     {
@@ -152,17 +152,10 @@ public sealed class AlarmsModel(
             Valet = await valet.CurrentAsync(Vin, cancellationToken);
             ValetEvents = [.. (await valetStore.EventsAsync(Vin, AccessSince, HistoryLength, cancellationToken)).Select(ValetEventResponse.From)];
             // The page shows why the valet alarm cannot be switched only where it shows the valet alarm at all.
-            ValetRefused = await RefusalAsync(cancellationToken) is { } refusal ? Texts[Refusal(refusal)].Value : null;
+            ValetRefused = await RefusalAsync(cancellationToken) is { } refusal ? Texts[Wording(refusal)].Value : null;
         }
         return true;
     }
-
-    /// <summary>A refusal in the words the page shows (the API's title where it reads well to an owner).</summary>
-    private static string Refusal(ValetRefusal refusal) => refusal.Code switch
-    {
-        ErrorCodes.NotEntitled => "not included in this car's packages",
-        _ => refusal.Title,
-    };
 
     public static string Reason(string reason) => reason switch
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.LocationAlarm;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
@@ -92,24 +93,15 @@ public sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, 
         return Redirect($"/vehicles/{Vin}/geofences");
     }
 
-    private void Refused(GeofenceRefusal refusal)
-    {
-        if (refusal.Errors is { } errors)
+    private void Refused(Refusal refusal) =>
+        ShowRefusal(refusal, Texts, field => field switch
         {
-            AddErrors(errors, Texts, field => field switch
-            {
-                "activeHours.days" => nameof(Days),
-                "activeHours.from" => nameof(From),
-                "activeHours.to" => nameof(To),
-                "activeHours.timeZone" => nameof(TimeZone),
-                _ => char.ToUpperInvariant(field[0]) + field[1..],
-            });
-        }
-        else
-        {
-            ModelState.AddModelError("", Texts[refusal.Title]);
-        }
-    }
+            "activeHours.days" => nameof(Days),
+            "activeHours.from" => nameof(From),
+            "activeHours.to" => nameof(To),
+            "activeHours.timeZone" => nameof(TimeZone),
+            _ => char.ToUpperInvariant(field[0]) + field[1..],
+        });
 
     private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
@@ -75,29 +76,22 @@ public sealed class PackagesModel(
         return await AfterAsync(vin, contract is null ? null : Texts["Withdrawn; the price is refunded."].Value, refusal, cancellationToken);
     }
 
-    private async Task<IActionResult> AfterAsync(string vin, string? done, ContractRefusal? refusal, CancellationToken cancellationToken)
+    private async Task<IActionResult> AfterAsync(string vin, string? done, Refusal? refusal, CancellationToken cancellationToken)
     {
         if (refusal is null)
         {
             Message = done;
             return Redirect($"/vehicles/{Vin}/packages");
         }
-        if (refusal.Errors is { } errors)
+        ShowRefusal(refusal, Texts, field => field switch
         {
-            AddErrors(errors, Texts, field => field switch
-            {
-                "carSecurity.phoneNumbers" or "phoneNumbers" => nameof(Phones),
-                "carSecurity.securityQuestion" => nameof(SecurityQuestion),
-                "carSecurity.securityAnswer" => nameof(SecurityAnswer),
-                "carSecurity.colour" => nameof(Colour),
-                "carSecurity.registrationNumber" => nameof(RegistrationNumber),
-                _ => "",
-            });
-        }
-        else
-        {
-            ModelState.AddModelError("", Texts[refusal.Title]);
-        }
+            "carSecurity.phoneNumbers" or "phoneNumbers" => nameof(Phones),
+            "carSecurity.securityQuestion" => nameof(SecurityQuestion),
+            "carSecurity.securityAnswer" => nameof(SecurityAnswer),
+            "carSecurity.colour" => nameof(Colour),
+            "carSecurity.registrationNumber" => nameof(RegistrationNumber),
+            _ => "",
+        });
         await LoadAsync(vin, cancellationToken);
         return Page();
     }

@@ -152,23 +152,7 @@ public sealed class SecurityModel(
     private string Here => $"/vehicles/{Vin}/security";
 
     /// <summary>A refusal of the workflow next to the form's field, in the page's language where the portal has the words.</summary>
-    private void Refused(SocRefusal refusal, string field)
-    {
-        if (refusal.Errors is { } errors)
-        {
-            AddErrors(errors, Texts, _ => field);
-            return;
-        }
-        ModelState.AddModelError(field, Texts[refusal.Code switch
-        {
-            ErrorCodes.NotEntitled => "not included in this car's packages",
-            ErrorCodes.ForbiddenForRole => "Only the car's primary user can do this.",
-            ErrorCodes.TheftCaseOpen => "The car has an open theft case already.",
-            ErrorCodes.CarSecurityAlwaysOn => "Car Security cannot be switched off as a whole: at least one trigger reason stays on.",
-            ErrorCodes.EndedByTheCar => "The car noticed this theft itself: it ends when the car leaves theft mode (open it with its key).",
-            _ => refusal.Title,
-        }]);
-    }
+    private void Refused(Refusal refusal, string field) => ShowRefusal(refusal, Texts, _ => field, field);
 
     private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
     {
