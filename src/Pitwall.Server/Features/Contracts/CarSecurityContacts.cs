@@ -47,7 +47,7 @@ internal sealed class CarSecurityContacts(Database database) : ICarSecurityConta
                 """
                 SELECT c.id, c.account_id, d.phone_numbers, d.security_question, d.security_answer_hash, d.colour, d.registration_number
                 FROM contracts c JOIN car_security_details d ON d.contract_id = c.id
-                WHERE c.vin = @vin AND c.package_id = @package AND c.state = 'active'
+                WHERE c.vin = @vin AND c.package_id = @package AND c.state = 'active' AND c.buyer_left_at IS NULL
                 ORDER BY c.purchased_at DESC LIMIT 1
                 """, new { vin, package = Package.CarSecurity });
             return row is { } r
@@ -60,7 +60,7 @@ internal sealed class CarSecurityContacts(Database database) : ICarSecurityConta
         (await database.ReadAsync(c => c.QueryAsync<(string Vin, long Since)>(
             """
             SELECT c.vin, MIN(c.starts_at) FROM contracts c JOIN packages p ON p.id = c.package_id
-            WHERE c.state = 'active' AND c.starts_at <= @now AND c.ends_at > @now AND (',' || p.services || ',') LIKE @service
+            WHERE c.state = 'active' AND c.buyer_left_at IS NULL AND c.starts_at <= @now AND c.ends_at > @now AND (',' || p.services || ',') LIKE @service
             GROUP BY c.vin ORDER BY c.vin
             """, new { now = now.ToUnixTimeMilliseconds(), service = $"%,{ServiceIds.CarSecurity},%" }), cancellationToken))
         .Select(r => (r.Vin, DateTimeOffset.FromUnixTimeMilliseconds(r.Since))).ToList();

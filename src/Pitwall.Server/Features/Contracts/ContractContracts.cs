@@ -72,14 +72,17 @@ public sealed record PackageResponse(
 public sealed record OfferResponse(PackageResponse Package, bool Available, string? NotAvailable);
 
 /// <param name="State">active, withdrawn or expired; an active one with autoRenew false was cancelled and ends at endsAt.</param>
-/// <param name="Included">Came with the car (no buyer, cannot be withdrawn).</param>
+/// <param name="Included">Came with the car (no buyer, cannot be withdrawn); it stays with the car when the car changes hands.</param>
+/// <param name="CancelChannel">app, customer_service, or buyer_left (auto-renewal stopped because the car left the buyer).</param>
+/// <param name="BuyerLeftAt">When the car left its buyer (unpairing): the contract no longer serves the car; only the buyer sees it.</param>
 public sealed record ContractResponse(
     string Id, string Vin, string PackageId, string State, bool Included, bool AutoRenew, DateTimeOffset PurchasedAt, DateTimeOffset StartsAt,
     DateTimeOffset EndsAt, int Terms, long PriceMinor, string Currency, DateTimeOffset? CancelledAt, string? CancelChannel, string? CancelReference,
-    DateTimeOffset? WithdrawnAt, long? RefundMinor)
+    DateTimeOffset? WithdrawnAt, long? RefundMinor, DateTimeOffset? BuyerLeftAt)
 {
-    public static ContractResponse From(ContractRecord c) => new(c.Id, c.Vin, c.PackageId, c.State, c.AccountId is null, c.AutoRenew, c.PurchasedAt,
-        c.StartsAt, c.EndsAt, c.Terms, c.PriceMinor, c.Currency, c.CancelledAt, c.CancelChannel, c.CancelReference, c.WithdrawnAt, c.RefundMinor);
+    public static ContractResponse From(ContractRecord c) => new(c.Id, c.Vin, c.PackageId, c.State, c.AccountId is null && !c.BuyerLeft, c.AutoRenew,
+        c.PurchasedAt, c.StartsAt, c.EndsAt, c.Terms, c.PriceMinor, c.Currency, c.CancelledAt, c.CancelChannel, c.CancelReference, c.WithdrawnAt,
+        c.RefundMinor, c.BuyerLeftAt);
 }
 
 /// <param name="Fits">Which vehicles the package fits; model "" = every model; a missing toYear = up to today.</param>

@@ -16,6 +16,8 @@ internal static class ContractEndpoints
         vehicle.MapGet("/contracts", List).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicle's packages, running and ended.");
         vehicle.MapPost("/contracts", Purchase).RequireAuthorization(Scopes.ControlVehicle)
             .WithSummary("Buy a package for this vehicle (primary user); Car Security needs the carSecurity data (B2).");
+        routes.MapGet("/api/v1/contracts", Bought).WithTags("Packages and contracts").RequireAuthorization(Scopes.ReadVehicle)
+            .WithSummary("The packages you bought, for every car, including cars you no longer have (a contract belongs to its buyer).");
         var contracts = routes.MapGroup("/api/v1/contracts/{id}").WithTags("Packages and contracts").RequireAuthorization(Scopes.ControlVehicle);
         contracts.MapPost("/withdraw", Withdraw).WithSummary("Withdraw within the withdrawal period (28 days), with a full refund; the services stop at once.");
         contracts.MapPost("/cancel", Cancel).WithSummary("Switch auto-renewal off; the package runs to the end of its term.");
@@ -43,6 +45,9 @@ internal static class ContractEndpoints
         }
         return TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Select(ContractResponse.From).ToList());
     }
+
+    private static async Task<Ok<List<ContractResponse>>> Bought(ClaimsPrincipal user, ContractStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ForBuyerAsync(user.AccountIdOf(), cancellationToken)).Select(ContractResponse.From).ToList());
 
     private static async Task<Results<Created<ContractResponse>, ValidationProblem, ProblemHttpResult>> Purchase(
         string vin, PurchaseRequest request, ClaimsPrincipal user, ContractService service, CancellationToken cancellationToken)

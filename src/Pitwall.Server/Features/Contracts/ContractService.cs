@@ -14,7 +14,7 @@ public sealed record Offer(Package Package, string? NotAvailable);
 /// the packages included with a new car. Every change tells the car its active services.
 /// </summary>
 public sealed class ContractService(
-    Database database, PackageStore packages, ContractStore contracts, VehicleStore vehicles, ITheftStatus theft, ServiceConfiguration configuration,
+    Database database, PackageStore packages, ContractStore contracts, IVehicleAccess vehicles, ITheftStatus theft, ServiceConfiguration configuration,
     IOptions<ContractsOptions> options, TimeProvider time) : IVehicleRegistrationListener
 {
     private static readonly Refusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user manages its packages.");
@@ -156,9 +156,11 @@ public sealed class ContractService(
         {
             return (null, notFound);
         }
-        if (accountId is not null)
+        // A contract belongs to its buyer, who manages it even after the car has left them; the car's primary user manages
+        // what came with the car and what its users bought. A previous owner's contract is nobody else's business.
+        if (accountId is not null && found.AccountId != accountId)
         {
-            var mine = await MineAsync(accountId, found.Vin, cancellationToken);
+            var mine = found.BuyerLeft ? null : await MineAsync(accountId, found.Vin, cancellationToken);
             if (mine is null)
             {
                 return (null, notFound);
@@ -168,7 +170,7 @@ public sealed class ContractService(
                 return (null, PrimaryOnly);
             }
         }
-        if (found.PackageId == Package.CarSecurity && await theft.IsStolenAsync(found.Vin, cancellationToken))
+        if (found.PackageId == Package.CarSecurity && !found.BuyerLeft && await theft.IsStolenAsync(found.Vin, cancellationToken))
         {
             return (null, Stolen);
         }
@@ -191,5 +193,5 @@ public sealed class ContractService(
     private sealed record Mine(Vehicle Vehicle, VehicleRole Role);
 
     private async Task<Mine?> MineAsync(string accountId, string vin, CancellationToken cancellationToken) =>
-        (await vehicles.ListForAsync(accountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken)) is [var (vehicle, role)] ? new Mine(vehicle, role) : null;
+        await vehicles.MineAsync(accountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken) is { } m ? new Mine(m.Vehicle, m.Role) : null;
 }

@@ -13,10 +13,22 @@ public sealed class ContractStore(Database database)
     private const string Columns =
         "id AS Id, vin AS Vin, account_id AS AccountId, package_id AS PackageId, state AS State, auto_renew AS AutoRenew, purchased_at AS PurchasedAt, " +
         "starts_at AS StartsAt, ends_at AS EndsAt, terms AS Terms, price_minor AS PriceMinor, currency AS Currency, cancelled_at AS CancelledAt, " +
-        "cancel_channel AS CancelChannel, cancel_reference AS CancelReference, withdrawn_at AS WithdrawnAt, refund_minor AS RefundMinor";
+        "cancel_channel AS CancelChannel, cancel_reference AS CancelReference, withdrawn_at AS WithdrawnAt, refund_minor AS RefundMinor, buyer_left_at AS BuyerLeftAt";
 
+    /// <summary>Serves the car: included with it, or bought by someone who still uses it.</summary>
+    private const string ServesTheCar = "buyer_left_at IS NULL";
+
+    /// <summary>The vehicle's packages as its users see them: those included with the car and those bought by someone who still
+    /// uses it, running and ended. A previous owner's purchases are not among them.</summary>
     public async Task<IReadOnlyList<ContractRecord>> ForVehicleAsync(string vin, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<Row>($"SELECT {Columns} FROM contracts WHERE vin = @vin ORDER BY purchased_at DESC, id", new { vin }),
+        (await database.ReadAsync(c => c.QueryAsync<Row>(
+            $"SELECT {Columns} FROM contracts WHERE vin = @vin AND {ServesTheCar} ORDER BY purchased_at DESC, id", new { vin }),
+            cancellationToken)).Select(Map).ToList();
+
+    /// <summary>Every package the account bought, for any car, including cars it no longer uses.</summary>
+    public async Task<IReadOnlyList<ContractRecord>> ForBuyerAsync(string accountId, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<Row>(
+            $"SELECT {Columns} FROM contracts WHERE account_id = @accountId ORDER BY purchased_at DESC, id", new { accountId }),
             cancellationToken)).Select(Map).ToList();
 
     public async Task<ContractRecord?> FindAsync(string id, CancellationToken cancellationToken) =>
@@ -29,14 +41,14 @@ public sealed class ContractStore(Database database)
     /// <summary>The running services of a vehicle: those of active contracts within their term.</summary>
     public async Task<IReadOnlyList<string>> ActivePackagesAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<string>(
-            "SELECT DISTINCT package_id FROM contracts WHERE vin = @vin AND state = 'active' AND starts_at <= @now AND ends_at > @now",
+            $"SELECT DISTINCT package_id FROM contracts WHERE vin = @vin AND state = 'active' AND starts_at <= @now AND ends_at > @now AND {ServesTheCar}",
             new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
 
     /// <summary>The vehicle's active contracts not ended by <paramref name="now"/> (some may start later): services and term.</summary>
     public async Task<IReadOnlyList<RunningTerm>> RunningTermsAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string Services, long StartsAt, long EndsAt)>(
             "SELECT p.services, c.starts_at, c.ends_at FROM contracts c JOIN packages p ON p.id = c.package_id " +
-            "WHERE c.vin = @vin AND c.state = 'active' AND c.ends_at > @now",
+            "WHERE c.vin = @vin AND c.state = 'active' AND c.ends_at > @now AND c.buyer_left_at IS NULL",
             new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken))
         .Select(r => new RunningTerm(r.Services, DateTimeOffset.FromUnixTimeMilliseconds(r.StartsAt), DateTimeOffset.FromUnixTimeMilliseconds(r.EndsAt)))
         .ToList();
@@ -45,7 +57,7 @@ public sealed class ContractStore(Database database)
 
     internal static Task<long> CountRunningAsync(DbConnection c, DbTransaction t, string vin, string packageId, DateTimeOffset now) =>
         c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM contracts WHERE vin = @vin AND package_id = @packageId AND state = 'active' AND ends_at > @now",
+            $"SELECT COUNT(*) FROM contracts WHERE vin = @vin AND package_id = @packageId AND state = 'active' AND ends_at > @now AND {ServesTheCar}",
             new { vin, packageId, now = now.ToUnixTimeMilliseconds() }, t);
 
     internal static async Task InsertAsync(DbConnection c, DbTransaction t, ContractRecord r, CarSecurityDetails? details)
@@ -134,6 +146,34 @@ public sealed class ContractStore(Database database)
         return taken;
     }
 
+    /// <summary>
+    /// The buyer (or, with <paramref name="accountId"/> null, every buyer) no longer uses the car: their packages for it stop
+    /// serving it and showing to its users, and those that would renew no longer do.
+    /// </summary>
+    /// <returns>The contracts whose auto-renewal this stopped, as they were before.</returns>
+    internal static async Task<IReadOnlyList<ContractRecord>> BuyerLeftAsync(DbConnection c, DbTransaction t, string vin, string? accountId, DateTimeOffset now)
+    {
+        ContractEntitlements.Changed(t);
+        var args = new { vin, accountId, now = now.ToUnixTimeMilliseconds() };
+        const string Theirs = "vin = @vin AND account_id IS NOT NULL AND (@accountId IS NULL OR account_id = @accountId) AND buyer_left_at IS NULL";
+        var renewing = (await c.QueryAsync<Row>($"SELECT {Columns} FROM contracts WHERE {Theirs} AND state = 'active' AND auto_renew = 1", args, t))
+            .Select(Map).ToList();
+        await c.ExecuteAsync(
+            "UPDATE contracts SET auto_renew = 0, cancelled_at = COALESCE(cancelled_at, @now), cancel_channel = 'buyer_left' " +
+            $"WHERE {Theirs} AND state = 'active' AND auto_renew = 1", args, t);
+        await c.ExecuteAsync($"UPDATE contracts SET buyer_left_at = @now WHERE {Theirs}", args, t);
+        return renewing;
+    }
+
+    /// <summary>The buyer is the car's primary user again: their packages for it that have not ended serve it again (without
+    /// auto-renewal, which stopped when they left).</summary>
+    internal static Task BuyerReturnedAsync(DbConnection c, DbTransaction t, string vin, string accountId)
+    {
+        ContractEntitlements.Changed(t);
+        return c.ExecuteAsync("UPDATE contracts SET buyer_left_at = NULL WHERE vin = @vin AND account_id = @accountId AND buyer_left_at IS NOT NULL",
+            new { vin, accountId }, t);
+    }
+
     /// <summary>Erasure: the Car Security contact data of the account's contracts (the contracts themselves stay, as the law requires).</summary>
     internal static Task DeleteCarSecurityDetailsOfAccountAsync(DbConnection c, DbTransaction t, string accountId) =>
         c.ExecuteAsync("DELETE FROM car_security_details WHERE contract_id IN (SELECT id FROM contracts WHERE account_id = @accountId)", new { accountId }, t);
@@ -141,7 +181,7 @@ public sealed class ContractStore(Database database)
     private static ContractRecord Map(Row r) => new(
         r.Id, r.Vin, r.AccountId, r.PackageId, r.State, r.AutoRenew != 0, At(r.PurchasedAt), At(r.StartsAt), At(r.EndsAt), (int)r.Terms, r.PriceMinor,
         r.Currency, r.CancelledAt is { } cancelled ? At(cancelled) : null, r.CancelChannel, r.CancelReference,
-        r.WithdrawnAt is { } withdrawn ? At(withdrawn) : null, r.RefundMinor);
+        r.WithdrawnAt is { } withdrawn ? At(withdrawn) : null, r.RefundMinor, r.BuyerLeftAt is { } left ? At(left) : null);
 
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
@@ -164,5 +204,6 @@ public sealed class ContractStore(Database database)
         public string? CancelReference { get; init; }
         public long? WithdrawnAt { get; init; }
         public long? RefundMinor { get; init; }
+        public long? BuyerLeftAt { get; init; }
     }
 }

@@ -39,9 +39,17 @@ public sealed class RenewalJob(
             {
                 var name = catalogue.TryGetValue(contract.PackageId, out var p) ? p.Name : contract.PackageId;
                 var key = $"{contract.Id}:{contract.EndsAt.ToUnixTimeSeconds()}";
-                await notifier.NotifyAsync(c, t, contract.AutoRenew
+                var notice = contract.AutoRenew
                     ? new Notification(contract.Vin, NotificationTypes.ContractRenews.Id, $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now, key)
-                    : new Notification(contract.Vin, NotificationTypes.ContractExpires.Id, $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now, key));
+                    : new Notification(contract.Vin, NotificationTypes.ContractExpires.Id, $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now, key);
+                if (!contract.BuyerLeft)
+                {
+                    await notifier.NotifyAsync(c, t, notice); // the car's users
+                }
+                else if (contract.AccountId is { } buyer)
+                {
+                    await notifier.NotifyAccountAsync(c, t, buyer, notice); // the car is no longer theirs; the contract still is
+                }
             }
             return vins;
         }, cancellationToken);

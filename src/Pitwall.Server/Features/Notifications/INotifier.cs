@@ -20,4 +20,10 @@ public interface INotifier
     /// is delivered after commit, on each channel the user chose, and never when the transaction rolls back.
     /// </summary>
     Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification);
+
+    /// <summary>
+    /// As <see cref="NotifyAsync"/> for one account only, whether or not it still uses the vehicle: what concerns a
+    /// buyer or a former owner (e.g. their package stopped renewing because the car left their account).
+    /// </summary>
+    Task NotifyAccountAsync(DbConnection connection, DbTransaction transaction, string accountId, Notification notification);
 }

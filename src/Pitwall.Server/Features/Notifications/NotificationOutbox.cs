@@ -16,27 +16,40 @@ public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSend
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {
-        var type = NotificationTypes.Find(notification.Type)
-            ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; add it to NotificationTypes.", nameof(notification));
+        var type = TypeOf(notification);
         foreach (var accountId in await vehicles.UsersOfAsync(connection, transaction, notification.Vin))
         {
-            var id = Guid.NewGuid().ToString("N");
-            if (!await NotificationStore.AddToInboxAsync(connection, transaction, id, accountId, notification))
-            {
-                continue; // already notified for this key
-            }
-            var choices = await NotificationStore.ChoicesAsync(connection, transaction, accountId, type);
-            var now = time.GetUtcNow();
-            var sendAt = type.Urgent || choices.QuietHours is null ? now : choices.QuietHours.EndOf(now);
-            foreach (var (channel, target) in choices.Targets())
-            {
-                var at = channel == NotificationChannels.Webhook ? now : sendAt; // machines have no night
-                await NotificationStore.QueueDeliveryAsync(connection, transaction, id, channel, target, at);
-            }
-            var liveEvent = new LiveEvent(notification.Vin, "vehicle.notification",
-                new { id, vin = notification.Vin, type = type.Id, title = type.Title, message = notification.Message }, notification.At, accountId);
-            Database.AfterCommit(transaction, () => hub.Publish(liveEvent));
+            await QueueAsync(connection, transaction, accountId, type, notification);
         }
         Database.AfterCommit(transaction, senders.Wake);
+    }
+
+    public async Task NotifyAccountAsync(DbConnection connection, DbTransaction transaction, string accountId, Notification notification)
+    {
+        await QueueAsync(connection, transaction, accountId, TypeOf(notification), notification);
+        Database.AfterCommit(transaction, senders.Wake);
+    }
+
+    private static NotificationType TypeOf(Notification notification) => NotificationTypes.Find(notification.Type)
+        ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; add it to NotificationTypes.", nameof(notification));
+
+    private async Task QueueAsync(DbConnection connection, DbTransaction transaction, string accountId, NotificationType type, Notification notification)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        if (!await NotificationStore.AddToInboxAsync(connection, transaction, id, accountId, notification))
+        {
+            return; // already notified for this key
+        }
+        var choices = await NotificationStore.ChoicesAsync(connection, transaction, accountId, type);
+        var now = time.GetUtcNow();
+        var sendAt = type.Urgent || choices.QuietHours is null ? now : choices.QuietHours.EndOf(now);
+        foreach (var (channel, target) in choices.Targets())
+        {
+            var at = channel == NotificationChannels.Webhook ? now : sendAt; // machines have no night
+            await NotificationStore.QueueDeliveryAsync(connection, transaction, id, channel, target, at);
+        }
+        var liveEvent = new LiveEvent(notification.Vin, "vehicle.notification",
+            new { id, vin = notification.Vin, type = type.Id, title = type.Title, message = notification.Message }, notification.At, accountId);
+        Database.AfterCommit(transaction, () => hub.Publish(liveEvent));
     }
 }

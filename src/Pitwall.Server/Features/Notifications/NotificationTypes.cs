@@ -36,6 +36,7 @@ public static class NotificationTypes
     public static readonly NotificationType ValetEnded = new("valet.ended", "Valet alarm ended", false, InAppAndPush);
     public static readonly NotificationType ContractRenews = new("contract.renews", "Package renews", false, InAppAndEmail);
     public static readonly NotificationType ContractExpires = new("contract.expires", "Package ends", false, InAppAndEmail);
+    public static readonly NotificationType ContractRenewalStopped = new("contract.renewal_stopped", "Package no longer renews", false, InAppAndEmail);
     public static readonly NotificationType TheftCaseOpened = new("theft.case_opened", "Car Security: theft alarm", true, InAppPushAndSms);
     public static readonly NotificationType TheftConfirmed = new("theft.confirmed", "Car Security: handed to the police", true, InAppAndPush);
     public static readonly NotificationType TheftCaseClosed = new("theft.case_closed", "Car Security: case closed", false, InAppAndPush);
@@ -45,7 +46,7 @@ public static class NotificationTypes
     public static readonly IReadOnlyList<NotificationType> All =
     [
         ChargingError, ChargingPlugNotLocked, ChargingStopped, ClimateStoppedLowBattery, AlarmTriggered,
-        GeofenceEntered, GeofenceExited, ValetSpeedExceeded, ValetRadiusExceeded, ValetEnded, ContractRenews, ContractExpires,
+        GeofenceEntered, GeofenceExited, ValetSpeedExceeded, ValetRadiusExceeded, ValetEnded, ContractRenews, ContractExpires, ContractRenewalStopped,
         TheftCaseOpened, TheftConfirmed, TheftCaseClosed, TheftHealthCheckMissed,
     ];
 

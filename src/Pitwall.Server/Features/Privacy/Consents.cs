@@ -12,7 +12,7 @@ public sealed record ConsentRecord(
 /// The consent register (REQUIREMENTS P5). Purposes whose legal basis is consent ask it before they act; a consent covers
 /// one scope (e.g. one breakdown case), so "each time" means a new consent each time. Withdrawal keeps the record.
 /// </summary>
-public sealed class Consents(Database database, TimeProvider time)
+public sealed class Consents(Database database, TimeProvider time) : Vehicles.IVehicleAccessListener
 {
     /// <summary>The purposes that need consent, with what they do; features add theirs here.</summary>
     public static readonly IReadOnlyDictionary<string, string> Purposes = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -72,6 +72,13 @@ public sealed class Consents(Database database, TimeProvider time)
         .Select(r => new ConsentRecord(r.Id, r.Vin, r.Purpose, r.Scope, r.Channel, DateTimeOffset.FromUnixTimeMilliseconds(r.GrantedAt),
             r.WithdrawnAt is { } w ? DateTimeOffset.FromUnixTimeMilliseconds(w) : null))
         .ToList();
+
+    /// <summary>Access to the car ended (for everyone at unpairing, or for one driver): the consents given for it by those who
+    /// lost access are withdrawn, so nothing consented to for the car goes on under its next users.</summary>
+    public Task OnAccessEndedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string? accountId) =>
+        connection.ExecuteAsync(
+            "UPDATE consents SET withdrawn_at = @now WHERE vin = @vin AND (@accountId IS NULL OR account_id = @accountId) AND withdrawn_at IS NULL",
+            new { vin, accountId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
 
     /// <summary>What a consent-based purpose asks before it acts: is there a consent for this car, purpose and scope, not withdrawn?</summary>
     public async Task<bool> IsGivenAsync(string vin, string purpose, string scope, CancellationToken cancellationToken) =>

@@ -20,6 +20,7 @@ public static class PrivacyModule
         builder.Services.AddSingleton<DataExport>();
         builder.Services.AddSingleton<AccountErasure>();
         builder.Services.AddSingleton<Consents>();
+        builder.Services.AddSingleton<Vehicles.IVehicleAccessListener>(sp => sp.GetRequiredService<Consents>());
         builder.Services.AddSingleton<IServiceAccess, ServiceAccess>();
         builder.Services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.Section)
             .Validate(o => o.QueueLength >= 1 && o.BatchSize >= 1, "Pitwall:AccessLog:QueueLength and BatchSize must be positive.").ValidateOnStart();
@@ -36,7 +37,7 @@ public static class PrivacyModule
             [new("access_log", "occurred_at") { AccountRows = "account_id = @accountId", PartitionedByDay = true }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "consents", "Consents",
-            "Record, for purposes whose legal basis is consent, who agreed to what and when, and the withdrawal — the proof the law asks for.",
+            "Record, for purposes whose legal basis is consent, who agreed to what and when, and the withdrawal — the proof the law asks for. A consent given for a car is withdrawn when the person's access to the car ends (unpairing, removal as a driver, account erasure).",
             LegalBasis.LegalObligation, Retention.UntilAccountDeletion, true,
             [new("consents") { AccountRows = "account_id = @accountId" }], []));
         builder.Services.AddDataCategory(new DataCategory(

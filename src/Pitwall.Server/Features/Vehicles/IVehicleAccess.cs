@@ -13,6 +13,10 @@ public interface IVehicleAccess
     /// <summary>When the account got its current access to the vehicle; null without access.</summary>
     Task<DateTimeOffset?> AccessSinceAsync(string accountId, string vin, CancellationToken cancellationToken);
 
+    /// <summary>One of the account's vehicles, with the account's role and since when it has had this access; null for a VIN
+    /// that is not among them.</summary>
+    Task<(Vehicle Vehicle, VehicleRole Role, DateTimeOffset AccessSince)?> MineAsync(string accountId, string vin, CancellationToken cancellationToken);
+
     /// <summary>The accounts that use the vehicle (owner and drivers), read in the caller's transaction.</summary>
     Task<IReadOnlyList<string>> UsersOfAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin);
 }
@@ -24,6 +28,11 @@ public interface IVehicleAccess
 public interface IVehicleAccessListener
 {
     Task OnAccessEndedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string? accountId);
+
+    /// <summary>Told, inside the same transaction, that an account got access to a vehicle (paired as its primary user, or
+    /// added as a driver). Most features keep nothing from before, so the default does nothing.</summary>
+    Task OnAccessGrantedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string accountId, VehicleRole role) =>
+        Task.CompletedTask;
 }
 
 /// <summary>Told, inside the registration's transaction, that a vehicle was registered (e.g. to add what comes with it).</summary>

@@ -85,6 +85,7 @@ public sealed class PairingService(
             await c.ExecuteAsync(
                 "INSERT INTO vehicle_users (vin, account_id, role, created_at) VALUES (@vin, @accountId, 'primary', @now)",
                 new { vin = pairing.Vin, accountId, now }, t);
+            await GrantedAsync(c, t, pairing.Vin, accountId, VehicleRole.Primary);
             return (Outcome.Paired, pairing.Vin);
         }, cancellationToken);
         if (vin is not null)
@@ -96,13 +97,21 @@ public sealed class PairingService(
 
     /// <summary>Makes an account the primary user without a code (set-up by the operator, e.g. the demo fleet).</summary>
     /// <returns>False when the vehicle already has a primary user.</returns>
-    public async Task<bool> AssignPrimaryAsync(string vin, string accountId, CancellationToken cancellationToken) =>
-        await database.WriteAsync((c, t) => c.ExecuteAsync(
-            """
-            INSERT INTO vehicle_users (vin, account_id, role, created_at)
-            SELECT @vin, @accountId, 'primary', @now
-            WHERE NOT EXISTS (SELECT 1 FROM vehicle_users WHERE vin = @vin AND role = 'primary')
-            """, new { vin, accountId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, t), cancellationToken) == 1;
+    public Task<bool> AssignPrimaryAsync(string vin, string accountId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            if (await c.ExecuteAsync(
+                    """
+                    INSERT INTO vehicle_users (vin, account_id, role, created_at)
+                    SELECT @vin, @accountId, 'primary', @now
+                    WHERE NOT EXISTS (SELECT 1 FROM vehicle_users WHERE vin = @vin AND role = 'primary')
+                    """, new { vin, accountId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, t) != 1)
+            {
+                return false;
+            }
+            await GrantedAsync(c, t, vin, accountId, VehicleRole.Primary);
+            return true;
+        }, cancellationToken);
 
     public Task<string?> VinOfAsync(string accountId, string pairingId, CancellationToken cancellationToken) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>(
@@ -127,9 +136,17 @@ public sealed class PairingService(
     public async Task<(bool Added, bool Exists)> AddDriverAsync(string vin, string driverAccountId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var added = await database.WriteAsync((c, t) => c.ExecuteAsync(
-            "INSERT INTO vehicle_users (vin, account_id, role, created_at) VALUES (@vin, @driverAccountId, 'driver', @now) ON CONFLICT (vin, account_id) DO NOTHING",
-            new { vin, driverAccountId, now }, t), cancellationToken);
+        var added = await database.WriteAsync(async (c, t) =>
+        {
+            var inserted = await c.ExecuteAsync(
+                "INSERT INTO vehicle_users (vin, account_id, role, created_at) VALUES (@vin, @driverAccountId, 'driver', @now) ON CONFLICT (vin, account_id) DO NOTHING",
+                new { vin, driverAccountId, now }, t);
+            if (inserted == 1)
+            {
+                await GrantedAsync(c, t, vin, driverAccountId, VehicleRole.Driver);
+            }
+            return inserted;
+        }, cancellationToken);
         return (added == 1, added == 0);
     }
 
@@ -148,6 +165,14 @@ public sealed class PairingService(
             }
             return true;
         }, cancellationToken);
+
+    private async Task GrantedAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string vin, string accountId, VehicleRole role)
+    {
+        foreach (var listener in listeners)
+        {
+            await listener.OnAccessGrantedAsync(c, t, vin, accountId, role);
+        }
+    }
 
     private static string Hash(string pairingId, string code) =>
         Hosting.Hashing.Sha256Hex($"pairing\n{pairingId}\n{code}");
