@@ -1,21 +1,28 @@
-using System.Net;
 using System.Net.Mail;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using MailKit;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
+using MimeKit;
+using SmtpClient = MailKit.Net.Smtp.SmtpClient;
+using SmtpCommandException = MailKit.Net.Smtp.SmtpCommandException;
 
 namespace Pitwall.Server.Features.Notifications.Channels;
 
 /// <summary>
 /// The <c>email</c> channel: a plain-text message through the configured SMTP relay, subject = title, with a
-/// <c>Message-ID</c> derived from the delivery id so that a resend is recognisable. Uses
-/// <see cref="SmtpClient"/>: for one plain-text message to one recipient through one relay it does what is needed
-/// (STARTTLS that must succeed, AUTH LOGIN, the reply code of a refusal), and MailKit is not available here. Its limits:
-/// no implicit TLS (port 465), and it stamps the <c>Date</c> header from the system clock itself.
+/// <c>Message-ID</c> derived from the delivery id so that a resend is recognisable. Speaks SMTP through MailKit:
+/// implicit TLS (port 465) or STARTTLS that must succeed, authentication with the best mechanism the relay offers, the
+/// reply code of a refusal. One connection per message (notifications are few; a pooled connection would have to be
+/// kept alive and re-authenticated).
 /// </summary>
-public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, ILogger<EmailChannel> logger) : INotificationChannel
+public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<EmailChannel> logger) : INotificationChannel
 {
     private readonly SmtpOptions _options = options.Value.Smtp;
+    private readonly Lazy<System.Net.Security.RemoteCertificateValidationCallback?> _certificates =
+        new(() => SmtpCertificates.Validation(options.Value.Smtp));
 
     public string Name => NotificationChannels.Email;
 
@@ -42,55 +49,89 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, I
         {
             return new DeliveryOutcome.Failed("Smtp:From is not an e-mail address");
         }
-        // P4: only what the processor gateway released for the relay (address, title, text, our id).
-        using var mail = new MailMessage(from, to)
-        {
-            Subject = OneLine(message.Title),
-            Body = message.Body.ReplaceLineEndings("\r\n"),
-            // UTF-8 goes as base64: SmtpClient's quoted-printable would encode the line breaks themselves (=0D=0A).
-            IsBodyHtml = false,
-            SubjectEncoding = Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-        };
         var messageId = MessageId(message.Id, from.Host);
-        mail.Headers.Add("Message-ID", messageId);
-        // RFC 3834: an automatic message; auto-responders should not answer it.
-        mail.Headers.Add("Auto-Submitted", "auto-generated");
-
-        using var client = new SmtpClient(_options.Host, _options.Port)
-        {
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            EnableSsl = _options.StartTls,
-            UseDefaultCredentials = false,
-            Credentials = string.IsNullOrEmpty(_options.UserName) ? null : new NetworkCredential(_options.UserName, _options.Password),
-            Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
-        };
+        // P4: only what the processor gateway released for the relay (address, title, text, our id).
+        using var mail = Compose(message, from, to, messageId);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
+        using var client = new SmtpClient
+        {
+            Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
+            ServerCertificateValidationCallback = _certificates.Value,
+        };
         try
         {
-            await client.SendMailAsync(mail, timeout.Token);
-            return new DeliveryOutcome.Delivered(messageId);
+            await client.ConnectAsync(_options.Host!, _options.Port, Security, timeout.Token);
+            if (!string.IsNullOrEmpty(_options.UserName))
+            {
+                await client.AuthenticateAsync(_options.UserName, _options.Password ?? "", timeout.Token);
+            }
+            await client.SendAsync(mail, timeout.Token);
         }
-        catch (SmtpException e)
+        catch (SmtpCommandException e)
         {
             // The reply's text may quote the recipient's address, so only its code goes into the reason.
-            return Outcome(e);
+            return Outcome((int)e.StatusCode);
+        }
+        catch (AuthenticationException)
+        {
+            return Outcome(535);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new DeliveryOutcome.Retry("SMTP relay timed out");
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or System.Security.Authentication.AuthenticationException)
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException or SslHandshakeException or NotSupportedException or TimeoutException)
         {
+            // NotSupportedException: the relay offers no STARTTLS (or no AUTH) though it must.
             return new DeliveryOutcome.Retry($"SMTP relay unreachable ({e.GetType().Name})");
+        }
+        await QuitAsync(client, timeout.Token);
+        return new DeliveryOutcome.Delivered(messageId);
+    }
+
+    private SecureSocketOptions Security =>
+        _options.UsesImplicitTls ? SecureSocketOptions.SslOnConnect
+        : _options.StartTls ? SecureSocketOptions.StartTls
+        : SecureSocketOptions.None;
+
+    private MimeMessage Compose(OutgoingMessage message, MailAddress from, MailAddress to, string messageId)
+    {
+        var body = new TextPart(MimeKit.Text.TextFormat.Plain)
+        {
+            // UTF-8 text goes as base64: 7-bit on the wire whatever the relay supports, line breaks intact.
+            ContentTransferEncoding = ContentEncoding.Base64,
+        };
+        body.SetText(Encoding.UTF8, message.Body.ReplaceLineEndings("\r\n"));
+        var mail = new MimeMessage
+        {
+            Subject = OneLine(message.Title),
+            Date = time.GetUtcNow(),
+            MessageId = messageId,
+            Body = body,
+        };
+        mail.From.Add(new MailboxAddress(from.DisplayName, from.Address));
+        mail.To.Add(new MailboxAddress(to.DisplayName, to.Address));
+        // RFC 3834: an automatic message; auto-responders should not answer it.
+        mail.Headers.Add("Auto-Submitted", "auto-generated");
+        return mail;
+    }
+
+    /// <summary>QUIT after the relay accepted the message: the message is delivered whether or not the relay answers.</summary>
+    private static async Task QuitAsync(SmtpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ProtocolException or OperationCanceledException or SmtpCommandException)
+        {
+            // Accepted is accepted.
         }
     }
 
-    private DeliveryOutcome Outcome(SmtpException e)
+    private DeliveryOutcome Outcome(int code)
     {
-        var code = (int)e.StatusCode;
         if (code is 530 or 534 or 535 or 538)
         {
             // Authentication required or refused: the relay's configuration is wrong, not the message.
@@ -102,8 +143,7 @@ public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, I
         {
             >= 400 and < 500 => new DeliveryOutcome.Retry($"SMTP relay answered {code} (temporary)"),
             >= 500 and < 600 => new DeliveryOutcome.Failed($"SMTP relay answered {code}"),
-            // No reply code: the connection failed or broke off.
-            _ => new DeliveryOutcome.Retry($"SMTP relay unreachable ({e.InnerException?.GetType().Name ?? e.StatusCode.ToString()})"),
+            _ => new DeliveryOutcome.Retry($"SMTP relay answered {code} (unexpected)"),
         };
     }
 

@@ -112,13 +112,25 @@ public sealed class SmtpOptions
 
     public string? Password { get; set; }
 
-    /// <summary>Upgrade the connection with STARTTLS before sending (required when credentials are set, unless the
-    /// relay is on loopback).</summary>
+    /// <summary>Upgrade the connection with STARTTLS before sending, and fail if the relay does not offer it (TLS is
+    /// required when credentials are set, unless the relay is on loopback).</summary>
     public bool StartTls { get; set; } = true;
+
+    /// <summary>TLS from the first byte ("implicit TLS", SMTPS), instead of STARTTLS; by default on exactly when
+    /// <see cref="Port"/> is 465.</summary>
+    public bool? ImplicitTls { get; set; }
+
+    /// <summary>A PEM file with the relay's certificate or the private CA's that issued it, trusted besides the system's
+    /// roots (a relay inside the company network). The relay's name must still match its certificate.</summary>
+    public string? TrustedCertificateFile { get; set; }
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal bool IsSet => !string.IsNullOrWhiteSpace(Host) || !string.IsNullOrWhiteSpace(From);
+
+    internal bool UsesImplicitTls => ImplicitTls ?? Port == 465;
+
+    internal bool UsesTls => UsesImplicitTls || StartTls;
 }
 
 /// <summary>Outgoing webhooks; their URLs and secrets belong to each subscription, so the channel is always available.</summary>

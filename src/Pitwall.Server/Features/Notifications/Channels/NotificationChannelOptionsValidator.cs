@@ -62,9 +62,13 @@ internal sealed class NotificationChannelOptionsValidator : IValidateOptions<Not
             errors.Add($"{Section}:Smtp:Password is missing for Smtp:UserName.");
         }
         var loopback = smtp.Host is "localhost" || (IPAddress.TryParse(smtp.Host, out var address) && IPAddress.IsLoopback(address));
-        if (!string.IsNullOrEmpty(smtp.UserName) && !smtp.StartTls && !loopback)
+        if (!string.IsNullOrEmpty(smtp.UserName) && !smtp.UsesTls && !loopback)
         {
-            errors.Add($"{Section}:Smtp:StartTls must be on when credentials are set: they would cross the network in clear.");
+            errors.Add($"{Section}:Smtp:StartTls must be on (or Smtp:ImplicitTls) when credentials are set: they would cross the network in clear.");
+        }
+        if (!string.IsNullOrWhiteSpace(smtp.TrustedCertificateFile))
+        {
+            Check(errors, () => SmtpCertificates.Load(smtp.TrustedCertificateFile));
         }
         Timeout(errors, smtp.Timeout, "Smtp");
     }

@@ -20,7 +20,7 @@ internal static class Python
         return path;
     }
 
-    public static Process Start(string script)
+    public static Process Start(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo(Interpreter)
         {
@@ -30,6 +30,10 @@ internal static class Python
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Script(script));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         return Process.Start(start) ?? throw new InvalidOperationException($"{Interpreter} did not start");
     }
 
@@ -63,9 +67,10 @@ public sealed class SmtpPeer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpPeer> StartAsync()
+    /// <summary>Starts the peer; <paramref name="arguments"/> as smtp_peer.py takes them (TLS, required login).</summary>
+    public static async Task<SmtpPeer> StartAsync(params string[] arguments)
     {
-        var process = Python.Start("smtp_peer.py");
+        var process = Python.Start("smtp_peer.py", arguments);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var first = await process.StandardOutput.ReadLineAsync(timeout.Token);
         if (first is null)
