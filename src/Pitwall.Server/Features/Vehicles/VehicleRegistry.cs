@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Pitwall.Protocol;
 using Pitwall.Server.Hosting;
@@ -8,7 +7,7 @@ namespace Pitwall.Server.Features.Vehicles;
 /// <summary>Registering vehicles: one at a time (API, CLI) or many from CSV.</summary>
 public sealed class VehicleRegistry(VehicleStore store, TimeProvider time)
 {
-    public const string CsvHeader = "vin,model,model_year,colour,registration_number,secret";
+    public const string CsvHeader = VehicleCsv.Header;
 
     public static void Validate(RegisterVehicleRequest r, ValidationErrors errors, int maxModelYear)
     {
@@ -51,41 +50,26 @@ public sealed class VehicleRegistry(VehicleStore store, TimeProvider time)
     }
 
     /// <summary>
-    /// Imports CSV with the header <see cref="CsvHeader"/> (secret optional). Without a secret column value, the secret is
-    /// derived from <paramref name="fleetSecret"/> when given (as fleets provisioned by one key are), else random.
-    /// Lines that fail are reported, the rest imported.
+    /// Imports CSV with the header <see cref="CsvHeader"/> (secret optional; see <see cref="VehicleCsv"/> for the format).
+    /// Without a secret column value, the secret is derived from <paramref name="fleetSecret"/> when given (as fleets
+    /// provisioned by one key are), else random. Lines that fail are reported by their line number, the rest imported.
     /// </summary>
     public async Task<ImportResponse> ImportAsync(TextReader csv, byte[]? fleetSecret, CancellationToken cancellationToken)
     {
         var errors = new List<ImportError>();
-        int imported = 0, skipped = 0, line = 0;
-        var header = (await csv.ReadLineAsync(cancellationToken))?.Trim();
-        line++;
-        if (header is null || !CsvHeader.StartsWith(header.ToLowerInvariant().Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal) || header.Split(',').Length < 3)
+        int imported = 0, skipped = 0;
+        await foreach (var row in VehicleCsv.ReadAsync(csv, cancellationToken))
         {
-            return new ImportResponse(0, 0, [new ImportError(1, $"The first line must be the header: {CsvHeader} (colour, registration_number and secret may be left out).")]);
-        }
-        while (await csv.ReadLineAsync(cancellationToken) is { } text)
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
+            if (row.Request is not { } request)
             {
+                errors.Add(new ImportError(row.Line, row.Error!));
                 continue;
             }
-            if (text.Contains('"', StringComparison.Ordinal))
-            {
-                errors.Add(new ImportError(line, "Quoted fields are not supported; values contain no commas."));
-                continue;
-            }
-            var f = text.Split(',').Select(v => v.Trim()).ToArray();
-            string? At(int i) => i < f.Length && f[i].Length > 0 ? f[i] : null;
-            var request = new RegisterVehicleRequest(At(0), At(1),
-                int.TryParse(At(2), NumberStyles.None, CultureInfo.InvariantCulture, out var year) ? year : null, At(3), At(4), At(5));
             var fieldErrors = new ValidationErrors();
             Validate(request, fieldErrors, MaxModelYear);
             if (fieldErrors.Any)
             {
-                errors.Add(new ImportError(line, string.Join(" ", fieldErrors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))));
+                errors.Add(new ImportError(row.Line, string.Join(" ", fieldErrors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))));
                 continue;
             }
             if (request.Secret is null && fleetSecret is not null)

@@ -63,6 +63,25 @@ public abstract class AdminVehicleTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task Csv_import_takes_a_spreadsheet_export_with_a_byte_order_mark_semicolons_and_quoted_fields()
+    {
+        var admin = await AdminAsync();
+        var a = "WP0ZZZ99ZTS" + Random.Shared.Next(100_000, 999_999);
+        var b = "WP1ZZZ95ZLB" + Random.Shared.Next(100_000, 999_999);
+        var csv = $"vin;model;model_year;colour\r\n{a};\"Taycan 4S; Sport Turismo\";2024;\"Enzianblau\r\nmetallic\"\r\n{b};Macan;1901;\r\n";
+        var content = new ByteArrayContent([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        var body = await (await admin.PostAsync("/api/v1/admin/vehicles/import", content)).JsonAsync();
+
+        Assert.Equal(1, body.GetProperty("imported").GetInt32());
+        Assert.Equal(4, Assert.Single(body.GetProperty("errors").EnumerateArray()).GetProperty("line").GetInt32());
+        var vehicle = await server.Get<Pitwall.Server.Features.Vehicles.VehicleStore>().FindAsync(a, CancellationToken.None);
+        Assert.Equal("Taycan 4S; Sport Turismo", vehicle!.Model);
+        Assert.Equal("Enzianblau\r\nmetallic", vehicle.Colour);
+    }
+
+    [Fact]
     public async Task Owners_cannot_register_vehicles()
     {
         var owner = await server.NewOwnerAsync();
