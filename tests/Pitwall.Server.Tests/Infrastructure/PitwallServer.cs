@@ -29,6 +29,12 @@ public abstract class PitwallServer : IAsyncLifetime
     /// <summary>Settings on top of the defaults; a subclass may tighten a limit to test it.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>
+    /// Service ids no feature provides yet, provided here by stand-ins so that tests can buy the packages that grant them
+    /// (the catalogue sells a package only when every service it grants is provided). The catalogue tests use none.
+    /// </summary>
+    protected virtual IReadOnlyList<string> StandInServices => ["navigation", "charging"];
+
     /// <summary>Services replaced for a test class, e.g. a stand-in for a feature that does not exist yet.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -64,6 +70,7 @@ public abstract class PitwallServer : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(Settings());
             builder.Services.AddSingleton<TimeProvider>(Clock);
             IngestRecorder.Install(builder.Services, Ingested);
+            Pitwall.Server.Hosting.ProvidedServiceCollectionExtensions.AddProvidedServices(builder.Services, "stand-in", StandInServices);
             ConfigureServices(builder.Services);
         });
         await PitwallCommandLine.PrepareAsync(App, CancellationToken.None);

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.CarSecurity;
 
@@ -15,6 +17,7 @@ public static class CarSecurityModule
 {
     public static WebApplicationBuilder AddCarSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("CarSecurity", ServiceIds.CarSecurity);
         builder.Services.AddOptions<CarSecurityOptions>().BindConfiguration(CarSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TheftCaseStore>();
         builder.Services.AddSingleton<UncoveredThefts>();

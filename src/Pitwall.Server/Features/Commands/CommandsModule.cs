@@ -1,5 +1,7 @@
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Commands;
 
@@ -8,6 +10,7 @@ public static class CommandsModule
 {
     public static WebApplicationBuilder AddCommands(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("Commands", ServiceIds.RemoteLock, ServiceIds.RemoteHornAndLights);
         builder.Services.AddSingleton<CommandStore>();
         builder.Services.AddSingleton<RemotePins>();
         builder.Services.AddSingleton<CommandDispatcher>();

@@ -15,8 +15,10 @@ public sealed record Offer(Package Package, string? NotAvailable);
 /// </summary>
 public sealed class ContractService(
     Database database, PackageStore packages, ContractStore contracts, IVehicleAccess vehicles, ITheftStatus theft, ServiceConfiguration configuration,
-    IOptions<ContractsOptions> options, TimeProvider time) : IVehicleRegistrationListener
+    IOptions<ContractsOptions> options, TimeProvider time, IEnumerable<ProvidedService> provided) : IVehicleRegistrationListener
 {
+    private readonly HashSet<string> _provided = provided.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+
     private static readonly Refusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user manages its packages.");
     private static readonly Refusal Stolen = new(StatusCodes.Status409Conflict, ErrorCodes.VehicleStolen,
         "The vehicle is stolen or in theft mode: Car Security cannot be bought, cancelled or withdrawn now.");
@@ -31,6 +33,7 @@ public sealed class ContractService(
         var running = await contracts.ActivePackagesAsync(vin, now, cancellationToken);
         var stolen = await theft.IsStolenAsync(vin, cancellationToken);
         return (await packages.ListAsync(cancellationToken))
+            .Where(p => Missing(p).Count == 0) // a package for services still to come is not offered
             .Select(p => new Offer(p, !p.Active ? "not_sold"
                 : p.WhyNotFor(mine.Vehicle.Model, mine.Vehicle.ModelYear) is { } why ? why
                 : running.Contains(p.Id) ? "already_active"
@@ -53,6 +56,11 @@ public sealed class ContractService(
         if (packageId is null || await packages.FindAsync(packageId, cancellationToken) is not { } package)
         {
             return (null, new(StatusCodes.Status404NotFound, ErrorCodes.PackageNotFound, "No such package."));
+        }
+        if (Missing(package) is [_, ..] missing)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.ServiceNotProvided,
+                $"The package is not sold: this platform does not provide {string.Join(", ", missing)} yet."));
         }
         if (!package.Active)
         {
@@ -189,6 +197,9 @@ public sealed class ContractService(
         await configuration.SendAsync(found.Vin, cancellationToken);
         return (await contracts.FindAsync(contractId, cancellationToken), null);
     }
+
+    /// <summary>The services the package grants that no feature provides; a package is sold only when there are none.</summary>
+    public IReadOnlyList<string> Missing(Package package) => [.. package.Services.Where(s => !_provided.Contains(s))];
 
     private sealed record Mine(Vehicle Vehicle, VehicleRole Role);
 

@@ -1,6 +1,8 @@
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.LocationAlarm;
 
@@ -12,6 +14,7 @@ public static class LocationAlarmModule
 {
     public static WebApplicationBuilder AddLocationAlarm(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("LocationAlarm", ServiceIds.LocationAlarm);
         builder.Services.AddSingleton<GeofenceStore>();
         builder.Services.AddSingleton<GeofenceService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<GeofenceService>());

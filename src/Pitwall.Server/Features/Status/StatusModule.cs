@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.RateLimiting;
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Status;
 
@@ -10,6 +12,7 @@ public static class StatusModule
 {
     public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("Status", ServiceIds.CarControl, ServiceIds.CarFinder);
         builder.Services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StatusStore>();
         builder.Services.AddSingleton<StatusReader>();

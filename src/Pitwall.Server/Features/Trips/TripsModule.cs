@@ -1,6 +1,8 @@
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Trips;
 
@@ -13,6 +15,7 @@ public static class TripsModule
 {
     public static WebApplicationBuilder AddTrips(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("Trips", ServiceIds.TripControl);
         builder.Services.AddSingleton<TripStore>();
         builder.Services.AddSingleton<TripsReader>();
         builder.Services.AddSingleton<TripMessageHandler>();

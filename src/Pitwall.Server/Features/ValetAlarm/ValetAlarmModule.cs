@@ -1,6 +1,8 @@
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.ValetAlarm;
 
@@ -9,6 +11,7 @@ public static class ValetAlarmModule
 {
     public static WebApplicationBuilder AddValetAlarm(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("ValetAlarm", ServiceIds.ValetAlarm);
         builder.Services.AddSingleton<ValetStore>();
         builder.Services.AddSingleton<ValetService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ValetStore>());

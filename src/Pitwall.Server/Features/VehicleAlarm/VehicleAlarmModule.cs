@@ -1,6 +1,8 @@
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.VehicleAlarm;
 
@@ -9,6 +11,7 @@ public static class VehicleAlarmModule
 {
     public static WebApplicationBuilder AddVehicleAlarm(this WebApplicationBuilder builder)
     {
+        builder.Services.AddProvidedServices("VehicleAlarm", ServiceIds.VehicleAlarm);
         builder.Services.AddSingleton<VehicleAlarmStore>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<VehicleAlarmStore>());
         builder.Services.AddSingleton<IVehicleMessageHandler, AlarmEventHandler>();

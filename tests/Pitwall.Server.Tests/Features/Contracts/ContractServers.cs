@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Hosting;
 using Pitwall.Server.Tests.Infrastructure;
 
 namespace Pitwall.Server.Tests.Features.Contracts;
@@ -13,10 +14,17 @@ public sealed class FakeTheftStatus : ITheftStatus
     public Task<bool> IsStolenAsync(string vin, CancellationToken cancellationToken) => Task.FromResult(Stolen.ContainsKey(vin));
 }
 
-/// <summary>New cars come with Connect Care only, so the remote services must be bought; theft is up to the test.</summary>
+/// <summary>New cars come with Connect Care only, so the remote services must be bought; theft is up to the test. A stand-in
+/// also provides the service of the package an administrator adds (tyre storage), so that it is sold.</summary>
 public interface IContractServer
 {
     FakeTheftStatus Theft { get; }
+
+    internal static void StandIns(IServiceCollection services, FakeTheftStatus theft)
+    {
+        services.Replace(ServiceDescriptor.Singleton<ITheftStatus>(theft));
+        services.AddProvidedServices("stand-in", "tyre_storage");
+    }
 }
 
 public sealed class ContractsSqliteServer : SqliteServer, IContractServer
@@ -25,7 +33,7 @@ public sealed class ContractsSqliteServer : SqliteServer, IContractServer
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Pitwall:Contracts:IncludedPackages", "connect_care")];
 
-    protected override void ConfigureServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<ITheftStatus>(Theft));
+    protected override void ConfigureServices(IServiceCollection services) => IContractServer.StandIns(services, Theft);
 }
 
 public sealed class ContractsPostgresServer : PostgresServer, IContractServer
@@ -34,5 +42,5 @@ public sealed class ContractsPostgresServer : PostgresServer, IContractServer
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Pitwall:Contracts:IncludedPackages", "connect_care")];
 
-    protected override void ConfigureServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<ITheftStatus>(Theft));
+    protected override void ConfigureServices(IServiceCollection services) => IContractServer.StandIns(services, Theft);
 }
