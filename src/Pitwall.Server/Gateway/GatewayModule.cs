@@ -18,6 +18,8 @@ public static class GatewayModule
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<VinLocks>();
         builder.Services.AddSingleton<GatewayEvents>();
+        builder.Services.AddSingleton<Validation.CarMessageValidator>();
+        builder.Services.AddSingleton<Validation.GatewayMetrics>();
         builder.Services.AddSingleton<GatewayServices>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());

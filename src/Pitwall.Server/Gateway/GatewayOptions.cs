@@ -45,4 +45,20 @@ public sealed class GatewayOptions
 
     /// <summary>Accept development-mode (per-vehicle secret) authentication. Production fleets use certificates.</summary>
     public bool AllowSecretAuthentication { get; set; } = true;
+
+    /// <summary>How far ahead of the platform's clock a car's time may be (a car clock a few minutes off is normal).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan MaxCarClockAhead { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How far in the past a car's time may lie (a car that was long out of coverage resends old messages).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    public TimeSpan MaxCarClockBehind { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>The largest step a car's seq may take past the last one received or stored; beyond it the frame is rejected.</summary>
+    [Range(1, long.MaxValue / 4)]
+    public long MaxSeqStep { get; set; } = 1_000_000;
+
+    /// <summary>Once a frame's first bytes arrived, the rest must arrive within this time, however slowly the car sends.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan FrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -7,7 +7,8 @@ namespace Pitwall.Server.Gateway;
 /// <summary>What every session needs, resolved once.</summary>
 internal sealed class GatewayServices(
     SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, CloudAcks acks, GatewayEvents events, VinLocks locks,
-    IOptions<GatewayOptions> options, TimeProvider time, ILogger<VehicleSession> logger)
+    Validation.CarMessageValidator validator, Validation.GatewayMetrics metrics, IOptions<GatewayOptions> options, TimeProvider time,
+    ILogger<VehicleSession> logger)
 {
     public SessionRegistry Registry { get; } = registry;
     public IngestWriter Writer { get; } = writer;
@@ -15,6 +16,8 @@ internal sealed class GatewayServices(
     public CloudAcks Acks { get; } = acks;
     public GatewayEvents Events { get; } = events;
     public VinLocks Locks { get; } = locks;
+    public Validation.CarMessageValidator Validator { get; } = validator;
+    public Validation.GatewayMetrics Metrics { get; } = metrics;
     public GatewayOptions Options { get; } = options.Value;
     public TimeProvider Time { get; } = time;
     public ILogger Logger { get; } = logger;

@@ -74,4 +74,6 @@ public interface IVehicleMessageHandler
 }
 
 /// <param name="Privacy">The car's switches when the message arrived; handlers discard what they forbid.</param>
-public sealed record InboundMessage(string Vin, long Seq, Envelope Envelope, PrivacySettings Privacy, DateTimeOffset ReceivedAt);
+/// <param name="Refused">The gate refused its content: no handler sees it; it is only made durable as received, so that the
+/// car's ack covers it and the car never resends it.</param>
+public sealed record InboundMessage(string Vin, long Seq, Envelope Envelope, PrivacySettings Privacy, DateTimeOffset ReceivedAt, bool Refused = false);

@@ -118,42 +118,81 @@ public sealed partial class IngestWriter : BackgroundService
         // A car's resends that raced a batch in flight are dropped here, so nothing is stored twice.
         // A poisoned session's later messages must not pass the gap its failed batch left.
         var fresh = batch.Where(b => !b.Session.Poisoned && b.Message.Seq > _durable.GetValueOrDefault(b.Message.Vin)).ToList();
-        var byHandler = fresh.GroupBy(b => b.Message.Envelope.PayloadCase).Select(g => (Handler: _handlers[g.Key], Messages: g.Select(x => x.Message).ToList())).ToList();
-        var highest = fresh.GroupBy(b => b.Message.Vin).Select(g => (Vin: g.Key, Seq: g.Max(x => x.Message.Seq), Last: g.Last().Message)).ToList();
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var failure = await TryCommitAsync(fresh, cancellationToken);
+            if (failure is null)
             {
-                var now = _time.GetUtcNow();
-                await _database.WriteAsync(async (c, t) =>
-                {
-                    foreach (var (handler, messages) in byHandler)
-                    {
-                        await handler.PersistAsync(c, t, messages);
-                    }
-                    await VehicleLinkStore.AdvanceCarSeqsAsync(c, t, highest.Select(h => (h.Vin, h.Seq, h.Last.Privacy.PrivateMode ? (DateTimeOffset?)null : now)));
-                    foreach (var privacyChange in fresh.Where(b => b.Message.Envelope.StatusReport?.Privacy is not null))
-                    {
-                        await VehicleLinkStore.SavePrivacyAsync(c, t, privacyChange.Message.Vin, privacyChange.Message.Envelope.StatusReport.Privacy);
-                    }
-                }, cancellationToken);
-                break;
+                AckDurable(batch);
+                return;
             }
-            catch (Exception e) when (e is not OperationCanceledException && attempt < 3)
+            if (!IsStorageFailure(failure))
             {
-                LogRetry(_logger, e, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _time, cancellationToken);
+                // One car's message broke the batch (a bug: content is checked at the gate). Each car is written on its
+                // own, so that one car can never hold back or disconnect another.
+                LogCarFailure(_logger, failure);
+                await WriteEachCarAsync(batch, fresh, cancellationToken);
+                return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            if (attempt == 3)
             {
                 // Not acked, so the cars keep these messages; dropping their connections makes them resend.
-                LogDropped(_logger, e, batch.Count);
+                LogDropped(_logger, failure, batch.Count);
                 foreach (var session in batch.Select(b => b.Session).Distinct())
                 {
                     session.Close(ProtocolError.Types.Code.ShuttingDown, "storage unavailable; reconnect later");
                 }
                 return;
             }
+            LogRetry(_logger, failure, attempt);
+            await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _time, cancellationToken);
+        }
+    }
+
+    private async Task WriteEachCarAsync(
+        List<(VehicleSession Session, InboundMessage Message)> batch, List<(VehicleSession Session, InboundMessage Message)> fresh, CancellationToken cancellationToken)
+    {
+        foreach (var car in batch.GroupBy(b => b.Session))
+        {
+            var failure = await TryCommitAsync([.. fresh.Where(f => f.Session == car.Key)], cancellationToken);
+            if (failure is null)
+            {
+                AckDurable([.. car]);
+            }
+            else
+            {
+                LogCarDisconnected(_logger, failure, Hosting.LogRef.Vehicle(car.Key.Vin));
+                car.Key.Close(ProtocolError.Types.Code.ShuttingDown, "internal error; reconnect later");
+            }
+        }
+    }
+
+    /// <returns>Null once the messages are durable and the features told, else what failed (nothing of them is stored).</returns>
+    private async Task<Exception?> TryCommitAsync(List<(VehicleSession Session, InboundMessage Message)> items, CancellationToken cancellationToken)
+    {
+        // Refused messages store nothing; they only move the car's high-water mark, so that they are acked and never come back.
+        var byHandler = items.Where(b => !b.Message.Refused).GroupBy(b => b.Message.Envelope.PayloadCase)
+            .Select(g => (Handler: _handlers[g.Key], Messages: g.Select(x => x.Message).ToList())).ToList();
+        var highest = items.GroupBy(b => b.Message.Vin).Select(g => (Vin: g.Key, Seq: g.Max(x => x.Message.Seq), Last: g.Last().Message)).ToList();
+        try
+        {
+            var now = _time.GetUtcNow();
+            await _database.WriteAsync(async (c, t) =>
+            {
+                foreach (var (handler, messages) in byHandler)
+                {
+                    await handler.PersistAsync(c, t, messages);
+                }
+                await VehicleLinkStore.AdvanceCarSeqsAsync(c, t, highest.Select(h => (h.Vin, h.Seq, h.Last.Privacy.PrivateMode ? (DateTimeOffset?)null : now)));
+                foreach (var privacyChange in items.Where(b => !b.Message.Refused && b.Message.Envelope.StatusReport?.Privacy is not null))
+                {
+                    await VehicleLinkStore.SavePrivacyAsync(c, t, privacyChange.Message.Vin, privacyChange.Message.Envelope.StatusReport.Privacy);
+                }
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e;
         }
         foreach (var (vin, seq, _) in highest)
         {
@@ -163,11 +202,27 @@ public sealed partial class IngestWriter : BackgroundService
         {
             handler.Committed(messages);
         }
-        foreach (var group in batch.Where(b => !b.Session.Poisoned).GroupBy(b => b.Session))
+        return null;
+    }
+
+    private static void AckDurable(List<(VehicleSession Session, InboundMessage Message)> items)
+    {
+        foreach (var group in items.Where(b => !b.Session.Poisoned).GroupBy(b => b.Session))
         {
             group.Key.Durable(group.Max(b => b.Message.Seq));
         }
     }
+
+    /// <summary>The database could not be reached or was busy: worth retrying as a whole; anything else is one car's message.</summary>
+    private static bool IsStorageFailure(Exception e) =>
+        e is TimeoutException or System.Net.Sockets.SocketException or IOException || e is System.Data.Common.DbException { IsTransient: true } ||
+        e.InnerException is { } inner && IsStorageFailure(inner);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest batch failed on a car's message; writing each car on its own")]
+    private static partial void LogCarFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Vehicle {VehicleRef}: its messages could not be stored; closing its connection")]
+    private static partial void LogCarDisconnected(ILogger logger, Exception exception, string vehicleRef);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Ingest batch failed unexpectedly; its cars were disconnected and will resend")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);

@@ -23,6 +23,7 @@ public sealed partial class VehicleSession
     private long _durableSeq;
     private long _ackedSeq;
     private volatile bool _closing;
+    private ITimer? _frameDeadline;
 
     internal VehicleSession(string vin, WebSocket socket, GatewayServices services)
     {
@@ -77,6 +78,7 @@ public sealed partial class VehicleSession
         {
             // Let the sender flush what is queued (an error frame, acks) and close, but not wait on a dead peer forever.
             _closing = true;
+            _frameDeadline?.Dispose();
             _outbound.Writer.TryComplete();
             await sender.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
             await _stop.CancelAsync();
@@ -206,6 +208,12 @@ public sealed partial class VehicleSession
             Fail(ProtocolError.Types.Code.UnsupportedVersion, $"this server speaks protocol version {EnvelopeCodec.ProtocolVersion}", envelope.Seq);
             return false;
         }
+        if (Validation.CarMessageValidator.CheckHello(hello) is { } invalid)
+        {
+            _services.Metrics.Refused(envelope.PayloadCase, invalid);
+            Fail(ProtocolError.Types.Code.InvalidContent, $"the hello cannot be accepted: {invalid}", envelope.Seq);
+            return false;
+        }
         Privacy = hello.Privacy ?? new PrivacySettings();
         await _services.Writer.DrainAsync(Vin, cancellationToken);
         var durable = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
@@ -269,19 +277,50 @@ public sealed partial class VehicleSession
             Fail(ProtocolError.Types.Code.Replay, "seq did not increase", envelope.Seq);
             return false;
         }
+        var durable = Interlocked.Read(ref _durableSeq);
+        if (seq - Math.Max(_lastReceivedSeq, durable) > _services.Options.MaxSeqStep)
+        {
+            // Acking it would make it the car's high-water mark, and every later frame would look like a resend.
+            _services.Metrics.Refused(envelope.PayloadCase, Validation.RefusalReasons.SeqOutOfRange);
+            Fail(ProtocolError.Types.Code.SeqOutOfRange, "seq jumped implausibly far ahead; the frame is rejected", envelope.Seq);
+            return false;
+        }
         _lastReceivedSeq = seq;
+        if (seq <= durable)
+        {
+            // A resend of something already durable: ack it again, the car evidently missed the first ack.
+            Send(new Envelope { SentAtMs = Now(), Ack = new Ack { UpToSeq = (ulong)durable } });
+            return true;
+        }
+        var receivedAt = _services.Time.GetUtcNow();
+        var verdict = _services.Validator.Check(envelope, receivedAt);
+        if (verdict.Dropped > 0)
+        {
+            _services.Metrics.Dropped(envelope.PayloadCase, verdict.Dropped);
+        }
+        if (verdict.Refusal is { } refusal)
+        {
+            await RefuseAsync(envelope, seq, refusal, receivedAt, cancellationToken);
+            return false;
+        }
         if (envelope.PayloadCase == Envelope.PayloadOneofCase.StatusReport && envelope.StatusReport.Privacy is { } privacy)
         {
             Privacy = privacy;
         }
-        if (seq <= Interlocked.Read(ref _durableSeq))
-        {
-            // A resend of something already durable: ack it again, the car evidently missed the first ack.
-            Send(new Envelope { SentAtMs = Now(), Ack = new Ack { UpToSeq = (ulong)Interlocked.Read(ref _durableSeq) } });
-            return true;
-        }
-        await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, _services.Time.GetUtcNow()), cancellationToken);
+        await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, receivedAt), cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// A message whose content cannot be made sane: made durable as received (nothing of it stored) and acked, so that the
+    /// car never resends it, then this car's connection alone is closed with the reason.
+    /// </summary>
+    private async Task RefuseAsync(Envelope envelope, long seq, string reason, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        _services.Metrics.Refused(envelope.PayloadCase, reason);
+        await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, receivedAt, Refused: true), cancellationToken);
+        await _services.Writer.DrainAsync(Vin, cancellationToken); // the ack goes out before the error
+        Fail(ProtocolError.Types.Code.InvalidContent, $"the message's content is implausible: {reason}", envelope.Seq);
     }
 
     /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap.</returns>
@@ -293,27 +332,47 @@ public sealed partial class VehicleSession
         {
             return (null, 0, false);
         }
+        // From the first byte on, the whole frame must arrive in time, however slowly the car sends it.
+        _frameDeadline ??= _services.Time.CreateTimer(static s => ((VehicleSession)s!).FrameTimedOut(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _frameDeadline.Change(_services.Options.FrameTimeout, Timeout.InfiniteTimeSpan);
         var buffer = ArrayPool<byte>.Shared.Rent(EnvelopeCodec.MaxFrameBytes + 1);
         var length = 0;
-        while (true)
+        try
         {
-            var result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
+            while (true)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
-                return (null, 0, false);
-            }
-            length += result.Count;
-            if (length > EnvelopeCodec.MaxFrameBytes)
-            {
-                return (buffer, length, true);
-            }
-            if (result.EndOfMessage)
-            {
-                return result.MessageType == WebSocketMessageType.Binary ? (buffer, length, false) : (buffer, 0, false);
+                // Never ask for more than one byte past the cap: a read into the whole pooled array could wait for bytes
+                // of an oversized frame that the cap should have refused already.
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length, EnvelopeCodec.MaxFrameBytes + 1 - length), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (null, 0, false);
+                }
+                length += result.Count;
+                if (length > EnvelopeCodec.MaxFrameBytes)
+                {
+                    return (buffer, length, true);
+                }
+                if (result.EndOfMessage)
+                {
+                    return result.MessageType == WebSocketMessageType.Binary ? (buffer, length, false) : (buffer, 0, false);
+                }
             }
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        finally
+        {
+            _frameDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
+
+    // The send loop sends the error and closes; the receive still waiting for the frame's rest ends with the connection.
+    private void FrameTimedOut() => Fail(ProtocolError.Types.Code.MalformedFrame, "the frame did not arrive in time", 0);
 
     private void Fail(ProtocolError.Types.Code code, string message, ulong seq)
     {

@@ -242,7 +242,7 @@ public sealed class TheftCaseStore(Database database)
             return ([], 0);
         }
         var suspended = (JsonSerializer.Deserialize<Dictionary<string, long>>(r.Suspended) ?? [])
-            .ToDictionary(s => s.Key, s => DateTimeOffset.FromUnixTimeMilliseconds(s.Value), StringComparer.Ordinal);
+            .ToDictionary(s => s.Key, s => StoredTime.Read(s.Value), StringComparer.Ordinal);
         return (suspended, (int)r.Interval);
     }
 
@@ -319,7 +319,7 @@ public sealed class TheftCaseStore(Database database)
 
     // ---- mapping ----
 
-    private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    private static DateTimeOffset At(long ms) => StoredTime.Read(ms);
 
     private static DateTimeOffset? AtOrNull(long? ms) => ms is { } v ? At(v) : null;
 

@@ -142,7 +142,7 @@ public sealed class GeofenceStore(Database database)
             ActiveDays is null || ActiveFrom is null || ActiveTo is null || TimeZone is null
                 ? null
                 : new ActiveHours(ActiveDays.Split(','), GeofenceRules.Time(ActiveFrom)!.Value, GeofenceRules.Time(ActiveTo)!.Value, TimeZone),
-            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt), SentSeq);
+            StoredTime.Read(CreatedAt), StoredTime.Read(UpdatedAt), SentSeq);
 
         public static Row From(Geofence g) => new()
         {
@@ -171,6 +171,6 @@ public sealed class GeofenceStore(Database database)
 
         public GeofenceEventRecord ToRecord() => new(
             Id, Vin, CarSeq, GeofenceId, Name, Transition, Latitude, Longitude, AccuracyMetres,
-            DateTimeOffset.FromUnixTimeMilliseconds(OccurredAt), DateTimeOffset.FromUnixTimeMilliseconds(RecordedAt));
+            StoredTime.Read(OccurredAt), StoredTime.Read(RecordedAt));
     }
 }

@@ -142,7 +142,7 @@ public sealed class NotificationStore(Database database)
                         """, new { r.Id, r.NextAttemptAt, until = claimUntil.ToUnixTimeMilliseconds() }, t) == 1)
                 {
                     claimed.Add(new ClaimedDelivery(r.Id, r.NotificationId, r.AccountId, r.Vin, r.Type, r.Message, r.Target, (int)r.Attempts + 1,
-                        DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)));
+                        StoredTime.Read(r.CreatedAt)));
                 }
             }
             return claimed;
@@ -152,7 +152,7 @@ public sealed class NotificationStore(Database database)
     public Task<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => await c.ExecuteScalarAsync<long?>(
             "SELECT MIN(next_attempt_at) FROM notification_deliveries WHERE channel = @channel AND state = 'pending'", new { channel }) is { } ms
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            ? StoredTime.Read(ms)
             : (DateTimeOffset?)null, cancellationToken);
 
     public Task DeliveredAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -188,11 +188,11 @@ public sealed class NotificationStore(Database database)
                 FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
                 WHERE n.account_id = @accountId AND n.created_at >= @oldest ORDER BY d.channel, d.target
                 """, new { accountId, oldest })).ToLookup(d => d.NotificationId);
-            return rows.Select(r => new InboxEntry(r.Id, r.Vin, r.Type, r.Message, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
-                    r.ReadAt is { } read ? DateTimeOffset.FromUnixTimeMilliseconds(read) : null,
+            return rows.Select(r => new InboxEntry(r.Id, r.Vin, r.Type, r.Message, StoredTime.Read(r.CreatedAt),
+                    r.ReadAt is { } read ? StoredTime.Read(read) : null,
                     deliveries[r.Id].Select(d => new DeliveryStatus(d.Channel, d.Target, d.State, (int)d.Attempts,
-                        DateTimeOffset.FromUnixTimeMilliseconds(d.NextAttemptAt), d.LastError,
-                        d.DeliveredAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null)).ToList()))
+                        StoredTime.Read(d.NextAttemptAt), d.LastError,
+                        d.DeliveredAt is { } at ? StoredTime.Read(at) : null)).ToList()))
                 .ToList();
         }, cancellationToken);
 
@@ -237,12 +237,12 @@ public sealed class NotificationStore(Database database)
     public Task<IReadOnlyList<PushDevice>> DevicesAsync(string accountId, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<PushDevice>>(async c => (await c.QueryAsync<(string Id, string Platform, string Token, string Name, long CreatedAt)>(
                 "SELECT id, platform, token, name, created_at FROM push_devices WHERE account_id = @accountId ORDER BY created_at", new { accountId }))
-            .Select(d => new PushDevice(d.Id, d.Platform, d.Token, d.Name, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt))).ToList(), cancellationToken);
+            .Select(d => new PushDevice(d.Id, d.Platform, d.Token, d.Name, StoredTime.Read(d.CreatedAt))).ToList(), cancellationToken);
 
     public Task<PushDevice?> DeviceAsync(string accountId, string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => (await c.QueryAsync<(string Id, string Platform, string Token, string Name, long CreatedAt)>(
                 "SELECT id, platform, token, name, created_at FROM push_devices WHERE account_id = @accountId AND id = @id", new { accountId, id }))
-            .Select(d => new PushDevice(d.Id, d.Platform, d.Token, d.Name, DateTimeOffset.FromUnixTimeMilliseconds(d.CreatedAt))).SingleOrDefault(), cancellationToken);
+            .Select(d => new PushDevice(d.Id, d.Platform, d.Token, d.Name, StoredTime.Read(d.CreatedAt))).SingleOrDefault(), cancellationToken);
 
     /// <summary>Registers a device token; a token already registered moves to this account (the phone changed hands).</summary>
     public Task AddDeviceAsync(string accountId, PushDevice device, CancellationToken cancellationToken) =>
@@ -311,6 +311,6 @@ public sealed class NotificationStore(Database database)
         public long CreatedAt { get; init; }
 
         public WebhookSubscription ToSubscription() =>
-            new(Id, Url, Secret, Types.Split(',', StringSplitOptions.RemoveEmptyEntries), Active != 0, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt));
+            new(Id, Url, Secret, Types.Split(',', StringSplitOptions.RemoveEmptyEntries), Active != 0, StoredTime.Read(CreatedAt));
     }
 }

@@ -20,6 +20,7 @@ public sealed class StatusMessageHandler(
     // instance is the only writer; with PostgreSQL another instance may have written since. Bounded: when full it
     // starts over, and a miss simply reads the stored row. Updated only once a batch is committed.
     private const int MaxCachedCars = 20_000;
+    private static readonly TimeSpan ImpossibleClockLead = TimeSpan.FromDays(7);
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
 
@@ -55,6 +56,9 @@ public sealed class StatusMessageHandler(
             {
                 await observer.ObserveAsync(connection, transaction, message, state, kept);
             }
+            // A stored time this far ahead of the message is impossible (stored before the gate checked times): it must not
+            // pin its value for good.
+            var impossiblyLate = message.ReceivedAt.Add(ImpossibleClockLead).ToUnixTimeMilliseconds();
             foreach (var value in kept)
             {
                 var at = IndexOf(state, value.Id);
@@ -62,7 +66,7 @@ public sealed class StatusMessageHandler(
                 {
                     state.Values.Add(value);
                 }
-                else if (state.Values[at].RecordedAtMs <= value.RecordedAtMs)
+                else if (state.Values[at].RecordedAtMs <= value.RecordedAtMs || state.Values[at].RecordedAtMs > impossiblyLate)
                 {
                     state.Values[at] = value; // an older value arriving late never overwrites a newer one
                 }

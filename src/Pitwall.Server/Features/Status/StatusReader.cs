@@ -1,5 +1,6 @@
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
+using Pitwall.Server.Data;
 using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Features.Status;
@@ -65,12 +66,18 @@ public sealed class StatusReader(StatusStore store, IVehicleLink link, Privacy.I
         {
             return new SignalResponse(null, signal.Unit, null, info.Online ? "not_reported" : "offline");
         }
-        object boxed = value.ValueCase switch
+        // Whatever is stored must read: a value stored before the gate checked content may be implausible.
+        if (!StoredTime.TryRead(value.RecordedAtMs, out var recordedAt) || !signal.IsPlausible(value))
+        {
+            return new SignalResponse(null, signal.Unit, null, SignalValues.OutOfRange);
+        }
+        object? boxed = value.ValueCase switch
         {
             SignalValue.ValueOneofCase.Number => value.Number,
             SignalValue.ValueOneofCase.Flag => value.Flag,
-            _ => value.Text,
+            SignalValue.ValueOneofCase.Text => value.Text,
+            _ => null,
         };
-        return new SignalResponse(boxed, signal.Unit, DateTimeOffset.FromUnixTimeMilliseconds(value.RecordedAtMs), null);
+        return new SignalResponse(boxed, signal.Unit, recordedAt, boxed is null ? value.Unavailable : null);
     }
 }

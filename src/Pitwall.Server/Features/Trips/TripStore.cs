@@ -34,8 +34,8 @@ public sealed class TripStore(Database database)
             """, new { vin }, t))
         .ToDictionary(
             r => TermOf(r.Term),
-            r => new StoredTrip(DateTimeOffset.FromUnixTimeMilliseconds(r.StartedAt), r.DurationSeconds, r.DistanceMetres, r.AverageSpeed,
-                r.Fuel, r.Electric, DateTimeOffset.FromUnixTimeMilliseconds(r.RecordedAt)));
+            r => new StoredTrip(StoredTime.Read(r.StartedAt), r.DurationSeconds, r.DistanceMetres, r.AverageSpeed,
+                r.Fuel, r.Electric, StoredTime.Read(r.RecordedAt)));
 
     /// <summary>Overwrites the term's figures unless the stored ones were computed later (a late resend never wins).</summary>
     internal static Task SaveAsync(DbConnection c, DbTransaction t, string vin, TripTerm term, StoredTrip figures, DateTimeOffset now) =>

@@ -75,7 +75,7 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
                 SELECT id, valet_id, kind, occurred_at, latitude, longitude, accuracy_m, speed_mps FROM valet_events
                 WHERE vin = @vin AND received_at >= @since ORDER BY occurred_at DESC, id LIMIT @limit
                 """, new { vin, since = since.ToUnixTimeMilliseconds(), limit }))
-            .Select(r => new ValetEventRecord(r.Id, r.ValetId, r.Kind, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt),
+            .Select(r => new ValetEventRecord(r.Id, r.ValetId, r.Kind, StoredTime.Read(r.OccurredAt),
                 Fix.Of(r.Latitude, r.Longitude, r.AccuracyM), r.SpeedMps))
             .ToList(), cancellationToken);
 
@@ -101,9 +101,9 @@ public sealed class ValetStore(Database database) : IVehicleAccessListener
         public long? EndRequestedAt { get; init; }
         public long? EndedAt { get; init; }
 
-        private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+        private static DateTimeOffset? At(long? ms) => ms is { } v ? StoredTime.Read(v) : null;
 
-        public ValetSession ToSession() => new(Id, MaxSpeedMps, RadiusM, DateTimeOffset.FromUnixTimeMilliseconds(RequestedAt), ConfigSeq, At(StartedAt),
+        public ValetSession ToSession() => new(Id, MaxSpeedMps, RadiusM, StoredTime.Read(RequestedAt), ConfigSeq, At(StartedAt),
             Fix.Of(ParkedLatitude, ParkedLongitude, null), At(EndRequestedAt), At(EndedAt));
     }
 }

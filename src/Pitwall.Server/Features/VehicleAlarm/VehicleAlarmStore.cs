@@ -26,7 +26,7 @@ public sealed class VehicleAlarmStore(Database database) : IVehicleAccessListene
         database.ReadAsync<IReadOnlyList<AlarmRecord>>(async c => (await c.QueryAsync<(string Id, string Reason, long OccurredAt, double? Latitude, double? Longitude, double? AccuracyM)>(
                 "SELECT id, reason, occurred_at, latitude, longitude, accuracy_m FROM vehicle_alarms WHERE vin = @vin AND received_at >= @since ORDER BY occurred_at DESC, id LIMIT @limit",
                 new { vin, limit, since = since.ToUnixTimeMilliseconds() }))
-            .Select(r => new AlarmRecord(r.Id, r.Reason, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt),
+            .Select(r => new AlarmRecord(r.Id, r.Reason, StoredTime.Read(r.OccurredAt),
                 Fix.Of(r.Latitude, r.Longitude, r.AccuracyM)))
             .ToList(), cancellationToken);
 
