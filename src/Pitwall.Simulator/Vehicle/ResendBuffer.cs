@@ -51,6 +51,21 @@ internal sealed class ResendBuffer(int capacity)
         return removed;
     }
 
+    /// <summary>The server rejected this frame for good (it will never ack it): it must not be resent.</summary>
+    /// <returns>Whether it was buffered.</returns>
+    public bool RemoveRejected(ulong seq)
+    {
+        for (var node = _frames.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Seq == seq)
+            {
+                Remove(node);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>A new connection starts sending from the oldest unacked frame.</summary>
     public void Rewind() => _cursor = _frames.First;
 

@@ -98,6 +98,10 @@ public sealed partial class SimulatedVehicle
             connection.Error = error;
             LastError = error;
             ServerErrors++;
+            if (error.Code == ProtocolError.Types.Code.SeqOutOfRange)
+            {
+                _buffer.RemoveRejected(error.Seq); // rejected for good: resending it would only be rejected again
+            }
         }
         Log($"server error {error.Code} (seq {error.Seq}): {error.Message}");
     }
