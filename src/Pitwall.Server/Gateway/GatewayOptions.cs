@@ -50,13 +50,9 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
     public TimeSpan MaxCarClockAhead { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How far in the past a car's time may lie (a car that was long out of coverage resends old messages).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
-    public TimeSpan MaxCarClockBehind { get; set; } = TimeSpan.FromDays(400);
-
-    /// <summary>The largest step a car's seq may take past the last one received or stored; beyond it the frame is rejected.</summary>
-    [Range(1, long.MaxValue / 4)]
-    public long MaxSeqStep { get; set; } = 1_000_000;
+    /// <summary>No car measured anything before this: an earlier time is a car clock that was reset (to 1970, or the GPS
+    /// epoch). Later past times are fine: a car that was long out of coverage resends old messages.</summary>
+    public DateTimeOffset EarliestCarTime { get; set; } = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Once a frame's first bytes arrived, the rest must arrive within this time, however slowly the car sends.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

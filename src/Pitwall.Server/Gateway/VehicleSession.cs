@@ -278,7 +278,7 @@ public sealed partial class VehicleSession
             return false;
         }
         var durable = Interlocked.Read(ref _durableSeq);
-        if (seq - Math.Max(_lastReceivedSeq, durable) > _services.Options.MaxSeqStep)
+        if (IsImplausibleJump(Math.Max(_lastReceivedSeq, durable), seq))
         {
             // Acking it would make it the car's high-water mark, and every later frame would look like a resend.
             _services.Metrics.Refused(envelope.PayloadCase, Validation.RefusalReasons.SeqOutOfRange);
@@ -310,6 +310,12 @@ public sealed partial class VehicleSession
         await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, receivedAt), cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// A seq may jump (a car without non-volatile memory may number its frames by the clock), but no single step may use
+    /// up more than half of the sequence space the car has left: a jump to 2^63−1 would leave it none.
+    /// </summary>
+    private static bool IsImplausibleJump(long last, long seq) => seq - last > (long.MaxValue - last) / 2;
 
     /// <summary>
     /// A message whose content cannot be made sane: made durable as received (nothing of it stored) and acked, so that the

@@ -97,7 +97,7 @@ internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> optio
     /// <summary>The times a car may plausibly report, around the platform's clock when the message arrived.</summary>
     private readonly struct TimeWindow(DateTimeOffset receivedAt, GatewayOptions options)
     {
-        private readonly long _earliest = receivedAt.Subtract(options.MaxCarClockBehind).ToUnixTimeMilliseconds();
+        private readonly long _earliest = options.EarliestCarTime.ToUnixTimeMilliseconds();
         private readonly long _latest = receivedAt.Add(options.MaxCarClockAhead).ToUnixTimeMilliseconds();
 
         public long ReceivedAtMs { get; } = receivedAt.ToUnixTimeMilliseconds();
