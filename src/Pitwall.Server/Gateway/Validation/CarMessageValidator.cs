@@ -82,10 +82,7 @@ internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> optio
     }
 
     private static string? CheckPrivacy(PrivacySettings? privacy) =>
-        privacy is null ? null
-        : privacy.DisabledServices.Count > MaxListEntries ? RefusalReasons.TooManyEntries
-        : privacy.DisabledServices.Any(s => s.Length > MaxIdLength) ? RefusalReasons.FieldTooLong
-        : null;
+        privacy is null || privacy.IsBounded(MaxListEntries, MaxIdLength) ? null : RefusalReasons.TooManyEntries;
 
     private static ContentVerdict CheckCommandResult(CommandResult result) =>
         result.CommandId.Length > MaxIdLength || result.Reason.Length > MaxTextLength ? ContentVerdict.Refuse(RefusalReasons.FieldTooLong) : default;
