@@ -11,58 +11,44 @@ internal sealed partial class CarMessageValidator
 {
     private static ContentVerdict CheckAlarm(AlarmEvent alarm, TimeWindow window)
     {
-        if (!window.ContainsOrUnset(alarm.OccurredAtMs))
-        {
-            return ContentVerdict.Refuse(RefusalReasons.TimeOutOfRange);
-        }
-        var dropped = DropImplausible(alarm.Position, window);
-        if (dropped > 0)
+        var verdict = CheckEvent("", alarm.OccurredAtMs, alarm.Position, window);
+        if (verdict.Dropped > 0)
         {
             alarm.Position = null;
         }
-        return new ContentVerdict(null, dropped);
+        return verdict;
     }
 
     private static ContentVerdict CheckGeofence(GeofenceEvent e, TimeWindow window)
     {
-        if (TooLong(e.GeofenceId))
-        {
-            return ContentVerdict.Refuse(RefusalReasons.FieldTooLong);
-        }
-        if (!window.ContainsOrUnset(e.OccurredAtMs))
-        {
-            return ContentVerdict.Refuse(RefusalReasons.TimeOutOfRange);
-        }
-        var dropped = DropImplausible(e.Position, window);
-        if (dropped > 0)
+        var verdict = CheckEvent(e.GeofenceId, e.OccurredAtMs, e.Position, window);
+        if (verdict.Dropped > 0)
         {
             e.Position = null;
         }
-        return new ContentVerdict(null, dropped);
+        return verdict;
     }
 
     private static ContentVerdict CheckValet(ValetEvent e, TimeWindow window)
     {
-        if (TooLong(e.ValetId))
-        {
-            return ContentVerdict.Refuse(RefusalReasons.FieldTooLong);
-        }
-        if (!window.ContainsOrUnset(e.OccurredAtMs))
-        {
-            return ContentVerdict.Refuse(RefusalReasons.TimeOutOfRange);
-        }
-        var dropped = DropImplausible(e.Position, window);
-        if (dropped > 0)
+        var verdict = CheckEvent(e.ValetId, e.OccurredAtMs, e.Position, window);
+        if (verdict.Dropped > 0)
         {
             e.Position = null;
         }
-        if (!IsWithin(e.SpeedMps, 0, PhysicalLimits.MaxSpeedMps))
+        if (verdict.Refusal is null && !IsWithin(e.SpeedMps, 0, PhysicalLimits.MaxSpeedMps))
         {
             e.SpeedMps = 0; // not known
-            dropped++;
+            verdict = verdict with { Dropped = verdict.Dropped + 1 };
         }
-        return new ContentVerdict(null, dropped);
+        return verdict;
     }
+
+    /// <summary>An event's id bounded and its time possible; Dropped = 1 when its position must go.</summary>
+    private static ContentVerdict CheckEvent(string id, long occurredAtMs, Position? position, TimeWindow window) =>
+        TooLong(id) ? ContentVerdict.Refuse(RefusalReasons.FieldTooLong)
+        : !window.ContainsOrUnset(occurredAtMs) ? ContentVerdict.Refuse(RefusalReasons.TimeOutOfRange)
+        : new ContentVerdict(null, DropImplausible(position, window));
 
     private static ContentVerdict CheckTrip(TripStatistics trip, TimeWindow window)
     {
