@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web;
 
-/// <summary>A page about one of the signed-in account's vehicles; every handler starts with <see cref="FindAsync"/>.</summary>
+/// <summary>A page about one of the signed-in account's vehicles; every handler starts with <see cref="FindAsync"/>, and every use
+/// of a service passes the same gate as the API (<see cref="UseAsync"/>), counted as the web portal's.</summary>
 public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t) : PortalPage
 {
     protected IStringLocalizer<PortalText> Texts { get; } = t;
@@ -32,14 +35,29 @@ public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, I
         return true;
     }
 
+    /// <summary>Passes the vehicle-service gate for the car <see cref="FindAsync"/> found: role, packages, the car's switches; the use
+    /// counts for the usage statistics as the web portal's unless <paramref name="count"/> is false (a page's live refresh is
+    /// not another use).</summary>
+    /// <returns>Null when the service may be used; else why not.</returns>
+    protected Task<Refusal?> UseAsync(string service, ServiceUse use, bool count, CancellationToken cancellationToken) =>
+        Gate.CheckAsync(new VehicleGrant(Vin, Role, AccessSince), service, use, count ? UsageChannel.Web : null, cancellationToken);
+
+    /// <summary>The gate for what belongs to the vehicle rather than to a service (its theft reports, its users): the role only.</summary>
+    protected Task<Refusal?> UseVehicleAsync(bool primaryUserOnly, CancellationToken cancellationToken) =>
+        Gate.CheckAsync(new VehicleGrant(Vin, Role, AccessSince), null, primaryUserOnly ? ServiceUse.PrimaryOnly : ServiceUse.Read, null, cancellationToken);
+
+    private VehicleServiceGate Gate => HttpContext.RequestServices.GetRequiredService<VehicleServiceGate>();
+
     /// <summary>Sends a command through the same path as the API; a refusal lands next to the form's fields or on top.</summary>
     /// <returns>True when the command was accepted.</returns>
     /// <param name="fieldOf">Form field of an API field name where the default (<c>parameters.time</c> → <c>Time</c>) does not fit.</param>
     protected async Task<bool> SendAsync(
         string type, Dictionary<string, string?>? parameters = null, string? challenge = null, string? pinProof = null, Func<string, string?>? fieldOf = null)
     {
-        var (command, refusal) = await issuer.IssueAsync(AccountId, Vin, new CreateCommandRequest(type, parameters, challenge, pinProof, null), null,
-            CancellationToken.None);
+        var (service, use) = CommandIssuer.UseOf(type);
+        var (command, refusal) = service is not null && await UseAsync(service, use, count: true, CancellationToken.None) is { } refused
+            ? (null, refused)
+            : await issuer.IssueAsync(AccountId, Vin, new CreateCommandRequest(type, parameters, challenge, pinProof, null), null, CancellationToken.None);
         if (refusal is null)
         {
             Message = Texts["Sent to the car: {0}. The outcome appears below.", Texts[command!.Type]];

@@ -13,51 +13,38 @@ internal static class CarSecurityEndpoints
     public static void MapCarSecurityEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Car Security");
-        vehicle.MapGet("/car-security", Settings).RequireAuthorization(Scopes.ReadVehicle)
+        vehicle.MapGet("/car-security", Settings).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess()
             .WithSummary("The trigger reasons (on, or off until when), the last health check, whether the car counts as stolen.");
         vehicle.MapPut("/car-security/triggers/{reason}", SetTrigger).RequireAuthorization(Scopes.ControlVehicle)
+            .RequireVehicleService(ServiceIds.CarSecurity, ServiceUse.PrimaryOnly)
             .WithSummary("Switch one trigger reason off until a time (at most 30 days), or on again; never all of them at once.");
-        vehicle.MapGet("/theft-cases", Cases).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The car's theft cases since you have had it.");
-        vehicle.MapPost("/theft-cases", Report).RequireAuthorization(Scopes.ControlVehicle)
+        vehicle.MapGet("/theft-cases", Cases).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess().WithSummary("The car's theft cases since you have had it.");
+        vehicle.MapPost("/theft-cases", Report).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess(primaryUserOnly: true)
             .WithSummary("Report the car stolen: the security centre opens a case and the car starts tracking (201). Without Car Security " +
                          "nobody tracks it; the theft is noted so the package cannot be bought until the car is back (202).");
-        vehicle.MapGet("/uncovered-thefts", Uncovered).RequireAuthorization(Scopes.ReadVehicle)
+        vehicle.MapGet("/uncovered-thefts", Uncovered).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess()
             .WithSummary("Thefts of the car while it had no Car Security (since you have had it), newest first.");
-        vehicle.MapPost("/uncovered-thefts/{id}/recovered", Recovered).RequireAuthorization(Scopes.ControlVehicle)
+        vehicle.MapPost("/uncovered-thefts/{id}/recovered", Recovered).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess(primaryUserOnly: true)
             .WithSummary("The car you reported stolen without Car Security is back; one the car noticed ends when the car leaves theft mode.");
     }
 
-    private static async Task<Results<Ok<CarSecurityResponse>, ProblemHttpResult>> Settings(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, SocWorkflow workflow, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        return await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null
-            ? VehicleEndpoints.NotFound()
-            : TypedResults.Ok(await workflow.SettingsAsync(vin, cancellationToken));
-    }
+    private static async Task<Ok<CarSecurityResponse>> Settings(CurrentVehicle car, SocWorkflow workflow, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await workflow.SettingsAsync(car.Vin, cancellationToken));
 
     private static async Task<Results<Ok<CarSecurityResponse>, ValidationProblem, ProblemHttpResult>> SetTrigger(
-        string vin, string reason, TriggerRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+        string reason, TriggerRequest request, CurrentVehicle car, SocWorkflow workflow, CancellationToken cancellationToken)
     {
-        var (settings, refusal) = await workflow.SetTriggerAsync(user.AccountIdOf(), vin, reason, request.SuspendedUntil, cancellationToken);
+        var (settings, refusal) = await workflow.SetTriggerAsync(car.Vin, reason, request.SuspendedUntil, cancellationToken);
         return ApiProblems.OkOr(settings, refusal);
     }
 
-    private static async Task<Results<Ok<List<OwnerCaseResponse>>, ProblemHttpResult>> Cases(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, TheftCaseStore store, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        return TypedResults.Ok((await store.ForVehicleAsync(vin, since, cancellationToken)).Select(OwnerCaseResponse.From).ToList());
-    }
+    private static async Task<Ok<List<OwnerCaseResponse>>> Cases(CurrentVehicle car, TheftCaseStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ForVehicleAsync(car.Vin, car.Since, cancellationToken)).Select(OwnerCaseResponse.From).ToList());
 
     private static async Task<Results<Created<OwnerCaseResponse>, Accepted<UncoveredTheftResponse>, ValidationProblem, ProblemHttpResult>> Report(
-        string vin, TheftReportRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+        TheftReportRequest request, CurrentVehicle car, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
     {
-        var (opened, uncovered, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), vin, request.Circumstances, cancellationToken);
+        var (opened, uncovered, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), car.Vin, request.Circumstances, cancellationToken);
         if (refusal is not null)
         {
             return refusal.Errors is { } errors ? ApiProblems.Validation(errors) : ApiProblems.Problem(refusal);
@@ -67,21 +54,13 @@ internal static class CarSecurityEndpoints
             : TypedResults.Created($"/api/v1/vehicles/{opened!.Vin}/theft-cases", OwnerCaseResponse.From(opened));
     }
 
-    private static async Task<Results<Ok<List<UncoveredTheftResponse>>, ProblemHttpResult>> Uncovered(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, UncoveredThefts thefts, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.AccessSinceAsync(user.AccountIdOf(), vin, cancellationToken) is not { } since)
-        {
-            return VehicleEndpoints.NotFound();
-        }
-        return TypedResults.Ok((await thefts.ForVehicleAsync(vin, since, cancellationToken)).Select(UncoveredTheftResponse.From).ToList());
-    }
+    private static async Task<Ok<List<UncoveredTheftResponse>>> Uncovered(CurrentVehicle car, UncoveredThefts thefts, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await thefts.ForVehicleAsync(car.Vin, car.Since, cancellationToken)).Select(UncoveredTheftResponse.From).ToList());
 
     private static async Task<Results<Ok<UncoveredTheftResponse>, ProblemHttpResult>> Recovered(
-        string vin, string id, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+        string id, CurrentVehicle car, SocWorkflow workflow, CancellationToken cancellationToken)
     {
-        var (ended, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(user.AccountIdOf(), vin, id, cancellationToken);
+        var (ended, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(car.Vin, id, cancellationToken);
         return refusal is not null ? ApiProblems.Problem(refusal) : TypedResults.Ok(UncoveredTheftResponse.From(ended!));
     }
 }

@@ -332,17 +332,13 @@ public sealed class SocWorkflow(
     // ---- owner and authority ----
 
     /// <summary>
-    /// The owner reports a theft from the app: a case opens and the car is asked to track. Without Car Security nobody tracks
-    /// the car, but the theft is noted (B4: the package cannot be bought for it) until the owner says the car is back.
+    /// The owner (the primary user, past the vehicle-service gate) reports a theft from the app: a case opens and the car is
+    /// asked to track. Without Car Security nobody tracks the car, but the theft is noted (B4: the package cannot be bought for
+    /// it) until the owner says the car is back.
     /// </summary>
     public async Task<(TheftCase? Case, UncoveredTheft? Uncovered, Refusal? Refusal)> ReportTheftAsync(
         string accountId, string vin, string? circumstances, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await PrimaryUserRefusalAsync(accountId, vin, "reports a theft", cancellationToken) is { } refused)
-        {
-            return (null, null, refused);
-        }
         if (circumstances is { Length: > 4000 })
         {
             return (null, null, Refusal.Invalid("circumstances", "At most 4000 characters."));
@@ -356,30 +352,15 @@ public sealed class SocWorkflow(
         return (opened, null, refusal);
     }
 
-    /// <summary>The owner says a car they reported stolen without Car Security is back (B4: the package may be bought again).</summary>
-    public async Task<(UncoveredTheft? Uncovered, Refusal? Refusal)> RecoveredWithoutCarSecurityAsync(
-        string accountId, string vin, string id, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await PrimaryUserRefusalAsync(accountId, vin, "says the car is back", cancellationToken) is { } refused)
-        {
-            return (null, refused);
-        }
-        return await uncovered.EndOwnerReportAsync(vin, id, time.GetUtcNow(), cancellationToken) switch
+    /// <summary>The owner (the primary user, past the gate) says a car they reported stolen without Car Security is back (B4: the
+    /// package may be bought again).</summary>
+    public async Task<(UncoveredTheft? Uncovered, Refusal? Refusal)> RecoveredWithoutCarSecurityAsync(string vin, string id, CancellationToken cancellationToken) =>
+        await uncovered.EndOwnerReportAsync(vin, id, time.GetUtcNow(), cancellationToken) switch
         {
             null => (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The car has no such theft.")),
             { Source: CaseSources.Car, Ongoing: true } => (null, new(StatusCodes.Status409Conflict, ErrorCodes.EndedByTheCar,
                 "The car noticed this theft itself: it ends when the car leaves theft mode (open it with its key).")),
             var ended => (ended, null),
-        };
-    }
-
-    private async Task<Refusal?> PrimaryUserRefusalAsync(string accountId, string vin, string what, CancellationToken cancellationToken) =>
-        await vehicles.RoleOfAsync(accountId, vin, cancellationToken) switch
-        {
-            null => Refusal.VehicleNotFound,
-            VehicleRole.Primary => null,
-            _ => new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, $"Only the vehicle's primary user {what}."),
         };
 
     /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
@@ -428,9 +409,6 @@ public sealed class SocWorkflow(
     private static bool SameRegistration(string a, string b) =>
         string.Equals(new string([.. a.Where(char.IsLetterOrDigit)]), new string([.. b.Where(char.IsLetterOrDigit)]), StringComparison.OrdinalIgnoreCase);
 
-    public static readonly Refusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
-        $"The vehicle's packages do not cover the service {ServiceIds.CarSecurity}.");
-
     private async Task<(TheftCase? Case, Refusal? Refusal)> OpenRequestedAsync(
         string vin, string source, Actor actor, string? ownerAccountId, string? authorityId, string? reference, string? circumstances, string what,
         CancellationToken cancellationToken)
@@ -459,26 +437,14 @@ public sealed class SocWorkflow(
             : (null, new(StatusCodes.Status409Conflict, ErrorCodes.TheftCaseOpen, "The car has an open theft case already."));
     }
 
-    /// <summary>E1: switches one trigger reason off until a time (never all of them at once), or on again.</summary>
+    /// <summary>E1: switches one trigger reason off until a time (never all of them at once), or on again (the primary user of a car
+    /// with Car Security, past the vehicle-service gate).</summary>
     public async Task<(CarSecurityResponse? Settings, Refusal? Refusal)> SetTriggerAsync(
-        string accountId, string vin, string reason, DateTimeOffset? suspendedUntil, CancellationToken cancellationToken)
+        string vin, string reason, DateTimeOffset? suspendedUntil, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await vehicles.RoleOfAsync(accountId, vin, cancellationToken) is not { } role)
-        {
-            return (null, Refusal.VehicleNotFound);
-        }
         if (!TheftReasons.Switchable.Contains(reason))
         {
             return (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No such trigger reason; one of: {string.Join(", ", TheftReasons.Switchable)}."));
-        }
-        if (role != VehicleRole.Primary)
-        {
-            return (null, new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user switches trigger reasons."));
-        }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
-        {
-            return (null, NotEntitled);
         }
         var now = time.GetUtcNow();
         if (suspendedUntil is { } until && (until <= now || until > now + options.Value.MaxSuspension))

@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting.Auth;
 
@@ -13,20 +11,14 @@ internal static class ChargingAndClimateEndpoints
     public static void MapChargingAndClimateEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Charging and climate").RequireAuthorization(Scopes.ReadVehicle);
-        vehicle.MapGet("/charging", Charging)
+        vehicle.MapGet("/charging", Charging).RequireVehicleService(ServiceIds.EControl, ServiceUse.Read)
             .WithSummary("E-Control: state of charge, charging state and mode, plug, remaining time, target, electric range, charge timers.");
-        vehicle.MapGet("/climate", Climate).WithSummary("Climate: running or not, temperatures, remaining time, zones, climate timers.");
+        vehicle.MapGet("/climate", Climate).RequireVehicleService(ServiceIds.Climate, ServiceUse.Read).WithSummary("Climate: running or not, temperatures, remaining time, zones, climate timers.");
     }
 
-    private static Task<Results<Ok<ChargingResponse>, ProblemHttpResult>> Charging(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ChargingAndClimateReader reader,
-        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.EControl, v => reader.ChargingAsync(v, cancellationToken),
-            cancellationToken);
+    private static async Task<Ok<ChargingResponse>> Charging(CurrentVehicle car, ChargingAndClimateReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.ChargingAsync(car.Vin, cancellationToken));
 
-    private static Task<Results<Ok<ClimateResponse>, ProblemHttpResult>> Climate(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ChargingAndClimateReader reader,
-        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.Climate, v => reader.ClimateAsync(v, cancellationToken),
-            cancellationToken);
+    private static async Task<Ok<ClimateResponse>> Climate(CurrentVehicle car, ChargingAndClimateReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.ClimateAsync(car.Vin, cancellationToken));
 }

@@ -1,28 +1,28 @@
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Commands;
 
 /// <summary>
-/// Accepts a remote command for one of the caller's cars — the one path for the API and the portal: validation, role,
-/// the car's privacy switches, entitlement and, for unlocking, the PIN proof; then stores it and hands it to the car.
+/// Accepts a remote command for one of the caller's cars — the one path for the API and the portal, behind the vehicle-service
+/// gate (<see cref="UseOf"/> says which service and kind of use a command is): validation and, for unlocking, the PIN proof;
+/// then stores it and hands it to the car.
 /// </summary>
-public sealed class CommandIssuer(
-    IVehicleAccess access, Privacy.IServiceAccess services, IEntitlements entitlements, RemotePins pins, CommandDispatcher dispatcher,
-    UsageStatistics.UsageStatistics usage, TimeProvider time)
+public sealed class CommandIssuer(RemotePins pins, CommandDispatcher dispatcher, TimeProvider time)
 {
+    /// <summary>The service a command of this type uses, and how (a remote command, some for the primary user only); no service
+    /// for an unknown type, which validation refuses.</summary>
+    public static (string? Service, ServiceUse Use) UseOf(string? type) =>
+        type is not null && CommandCatalog.Types.TryGetValue(type, out var known)
+            ? (known.Service, ServiceUse.RemoteControl(known.PrimaryOnly))
+            : (null, ServiceUse.RemoteControl(false));
+
     /// <returns>The command (new, or the earlier one with the same idempotency key), or why not.</returns>
     public async Task<(CommandRecord? Command, Refusal? Refusal)> IssueAsync(
         string accountId, string vin, CreateCommandRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         vin = Vin.Normalize(vin);
-        var role = await access.RoleOfAsync(accountId, vin, cancellationToken);
-        if (role is null)
-        {
-            return (null, Refusal.VehicleNotFound);
-        }
         var errors = new ValidationErrors();
         var type = request.Type is null ? null : CommandCatalog.Types.GetValueOrDefault(request.Type);
         if (type is null)
@@ -47,41 +47,20 @@ public sealed class CommandIssuer(
         {
             return (null, Refusal.Invalid(errors));
         }
-        if (await RefuseAsync(accountId, vin, role.Value, type!, request, cancellationToken) is { } refusal)
+        if (type!.Name == "unlock" && await PinRefusalAsync(accountId, request, cancellationToken) is { } refusal)
         {
             return (null, refusal);
         }
         var now = time.GetUtcNow();
         var parameters = given.ToDictionary(p => p.Key, p => p.Value!);
-        var (command, created) = await dispatcher.AcceptAsync(new CommandRecord(
-            Guid.CreateVersion7(now).ToString(), vin, accountId, type!.Name, parameters, CommandStates.Accepted, null, now, null, null,
+        var (command, _) = await dispatcher.AcceptAsync(new CommandRecord(
+            Guid.CreateVersion7(now).ToString(), vin, accountId, type.Name, parameters, CommandStates.Accepted, null, now, null, null,
             now.AddSeconds(expiresIn)), idempotencyKey, CancellationToken.None); // once stored, finish the hand-over even if the caller goes away
-        if (created)
-        {
-            usage.Record(type.Service, UsageStatistics.UsageChannel.App);
-        }
         return (command, null);
     }
 
-    private async Task<Refusal?> RefuseAsync(
-        string accountId, string vin, VehicleRole role, CommandCatalog.CommandType type, CreateCommandRequest request, CancellationToken cancellationToken)
+    private async Task<Refusal?> PinRefusalAsync(string accountId, CreateCommandRequest request, CancellationToken cancellationToken)
     {
-        if (type.PrimaryOnly && role == VehicleRole.Driver)
-        {
-            return new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Drivers cannot change charging settings.");
-        }
-        if (await services.ForRemoteControlAsync(vin, type.Service, cancellationToken) is { Allowed: false } switches)
-        {
-            return new(StatusCodes.Status409Conflict, switches.Code!, switches.Detail!);
-        }
-        if (!await entitlements.IsEntitledAsync(vin, type.Service, cancellationToken))
-        {
-            return new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled, "The vehicle's contract does not cover this service.");
-        }
-        if (type.Name != "unlock")
-        {
-            return null;
-        }
         var verdict = request.Challenge is null || request.PinProof is null
             ? RemotePins.Verdict.BadChallenge
             : await pins.VerifyAsync(accountId, request.Challenge, request.PinProof, cancellationToken);

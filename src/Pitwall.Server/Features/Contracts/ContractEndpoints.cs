@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Contracts;
@@ -11,10 +12,10 @@ internal static class ContractEndpoints
     public static void MapContractEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Packages and contracts");
-        vehicle.MapGet("/offers", Offers).RequireAuthorization(Scopes.ReadVehicle)
+        vehicle.MapGet("/offers", Offers).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess()
             .WithSummary("Every package of the catalogue for this vehicle: whether it can be bought, and why not.");
-        vehicle.MapGet("/contracts", List).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicle's packages, running and ended.");
-        vehicle.MapPost("/contracts", Purchase).RequireAuthorization(Scopes.ControlVehicle)
+        vehicle.MapGet("/contracts", List).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess().WithSummary("The vehicle's packages, running and ended.");
+        vehicle.MapPost("/contracts", Purchase).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess(primaryUserOnly: true)
             .WithSummary("Buy a package for this vehicle (primary user); Car Security needs the carSecurity data (B2).");
         routes.MapGet("/api/v1/contracts", Bought).WithTags("Packages and contracts").RequireAuthorization(Scopes.ReadVehicle)
             .WithSummary("The packages you bought, for every car, including cars you no longer have (a contract belongs to its buyer).");
@@ -35,16 +36,8 @@ internal static class ContractEndpoints
             ? TypedResults.Ok(offers.Select(o => new OfferResponse(PackageResponse.From(o.Package), o.NotAvailable is null, o.NotAvailable)).ToList())
             : ApiProblems.Problem(Refusal.VehicleNotFound);
 
-    private static async Task<Results<Ok<List<ContractResponse>>, ProblemHttpResult>> List(
-        string vin, ClaimsPrincipal user, Vehicles.IVehicleAccess access, ContractStore store, CancellationToken cancellationToken)
-    {
-        vin = Protocol.Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return ApiProblems.Problem(Refusal.VehicleNotFound);
-        }
-        return TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Select(ContractResponse.From).ToList());
-    }
+    private static async Task<Ok<List<ContractResponse>>> List(CurrentVehicle car, ContractStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ForVehicleAsync(car.Vin, cancellationToken)).Select(ContractResponse.From).ToList());
 
     private static async Task<Ok<List<ContractResponse>>> Bought(ClaimsPrincipal user, ContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ForBuyerAsync(user.AccountIdOf(), cancellationToken)).Select(ContractResponse.From).ToList());

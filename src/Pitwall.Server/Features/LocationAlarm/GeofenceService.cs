@@ -1,9 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pitwall.Protocol;
 using Pitwall.Server.Data;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -12,47 +10,26 @@ using V1 = Pitwall.Protocol.V1;
 namespace Pitwall.Server.Features.LocationAlarm;
 
 /// <summary>
-/// The location alarm's areas (D2) for the API and the portal alike: who may read and change them, the four-area limit,
+/// The location alarm's areas (D2) for the API and the portal alike, behind the vehicle-service gate: the four-area limit,
 /// and the car's copy — every change that matters to the car sends it the full set, in the same transaction as the change,
 /// and an area reads as confirmed once the car has acked the frame that carried its current version.
 /// </summary>
 public sealed partial class GeofenceService(
-    Database database, GeofenceStore store, IVehicleAccess access, IVehicleLink link, Privacy.IServiceAccess serviceAccess, IEntitlements entitlements,
-    UsageStatistics.UsageStatistics usage, TimeProvider time, ILogger<GeofenceService> logger) : IVehicleAccessListener
+    Database database, GeofenceStore store, IVehicleLink link, TimeProvider time, ILogger<GeofenceService> logger) : IVehicleAccessListener
 {
     public static readonly Refusal GeofenceNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The geofence was not found.");
-    public static readonly Refusal NotEntitled = new(StatusCodes.Status403Forbidden, ErrorCodes.NotEntitled,
-        $"The vehicle's packages do not cover the service {ServiceIds.LocationAlarm}.");
-    public static readonly Refusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole,
-        "Only the vehicle's primary user may change its geofences.");
     public static readonly Refusal Limit = new(StatusCodes.Status409Conflict, ErrorCodes.GeofenceLimit,
         "A car has at most four geofences; delete one first.");
 
-    /// <summary>The caller's areas of the car, with whether the car confirmed each.</summary>
-    public async Task<(IReadOnlyList<GeofenceResponse>? Geofences, Refusal? Refusal)> ListAsync(string accountId, string vin, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await ReadRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
-        {
-            return (null, refusal);
-        }
-        return (await ViewAsync(vin, await store.ListAsync(vin, cancellationToken), cancellationToken), null);
-    }
+    /// <summary>The car's areas, with whether the car confirmed each.</summary>
+    public async Task<IReadOnlyList<GeofenceResponse>> ListAsync(string vin, CancellationToken cancellationToken) =>
+        await ViewAsync(vin, await store.ListAsync(vin, cancellationToken), cancellationToken);
 
-    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> GetAsync(string accountId, string vin, string id, CancellationToken cancellationToken)
-    {
-        var (list, refusal) = await ListAsync(accountId, vin, cancellationToken);
-        return refusal is not null ? (null, refusal) : list!.FirstOrDefault(g => g.Id == id) is { } found ? (found, null) : (null, GeofenceNotFound);
-    }
+    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> GetAsync(string vin, string id, CancellationToken cancellationToken) =>
+        (await ListAsync(vin, cancellationToken)).FirstOrDefault(g => g.Id == id) is { } found ? (found, null) : (null, GeofenceNotFound);
 
-    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> CreateAsync(
-        string accountId, string vin, GeofenceRequest request, CancellationToken cancellationToken)
+    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> CreateAsync(string vin, GeofenceRequest request, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await ChangeRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
-        {
-            return (null, refusal);
-        }
         var errors = new ValidationErrors();
         if (GeofenceRules.Validate(request, errors) is not { } draft)
         {
@@ -77,41 +54,19 @@ public sealed partial class GeofenceService(
         {
             return (null, Limit);
         }
-        usage.Record(ServiceIds.LocationAlarm, UsageStatistics.UsageChannel.App);
         return (GeofenceResponse.From(created, confirmed: false), null);
     }
 
     /// <summary>Replaces the area with what the request says (a PUT).</summary>
-    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> ReplaceAsync(
-        string accountId, string vin, string id, GeofenceRequest request, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await ChangeRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
-        {
-            return (null, refusal);
-        }
-        return await ReplaceCheckedAsync(vin, id, _ => request, cancellationToken);
-    }
+    public Task<(GeofenceResponse? Geofence, Refusal? Refusal)> ReplaceAsync(string vin, string id, GeofenceRequest request, CancellationToken cancellationToken) =>
+        ReplaceCheckedAsync(vin, id, _ => request, cancellationToken);
 
     /// <summary>Changes the fields the patch names (a JSON merge patch, RFC 7396: null removes, e.g. <c>"activeHours": null</c>).</summary>
-    public async Task<(GeofenceResponse? Geofence, Refusal? Refusal)> PatchAsync(
-        string accountId, string vin, string id, JsonObject patch, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await ChangeRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
-        {
-            return (null, refusal);
-        }
-        return await ReplaceCheckedAsync(vin, id, current => Merge(current, patch), cancellationToken);
-    }
+    public Task<(GeofenceResponse? Geofence, Refusal? Refusal)> PatchAsync(string vin, string id, JsonObject patch, CancellationToken cancellationToken) =>
+        ReplaceCheckedAsync(vin, id, current => Merge(current, patch), cancellationToken);
 
-    public async Task<Refusal?> DeleteAsync(string accountId, string vin, string id, CancellationToken cancellationToken)
+    public async Task<Refusal?> DeleteAsync(string vin, string id, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await ChangeRefusalAsync(accountId, vin, cancellationToken) is { } refusal)
-        {
-            return refusal;
-        }
         var now = time.GetUtcNow();
         var deleted = await link.SendWithAsync(vin, async (c, t, enqueue) =>
         {
@@ -123,30 +78,14 @@ public sealed partial class GeofenceService(
             await enqueue(Frame(await GeofenceStore.ListAsync(c, t, vin), now), now + GeofenceRules.ConfigurationLifetime);
             return true;
         }, CancellationToken.None);
-        if (!deleted)
-        {
-            return GeofenceNotFound;
-        }
-        usage.Record(ServiceIds.LocationAlarm, UsageStatistics.UsageChannel.App);
-        return null;
+        return deleted ? null : GeofenceNotFound;
     }
 
-    /// <summary>The crossings since the caller has had the car, newest first.</summary>
-    public async Task<(GeofenceEventPage? Page, Refusal? Refusal)> EventsAsync(
-        string accountId, string vin, string? before, int? limit, CancellationToken cancellationToken)
+    /// <summary>The crossings since <paramref name="since"/> (when the caller got the car), newest first.</summary>
+    public async Task<GeofenceEventPage> EventsAsync(string vin, DateTimeOffset since, string? before, int? limit, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await access.AccessSinceAsync(accountId, vin, cancellationToken) is not { } since)
-        {
-            return (null, Refusal.VehicleNotFound);
-        }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.LocationAlarm, cancellationToken))
-        {
-            return (null, NotEntitled);
-        }
         var (events, more) = await store.EventsAsync(vin, since, before, Math.Clamp(limit ?? 50, 1, 200), cancellationToken);
-        usage.Record(ServiceIds.LocationAlarm, UsageStatistics.UsageChannel.App);
-        return (new GeofenceEventPage(events.Select(GeofenceEventResponse.From).ToList(), more ? events[^1].Id : null), null);
+        return new GeofenceEventPage(events.Select(GeofenceEventResponse.From).ToList(), more ? events[^1].Id : null);
     }
 
     /// <summary>A new owner starts without the previous owner's areas and history, and the car stops watching those areas.</summary>
@@ -223,7 +162,6 @@ public sealed partial class GeofenceService(
         {
             return (null, refused);
         }
-        usage.Record(ServiceIds.LocationAlarm, UsageStatistics.UsageChannel.App);
         return ((await ViewAsync(vin, [updated], cancellationToken))[0], null);
     }
 
@@ -231,35 +169,6 @@ public sealed partial class GeofenceService(
     {
         var info = areas.Count == 0 ? null : await link.InfoAsync(vin, cancellationToken);
         return areas.Select(g => GeofenceResponse.From(g, info?.HasApplied(g.SentSeq) == true)).ToList();
-    }
-
-    private async Task<Refusal?> ReadRefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
-    {
-        if (await access.RoleOfAsync(accountId, vin, cancellationToken) is null)
-        {
-            return Refusal.VehicleNotFound;
-        }
-        return await entitlements.IsEntitledAsync(vin, ServiceIds.LocationAlarm, cancellationToken) ? null : NotEntitled;
-    }
-
-    /// <summary>Changing needs the primary user, the packages, and a car whose switches let the location alarm run.</summary>
-    private async Task<Refusal?> ChangeRefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
-    {
-        var role = await access.RoleOfAsync(accountId, vin, cancellationToken);
-        if (role is null)
-        {
-            return Refusal.VehicleNotFound;
-        }
-        if (role == VehicleRole.Driver)
-        {
-            return PrimaryOnly;
-        }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.LocationAlarm, cancellationToken))
-        {
-            return NotEntitled;
-        }
-        var verdict = await serviceAccess.ForServiceAsync(vin, ServiceIds.LocationAlarm, cancellationToken);
-        return verdict.Allowed ? null : new Refusal(StatusCodes.Status409Conflict, verdict.Code!, verdict.Detail!);
     }
 
     /// <summary>The full set for the car: each area with the jitter rules it must apply.</summary>

@@ -125,7 +125,7 @@ public static class PrivacyModule
         var vin = Protocol.Vin.Normalize(request.Vin ?? "");
         if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
         {
-            return Vehicles.VehicleEndpoints.NotFound();
+            return Hosting.ApiProblems.Problem(Hosting.Refusal.VehicleNotFound);
         }
         var consent = await consents.GrantAsync(user.AccountIdOf(), vin, request.Purpose!, request.Scope!, channel, cancellationToken);
         return TypedResults.Created($"/api/v1/me/consents/{consent.Id}", consent);

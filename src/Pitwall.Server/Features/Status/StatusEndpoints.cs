@@ -1,9 +1,7 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
@@ -18,9 +16,10 @@ internal static class StatusEndpoints
     public static void MapStatusEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Vehicle status").RequireAuthorization(Scopes.ReadVehicle);
-        vehicle.MapGet("/status", Status).WithSummary("Car Control: the latest value of every signal, with unit, time, or why it is missing.");
-        vehicle.MapGet("/location", Location).WithSummary("Car Finder: the car's latest position.");
-        vehicle.MapPost("/status/refresh", Refresh).RequireRateLimiting(RefreshRateLimit)
+        vehicle.MapGet("/status", Status).RequireVehicleService(ServiceIds.CarControl, ServiceUse.Read)
+            .WithSummary("Car Control: the latest value of every signal, with unit, time, or why it is missing.");
+        vehicle.MapGet("/location", Location).RequireVehicleService(ServiceIds.CarFinder, ServiceUse.Read).WithSummary("Car Finder: the car's latest position.");
+        vehicle.MapPost("/status/refresh", Refresh).RequireRateLimiting(RefreshRateLimit).RequireVehicleService(ServiceIds.CarControl, ServiceUse.DataRequest)
             .WithSummary("Ask the car for fresh data; answers when the car replies, or vehicle_offline after a timeout.");
         routes.MapGet("/api/v1/access/position", PositionByKey).AllowAnonymous().WithTags("Vehicle status")
             .WithSummary("The position a map_position access key opens; no VIN, no name.");
@@ -35,36 +34,22 @@ internal static class StatusEndpoints
                 Window = TimeSpan.FromMinutes(1),
             });
 
-    private static Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Status(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, StatusReader reader, UsageStatistics.UsageStatistics usage,
-        CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.CarControl, v => reader.StatusAsync(v, cancellationToken), cancellationToken);
+    private static async Task<Ok<StatusResponse>> Status(CurrentVehicle car, StatusReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.StatusAsync(car.Vin, cancellationToken));
 
-    private static Task<Results<Ok<LocationResponse>, ProblemHttpResult>> Location(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, StatusReader reader, UsageStatistics.UsageStatistics usage,
-        CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.CarFinder, v => reader.LocationAsync(v, cancellationToken), cancellationToken);
+    private static async Task<Ok<LocationResponse>> Location(CurrentVehicle car, StatusReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.LocationAsync(car.Vin, cancellationToken));
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Refresh(
-        string vin, HttpContext context, IVehicleAccess access, StatusRefresher refresher, StatusReader reader, CancellationToken cancellationToken)
+        CurrentVehicle car, HttpContext context, StatusRefresher refresher, StatusReader reader, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(context.User.AccountIdOf(), vin, cancellationToken) is null)
+        if (!await refresher.RefreshAsync(car.Vin, cancellationToken))
         {
-            return VehicleEndpoints.NotFound();
+            context.Response.Headers.RetryAfter = "60";
+            return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
+                $"The car did not answer within {refresher.Timeout.TotalSeconds:0} seconds.");
         }
-        switch (await refresher.RefreshAsync(vin, cancellationToken))
-        {
-            case RefreshOutcome.NotEntitled:
-                return EntitledReads.NotEntitled(ServiceIds.CarControl);
-            case RefreshOutcome.PrivateMode:
-                return ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode and shares no data.");
-            case RefreshOutcome.TimedOut:
-                context.Response.Headers.RetryAfter = "60";
-                return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
-                    $"The car did not answer within {refresher.Timeout.TotalSeconds:0} seconds.");
-        }
-        return TypedResults.Ok(await reader.StatusAsync(vin, cancellationToken));
+        return TypedResults.Ok(await reader.StatusAsync(car.Vin, cancellationToken));
     }
 
     private static async Task<Results<Ok<LocationResponse>, ProblemHttpResult>> PositionByKey(

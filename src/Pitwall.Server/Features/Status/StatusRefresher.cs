@@ -1,39 +1,20 @@
 using Microsoft.Extensions.Options;
-using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Features.Status;
 
-/// <summary>How asking a car for fresh data ended.</summary>
-public enum RefreshOutcome
-{
-    Answered,
-    NotEntitled,
-    PrivateMode,
-    TimedOut,
-}
-
 /// <summary>
 /// Asks a car for fresh data and waits until its answer is stored (or the timeout passes) — the one path for the API and
-/// the portal, with the checks that come first: the car's packages cover Car Control, and it is not in private mode.
+/// the portal, behind the vehicle-service gate (Car Control as a data request: the packages, and not in private mode).
 /// </summary>
-public sealed class StatusRefresher(
-    IVehicleLink link, Privacy.IServiceAccess access, IEntitlements entitlements, RefreshWaiters waiters, IOptions<StatusOptions> options, TimeProvider time)
+public sealed class StatusRefresher(IVehicleLink link, RefreshWaiters waiters, IOptions<StatusOptions> options, TimeProvider time)
 {
     public TimeSpan Timeout => options.Value.RefreshTimeout;
 
-    public async Task<RefreshOutcome> RefreshAsync(string vin, CancellationToken cancellationToken)
+    /// <returns>True when the car answered within <see cref="Timeout"/>.</returns>
+    public async Task<bool> RefreshAsync(string vin, CancellationToken cancellationToken)
     {
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarControl, cancellationToken))
-        {
-            return RefreshOutcome.NotEntitled;
-        }
-        if (!(await access.ForDataRequestAsync(vin, cancellationToken)).Allowed)
-        {
-            return RefreshOutcome.PrivateMode;
-        }
         var requestId = Guid.NewGuid().ToString("N");
         var answered = waiters.Register(requestId);
         try
@@ -45,11 +26,11 @@ public sealed class StatusRefresher(
                 DataRequest = new DataRequest { RequestId = requestId },
             }, time.GetUtcNow() + Timeout, cancellationToken);
             await answered.WaitAsync(Timeout, time, cancellationToken);
-            return RefreshOutcome.Answered;
+            return true;
         }
         catch (TimeoutException)
         {
-            return RefreshOutcome.TimedOut;
+            return false;
         }
         finally
         {

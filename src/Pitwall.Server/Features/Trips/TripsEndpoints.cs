@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting.Auth;
 
@@ -13,13 +11,10 @@ internal static class TripsEndpoints
     public static void MapTripsEndpoints(this IEndpointRouteBuilder routes)
     {
         var vehicle = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Trip Control").RequireAuthorization(Scopes.ReadVehicle);
-        vehicle.MapGet("/trips", Trips)
+        vehicle.MapGet("/trips", Trips).RequireVehicleService(ServiceIds.TripControl, ServiceUse.Read)
             .WithSummary("Trip Control: short-term (since the last engine stop) and long-term (since the last reset) duration, distance, average speed and consumption.");
     }
 
-    private static Task<Results<Ok<TripsResponse>, ProblemHttpResult>> Trips(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, TripsReader reader, UsageStatistics.UsageStatistics usage,
-        CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.TripControl, v => reader.ReadAsync(v, cancellationToken),
-            cancellationToken);
+    private static async Task<Ok<TripsResponse>> Trips(CurrentVehicle car, TripsReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.ReadAsync(car.Vin, cancellationToken));
 }

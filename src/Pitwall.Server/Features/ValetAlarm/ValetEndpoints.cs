@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -42,29 +41,25 @@ internal static class ValetEndpoints
     public static void MapValetEndpoints(this IEndpointRouteBuilder routes)
     {
         var valet = routes.MapGroup("/api/v1/vehicles/{vin}/valet").WithTags("Valet alarm");
-        valet.MapGet("/", Get).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The valet alarm's state: limits, parking position, confirmed by the car.");
-        valet.MapPut("/", Start).RequireAuthorization(Scopes.ControlVehicle)
+        valet.MapGet("/", Get).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.ValetAlarm, ServiceUse.Read).WithSummary("The valet alarm's state: limits, parking position, confirmed by the car.");
+        valet.MapPut("/", Start).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.ValetAlarm, ServiceUse.Change)
             .WithSummary("Switch the valet alarm on (defaults 50 km/h, 1 km), or change the limits of the running one.");
-        valet.MapDelete("/", Stop).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Switch the valet alarm off; the car reports the end.");
-        valet.MapGet("/events", Events).RequireAuthorization(Scopes.ReadVehicle).WithSummary("What the car reported, newest first.");
+        valet.MapDelete("/", Stop).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.ValetAlarm, ServiceUse.Change)
+            .WithSummary("Switch the valet alarm off; the car reports the end.");
+        valet.MapGet("/events", Events).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.ValetAlarm, ServiceUse.Read)
+            .WithSummary("What the car reported, newest first.");
     }
 
-    private static Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Get(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetService valet,
-        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken) =>
-        EntitledReads.ForMyVehicleAsync(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm, v => valet.CurrentAsync(v, cancellationToken),
-            cancellationToken);
+    private static async Task<Ok<ValetResponse>> Get(CurrentVehicle car, ValetService valet, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await valet.CurrentAsync(car.Vin, cancellationToken));
 
-    private static Task<Results<Ok<IReadOnlyList<ValetEventResponse>>, ProblemHttpResult>> Events(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, ValetStore store,
-        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
-        EntitledReads.SinceMyAccessAsync<IReadOnlyList<ValetEventResponse>>(vin, user, access, entitlements, usage, ServiceIds.ValetAlarm,
-            async (v, since) => [.. (await store.EventsAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(ValetEventResponse.From)],
-            cancellationToken);
+    private static async Task<Ok<IReadOnlyList<ValetEventResponse>>> Events(
+        CurrentVehicle car, ValetStore store, CancellationToken cancellationToken, int limit = 50) =>
+        TypedResults.Ok<IReadOnlyList<ValetEventResponse>>(
+            [.. (await store.EventsAsync(car.Vin, car.Since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(ValetEventResponse.From)]);
 
-    private static async Task<Results<Ok<ValetResponse>, ValidationProblem, ProblemHttpResult>> Start(
-        string vin, ValetRequest request, ClaimsPrincipal user, IVehicleLink link, ValetService valet, UsageStatistics.UsageStatistics usage,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ValetResponse>, ValidationProblem>> Start(
+        ValetRequest request, CurrentVehicle car, ClaimsPrincipal user, IVehicleLink link, ValetService valet, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (maxSpeed, radius) = ValetService.Limits(request.MaxSpeedKmh, request.RadiusM, errors);
@@ -72,29 +67,13 @@ internal static class ValetEndpoints
         {
             return ApiProblems.Validation(errors);
         }
-        vin = Vin.Normalize(vin);
-        if (await valet.RefusalAsync(user.AccountIdOf(), vin, cancellationToken) is { } refusal)
-        {
-            return ApiProblems.Problem(refusal);
-        }
-        usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
-        var session = await valet.StartAsync(vin, user.AccountIdOf(), maxSpeed, radius, cancellationToken);
-        return TypedResults.Ok(ValetResponse.From(session, await link.InfoAsync(vin, cancellationToken)));
+        var session = await valet.StartAsync(car.Vin, user.AccountIdOf(), maxSpeed, radius, cancellationToken);
+        return TypedResults.Ok(ValetResponse.From(session, await link.InfoAsync(car.Vin, cancellationToken)));
     }
 
     private static async Task<Results<Ok<ValetResponse>, ProblemHttpResult>> Stop(
-        string vin, ClaimsPrincipal user, IVehicleLink link, ValetService valet, UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await valet.RefusalAsync(user.AccountIdOf(), vin, cancellationToken) is { } refusal)
-        {
-            return ApiProblems.Problem(refusal);
-        }
-        if (await valet.StopAsync(vin, cancellationToken) is not { } ending)
-        {
-            return ApiProblems.Problem(ValetService.NotActive);
-        }
-        usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.App);
-        return TypedResults.Ok(ValetResponse.From(ending, await link.InfoAsync(vin, cancellationToken)));
-    }
+        CurrentVehicle car, IVehicleLink link, ValetService valet, CancellationToken cancellationToken) =>
+        await valet.StopAsync(car.Vin, cancellationToken) is { } ending
+            ? TypedResults.Ok(ValetResponse.From(ending, await link.InfoAsync(car.Vin, cancellationToken)))
+            : ApiProblems.Problem(ValetService.NotActive);
 }

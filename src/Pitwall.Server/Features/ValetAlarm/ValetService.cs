@@ -1,7 +1,4 @@
-using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
-using Pitwall.Server.Features.Contracts;
-using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
@@ -12,15 +9,11 @@ namespace Pitwall.Server.Features.ValetAlarm;
 /// transaction, so the car gets exactly what the platform recorded (and gets it after a reconnect if it was offline).
 /// </summary>
 public sealed class ValetService(
-    IVehicleLink link, ValetStore store, IVehicleAccess access, IEntitlements entitlements, Privacy.IServiceAccess services, TimeProvider time)
+    IVehicleLink link, ValetStore store, TimeProvider time)
 {
     public const double DefaultMaxSpeedKmh = 50;
     public const double DefaultRadiusM = 1000;
 
-    public static readonly Refusal NotEntitled = Refusal.NotEntitled(ServiceIds.ValetAlarm);
-    public static readonly Refusal PrivateMode = new(StatusCodes.Status409Conflict, ErrorCodes.PrivacyMode, "The car is in private mode: no online functions.");
-    public static readonly Refusal SwitchedOff = new(StatusCodes.Status409Conflict, ErrorCodes.ServiceDisabled,
-        "The valet alarm or the services with location are switched off in the car.");
     public static readonly Refusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
 
     /// <summary>The limits a request asks for, defaults filled in; the fields that are wrong (10–250 km/h, 100–50 000 m) go
@@ -38,28 +31,6 @@ public sealed class ValetService(
             errors.Add("radiusM", "Between 100 m and 50 km.");
         }
         return (maxSpeed, radius);
-    }
-
-    /// <summary>Whether the account may switch the valet alarm of the car, for the API and the portal alike: another
-    /// account's car reads as absent; then the packages and the car's privacy switches decide.</summary>
-    /// <returns>Null when it may.</returns>
-    public async Task<Refusal?> RefusalAsync(string accountId, string vin, CancellationToken cancellationToken)
-    {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(accountId, vin, cancellationToken) is null)
-        {
-            return Refusal.VehicleNotFound;
-        }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.ValetAlarm, cancellationToken))
-        {
-            return NotEntitled;
-        }
-        return (await services.ForServiceAsync(vin, ServiceIds.ValetAlarm, cancellationToken)).Kind switch
-        {
-            Privacy.ServiceVerdictKind.Allowed => null,
-            Privacy.ServiceVerdictKind.PrivateMode => PrivateMode,
-            _ => SwitchedOff,
-        };
     }
 
     /// <summary>The valet alarm's state (the open session, or else the latest one) with whether the car confirmed it, for the

@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting.Auth;
 
@@ -19,12 +17,10 @@ internal static class VehicleAlarmEndpoints
 {
     public static void MapVehicleAlarmEndpoints(this IEndpointRouteBuilder routes) =>
         routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Alarms").RequireAuthorization(Scopes.ReadVehicle)
-            .MapGet("/alarms", History).WithSummary("Anti-theft alarms, newest first: reason, time and position.");
+            .MapGet("/alarms", History).RequireVehicleService(ServiceIds.VehicleAlarm, ServiceUse.Read).WithSummary("Anti-theft alarms, newest first: reason, time and position.");
 
-    private static Task<Results<Ok<IReadOnlyList<AlarmResponse>>, ProblemHttpResult>> History(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, IEntitlements entitlements, VehicleAlarmStore store,
-        UsageStatistics.UsageStatistics usage, CancellationToken cancellationToken, int limit = 50) =>
-        EntitledReads.SinceMyAccessAsync<IReadOnlyList<AlarmResponse>>(vin, user, access, entitlements, usage, ServiceIds.VehicleAlarm,
-            async (v, since) => [.. (await store.HistoryAsync(v, since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(AlarmResponse.From)],
-            cancellationToken);
+    private static async Task<Ok<IReadOnlyList<AlarmResponse>>> History(
+        CurrentVehicle car, VehicleAlarmStore store, CancellationToken cancellationToken, int limit = 50) =>
+        TypedResults.Ok<IReadOnlyList<AlarmResponse>>(
+            [.. (await store.HistoryAsync(car.Vin, car.Since, Math.Clamp(limit, 1, 200), cancellationToken)).Select(AlarmResponse.From)]);
 }

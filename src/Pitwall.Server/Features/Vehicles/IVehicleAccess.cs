@@ -17,6 +17,9 @@ public interface IVehicleAccess
     /// that is not among them.</summary>
     Task<(Vehicle Vehicle, VehicleRole Role, DateTimeOffset AccessSince)?> MineAsync(string accountId, string vin, CancellationToken cancellationToken);
 
+    /// <summary>The account's role in the vehicle and since when it has it, in one read; null without access.</summary>
+    Task<VehicleGrant?> GrantAsync(string accountId, string vin, CancellationToken cancellationToken);
+
     /// <summary>The accounts that use the vehicle (owner and drivers), read in the caller's transaction.</summary>
     Task<IReadOnlyList<string>> UsersOfAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin);
 }

@@ -15,13 +15,16 @@ internal static class VehicleEndpoints
     {
         var vehicles = routes.MapGroup("/api/v1/vehicles").WithTags("Vehicles");
         vehicles.MapGet("/", List).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicles this account may use.");
-        vehicles.MapGet("/{vin}", Get).RequireAuthorization(Scopes.ReadVehicle).WithSummary("One of my vehicles.");
-        vehicles.MapDelete("/{vin}", Unpair).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Unpair: every user loses access (primary user only).");
-        vehicles.MapGet("/{vin}/drivers", Drivers).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicle's users (primary user only).");
-        vehicles.MapPost("/{vin}/drivers", AddDriver).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Give another account driver rights (primary user only).");
-        vehicles.MapDelete("/{vin}/drivers/{accountId}", RemoveDriver).RequireAuthorization(Scopes.ControlVehicle)
+        vehicles.MapGet("/{vin}", Get).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess().WithSummary("One of my vehicles.");
+        vehicles.MapDelete("/{vin}", Unpair).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess(primaryUserOnly: true)
+            .WithSummary("Unpair: every user loses access (primary user only).");
+        vehicles.MapGet("/{vin}/drivers", Drivers).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess(primaryUserOnly: true)
+            .WithSummary("The vehicle's users (primary user only).");
+        vehicles.MapPost("/{vin}/drivers", AddDriver).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess(primaryUserOnly: true)
+            .WithSummary("Give another account driver rights (primary user only).");
+        vehicles.MapDelete("/{vin}/drivers/{accountId}", RemoveDriver).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess()
             .WithSummary("Remove a driver (the primary user, or drivers removing themselves).");
-        vehicles.MapPost("/{vin}/access-keys", CreateAccessKey).RequireAuthorization(Scopes.ControlVehicle)
+        vehicles.MapPost("/{vin}/access-keys", CreateAccessKey).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess()
             .WithSummary("A short-lived single-purpose key, e.g. for a map service to show the car's position.");
 
         var pairings = routes.MapGroup("/api/v1/pairings").WithTags("Vehicles");
@@ -38,20 +41,6 @@ internal static class VehicleEndpoints
             context.User.FindFirst(PitwallClaims.AccountId)?.Value ?? "anonymous",
             _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) });
 
-    internal static ProblemHttpResult NotFound() => ApiProblems.Problem(Refusal.VehicleNotFound);
-
-    internal static ProblemHttpResult PrimaryOnly() =>
-        ApiProblems.Create(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user may do this.");
-
-    /// <summary>A problem for anyone but the vehicle's primary user: 404 for strangers, 403 for drivers.</summary>
-    private static async Task<ProblemHttpResult?> RefusePrimaryOnlyAsync(IVehicleAccess access, ClaimsPrincipal user, string vin, CancellationToken cancellationToken) =>
-        await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) switch
-        {
-            null => NotFound(),
-            VehicleRole.Driver => PrimaryOnly(),
-            _ => null,
-        };
-
     private static async Task<Ok<List<VehicleResponse>>> List(ClaimsPrincipal user, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken)
     {
         var mine = await store.ListForAsync(user.AccountIdOf(), null, cancellationToken);
@@ -64,10 +53,10 @@ internal static class VehicleEndpoints
     }
 
     private static async Task<Results<Ok<VehicleResponse>, ProblemHttpResult>> Get(
-        string vin, ClaimsPrincipal user, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken) =>
-        (await store.ListForAsync(user.AccountIdOf(), Vin.Normalize(vin), cancellationToken)) is [var (vehicle, role)]
-            ? TypedResults.Ok(await ToResponseAsync(vehicle, role, link, cancellationToken))
-            : NotFound();
+        CurrentVehicle car, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken) =>
+        await store.FindAsync(car.Vin, cancellationToken) is { } vehicle
+            ? TypedResults.Ok(await ToResponseAsync(vehicle, car.Role, link, cancellationToken))
+            : ApiProblems.Problem(Refusal.VehicleNotFound); // unpaired since the gate let the request in
 
     private static async Task<VehicleResponse> ToResponseAsync(Vehicle v, VehicleRole role, IVehicleLink link, CancellationToken cancellationToken)
     {
@@ -76,28 +65,16 @@ internal static class VehicleEndpoints
             role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver, link.IsOnline(v.Vin), info?.LastSeenAt);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Unpair(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, CancellationToken cancellationToken)
+    private static async Task<NoContent> Unpair(CurrentVehicle car, PairingService pairing, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-        await pairing.UnpairAsync(vin, cancellationToken);
+        await pairing.UnpairAsync(car.Vin, cancellationToken);
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<List<VehicleUserResponse>>, ProblemHttpResult>> Drivers(
-        string vin, ClaimsPrincipal user, IVehicleAccess access, VehicleStore store, AccountStore accounts, CancellationToken cancellationToken)
+    private static async Task<Ok<List<VehicleUserResponse>>> Drivers(CurrentVehicle car, VehicleStore store, AccountStore accounts, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
         var users = new List<VehicleUserResponse>();
-        foreach (var (accountId, role) in await store.UsersOfAsync(vin, cancellationToken))
+        foreach (var (accountId, role) in await store.UsersOfAsync(car.Vin, cancellationToken))
         {
             if (await accounts.FindAsync(accountId, cancellationToken) is { } account)
             {
@@ -108,14 +85,10 @@ internal static class VehicleEndpoints
     }
 
     private static async Task<Results<Created<VehicleUserResponse>, ProblemHttpResult, ValidationProblem>> AddDriver(
-        string vin, AddDriverRequest request, ClaimsPrincipal user, IVehicleAccess access, AccountStore accounts, PairingService pairing,
-        LiveEvents.LiveEventHub hub, TimeProvider time, CancellationToken cancellationToken)
+        AddDriverRequest request, CurrentVehicle car, AccountStore accounts, PairingService pairing, LiveEvents.LiveEventHub hub, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await RefusePrimaryOnlyAsync(access, user, vin, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
+        var vin = car.Vin;
         if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
         {
             var errors = new ValidationErrors();
@@ -137,19 +110,13 @@ internal static class VehicleEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDriver(
-        string vin, string accountId, ClaimsPrincipal user, IVehicleAccess access, PairingService pairing, LiveEvents.LiveEventHub hub,
-        TimeProvider time, CancellationToken cancellationToken)
+        string accountId, CurrentVehicle car, ClaimsPrincipal user, PairingService pairing, LiveEvents.LiveEventHub hub, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        var me = user.AccountIdOf();
-        var role = await access.RoleOfAsync(me, vin, cancellationToken);
-        if (role is null)
+        var vin = car.Vin;
+        if (car.Role == VehicleRole.Driver && accountId != user.AccountIdOf())
         {
-            return NotFound();
-        }
-        if (role == VehicleRole.Driver && accountId != me)
-        {
-            return PrimaryOnly();
+            return ApiProblems.Problem(Refusal.PrimaryOnly); // a driver removes only themselves
         }
         if (!await pairing.RemoveDriverAsync(vin, accountId, cancellationToken))
         {
@@ -160,13 +127,9 @@ internal static class VehicleEndpoints
     }
 
     private static async Task<Results<Created<AccessKeyResponse>, ProblemHttpResult, ValidationProblem>> CreateAccessKey(
-        string vin, CreateAccessKeyRequest request, ClaimsPrincipal user, IVehicleAccess access, AccessKeys keys, CancellationToken cancellationToken)
+        CreateAccessKeyRequest request, CurrentVehicle car, ClaimsPrincipal user, AccessKeys keys, CancellationToken cancellationToken)
     {
-        vin = Vin.Normalize(vin);
-        if (await access.RoleOfAsync(user.AccountIdOf(), vin, cancellationToken) is null)
-        {
-            return NotFound();
-        }
+        var vin = car.Vin;
         var errors = new ValidationErrors();
         if (request.Purpose is null || !AccessKeys.Purposes.Contains(request.Purpose))
         {

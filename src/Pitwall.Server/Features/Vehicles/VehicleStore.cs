@@ -58,6 +58,12 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : (DateTimeOffset?)null, cancellationToken);
 
+    public async Task<VehicleGrant?> GrantAsync(string accountId, string vin, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QueryAsync<(string Role, long Since)>(
+            "SELECT role, created_at FROM vehicle_users WHERE vin = @vin AND account_id = @accountId", new { vin, accountId }), cancellationToken)).ToList() is [var row]
+            ? new VehicleGrant(vin, VehicleRoles.Parse(row.Role), DateTimeOffset.FromUnixTimeMilliseconds(row.Since))
+            : null;
+
     public async Task<IReadOnlyList<string>> UsersOfAsync(DbConnection connection, DbTransaction transaction, string vin) =>
         [.. await connection.QueryAsync<string>("SELECT account_id FROM vehicle_users WHERE vin = @vin ORDER BY account_id", new { vin }, transaction)];
 

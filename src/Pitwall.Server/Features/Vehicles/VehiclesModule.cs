@@ -14,6 +14,8 @@ public static class VehiclesModule
         builder.Services.AddSingleton<VehicleRegistry>();
         builder.Services.AddSingleton<PairingService>();
         builder.Services.AddSingleton<AccessKeys>();
+        builder.Services.AddSingleton<VehicleServiceGate>();
+        builder.Services.AddScoped<CurrentVehicle>();
         builder.Services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o => o.AddPolicy(VehicleEndpoints.PairingRateLimit, VehicleEndpoints.PairingPartition));
         builder.Services.AddDataCategory(VehicleDataCategories.Registry);
         builder.Services.AddDataCategory(VehicleDataCategories.Users);

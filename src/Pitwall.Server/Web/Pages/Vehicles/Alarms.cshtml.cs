@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
-using Pitwall.Server.Features.Contracts;
-using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.ValetAlarm;
 using Pitwall.Server.Features.VehicleAlarm;
 using Pitwall.Server.Features.Vehicles;
@@ -17,8 +15,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// and access-since rule as the API (a user sees what happened since they got access to the car).
 /// </summary>
 public sealed class AlarmsModel(
-    VehicleStore vehicles, CommandIssuer issuer, IEntitlements entitlements, VehicleAlarmStore alarms, ValetStore valetStore, ValetService valet,
-    UsageStatistics usage, IStringLocalizer<PortalText> t)
+    VehicleStore vehicles, CommandIssuer issuer, VehicleAlarmStore alarms, ValetStore valetStore, ValetService valet, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     private const int HistoryLength = 50;
@@ -48,18 +45,9 @@ public sealed class AlarmsModel(
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(vin, cancellationToken))
+        if (!await LoadAsync(vin, count: true, cancellationToken))
         {
             return NotFound();
-        }
-        // C8, as the API counts its reads of the alarm history and of the valet alarm.
-        if (AlarmEntitled)
-        {
-            usage.Record(ServiceIds.VehicleAlarm, UsageChannel.Web);
-        }
-        if (ValetEntitled)
-        {
-            usage.Record(ServiceIds.ValetAlarm, UsageChannel.Web);
         }
         if (ValetOn)
         {
@@ -70,7 +58,7 @@ public sealed class AlarmsModel(
 
     /// <summary>The same page for the live refresh (alarms.js takes the panels out of it), which is not another use of the services.</summary>
     public async Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(vin, count: false, cancellationToken) ? Page() : NotFound();
 
     /// <summary>Switches the valet alarm on, or changes the limits of the running one (the API's <c>PUT /valet</c>).</summary>
     public async Task<IActionResult> OnPostStartAsync(string vin, CancellationToken cancellationToken)
@@ -87,12 +75,11 @@ public sealed class AlarmsModel(
         }
         else if (!await RefusedAsync(cancellationToken))
         {
-            usage.Record(ServiceIds.ValetAlarm, UsageChannel.Web);
             await valet.StartAsync(Vin, AccountId, maxSpeed, radius, CancellationToken.None);
             Message = Texts["Valet alarm settings sent to the car; it confirms them when it gets them."];
             return Redirect($"/vehicles/{Vin}/alarms");
         }
-        await LoadAsync(vin, cancellationToken);
+        await LoadAsync(vin, count: false, cancellationToken);
         return Page();
     }
 
@@ -107,55 +94,58 @@ public sealed class AlarmsModel(
         {
             if (await valet.StopAsync(Vin, CancellationToken.None) is not null)
             {
-                usage.Record(ServiceIds.ValetAlarm, UsageChannel.Web);
                 Message = Texts["Valet alarm switched off; the car reports the end."];
                 return Redirect($"/vehicles/{Vin}/alarms");
             }
             ModelState.AddModelError("", Texts[ValetService.NotActive.Title]);
         }
-        await LoadAsync(vin, cancellationToken);
+        await LoadAsync(vin, count: false, cancellationToken);
         return Page();
     }
 
-    /// <returns>True, with the reason on top of the page, when the valet alarm cannot be switched.</returns>
+    /// <returns>True, with the reason on top of the page, when the valet alarm cannot be switched; else the switch counts as a use.</returns>
     private async Task<bool> RefusedAsync(CancellationToken cancellationToken)
     {
-        if (await RefusalAsync(cancellationToken) is not { } refusal)
+        if (await UseAsync(ServiceIds.ValetAlarm, ServiceUse.Change, count: true, cancellationToken) is not { } refusal)
         {
             return false;
         }
-        ShowRefusal(refusal, Texts);
+        _refusal = refusal;
+        ModelState.AddModelError("", Texts[ValetWording(refusal)]);
         return true;
     }
 
-    /// <summary>Why the valet alarm cannot be switched (null when it can), asked once per request: a refused form and the
-    /// page shown again with it share the answer.</summary>
-    private Task<Refusal?> RefusalAsync(CancellationToken cancellationToken) =>
-        _refusal ??= valet.RefusalAsync(AccountId, Vin, cancellationToken);
+    /// <summary>Why the valet alarm cannot be switched, when a refused form is shown again (its answer is the page's).</summary>
+    private Refusal? _refusal;
 
-    private Task<Refusal?>? _refusal;
-
-    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    /// <param name="count">Whether reading the alarms counts as a use of the services (the page, not its live refresh).</param>
+    private async Task<bool> LoadAsync(string vin, bool count, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        AlarmEntitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.VehicleAlarm, cancellationToken);
+        AlarmEntitled = await UseAsync(ServiceIds.VehicleAlarm, ServiceUse.Read, count, cancellationToken) is null;
         if (AlarmEntitled)
         {
             Alarms = [.. (await alarms.HistoryAsync(Vin, AccessSince, HistoryLength, cancellationToken)).Select(AlarmResponse.From)];
         }
-        ValetEntitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.ValetAlarm, cancellationToken);
+        ValetEntitled = await UseAsync(ServiceIds.ValetAlarm, ServiceUse.Read, count, cancellationToken) is null;
         if (ValetEntitled)
         {
             Valet = await valet.CurrentAsync(Vin, cancellationToken);
             ValetEvents = [.. (await valetStore.EventsAsync(Vin, AccessSince, HistoryLength, cancellationToken)).Select(ValetEventResponse.From)];
             // The page shows why the valet alarm cannot be switched only where it shows the valet alarm at all.
-            ValetRefused = await RefusalAsync(cancellationToken) is { } refusal ? Texts[Wording(refusal)].Value : null;
+            ValetRefused = (_refusal ?? await UseAsync(ServiceIds.ValetAlarm, ServiceUse.Change, count: false, cancellationToken)) is { } refusal
+                ? Texts[ValetWording(refusal)].Value
+                : null;
         }
         return true;
     }
+
+    /// <summary>A refusal of the valet alarm in the portal's words: the switches in the valet alarm's own, the rest as every page.</summary>
+    private static string ValetWording(Refusal refusal) =>
+        refusal.Code == ErrorCodes.ServiceDisabled ? "The valet alarm or the services with location are switched off in the car." : Wording(refusal);
 
     public static string Reason(string reason) => reason switch
     {

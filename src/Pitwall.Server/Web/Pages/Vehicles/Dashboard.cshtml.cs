@@ -83,11 +83,11 @@ public sealed class DashboardModel(
         {
             return NotFound();
         }
-        Message = await refresher.RefreshAsync(Vin, cancellationToken) switch
+        Message = (await UseAsync(ServiceIds.CarControl, ServiceUse.DataRequest, count: true, cancellationToken))?.Code switch
         {
-            RefreshOutcome.NotEntitled => Texts["The vehicle's packages do not cover this."],
-            RefreshOutcome.PrivateMode => Texts["The car is in private mode and shares no data."],
-            RefreshOutcome.Answered => Texts["Fresh data received."],
+            ErrorCodes.NotEntitled => Texts["The vehicle's packages do not cover this."],
+            ErrorCodes.PrivacyMode => Texts["The car is in private mode and shares no data."],
+            _ when await refresher.RefreshAsync(Vin, cancellationToken) => Texts["Fresh data received."],
             _ => Texts["The car did not answer; it may be offline."],
         };
         return Redirect($"/vehicles/{Vin}");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.LocationAlarm;
 using Pitwall.Server.Features.Vehicles;
@@ -52,11 +53,11 @@ public sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, 
     public string? TimeZone { get; set; } = "Europe/Berlin";
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(vin, count: true, cancellationToken) ? Page() : NotFound();
 
-    /// <summary>The list and history alone, for the page's live refresh.</summary>
+    /// <summary>The list and history alone, for the page's live refresh (not another use of the service).</summary>
     public async Task<IActionResult> OnGetListAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Partial("GeofencesList", this) : NotFound();
+        await LoadAsync(vin, count: false, cancellationToken) ? Partial("GeofencesList", this) : NotFound();
 
     public async Task<IActionResult> OnPostCreateAsync(string vin, CancellationToken cancellationToken)
     {
@@ -66,14 +67,16 @@ public sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, 
         }
         var request = new GeofenceRequest(Name, Latitude, Longitude, RadiusMetres, Notify,
             LimitHours ? new ActiveHoursRequest(Days, From, To, TimeZone) : null);
-        var (created, refusal) = await geofences.CreateAsync(AccountId, Vin, request, CancellationToken.None);
+        var (created, refusal) = await UseAsync(ServiceIds.LocationAlarm, ServiceUse.PrimaryOnly, count: true, cancellationToken) is { } refused
+            ? (null, refused)
+            : await geofences.CreateAsync(Vin, request, CancellationToken.None);
         if (created is not null)
         {
             Message = Texts["Area saved; it is being sent to the car."];
             return Redirect($"/vehicles/{Vin}/geofences");
         }
         Refused(refusal!);
-        await LoadAsync(vin, cancellationToken);
+        await LoadAsync(vin, count: false, cancellationToken);
         return Page();
     }
 
@@ -83,10 +86,11 @@ public sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, 
         {
             return NotFound();
         }
-        if (await geofences.DeleteAsync(AccountId, Vin, id ?? "", CancellationToken.None) is { } refusal)
+        if ((await UseAsync(ServiceIds.LocationAlarm, ServiceUse.PrimaryOnly, count: true, cancellationToken) ??
+             await geofences.DeleteAsync(Vin, id ?? "", CancellationToken.None)) is { } refusal)
         {
             Refused(refusal);
-            await LoadAsync(vin, cancellationToken);
+            await LoadAsync(vin, count: false, cancellationToken);
             return Page();
         }
         Message = Texts["Area deleted."];
@@ -103,20 +107,19 @@ public sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, 
             _ => char.ToUpperInvariant(field[0]) + field[1..],
         });
 
-    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    private async Task<bool> LoadAsync(string vin, bool count, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        var (areas, refusal) = await geofences.ListAsync(AccountId, Vin, cancellationToken);
-        if (refusal is not null)
+        if (await UseAsync(ServiceIds.LocationAlarm, ServiceUse.Read, count, cancellationToken) is { } refusal)
         {
             Unavailable = Texts[refusal.Title];
             return true;
         }
-        Areas = areas!;
-        History = (await geofences.EventsAsync(AccountId, Vin, null, 20, cancellationToken)).Page?.Events ?? [];
+        Areas = await geofences.ListAsync(Vin, cancellationToken);
+        History = (await geofences.EventsAsync(Vin, AccessSince, null, 20, cancellationToken)).Events;
         return true;
     }
 }

@@ -74,7 +74,9 @@ public sealed class SecurityModel(
         {
             return NotFound();
         }
-        var (_, notCovered, refusal) = await workflow.ReportTheftAsync(AccountId, Vin, Circumstances, CancellationToken.None);
+        var (_, notCovered, refusal) = await UseVehicleAsync(primaryUserOnly: true, cancellationToken) is { } refused
+            ? (null, null, refused)
+            : await workflow.ReportTheftAsync(AccountId, Vin, Circumstances, CancellationToken.None);
         if (refusal is null)
         {
             Message = notCovered is null
@@ -94,7 +96,9 @@ public sealed class SecurityModel(
         {
             return NotFound();
         }
-        var (_, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(AccountId, Vin, Incident ?? "", CancellationToken.None);
+        var (_, refusal) = await UseVehicleAsync(primaryUserOnly: true, cancellationToken) is { } refused
+            ? (null, refused)
+            : await workflow.RecoveredWithoutCarSecurityAsync(Vin, Incident ?? "", CancellationToken.None);
         if (refusal is null)
         {
             Message = Texts["Good to have it back. Car Security can be bought again."];
@@ -119,7 +123,7 @@ public sealed class SecurityModel(
         else
         {
             var until = time.GetUtcNow().AddHours(hours);
-            var (_, refusal) = await workflow.SetTriggerAsync(AccountId, Vin, Reason ?? "", until, CancellationToken.None);
+            var (_, refusal) = await SetTriggerAsync(until, cancellationToken);
             if (refusal is null)
             {
                 Message = Texts["Switched off until {0}: {1}. The car gets it with its next connection.", ConsoleFormat.When(until), Texts[ReasonName(Reason!)]];
@@ -138,7 +142,7 @@ public sealed class SecurityModel(
         {
             return NotFound();
         }
-        var (_, refusal) = await workflow.SetTriggerAsync(AccountId, Vin, Reason ?? "", null, CancellationToken.None);
+        var (_, refusal) = await SetTriggerAsync(null, cancellationToken);
         if (refusal is null)
         {
             Message = Texts["Switched on again: {0}.", Texts[ReasonName(Reason!)]];
@@ -150,6 +154,12 @@ public sealed class SecurityModel(
     }
 
     private string Here => $"/vehicles/{Vin}/security";
+
+    /// <summary>The trigger switch behind the gate, as the API's <c>PUT /car-security/triggers/{reason}</c>.</summary>
+    private async Task<(CarSecurityResponse? Settings, Refusal? Refusal)> SetTriggerAsync(DateTimeOffset? until, CancellationToken cancellationToken) =>
+        await UseAsync(ServiceIds.CarSecurity, ServiceUse.PrimaryOnly, count: true, cancellationToken) is { } refused
+            ? (null, refused)
+            : await workflow.SetTriggerAsync(Vin, Reason ?? "", until, CancellationToken.None);
 
     /// <summary>A refusal of the workflow next to the form's field, in the page's language where the portal has the words.</summary>
     private void Refused(Refusal refusal, string field) => ShowRefusal(refusal, Texts, _ => field, field);

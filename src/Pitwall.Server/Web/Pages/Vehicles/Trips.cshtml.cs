@@ -3,17 +3,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Trips;
-using Pitwall.Server.Features.UsageStatistics;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>Trip Control (C3): the last drive and the long term since the last reset, as the car computed them.</summary>
 public sealed class TripsModel(
-    VehicleStore vehicles, CommandIssuer issuer, TripsReader reader, IEntitlements entitlements, UsageStatistics usage, TimeProvider time,
-    IStringLocalizer<PortalText> t)
+    VehicleStore vehicles, CommandIssuer issuer, TripsReader reader, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public TripsResponse Trips { get; private set; } = null!;
@@ -23,30 +20,20 @@ public sealed class TripsModel(
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken)
-    {
-        if (!await LoadAsync(vin, cancellationToken))
-        {
-            return NotFound();
-        }
-        if (Entitled)
-        {
-            usage.Record(ServiceIds.TripControl, UsageChannel.Web); // C8, as the API counts its reads
-        }
-        return Page();
-    }
+    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, count: true, cancellationToken) ? Page() : NotFound();
 
     /// <summary>The same page for the live refresh (trips.js), which is not another use of the service.</summary>
     public async Task<IActionResult> OnGetPanelAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(vin, count: false, cancellationToken) ? Page() : NotFound();
 
-    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    private async Task<bool> LoadAsync(string vin, bool count, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        Entitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.TripControl, cancellationToken);
+        Entitled = await UseAsync(ServiceIds.TripControl, ServiceUse.Read, count, cancellationToken) is null;
         if (Entitled)
         {
             Trips = await reader.ReadAsync(Vin, cancellationToken);
