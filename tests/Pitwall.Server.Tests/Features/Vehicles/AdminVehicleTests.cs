@@ -42,12 +42,14 @@ public abstract class AdminVehicleTests(PitwallServer server)
         Assert.True(errors.TryGetProperty("modelYear", out _));
     }
 
+    private static (string A, string B) TwoNewVins() =>
+        ("WP0ZZZ99ZTS" + Random.Shared.Next(100_000, 999_999), "WP1ZZZ95ZLB" + Random.Shared.Next(100_000, 999_999));
+
     [Fact]
     public async Task Csv_import_registers_good_lines_and_reports_bad_ones()
     {
         var admin = await AdminAsync();
-        var a = "WP0ZZZ99ZTS" + Random.Shared.Next(100_000, 999_999);
-        var b = "WP1ZZZ95ZLB" + Random.Shared.Next(100_000, 999_999);
+        var (a, b) = TwoNewVins();
         var csv = $"vin,model,model_year,colour,registration_number\n{a},Taycan,2024,Frozen Blue,S-PW 2\n{b},Macan,2020,,\nNOT-A-VIN,Cayenne,2018,,\n{a},Taycan,2024,,\n";
         var response = await admin.PostAsync("/api/v1/admin/vehicles/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
         var body = await response.JsonAsync();
@@ -66,8 +68,7 @@ public abstract class AdminVehicleTests(PitwallServer server)
     public async Task Csv_import_takes_a_spreadsheet_export_with_a_byte_order_mark_semicolons_and_quoted_fields()
     {
         var admin = await AdminAsync();
-        var a = "WP0ZZZ99ZTS" + Random.Shared.Next(100_000, 999_999);
-        var b = "WP1ZZZ95ZLB" + Random.Shared.Next(100_000, 999_999);
+        var (a, b) = TwoNewVins();
         var csv = $"vin;model;model_year;colour\r\n{a};\"Taycan 4S; Sport Turismo\";2024;\"Enzianblau\r\nmetallic\"\r\n{b};Macan;1901;\r\n";
         var content = new ByteArrayContent([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)]);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
