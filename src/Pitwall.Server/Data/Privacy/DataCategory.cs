@@ -17,17 +17,25 @@ public sealed record DataCategory(
 /// <summary>A table of a category; <paramref name="AgeColumn"/> (epoch milliseconds) is what a timed retention counts from.</summary>
 public sealed record CategoryTable(string Name, string? AgeColumn = null)
 {
-    /// <summary>Which rows belong to one account, for its data export (P6): an SQL condition over <c>@accountId</c> (its
-    /// vehicles are those in <c>vehicle_users</c>). Every table of a personal category has this or <see cref="NotExportedBecause"/>.</summary>
+    /// <summary>Which rows belong to one account, for its data export (P6): an SQL condition over <c>@accountId</c>, and for the
+    /// cars the account uses over <c>@car</c> (a VIN) and <c>@carSince</c> (when the account got access to it, epoch ms): a
+    /// condition naming <c>@car</c> is run once per car the export asks the vehicles feature for, so no category names the
+    /// vehicles feature's tables. Every table of a personal category has this or <see cref="NotExportedBecause"/>.</summary>
     public string? AccountRows { get; init; }
 
+    /// <summary>Whether <see cref="AccountRows"/> is run once per car the account uses.</summary>
+    public bool PerCar => AccountRows?.Contains(Car, StringComparison.Ordinal) == true;
+
+    /// <summary>The parameter that stands for one of the account's cars in <see cref="AccountRows"/>.</summary>
+    public const string Car = "@car";
+
     /// <summary><see cref="AccountRows"/> for a table keyed by <c>vin</c>: the rows of every car the account uses.</summary>
-    public const string RowsOfTheAccountsCars = "vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId)";
+    public const string RowsOfTheAccountsCars = "vin = @car";
 
     /// <summary><see cref="AccountRows"/> for a car's history: its rows from when the account got access to the car, not before
     /// (a new owner or driver does not see what happened to the car earlier).</summary>
     public static string RowsOfTheAccountsCarsSince(string table, string timeColumn) =>
-        $"EXISTS (SELECT 1 FROM vehicle_users u WHERE u.vin = {table}.vin AND u.account_id = @accountId AND u.created_at <= {table}.{timeColumn})";
+        $"{table}.vin = @car AND {table}.{timeColumn} >= @carSince";
 
     /// <summary>Columns an export names but does not copy (hashes of passwords, tokens, PINs, answers).</summary>
     public IReadOnlyList<string> SecretColumns { get; init; } = [];

@@ -6,7 +6,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Accounts;
 
 /// <summary>SQL for the <c>accounts</c> table.</summary>
-public sealed class AccountStore(Database database)
+public sealed class AccountStore(Database database) : IAccountDirectory
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -12,6 +12,8 @@ public static class AccountsModule
         builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<IAccountDirectory>(sp => sp.GetRequiredService<AccountStore>());
+        builder.Services.AddSingleton<IAccountDeletion, AccountDeletion>();
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<IAccessTokenValidator>(sp => sp.GetRequiredService<TokenStore>());
         builder.Services.AddSingleton<SignInService>();

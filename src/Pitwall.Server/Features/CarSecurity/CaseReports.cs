@@ -8,7 +8,7 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Features.CarSecurity;
 
 /// <summary>The authority report of a case for the SOC (any case) and for an authority (only the cases handed to it); each download is audited.</summary>
-public sealed class CaseReports(TheftCaseStore store, VehicleStore vehicles, ICarSecurityContacts contacts, SocWorkflow workflow)
+public sealed class CaseReports(TheftCaseStore store, IVehicleDirectory vehicles, ICarSecurityContacts contacts, SocWorkflow workflow)
 {
     /// <param name="authorityAccountId">Set for an authority: other cases read as not found.</param>
     public async Task<(TheftCase? Case, VehicleDescription? Vehicle)> FindAsync(string id, string? authorityAccountId, CancellationToken cancellationToken)

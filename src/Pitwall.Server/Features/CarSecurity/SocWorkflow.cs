@@ -19,7 +19,7 @@ namespace Pitwall.Server.Features.CarSecurity;
 /// transaction; a change the car must know travels in that transaction too.
 /// </summary>
 public sealed class SocWorkflow(
-    Database database, TheftCaseStore store, TheftConfiguration configuration, ICarSecurityContacts contacts, VehicleStore vehicles, AccountStore accounts,
+    Database database, TheftCaseStore store, TheftConfiguration configuration, ICarSecurityContacts contacts, IVehicleDirectory vehicles, IAccountDirectory accounts,
     IEntitlements entitlements, INotifier notifier, SocFeed feed, AccessKeys keys, UncoveredThefts uncovered, ITheftStatus theft,
     IOptions<CarSecurityOptions> options, TimeProvider time)
     : IVehicleAccessListener

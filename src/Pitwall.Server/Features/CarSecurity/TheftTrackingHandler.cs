@@ -40,7 +40,7 @@ public static class CaseUrgency
 /// (<see cref="Privacy.ServiceAccess.IsEmergency"/>): the service cannot be switched off as a whole (E1).
 /// </summary>
 public sealed partial class TheftTrackingHandler(
-    INotifier notifier, SocFeed feed, IEntitlements entitlements, VehicleStore vehicles, ILogger<TheftTrackingHandler> logger) : IVehicleMessageHandler
+    INotifier notifier, SocFeed feed, IEntitlements entitlements, IVehicleDirectory vehicles, ILogger<TheftTrackingHandler> logger) : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.TheftTracking;
 

@@ -52,7 +52,7 @@ internal static class CommandEndpoints
             : ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin).");
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPin(
-        SetPinRequest request, ClaimsPrincipal user, RemotePins pins, Accounts.AccountStore accounts, Accounts.SignInService signIn,
+        SetPinRequest request, ClaimsPrincipal user, RemotePins pins, Accounts.IAccountDirectory accounts, Accounts.SignInService signIn,
         CancellationToken cancellationToken)
     {
         if (!RemotePins.IsValidPin(request.Pin))

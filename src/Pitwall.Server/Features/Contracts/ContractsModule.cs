@@ -22,6 +22,7 @@ public static class ContractsModule
         builder.Services.AddSingleton<ContractService>();
         builder.Services.AddSingleton<IVehicleRegistrationListener>(sp => sp.GetRequiredService<ContractService>());
         builder.Services.AddSingleton<IVehicleAccessListener, ContractHandOver>();
+        builder.Services.AddSingleton<Privacy.IAccountErasureListener, ContractErasure>();
         builder.Services.AddSingleton<RenewalJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RenewalJob>());
         builder.Services.AddDataCategory(new DataCategory(
@@ -31,7 +32,7 @@ public static class ContractsModule
         builder.Services.AddDataCategory(new DataCategory(
             "contracts", "Contracts",
             "Provide the packages bought for a vehicle and keep the commercial record: buyer, package, term, renewal, price, cancellation, withdrawal and refund. A bought contract is its buyer's: when the car leaves the buyer, the next users of the car do not see it.",
-            LegalBasis.LegalObligation, Retention.Years(10), true, [new("contracts", "closed_at") { AccountRows = "account_id = @accountId OR (account_id IS NULL AND vin IN (SELECT vin FROM vehicle_users WHERE account_id = @accountId))" }], []));
+            LegalBasis.LegalObligation, Retention.Years(10), true, [new("contracts", "closed_at") { AccountRows = "account_id = @accountId OR (account_id IS NULL AND buyer_left_at IS NULL AND vin = @car)" }], []));
         builder.Services.AddDataCategory(new DataCategory(
             "car_security_details", "Car Security contact data",
             "Reach the owner and check their identity after a theft (B2): phone numbers, security question, a hash of the answer, colour, registration number.",

@@ -52,7 +52,7 @@ public static class DemoModule
 
 /// <summary>Creates the demo accounts and vehicles; leaves alone what exists (the demo never overwrites changes).</summary>
 internal sealed partial class DemoSeeder(
-    IOptions<DemoOptions> options, AccountAdministration administration, AccountStore accounts, VehicleRegistry registry, PairingService pairing,
+    IOptions<DemoOptions> options, AccountAdministration administration, IAccountDirectory accounts, VehicleRegistry registry, PairingService pairing,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

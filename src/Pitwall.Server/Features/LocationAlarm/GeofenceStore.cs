@@ -46,10 +46,11 @@ public sealed class GeofenceStore(Database database)
     public static async Task<Geofence?> FindAsync(DbConnection c, DbTransaction t, string vin, string id) =>
         (await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM geofences WHERE vin = @vin AND id = @id", new { vin, id }, t))?.ToGeofence();
 
-    /// <summary>Serialises changes to one car's areas across instances (PostgreSQL; SQLite has a single writer anyway).</summary>
+    /// <summary>Serialises changes to one car's areas across instances (PostgreSQL; SQLite has a single writer anyway): a
+    /// transaction-scoped advisory lock on the car's areas, so this feature locks nothing of another feature's tables.</summary>
     public static Task LockVehicleAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string vin) =>
         dialect == SqlDialect.Postgres
-            ? c.ExecuteAsync("SELECT vin FROM vehicles WHERE vin = @vin FOR UPDATE", new { vin }, t)
+            ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key = $"geofences:{vin}" }, t)
             : Task.CompletedTask;
 
     public static Task InsertAsync(DbConnection c, DbTransaction t, Geofence g) =>

@@ -16,7 +16,7 @@ namespace Pitwall.Server.Features.Notifications;
 /// </summary>
 public sealed partial class NotificationSenders(
     NotificationStore store,
-    AccountStore accounts,
+    IAccountDirectory accounts,
     IEnumerable<INotificationChannel> channels,
     ProcessorGateway gateway,
     LiveEventHub hub,

@@ -1,6 +1,5 @@
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.Privacy;
@@ -12,26 +11,28 @@ namespace Pitwall.Server.Features.Privacy;
 /// access-log entries stay until they expire (30 days, to investigate attacks) but lose the link to the account.
 /// Contracts stay, as the law requires, without a link to the person (their account is set to null).
 /// </summary>
-public sealed class AccountErasure(Database database, VehicleStore vehicles, PairingService pairing, AccessLog accessLog)
+public sealed class AccountErasure(
+    Database database, IVehicleAccess vehicles, PairingService pairing, IEnumerable<IAccountErasureListener> listeners, IAccountDeletion deletion,
+    AccessLog accessLog)
 {
     /// <param name="account">The account as its caller loaded it (to check the password).</param>
     public async Task EraseAsync(Account account, CancellationToken cancellationToken)
     {
         var accountId = account.Id;
-        foreach (var (vehicle, role) in await vehicles.ListForAsync(accountId, null, cancellationToken))
+        foreach (var vin in await vehicles.VinsOfAsync(accountId, cancellationToken))
         {
-            if (role == VehicleRole.Primary)
+            if (await vehicles.RoleOfAsync(accountId, vin, cancellationToken) == VehicleRole.Primary)
             {
-                await pairing.UnpairAsync(vehicle.Vin, cancellationToken);
+                await pairing.UnpairAsync(vin, cancellationToken);
             }
         }
         await database.WriteAsync(async (c, t) =>
         {
-            await ContractStore.DeleteCarSecurityDetailsOfAccountAsync(c, t, accountId);
-            await SecurityLog.DeleteForAccountAsync(c, t, accountId);
-            await LoginThrottle.ClearAsync(c, t, account.Email);
-            await AccountStore.DeleteAsync(c, t, accountId);
-            TokenStore.Revoked(t); // its sessions went with it: no cached token of it may outlive the commit
+            foreach (var listener in listeners)
+            {
+                await listener.OnErasingAsync(c, t, accountId);
+            }
+            await deletion.DeleteAsync(c, t, account);
         }, cancellationToken);
         // The access log keeps its 30 days for security (who attacked what from where), but no longer names the account.
         await accessLog.ForgetAccountAsync(accountId, cancellationToken);

@@ -21,6 +21,18 @@ public sealed class DataExport(Database database, DataCategoryRegister register,
     public async Task<byte[]> CreateAsync(string accountId, CancellationToken cancellationToken)
     {
         var vins = await access.VinsOfAsync(accountId, cancellationToken);
+        var cars = new List<(string? Vin, long Since)>();
+        foreach (var vin in vins)
+        {
+            if (await access.AccessSinceAsync(accountId, vin, cancellationToken) is { } since)
+            {
+                cars.Add((vin, since.ToUnixTimeMilliseconds()));
+            }
+        }
+        if (cars.Count == 0)
+        {
+            cars.Add((null, long.MaxValue)); // the rows of the account itself still count
+        }
         var summary = new StringBuilder();
         summary.AppendLine("# Your data at Pitwall");
         summary.AppendLine();
@@ -37,7 +49,7 @@ public sealed class DataExport(Database database, DataCategoryRegister register,
                 var rows = 0;
                 foreach (var table in category.Tables.Where(t => t.AccountRows is not null))
                 {
-                    var found = await ReadAsync(table, accountId, cancellationToken);
+                    var found = await ReadAsync(table, accountId, cars, cancellationToken);
                     tables[table.Name] = found;
                     rows += found.Count;
                 }
@@ -63,11 +75,19 @@ public sealed class DataExport(Database database, DataCategoryRegister register,
         return zip.ToArray();
     }
 
-    private Task<List<Dictionary<string, object?>>> ReadAsync(CategoryTable table, string accountId, CancellationToken cancellationToken) =>
+    /// <summary>The table's rows of the account; a rule over the account's cars runs once per car (a row found for two cars,
+    /// e.g. the account's own contract, counts once).</summary>
+    private Task<List<Dictionary<string, object?>>> ReadAsync(
+        CategoryTable table, string accountId, IReadOnlyList<(string? Vin, long Since)> cars, CancellationToken cancellationToken) =>
         database.ReadAsync(async c =>
         {
-            var rows = await c.QueryAsync($"SELECT * FROM {table.Name} WHERE {table.AccountRows}", new { accountId });
-            return rows.Cast<IDictionary<string, object?>>()
+            var rows = new List<IDictionary<string, object?>>();
+            foreach (var (vin, since) in table.PerCar ? cars : cars.Take(1))
+            {
+                rows.AddRange((await c.QueryAsync($"SELECT * FROM {table.Name} WHERE {table.AccountRows}", new { accountId, car = vin, carSince = since }))
+                    .Cast<IDictionary<string, object?>>());
+            }
+            return rows.DistinctBy(row => row.TryGetValue("id", out var id) && id is not null ? $"id:{id}" : JsonSerializer.Serialize(row))
                 .Select(row => row.ToDictionary(
                     column => column.Key,
                     column => table.SecretColumns.Contains(column.Key) ? "(stored, not exported)" : column.Value is byte[] bytes ? Convert.ToBase64String(bytes) : column.Value,

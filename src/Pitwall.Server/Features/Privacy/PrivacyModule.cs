@@ -90,7 +90,7 @@ public static class PrivacyModule
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Erase(
-        [Microsoft.AspNetCore.Mvc.FromBody] EraseAccountRequest request, ClaimsPrincipal user, AccountStore accounts, SignInService signIn, AccountErasure erasure,
+        [Microsoft.AspNetCore.Mvc.FromBody] EraseAccountRequest request, ClaimsPrincipal user, IAccountDirectory accounts, SignInService signIn, AccountErasure erasure,
         CancellationToken cancellationToken)
     {
         if (await accounts.FindAsync(user.AccountIdOf(), cancellationToken) is not { } account)

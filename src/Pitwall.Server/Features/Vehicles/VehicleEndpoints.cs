@@ -71,7 +71,7 @@ internal static class VehicleEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<List<VehicleUserResponse>>> Drivers(CurrentVehicle car, VehicleStore store, AccountStore accounts, CancellationToken cancellationToken)
+    private static async Task<Ok<List<VehicleUserResponse>>> Drivers(CurrentVehicle car, VehicleStore store, IAccountDirectory accounts, CancellationToken cancellationToken)
     {
         var users = new List<VehicleUserResponse>();
         foreach (var (accountId, role) in await store.UsersOfAsync(car.Vin, cancellationToken))
@@ -85,7 +85,7 @@ internal static class VehicleEndpoints
     }
 
     private static async Task<Results<Created<VehicleUserResponse>, ProblemHttpResult, ValidationProblem>> AddDriver(
-        AddDriverRequest request, CurrentVehicle car, AccountStore accounts, PairingService pairing, LiveEvents.LiveEventHub hub, TimeProvider time,
+        AddDriverRequest request, CurrentVehicle car, IAccountDirectory accounts, PairingService pairing, LiveEvents.LiveEventHub hub, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var vin = car.Vin;

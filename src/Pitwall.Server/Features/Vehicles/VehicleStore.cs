@@ -5,7 +5,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Vehicles;
 
 /// <summary>SQL for the registry (<c>vehicles</c>) and its users (<c>vehicle_users</c>).</summary>
-public sealed class VehicleStore(Database database, IServiceProvider services) : IVehicleAccess
+public sealed class VehicleStore(Database database, IServiceProvider services) : IVehicleAccess, IVehicleDirectory
 {
     private const string Columns =
         "v.vin AS Vin, v.model AS Model, v.model_year AS ModelYear, v.colour AS Colour, v.registration_number AS RegistrationNumber, v.created_at AS CreatedAt";

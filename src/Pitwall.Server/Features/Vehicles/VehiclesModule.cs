@@ -10,6 +10,7 @@ public static class VehiclesModule
     {
         builder.Services.AddSingleton<VehicleStore>();
         builder.Services.AddSingleton<IVehicleAccess>(sp => sp.GetRequiredService<VehicleStore>());
+        builder.Services.AddSingleton<IVehicleDirectory>(sp => sp.GetRequiredService<VehicleStore>());
         builder.Services.AddSingleton<IVehicleCredentials>(sp => new StoreCredentials(sp.GetRequiredService<VehicleStore>()));
         builder.Services.AddSingleton<VehicleRegistry>();
         builder.Services.AddSingleton<PairingService>();
