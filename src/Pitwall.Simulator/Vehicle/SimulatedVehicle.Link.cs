@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using Google.Protobuf;
 using Pitwall.Protocol;
@@ -257,92 +256,6 @@ public sealed partial class SimulatedVehicle
         connection.Socket.Abort();
     }
 
-    private async Task ReceiveLoopAsync(Connection connection)
-    {
-        var socket = connection.Socket;
-        try
-        {
-            while (true)
-            {
-                // Wait for data without holding a buffer, so that an idle car costs little memory.
-                var peek = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-                if (peek.MessageType == WebSocketMessageType.Close)
-                {
-                    break;
-                }
-                if (peek.EndOfMessage)
-                {
-                    continue; // an empty message
-                }
-                var message = await ReadMessageAsync(socket);
-                try
-                {
-                    if (message.Closed)
-                    {
-                        break;
-                    }
-                    if (peek.MessageType == WebSocketMessageType.Binary && !message.TooLarge)
-                    {
-                        Handle(connection, message.Buffer.AsSpan(0, message.Length));
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(message.Buffer);
-                }
-            }
-            if (socket.State == WebSocketState.CloseReceived)
-            {
-                // Answer the server's close so that both sides end cleanly.
-                using var timeout = new CancellationTokenSource(CloseTimeout, _time);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The link is gone; what was not acked is still in the resend buffer.
-        }
-        finally
-        {
-            OnConnectionLost(connection);
-        }
-    }
-
-    private static async Task<ReceivedMessage> ReadMessageAsync(WebSocket socket)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-        var length = 0;
-        var tooLarge = false;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                if (length > EnvelopeCodec.MaxFrameBytes)
-                {
-                    tooLarge = true; // keep reading to the end of the message, discarding it
-                    length = 0;
-                }
-                else
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-            }
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return new ReceivedMessage(buffer, 0, Closed: true, TooLarge: false);
-            }
-            length += result.Count;
-            if (result.EndOfMessage)
-            {
-                return new ReceivedMessage(buffer, length, Closed: false, tooLarge);
-            }
-        }
-    }
-
     private void OnConnectionLost(Connection connection)
     {
         CancellationTokenSource? cancel = null;
@@ -383,124 +296,6 @@ public sealed partial class SimulatedVehicle
         }
     }
 
-    /// <summary>Claims the send pump of the current connection if there is something to send. Under the lock.</summary>
-    private Connection? ClaimFlush()
-    {
-        var connection = _connection;
-        if (connection is null || !connection.Welcomed || connection.Closing || connection.Flushing || (_pendingAck == 0 && !_buffer.HasUnsent))
-        {
-            return null;
-        }
-        connection.Flushing = true;
-        return connection;
-    }
-
-    private void Flush()
-    {
-        Connection? flush;
-        lock (_gate)
-        {
-            flush = ClaimFlush();
-        }
-        StartFlush(flush);
-    }
-
-    private void StartFlush(Connection? connection)
-    {
-        if (connection is not null)
-        {
-            _ = PumpAsync(connection);
-        }
-    }
-
-    /// <summary>Sends the owed ack and every unsent buffered frame, paced, then stops; claimed again on the next change.</summary>
-    private async Task PumpAsync(Connection connection)
-    {
-        // A pacing token taken before waiting for it: the next round sends without taking another.
-        var paid = false;
-        try
-        {
-            while (true)
-            {
-                byte[]? frame = null;
-                var length = 0;
-                var wait = TimeSpan.Zero;
-                lock (_gate)
-                {
-                    if (_connection != connection || connection.Closing || !connection.Welcomed || (_pendingAck == 0 && !_buffer.HasUnsent))
-                    {
-                        connection.Flushing = false;
-                        return;
-                    }
-                    wait = paid ? TimeSpan.Zero : _pacer.Take();
-                    paid = wait > TimeSpan.Zero;
-                    if (!paid)
-                    {
-                        (frame, length) = _pendingAck != 0 ? EncodeAck() : EncodeNext();
-                    }
-                }
-                if (frame is null)
-                {
-                    await Task.Delay(wait, _time);
-                    continue;
-                }
-                try
-                {
-                    await connection.Socket.SendAsync(frame.AsMemory(0, length), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(frame);
-                }
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            lock (_gate)
-            {
-                connection.Flushing = false;
-            }
-            // The receive loop sees the abort and takes care of reconnecting.
-            connection.Socket.Abort();
-        }
-    }
-
-    /// <summary>The owed cumulative ack, as an unsequenced frame. Under the lock.</summary>
-    private (byte[] Frame, int Length) EncodeAck()
-    {
-        var ack = new Envelope { SentAtMs = NowMs(), Ack = new Ack { UpToSeq = _pendingAck } };
-        _pendingAck = 0;
-        return Encode(ack, ReadOnlySpan<byte>.Empty);
-    }
-
-    /// <summary>
-    /// The next buffered frame: its seq and sent_at encoded now, followed by the stored payload bytes. Protobuf
-    /// merges concatenated messages, so the result is one Envelope. Under the lock.
-    /// </summary>
-    private (byte[] Frame, int Length) EncodeNext()
-    {
-        var next = _buffer.TakeNext()!;
-        if (next.Transmitted)
-        {
-            Resent++;
-        }
-        else
-        {
-            next.Transmitted = true;
-            Sent++;
-        }
-        return Encode(new Envelope { Seq = next.Seq, SentAtMs = NowMs() }, next.Payload);
-    }
-
-    private static (byte[] Frame, int Length) Encode(Envelope header, ReadOnlySpan<byte> payload)
-    {
-        var headerLength = header.CalculateSize();
-        var frame = ArrayPool<byte>.Shared.Rent(headerLength + payload.Length);
-        header.WriteTo(frame.AsSpan(0, headerLength));
-        payload.CopyTo(frame.AsSpan(headerLength));
-        return (frame, headerLength + payload.Length);
-    }
-
     private sealed class Connection(ClientWebSocket socket)
     {
         public ClientWebSocket Socket { get; } = socket;
@@ -514,6 +309,4 @@ public sealed partial class SimulatedVehicle
         public bool Closing { get; set; }
         public ProtocolError? Error { get; set; }
     }
-
-    private readonly record struct ReceivedMessage(byte[] Buffer, int Length, bool Closed, bool TooLarge);
 }

@@ -48,7 +48,7 @@ internal static class AuthorityEndpoints
     }
 
     private static async Task<Results<Created<AuthorityCaseResponse>, ValidationProblem, ProblemHttpResult>> StartTracking(
-        AuthorityTrackingRequest request, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+        AuthorityTrackingRequest request, ClaimsPrincipal user, AuthorityTracking workflow, CancellationToken cancellationToken)
     {
         var (opened, vehicle, refusal) = await workflow.StartTrackingAsync(user.AccountIdOf(), request, cancellationToken);
         if (refusal is not null)

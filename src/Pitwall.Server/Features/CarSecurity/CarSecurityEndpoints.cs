@@ -28,11 +28,11 @@ internal static class CarSecurityEndpoints
             .WithSummary("The car you reported stolen without Car Security is back; one the car noticed ends when the car leaves theft mode.");
     }
 
-    private static async Task<Ok<CarSecurityResponse>> Settings(CurrentVehicle car, SocWorkflow workflow, CancellationToken cancellationToken) =>
+    private static async Task<Ok<CarSecurityResponse>> Settings(CurrentVehicle car, OwnerCarSecurity workflow, CancellationToken cancellationToken) =>
         TypedResults.Ok(await workflow.SettingsAsync(car.Vin, cancellationToken));
 
     private static async Task<Results<Ok<CarSecurityResponse>, ValidationProblem, ProblemHttpResult>> SetTrigger(
-        string reason, TriggerRequest request, CurrentVehicle car, SocWorkflow workflow, CancellationToken cancellationToken)
+        string reason, TriggerRequest request, CurrentVehicle car, OwnerCarSecurity workflow, CancellationToken cancellationToken)
     {
         var (settings, refusal) = await workflow.SetTriggerAsync(car.Vin, reason, request.SuspendedUntil, cancellationToken);
         return ApiProblems.OkOr(settings, refusal);
@@ -42,7 +42,7 @@ internal static class CarSecurityEndpoints
         TypedResults.Ok((await store.ForVehicleAsync(car.Vin, car.Since, cancellationToken)).Select(OwnerCaseResponse.From).ToList());
 
     private static async Task<Results<Created<OwnerCaseResponse>, Accepted<UncoveredTheftResponse>, ValidationProblem, ProblemHttpResult>> Report(
-        TheftReportRequest request, CurrentVehicle car, ClaimsPrincipal user, SocWorkflow workflow, CancellationToken cancellationToken)
+        TheftReportRequest request, CurrentVehicle car, ClaimsPrincipal user, OwnerCarSecurity workflow, CancellationToken cancellationToken)
     {
         var (opened, uncovered, refusal) = await workflow.ReportTheftAsync(user.AccountIdOf(), car.Vin, request.Circumstances, cancellationToken);
         if (refusal is not null)
@@ -58,7 +58,7 @@ internal static class CarSecurityEndpoints
         TypedResults.Ok((await thefts.ForVehicleAsync(car.Vin, car.Since, cancellationToken)).Select(UncoveredTheftResponse.From).ToList());
 
     private static async Task<Results<Ok<UncoveredTheftResponse>, ProblemHttpResult>> Recovered(
-        string id, CurrentVehicle car, SocWorkflow workflow, CancellationToken cancellationToken)
+        string id, CurrentVehicle car, OwnerCarSecurity workflow, CancellationToken cancellationToken)
     {
         var (ended, refusal) = await workflow.RecoveredWithoutCarSecurityAsync(car.Vin, id, cancellationToken);
         return refusal is not null ? ApiProblems.Problem(refusal) : TypedResults.Ok(UncoveredTheftResponse.From(ended!));

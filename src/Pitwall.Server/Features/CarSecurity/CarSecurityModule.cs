@@ -23,9 +23,12 @@ public static class CarSecurityModule
         builder.Services.AddSingleton<UncoveredThefts>();
         builder.Services.AddSingleton<SocFeed>();
         builder.Services.AddSingleton<TheftConfiguration>();
+        builder.Services.AddSingleton<TheftCaseOpening>();
         builder.Services.AddSingleton<SocWorkflow>();
+        builder.Services.AddSingleton<OwnerCarSecurity>();
+        builder.Services.AddSingleton<AuthorityTracking>();
         builder.Services.AddSingleton<CaseReports>();
-        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<SocWorkflow>());
+        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<OwnerCarSecurity>());
         builder.Services.AddSingleton<IVehicleMessageHandler, TheftTrackingHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler, HealthCheckHandler>();
         builder.Services.Replace(ServiceDescriptor.Singleton<ITheftStatus, TheftStatus>());

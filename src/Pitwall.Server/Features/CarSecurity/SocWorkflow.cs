@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
-using Pitwall.Protocol;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Contracts;
@@ -12,17 +11,15 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Features.CarSecurity;
 
 /// <summary>
-/// The security centre's workflow (E3) and everything that changes a case: operators claim, annotate and hand over cases,
-/// call the owner on the stored numbers in order, check the owner's identity by the security answer (compared, never shown,
-/// attempts limited), and decide: false alarm → closed; theft confirmed → handed to the authority; recovered → closed. The
-/// owner may report a theft, an authority may start tracking (E3). Every action goes into the case's audit log in the same
-/// transaction; a change the car must know travels in that transaction too.
+/// The security centre's operators (E3) and everything they change on a case: they claim, annotate and hand over cases, call
+/// the owner on the stored numbers in order, check the owner's identity by the security answer (compared, never shown,
+/// attempts limited), and decide: false alarm → closed; theft confirmed → handed to the authority; recovered → closed. Every
+/// action goes into the case's audit log in the same transaction; a change the car must know travels in that transaction too.
+/// Owners' and authorities' actions are <see cref="OwnerCarSecurity"/> and <see cref="AuthorityTracking"/>.
 /// </summary>
 public sealed class SocWorkflow(
     Database database, TheftCaseStore store, TheftConfiguration configuration, ICarSecurityContacts contacts, IVehicleDirectory vehicles, IAccountDirectory accounts,
-    IEntitlements entitlements, INotifier notifier, SocFeed feed, AccessKeys keys, UncoveredThefts uncovered, ITheftStatus theft,
-    IOptions<CarSecurityOptions> options, TimeProvider time)
-    : IVehicleAccessListener
+    INotifier notifier, SocFeed feed, AccessKeys keys, IOptions<CarSecurityOptions> options, TimeProvider time)
 {
     public static readonly Refusal CaseNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The case was not found.");
     private static readonly Refusal Closed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseClosed, "The case is closed.");
@@ -328,180 +325,6 @@ public sealed class SocWorkflow(
     /// <summary>Records that an authority or operator took the report (who read which case's evidence, when).</summary>
     public Task AuditReadAsync(string caseId, Actor actor, string what, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => TheftCaseStore.AuditAsync(c, t, caseId, actor, "report", $"Downloaded the report ({what}).", time.GetUtcNow()), cancellationToken);
-
-    // ---- owner and authority ----
-
-    /// <summary>
-    /// The owner (the primary user, past the vehicle-service gate) reports a theft from the app: a case opens and the car is
-    /// asked to track. Without Car Security nobody tracks the car, but the theft is noted (B4: the package cannot be bought for
-    /// it) until the owner says the car is back.
-    /// </summary>
-    public async Task<(TheftCase? Case, UncoveredTheft? Uncovered, Refusal? Refusal)> ReportTheftAsync(
-        string accountId, string vin, string? circumstances, CancellationToken cancellationToken)
-    {
-        if (circumstances is { Length: > 4000 })
-        {
-            return (null, null, Refusal.Invalid("circumstances", "At most 4000 characters."));
-        }
-        if (!await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
-        {
-            return (null, await uncovered.NoteOwnerReportAsync(vin, time.GetUtcNow(), cancellationToken), null);
-        }
-        var (opened, refusal) = await OpenRequestedAsync(vin, CaseSources.Owner, new Actor(accountId, Roles.Owner), accountId, null, null,
-            string.IsNullOrWhiteSpace(circumstances) ? null : circumstances.Trim(), "The owner reported the car stolen.", cancellationToken);
-        return (opened, null, refusal);
-    }
-
-    /// <summary>The owner (the primary user, past the gate) says a car they reported stolen without Car Security is back (B4: the
-    /// package may be bought again).</summary>
-    public async Task<(UncoveredTheft? Uncovered, Refusal? Refusal)> RecoveredWithoutCarSecurityAsync(string vin, string id, CancellationToken cancellationToken) =>
-        await uncovered.EndOwnerReportAsync(vin, id, time.GetUtcNow(), cancellationToken) switch
-        {
-            null => (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The car has no such theft.")),
-            { Source: CaseSources.Car, Ongoing: true } => (null, new(StatusCodes.Status409Conflict, ErrorCodes.EndedByTheCar,
-                "The car noticed this theft itself: it ends when the car leaves theft mode (open it with its key).")),
-            var ended => (ended, null),
-        };
-
-    /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
-    /// <returns>The new case and the car as the authority sees it; or why not.</returns>
-    public async Task<(TheftCase? Case, VehicleDescription? Vehicle, Refusal? Refusal)> StartTrackingAsync(
-        string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        if (request.Vin is null || !Vin.IsValid(Vin.Normalize(request.Vin)))
-        {
-            errors.Add("vin", "17 characters of the ISO 3779 alphabet.");
-        }
-        if (string.IsNullOrWhiteSpace(request.RegistrationNumber))
-        {
-            errors.Add("registrationNumber", "The car's registration number.");
-        }
-        if (string.IsNullOrWhiteSpace(request.Reference) || request.Reference.Length > 100)
-        {
-            errors.Add("reference", "The authority's file number, 1 to 100 characters.");
-        }
-        if (request.Circumstances is { Length: > 4000 })
-        {
-            errors.Add("circumstances", "At most 4000 characters.");
-        }
-        if (errors.Any)
-        {
-            return (null, null, Refusal.Invalid(errors));
-        }
-        var vin = Vin.Normalize(request.Vin!);
-        var vehicle = await vehicles.FindAsync(vin, cancellationToken);
-        var contact = await contacts.ForVehicleAsync(vin, cancellationToken);
-        var registration = contact?.RegistrationNumber ?? vehicle?.RegistrationNumber;
-        // Same answer for an unknown car, a wrong registration number and a car without Car Security: nothing to learn by guessing.
-        if (vehicle is null || registration is null || !SameRegistration(registration, request.RegistrationNumber!) ||
-            !await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
-        {
-            return (null, null, new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No car with Car Security has this VIN and registration number."));
-        }
-        var owner = await vehicles.PrimaryUserAsync(vin, cancellationToken);
-        var (opened, refusal) = await OpenRequestedAsync(vin, CaseSources.Authority, new Actor(authorityId, Roles.Authority), owner, authorityId,
-            request.Reference!.Trim(), string.IsNullOrWhiteSpace(request.Circumstances) ? null : request.Circumstances.Trim(), "The authority started tracking.",
-            cancellationToken);
-        return (opened, opened is null ? null : Describe.Vehicle(vehicle, contact), refusal);
-    }
-
-    private static bool SameRegistration(string a, string b) =>
-        string.Equals(new string([.. a.Where(char.IsLetterOrDigit)]), new string([.. b.Where(char.IsLetterOrDigit)]), StringComparison.OrdinalIgnoreCase);
-
-    private async Task<(TheftCase? Case, Refusal? Refusal)> OpenRequestedAsync(
-        string vin, string source, Actor actor, string? ownerAccountId, string? authorityId, string? reference, string? circumstances, string what,
-        CancellationToken cancellationToken)
-    {
-        // To the millisecond, as stored: the case returned is the one read back later.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-        var state = authorityId is null ? CaseStates.Open : CaseStates.HandedOver;
-        var opened = new TheftCase(Guid.CreateVersion7(now).ToString(), vin, Guid.NewGuid().ToString(), source, TheftReasons.RemoteRequest, state, null,
-            CaseUrgency.Of(TheftReasons.RemoteRequest, state, null, false), ownerAccountId, null, authorityId, reference, circumstances, 0, null, now, null, null,
-            null, null, null, null, authorityId is null ? null : now, null);
-        var created = await configuration.ChangeAsync(vin, async (c, t) =>
-        {
-            if (await TheftCaseStore.CountNotClosedAsync(c, t, vin) > 0)
-            {
-                return false;
-            }
-            await TheftCaseStore.InsertCaseAsync(c, t, opened);
-            await TheftCaseStore.AuditAsync(c, t, opened.Id, actor, "opened", what + (reference is null ? "" : $" Reference {reference}."), now);
-            await notifier.NotifyAsync(c, t, new Notification(vin, NotificationTypes.TheftCaseOpened.Id,
-                "A theft of your car was reported. The security centre tracks it and will call you on your stored numbers.", now, $"theft:{opened.Id}"));
-            Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_opened", CaseSummaryResponse.From(opened), authorityId)));
-            return true;
-        }, CancellationToken.None);
-        return created
-            ? (opened, null)
-            : (null, new(StatusCodes.Status409Conflict, ErrorCodes.TheftCaseOpen, "The car has an open theft case already."));
-    }
-
-    /// <summary>E1: switches one trigger reason off until a time (never all of them at once), or on again (the primary user of a car
-    /// with Car Security, past the vehicle-service gate).</summary>
-    public async Task<(CarSecurityResponse? Settings, Refusal? Refusal)> SetTriggerAsync(
-        string vin, string reason, DateTimeOffset? suspendedUntil, CancellationToken cancellationToken)
-    {
-        if (!TheftReasons.Switchable.Contains(reason))
-        {
-            return (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No such trigger reason; one of: {string.Join(", ", TheftReasons.Switchable)}."));
-        }
-        var now = time.GetUtcNow();
-        if (suspendedUntil is { } until && (until <= now || until > now + options.Value.MaxSuspension))
-        {
-            return (null, Refusal.Invalid("suspendedUntil", $"A time in the next {options.Value.MaxSuspension.TotalDays:0} days, or null to switch the reason on."));
-        }
-        var refused = await configuration.ChangeAsync(vin, async (c, t) =>
-        {
-            var (suspended, interval) = await TheftCaseStore.SettingsAsync(c, t, vin);
-            foreach (var expired in suspended.Where(s => s.Value <= now).Select(s => s.Key).ToList())
-            {
-                suspended.Remove(expired);
-            }
-            if (suspendedUntil is { } u)
-            {
-                suspended[reason] = u;
-            }
-            else
-            {
-                suspended.Remove(reason);
-            }
-            if (TheftReasons.Switchable.All(suspended.ContainsKey))
-            {
-                return (bool?)null; // refused: nothing saved, nothing sent
-            }
-            await TheftCaseStore.SaveSettingsAsync(c, t, vin, suspended, interval, now);
-            return true;
-        }, CancellationToken.None) is null;
-        return refused
-            ? (null, new(StatusCodes.Status409Conflict, ErrorCodes.CarSecurityAlwaysOn,
-                "Car Security cannot be switched off as a whole: at least one trigger reason stays on."))
-            : (await SettingsAsync(vin, cancellationToken), null);
-    }
-
-    public async Task<CarSecurityResponse> SettingsAsync(string vin, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var (suspended, _) = await store.SettingsAsync(vin, cancellationToken);
-        var health = await store.HealthCheckAsync(vin, cancellationToken);
-        return new CarSecurityResponse(
-            TheftReasons.Switchable.Select(r => suspended.TryGetValue(r, out var until) && until > now
-                ? new TriggerResponse(r, false, until)
-                : new TriggerResponse(r, true, null)).ToList(),
-            health?.LastCheckAt, health?.Missed == true,
-            await theft.IsStolenAsync(vin, cancellationToken));
-    }
-
-    /// <summary>A new owner starts with every trigger reason on; the cases stay (legal obligation) with their owner at the time.
-    /// Thefts without Car Security that ended go with the old owner; one that lasts stays with the car (B4).</summary>
-    public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
-    {
-        if (accountId is null)
-        {
-            await TheftCaseStore.DeleteSettingsAsync(connection, transaction, vin);
-            await UncoveredThefts.DeleteEndedAsync(connection, transaction, vin);
-        }
-    }
 
     // ---- the one way a case changes ----
 

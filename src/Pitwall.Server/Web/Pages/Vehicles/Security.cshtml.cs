@@ -19,7 +19,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// <c>/api/v1/vehicles/{vin}/car-security</c> and <c>/theft-cases</c>.
 /// </summary>
 public sealed class SecurityModel(
-    VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, SocWorkflow workflow, TheftCaseStore store, UncoveredThefts uncovered,
+    VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, OwnerCarSecurity workflow, TheftCaseStore store, UncoveredThefts uncovered,
     IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
     : VehiclePage(vehicles, issuer, t)
 {

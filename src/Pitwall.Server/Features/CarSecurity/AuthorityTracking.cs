@@ -1,0 +1,58 @@
+using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
+
+namespace Pitwall.Server.Features.CarSecurity;
+
+/// <summary>E3: an authority starts tracking a car it has a report about (VIN and registration number); the case is handed to
+/// it from the start.</summary>
+public sealed class AuthorityTracking(IVehicleDirectory vehicles, ICarSecurityContacts contacts, IEntitlements entitlements, TheftCaseOpening opening)
+{
+    /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
+    /// <returns>The new case and the car as the authority sees it; or why not.</returns>
+    public async Task<(TheftCase? Case, VehicleDescription? Vehicle, Refusal? Refusal)> StartTrackingAsync(
+        string authorityId, AuthorityTrackingRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (request.Vin is null || !Vin.IsValid(Vin.Normalize(request.Vin)))
+        {
+            errors.Add("vin", "17 characters of the ISO 3779 alphabet.");
+        }
+        if (string.IsNullOrWhiteSpace(request.RegistrationNumber))
+        {
+            errors.Add("registrationNumber", "The car's registration number.");
+        }
+        if (string.IsNullOrWhiteSpace(request.Reference) || request.Reference.Length > 100)
+        {
+            errors.Add("reference", "The authority's file number, 1 to 100 characters.");
+        }
+        if (request.Circumstances is { Length: > 4000 })
+        {
+            errors.Add("circumstances", "At most 4000 characters.");
+        }
+        if (errors.Any)
+        {
+            return (null, null, Refusal.Invalid(errors));
+        }
+        var vin = Vin.Normalize(request.Vin!);
+        var vehicle = await vehicles.FindAsync(vin, cancellationToken);
+        var contact = await contacts.ForVehicleAsync(vin, cancellationToken);
+        var registration = contact?.RegistrationNumber ?? vehicle?.RegistrationNumber;
+        // Same answer for an unknown car, a wrong registration number and a car without Car Security: nothing to learn by guessing.
+        if (vehicle is null || registration is null || !SameRegistration(registration, request.RegistrationNumber!) ||
+            !await entitlements.IsEntitledAsync(vin, ServiceIds.CarSecurity, cancellationToken))
+        {
+            return (null, null, new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No car with Car Security has this VIN and registration number."));
+        }
+        var owner = await vehicles.PrimaryUserAsync(vin, cancellationToken);
+        var (opened, refusal) = await opening.OpenAsync(vin, CaseSources.Authority, new Actor(authorityId, Roles.Authority), owner, authorityId,
+            request.Reference!.Trim(), string.IsNullOrWhiteSpace(request.Circumstances) ? null : request.Circumstances.Trim(), "The authority started tracking.",
+            cancellationToken);
+        return (opened, opened is null ? null : Describe.Vehicle(vehicle, contact), refusal);
+    }
+
+    private static bool SameRegistration(string a, string b) =>
+        string.Equals(new string([.. a.Where(char.IsLetterOrDigit)]), new string([.. b.Where(char.IsLetterOrDigit)]), StringComparison.OrdinalIgnoreCase);
+}
