@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -7,7 +9,8 @@ namespace Pitwall.Bench;
 
 internal sealed record CommandSettings(
     string WorkDirectory, string ServerDll, string FleetSecret, int Cars, int Owners, double Rate, TimeSpan Warmup, TimeSpan Duration,
-    TimeSpan Timeout, string Type, int Port, int HttpConnections, IReadOnlyDictionary<string, string> ServerEnvironment, TimeSpan QuietWait);
+    TimeSpan Timeout, string Type, int Port, int HttpConnections, IReadOnlyDictionary<string, string> ServerEnvironment, TimeSpan QuietWait,
+    bool ReuseSetup = false);
 
 /// <summary>
 /// (3) Remote-command round trip: owners' apps send commands (<c>POST /api/v1/vehicles/{vin}/commands</c>) at a fixed
@@ -19,6 +22,33 @@ internal static class CommandsBenchmark
 {
     private const double TargetRate = 1000;
     private const double TargetP99Ms = 50;
+
+    /// <summary>
+    /// The database with the registered cars and the owner accounts (before the server first starts on it), and the owners'
+    /// account ids. The first run keeps a copy of both in the work directory; with <see cref="CommandSettings.ReuseSetup"/>
+    /// a later run starts from that copy (the server applies any newer migrations when it starts).
+    /// </summary>
+    private static async Task<(string Database, string[] AccountIds)> PrepareAsync(PitwallServer server, CommandSettings s, int ownerCount)
+    {
+        var kept = Path.Combine(s.WorkDirectory, string.Create(CultureInfo.InvariantCulture,
+            $"commands-setup-{s.Cars}x{ownerCount}-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(s.FleetSecret)))[..8]}"));
+        var database = Path.Combine(s.WorkDirectory, "commands.db");
+        if (s.ReuseSetup && File.Exists(kept + ".db") && File.Exists(kept + ".accounts"))
+        {
+            PitwallServer.CopyDatabase(kept + ".db", database);
+            Console.WriteLine($"Reusing the prepared cars and owners of {kept}.db");
+            return (database, await File.ReadAllLinesAsync(kept + ".accounts"));
+        }
+        Console.WriteLine($"Preparing a database with {s.Cars} registered cars (pitwall admin vehicle-import) and {ownerCount} owners (pitwall admin create-user) …");
+        var setup = Stopwatch.GetTimestamp();
+        database = await server.CreateTemplateAsync("commands", s.Cars, s.FleetSecret);
+        var accountIds = await Owners.CreateAsync(server, database, ownerCount, s.WorkDirectory);
+        PitwallServer.Checkpoint(database);
+        PitwallServer.CopyDatabase(database, kept + ".db");
+        await File.WriteAllLinesAsync(kept + ".accounts", accountIds);
+        Console.WriteLine($"  done in {Stopwatch.GetElapsedTime(setup).TotalSeconds:F0} s");
+        return (database, accountIds);
+    }
 
     public static async Task<int> RunAsync(CommandSettings s)
     {
@@ -32,11 +62,7 @@ internal static class CommandsBenchmark
             return 2;
         }
         var server = new PitwallServer(s.ServerDll, s.WorkDirectory);
-        Console.WriteLine($"Preparing a database with {s.Cars} registered cars (pitwall admin vehicle-import) and {ownerCount} owners (pitwall admin create-user) …");
-        var setup = Stopwatch.GetTimestamp();
-        var database = await server.CreateTemplateAsync("commands", s.Cars, s.FleetSecret);
-        var accountIds = await Owners.CreateAsync(server, database, ownerCount, s.WorkDirectory);
-        Console.WriteLine($"  done in {Stopwatch.GetElapsedTime(setup).TotalSeconds:F0} s");
+        var (database, accountIds) = await PrepareAsync(server, s, ownerCount);
 
         await OtherLoad.WaitQuietAsync(s.QuietWait, Console.Out);
         var environment = new Dictionary<string, string>(s.ServerEnvironment, StringComparer.Ordinal);

@@ -42,7 +42,7 @@ internal static class IngestBenchmark
         LoadResult? endToEnd = null;
         DurabilityCheck? durability = null;
         BatchTotals? batches = null;
-        if (s.Only is "all" or "e2e")
+        if (Runs(s.Only, "e2e"))
         {
             var path = Path.Combine(s.WorkDirectory, "e2e.db");
             PitwallServer.CopyDatabase(template, path);
@@ -84,7 +84,7 @@ internal static class IngestBenchmark
         }
 
         LoadResult? websocket = null;
-        if (s.Only is "all" or "websocket")
+        if (Runs(s.Only, "websocket"))
         {
             await OtherLoad.WaitQuietAsync(s.QuietWait, Console.Out);
             Console.WriteLine($"(b) WebSocket ceiling: ack-only Kestrel endpoint (own process, server GC), {s.Connections} cars × window {s.Window} …");
@@ -100,7 +100,7 @@ internal static class IngestBenchmark
         }
 
         var sqlite = new List<(string Label, SqliteCeilingResult Result)>();
-        if (s.Only is "all" or "sqlite")
+        if (Runs(s.Only, "sqlite"))
         {
             // The batch shape: as the server wrote them in (c) when known, else full batches over all cars.
             var cars = batches is null ? Math.Min(s.Connections, s.BatchSize) : Math.Clamp((int)Math.Round(batches.CarsPerBatch), 1, s.Connections);
@@ -166,11 +166,14 @@ internal static class IngestBenchmark
                 Console.WriteLine($"PROBLEM: {endToEnd.FailedCars} cars failed; {durability}");
             }
         }
-        var json = Path.Combine(s.WorkDirectory, $"ingest-results-{profile}{(s.Only == "all" ? "" : "-" + s.Only)}.json");
+        var json = Path.Combine(s.WorkDirectory, $"ingest-results-{profile}{(s.Only == "all" ? "" : "-" + s.Only.Replace(',', '+'))}.json");
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"Results: {json}");
         return problem ? 1 : 0;
     }
+
+    /// <summary>"all", or one or more of e2e, websocket and sqlite separated by commas.</summary>
+    private static bool Runs(string only, string part) => only == "all" || only.Split(',', StringSplitOptions.TrimEntries).Contains(part);
 
     private static void PrintLoad(LoadResult r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  {r.ReportsPerSecond:N0} reports/s acked over {r.Seconds:F1} s; {LoadNotes(r)}; {r.FailedCars} cars failed, {r.UnackedAtEnd} reports unacked after the drain"));

@@ -115,7 +115,7 @@ internal sealed class PitwallServer(string serverDll, string workDirectory)
         return server;
     }
 
-    private static void Checkpoint(string database)
+    public static void Checkpoint(string database)
     {
         SQLitePCL.Batteries_V2.Init();
         using (var connection = new SqliteConnection($"Data Source={database};Pooling=False"))

@@ -29,8 +29,15 @@ public static class Program
         var port = new Option<int>("--port") { Description = "First loopback port to use.", DefaultValueFactory = _ => 5301 };
         var serverEnv = new Option<string[]>("--server-env") { Description = "KEY=VALUE set for the pitwall process in the end-to-end run (repeatable), e.g. DOTNET_gcServer=0.", AllowMultipleArgumentsPerToken = false };
         var pitwallBinary = new Option<bool>("--pitwall-binary") { Description = "Measure (c) on the pitwall.dll binary instead of the instrumented host (no batch counts; the SQLite ceiling then uses full batches)." };
-        var only = new Option<string>("--only") { Description = "all, sqlite, websocket or e2e.", DefaultValueFactory = _ => "all" };
-        only.AcceptOnlyFromAmong("all", "sqlite", "websocket", "e2e");
+        var only = new Option<string>("--only") { Description = "all, or one or more of sqlite, websocket and e2e separated by commas (e2e,websocket: the end-to-end ratio to the ack-only ceiling).", DefaultValueFactory = _ => "all" };
+        only.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>() ?? "";
+            if (value != "all" && value.Split(',', StringSplitOptions.TrimEntries).Any(part => part is not ("sqlite" or "websocket" or "e2e")))
+            {
+                result.AddError($"--only takes all, or sqlite, websocket and e2e separated by commas, not '{value}'.");
+            }
+        });
         var ingest = new Command("ingest", "End-to-end ingest rate and its two ceilings.") { connections, window, batch, warmup, duration, sqliteWarmup, sqliteDuration, port, only, serverEnv, pitwallBinary };
         ingest.SetAction((r, _) => IngestBenchmark.RunAsync(new IngestSettings(
             r.GetValue(work)!, r.GetValue(serverDll)!, r.GetValue(fleetSecret)!, r.GetValue(connections), r.GetValue(window), r.GetValue(batch),
@@ -69,15 +76,19 @@ public static class Program
         };
         var commandsPort = new Option<int>("--port") { DefaultValueFactory = _ => 5321 };
         var commandsServerEnv = new Option<string[]>("--server-env") { Description = "KEY=VALUE set for the pitwall process (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var reuseSetup = new Option<bool>("--reuse-setup")
+        {
+            Description = "Start from the cars and owners an earlier run in the same work directory prepared (a copy; the server migrates it), instead of creating them again.",
+        };
         var commands = new Command("commands", "Remote-command round trip (API call → car → outcome on the app's event stream): p50 and p99 at a given rate.")
         {
-            cars, owners, rate, commandWarmup, commandDuration, timeout, type, httpConnections, commandsPort, commandsServerEnv,
+            cars, owners, rate, commandWarmup, commandDuration, timeout, type, httpConnections, commandsPort, commandsServerEnv, reuseSetup,
         };
         commands.SetAction((r, _) => CommandsBenchmark.RunAsync(new CommandSettings(
             r.GetValue(work)!, r.GetValue(serverDll)!, r.GetValue(fleetSecret)!, r.GetValue(cars), r.GetValue(owners), r.GetValue(rate),
             TimeSpan.FromSeconds(r.GetValue(commandWarmup)), TimeSpan.FromSeconds(r.GetValue(commandDuration)), TimeSpan.FromSeconds(r.GetValue(timeout)),
             r.GetValue(type)!, r.GetValue(commandsPort), r.GetValue(httpConnections), ParseEnvironment(r.GetValue(commandsServerEnv)),
-            TimeSpan.FromSeconds(r.GetValue(quietWait)))));
+            TimeSpan.FromSeconds(r.GetValue(quietWait)), r.GetValue(reuseSetup))));
 
         var urls = new Option<string>("--urls") { Required = true };
         var ackServer = new Command("ack-server", "(helper) The ack-only WebSocket endpoint of the WebSocket ceiling.") { urls };
