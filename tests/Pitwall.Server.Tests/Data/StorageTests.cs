@@ -134,6 +134,18 @@ public sealed class StorageOnSqlite : StorageTests
         Assert.Equal(1, Sqlite3Sleep(1));
     }
 
+    [Fact]
+    public async Task The_entitlement_read_searches_the_cars_contracts_instead_of_walking_every_active_contract()
+    {
+        await using var test = new SqliteTestDatabase();
+        await using var database = new Database(Options.Create(new DatabaseOptions { ConnectionString = test.ConnectionString }));
+        await new Migrator(database, new TestClock(), NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
+        var plan = (await database.ReadAsync(c => c.QueryAsync($"EXPLAIN QUERY PLAN {Pitwall.Server.Features.Contracts.ContractStore.RunningTermsSql}",
+            new { vin = "WP0ZZZ99ZTS392124", now = 0L }), CancellationToken.None)).Select(step => (string)step.detail).ToList();
+        Assert.Contains(plan, step => step.Contains("contracts_vin_running (vin=? AND state=? AND ends_at>?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("contracts_due", StringComparison.Ordinal));
+    }
+
     [System.Runtime.InteropServices.DllImport("e_sqlite3", EntryPoint = "sqlite3_sleep")]
     private static extern int Sqlite3Sleep(int milliseconds);
 }

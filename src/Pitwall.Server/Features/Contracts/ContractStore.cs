@@ -44,12 +44,15 @@ public sealed class ContractStore(Database database)
             $"SELECT DISTINCT package_id FROM contracts WHERE vin = @vin AND state = 'active' AND starts_at <= @now AND ends_at > @now AND {ServesTheCar}",
             new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
 
+    /// <summary>Behind every entitlement question: must search by car (index contracts_vin_running), never walk the fleet.</summary>
+    internal const string RunningTermsSql =
+        "SELECT p.services, c.starts_at, c.ends_at FROM contracts c JOIN packages p ON p.id = c.package_id " +
+        "WHERE c.vin = @vin AND c.state = 'active' AND c.ends_at > @now AND c.buyer_left_at IS NULL";
+
     /// <summary>The vehicle's active contracts not ended by <paramref name="now"/> (some may start later): services and term.</summary>
     public async Task<IReadOnlyList<RunningTerm>> RunningTermsAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string Services, long StartsAt, long EndsAt)>(
-            "SELECT p.services, c.starts_at, c.ends_at FROM contracts c JOIN packages p ON p.id = c.package_id " +
-            "WHERE c.vin = @vin AND c.state = 'active' AND c.ends_at > @now AND c.buyer_left_at IS NULL",
-            new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken))
+            RunningTermsSql, new { vin, now = now.ToUnixTimeMilliseconds() }), cancellationToken))
         .Select(r => new RunningTerm(r.Services, DateTimeOffset.FromUnixTimeMilliseconds(r.StartsAt), DateTimeOffset.FromUnixTimeMilliseconds(r.EndsAt)))
         .ToList();
 
