@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -18,6 +19,7 @@ public static class CarSecurityModule
     public static WebApplicationBuilder AddCarSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("CarSecurity", ServiceIds.CarSecurity);
+        builder.Services.AddNotificationTypes(TheftNotifications.Order, TheftNotifications.All);
         builder.Services.AddOptions<CarSecurityOptions>().BindConfiguration(CarSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TheftCaseStore>();
         builder.Services.AddSingleton<UncoveredThefts>();

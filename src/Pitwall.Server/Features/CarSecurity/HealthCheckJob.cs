@@ -38,7 +38,7 @@ public sealed partial class HealthCheckJob(
                 {
                     return false; // checked in or flagged meanwhile
                 }
-                await notifier.NotifyAsync(c, t, new Notification(vin, NotificationTypes.TheftHealthCheckMissed.Id,
+                await notifier.NotifyAsync(c, t, new Notification(vin, TheftNotifications.TheftHealthCheckMissed.Id,
                     "Your car's theft tracking has not checked in this month. Please start the car; if this persists, contact your service partner.",
                     now, $"health:{now.ToUnixTimeMilliseconds()}"));
                 var lastCheck = state?.LastCheckAt;

@@ -246,7 +246,7 @@ public sealed class SocWorkflow(
                     await TheftCaseStore.CloseAsync(c, t, id, CaseStates.Open, CaseOutcomes.FalseAlarm, now);
                     await ResetIntervalAsync(c, t, k.Vin, now);
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "closed", "False alarm: the owner is with the car." + note, now);
-                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftCaseClosed.Id,
+                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, TheftNotifications.TheftCaseClosed.Id,
                         "The security centre closed the case: false alarm.", now, $"theft-closed:{id}"));
                     return null;
                 case CaseOutcomes.TheftConfirmed:
@@ -262,7 +262,7 @@ public sealed class SocWorkflow(
                         CaseUrgency.Of(k.Reason, CaseStates.HandedOver, k.LastSpeedMps, false), now);
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "theft_confirmed",
                         "Theft confirmed by the owner; handed to the authority." + note, now, subject: request.AuthorityAccountId);
-                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftConfirmed.Id,
+                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, TheftNotifications.TheftConfirmed.Id,
                         "The security centre handed the theft of your car to the police, with its positions.", now, $"theft-confirmed:{id}"));
                     return null;
                 default:
@@ -273,7 +273,7 @@ public sealed class SocWorkflow(
                     await TheftCaseStore.CloseAsync(c, t, id, CaseStates.HandedOver, CaseOutcomes.Recovered, now);
                     await ResetIntervalAsync(c, t, k.Vin, now);
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "closed", "The car was recovered." + note, now);
-                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, NotificationTypes.TheftCaseClosed.Id,
+                    await notifier.NotifyAsync(c, t, new Notification(k.Vin, TheftNotifications.TheftCaseClosed.Id,
                         "Your car was recovered; the security centre closed the case.", now, $"theft-closed:{id}"));
                     return null;
             }

@@ -1,6 +1,7 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
@@ -17,6 +18,7 @@ public static class ChargingAndClimateModule
     public static WebApplicationBuilder AddChargingAndClimate(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("ChargingAndClimate", ServiceIds.EControl, ServiceIds.Climate);
+        builder.Services.AddNotificationTypes(ChargingNotifications.Order, ChargingNotifications.All);
         builder.Services.AddSingleton<VehicleTimerStore>();
         builder.Services.AddSingleton<ICommandOutcomeListener>(sp => sp.GetRequiredService<VehicleTimerStore>());
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<VehicleTimerStore>());

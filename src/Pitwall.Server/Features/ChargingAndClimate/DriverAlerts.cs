@@ -22,10 +22,10 @@ public sealed class DriverAlerts(INotifier notifier) : IStatusObserver
 
     private static readonly Dictionary<string, string> Messages = new()
     {
-        [NotificationTypes.ChargingError.Id] = "Charging has failed. Please check the charging cable and the charging point.",
-        [NotificationTypes.ChargingStopped.Id] = "Charging stopped unexpectedly. Please check the charging point.",
-        [NotificationTypes.ChargingPlugNotLocked.Id] = "The charging plug is not locked, so the car cannot charge. Please plug it in again.",
-        [NotificationTypes.ClimateStoppedLowBattery.Id] = "Climatisation stopped because the battery is low.",
+        [ChargingNotifications.ChargingError.Id] = "Charging has failed. Please check the charging cable and the charging point.",
+        [ChargingNotifications.ChargingStopped.Id] = "Charging stopped unexpectedly. Please check the charging point.",
+        [ChargingNotifications.ChargingPlugNotLocked.Id] = "The charging plug is not locked, so the car cannot charge. Please plug it in again.",
+        [ChargingNotifications.ClimateStoppedLowBattery.Id] = "Climatisation stopped because the battery is low.",
     };
 
     // Charging ends as planned when asked to, at its target, or when the driver unplugs; anything else needs the driver.
@@ -45,25 +45,25 @@ public sealed class DriverAlerts(INotifier notifier) : IStatusObserver
         var (stateBefore, stateAfter) = (Text(SignalCatalog.ChargingState, before.Values), Text(SignalCatalog.ChargingState, after));
         if (stateAfter == "error" && stateBefore != "error")
         {
-            raised.Add(NotificationTypes.ChargingError);
+            raised.Add(ChargingNotifications.ChargingError);
         }
         else if (stateBefore == "charging" && stateAfter == "not_charging" &&
                  Text(SignalCatalog.ChargingStopReason, after) is { } reason && !PlannedStops.Contains(reason))
         {
-            raised.Add(NotificationTypes.ChargingStopped);
+            raised.Add(ChargingNotifications.ChargingStopped);
         }
 
         static bool Unlocked(bool? connected, bool? locked) => connected == true && locked == false;
         if (Unlocked(Flag(SignalCatalog.ChargingCableConnected, after), Flag(SignalCatalog.ChargingCableLocked, after)) &&
             !Unlocked(Flag(SignalCatalog.ChargingCableConnected, before.Values), Flag(SignalCatalog.ChargingCableLocked, before.Values)))
         {
-            raised.Add(NotificationTypes.ChargingPlugNotLocked);
+            raised.Add(ChargingNotifications.ChargingPlugNotLocked);
         }
 
         if (Flag(SignalCatalog.ClimateActive, before.Values) == true && Flag(SignalCatalog.ClimateActive, after) == false &&
             Text(SignalCatalog.ClimateStopReason, after) == "low_battery")
         {
-            raised.Add(NotificationTypes.ClimateStoppedLowBattery);
+            raised.Add(ChargingNotifications.ClimateStoppedLowBattery);
         }
 
         foreach (var type in raised)

@@ -22,7 +22,7 @@ internal sealed partial class ContractHandOver(INotifier notifier, ServiceConfig
             var name = await connection.QuerySingleOrDefaultAsync<string?>(
                 "SELECT name FROM packages WHERE id = @PackageId", new { stopped.PackageId }, transaction) ?? stopped.PackageId;
             await notifier.NotifyAccountAsync(connection, transaction, stopped.AccountId!, new Notification(
-                vin, NotificationTypes.ContractRenewalStopped.Id,
+                vin, ContractNotifications.ContractRenewalStopped.Id,
                 $"{name} no longer renews: the car left your account. It ends on {stopped.EndsAt:yyyy-MM-dd}.", now,
                 $"{stopped.Id}:buyer_left:{now.ToUnixTimeMilliseconds()}"));
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.Contracts;
@@ -14,6 +15,7 @@ public static class ContractsModule
     {
         builder.Services.AddOptions<ContractsOptions>().BindConfiguration(ContractsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PackageStore>();
+        builder.Services.AddNotificationTypes(ContractNotifications.Order, ContractNotifications.All);
         builder.Services.AddSingleton<ContractStore>();
         builder.Services.AddSingleton<IEntitlements, ContractEntitlements>();
         builder.Services.TryAddSingleton<ITheftStatus, NoTheftCases>();

@@ -40,8 +40,8 @@ public sealed class RenewalJob(
                 var name = catalogue.TryGetValue(contract.PackageId, out var p) ? p.Name : contract.PackageId;
                 var key = $"{contract.Id}:{contract.EndsAt.ToUnixTimeSeconds()}";
                 var notice = contract.AutoRenew
-                    ? new Notification(contract.Vin, NotificationTypes.ContractRenews.Id, $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now, key)
-                    : new Notification(contract.Vin, NotificationTypes.ContractExpires.Id, $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now, key);
+                    ? new Notification(contract.Vin, ContractNotifications.ContractRenews.Id, $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now, key)
+                    : new Notification(contract.Vin, ContractNotifications.ContractExpires.Id, $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now, key);
                 if (!contract.BuyerLeft)
                 {
                     await notifier.NotifyAsync(c, t, notice); // the car's users

@@ -39,7 +39,7 @@ public sealed partial class GeofenceEventHandler(
             }
             if (Notifies(area!, record!))
             {
-                var type = record!.Transition == GeofenceRules.Entered ? NotificationTypes.GeofenceEntered : NotificationTypes.GeofenceExited;
+                var type = record!.Transition == GeofenceRules.Entered ? GeofenceNotifications.GeofenceEntered : GeofenceNotifications.GeofenceExited;
                 var text = record.Transition == GeofenceRules.Entered
                     ? $"Your car entered the area \"{record.Name}\"."
                     : $"Your car left the area \"{record.Name}\".";

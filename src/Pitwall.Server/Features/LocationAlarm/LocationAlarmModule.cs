@@ -1,5 +1,6 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -15,6 +16,7 @@ public static class LocationAlarmModule
     public static WebApplicationBuilder AddLocationAlarm(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("LocationAlarm", ServiceIds.LocationAlarm);
+        builder.Services.AddNotificationTypes(GeofenceNotifications.Order, GeofenceNotifications.All);
         builder.Services.AddSingleton<GeofenceStore>();
         builder.Services.AddSingleton<GeofenceService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<GeofenceService>());

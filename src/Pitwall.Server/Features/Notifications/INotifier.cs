@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace Pitwall.Server.Features.Notifications;
 
 /// <summary>Something the users of a vehicle must hear about, e.g. a charging error the driver has to fix.</summary>
-/// <param name="Type">A <see cref="NotificationTypes"/> id, e.g. <c>charging.error</c>; users choose channels per type.</param>
+/// <param name="Type">The id of a registered <see cref="NotificationType"/> (<see cref="INotificationTypes"/>), e.g. <c>charging.error</c>; users choose channels per type.</param>
 /// <param name="Message">A short English sentence for the user (no VIN, no position, no name).</param>
 /// <param name="Key">Makes the notification unique per vehicle (e.g. the car message's seq): queuing the same key twice
 /// queues it once, so a car's resent message never notifies twice.</param>

@@ -6,8 +6,8 @@ public sealed record DeliveryResponse(string Channel, string Target, string Stat
 public sealed record NotificationResponse(
     string Id, string Vin, string Type, string Title, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryResponse> Deliveries)
 {
-    public static NotificationResponse From(InboxEntry e) => new(
-        e.Id, e.Vin, e.Type, NotificationTypes.Find(e.Type)?.Title ?? e.Type, e.Message, e.CreatedAt, e.ReadAt,
+    public static NotificationResponse From(InboxEntry e, INotificationTypes types) => new(
+        e.Id, e.Vin, e.Type, types.Find(e.Type)?.Title ?? e.Type, e.Message, e.CreatedAt, e.ReadAt,
         [.. e.Deliveries.Select(d => new DeliveryResponse(
             d.Channel, DeliveryTarget.Parse(d.Target).Kind, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastError, d.DeliveredAt))]);
 }

@@ -30,9 +30,9 @@ internal static class NotificationEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<NotificationResponse>>> Inbox(
-        ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken, bool unread = false, int limit = 50) =>
+        ClaimsPrincipal user, NotificationStore store, INotificationTypes types, CancellationToken cancellationToken, bool unread = false, int limit = 50) =>
         TypedResults.Ok<IReadOnlyList<NotificationResponse>>(
-            [.. (await store.InboxAsync(user.AccountIdOf(), unread, Math.Clamp(limit, 1, 200), cancellationToken)).Select(NotificationResponse.From)]);
+            [.. (await store.InboxAsync(user.AccountIdOf(), unread, Math.Clamp(limit, 1, 200), cancellationToken)).Select(e => NotificationResponse.From(e, types))]);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(
         string id, ClaimsPrincipal user, NotificationStore store, TimeProvider time, CancellationToken cancellationToken) =>

@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Notifications;
 /// due by the platform's clock (and its quiet hours), not by the event's time: a car whose clock runs ahead must not
 /// hold its owner's notifications back.
 /// </summary>
-public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSenders senders, LiveEventHub hub, TimeProvider time) : INotifier
+public sealed class NotificationOutbox(IVehicleAccess vehicles, INotificationTypes types, NotificationSenders senders, LiveEventHub hub, TimeProvider time) : INotifier
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {
@@ -30,8 +30,8 @@ public sealed class NotificationOutbox(IVehicleAccess vehicles, NotificationSend
         Database.AfterCommit(transaction, senders.Wake);
     }
 
-    private static NotificationType TypeOf(Notification notification) => NotificationTypes.Find(notification.Type)
-        ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; add it to NotificationTypes.", nameof(notification));
+    private NotificationType TypeOf(Notification notification) => types.Find(notification.Type)
+        ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; register it in its feature's module (AddNotificationTypes).", nameof(notification));
 
     private async Task QueueAsync(DbConnection connection, DbTransaction transaction, string accountId, NotificationType type, Notification notification)
     {

@@ -18,6 +18,7 @@ public sealed partial class NotificationSenders(
     NotificationStore store,
     IAccountDirectory accounts,
     IEnumerable<INotificationChannel> channels,
+    INotificationTypes types,
     ProcessorGateway gateway,
     LiveEventHub hub,
     IOptions<NotificationsOptions> options,
@@ -172,7 +173,7 @@ public sealed partial class NotificationSenders(
     /// </summary>
     private async Task<(OutgoingMessage? Message, string? Skipped)> ResolveAsync(ClaimedDelivery d)
     {
-        var title = NotificationTypes.Find(d.Type)?.Title ?? d.Type;
+        var title = types.Find(d.Type)?.Title ?? d.Type;
         OutgoingMessage Message(Processor processor, DataElement addressElement, string address, string? platform = null, string? secret = null) =>
             new(gateway.Release(processor, new OutboundData
             {

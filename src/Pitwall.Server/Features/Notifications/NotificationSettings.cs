@@ -7,7 +7,7 @@ namespace Pitwall.Server.Features.Notifications;
 /// change may say (known types, switchable channels, quiet hours as HH:mm in an IANA zone), what a webhook may point at,
 /// and how many an account may have.
 /// </summary>
-public sealed class NotificationSettings(NotificationStore store, TimeProvider time)
+public sealed class NotificationSettings(NotificationStore store, INotificationTypes notificationTypes, TimeProvider time)
 {
     public const int MaxWebhooks = 5;
 
@@ -19,7 +19,7 @@ public sealed class NotificationSettings(NotificationStore store, TimeProvider t
     public async Task<NotificationPreferencesResponse> PreferencesAsync(string accountId, CancellationToken cancellationToken)
     {
         var (switches, quiet) = await store.PreferencesAsync(accountId, cancellationToken);
-        var types = NotificationTypes.All.Select(type => new TypePreference(type.Id, type.Title, type.Urgent,
+        var types = notificationTypes.All.Select(type => new TypePreference(type.Id, type.Title, type.Urgent,
             NotificationChannels.All.ToDictionary(channel => channel, channel => channel == NotificationChannels.InApp ||
                 (switches.TryGetValue((type.Id, channel), out var on) ? on : DeliveryChoices.IsOnByDefault(type, channel))))).ToList();
         return new(types, quiet is null ? null : new QuietHoursDto(QuietHours.Format(quiet.FromMinute), QuietHours.Format(quiet.ToMinute), quiet.TimeZone));
@@ -33,9 +33,9 @@ public sealed class NotificationSettings(NotificationStore store, TimeProvider t
         var switches = request.Switches ?? [];
         for (var i = 0; i < switches.Count; i++)
         {
-            if (NotificationTypes.Find(switches[i].Type ?? "") is null)
+            if (notificationTypes.Find(switches[i].Type ?? "") is null)
             {
-                errors.Add($"switches[{i}].type", $"One of: {string.Join(", ", NotificationTypes.All.Select(t => t.Id))}.");
+                errors.Add($"switches[{i}].type", $"One of: {string.Join(", ", notificationTypes.All.Select(t => t.Id))}.");
             }
             if (!SwitchableChannels.Contains(switches[i].Channel))
             {
@@ -86,9 +86,9 @@ public sealed class NotificationSettings(NotificationStore store, TimeProvider t
             errors.Add("url", "An absolute https URL without credentials, at most 2000 characters.");
         }
         var types = request.Types ?? [];
-        foreach (var type in types.Where(t => NotificationTypes.Find(t) is null))
+        foreach (var type in types.Where(t => notificationTypes.Find(t) is null))
         {
-            errors.Add("types", $"Unknown type '{type}'; one of: {string.Join(", ", NotificationTypes.All.Select(t => t.Id))}.");
+            errors.Add("types", $"Unknown type '{type}'; one of: {string.Join(", ", notificationTypes.All.Select(t => t.Id))}.");
         }
         if (errors.Any)
         {

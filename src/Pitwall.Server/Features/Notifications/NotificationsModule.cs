@@ -13,6 +13,7 @@ public static class NotificationsModule
     {
         builder.Services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddNotificationChannels();
+        builder.Services.AddSingleton<INotificationTypes, NotificationTypeRegistry>();
         builder.Services.AddSingleton<NotificationStore>();
         builder.Services.AddSingleton<NotificationSettings>();
         builder.Services.AddSingleton<NotificationSenders>();

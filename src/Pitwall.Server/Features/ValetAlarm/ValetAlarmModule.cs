@@ -1,5 +1,6 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -12,6 +13,7 @@ public static class ValetAlarmModule
     public static WebApplicationBuilder AddValetAlarm(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("ValetAlarm", ServiceIds.ValetAlarm);
+        builder.Services.AddNotificationTypes(ValetNotifications.Order, ValetNotifications.All);
         builder.Services.AddSingleton<ValetStore>();
         builder.Services.AddSingleton<ValetService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ValetStore>());

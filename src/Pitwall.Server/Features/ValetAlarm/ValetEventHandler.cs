@@ -40,14 +40,14 @@ public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Usag
                     await ValetStore.StartedAsync(connection, transaction, e.ValetId, at, position);
                     break;
                 case ValetEvent.Types.Kind.SpeedExceeded:
-                    await NotifyAsync(NotificationTypes.ValetSpeedExceeded, $"Valet alarm: your car is driving at {Math.Round((speed ?? 0) * 3.6)} km/h, above the limit you set.");
+                    await NotifyAsync(ValetNotifications.ValetSpeedExceeded, $"Valet alarm: your car is driving at {Math.Round((speed ?? 0) * 3.6)} km/h, above the limit you set.");
                     break;
                 case ValetEvent.Types.Kind.RadiusExceeded:
-                    await NotifyAsync(NotificationTypes.ValetRadiusExceeded, "Valet alarm: your car has left the area around where it was parked.");
+                    await NotifyAsync(ValetNotifications.ValetRadiusExceeded, "Valet alarm: your car has left the area around where it was parked.");
                     break;
                 case ValetEvent.Types.Kind.Ended:
                     await ValetStore.EndedAsync(connection, transaction, e.ValetId, at);
-                    await NotifyAsync(NotificationTypes.ValetEnded, "The valet alarm has ended.");
+                    await NotifyAsync(ValetNotifications.ValetEnded, "The valet alarm has ended.");
                     break;
             }
             var vin = message.Vin;

@@ -59,7 +59,7 @@ public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, Usag
             var record = new AlarmRecord(Guid.NewGuid().ToString("N"), reason, occurredAt, position);
             await VehicleAlarmStore.AddAsync(connection, transaction, message.Vin, record, message.ReceivedAt);
             await notifier.NotifyAsync(connection, transaction, new Notification(
-                message.Vin, NotificationTypes.AlarmTriggered.Id, $"Your car's alarm went off: {Sentences[reason]}.", occurredAt, $"alarm:{message.Seq}"));
+                message.Vin, AlarmNotifications.AlarmTriggered.Id, $"Your car's alarm went off: {Sentences[reason]}.", occurredAt, $"alarm:{message.Seq}"));
             var vin = message.Vin;
             Database.AfterCommit(transaction, () =>
             {

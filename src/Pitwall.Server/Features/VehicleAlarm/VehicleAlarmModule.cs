@@ -1,5 +1,6 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
@@ -12,6 +13,7 @@ public static class VehicleAlarmModule
     public static WebApplicationBuilder AddVehicleAlarm(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("VehicleAlarm", ServiceIds.VehicleAlarm);
+        builder.Services.AddNotificationTypes(AlarmNotifications.Order, AlarmNotifications.All);
         builder.Services.AddSingleton<VehicleAlarmStore>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<VehicleAlarmStore>());
         builder.Services.AddSingleton<IVehicleMessageHandler, AlarmEventHandler>();

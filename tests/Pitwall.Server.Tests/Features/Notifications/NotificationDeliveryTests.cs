@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Features.ValetAlarm;
 using Pitwall.Server.Tests.Features.Notifications.Channels;
 using Pitwall.Server.Tests.Infrastructure;
 
@@ -95,7 +96,7 @@ public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPe
     {
         var owned = await server.OwnedVehicleAsync();
         Assert.Equal(HttpStatusCode.OK, (await owned.Client.PatchAsJsonAsync("/api/v1/me", new { phoneNumbers = new[] { Phone } })).StatusCode);
-        var email = new { type = NotificationTypes.ValetSpeedExceeded.Id, channel = "email", enabled = true };
+        var email = new { type = ValetNotifications.ValetSpeedExceeded.Id, channel = "email", enabled = true };
         Assert.Equal(HttpStatusCode.OK, (await owned.Client.PutAsJsonAsync("/api/v1/me/notification-preferences", new { switches = new[] { email } })).StatusCode);
         var webhook = await (await owned.Client.PostAsJsonAsync("/api/v1/me/webhooks", new { url = peers.Webhooks.Url("/pitwall") })).JsonAsync();
         return (owned, webhook.GetProperty("secret").GetString()!);
@@ -103,7 +104,7 @@ public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPe
 
     private Task NotifyAsync(string vin, string key) =>
         server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t, new Notification(
-            vin, NotificationTypes.ValetSpeedExceeded.Id, "Valet alarm: your car is driving at 80 km/h.", server.Clock.GetUtcNow(), key)), CancellationToken.None);
+            vin, ValetNotifications.ValetSpeedExceeded.Id, "Valet alarm: your car is driving at 80 km/h.", server.Clock.GetUtcNow(), key)), CancellationToken.None);
 
     /// <summary>Waits for the deliveries of one inbox entry, by channel, to reach a state.</summary>
     private static Task<Dictionary<string, JsonElement>> WaitForAsync(HttpClient client, Func<Dictionary<string, JsonElement>, bool> done, int index = 0) =>

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Pitwall.Server.Data;
+using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Features.VehicleAlarm;
 using Pitwall.Server.Tests.Infrastructure;
 
 namespace Pitwall.Server.Tests.Features.Notifications;
@@ -22,9 +24,9 @@ public abstract class NotificationPipelineTests(PitwallServer server)
     public async Task Each_user_of_the_car_gets_a_notification_once_per_key_and_strangers_none()
     {
         var owned = await server.OwnedVehicleAsync();
-        await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "seq-1");
-        await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "seq-1"); // the same car message again
-        await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "seq-2");
+        await NotifyAsync(owned.Vin, ChargingNotifications.ChargingError, "seq-1");
+        await NotifyAsync(owned.Vin, ChargingNotifications.ChargingError, "seq-1"); // the same car message again
+        await NotifyAsync(owned.Vin, ChargingNotifications.ChargingError, "seq-2");
         var inbox = await NotificationInbox.ReadAsync(owned.Client);
         Assert.Equal(2, inbox.Count);
         Assert.All(inbox, n => Assert.Equal("Charging failed", n.GetProperty("title").GetString()));
@@ -56,9 +58,9 @@ public abstract class NotificationPipelineTests(PitwallServer server)
         Assert.True(stopped.GetProperty("channels").GetProperty("in_app").GetBoolean());
         Assert.Equal(quiet.from, preferences.GetProperty("quietHours").GetProperty("from").GetString());
 
-        await NotifyAsync(owned.Vin, NotificationTypes.ChargingStopped, "a");
-        await NotifyAsync(owned.Vin, NotificationTypes.ChargingError, "b");
-        await NotifyAsync(owned.Vin, NotificationTypes.AlarmTriggered, "c");
+        await NotifyAsync(owned.Vin, ChargingNotifications.ChargingStopped, "a");
+        await NotifyAsync(owned.Vin, ChargingNotifications.ChargingError, "b");
+        await NotifyAsync(owned.Vin, AlarmNotifications.AlarmTriggered, "c");
         var inbox = (await NotificationInbox.ReadAsync(owned.Client)).ToDictionary(n => n.GetProperty("type").GetString()!);
         Assert.Empty(inbox["charging.stopped"].GetProperty("deliveries").EnumerateArray());
 
@@ -79,7 +81,7 @@ public abstract class NotificationPipelineTests(PitwallServer server)
     {
         var owned = await server.OwnedVehicleAsync();
         await RegisterPhoneAsync(owned.Client);
-        await NotifyAsync(owned.Vin, NotificationTypes.ChargingStopped, "ahead", at: server.Clock.GetUtcNow().AddHours(3));
+        await NotifyAsync(owned.Vin, ChargingNotifications.ChargingStopped, "ahead", at: server.Clock.GetUtcNow().AddHours(3));
         var push = (await NotificationInbox.ReadAsync(owned.Client)).Single().GetProperty("deliveries").EnumerateArray().Single(d => d.GetProperty("channel").GetString() == "push");
         // Due now by the platform's clock: either still waiting for the sender with a due time not later than now, or taken already.
         Assert.True(push.GetProperty("attempts").GetInt32() >= 1 || push.GetProperty("nextAttemptAt").GetDateTimeOffset() <= server.Clock.GetUtcNow(), push.ToString());

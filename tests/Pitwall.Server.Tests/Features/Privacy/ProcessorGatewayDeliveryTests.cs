@@ -7,6 +7,7 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Notifications.Channels;
 using Pitwall.Server.Features.Privacy.Processors;
+using Pitwall.Server.Features.ValetAlarm;
 using Pitwall.Server.Tests.Features.Notifications;
 using Pitwall.Server.Tests.Features.Notifications.Channels;
 using Pitwall.Server.Tests.Infrastructure;
@@ -53,14 +54,14 @@ public sealed class ProcessorGatewayDeliveryTests(GatewayDeliveryServer server) 
         var owned = await server.OwnedVehicleAsync();
         var client = owned.Client;
         Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync("/api/v1/me", new { phoneNumbers = new[] { Phone } })).StatusCode);
-        var email = new { type = NotificationTypes.ValetSpeedExceeded.Id, channel = "email", enabled = true };
+        var email = new { type = ValetNotifications.ValetSpeedExceeded.Id, channel = "email", enabled = true };
         Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/me/notification-preferences", new { switches = new[] { email } })).StatusCode);
         Assert.True((await client.PostAsJsonAsync("/api/v1/me/webhooks", new { url = peers.Webhooks.Url("/gateway") })).IsSuccessStatusCode);
         Assert.True((await client.PostAsJsonAsync("/api/v1/me/push-devices", new { platform = "fcm", token = DeviceToken, name = "Phone" })).IsSuccessStatusCode);
 
         var text = $"Valet alarm: {owned.Vin} is driving at 80 km/h at 48.77580, 9.18290.";
         await server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t, new Notification(
-            owned.Vin, NotificationTypes.ValetSpeedExceeded.Id, text, server.Clock.GetUtcNow(), "gateway-1")), CancellationToken.None);
+            owned.Vin, ValetNotifications.ValetSpeedExceeded.Id, text, server.Clock.GetUtcNow(), "gateway-1")), CancellationToken.None);
         await WaitUntilDeliveredAsync(client, "push", "sms", "email", "webhook");
 
         const string Redacted = "Valet alarm: [VIN removed] is driving at 80 km/h at [position removed].";

@@ -9,12 +9,16 @@ namespace Pitwall.Server.Web.Pages.Account;
 /// The account's notifications: the inbox with each channel's delivery status, the choices per type and channel with the
 /// quiet hours, push devices and webhook subscriptions. Same store and rules as the API's <c>/api/v1/me/…</c>.
 /// </summary>
-public sealed class NotificationsModel(NotificationStore store, NotificationSettings settings, TimeProvider time, IStringLocalizer<PortalText> t)
+public sealed class NotificationsModel(
+    NotificationStore store, NotificationSettings settings, INotificationTypes types, TimeProvider time, IStringLocalizer<PortalText> t)
     : PortalPage
 {
     private const int InboxLength = 50;
 
     public IReadOnlyList<InboxEntry> Inbox { get; private set; } = [];
+
+    /// <summary>Every notification type the features registered, in the users' order.</summary>
+    public IReadOnlyList<NotificationType> Types => types.All;
 
     public NotificationPreferencesResponse Preferences { get; private set; } = new([], null);
 
@@ -74,7 +78,7 @@ public sealed class NotificationsModel(NotificationStore store, NotificationSett
     public async Task<IActionResult> OnPostPreferencesAsync(CancellationToken cancellationToken)
     {
         var on = Channels.ToHashSet(StringComparer.Ordinal);
-        var switches = NotificationTypes.All
+        var switches = types.All
             .SelectMany(type => NotificationSettings.SwitchableChannels.Select(channel => new ChannelSwitch(type.Id, channel, on.Contains(Switch(type.Id, channel)))))
             .ToList();
         var request = new UpdateNotificationPreferencesRequest(switches, QuietHoursOn ? new QuietHoursDto(QuietFrom, QuietTo, QuietTimeZone) : null, !QuietHoursOn);
@@ -174,15 +178,13 @@ public sealed class NotificationsModel(NotificationStore store, NotificationSett
         _ => "skipped",
     };
 
-    /// <summary>What a type is about, telling apart the types that share a title (entering and leaving an area).</summary>
-    public static string Label(NotificationType type) => type.Id switch
-    {
-        "geofence.entered" => "Location alarm: entering an area",
-        "geofence.exited" => "Location alarm: leaving an area",
-        _ => type.Title,
-    };
+    /// <summary>What a type is about (its registered label, an English text key), telling apart the types that share a title.</summary>
+    public string Label(string type) => types.Find(type)?.Label ?? type;
 
-    public static string Title(string type) => NotificationTypes.Find(type)?.Title ?? type;
+    /// <summary>The labels of the known types among <paramref name="ids"/> (a type no longer sent is left out).</summary>
+    public IEnumerable<string> LabelsOf(IEnumerable<string> ids) => ids.Select(types.Find).OfType<NotificationType>().Select(type => type.Label);
+
+    public string Title(string type) => types.Find(type)?.Title ?? type;
 
     public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 }

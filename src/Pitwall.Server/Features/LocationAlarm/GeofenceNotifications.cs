@@ -1,0 +1,22 @@
+using Pitwall.Server.Features.Notifications;
+
+namespace Pitwall.Server.Features.LocationAlarm;
+
+/// <summary>The notifications the location alarm sends (D2): both share a title, so their labels tell them apart.</summary>
+internal static class GeofenceNotifications
+{
+    /// <summary>After the vehicle alarm.</summary>
+    public const int Order = 30;
+
+    public static readonly NotificationType GeofenceEntered = new("geofence.entered", "Location alarm", false, NotificationChannels.InAppAndPush)
+    {
+        Label = "Location alarm: entering an area",
+    };
+
+    public static readonly NotificationType GeofenceExited = new("geofence.exited", "Location alarm", false, NotificationChannels.InAppAndPush)
+    {
+        Label = "Location alarm: leaving an area",
+    };
+
+    public static readonly IReadOnlyList<NotificationType> All = [GeofenceEntered, GeofenceExited];
+}

@@ -1,0 +1,16 @@
+using Pitwall.Server.Features.Notifications;
+
+namespace Pitwall.Server.Features.ValetAlarm;
+
+/// <summary>The notifications the valet alarm sends (D3).</summary>
+internal static class ValetNotifications
+{
+    /// <summary>After the location alarm.</summary>
+    public const int Order = 40;
+
+    public static readonly NotificationType ValetSpeedExceeded = new("valet.speed_exceeded", "Valet alarm: speed", true, NotificationChannels.InAppPushAndSms);
+    public static readonly NotificationType ValetRadiusExceeded = new("valet.radius_exceeded", "Valet alarm: distance", true, NotificationChannels.InAppPushAndSms);
+    public static readonly NotificationType ValetEnded = new("valet.ended", "Valet alarm ended", false, NotificationChannels.InAppAndPush);
+
+    public static readonly IReadOnlyList<NotificationType> All = [ValetSpeedExceeded, ValetRadiusExceeded, ValetEnded];
+}

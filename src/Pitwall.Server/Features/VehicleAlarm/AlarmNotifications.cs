@@ -1,0 +1,14 @@
+using Pitwall.Server.Features.Notifications;
+
+namespace Pitwall.Server.Features.VehicleAlarm;
+
+/// <summary>The notification the vehicle alarm sends (D1).</summary>
+internal static class AlarmNotifications
+{
+    /// <summary>After charging and climate.</summary>
+    public const int Order = 20;
+
+    public static readonly NotificationType AlarmTriggered = new("alarm.triggered", "Vehicle alarm", true, NotificationChannels.InAppAndPush);
+
+    public static readonly IReadOnlyList<NotificationType> All = [AlarmTriggered];
+}
