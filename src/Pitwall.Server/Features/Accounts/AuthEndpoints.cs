@@ -79,7 +79,7 @@ internal static class AuthEndpoints
             request.PhoneNumbers, request.Address, request.Locale);
         if (!await accounts.TryInsertAsync(account, cancellationToken))
         {
-            return ApiProblems.Conflict(ErrorCodes.EmailTaken, "An account with this e-mail address exists.");
+            return ApiProblems.Conflict(AccountErrorCodes.EmailTaken, "An account with this e-mail address exists.");
         }
         return TypedResults.Created("/api/v1/me", AccountResponse.From(account));
     }

@@ -69,7 +69,7 @@ internal static class MeEndpoints
         }
         if (request.CurrentPassword is null || !signIn.VerifyPassword(account, request.CurrentPassword))
         {
-            return ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.WrongPassword, "The current password is wrong.");
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, AccountErrorCodes.WrongPassword, "The current password is wrong.");
         }
         await signIn.SetPasswordAsync(account, request.NewPassword!, user.SessionIdOf(), cancellationToken);
         return TypedResults.NoContent();

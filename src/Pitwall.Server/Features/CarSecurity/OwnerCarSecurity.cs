@@ -45,7 +45,7 @@ public sealed class OwnerCarSecurity(
         await uncovered.EndOwnerReportAsync(vin, id, time.GetUtcNow(), cancellationToken) switch
         {
             null => (null, new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The car has no such theft.")),
-            { Source: CaseSources.Car, Ongoing: true } => (null, new(StatusCodes.Status409Conflict, ErrorCodes.EndedByTheCar,
+            { Source: CaseSources.Car, Ongoing: true } => (null, new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.EndedByTheCar,
                 "The car noticed this theft itself: it ends when the car leaves theft mode (open it with its key).")),
             var ended => (ended, null),
         };
@@ -88,7 +88,7 @@ public sealed class OwnerCarSecurity(
             return true;
         }, CancellationToken.None) is null;
         return refused
-            ? (null, new(StatusCodes.Status409Conflict, ErrorCodes.CarSecurityAlwaysOn,
+            ? (null, new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.CarSecurityAlwaysOn,
                 "Car Security cannot be switched off as a whole: at least one trigger reason stays on."))
             : (await SettingsAsync(vin, cancellationToken), null);
     }

@@ -121,7 +121,7 @@ internal static class SocEndpoints
         if (string.IsNullOrEmpty(key) || await keys.ResolveAsync(key, AccessKeys.SocMap, cancellationToken) is not { } vin ||
             (await store.ForVehicleAsync(vin, cancellationToken)).FirstOrDefault(k => !k.IsClosed) is not { } open)
         {
-            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.AccessKeyInvalid, "The key is unknown, expired or for another purpose.");
+            return ApiProblems.Create(StatusCodes.Status404NotFound, VehicleErrorCodes.AccessKeyInvalid, "The key is unknown, expired or for another purpose.");
         }
         return TypedResults.Ok((await store.TrackAsync(open.Id, 0, 5000, cancellationToken))
             .Where(p => p.Latitude is not null && p.Longitude is not null)

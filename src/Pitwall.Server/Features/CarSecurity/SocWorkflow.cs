@@ -22,12 +22,12 @@ public sealed class SocWorkflow(
     INotifier notifier, SocFeed feed, AccessKeys keys, IOptions<CarSecurityOptions> options, TimeProvider time)
 {
     public static readonly Refusal CaseNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The case was not found.");
-    private static readonly Refusal Closed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseClosed, "The case is closed.");
-    private static readonly Refusal NotClaimed = new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotClaimed, "Claim the case first.");
+    private static readonly Refusal Closed = new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.CaseClosed, "The case is closed.");
+    private static readonly Refusal NotClaimed = new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.CaseNotClaimed, "Claim the case first.");
     private static readonly Refusal ClaimedByAnother =
-        new(StatusCodes.Status409Conflict, ErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
+        new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.CaseClaimed, "Another operator holds the case; ask them to hand it over.");
     private static readonly Refusal NoCarSecurityDetails =
-        new(StatusCodes.Status409Conflict, ErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data.");
+        new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.NoCarSecurityDetails, "The car has no Car Security contract with contact data.");
     private const int MaxNoteLength = 2000;
 
     // ---- reading ----
@@ -147,7 +147,7 @@ public sealed class SocWorkflow(
             var next = NextPhone(earlier, contact.PhoneNumbers.Count);
             if (index != next && !(earlier.Count > 0 && index == 1))
             {
-                return new(StatusCodes.Status409Conflict, ErrorCodes.PhoneOutOfOrder, $"Call the stored numbers in order: number {next} is next.");
+                return new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.PhoneOutOfOrder, $"Call the stored numbers in order: number {next} is next.");
             }
             await TheftCaseStore.AddContactAsync(c, t, id, new ContactAttempt(Guid.CreateVersion7(now).ToString(), now, operatorId, index, request.Outcome,
                 string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim()));
@@ -184,11 +184,11 @@ public sealed class SocWorkflow(
             }
             if (!(await TheftCaseStore.ContactsAsync(c, t, id)).Any(a => a.Outcome == ContactOutcomes.Reached))
             {
-                return new(StatusCodes.Status409Conflict, ErrorCodes.OwnerNotReached, "Reach the owner on one of the stored numbers first.");
+                return new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.OwnerNotReached, "Reach the owner on one of the stored numbers first.");
             }
             if (await TheftCaseStore.TakeIdentityAttemptAsync(c, t, id, max) is not { } attempts)
             {
-                return new(StatusCodes.Status409Conflict, ErrorCodes.IdentityCheckLocked, $"The identity check failed {max} times and is locked for this case.");
+                return new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.IdentityCheckLocked, $"The identity check failed {max} times and is locked for this case.");
             }
             if (matches)
             {
@@ -268,7 +268,7 @@ public sealed class SocWorkflow(
                 default:
                     if (k.State != CaseStates.HandedOver)
                     {
-                        return new(StatusCodes.Status409Conflict, ErrorCodes.CaseNotHandedOver, "Only a case handed to the authority ends as recovered.");
+                        return new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.CaseNotHandedOver, "Only a case handed to the authority ends as recovered.");
                     }
                     await TheftCaseStore.CloseAsync(c, t, id, CaseStates.HandedOver, CaseOutcomes.Recovered, now);
                     await ResetIntervalAsync(c, t, k.Vin, now);
@@ -281,7 +281,7 @@ public sealed class SocWorkflow(
     }
 
     private static readonly Refusal IdentityFirst =
-        new(StatusCodes.Status409Conflict, ErrorCodes.IdentityNotVerified, "Check the owner's identity by the security answer first.");
+        new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.IdentityNotVerified, "Check the owner's identity by the security answer first.");
 
     /// <summary>Raises or lowers how often the car tracks (E2); the car gets it in the same transaction.</summary>
     public async Task<(TheftCase? Case, Refusal? Refusal)> SetIntervalAsync(string operatorId, string id, int? seconds, CancellationToken cancellationToken)

@@ -33,6 +33,6 @@ public sealed class TheftCaseOpening(TheftConfiguration configuration, INotifier
         }, CancellationToken.None);
         return created
             ? (opened, null)
-            : (null, new(StatusCodes.Status409Conflict, ErrorCodes.TheftCaseOpen, "The car has an open theft case already."));
+            : (null, new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.TheftCaseOpen, "The car has an open theft case already."));
     }
 }

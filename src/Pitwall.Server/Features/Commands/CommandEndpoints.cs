@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
@@ -49,7 +50,7 @@ internal static class CommandEndpoints
         ClaimsPrincipal user, RemotePins pins, CancellationToken cancellationToken) =>
         await pins.ChallengeAsync(user.AccountIdOf(), cancellationToken) is { } challenge
             ? TypedResults.Ok(new PinChallengeResponse(challenge.Challenge, challenge.Salt, challenge.ExpiresAt))
-            : ApiProblems.Create(StatusCodes.Status409Conflict, ErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin).");
+            : ApiProblems.Create(StatusCodes.Status409Conflict, CommandErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin).");
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPin(
         SetPinRequest request, ClaimsPrincipal user, RemotePins pins, Accounts.IAccountDirectory accounts, Accounts.SignInService signIn,
@@ -66,7 +67,7 @@ internal static class CommandEndpoints
             (request.CurrentPassword is null || await accounts.FindAsync(user.AccountIdOf(), cancellationToken) is not { } account ||
              !signIn.VerifyPassword(account, request.CurrentPassword)))
         {
-            return ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.WrongPassword, "Changing the PIN needs the account's current password.");
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, AccountErrorCodes.WrongPassword, "Changing the PIN needs the account's current password.");
         }
         await pins.SetAsync(user.AccountIdOf(), request.Pin!, cancellationToken);
         return TypedResults.NoContent();

@@ -66,10 +66,10 @@ public sealed class CommandIssuer(RemotePins pins, CommandDispatcher dispatcher,
             : await pins.VerifyAsync(accountId, request.Challenge, request.PinProof, cancellationToken);
         return verdict switch
         {
-            RemotePins.Verdict.NoPin => new(StatusCodes.Status409Conflict, ErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin)."),
-            RemotePins.Verdict.Locked => new(StatusCodes.Status423Locked, ErrorCodes.PinLocked, "Too many wrong PINs; unlocking is locked for a while."),
-            RemotePins.Verdict.BadChallenge => new(StatusCodes.Status400BadRequest, ErrorCodes.PinChallengeInvalid, "Unlocking needs a fresh challenge and a PIN proof."),
-            RemotePins.Verdict.Wrong => new(StatusCodes.Status403Forbidden, ErrorCodes.WrongPin, "The PIN is wrong."),
+            RemotePins.Verdict.NoPin => new(StatusCodes.Status409Conflict, CommandErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin)."),
+            RemotePins.Verdict.Locked => new(StatusCodes.Status423Locked, CommandErrorCodes.PinLocked, "Too many wrong PINs; unlocking is locked for a while."),
+            RemotePins.Verdict.BadChallenge => new(StatusCodes.Status400BadRequest, CommandErrorCodes.PinChallengeInvalid, "Unlocking needs a fresh challenge and a PIN proof."),
+            RemotePins.Verdict.Wrong => new(StatusCodes.Status403Forbidden, CommandErrorCodes.WrongPin, "The PIN is wrong."),
             _ => null,
         };
     }

@@ -1,8 +1,17 @@
 namespace Pitwall.Server.Features.Contracts;
 
 /// <summary>The stable problem codes of packages and contracts (clients switch on these; never rename one).</summary>
-public static class ContractErrorCodes
+internal static class ContractErrorCodes
 {
+    public const string VehicleStolen = "vehicle_stolen";
+    public const string PackageNotFound = "package_not_found";
+    public const string PackageNotSold = "package_not_sold";
+    public const string NotEligible = "not_eligible";
+    public const string AlreadyActive = "already_active";
+    public const string NotWithdrawable = "not_withdrawable";
+    public const string WithdrawalPeriodOver = "withdrawal_period_over";
+    public const string ContractNotActive = "contract_not_active";
+
     /// <summary>The package grants a service no feature of this platform provides yet, so it is not sold.</summary>
     public const string ServiceNotProvided = "service_not_provided";
 }

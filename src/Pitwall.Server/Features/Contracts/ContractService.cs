@@ -20,7 +20,7 @@ public sealed class ContractService(
     private readonly HashSet<string> _provided = provided.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
 
     private static readonly Refusal PrimaryOnly = new(StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenForRole, "Only the vehicle's primary user manages its packages.");
-    private static readonly Refusal Stolen = new(StatusCodes.Status409Conflict, ErrorCodes.VehicleStolen,
+    private static readonly Refusal Stolen = new(StatusCodes.Status409Conflict, ContractErrorCodes.VehicleStolen,
         "The vehicle is stolen or in theft mode: Car Security cannot be bought, cancelled or withdrawn now.");
 
     public async Task<IReadOnlyList<Offer>?> OffersAsync(string accountId, string vin, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class ContractService(
         }
         if (packageId is null || await packages.FindAsync(packageId, cancellationToken) is not { } package)
         {
-            return (null, new(StatusCodes.Status404NotFound, ErrorCodes.PackageNotFound, "No such package."));
+            return (null, new(StatusCodes.Status404NotFound, ContractErrorCodes.PackageNotFound, "No such package."));
         }
         if (Missing(package) is [_, ..] missing)
         {
@@ -64,11 +64,11 @@ public sealed class ContractService(
         }
         if (!package.Active)
         {
-            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.PackageNotSold, "This package is no longer sold."));
+            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.PackageNotSold, "This package is no longer sold."));
         }
         if (package.WhyNotFor(mine.Vehicle.Model, mine.Vehicle.ModelYear) is { } why)
         {
-            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.NotEligible, $"The package does not fit this vehicle ({why})."));
+            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.NotEligible, $"The package does not fit this vehicle ({why})."));
         }
         if (package.Id == Package.CarSecurity && await theft.IsStolenAsync(mine.Vehicle.Vin, cancellationToken))
         {
@@ -98,7 +98,7 @@ public sealed class ContractService(
         }, cancellationToken);
         if (!inserted)
         {
-            return (null, new(StatusCodes.Status409Conflict, ErrorCodes.AlreadyActive, "The vehicle has this package already."));
+            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.AlreadyActive, "The vehicle has this package already."));
         }
         await configuration.SendAsync(contract.Vin, cancellationToken);
         return (contract, null);
@@ -110,11 +110,11 @@ public sealed class ContractService(
         {
             if (contract.AccountId is null)
             {
-                return new(StatusCodes.Status409Conflict, ErrorCodes.NotWithdrawable, "A package included with the car cannot be withdrawn.");
+                return new(StatusCodes.Status409Conflict, ContractErrorCodes.NotWithdrawable, "A package included with the car cannot be withdrawn.");
             }
             if (!InWithdrawalPeriod(contract, now))
             {
-                return new(StatusCodes.Status409Conflict, ErrorCodes.WithdrawalPeriodOver,
+                return new(StatusCodes.Status409Conflict, ContractErrorCodes.WithdrawalPeriodOver,
                     $"Withdrawal is possible up to {options.Value.WithdrawalDays} days after purchase; cancel instead.");
             }
             await ContractStore.WithdrawAsync(c, t, contract.Id, contract.PriceMinor, now);
@@ -187,7 +187,7 @@ public sealed class ContractService(
         {
             var current = await ContractStore.FindAsync(c, t, contractId);
             return current?.State != ContractStates.Active
-                ? new Refusal(StatusCodes.Status409Conflict, ErrorCodes.ContractNotActive, "The contract has ended.")
+                ? new Refusal(StatusCodes.Status409Conflict, ContractErrorCodes.ContractNotActive, "The contract has ended.")
                 : await change(current, c, t, now);
         }, cancellationToken);
         if (refusal is not null)

@@ -18,7 +18,7 @@ public sealed partial class GeofenceService(
     Database database, GeofenceStore store, IVehicleLink link, TimeProvider time, ILogger<GeofenceService> logger) : IVehicleAccessListener
 {
     public static readonly Refusal GeofenceNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The geofence was not found.");
-    public static readonly Refusal Limit = new(StatusCodes.Status409Conflict, ErrorCodes.GeofenceLimit,
+    public static readonly Refusal Limit = new(StatusCodes.Status409Conflict, GeofenceErrorCodes.GeofenceLimit,
         "A car has at most four geofences; delete one first.");
 
     /// <summary>The car's areas, with whether the car confirmed each.</summary>

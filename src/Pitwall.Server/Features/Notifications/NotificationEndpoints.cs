@@ -82,7 +82,7 @@ internal static class NotificationEndpoints
         var existing = await store.DevicesAsync(accountId, cancellationToken);
         if (existing.Count >= MaxDevices && !existing.Any(d => d.Platform == request.Platform && d.Token == request.Token))
         {
-            return ApiProblems.Conflict(ErrorCodes.DeviceLimit, $"At most {MaxDevices} devices receive push notifications; remove one first.");
+            return ApiProblems.Conflict(NotificationErrorCodes.DeviceLimit, $"At most {MaxDevices} devices receive push notifications; remove one first.");
         }
         var device = new PushDevice(Guid.NewGuid().ToString("N"), request.Platform!, request.Token!, request.Name!.Trim(), time.GetUtcNow());
         await store.AddDeviceAsync(accountId, device, cancellationToken);
@@ -106,7 +106,7 @@ internal static class NotificationEndpoints
         }
         if (limitReached)
         {
-            return ApiProblems.Conflict(ErrorCodes.WebhookLimit, $"At most {NotificationSettings.MaxWebhooks} webhook subscriptions; remove one first.");
+            return ApiProblems.Conflict(NotificationErrorCodes.WebhookLimit, $"At most {NotificationSettings.MaxWebhooks} webhook subscriptions; remove one first.");
         }
         return TypedResults.Created($"/api/v1/me/webhooks/{webhook!.Id}",
             new WebhookResponse(webhook.Id, webhook.Url, webhook.Types, true, webhook.CreatedAt, webhook.Secret));

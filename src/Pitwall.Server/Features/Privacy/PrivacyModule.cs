@@ -100,7 +100,7 @@ public static class PrivacyModule
         // A stolen token alone must not be enough to wipe an account.
         if (request.CurrentPassword is null || !signIn.VerifyPassword(account, request.CurrentPassword))
         {
-            return Hosting.ApiProblems.Create(StatusCodes.Status400BadRequest, Hosting.ErrorCodes.WrongPassword, "Erasing the account needs its current password.");
+            return Hosting.ApiProblems.Create(StatusCodes.Status400BadRequest, AccountErrorCodes.WrongPassword, "Erasing the account needs its current password.");
         }
         await erasure.EraseAsync(account, cancellationToken);
         return TypedResults.NoContent();

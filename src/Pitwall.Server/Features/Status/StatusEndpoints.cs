@@ -46,7 +46,7 @@ internal static class StatusEndpoints
         if (!await refresher.RefreshAsync(car.Vin, cancellationToken))
         {
             context.Response.Headers.RetryAfter = "60";
-            return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.VehicleOffline,
+            return ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, StatusErrorCodes.VehicleOffline,
                 $"The car did not answer within {refresher.Timeout.TotalSeconds:0} seconds.");
         }
         return TypedResults.Ok(await reader.StatusAsync(car.Vin, cancellationToken));
@@ -57,7 +57,7 @@ internal static class StatusEndpoints
     {
         if (string.IsNullOrEmpty(key) || await keys.ResolveAsync(key, AccessKeys.MapPosition, cancellationToken) is not { } vin)
         {
-            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.AccessKeyInvalid, "The key is unknown, expired or for another purpose.");
+            return ApiProblems.Create(StatusCodes.Status404NotFound, VehicleErrorCodes.AccessKeyInvalid, "The key is unknown, expired or for another purpose.");
         }
         return TypedResults.Ok(await reader.LocationAsync(vin, cancellationToken));
     }

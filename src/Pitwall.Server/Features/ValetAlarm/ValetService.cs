@@ -14,7 +14,7 @@ public sealed class ValetService(
     public const double DefaultMaxSpeedKmh = 50;
     public const double DefaultRadiusM = 1000;
 
-    public static readonly Refusal NotActive = new(StatusCodes.Status409Conflict, ErrorCodes.ValetNotActive, "The valet alarm is not on.");
+    public static readonly Refusal NotActive = new(StatusCodes.Status409Conflict, ValetErrorCodes.ValetNotActive, "The valet alarm is not on.");
 
     /// <summary>The limits a request asks for, defaults filled in; the fields that are wrong (10–250 km/h, 100–50 000 m) go
     /// into <paramref name="errors"/>.</summary>

@@ -26,7 +26,7 @@ internal static class AdminVehicleEndpoints
         }
         var registered = await registry.RegisterAsync(request, cancellationToken);
         return registered is null
-            ? ApiProblems.Conflict(ErrorCodes.VehicleExists, "A vehicle with this VIN is registered.")
+            ? ApiProblems.Conflict(VehicleErrorCodes.VehicleExists, "A vehicle with this VIN is registered.")
             : TypedResults.Created($"/api/v1/admin/vehicles/{registered.Vin}", registered);
     }
 

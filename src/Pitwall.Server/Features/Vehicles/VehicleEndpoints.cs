@@ -97,7 +97,7 @@ internal static class VehicleEndpoints
         }
         if (await accounts.FindByEmailAsync(request.Email, cancellationToken) is not { } driver)
         {
-            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.AccountNotFound, "No account has this e-mail address; the driver registers first.");
+            return ApiProblems.Create(StatusCodes.Status404NotFound, VehicleErrorCodes.AccountNotFound, "No account has this e-mail address; the driver registers first.");
         }
         var (added, _) = await pairing.AddDriverAsync(vin, driver.Id, cancellationToken);
         if (added)
@@ -106,7 +106,7 @@ internal static class VehicleEndpoints
         }
         return added
             ? TypedResults.Created($"/api/v1/vehicles/{vin}/drivers/{driver.Id}", new VehicleUserResponse(driver.Id, driver.Name, driver.Email, VehicleRoles.Driver))
-            : ApiProblems.Conflict(ErrorCodes.AlreadyAUser, "This account already uses the vehicle.");
+            : ApiProblems.Conflict(VehicleErrorCodes.AlreadyAUser, "This account already uses the vehicle.");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDriver(
@@ -176,11 +176,11 @@ internal static class VehicleEndpoints
             case PairingService.Outcome.NotFound:
                 return ApiProblems.NotFound("The pairing");
             case PairingService.Outcome.Expired:
-                return ApiProblems.Create(StatusCodes.Status410Gone, ErrorCodes.PairingExpired, "The pairing expired or was used up; start again.");
+                return ApiProblems.Create(StatusCodes.Status410Gone, VehicleErrorCodes.PairingExpired, "The pairing expired or was used up; start again.");
             case PairingService.Outcome.WrongCode:
-                return ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.InvalidPairingCode, "The code does not match the one shown in the car.");
+                return ApiProblems.Create(StatusCodes.Status400BadRequest, VehicleErrorCodes.InvalidPairingCode, "The code does not match the one shown in the car.");
             case PairingService.Outcome.AlreadyPaired:
-                return ApiProblems.Conflict(ErrorCodes.AlreadyPaired, "The vehicle is paired with another account; that account unpairs it first.");
+                return ApiProblems.Conflict(VehicleErrorCodes.AlreadyPaired, "The vehicle is paired with another account; that account unpairs it first.");
         }
         var vin = (await pairing.VinOfAsync(me, id, cancellationToken))!;
         var (vehicle, role) = (await store.ListForAsync(me, vin, cancellationToken))[0];

@@ -35,7 +35,7 @@ public static class MapTileEndpoints
     {
         if (TileKey.Parse(z, x, y, options.Value.TileMaxZoom) is not { } key)
         {
-            return ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.InvalidTile, "No such map tile.",
+            return ApiProblems.Create(StatusCodes.Status400BadRequest, MapTileErrorCodes.InvalidTile, "No such map tile.",
                 $"z must be 0 to {options.Value.TileMaxZoom}, and x and y 0 to 2^z - 1.");
         }
         switch (await proxy.GetAsync(key, cancellationToken))
@@ -47,9 +47,9 @@ public static class MapTileEndpoints
             case TileAnswer.NotFound:
                 return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "The map tile provider has no such tile.");
             case TileAnswer.TimedOut:
-                return ApiProblems.Create(StatusCodes.Status504GatewayTimeout, ErrorCodes.TileProviderTimeout, "The map tile provider did not answer in time.");
+                return ApiProblems.Create(StatusCodes.Status504GatewayTimeout, MapTileErrorCodes.TileProviderTimeout, "The map tile provider did not answer in time.");
             case TileAnswer.ProviderFailed failed:
-                return ApiProblems.Create(StatusCodes.Status502BadGateway, ErrorCodes.TileProviderFailed, "The map tile provider failed.",
+                return ApiProblems.Create(StatusCodes.Status502BadGateway, MapTileErrorCodes.TileProviderFailed, "The map tile provider failed.",
                     $"The provider {failed.Reason}.");
             default:
                 throw new InvalidOperationException("unknown tile answer");
