@@ -12,17 +12,17 @@ public sealed partial class Database
     private SqliteConnection? _sqliteWriterConnection;
 
     /// <summary>The writer's connection, opened once: busy timeout and foreign keys are set on it, not on every transaction.</summary>
-    private async Task<SqliteConnection> SqliteWriterAsync(CancellationToken cancellationToken)
+    private SqliteConnection SqliteWriter()
     {
         if (_sqliteWriterConnection is { State: ConnectionState.Open } open)
         {
             return open;
         }
         var connection = new SqliteConnection(_sqliteConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
+        connection.Open();
+        using var pragma = connection.CreateCommand();
         pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        pragma.ExecuteNonQuery();
         return _sqliteWriterConnection = connection;
     }
 
@@ -31,25 +31,36 @@ public sealed partial class Database
 
     private readonly Channel<PendingWrite> _sqliteWrites = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _sqliteWriterStart = new();
-    private Task? _sqliteWriterLoop;
+    private TaskCompletionSource? _sqliteWriterStopped;
 
     private void EnsureSqliteWriter()
     {
-        if (Volatile.Read(ref _sqliteWriterLoop) is not null)
+        if (Volatile.Read(ref _sqliteWriterStopped) is not null)
         {
             return;
         }
         lock (_sqliteWriterStart)
         {
-            _sqliteWriterLoop ??= Task.Run(SqliteWriterLoopAsync);
+            if (_sqliteWriterStopped is not null)
+            {
+                return;
+            }
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            new Thread(() => RunSqliteWriter(stopped)) { IsBackground = true, Name = "Pitwall SQLite writer" }.UnsafeStart(); // no caller's context
+            Volatile.Write(ref _sqliteWriterStopped, stopped);
         }
     }
 
-    private async Task SqliteWriterLoopAsync()
+    /// <summary>
+    /// The writer runs on a thread of its own, not the thread pool: SQLite's calls are synchronous, so a pool thread would
+    /// be held through every statement and fsync, and each time writes arrived the loop would wait in the pool's queue
+    /// behind the sockets' per-frame work — every car's ack and every command waits for this one loop.
+    /// </summary>
+    private void RunSqliteWriter(TaskCompletionSource stopped)
     {
         var group = new List<PendingWrite>(MaxGroupSize);
         var reader = _sqliteWrites.Reader;
-        while (await reader.WaitToReadAsync())
+        while (WaitForWrites(reader))
         {
             while (group.Count < MaxGroupSize && reader.TryRead(out var write))
             {
@@ -62,43 +73,50 @@ public sealed partial class Database
             }
             if (group.Count > 0)
             {
-                await CommitGroupAsync(group);
+                CommitGroup(group);
                 group.Clear();
             }
         }
+        stopped.TrySetResult();
     }
 
-    private async Task CommitGroupAsync(List<PendingWrite> group)
+    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
+    {
+        var waiting = reader.WaitToReadAsync();
+        return waiting.IsCompletedSuccessfully ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+    }
+
+    private void CommitGroup(List<PendingWrite> group)
     {
         SqliteTransaction? transaction = null;
         try
         {
-            var writer = await SqliteWriterAsync(CancellationToken.None);
+            var writer = SqliteWriter();
             // BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails half-way on upgrade.
             transaction = writer.BeginTransaction(deferred: false);
             if (group.Count == 1)
             {
-                await group[0].RunAsync(writer, transaction, 0); // alone: its failure rolls back the transaction
+                group[0].Run(writer, transaction, 0); // alone: its failure rolls back the transaction
             }
             else
             {
-                await using var savepoints = new Savepoints(writer, transaction);
+                using var savepoints = new Savepoints(writer, transaction);
                 foreach (var write in group)
                 {
                     var actions = AfterCommitCount(transaction);
-                    await savepoints.BeginAsync();
+                    savepoints.Begin();
                     try
                     {
-                        await write.RunAsync(writer, transaction, actions);
+                        write.Run(writer, transaction, actions);
                     }
                     catch (Exception e)
                     {
                         write.Failure = e;
                         DropAfterCommit(transaction, actions); // registered by the write that is being undone
-                        await savepoints.RollBackAsync(); // throws when the transaction itself is lost: then the group fails
+                        savepoints.RollBack(); // throws when the transaction itself is lost: then the group fails
                         continue;
                     }
-                    await savepoints.ReleaseAsync();
+                    savepoints.Release();
                 }
             }
             transaction.Commit();
@@ -160,12 +178,13 @@ public sealed partial class Database
 
         public int AfterCommitTo { get; private set; }
 
-        public async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction, int actionsBefore)
+        /// <summary>Runs the write on the writer's thread; SQLite's "async" calls complete synchronously, so this rarely blocks.</summary>
+        public void Run(SqliteConnection connection, SqliteTransaction transaction, int actionsBefore)
         {
             AfterCommitFrom = actionsBefore;
             try
             {
-                await RunWorkAsync(connection, transaction);
+                RunWorkAsync(connection, transaction).GetAwaiter().GetResult();
             }
             finally
             {
@@ -205,17 +224,17 @@ public sealed partial class Database
     }
 
     /// <summary>SAVEPOINT, RELEASE and ROLLBACK TO as three commands compiled once per group.</summary>
-    private sealed class Savepoints(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+    private sealed class Savepoints(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
         private readonly SqliteCommand _begin = Create(connection, transaction, "SAVEPOINT pitwall_write");
         private readonly SqliteCommand _release = Create(connection, transaction, "RELEASE pitwall_write");
         private readonly SqliteCommand _rollBack = Create(connection, transaction, "ROLLBACK TO pitwall_write; RELEASE pitwall_write");
 
-        public Task BeginAsync() => _begin.ExecuteNonQueryAsync();
+        public void Begin() => _begin.ExecuteNonQuery();
 
-        public Task ReleaseAsync() => _release.ExecuteNonQueryAsync();
+        public void Release() => _release.ExecuteNonQuery();
 
-        public Task RollBackAsync() => _rollBack.ExecuteNonQueryAsync();
+        public void RollBack() => _rollBack.ExecuteNonQuery();
 
         private static SqliteCommand Create(SqliteConnection connection, SqliteTransaction transaction, string sql)
         {
@@ -225,11 +244,11 @@ public sealed partial class Database
             return command;
         }
 
-        public async ValueTask DisposeAsync()
+        public void Dispose()
         {
-            await _begin.DisposeAsync();
-            await _release.DisposeAsync();
-            await _rollBack.DisposeAsync();
+            _begin.Dispose();
+            _release.Dispose();
+            _rollBack.Dispose();
         }
     }
 }

@@ -138,9 +138,9 @@ public sealed partial class Database : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sqliteWrites.Writer.TryComplete();
-        if (Volatile.Read(ref _sqliteWriterLoop) is { } loop)
+        if (Volatile.Read(ref _sqliteWriterStopped) is { } stopped)
         {
-            await loop; // what was queued is still written
+            await stopped.Task; // what was queued is still written
         }
         if (_sqliteWriterConnection is not null)
         {
