@@ -18,68 +18,113 @@ public sealed class StatusMessageHandler(
 {
     // Latest state per car, owned by the single ingest writer; saves a read per report. Only with SQLite, where this
     // instance is the only writer; with PostgreSQL another instance may have written since. Bounded: when full it
-    // starts over, and a miss simply reads the stored row. Updated only once a batch is committed.
+    // starts over, and a miss simply reads the stored row. A batch changes its cars' cached states in place (no copy per
+    // report); should its transaction fail, the next batch finds it not committed and forgets those cars' states.
     private const int MaxCachedCars = 20_000;
     private static readonly TimeSpan ImpossibleClockLead = TimeSpan.FromDays(7);
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _changed = new(StringComparer.Ordinal);
 
+    // Owned by the ingest writer, which calls PersistAsync and then Committed one batch at a time.
+    private readonly Dictionary<string, List<string>> _changed = new(StringComparer.Ordinal);
     private readonly List<string> _used = [];
+    private readonly List<SignalValue> _kept = [];
+    private readonly Dictionary<string, StatusReport> _written = new(StringComparer.Ordinal);
+    private bool _uncommitted;
+
     private readonly IStatusObserver[] _observers = [.. observers];
     private readonly bool _useCache = database.Dialect == Data.SqlDialect.Sqlite;
-    private Dictionary<string, StatusReport> _written = [];
 
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.StatusReport;
 
     public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
     {
+        if (_uncommitted)
+        {
+            foreach (var vin in _written.Keys)
+            {
+                _latest.TryRemove(vin, out _); // changed by a batch that never committed
+            }
+        }
+        _uncommitted = true;
         _changed.Clear();
         _used.Clear();
-        var dirty = new Dictionary<string, StatusReport>(StringComparer.Ordinal);
+        _written.Clear();
         foreach (var message in messages)
         {
-            var report = message.Envelope.StatusReport;
-            var kept = report.Values.Where(v => SignalCatalog.Find(v.Id) is { } signal && access.ForCarData(ServiceIds.Of(signal.Service), message.Privacy).Allowed).ToList();
-            if (kept.Count == 0)
+            if (!Keep(message))
             {
                 continue; // private mode, switched-off services or nothing known: nothing is stored
             }
-            _used.AddRange(kept.Select(v => ServiceIds.Of(SignalCatalog.Find(v.Id)!.Service)).Distinct());
-            if (!dirty.TryGetValue(message.Vin, out var state))
+            if (!_written.TryGetValue(message.Vin, out var state))
             {
                 state = _useCache && _latest.TryGetValue(message.Vin, out var cached)
-                    ? cached.Clone()
+                    ? cached
                     : await StatusStore.FindAsync(connection, transaction, message.Vin) ?? new StatusReport();
-                dirty[message.Vin] = state;
+                _written[message.Vin] = state;
             }
             foreach (var observer in _observers)
             {
-                await observer.ObserveAsync(connection, transaction, message, state, kept);
+                await observer.ObserveAsync(connection, transaction, message, state, _kept); // before the merge: what the car had
             }
-            // A stored time this far ahead of the message is impossible (stored before the gate checked times): it must not
-            // pin its value for good.
-            var impossiblyLate = message.ReceivedAt.Add(ImpossibleClockLead).ToUnixTimeMilliseconds();
-            foreach (var value in kept)
-            {
-                var at = IndexOf(state, value.Id);
-                if (at < 0)
-                {
-                    state.Values.Add(value);
-                }
-                else if (state.Values[at].RecordedAtMs <= value.RecordedAtMs || state.Values[at].RecordedAtMs > impossiblyLate)
-                {
-                    state.Values[at] = value; // an older value arriving late never overwrites a newer one
-                }
-            }
-            _changed[message.Vin] = kept.Select(v => SignalCatalog.Find(v.Id)!.Path).ToList();
+            Merge(state, _kept, message.ReceivedAt);
         }
-        var now = time.GetUtcNow();
-        await StatusStore.SaveAsync(connection, transaction, dirty, now);
-        _written = dirty;
+        await StatusStore.SaveAsync(connection, transaction, _written, time.GetUtcNow());
+    }
+
+    /// <summary>Collects in <see cref="_kept"/> the report's values its switches allow, and notes their services and paths.</summary>
+    private bool Keep(InboundMessage message)
+    {
+        _kept.Clear();
+        var usedFrom = _used.Count;
+        List<string>? paths = null;
+        foreach (var value in message.Envelope.StatusReport.Values)
+        {
+            if (SignalCatalog.Find(value.Id) is not { } signal)
+            {
+                continue;
+            }
+            var service = ServiceIds.Of(signal.Service);
+            if (!access.ForCarData(service, message.Privacy).Allowed)
+            {
+                continue;
+            }
+            _kept.Add(value);
+            if (_used.IndexOf(service, usedFrom) < 0)
+            {
+                _used.Add(service); // once per report and service
+            }
+            (paths ??= []).Add(signal.Path);
+        }
+        if (paths is not null)
+        {
+            _changed[message.Vin] = paths;
+        }
+        return paths is not null;
+    }
+
+    /// <summary>Merges the kept values into the car's state: an older value arriving late never overwrites a newer one.</summary>
+    private static void Merge(StatusReport state, List<SignalValue> kept, DateTimeOffset receivedAt)
+    {
+        // A stored time this far ahead of the message is impossible (stored before the gate checked times): it must not
+        // pin its value for good.
+        var impossiblyLate = receivedAt.Add(ImpossibleClockLead).ToUnixTimeMilliseconds();
+        foreach (var value in kept)
+        {
+            var at = IndexOf(state, value.Id);
+            if (at < 0)
+            {
+                state.Values.Add(value);
+            }
+            else if (state.Values[at].RecordedAtMs <= value.RecordedAtMs || state.Values[at].RecordedAtMs > impossiblyLate)
+            {
+                state.Values[at] = value;
+            }
+        }
     }
 
     public void Committed(IReadOnlyList<InboundMessage> messages)
     {
+        _uncommitted = false;
         var now = time.GetUtcNow();
         if (_useCache)
         {
