@@ -6,6 +6,7 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.CarSecurity;
 
@@ -20,6 +21,7 @@ public static class CarSecurityModule
     {
         builder.Services.AddProvidedServices("CarSecurity", ServiceIds.CarSecurity);
         builder.Services.AddNotificationTypes(TheftNotifications.Order, TheftNotifications.All);
+        builder.Services.AddVehicleTab(new("/security", "Car Security", 60, ServiceIds.CarSecurity));
         builder.Services.AddOptions<CarSecurityOptions>().BindConfiguration(CarSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TheftCaseStore>();
         builder.Services.AddSingleton<UncoveredThefts>();

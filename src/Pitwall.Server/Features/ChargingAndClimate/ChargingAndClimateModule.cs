@@ -5,6 +5,7 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.ChargingAndClimate;
 
@@ -19,6 +20,7 @@ public static class ChargingAndClimateModule
     {
         builder.Services.AddProvidedServices("ChargingAndClimate", ServiceIds.EControl, ServiceIds.Climate);
         builder.Services.AddNotificationTypes(ChargingNotifications.Order, ChargingNotifications.All);
+        builder.Services.AddVehicleTab(new("/charging", "Charging and climate", 20, ServiceIds.EControl));
         builder.Services.AddSingleton<VehicleTimerStore>();
         builder.Services.AddSingleton<ICommandOutcomeListener>(sp => sp.GetRequiredService<VehicleTimerStore>());
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<VehicleTimerStore>());

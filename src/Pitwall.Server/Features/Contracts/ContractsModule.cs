@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Contracts;
 
@@ -16,6 +17,7 @@ public static class ContractsModule
         builder.Services.AddOptions<ContractsOptions>().BindConfiguration(ContractsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PackageStore>();
         builder.Services.AddNotificationTypes(ContractNotifications.Order, ContractNotifications.All);
+        builder.Services.AddVehicleTab(new("/packages", "Packages", 70));
         builder.Services.AddSingleton<ContractStore>();
         builder.Services.AddSingleton<IEntitlements, ContractEntitlements>();
         builder.Services.TryAddSingleton<ITheftStatus, NoTheftCases>();

@@ -4,6 +4,7 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.LocationAlarm;
 
@@ -17,6 +18,7 @@ public static class LocationAlarmModule
     {
         builder.Services.AddProvidedServices("LocationAlarm", ServiceIds.LocationAlarm);
         builder.Services.AddNotificationTypes(GeofenceNotifications.Order, GeofenceNotifications.All);
+        builder.Services.AddVehicleTab(new("/geofences", "Location alarm", 40, ServiceIds.LocationAlarm));
         builder.Services.AddSingleton<GeofenceStore>();
         builder.Services.AddSingleton<GeofenceService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<GeofenceService>());

@@ -4,6 +4,7 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Status;
 
@@ -13,6 +14,7 @@ public static class StatusModule
     public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("Status", ServiceIds.CarControl, ServiceIds.CarFinder);
+        builder.Services.AddVehicleTab(new("", "Status", 10, ServiceIds.CarControl));
         builder.Services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StatusStore>();
         builder.Services.AddSingleton<StatusReader>();

@@ -3,6 +3,7 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Trips;
 
@@ -16,6 +17,7 @@ public static class TripsModule
     public static WebApplicationBuilder AddTrips(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("Trips", ServiceIds.TripControl);
+        builder.Services.AddVehicleTab(new("/trips", "Trips", 30, ServiceIds.TripControl));
         builder.Services.AddSingleton<TripStore>();
         builder.Services.AddSingleton<TripsReader>();
         builder.Services.AddSingleton<TripMessageHandler>();

@@ -4,6 +4,7 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.VehicleAlarm;
 
@@ -14,6 +15,7 @@ public static class VehicleAlarmModule
     {
         builder.Services.AddProvidedServices("VehicleAlarm", ServiceIds.VehicleAlarm);
         builder.Services.AddNotificationTypes(AlarmNotifications.Order, AlarmNotifications.All);
+        builder.Services.AddVehicleTab(new("/alarms", "Alarms", 50, ServiceIds.VehicleAlarm));
         builder.Services.AddSingleton<VehicleAlarmStore>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<VehicleAlarmStore>());
         builder.Services.AddSingleton<IVehicleMessageHandler, AlarmEventHandler>();
