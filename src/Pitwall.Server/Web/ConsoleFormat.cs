@@ -6,7 +6,8 @@ namespace Pitwall.Server.Web;
 
 /// <summary>
 /// How the Car Security pages write cases, tracking messages and times: the security centre's and the authority's pages in
-/// English, the owner's page through the portal's texts (these sentences are the keys of PortalText.de/fr.resx).
+/// English, the owner's page through the portal's texts (these sentences are keys of CarSecurityText.de/fr.resx, or of
+/// PortalText.de/fr.resx when other pages use them too).
 /// </summary>
 public static class ConsoleFormat
 {

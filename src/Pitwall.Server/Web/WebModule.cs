@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Hosting.Auth;
 
@@ -43,6 +44,9 @@ public static class WebModule
         });
         PanelRefreshTempData.Install(builder.Services);
         builder.Services.AddLocalization();
+        // One localizer for every page: the frame's texts (Web/PortalText.*.resx) and those each feature adds with AddPortalTexts.
+        builder.Services.AddPortalTexts<PortalText>();
+        builder.Services.AddSingleton<IStringLocalizer<PortalText>, PortalLocalizer>();
         builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser())

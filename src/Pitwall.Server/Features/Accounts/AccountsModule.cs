@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Hosting.Auth;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Accounts;
 
@@ -9,6 +10,7 @@ public static class AccountsModule
 {
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<AccountsText>();
         builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         builder.Services.AddSingleton<AccountStore>();

@@ -19,6 +19,7 @@ public static class CarSecurityModule
 {
     public static WebApplicationBuilder AddCarSecurity(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<CarSecurityText>();
         builder.Services.AddProvidedServices("CarSecurity", ServiceIds.CarSecurity);
         builder.Services.AddNotificationTypes(TheftNotifications.Order, TheftNotifications.All);
         builder.Services.AddVehicleTab(new("/security", "Car Security", 60, ServiceIds.CarSecurity));

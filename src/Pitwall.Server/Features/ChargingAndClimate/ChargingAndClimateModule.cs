@@ -18,6 +18,7 @@ public static class ChargingAndClimateModule
 {
     public static WebApplicationBuilder AddChargingAndClimate(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<ChargingAndClimateText>();
         builder.Services.AddProvidedServices("ChargingAndClimate", ServiceIds.EControl, ServiceIds.Climate);
         builder.Services.AddNotificationTypes(ChargingNotifications.Order, ChargingNotifications.All);
         builder.Services.AddVehicleTab(new("/charging", "Charging and climate", 20, ServiceIds.EControl));

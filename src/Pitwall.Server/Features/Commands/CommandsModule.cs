@@ -2,6 +2,7 @@ using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Commands;
 
@@ -10,6 +11,7 @@ public static class CommandsModule
 {
     public static WebApplicationBuilder AddCommands(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<CommandsText>();
         builder.Services.AddProvidedServices("Commands", ServiceIds.RemoteLock, ServiceIds.RemoteHornAndLights);
         builder.Services.AddSingleton<CommandStore>();
         builder.Services.AddSingleton<RemotePins>();

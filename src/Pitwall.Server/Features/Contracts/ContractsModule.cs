@@ -14,6 +14,7 @@ public static class ContractsModule
 {
     public static WebApplicationBuilder AddContracts(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<ContractsText>();
         builder.Services.AddOptions<ContractsOptions>().BindConfiguration(ContractsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PackageStore>();
         builder.Services.AddNotificationTypes(ContractNotifications.Order, ContractNotifications.All);

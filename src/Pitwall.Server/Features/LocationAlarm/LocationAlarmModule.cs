@@ -16,6 +16,7 @@ public static class LocationAlarmModule
 {
     public static WebApplicationBuilder AddLocationAlarm(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<LocationAlarmText>();
         builder.Services.AddProvidedServices("LocationAlarm", ServiceIds.LocationAlarm);
         builder.Services.AddNotificationTypes(GeofenceNotifications.Order, GeofenceNotifications.All);
         builder.Services.AddVehicleTab(new("/geofences", "Location alarm", 40, ServiceIds.LocationAlarm));

@@ -1,5 +1,6 @@
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications.Channels;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Notifications;
 
@@ -11,6 +12,7 @@ public static class NotificationsModule
 {
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<NotificationsText>();
         builder.Services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddNotificationChannels();
         builder.Services.AddSingleton<INotificationTypes, NotificationTypeRegistry>();

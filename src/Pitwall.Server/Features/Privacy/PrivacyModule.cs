@@ -4,6 +4,7 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting.Auth;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Privacy;
 
@@ -13,6 +14,7 @@ public static class PrivacyModule
 {
     public static WebApplicationBuilder AddPrivacy(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<PrivacyText>();
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.Interval >= TimeSpan.FromSeconds(1), "Pitwall:Retention:Interval must be at least a second.").ValidateOnStart();
         builder.Services.AddSingleton<RetentionSweeper>();

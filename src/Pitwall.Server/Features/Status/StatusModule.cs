@@ -13,6 +13,7 @@ public static class StatusModule
 {
     public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<StatusText>();
         builder.Services.AddProvidedServices("Status", ServiceIds.CarControl, ServiceIds.CarFinder);
         builder.Services.AddVehicleTab(new("", "Status", 10, ServiceIds.CarControl));
         builder.Services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.Section).ValidateDataAnnotations().ValidateOnStart();

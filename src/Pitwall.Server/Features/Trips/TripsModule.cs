@@ -17,6 +17,7 @@ public static class TripsModule
     public static WebApplicationBuilder AddTrips(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("Trips", ServiceIds.TripControl);
+        builder.Services.AddPortalTexts<TripsText>();
         builder.Services.AddVehicleTab(new("/trips", "Trips", 30, ServiceIds.TripControl));
         builder.Services.AddSingleton<TripStore>();
         builder.Services.AddSingleton<TripsReader>();

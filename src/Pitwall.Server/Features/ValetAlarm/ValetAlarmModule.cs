@@ -4,6 +4,7 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.ValetAlarm;
 
@@ -12,6 +13,7 @@ public static class ValetAlarmModule
 {
     public static WebApplicationBuilder AddValetAlarm(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<ValetAlarmText>();
         builder.Services.AddProvidedServices("ValetAlarm", ServiceIds.ValetAlarm);
         builder.Services.AddNotificationTypes(ValetNotifications.Order, ValetNotifications.All);
         builder.Services.AddSingleton<ValetStore>();

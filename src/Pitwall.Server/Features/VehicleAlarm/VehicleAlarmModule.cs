@@ -13,6 +13,7 @@ public static class VehicleAlarmModule
 {
     public static WebApplicationBuilder AddVehicleAlarm(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<VehicleAlarmText>();
         builder.Services.AddProvidedServices("VehicleAlarm", ServiceIds.VehicleAlarm);
         builder.Services.AddNotificationTypes(AlarmNotifications.Order, AlarmNotifications.All);
         builder.Services.AddVehicleTab(new("/alarms", "Alarms", 50, ServiceIds.VehicleAlarm));

@@ -1,5 +1,6 @@
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Gateway;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Vehicles;
 
@@ -8,6 +9,7 @@ public static class VehiclesModule
 {
     public static WebApplicationBuilder AddVehicles(this WebApplicationBuilder builder)
     {
+        builder.Services.AddPortalTexts<VehiclesText>();
         builder.Services.AddSingleton<VehicleStore>();
         builder.Services.AddSingleton<IVehicleAccess>(sp => sp.GetRequiredService<VehicleStore>());
         builder.Services.AddSingleton<IVehicleDirectory>(sp => sp.GetRequiredService<VehicleStore>());

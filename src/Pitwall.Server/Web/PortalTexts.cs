@@ -1,0 +1,17 @@
+namespace Pitwall.Server.Web;
+
+/// <summary>One resource of the portal's texts: the marker class whose resx files (<c>Name.resx</c> for the English names
+/// of codes, <c>Name.de.resx</c>, <c>Name.fr.resx</c>) sit beside it. The portal's frame has <see cref="PortalText"/> in
+/// <c>Web/</c>; each feature has its own in its folder.</summary>
+public sealed record PortalTextSource(Type Marker);
+
+public static class PortalTexts
+{
+    /// <summary>Adds a feature's texts to the portal's one localizer (<c>IStringLocalizer&lt;PortalText&gt;</c>, <c>T</c> in the
+    /// pages): <typeparamref name="TText"/> marks the feature's resx files. A key belongs to one resource only.</summary>
+    public static IServiceCollection AddPortalTexts<TText>(this IServiceCollection services)
+    {
+        services.AddSingleton(new PortalTextSource(typeof(TText)));
+        return services;
+    }
+}
