@@ -87,7 +87,7 @@ public sealed partial class PortalTextsTests : IAsyncLifetime
     [Fact]
     public void Every_text_the_pages_use_has_a_German_and_a_French_translation()
     {
-        var used = UsedTexts(_app.Services.GetRequiredService<INotificationTypes>()).ToList();
+        var used = UsedTexts(_app.Services.GetRequiredService<INotificationTypes>(), _app.Services.GetRequiredService<VehicleTabs>()).ToList();
         Assert.Contains("Trip statistics", used); // the scan finds the pages' texts
         Assert.Contains("hidden: private mode", used); // and what the helpers of a page hand to the localizer
         foreach (var language in Languages)
@@ -141,9 +141,9 @@ public sealed partial class PortalTextsTests : IAsyncLifetime
     }
 
     /// <summary>The keys the portal hands to its localizer: literals in <c>T[…]</c>, <c>Texts[…]</c>, <c>t[…]</c> in the pages and the
-    /// portal's code, the texts the helpers named there return, the legal bases and the registered notification types' titles
-    /// and labels.</summary>
-    private static IEnumerable<string> UsedTexts(INotificationTypes notifications)
+    /// portal's code, the texts the helpers named there return, the legal bases, the registered notification types'
+    /// titles and labels and the vehicle tabs' labels.</summary>
+    private static IEnumerable<string> UsedTexts(INotificationTypes notifications, VehicleTabs tabs)
     {
         var code = Directory.EnumerateFiles(Path.Combine(Server, "Web"), "*.*", SearchOption.AllDirectories)
             .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".cshtml", StringComparison.Ordinal)) && !IsBuildOutput(f))
@@ -158,7 +158,8 @@ public sealed partial class PortalTextsTests : IAsyncLifetime
             .Select(m => Regex.Unescape(m.Groups["text"].Value))
             .Where(text => text.Any(char.IsLetter))
             .Concat(Enum.GetValues<LegalBasis>().Select(b => b.Describe()))
-            .Concat(notifications.All.SelectMany(n => new[] { n.Title, n.Label }));
+            .Concat(notifications.All.SelectMany(n => new[] { n.Title, n.Label }))
+            .Concat(tabs.All.Select(t => t.Label));
     }
 
     private static bool IsBuildOutput(string file) =>
