@@ -30,11 +30,17 @@ internal static class ContractEndpoints
             .WithSummary("Record a cancellation the customer sent in writing (auto-renewal off), with customer service's reference.");
     }
 
+    // The gate (RequireVehicleAccess) read the caller's access and role once; the handlers read the car's model, not the access again.
     private static async Task<Results<Ok<List<OfferResponse>>, ProblemHttpResult>> Offers(
-        string vin, ClaimsPrincipal user, ContractService service, CancellationToken cancellationToken) =>
-        await service.OffersAsync(user.AccountIdOf(), vin, cancellationToken) is { } offers
-            ? TypedResults.Ok(offers.Select(o => new OfferResponse(PackageResponse.From(o.Package), o.NotAvailable is null, o.NotAvailable)).ToList())
-            : ApiProblems.Problem(Refusal.VehicleNotFound);
+        CurrentVehicle car, IVehicleDirectory vehicles, ContractService service, CancellationToken cancellationToken)
+    {
+        if (await vehicles.FindAsync(car.Vin, cancellationToken) is not { } vehicle)
+        {
+            return ApiProblems.Problem(Refusal.VehicleNotFound);
+        }
+        var offers = await service.OffersAsync(vehicle, cancellationToken);
+        return TypedResults.Ok(offers.Select(o => new OfferResponse(PackageResponse.From(o.Package), o.NotAvailable is null, o.NotAvailable)).ToList());
+    }
 
     private static async Task<Ok<List<ContractResponse>>> List(CurrentVehicle car, ContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ForVehicleAsync(car.Vin, cancellationToken)).Select(ContractResponse.From).ToList());
@@ -43,9 +49,11 @@ internal static class ContractEndpoints
         TypedResults.Ok((await store.ForBuyerAsync(user.AccountIdOf(), cancellationToken)).Select(ContractResponse.From).ToList());
 
     private static async Task<Results<Created<ContractResponse>, ValidationProblem, ProblemHttpResult>> Purchase(
-        string vin, PurchaseRequest request, ClaimsPrincipal user, ContractService service, CancellationToken cancellationToken)
+        PurchaseRequest request, CurrentVehicle car, ClaimsPrincipal user, IVehicleDirectory vehicles, ContractService service, CancellationToken cancellationToken)
     {
-        var (contract, refusal) = await service.PurchaseAsync(user.AccountIdOf(), vin, request.PackageId, request.CarSecurity, cancellationToken);
+        var (contract, refusal) = await vehicles.FindAsync(car.Vin, cancellationToken) is { } vehicle
+            ? await service.PurchaseAsync(user.AccountIdOf(), vehicle, request.PackageId, request.CarSecurity, cancellationToken)
+            : (null, Refusal.VehicleNotFound);
         if (refusal is not null)
         {
             return ApiProblems.Refused<Created<ContractResponse>>(refusal);

@@ -23,36 +23,29 @@ public sealed class ContractService(
     private static readonly Refusal Stolen = new(StatusCodes.Status409Conflict, ContractErrorCodes.VehicleStolen,
         "The vehicle is stolen or in theft mode: Car Security cannot be bought, cancelled or withdrawn now.");
 
-    public async Task<IReadOnlyList<Offer>?> OffersAsync(string accountId, string vin, CancellationToken cancellationToken)
+    /// <summary>Every package of the catalogue on sale, as an offer for <paramref name="vehicle"/>: buyable, or why not.</summary>
+    /// <param name="vehicle">A vehicle the caller passed the vehicle-service gate for.</param>
+    public async Task<IReadOnlyList<Offer>> OffersAsync(Vehicle vehicle, CancellationToken cancellationToken)
     {
-        if (await MineAsync(accountId, vin, cancellationToken) is not { } mine)
-        {
-            return null;
-        }
+        var vin = vehicle.Vin;
         var now = time.GetUtcNow();
         var running = await contracts.ActivePackagesAsync(vin, now, cancellationToken);
         var stolen = await theft.IsStolenAsync(vin, cancellationToken);
         return (await packages.ListAsync(cancellationToken))
             .Where(p => Missing(p).Count == 0) // a package for services still to come is not offered
             .Select(p => new Offer(p, !p.Active ? "not_sold"
-                : p.WhyNotFor(mine.Vehicle.Model, mine.Vehicle.ModelYear) is { } why ? why
+                : p.WhyNotFor(vehicle.Model, vehicle.ModelYear) is { } why ? why
                 : running.Contains(p.Id) ? "already_active"
                 : p.Id == Package.CarSecurity && stolen ? "vehicle_stolen"
                 : null))
             .ToList();
     }
 
+    /// <summary>Buys a package for <paramref name="vehicle"/>, whose primary user <paramref name="accountId"/> is: the caller passed the
+    /// vehicle-service gate for it as the primary user (the gate read the access once; this does not read it again).</summary>
     public async Task<(ContractRecord? Contract, Refusal? Refusal)> PurchaseAsync(
-        string accountId, string vin, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
+        string accountId, Vehicle vehicle, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
     {
-        if (await MineAsync(accountId, vin, cancellationToken) is not { } mine)
-        {
-            return (null, Refusal.VehicleNotFound);
-        }
-        if (mine.Role != VehicleRole.Primary)
-        {
-            return (null, PrimaryOnly);
-        }
         if (packageId is null || await packages.FindAsync(packageId, cancellationToken) is not { } package)
         {
             return (null, new(StatusCodes.Status404NotFound, ContractErrorCodes.PackageNotFound, "No such package."));
@@ -66,11 +59,11 @@ public sealed class ContractService(
         {
             return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.PackageNotSold, "This package is no longer sold."));
         }
-        if (package.WhyNotFor(mine.Vehicle.Model, mine.Vehicle.ModelYear) is { } why)
+        if (package.WhyNotFor(vehicle.Model, vehicle.ModelYear) is { } why)
         {
             return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.NotEligible, $"The package does not fit this vehicle ({why})."));
         }
-        if (package.Id == Package.CarSecurity && await theft.IsStolenAsync(mine.Vehicle.Vin, cancellationToken))
+        if (package.Id == Package.CarSecurity && await theft.IsStolenAsync(vehicle.Vin, cancellationToken))
         {
             return (null, Stolen);
         }
@@ -85,7 +78,7 @@ public sealed class ContractService(
             }
         }
         var now = time.GetUtcNow();
-        var contract = new ContractRecord(Guid.CreateVersion7(now).ToString(), mine.Vehicle.Vin, accountId, package.Id, ContractStates.Active, true, now, now,
+        var contract = new ContractRecord(Guid.CreateVersion7(now).ToString(), vehicle.Vin, accountId, package.Id, ContractStates.Active, true, now, now,
             now.AddMonths(package.TermMonths), 1, package.PriceMinor, package.Currency, null, null, null, null, null);
         var inserted = await database.WriteAsync(async (c, t) =>
         {
@@ -168,12 +161,12 @@ public sealed class ContractService(
         // what came with the car and what its users bought. A previous owner's contract is nobody else's business.
         if (accountId is not null && found.AccountId != accountId)
         {
-            var mine = found.BuyerLeft ? null : await MineAsync(accountId, found.Vin, cancellationToken);
-            if (mine is null)
+            var role = found.BuyerLeft ? null : await vehicles.RoleOfAsync(accountId, found.Vin, cancellationToken);
+            if (role is null)
             {
                 return (null, notFound);
             }
-            if (mine.Role != VehicleRole.Primary)
+            if (role != VehicleRole.Primary)
             {
                 return (null, PrimaryOnly);
             }
@@ -200,9 +193,4 @@ public sealed class ContractService(
 
     /// <summary>The services the package grants that no feature provides; a package is sold only when there are none.</summary>
     public IReadOnlyList<string> Missing(Package package) => [.. package.Services.Where(s => !_provided.Contains(s))];
-
-    private sealed record Mine(Vehicle Vehicle, VehicleRole Role);
-
-    private async Task<Mine?> MineAsync(string accountId, string vin, CancellationToken cancellationToken) =>
-        await vehicles.MineAsync(accountId, Pitwall.Protocol.Vin.Normalize(vin), cancellationToken) is { } m ? new Mine(m.Vehicle, m.Role) : null;
 }

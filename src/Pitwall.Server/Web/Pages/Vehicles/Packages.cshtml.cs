@@ -50,7 +50,9 @@ public sealed class PackagesModel(
         }
         var security = new CarSecurityRequest(
             Phones?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), SecurityQuestion, SecurityAnswer, Colour, RegistrationNumber);
-        var (contract, refusal) = await contracts.PurchaseAsync(AccountId, Vin, packageId, security, cancellationToken);
+        var (contract, refusal) = await UseVehicleAsync(primaryUserOnly: true, cancellationToken) is { } refused
+            ? (null, refused)
+            : await contracts.PurchaseAsync(AccountId, Vehicle, packageId, security, cancellationToken);
         var bought = contract is null ? null : (await packages.FindAsync(contract.PackageId, cancellationToken))?.Name ?? contract.PackageId;
         return await AfterAsync(vin, bought is null ? null : Texts["Bought: {0}.", bought].Value, refusal, cancellationToken);
     }
@@ -98,11 +100,11 @@ public sealed class PackagesModel(
 
     private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
     {
-        if (!await FindAsync(vin, cancellationToken) || await contracts.OffersAsync(AccountId, Vin, cancellationToken) is not { } offers)
+        if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        Offers = offers.Where(o => o.NotAvailable is not ("model_not_eligible" or "not_sold")).ToList();
+        Offers = (await contracts.OffersAsync(Vehicle, cancellationToken)).Where(o => o.NotAvailable is not ("model_not_eligible" or "not_sold")).ToList();
         Contracts = await store.ForVehicleAsync(Vin, cancellationToken);
         _names = (await packages.ListAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Name);
         return true;
