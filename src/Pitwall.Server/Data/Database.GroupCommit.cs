@@ -9,7 +9,7 @@ namespace Pitwall.Server.Data;
 public sealed partial class Database
 {
     // SQLite's one writer keeps its connection (and its settings) for the life of the process; only used by the writer loop.
-    private SqliteConnection? _sqliteWriterConnection;
+    private StatementCachingConnection? _sqliteWriterConnection;
 
     /// <summary>The writer's connection, opened once: busy timeout and foreign keys are set on it, not on every transaction.</summary>
     private SqliteConnection SqliteWriter()
@@ -18,7 +18,7 @@ public sealed partial class Database
         {
             return open;
         }
-        var connection = new SqliteConnection(_sqliteConnectionString);
+        var connection = new StatementCachingConnection(_sqliteConnectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
         pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON;";
