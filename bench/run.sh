@@ -10,6 +10,8 @@
 #                              fleet-shape ingest ratio (10000x1, end to end vs the ack-only ceiling), short runs. Run it
 #                              before a change to the gateway, the database layer or a per-request path lands.
 #
+#   bench/run.sh curve         the 10000x1 ack latency at 25 / 50 / 70 / 90 % of the maximum end-to-end rate (cars paced).
+#
 #   PITWALL_BENCH_PROFILES     ingest load profiles           (default "500x256 4000x4 10000x1")
 #   PITWALL_BENCH_WARMUP       seconds of load before measuring (default 10; ingest and commands)
 #   PITWALL_BENCH_DURATION     seconds measured                 (default 30; ingest and commands)
@@ -53,6 +55,28 @@ if [ "${1:-}" = "smoke" ]; then
   grep -E '^(End to end|WARNING|PROBLEM)' "$work/smoke/ingest.txt"
   [ $commands_status -eq 0 ] && [ $ingest_status -eq 0 ]
   exit $?
+fi
+if [ "${1:-}" = "curve" ]; then
+  # The fleet's ack latency below saturation (10000x1): the maximum end-to-end rate first, then each car paced so that
+  # the fleet sends 25, 50, 70 and 90 % of it. A real fleet never runs at 100 %; the target is p99 <= 100 ms at 70 %.
+  curve=(dotnet bench/Pitwall.Bench/bin/Release/net10.0/pitwall-bench.dll --work "$work/curve" --quiet-wait 60)
+  mkdir -p "$work/curve"
+  run_at() { "${curve[@]}" ingest --connections 10000 --window 1 --only e2e --warmup "$warmup" --duration "$duration" "$@"; }
+  run_at > "$work/curve/max.txt" 2>&1 || exit 1
+  acked() { grep -oP '^  \K[0-9,]+(?= reports/s acked over)' "$1" | head -1 | tr -d ,; }
+  max=$(acked "$work/curve/max.txt")
+  echo "=== 10000x1 ack latency by load (maximum $max reports/s; details in $work/curve) ==="
+  echo "| load | paced at | acked per s | ack p50 | ack p99 | other CPU |"
+  echo "|---:|---:|---:|---:|---:|---:|"
+  line() { grep -oP 'ack latency p50 \K[0-9.]+ ms, p99 [0-9.]+ ms' "$1" | head -1 | sed 's/, p99 / | /'; }
+  other() { grep -oP '\(WARNING: \K[0-9.]+(?= cores used by other)' "$1" | head -1 | grep . || echo "< 0.2"; }
+  echo "| 100 % | as fast as acked | $max | $(line "$work/curve/max.txt") | $(other "$work/curve/max.txt") |"
+  for pct in 25 50 70 90; do
+    rate=$((max * pct / 100))
+    run_at --rate "$rate" > "$work/curve/at$pct.txt" 2>&1 || exit 1
+    echo "| $pct % | $rate | $(acked "$work/curve/at$pct.txt") | $(line "$work/curve/at$pct.txt") | $(other "$work/curve/at$pct.txt") |"
+  done
+  exit 0
 fi
 mkdir -p "$work"
 summary="$work/summary.txt"

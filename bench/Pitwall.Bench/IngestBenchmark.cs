@@ -12,7 +12,7 @@ namespace Pitwall.Bench;
 internal sealed record IngestSettings(
     string WorkDirectory, string ServerDll, string FleetSecret, int Connections, int Window, int BatchSize,
     TimeSpan Warmup, TimeSpan Duration, TimeSpan SqliteWarmup, TimeSpan SqliteDuration, int Port, string Only,
-    IReadOnlyDictionary<string, string> ServerEnvironment, bool Instrumented, TimeSpan QuietWait);
+    IReadOnlyDictionary<string, string> ServerEnvironment, bool Instrumented, TimeSpan QuietWait, double Rate = 0);
 
 internal sealed record DurabilityCheck(
     int Cars, int CarsBehind, long ReportsAckedButNotStored, int SnapshotsMissing, int SnapshotsNotLatest, long StoredButNotAcked, long NeitherStoredNorAcked);
@@ -26,6 +26,9 @@ internal sealed record DurabilityCheck(
 /// </summary>
 internal static class IngestBenchmark
 {
+    private static string RateText(IngestSettings s) =>
+        s.Rate > 0 ? string.Create(CultureInfo.InvariantCulture, $", paced at {s.Rate:N0} reports/s (each car every {s.Connections / s.Rate:F2} s)") : "";
+
     public static async Task<int> RunAsync(IngestSettings s)
     {
         Directory.CreateDirectory(s.WorkDirectory);
@@ -34,7 +37,7 @@ internal static class IngestBenchmark
         var results = new Dictionary<string, object?>
         {
             ["machine"] = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
-            ["settings"] = new { s.Connections, s.Window, s.BatchSize, warmupSeconds = s.Warmup.TotalSeconds, durationSeconds = s.Duration.TotalSeconds, s.Instrumented },
+            ["settings"] = new { s.Connections, s.Window, s.BatchSize, warmupSeconds = s.Warmup.TotalSeconds, durationSeconds = s.Duration.TotalSeconds, s.Instrumented, s.Rate },
         };
         Console.WriteLine($"Preparing a database with {s.Connections} registered cars (pitwall admin vehicle-import) …");
         var template = await server.CreateTemplateAsync($"ingest-template-{s.Connections}", s.Connections, s.FleetSecret);
@@ -48,14 +51,14 @@ internal static class IngestBenchmark
             PitwallServer.CopyDatabase(template, path);
             await OtherLoad.WaitQuietAsync(s.QuietWait, Console.Out);
             var host = s.Instrumented ? "Program.BuildApp + batch counters (serve-instrumented)" : "pitwall serve";
-            Console.WriteLine($"(c) End to end: {host}, own process; {s.Connections} cars × window {s.Window} …");
+            Console.WriteLine($"(c) End to end: {host}, own process; {s.Connections} cars × window {s.Window}{RateText(s)} …");
             BatchTotals latest = BatchTotals.Zero, atStart = BatchTotals.Zero, atEnd = BatchTotals.Zero;
             using var pitwall = await server.StartAsync(s.Port + 1, path, "pitwall-e2e", s.ServerEnvironment, s.Instrumented,
                 line => latest = BatchTotals.Parse(line) ?? latest);
             Console.WriteLine($"  server pid {pitwall.Id}");
             endToEnd = await LoadGenerator.RunAsync(
                 new LoadOptions(new Uri($"http://127.0.0.1:{s.Port + 1}"), s.Connections, s.Window, s.Warmup, s.Duration, s.FleetSecret, pitwall.Id,
-                    () => atStart = latest, () => atEnd = latest),
+                    () => atStart = latest, () => atEnd = latest, s.Rate),
                 Console.Out);
             var serverRssKb = ProcStats.RssKb(pitwall.Id);
             // A hard kill: whatever was acked must be in the database all the same.
@@ -94,7 +97,7 @@ internal static class IngestBenchmark
             await ackServer.WaitHealthyAsync(new Uri($"http://127.0.0.1:{s.Port}/health/live"), TimeSpan.FromSeconds(30));
             Console.WriteLine($"  server pid {ackServer.Id}");
             websocket = await LoadGenerator.RunAsync(
-                new LoadOptions(new Uri($"http://127.0.0.1:{s.Port}"), s.Connections, s.Window, s.Warmup, s.Duration, s.FleetSecret, ackServer.Id), Console.Out);
+                new LoadOptions(new Uri($"http://127.0.0.1:{s.Port}"), s.Connections, s.Window, s.Warmup, s.Duration, s.FleetSecret, ackServer.Id, Rate: s.Rate), Console.Out);
             PrintLoad(websocket);
             results["websocketCeiling"] = Summary(websocket);
         }
@@ -166,7 +169,7 @@ internal static class IngestBenchmark
                 Console.WriteLine($"PROBLEM: {endToEnd.FailedCars} cars failed; {durability}");
             }
         }
-        var json = Path.Combine(s.WorkDirectory, $"ingest-results-{profile}{(s.Only == "all" ? "" : "-" + s.Only.Replace(',', '+'))}.json");
+        var json = Path.Combine(s.WorkDirectory, $"ingest-results-{profile}{(s.Only == "all" ? "" : "-" + s.Only.Replace(',', '+'))}{(s.Rate > 0 ? $"-at{s.Rate:F0}" : "")}.json");
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"Results: {json}");
         return problem ? 1 : 0;

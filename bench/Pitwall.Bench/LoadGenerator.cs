@@ -5,7 +5,7 @@ namespace Pitwall.Bench;
 
 internal sealed record LoadOptions(
     Uri Server, int Connections, int Window, TimeSpan Warmup, TimeSpan Duration, string FleetSecret, int? ServerPid,
-    Action? OnMeasureStart = null, Action? OnMeasureEnd = null);
+    Action? OnMeasureStart = null, Action? OnMeasureEnd = null, double Rate = 0);
 
 internal sealed record CarOutcome(string Vin, long FirstSeq, long Sent, long Acked, string? Failure);
 
@@ -66,7 +66,9 @@ internal static class LoadGenerator
         progress.WriteLine($"  {cars.Length} cars connected in {connectSeconds:F1} s; warming up for {options.Warmup.TotalSeconds:F0} s");
 
         using var stop = new CancellationTokenSource();
-        var loops = cars.Select(car => Task.Run(() => car.RunAsync(stop.Token))).ToArray();
+        // With a rate, each car sends once every (cars / rate) seconds: the load below saturation that a real fleet makes.
+        var interval = options.Rate > 0 ? TimeSpan.FromSeconds(options.Connections / options.Rate) : (TimeSpan?)null;
+        var loops = cars.Select(car => Task.Run(() => car.RunAsync(stop.Token, interval))).ToArray();
         await Task.Delay(options.Warmup);
 
         var pids = options.ServerPid is { } serverPid ? new[] { Environment.ProcessId, serverPid } : [Environment.ProcessId];

@@ -111,10 +111,14 @@ internal sealed class RawCar : IDisposable
         return body.GetProperty("nonce").GetString() ?? throw new InvalidOperationException("The challenge had no nonce.");
     }
 
-    /// <summary>Sends reports until <paramref name="stop"/>, keeping at most the window unacked.</summary>
-    public async Task RunAsync(CancellationToken stop)
+    /// <summary>
+    /// Sends reports until <paramref name="stop"/>, keeping at most the window unacked; with an <paramref name="interval"/>,
+    /// one report per interval from a random phase (a late one moves the next due time), as a fleet below saturation sends.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stop, TimeSpan? interval = null)
     {
         var buffer = new byte[FramesPerWrite * MaxFrameBytes];
+        var pace = interval is { } every ? new Pace(every) : null;
         try
         {
             while (!stop.IsCancellationRequested && Failure is null)
@@ -132,7 +136,13 @@ internal sealed class RawCar : IDisposable
                     }
                     continue;
                 }
-                var count = (int)Math.Min(room, FramesPerWrite);
+                if (pace is { IsDue: false })
+                {
+                    await pace.WaitAsync(stop);
+                    continue;
+                }
+                pace?.Sent();
+                var count = pace is null ? (int)Math.Min(room, FramesPerWrite) : 1;
                 var nowMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
                 var now = Stopwatch.GetTimestamp();
                 var length = 0;
@@ -519,5 +529,22 @@ internal sealed class RawCar : IDisposable
         }
         _welcome.TrySetException(new InvalidOperationException($"{Vin}: {reason}"));
         Interlocked.Exchange(ref _ackSignal, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>Due times one interval apart from a random phase; a report sent late moves the next due time, never two at once.</summary>
+    private sealed class Pace(TimeSpan interval)
+    {
+        private long _due = Stopwatch.GetTimestamp() + (long)(Random.Shared.NextDouble() * interval.TotalSeconds * Stopwatch.Frequency);
+        private readonly long _interval = (long)(interval.TotalSeconds * Stopwatch.Frequency);
+
+        public bool IsDue => Stopwatch.GetTimestamp() >= _due;
+
+        public Task WaitAsync(CancellationToken stop)
+        {
+            var now = Stopwatch.GetTimestamp();
+            return _due > now ? Task.Delay(Stopwatch.GetElapsedTime(now, _due), stop) : Task.CompletedTask;
+        }
+
+        public void Sent() => _due = Math.Max(_due + _interval, Stopwatch.GetTimestamp());
     }
 }
