@@ -38,13 +38,13 @@ public static class Program
                 result.AddError($"--only takes all, or sqlite, websocket and e2e separated by commas, not '{value}'.");
             }
         });
-        var rate = new Option<double>("--rate") { Description = "Reports per second for the whole fleet, each car paced (0: as fast as the window allows). For the ack latency below saturation." };
-        var ingest = new Command("ingest", "End-to-end ingest rate and its two ceilings.") { connections, window, batch, warmup, duration, sqliteWarmup, sqliteDuration, port, only, serverEnv, pitwallBinary, rate };
+        var ingestRate = new Option<double>("--rate") { Description = "Reports per second for the whole fleet, each car paced (0: as fast as the window allows). For the ack latency below saturation." };
+        var ingest = new Command("ingest", "End-to-end ingest rate and its two ceilings.") { connections, window, batch, warmup, duration, sqliteWarmup, sqliteDuration, port, only, serverEnv, pitwallBinary, ingestRate };
         ingest.SetAction((r, _) => IngestBenchmark.RunAsync(new IngestSettings(
             r.GetValue(work)!, r.GetValue(serverDll)!, r.GetValue(fleetSecret)!, r.GetValue(connections), r.GetValue(window), r.GetValue(batch),
             TimeSpan.FromSeconds(r.GetValue(warmup)), TimeSpan.FromSeconds(r.GetValue(duration)),
             TimeSpan.FromSeconds(r.GetValue(sqliteWarmup)), TimeSpan.FromSeconds(r.GetValue(sqliteDuration)), r.GetValue(port), r.GetValue(only)!,
-            ParseEnvironment(r.GetValue(serverEnv)), !r.GetValue(pitwallBinary), TimeSpan.FromSeconds(r.GetValue(quietWait)), r.GetValue(rate))));
+            ParseEnvironment(r.GetValue(serverEnv)), !r.GetValue(pitwallBinary), TimeSpan.FromSeconds(r.GetValue(quietWait)), r.GetValue(ingestRate))));
 
         var count = new Option<int>("--count") { Description = "Idle connections to open.", DefaultValueFactory = _ => 19_500 };
         var warmupConnections = new Option<int>("--warmup-connections") { Description = "Connections opened before the baseline is taken.", DefaultValueFactory = _ => 500 };
