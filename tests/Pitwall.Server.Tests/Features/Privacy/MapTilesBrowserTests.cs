@@ -21,7 +21,11 @@ public sealed class MapTilesBrowserTests(PortalServer server, PortalBrowser brow
                 tiles.Enqueue(response);
             }
         };
+        // The map asks for tiles once its script has run, which on a loaded machine can come after the network went idle.
+        var firstTile = page.WaitForResponseAsync(response => response.Url.Contains("/tiles/", StringComparison.Ordinal));
         await page.GotoAsync($"/vehicles/{owned.Vin}", new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await firstTile;
+        await page.Locator("#map img.leaflet-tile-loaded").First.WaitForAsync();
         Assert.NotEmpty(tiles);
         var origin = server.Client.BaseAddress!.GetLeftPart(UriPartial.Authority);
         foreach (var response in tiles)
