@@ -42,6 +42,21 @@ public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, I
     protected Task<Refusal?> UseAsync(string service, ServiceUse use, bool count, CancellationToken cancellationToken) =>
         Gate.CheckAsync(new VehicleGrant(Vin, Role, AccessSince), service, use, count ? UsageChannel.Web : null, cancellationToken);
 
+    /// <summary>The services among <paramref name="services"/> the car's packages cover, asked of the gate as reads (the car's switches
+    /// refuse no read; the page says why values are missing), so a page shows only those, as the API does.</summary>
+    protected async Task<IReadOnlySet<string>> EntitledAsync(IEnumerable<string> services, bool count, CancellationToken cancellationToken)
+    {
+        var entitled = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            if (await UseAsync(service, ServiceUse.Read, count, cancellationToken) is null)
+            {
+                entitled.Add(service);
+            }
+        }
+        return entitled;
+    }
+
     /// <summary>The gate for what belongs to the vehicle rather than to a service (its theft reports, its users): the role only.</summary>
     protected Task<Refusal?> UseVehicleAsync(bool primaryUserOnly, CancellationToken cancellationToken) =>
         Gate.CheckAsync(new VehicleGrant(Vin, Role, AccessSince), null, primaryUserOnly ? ServiceUse.PrimaryOnly : ServiceUse.Read, null, cancellationToken);

@@ -29,6 +29,23 @@ public sealed class PortalUsageChannelTests(PortalServer server, PortalBrowser b
         Assert.Equal(before[(ServiceIds.RemoteHornAndLights, "app")], after[(ServiceIds.RemoteHornAndLights, "app")]);
     }
 
+    [Fact]
+    public async Task Showing_the_status_page_counts_one_web_portal_use_of_car_control_and_car_finder_and_its_live_refresh_none()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        var page = await browser.SignedInPageAsync(server, owned.Owner);
+        var before = await CountsAsync();
+
+        await page.GotoAsync($"/vehicles/{owned.Vin}");
+        await Expect(page.Locator("h1")).ToBeVisibleAsync();
+        Assert.True((await page.GotoAsync($"/vehicles/{owned.Vin}?handler=StatusPanel"))!.Ok);
+
+        var after = await CountsAsync();
+        Assert.Equal(before[(ServiceIds.CarControl, "web")] + 1, after[(ServiceIds.CarControl, "web")]);
+        Assert.Equal(before[(ServiceIds.CarFinder, "web")] + 1, after[(ServiceIds.CarFinder, "web")]);
+        Assert.Equal(before[(ServiceIds.CarControl, "app")], after[(ServiceIds.CarControl, "app")]);
+    }
+
     private async Task<Dictionary<(string Service, string Channel), long>> CountsAsync()
     {
         var usage = server.Get<Pitwall.Server.Features.UsageStatistics.UsageStatistics>();
@@ -36,7 +53,7 @@ public sealed class PortalUsageChannelTests(PortalServer server, PortalBrowser b
         var today = DateOnly.FromDateTime(server.Clock.GetUtcNow().UtcDateTime);
         var rows = await usage.ReportAsync(today, today, CancellationToken.None);
         var counts = new Dictionary<(string, string), long>();
-        foreach (var service in new[] { ServiceIds.LocationAlarm, ServiceIds.RemoteHornAndLights })
+        foreach (var service in new[] { ServiceIds.LocationAlarm, ServiceIds.RemoteHornAndLights, ServiceIds.CarControl, ServiceIds.CarFinder })
         {
             foreach (var channel in new[] { "web", "app" })
             {

@@ -1,16 +1,16 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
+using Pitwall.Protocol;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>E-Control and climate (C6, C7): the last known state, starting and stopping, the target, and the timers.</summary>
 public sealed class ChargingModel(
-    VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, IEntitlements entitlements, TimeProvider time,
+    VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, TimeProvider time,
     IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
@@ -48,10 +48,11 @@ public sealed class ChargingModel(
     public int? TimerTargetStateOfCharge { get; set; } = 80;
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(vin, count: true, cancellationToken) ? Page() : NotFound();
 
+    /// <summary>The panels alone, for the live refresh, which is not another use of the services.</summary>
     public async Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Partial("_ChargingPanels", this) : NotFound();
+        await LoadAsync(vin, count: false, cancellationToken) ? Partial("_ChargingPanels", this) : NotFound();
 
     public Task<IActionResult> OnPostCommandAsync(string vin, string? type, CancellationToken cancellationToken) =>
         type is "charge_start" or "charge_stop" or "climate_stop" ? SendAndShowAsync(vin, type, [], cancellationToken) : Task.FromResult<IActionResult>(BadRequest());
@@ -106,17 +107,18 @@ public sealed class ChargingModel(
         {
             return Redirect($"/vehicles/{Vin}/charging");
         }
-        await LoadAsync(vin, cancellationToken);
+        await LoadAsync(vin, count: false, cancellationToken);
         return Page();
     }
 
-    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    /// <param name="count">Whether showing the panels counts as a use of the services (the page, not its refresh or a re-shown form).</param>
+    private async Task<bool> LoadAsync(string vin, bool count, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        Services = await entitlements.ActiveServicesAsync(Vin, cancellationToken);
+        Services = await EntitledAsync([ServiceIds.EControl, ServiceIds.Climate], count, cancellationToken);
         Charging = await reader.ChargingAsync(Vin, cancellationToken);
         Climate = await reader.ClimateAsync(Vin, cancellationToken);
         return true;

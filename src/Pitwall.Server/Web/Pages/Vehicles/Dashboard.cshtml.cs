@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
@@ -14,7 +13,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
 public sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
-    IEntitlements entitlements, IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
+    IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public StatusResponse Status { get; private set; } = null!;
@@ -29,7 +28,7 @@ public sealed class DashboardModel(
     public DateTimeOffset Now => time.GetUtcNow();
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(vin, cancellationToken, count: true) ? Page() : NotFound();
 
     public async Task<IActionResult> OnGetStatusPanelAsync(string vin, CancellationToken cancellationToken) =>
         await LoadAsync(vin, cancellationToken) ? Partial("_StatusPanel", this) : NotFound();
@@ -93,14 +92,16 @@ public sealed class DashboardModel(
         return Redirect($"/vehicles/{Vin}");
     }
 
-    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    /// <param name="count">Whether showing the status counts as a use of Car Control and Car Finder (the page, not its live
+    /// refresh or a re-shown form).</param>
+    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken, bool count = false)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
         // As in the API: what the car's packages do not cover is not shown (it reads "not included in the packages").
-        var services = await entitlements.ActiveServicesAsync(Vin, cancellationToken);
+        var services = await EntitledAsync([ServiceIds.CarControl, ServiceIds.CarFinder], count, cancellationToken);
         Status = await status.StatusAsync(Vin, cancellationToken);
         if (!services.Contains(ServiceIds.CarControl))
         {

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Features.Commands;
-using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
 
@@ -20,7 +19,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// </summary>
 public sealed class SecurityModel(
     VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, OwnerCarSecurity workflow, TheftCaseStore store, UncoveredThefts uncovered,
-    IEntitlements entitlements, IOptions<CarSecurityOptions> options, TimeProvider time)
+    IOptions<CarSecurityOptions> options, TimeProvider time)
     : VehiclePage(vehicles, issuer, t)
 {
     /// <summary>Whether the car's packages include Car Security.</summary>
@@ -58,14 +57,12 @@ public sealed class SecurityModel(
     public string? Incident { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
+        await LoadAsync(vin, count: true, cancellationToken) ? Page() : NotFound();
 
     /// <summary>The same page for the live refresh, which takes only the panels out of it (and leaves the next page's
     /// message alone: <see cref="PanelRefreshTempData"/>).</summary>
-    public Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken)
-    {
-        return OnGetAsync(vin, cancellationToken);
-    }
+    public async Task<IActionResult> OnGetPanelsAsync(string vin, CancellationToken cancellationToken) =>
+        await LoadAsync(vin, count: false, cancellationToken) ? Page() : NotFound();
 
     /// <summary>Reports the car stolen (the API's <c>POST /theft-cases</c>).</summary>
     public async Task<IActionResult> OnPostReportAsync(string vin, CancellationToken cancellationToken)
@@ -164,20 +161,21 @@ public sealed class SecurityModel(
     /// <summary>A refusal of the workflow next to the form's field, in the page's language where the portal has the words.</summary>
     private void Refused(Refusal refusal, string field) => ShowRefusal(refusal, Texts, _ => field, field);
 
-    private async Task<bool> LoadAsync(string vin, CancellationToken cancellationToken)
+    /// <param name="count">Whether showing the page counts as a use of Car Security (not its live refresh).</param>
+    private async Task<bool> LoadAsync(string vin, bool count, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return false;
         }
-        await LoadPanelsAsync(cancellationToken);
+        await LoadPanelsAsync(cancellationToken, count);
         return true;
     }
 
     /// <summary>What the page shows of the car <see cref="VehiclePage.FindAsync"/> found.</summary>
-    private async Task LoadPanelsAsync(CancellationToken cancellationToken)
+    private async Task LoadPanelsAsync(CancellationToken cancellationToken, bool count = false)
     {
-        Entitled = await entitlements.IsEntitledAsync(Vin, ServiceIds.CarSecurity, cancellationToken);
+        Entitled = await UseAsync(ServiceIds.CarSecurity, ServiceUse.Read, count, cancellationToken) is null;
         Settings = await workflow.SettingsAsync(Vin, cancellationToken);
         Cases = [.. (await store.ForVehicleAsync(Vin, AccessSince, cancellationToken)).Select(OwnerCaseResponse.From)];
         Uncovered = [.. (await uncovered.ForVehicleAsync(Vin, AccessSince, cancellationToken)).Select(UncoveredTheftResponse.From)];
