@@ -52,6 +52,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseGateway();
         app.UsePrivacy();
         app.UseHosting();
         app.UseWeb();

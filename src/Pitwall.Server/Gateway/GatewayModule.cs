@@ -50,9 +50,16 @@ public static class GatewayModule
         return builder;
     }
 
+    /// <summary>First in the pipeline: the vehicle link's WebSocket endpoint, branched off before any other middleware
+    /// (<see cref="VehicleLinkEndpoint"/>).</summary>
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseVehicleLink();
+        return app;
+    }
+
     public static WebApplication MapGateway(this WebApplication app)
     {
-        app.UseWebSockets();
         app.MapGatewayEndpoints();
         return app;
     }
