@@ -23,6 +23,16 @@ public sealed class SessionRegistry
         return replaced;
     }
 
+    /// <summary>The server is stopping: every session's socket is aborted (one registration on the shutdown token for all,
+    /// none per session). A session that registers after this sees the token cancelled and aborts itself.</summary>
+    public void StopAll()
+    {
+        foreach (var (_, session) in _sessions)
+        {
+            session.Abort();
+        }
+    }
+
     /// <returns>True when the session was still the registered one (and so the car is now offline).</returns>
     public bool Remove(VehicleSession session) => _sessions.TryRemove(KeyValuePair.Create(session.Vin, session));
 }

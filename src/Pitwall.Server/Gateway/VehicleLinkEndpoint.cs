@@ -16,6 +16,7 @@ internal static class VehicleLinkEndpoint
     {
         // Resolved at the first car, not while the pipeline is built (options are validated when the host starts).
         var services = app.ApplicationServices;
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(services.GetRequiredService<SessionRegistry>().StopAll);
         Dependencies? link = null;
         app.MapWhen(context => IsLinkPath(context.Request.Path), branch =>
         {
@@ -37,8 +38,9 @@ internal static class VehicleLinkEndpoint
             await ApiProblems.Create(StatusCodes.Status400BadRequest, ErrorCodes.WebSocketRequired, "This endpoint speaks WebSocket only.").ExecuteAsync(context);
             return;
         }
-        // Authentication happens before the upgrade: an unknown car never gets a socket.
-        var vin = await link.Authenticator.AuthenticateAsync(context, context.RequestAborted);
+        // Authentication happens before the upgrade: an unknown car never gets a socket. (RequestAborted is not touched:
+        // Kestrel would make a token source for it that lives as long as the connection.)
+        var vin = await link.Authenticator.AuthenticateAsync(context, link.Stopping);
         if (vin is null)
         {
             await ApiProblems.Create(StatusCodes.Status401Unauthorized, ErrorCodes.VehicleAuthFailed, "The vehicle could not be authenticated.").ExecuteAsync(context);
@@ -50,8 +52,7 @@ internal static class VehicleLinkEndpoint
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveTimeout,
         });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, link.Stopping);
-        await new VehicleSession(vin, socket, link.Services).RunAsync(stop.Token);
+        await new VehicleSession(vin, socket, link.Services).RunAsync(link.Stopping);
     }
 
     private sealed record Dependencies(VehicleAuthenticator Authenticator, GatewayServices Services, CancellationToken Stopping);

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Threading.Channels;
-using Google.Protobuf;
 using Pitwall.Server.Hosting;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
@@ -16,8 +14,7 @@ public sealed partial class VehicleSession
 {
     private readonly WebSocket _socket;
     private readonly GatewayServices _services;
-    private readonly Channel<Envelope> _outbound;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly OutboundFrames _outbound;
     private readonly TokenBucket _rate;
     private long _lastReceivedSeq;
     private long _durableSeq;
@@ -31,7 +28,7 @@ public sealed partial class VehicleSession
         _socket = socket;
         _services = services;
         var options = services.Options;
-        _outbound = Channel.CreateBounded<Envelope>(new BoundedChannelOptions(options.OutboundQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _outbound = new OutboundFrames(socket, options.OutboundQueueLength, Abort);
         _rate = new TokenBucket(options.MessagesPerSecond, options.MessageBurst, services.Time);
     }
 
@@ -56,13 +53,14 @@ public sealed partial class VehicleSession
     /// <summary>The car's privacy switches as last reported; every message is judged by them.</summary>
     public PrivacySettings Privacy { get; private set; } = new();
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <param name="stopping">The server's one shutdown token; the session holds no token source of its own. What ends a
+    /// connection early (a car that does not read, a stalled close, shutdown via <see cref="SessionRegistry.StopAll"/>)
+    /// aborts its socket, which ends the pending receive.</param>
+    public async Task RunAsync(CancellationToken stopping)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
-        var sender = SendLoopAsync(linked.Token);
         try
         {
-            await ReceiveLoopAsync(linked.Token);
+            await ReceiveLoopAsync(stopping);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -79,10 +77,16 @@ public sealed partial class VehicleSession
             // Let the sender flush what is queued (an error frame, acks) and close, but not wait on a dead peer forever.
             _closing = true;
             _frameDeadline?.Dispose();
-            _outbound.Writer.TryComplete();
-            await sender.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
-            await _stop.CancelAsync();
-            await sender.ContinueWith(_ => { }, TaskScheduler.Default);
+            var sent = _outbound.Complete();
+            try
+            {
+                await sent.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                Abort(); // a car that does not take the last frames: the send fails
+                await sent;
+            }
             if (_helloRecorded)
             {
                 await RecordLogoutAsync(); // before the disconnect is announced, so that whoever hears of it finds it on record
@@ -112,11 +116,18 @@ public sealed partial class VehicleSession
         {
             return; // e.g. an ack for a batch that committed after the connection began to close
         }
-        if (!_outbound.Writer.TryWrite(frame))
+        if (!_outbound.TrySend(frame))
         {
             LogSlowConsumer(_services.Logger, LogRef.Vehicle(Vin));
-            _stop.Cancel();
+            Abort();
         }
+    }
+
+    /// <summary>Ends the connection at once, without a close handshake: the pending receive and send fail.</summary>
+    internal void Abort()
+    {
+        _closing = true;
+        _socket.Abort();
     }
 
     /// <summary>Ends this connection because another one for the same VIN took over.</summary>
@@ -146,7 +157,7 @@ public sealed partial class VehicleSession
         var helloDone = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var (frame, length, tooLarge) = await ReceiveFrameAsync(cancellationToken);
+            var (frame, length, tooLarge) = await ReceiveFrameAsync();
             if (frame is null)
             {
                 return; // closed by the car
@@ -226,7 +237,11 @@ public sealed partial class VehicleSession
         using (await _services.Locks.AcquireAsync(Vin, cancellationToken))
         {
             _services.Registry.Register(this)?.Replace();
-            await _outbound.Writer.WriteAsync(new Envelope
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Abort(); // the server began to stop while this car logged in, after the registry stopped every session
+            }
+            _outbound.TrySend(new Envelope
             {
                 SentAtMs = Now(),
                 Welcome = new Welcome
@@ -235,11 +250,9 @@ public sealed partial class VehicleSession
                     KeepAliveSeconds = (uint)_services.Options.KeepAliveInterval.TotalSeconds,
                     ServerTimeMs = Now(),
                 },
-            }, cancellationToken);
-            foreach (var pending in await _services.Store.PendingAsync(Vin, (long)hello.LastReceivedSeq, _services.Time.GetUtcNow(), cancellationToken))
-            {
-                await _outbound.Writer.WriteAsync(pending, cancellationToken); // waits for the car rather than overflowing its queue
-            }
+            });
+            // Already in memory, so queued whatever their number; only frames queued later count against the car's limit.
+            _outbound.SendBacklog(await _services.Store.PendingAsync(Vin, (long)hello.LastReceivedSeq, _services.Time.GetUtcNow(), cancellationToken));
         }
         _services.Events.Connected(Vin, Privacy);
         LogConnected(_services.Logger, LogRef.Vehicle(Vin), durable);
@@ -329,92 +342,12 @@ public sealed partial class VehicleSession
         Fail(ProtocolError.Types.Code.InvalidContent, $"the message's content is implausible: {reason}", envelope.Seq);
     }
 
-    /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap.</returns>
-    private async Task<(byte[]? Frame, int Length, bool TooLarge)> ReceiveFrameAsync(CancellationToken cancellationToken)
-    {
-        // Wait for data without holding a buffer, so that idle connections cost little memory.
-        var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-        if (peek.MessageType == WebSocketMessageType.Close)
-        {
-            return (null, 0, false);
-        }
-        // From the first byte on, the whole frame must arrive in time, however slowly the car sends it.
-        _frameDeadline ??= _services.Time.CreateTimer(static s => ((VehicleSession)s!).FrameTimedOut(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _frameDeadline.Change(_services.Options.FrameTimeout, Timeout.InfiniteTimeSpan);
-        var buffer = ArrayPool<byte>.Shared.Rent(EnvelopeCodec.MaxFrameBytes + 1);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                // Never ask for more than one byte past the cap: a read into the whole pooled array could wait for bytes
-                // of an oversized frame that the cap should have refused already.
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length, EnvelopeCodec.MaxFrameBytes + 1 - length), cancellationToken);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, 0, false);
-                }
-                length += result.Count;
-                if (length > EnvelopeCodec.MaxFrameBytes)
-                {
-                    return (buffer, length, true);
-                }
-                if (result.EndOfMessage)
-                {
-                    return result.MessageType == WebSocketMessageType.Binary ? (buffer, length, false) : (buffer, 0, false);
-                }
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-        finally
-        {
-            _frameDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    // The send loop sends the error and closes; the receive still waiting for the frame's rest ends with the connection.
-    private void FrameTimedOut() => Fail(ProtocolError.Types.Code.MalformedFrame, "the frame did not arrive in time", 0);
-
     private void Fail(ProtocolError.Types.Code code, string message, ulong seq)
     {
         LogProtocolError(_services.Logger, LogRef.Vehicle(Vin), code);
-        _outbound.Writer.TryWrite(new Envelope { SentAtMs = Now(), Error = new ProtocolError { Code = code, Message = message, Seq = seq } });
+        _outbound.TrySend(new Envelope { SentAtMs = Now(), Error = new ProtocolError { Code = code, Message = message, Seq = seq } });
         _closing = true;
-        _outbound.Writer.TryComplete();
-    }
-
-    private async Task SendLoopAsync(CancellationToken cancellationToken)
-    {
-        var closeStatus = WebSocketCloseStatus.NormalClosure;
-        try
-        {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(cancellationToken))
-            {
-                if (frame.PayloadCase == Envelope.PayloadOneofCase.Error)
-                {
-                    closeStatus = frame.Error.Code == ProtocolError.Types.Code.Replaced ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.PolicyViolation;
-                }
-                await _socket.SendAsync(frame.ToByteArray(), WebSocketMessageType.Binary, true, cancellationToken);
-            }
-            // The queue was completed: after an error, or because the receive loop ended.
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseOutputAsync(closeStatus, null, timeout.Token);
-            }
-            // The receive loop ends when the car answers the close; cancelling a receive aborts the socket,
-            // which could cut off the frames just sent, so give the car a moment first.
-            _stop.CancelAfter(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
-        {
-            await _stop.CancelAsync();
-        }
+        _ = _outbound.Complete();
     }
 
     private long Now() => _services.Time.GetUtcNow().ToUnixTimeMilliseconds();
