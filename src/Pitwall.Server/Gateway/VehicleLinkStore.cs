@@ -12,9 +12,12 @@ public sealed class VehicleLinkStore(Database database)
 {
     internal static readonly JsonFormatter PrivacyJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
-    /// <summary>Records a hello and returns the highest car seq held durably.</summary>
-    public Task<long> RecordHelloAsync(Hello hello, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) =>
+    /// <summary>
+    /// Records a hello, in one transaction with what the car needs next (one write per login, not two): the highest car
+    /// seq held durably, and the cloud frames it has not acknowledged yet, oldest first (those it already has are dropped).
+    /// </summary>
+    public Task<(long Durable, IReadOnlyList<Envelope> Pending)> RecordHelloAsync(Hello hello, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync<(long, IReadOnlyList<Envelope>)>(async (c, t) =>
         {
             await EnsureAsync(c, t, hello.Vin);
             await c.ExecuteAsync(
@@ -34,7 +37,8 @@ public sealed class VehicleLinkStore(Database database)
                 }, t);
             await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'login')",
                 new { now = now.ToUnixTimeMilliseconds(), vin = hello.Vin }, t);
-            return await c.ExecuteScalarAsync<long>("SELECT last_car_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
+            var durable = await c.ExecuteScalarAsync<long>("SELECT last_car_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
+            return (durable, await PendingAsync(c, t, hello.Vin, (long)hello.LastReceivedSeq, now));
         }, cancellationToken);
 
     /// <summary>H6: the car's session ended.</summary>
@@ -88,15 +92,14 @@ public sealed class VehicleLinkStore(Database database)
             : c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq = @seq", seqs.Select(seq => new { vin, seq }), t);
 
     /// <summary>Frames the car has not acknowledged yet, oldest first; drops those it already has.</summary>
-    public Task<IReadOnlyList<Envelope>> PendingAsync(string vin, long carHas, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyList<Envelope>>(async (c, t) =>
-        {
-            await c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @carHas", new { vin, carHas }, t);
-            var payloads = await c.QueryAsync<byte[]>(
-                "SELECT payload FROM vehicle_outbox WHERE vin = @vin AND expires_at > @now ORDER BY seq",
-                new { vin, now = now.ToUnixTimeMilliseconds() }, t);
-            return payloads.Select(p => Envelope.Parser.ParseFrom(p)).ToList();
-        }, cancellationToken);
+    private static async Task<IReadOnlyList<Envelope>> PendingAsync(DbConnection c, DbTransaction t, string vin, long carHas, DateTimeOffset now)
+    {
+        await c.ExecuteAsync("DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @carHas", new { vin, carHas }, t);
+        var payloads = await c.QueryAsync<byte[]>(
+            "SELECT payload FROM vehicle_outbox WHERE vin = @vin AND expires_at > @now ORDER BY seq",
+            new { vin, now = now.ToUnixTimeMilliseconds() }, t);
+        return payloads.Select(p => Envelope.Parser.ParseFrom(p)).ToList();
+    }
 
     /// <summary>Each car holds its frames up to the seq it acked: they leave the outbox.</summary>
     public Task AcknowledgedAsync(IReadOnlyCollection<(string Vin, long UpTo)> acks, CancellationToken cancellationToken) =>

@@ -227,15 +227,17 @@ public sealed partial class VehicleSession
         }
         Privacy = hello.Privacy ?? new PrivacySettings();
         await _services.Writer.DrainAsync(Vin, cancellationToken);
-        var durable = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
-        _helloRecorded = true;
-        durable = _services.Writer.KnownDurableSeq(Vin, durable);
-        _durableSeq = durable;
-        _ackedSeq = durable;
-        _lastReceivedSeq = 0; // hello is not sequenced; resends after it may start below anything sent before
-        // Under the car's lock, so that no frame queued meanwhile overtakes the pending ones.
+        long durable;
+        // Under the car's lock from the read of its pending frames on, so that no frame queued meanwhile overtakes them or
+        // misses this session: the hello's record and that read are one write transaction.
         using (await _services.Locks.AcquireAsync(Vin, cancellationToken))
         {
+            (durable, var pending) = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
+            _helloRecorded = true;
+            durable = _services.Writer.KnownDurableSeq(Vin, durable);
+            _durableSeq = durable;
+            _ackedSeq = durable;
+            _lastReceivedSeq = 0; // hello is not sequenced; resends after it may start below anything sent before
             _services.Registry.Register(this)?.Replace();
             if (cancellationToken.IsCancellationRequested)
             {
@@ -252,7 +254,7 @@ public sealed partial class VehicleSession
                 },
             });
             // Already in memory, so queued whatever their number; only frames queued later count against the car's limit.
-            _outbound.SendBacklog(await _services.Store.PendingAsync(Vin, (long)hello.LastReceivedSeq, _services.Time.GetUtcNow(), cancellationToken));
+            _outbound.SendBacklog(pending);
         }
         _services.Events.Connected(Vin, Privacy);
         LogConnected(_services.Logger, LogRef.Vehicle(Vin), durable);
