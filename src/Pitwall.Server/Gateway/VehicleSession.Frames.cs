@@ -8,17 +8,12 @@ namespace Pitwall.Server.Gateway;
 /// <summary>Reading one whole frame from the car, within the frame timeout, into a buffer rented only while it arrives.</summary>
 public sealed partial class VehicleSession
 {
+    /// <summary>Called once the first bytes of a frame are there (the receive loop waits for them holding no buffer).</summary>
     /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap.</returns>
     /// <remarks>The socket's reads take no cancellation token (each would register on it while the car idles); what
     /// ends a connection early aborts the socket instead.</remarks>
     private async Task<(byte[]? Frame, int Length, bool TooLarge)> ReceiveFrameAsync()
     {
-        // Wait for data without holding a buffer, so that idle connections cost little memory.
-        var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
-        if (peek.MessageType == WebSocketMessageType.Close)
-        {
-            return (null, 0, false);
-        }
         // From the first byte on, the whole frame must arrive in time, however slowly the car sends it. A frame that is
         // there at once (nearly all) needs no timer: the deadline is armed only when a read has to wait.
         var firstByte = _services.Time.GetTimestamp();

@@ -157,6 +157,13 @@ public sealed partial class VehicleSession
         var helloDone = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Wait for data without holding a buffer, here rather than in ReceiveFrameAsync, so that an idle car keeps no
+            // state machine of that method alive either (and a frame read at once allocates none).
+            var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+            if (peek.MessageType == WebSocketMessageType.Close)
+            {
+                return; // closed by the car
+            }
             var (frame, length, tooLarge) = await ReceiveFrameAsync();
             if (frame is null)
             {
