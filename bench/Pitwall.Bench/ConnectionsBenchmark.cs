@@ -8,12 +8,13 @@ namespace Pitwall.Bench;
 
 internal sealed record ConnectionSettings(
     string WorkDirectory, string ServerDll, string FleetSecret, int Count, int WarmupConnections, int Holders, int Concurrency,
-    TimeSpan Idle, int Port, bool ServerGc, bool GcProbe, TimeSpan QuietWait);
+    TimeSpan Idle, int Port, bool ServerGc, bool GcProbe, TimeSpan QuietWait, bool Storm, TimeSpan StormTimeout);
 
 /// <summary>
 /// (2) Concurrent idle connections: <c>pitwall serve</c> as its own process; authenticated vehicle links opened by
 /// several client processes from different loopback addresses; the server's resident memory (VmRSS) before and after,
-/// once the connections have been idle for a while; memory per connection = growth / connections.
+/// once the connections have been idle for a while; memory per connection = growth / connections. Then (unless
+/// <c>--storm false</c>) the reconnect storm after a server restart, <see cref="ReconnectStorm"/>.
 /// </summary>
 internal static partial class ConnectionsBenchmark
 {
@@ -137,7 +138,16 @@ internal static partial class ConnectionsBenchmark
             var json = Path.Combine(s.WorkDirectory, $"connections-results{(s.ServerGc ? "" : "-workstation-gc")}{(s.GcProbe ? "-gc-probe" : "")}.json");
             await File.WriteAllTextAsync(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             Console.WriteLine($"Results: {json}");
-            return open >= s.Count * 0.99 && serverAlive ? 0 : 1;
+            var stormComplete = true;
+            if (s.Storm && serverAlive)
+            {
+                var storm = await ReconnectStorm.RunAsync(s, server, pitwall, path, holders, open);
+                var stormJson = Path.Combine(s.WorkDirectory, "reconnect-storm-results.json");
+                await File.WriteAllTextAsync(stormJson, JsonSerializer.Serialize(storm, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+                Console.WriteLine($"Results: {stormJson}");
+                stormComplete = holders.Sum(h => h.Acked) >= open;
+            }
+            return open >= s.Count * 0.99 && serverAlive && stormComplete ? 0 : 1;
         }
         finally
         {
@@ -161,7 +171,7 @@ internal static partial class ConnectionsBenchmark
             [
                 .. prefix, "hold", "--url", $"http://127.0.0.1:{s.Port}", "--first", first.ToString(CultureInfo.InvariantCulture),
                 "--count", count.ToString(CultureInfo.InvariantCulture), "--source", $"127.0.0.{index + 1}", "--fleet-secret", s.FleetSecret,
-                "--concurrency", s.Concurrency.ToString(CultureInfo.InvariantCulture),
+                "--concurrency", s.Concurrency.ToString(CultureInfo.InvariantCulture), .. (s.Storm ? new[] { "--reconnect" } : []),
             ],
             new Dictionary<string, string>(), s.WorkDirectory, Path.Combine(s.WorkDirectory, $"holder-{index}.log"), holder.OnLine, keepStdinOpen: true);
         all.Add(holder);
@@ -209,17 +219,25 @@ internal static partial class ConnectionsBenchmark
     [GeneratedRegex(" +")]
     private static partial Regex Spaces();
 
-    private sealed partial class Holder
+    internal sealed partial class Holder
     {
         public ChildProcess Process { get; set; } = null!;
         public volatile bool Ready;
         private int _connected;
         private int _failed;
         private int _closed;
+        private int _back;
+        private int _acked;
+        private int _retries;
+        private long _lastAckedAtMs;
 
         public int Connected => Volatile.Read(ref _connected);
         public int Failed => Volatile.Read(ref _failed);
         public int Closed => Volatile.Read(ref _closed);
+        public int Back => Volatile.Read(ref _back);
+        public int Acked => Volatile.Read(ref _acked);
+        public int Retries => Volatile.Read(ref _retries);
+        public long LastAckedAtMs => Volatile.Read(ref _lastAckedAtMs);
 
         public void OnLine(string line)
         {
@@ -241,6 +259,14 @@ internal static partial class ConnectionsBenchmark
                     }
                 }
             }
+            var storm = Storm().Match(line);
+            if (storm.Success)
+            {
+                Volatile.Write(ref _back, int.Parse(storm.Groups["back"].Value, CultureInfo.InvariantCulture));
+                Volatile.Write(ref _acked, int.Parse(storm.Groups["acked"].Value, CultureInfo.InvariantCulture));
+                Volatile.Write(ref _retries, int.Parse(storm.Groups["retries"].Value, CultureInfo.InvariantCulture));
+                Volatile.Write(ref _lastAckedAtMs, long.Parse(storm.Groups["last"].Value, CultureInfo.InvariantCulture));
+            }
             if (line.StartsWith("ready ", StringComparison.Ordinal))
             {
                 Ready = true;
@@ -249,5 +275,8 @@ internal static partial class ConnectionsBenchmark
 
         [GeneratedRegex(@"^(status|ready|exit) connected=(?<connected>\d+)( failed=(?<failed>\d+))?( closed=(?<closed>\d+))?")]
         private static partial Regex Counts();
+
+        [GeneratedRegex(@" back=(?<back>\d+) acked=(?<acked>\d+) retries=(?<retries>\d+) last_ack_ms=(?<last>\d+)")]
+        private static partial Regex Storm();
     }
 }

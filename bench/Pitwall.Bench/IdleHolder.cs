@@ -11,11 +11,13 @@ namespace Pitwall.Bench;
 /// One client process of the idle-connection benchmark: opens <c>count</c> authenticated vehicle links from one
 /// loopback source address (bound in SocketsHttpHandler.ConnectCallback, so that the ~28 000 ephemeral ports of one
 /// address are no limit), sends hello, waits for welcome, then keeps a receive pending on each (which answers the
-/// server's pings) until its standard input closes. Reports progress as lines on standard output.
+/// server's pings) until its standard input closes. Reports progress as lines on standard output. With
+/// <c>reconnect</c>, a car whose link drops comes back (<see cref="Reconnect"/>): the reconnect-storm measurement.
 /// </summary>
 internal static class IdleHolder
 {
-    public static async Task<int> RunAsync(Uri server, int first, int count, IPAddress source, string fleetSecret, int concurrency, TimeSpan maxHold)
+    public static async Task<int> RunAsync(
+        Uri server, int first, int count, IPAddress source, string fleetSecret, int concurrency, TimeSpan maxHold, bool reconnect)
     {
         using var handler = new SocketsHttpHandler
         {
@@ -43,13 +45,17 @@ internal static class IdleHolder
         var sockets = new List<ClientWebSocket>(count);
         var state = new Counters();
         string? lastError = null;
+        using var exiting = new CancellationTokenSource();
+        using var handshakes = new SemaphoreSlim(concurrency);
+        var comeback = new Reconnect(handshakes, (socket, vin, ct) => ConnectAsync(socket, socketUri, http, invoker, vin, fleetSecret, ct));
 
         using var reporting = new CancellationTokenSource();
         var reporter = Task.Run(async () =>
         {
             while (!reporting.IsCancellationRequested)
             {
-                Console.WriteLine($"status connected={Volatile.Read(ref state.Connected)} failed={Volatile.Read(ref state.Failed)} closed={Volatile.Read(ref state.Closed)}");
+                Console.WriteLine($"status connected={Volatile.Read(ref state.Connected)} failed={Volatile.Read(ref state.Failed)} closed={Volatile.Read(ref state.Closed)}" +
+                    $" back={Volatile.Read(ref comeback.Back)} acked={Volatile.Read(ref comeback.Acked)} retries={Volatile.Read(ref comeback.Retries)} last_ack_ms={Volatile.Read(ref comeback.LastAckedAtMs)}");
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(2), reporting.Token);
@@ -76,7 +82,7 @@ internal static class IdleHolder
                             lock (holds)
                             {
                                 sockets.Add(socket);
-                                holds.Add(HoldAsync(socket, buffer, state));
+                                holds.Add(HoldAsync(socket, buffer, state, reconnect ? ComeBackAsync : null));
                             }
                             Interlocked.Increment(ref state.Connected);
                             return;
@@ -89,6 +95,25 @@ internal static class IdleHolder
                         }
                     }
                     Interlocked.Increment(ref state.Failed);
+
+                    async Task ComeBackAsync()
+                    {
+                        try
+                        {
+                            if (await comeback.ReturnAsync(index, Fleet.Vin(index), exiting.Token) is { } again)
+                            {
+                                lock (holds)
+                                {
+                                    sockets.Add(again);
+                                }
+                                await HoldAsync(again, new byte[256], new Counters(), null);
+                            }
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            // exiting
+                        }
+                    }
                 });
         }
         Console.WriteLine($"ready connected={state.Connected} failed={state.Failed}");
@@ -105,10 +130,16 @@ internal static class IdleHolder
             }
         });
         await Task.WhenAny(stdinClosed, Task.Delay(maxHold));
+        await exiting.CancelAsync();
         await reporting.CancelAsync();
         await reporter;
         Console.WriteLine($"exit connected={state.Connected} closed={state.Closed}");
-        foreach (var socket in sockets)
+        List<ClientWebSocket> all;
+        lock (holds)
+        {
+            all = [.. sockets];
+        }
+        foreach (var socket in all)
         {
             socket.Abort();
             socket.Dispose();
@@ -116,7 +147,8 @@ internal static class IdleHolder
         return 0;
     }
 
-    private static async Task ConnectAsync(
+    /// <returns>The welcome.</returns>
+    private static async Task<Envelope> ConnectAsync(
         ClientWebSocket socket, Uri socketUri, HttpClient http, HttpMessageInvoker invoker, string vin, string fleetSecret, CancellationToken cancellationToken)
     {
         var nonce = await RawCar.ChallengeAsync(http, vin, cancellationToken);
@@ -135,9 +167,10 @@ internal static class IdleHolder
         {
             throw new InvalidOperationException($"expected welcome, got {envelope?.PayloadCase.ToString() ?? result.MessageType.ToString()}");
         }
+        return envelope;
     }
 
-    private static async Task HoldAsync(ClientWebSocket socket, byte[] buffer, Counters state)
+    private static async Task HoldAsync(ClientWebSocket socket, byte[] buffer, Counters state, Func<Task>? whenLost)
     {
         try
         {
@@ -154,6 +187,10 @@ internal static class IdleHolder
         {
         }
         Interlocked.Increment(ref state.Closed);
+        if (whenLost is not null)
+        {
+            await whenLost();
+        }
     }
 
     private sealed class Counters

@@ -54,13 +54,16 @@ public static class Program
         var connectionsPort = new Option<int>("--port") { DefaultValueFactory = _ => 5311 };
         var serverGc = new Option<bool>("--server-gc") { Description = "Run pitwall with server GC (its default); false sets DOTNET_gcServer=0.", DefaultValueFactory = _ => true };
         var gcProbe = new Option<bool>("--gc-probe") { Description = "Run the instrumented host (same composition) and also report its live managed heap after forced full GCs." };
-        var idleCommand = new Command("connections", "Concurrent idle connections and the server's memory per connection.")
+        var storm = new Option<bool>("--storm") { Description = "After the idle reading: kill and restart the server and time the cars' return (reconnect storm).", DefaultValueFactory = _ => true };
+        var stormTimeout = new Option<int>("--storm-timeout") { Description = "Seconds the reconnect storm may take at most.", DefaultValueFactory = _ => 300 };
+        var idleCommand = new Command("connections", "Concurrent idle connections and the server's memory per connection; then the reconnect storm after a restart.")
         {
-            count, warmupConnections, holders, concurrency, idle, connectionsPort, serverGc, gcProbe,
+            count, warmupConnections, holders, concurrency, idle, connectionsPort, serverGc, gcProbe, storm, stormTimeout,
         };
         idleCommand.SetAction((r, _) => ConnectionsBenchmark.RunAsync(new ConnectionSettings(
             r.GetValue(work)!, r.GetValue(serverDll)!, r.GetValue(fleetSecret)!, r.GetValue(count), r.GetValue(warmupConnections), r.GetValue(holders),
-            r.GetValue(concurrency), TimeSpan.FromSeconds(r.GetValue(idle)), r.GetValue(connectionsPort), r.GetValue(serverGc), r.GetValue(gcProbe), TimeSpan.FromSeconds(r.GetValue(quietWait)))));
+            r.GetValue(concurrency), TimeSpan.FromSeconds(r.GetValue(idle)), r.GetValue(connectionsPort), r.GetValue(serverGc), r.GetValue(gcProbe), TimeSpan.FromSeconds(r.GetValue(quietWait)),
+            r.GetValue(storm), TimeSpan.FromSeconds(r.GetValue(stormTimeout)))));
 
         var cars = new Option<int>("--cars") { Description = "Simulated cars (one WebSocket each), each paired to an owner.", DefaultValueFactory = _ => 1000 };
         var owners = new Option<int>("--owners") { Description = "Owner accounts, one event stream each; 0: cars / 10 (Pitwall allows 10 pairings per account per hour).", DefaultValueFactory = _ => 0 };
@@ -105,12 +108,13 @@ public static class Program
         var source = new Option<string>("--source") { Description = "Loopback address to connect from.", DefaultValueFactory = _ => "127.0.0.1" };
         var holdConcurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 16 };
         var maxSeconds = new Option<int>("--max-seconds") { Description = "Exit after this long even if standard input stays open.", DefaultValueFactory = _ => 3600 };
+        var reconnect = new Option<bool>("--reconnect") { Description = "A car whose link drops comes back (with pitwall-sim's back-off), sends a report and waits for its ack." };
         var hold = new Command("hold", "(helper) Open idle vehicle links from one loopback address and keep them open.")
         {
-            url, first, holdCount, source, holdConcurrency, maxSeconds,
+            url, first, holdCount, source, holdConcurrency, maxSeconds, reconnect,
         };
         hold.SetAction((r, _) => IdleHolder.RunAsync(new Uri(r.GetValue(url)!), r.GetValue(first), r.GetValue(holdCount), IPAddress.Parse(r.GetValue(source)!),
-            r.GetValue(fleetSecret)!, r.GetValue(holdConcurrency), TimeSpan.FromSeconds(r.GetValue(maxSeconds))));
+            r.GetValue(fleetSecret)!, r.GetValue(holdConcurrency), TimeSpan.FromSeconds(r.GetValue(maxSeconds)), r.GetValue(reconnect)));
 
         root.Subcommands.Add(ingest);
         root.Subcommands.Add(idleCommand);
