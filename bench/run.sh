@@ -2,7 +2,8 @@
 # Pitwall vehicle-link benchmarks (bench/README.md): builds Release, then runs
 #   1. ingest: end-to-end status reports/s (durable and acked) against two ceilings measured in the same run,
 #      for each load profile CONNECTIONSxWINDOW in $PITWALL_BENCH_PROFILES;
-#   2. connections: idle vehicle links held by one server process and its memory per connection;
+#   2. connections: idle vehicle links held by one server process and its memory per connection, then the reconnect
+#      storm after a server restart (time until every car is back and acked);
 #   3. commands: remote-command round trip (API call → car → outcome on the app's event stream), p50 and p99 at a rate;
 # and prints a summary table. Everything runs on loopback; databases, logs and JSON results go to $PITWALL_BENCH_WORK.
 #
@@ -100,7 +101,7 @@ if [ -z "$only" ] || [ "$only" = "connections" ]; then
   echo
   echo "=== connections: $connections idle vehicle links ==="
   "${bench[@]}" connections --count "$connections" --idle "$idle" | tee "$work/connections.txt" || status=1
-  { echo; sed -n '/^Idle connections/,/^Results:/p' "$work/connections.txt"; } >> "$summary"
+  { echo; sed -n '/^Idle connections/,/^Results:/p' "$work/connections.txt"; echo; sed -n '/^Reconnect storm (/,/^Results:/p' "$work/connections.txt"; } >> "$summary"
 fi
 
 if [ -z "$only" ] || [ "$only" = "commands" ]; then
