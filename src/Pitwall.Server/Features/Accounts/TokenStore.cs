@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -18,11 +17,8 @@ public sealed class TokenStore(Database database, TimeProvider time, IOptions<Ac
 {
     // Bumped by every committed revocation in this process (any instance in it: tests run several).
     private static long s_revocations;
-    private const int MaxCached = 100_000;
-    private readonly ConcurrentDictionary<string, CachedIdentity> _cache = new(StringComparer.Ordinal);
-    private readonly long _cacheMs = database.Dialect == SqlDialect.Sqlite ? (long)options.Value.AccessTokenCacheLifetime.TotalMilliseconds : 0;
-
-    private sealed record CachedIdentity(AccessTokenIdentity Identity, long UntilMs, long Revocations);
+    private readonly ShortLivedCache<string, AccessTokenIdentity> _cache =
+        new(database.Dialect == SqlDialect.Sqlite ? options.Value.AccessTokenCacheLifetime : TimeSpan.Zero);
 
     public async Task<AccessTokenIdentity?> ValidateAsync(string accessToken, CancellationToken cancellationToken)
     {
@@ -30,12 +26,13 @@ public sealed class TokenStore(Database database, TimeProvider time, IOptions<Ac
         {
             return null;
         }
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var clock = time.GetUtcNow();
+        var now = clock.ToUnixTimeMilliseconds();
         var hash = Tokens.Hash(accessToken);
         var revocations = Interlocked.Read(ref s_revocations); // before the read: a revocation committing meanwhile makes the entry stale
-        if (_cacheMs > 0 && _cache.TryGetValue(hash, out var cached) && cached.Revocations == revocations && now < cached.UntilMs)
+        if (_cache.TryGet(hash, revocations, clock, out var cached))
         {
-            return cached.Identity;
+            return cached;
         }
         var row = await database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<(string AccountId, string Role, string SessionId, string Scope, long TokenExpiresAt, long SessionExpiresAt)>(
             """
@@ -50,14 +47,7 @@ public sealed class TokenStore(Database database, TimeProvider time, IOptions<Ac
             return null;
         }
         var identity = new AccessTokenIdentity(row.AccountId, row.Role, row.SessionId, row.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        if (_cacheMs > 0)
-        {
-            if (_cache.Count >= MaxCached)
-            {
-                _cache.Clear();
-            }
-            _cache[hash] = new CachedIdentity(identity, Math.Min(now + _cacheMs, Math.Min(row.TokenExpiresAt, row.SessionExpiresAt)), revocations);
-        }
+        _cache.Set(hash, identity, revocations, clock, DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(row.TokenExpiresAt, row.SessionExpiresAt)));
         return identity;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Pitwall.Server.Data;
@@ -29,11 +28,8 @@ internal sealed class ContractEntitlements(
 {
     // Bumped by every committed write of contracts or packages in this process (any instance in it: tests run several).
     private static long s_generation;
-    private const int MaxCached = 100_000;
-    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
-    private readonly TimeSpan _lifetime = database.Dialect == SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero;
-
-    private sealed record Entry(IReadOnlySet<string> Services, DateTimeOffset Until, long Generation);
+    private readonly ShortLivedCache<string, IReadOnlySet<string>> _cache =
+        new(database.Dialect == SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero);
 
     /// <summary>Contracts or packages change in this transaction: cached entitlements are forgotten when it commits.</summary>
     internal static void Changed(DbTransaction transaction) =>
@@ -46,22 +42,17 @@ internal sealed class ContractEntitlements(
     {
         var now = time.GetUtcNow();
         var generation = Interlocked.Read(ref s_generation); // before the read: a change committing meanwhile makes the entry stale
-        if (_cache.TryGetValue(vin, out var cached) && cached.Generation == generation && now < cached.Until)
+        if (_cache.TryGet(vin, generation, now, out var cached))
         {
-            return cached.Services;
+            return cached;
         }
         var terms = await contracts.RunningTermsAsync(vin, now, cancellationToken);
         var services = terms.Where(t => t.StartsAt <= now)
             .SelectMany(t => t.Services.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
-        if (_lifetime > TimeSpan.Zero)
+        if (_cache.Enabled)
         {
             // Valid until the lifetime ends or a term starts or ends, whichever comes first.
-            var until = terms.Select(t => t.StartsAt > now ? t.StartsAt : t.EndsAt).Append(now + _lifetime).Min();
-            if (_cache.Count >= MaxCached)
-            {
-                _cache.Clear();
-            }
-            _cache[vin] = new Entry(services, until, generation);
+            _cache.Set(vin, services, generation, now, terms.Select(t => t.StartsAt > now ? t.StartsAt : t.EndsAt).Append(DateTimeOffset.MaxValue).Min());
         }
         return services;
     }

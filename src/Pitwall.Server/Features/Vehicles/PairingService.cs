@@ -123,6 +123,7 @@ public sealed class PairingService(
         await database.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync("DELETE FROM vehicle_users WHERE vin = @vin", new { vin }, t);
+            VehicleStore.AccessChanged(t);
             await c.ExecuteAsync("DELETE FROM pairing_requests WHERE vin = @vin", new { vin }, t);
             await c.ExecuteAsync("DELETE FROM access_keys WHERE vin = @vin", new { vin }, t);
             foreach (var listener in listeners)
@@ -158,6 +159,7 @@ public sealed class PairingService(
             {
                 return false;
             }
+            VehicleStore.AccessChanged(t);
             await c.ExecuteAsync("DELETE FROM access_keys WHERE vin = @vin AND account_id = @driverAccountId", new { vin, driverAccountId }, t);
             foreach (var listener in listeners)
             {
@@ -168,6 +170,7 @@ public sealed class PairingService(
 
     private async Task GrantedAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string vin, string accountId, VehicleRole role)
     {
+        VehicleStore.AccessChanged(t);
         foreach (var listener in listeners)
         {
             await listener.OnAccessGrantedAsync(c, t, vin, accountId, role);

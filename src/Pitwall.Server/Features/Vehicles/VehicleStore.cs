@@ -5,8 +5,19 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Vehicles;
 
 /// <summary>SQL for the registry (<c>vehicles</c>) and its users (<c>vehicle_users</c>).</summary>
-public sealed class VehicleStore(Database database, IServiceProvider services) : IVehicleAccess, IVehicleDirectory
+public sealed class VehicleStore(Database database, IServiceProvider services, TimeProvider time) : IVehicleAccess, IVehicleDirectory
 {
+    // Bumped by every committed change of who may use which car, in this process (any instance in it: tests run several).
+    private static long s_accessChanges;
+
+    /// <summary>Every request through the vehicle-service gate asks for its grant; kept as briefly as an access token is.</summary>
+    private readonly ShortLivedCache<(string AccountId, string Vin), VehicleGrant> _grants =
+        new(database.Dialect == SqlDialect.Sqlite ? TimeSpan.FromSeconds(2) : TimeSpan.Zero);
+
+    /// <summary>Access to a vehicle is granted or ends in this transaction: cached grants are forgotten once it commits.</summary>
+    internal static void AccessChanged(System.Data.Common.DbTransaction transaction) =>
+        Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_accessChanges));
+
     private const string Columns =
         "v.vin AS Vin, v.model AS Model, v.model_year AS ModelYear, v.colour AS Colour, v.registration_number AS RegistrationNumber, v.created_at AS CreatedAt";
 
@@ -58,11 +69,24 @@ public sealed class VehicleStore(Database database, IServiceProvider services) :
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : (DateTimeOffset?)null, cancellationToken);
 
-    public async Task<VehicleGrant?> GrantAsync(string accountId, string vin, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<(string Role, long Since)>(
-            "SELECT role, created_at FROM vehicle_users WHERE vin = @vin AND account_id = @accountId", new { vin, accountId }), cancellationToken)).ToList() is [var row]
-            ? new VehicleGrant(vin, VehicleRoles.Parse(row.Role), DateTimeOffset.FromUnixTimeMilliseconds(row.Since))
-            : null;
+    public async Task<VehicleGrant?> GrantAsync(string accountId, string vin, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changes = Interlocked.Read(ref s_accessChanges); // before the read: a change committing meanwhile makes the entry stale
+        if (_grants.TryGet((accountId, vin), changes, now, out var cached))
+        {
+            return cached;
+        }
+        var rows = await database.ReadAsync(c => c.QueryAsync<(string Role, long Since)>(
+            "SELECT role, created_at FROM vehicle_users WHERE vin = @vin AND account_id = @accountId", new { vin, accountId }), cancellationToken);
+        if (rows.ToList() is not [var row])
+        {
+            return null; // not kept: access may be granted any moment, and a refusal is no hot path
+        }
+        var grant = new VehicleGrant(vin, VehicleRoles.Parse(row.Role), DateTimeOffset.FromUnixTimeMilliseconds(row.Since));
+        _grants.Set((accountId, vin), grant, changes, now, DateTimeOffset.MaxValue);
+        return grant;
+    }
 
     public async Task<IReadOnlyList<string>> UsersOfAsync(DbConnection connection, DbTransaction transaction, string vin) =>
         [.. await connection.QueryAsync<string>("SELECT account_id FROM vehicle_users WHERE vin = @vin ORDER BY account_id", new { vin }, transaction)];
