@@ -1,0 +1,53 @@
+using Pitwall.Server.Data;
+
+namespace Pitwall.Server.Tests.Data;
+
+/// <summary>The cache of per-request answers never serves one past its deadline or after a change committed.</summary>
+public sealed class ShortLivedCacheTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_answer_is_served_until_the_lifetime_or_its_own_end_whichever_comes_first()
+    {
+        var cache = new ShortLivedCache<string, int>(TimeSpan.FromSeconds(2));
+        cache.Set("a", 1, generation: 7, Now, until: DateTimeOffset.MaxValue);
+        cache.Set("b", 2, generation: 7, Now, until: Now.AddSeconds(1));
+
+        Assert.True(cache.TryGet("a", 7, Now.AddSeconds(1.9), out var a));
+        Assert.Equal(1, a);
+        Assert.False(cache.TryGet("a", 7, Now.AddSeconds(2), out _));
+        Assert.True(cache.TryGet("b", 7, Now.AddSeconds(0.9), out _));
+        Assert.False(cache.TryGet("b", 7, Now.AddSeconds(1), out _));
+    }
+
+    [Fact]
+    public void A_change_committed_since_the_answer_was_read_makes_it_stale()
+    {
+        var cache = new ShortLivedCache<string, int>(TimeSpan.FromSeconds(2));
+        cache.Set("a", 1, generation: 7, Now, DateTimeOffset.MaxValue);
+
+        Assert.False(cache.TryGet("a", 8, Now, out _));
+    }
+
+    [Fact]
+    public void Without_a_lifetime_nothing_is_kept()
+    {
+        var cache = new ShortLivedCache<string, int>(TimeSpan.Zero);
+        cache.Set("a", 1, generation: 0, Now, DateTimeOffset.MaxValue);
+
+        Assert.False(cache.Enabled);
+        Assert.False(cache.TryGet("a", 0, Now, out _));
+    }
+
+    [Fact]
+    public void Replacing_an_answer_keeps_the_newest()
+    {
+        var cache = new ShortLivedCache<string, int>(TimeSpan.FromSeconds(2));
+        cache.Set("a", 1, generation: 7, Now, DateTimeOffset.MaxValue);
+        cache.Set("a", 2, generation: 8, Now, DateTimeOffset.MaxValue);
+
+        Assert.True(cache.TryGet("a", 8, Now, out var value));
+        Assert.Equal(2, value);
+    }
+}
