@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Pitwall.Server.Data;
 
 /// <summary>Ready means the database answers and carries every migration this binary knows.</summary>
-public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+internal sealed class DatabaseHealthCheck(Database database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -13,7 +13,7 @@ public sealed partial class Migrator(Database database, TimeProvider time, ILogg
     // Any constant works; it only has to be the same for every instance of Pitwall sharing a database.
     private const long PostgresMigrationLockKey = 0x5069_7477_616C_6C;
 
-    public static IReadOnlyList<Migration> Known(SqlDialect dialect)
+    internal static IReadOnlyList<Migration> Known(SqlDialect dialect)
     {
         var prefix = $"migrations/{(dialect == SqlDialect.Postgres ? "postgres" : "sqlite")}/";
         var assembly = typeof(Migrator).Assembly;

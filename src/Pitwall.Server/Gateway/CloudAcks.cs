@@ -8,7 +8,7 @@ namespace Pitwall.Server.Gateway;
 /// transaction for every ack that came in while the previous one ran. An ack needs no durability — a lost one only means
 /// the frame is offered again after a reconnect, and the car knows it by seq — so this never delays a car's messages.
 /// </summary>
-public sealed partial class CloudAcks(VehicleLinkStore store, GatewayEvents events, ILogger<CloudAcks> logger) : BackgroundService
+internal sealed partial class CloudAcks(VehicleLinkStore store, GatewayEvents events, ILogger<CloudAcks> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });

@@ -24,7 +24,7 @@ internal sealed class GatewayServices(
 }
 
 /// <summary>Connection changes as live events for the apps.</summary>
-public sealed class GatewayEvents(LiveEventHub hub, TimeProvider time)
+internal sealed class GatewayEvents(LiveEventHub hub, TimeProvider time)
 {
     public void Connected(string vin, PrivacySettings privacy) =>
         hub.Publish(new LiveEvent(vin, "vehicle.connection", new { vin, online = true, privateMode = privacy.PrivateMode }, time.GetUtcNow()));

@@ -11,7 +11,7 @@ namespace Pitwall.Server.Gateway;
 /// writes them in batches, one transaction per batch together with each car's dedup high-water mark, and only
 /// then lets the sessions ack. A full queue stops sessions reading their sockets, which slows the cars (backpressure).
 /// </summary>
-public sealed partial class IngestWriter : BackgroundService
+internal sealed partial class IngestWriter : BackgroundService
 {
     private readonly Channel<(VehicleSession Session, InboundMessage Message)> _queue;
     private readonly Dictionary<Envelope.PayloadOneofCase, IVehicleMessageHandler> _handlers;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Pitwall.Server.Gateway;
 
 /// <summary>The live session of each VIN on this instance; a new connection replaces the old one.</summary>
-public sealed class SessionRegistry
+internal sealed class SessionRegistry
 {
     private readonly ConcurrentDictionary<string, VehicleSession> _sessions = new(StringComparer.Ordinal);
 

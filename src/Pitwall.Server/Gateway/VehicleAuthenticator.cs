@@ -11,7 +11,7 @@ namespace Pitwall.Server.Gateway;
 /// Decides which VIN a connection speaks for, before the WebSocket is accepted: a client certificate issued by the
 /// vehicle CA (subject CN = VIN), or in development mode a one-time challenge answered with the per-vehicle secret.
 /// </summary>
-public sealed class VehicleAuthenticator(
+internal sealed class VehicleAuthenticator(
     Database database, IVehicleCredentials credentials, VehicleCertificateAuthority authority, IOptions<GatewayOptions> options, TimeProvider time)
 {
     public async Task<Challenge> IssueChallengeAsync(string vin, CancellationToken cancellationToken)

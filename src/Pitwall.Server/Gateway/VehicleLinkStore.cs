@@ -8,7 +8,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Gateway;
 
 /// <summary>SQL for <c>vehicle_link</c> and <c>vehicle_outbox</c>.</summary>
-public sealed class VehicleLinkStore(Database database)
+internal sealed class VehicleLinkStore(Database database)
 {
     internal static readonly JsonFormatter PrivacyJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 

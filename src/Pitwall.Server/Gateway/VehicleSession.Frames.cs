@@ -6,7 +6,7 @@ using Pitwall.Protocol.V1;
 namespace Pitwall.Server.Gateway;
 
 /// <summary>Reading one whole frame from the car, within the frame timeout, into a buffer rented only while it arrives.</summary>
-public sealed partial class VehicleSession
+internal sealed partial class VehicleSession
 {
     /// <summary>Called once the first bytes of a frame are there (the receive loop waits for them holding no buffer).</summary>
     /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap.</returns>

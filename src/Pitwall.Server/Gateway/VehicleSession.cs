@@ -10,7 +10,7 @@ namespace Pitwall.Server.Gateway;
 /// One car's connection: reads frames in order, checks them, hands sequenced messages to the ingest writer and
 /// acks them once durable; writes cloud frames from a bounded queue. Anything wrong ends only this connection.
 /// </summary>
-public sealed partial class VehicleSession
+internal sealed partial class VehicleSession
 {
     private readonly WebSocket _socket;
     private readonly GatewayServices _services;

@@ -4,7 +4,7 @@ namespace Pitwall.Server.Gateway;
 /// Striped per-VIN locks: queuing a cloud frame and pushing it to the live session happen under the car's lock, as
 /// does a hello's resend of pending frames, so a car always receives cloud frames in seq order.
 /// </summary>
-public sealed class VinLocks
+internal sealed class VinLocks
 {
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 

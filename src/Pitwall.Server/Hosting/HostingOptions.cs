@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pitwall.Server.Hosting;
 
-public sealed class HostingOptions
+internal sealed class HostingOptions
 {
     public const string Section = "Pitwall:Http";
 

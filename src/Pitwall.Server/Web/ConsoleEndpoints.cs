@@ -10,7 +10,7 @@ namespace Pitwall.Server.Web;
 /// authority hearing only its own cases) and the case reports (GPX, GeoJSON, printable summary) from the same
 /// <see cref="CaseReports"/>, each download audited. An authority asking for another case's report gets 404.
 /// </summary>
-public static class ConsoleEndpoints
+internal static class ConsoleEndpoints
 {
     public static void MapConsoleEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web;
 /// English, the owner's page through the portal's texts (these sentences are keys of CarSecurityText.de/fr.resx, or of
 /// PortalText.de/fr.resx when other pages use them too).
 /// </summary>
-public static class ConsoleFormat
+internal static class ConsoleFormat
 {
     public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 

@@ -6,7 +6,7 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Web;
 
 /// <summary>What every signed-in page needs: the account, and problems from the shared services shown next to fields.</summary>
-public abstract class PortalPage : PageModel
+internal abstract class PortalPage : PageModel
 {
     public string AccountId => User.AccountIdOf();
 

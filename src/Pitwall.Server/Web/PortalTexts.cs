@@ -3,7 +3,7 @@ namespace Pitwall.Server.Web;
 /// <summary>One resource of the portal's texts: the marker class whose resx files (<c>Name.resx</c> for the English names
 /// of codes, <c>Name.de.resx</c>, <c>Name.fr.resx</c>) sit beside it. The portal's frame has <see cref="PortalText"/> in
 /// <c>Web/</c>; each feature has its own in its folder.</summary>
-public sealed record PortalTextSource(Type Marker);
+internal sealed record PortalTextSource(Type Marker);
 
 public static class PortalTexts
 {

@@ -6,7 +6,7 @@ using Pitwall.Server.Features.Status;
 namespace Pitwall.Server.Web;
 
 /// <summary>How the portal shows a signal: in the units people read (km/h, km, °C, kW, hh:mm), or why it is missing.</summary>
-public static class SignalDisplay
+internal static class SignalDisplay
 {
     /// <summary>The Car Control values on a vehicle's page, in reading order, with their labels.</summary>
     public static readonly IReadOnlyList<(Signal Signal, string Label)> Dashboard =

@@ -8,7 +8,7 @@ namespace Pitwall.Server.Web;
 
 /// <summary>A page about one of the signed-in account's vehicles; every handler starts with <see cref="FindAsync"/>, and every use
 /// of a service passes the same gate as the API (<see cref="UseAsync"/>), counted as the web portal's.</summary>
-public abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t) : PortalPage
+internal abstract class VehiclePage(VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t) : PortalPage
 {
     protected IStringLocalizer<PortalText> Texts { get; } = t;
 

@@ -10,7 +10,7 @@ namespace Pitwall.Server.Web;
 public sealed record VehicleTab(string Path, string Label, int Order, string? ServiceId = null);
 
 /// <summary>The registered tabs in their order, for the tab bar (<c>_VehicleTabs</c>); two tabs for one path fail at start-up.</summary>
-public sealed class VehicleTabs
+internal sealed class VehicleTabs
 {
     public VehicleTabs(IEnumerable<VehicleTab> tabs)
     {

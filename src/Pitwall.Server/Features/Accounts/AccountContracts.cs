@@ -3,7 +3,7 @@ namespace Pitwall.Server.Features.Accounts;
 /// <summary>A postal address; the country is an ISO 3166-1 alpha-2 code.</summary>
 public sealed record PostalAddress(string Street, string PostalCode, string City, string Country);
 
-public sealed record RegisterRequest(
+internal sealed record RegisterRequest(
     string? Email,
     string? Password,
     string? Name,
@@ -12,11 +12,11 @@ public sealed record RegisterRequest(
     string? Locale);
 
 /// <summary>Fields left out (null) stay as they are.</summary>
-public sealed record UpdateAccountRequest(string? Name, IReadOnlyList<string>? PhoneNumbers, PostalAddress? Address, string? Locale);
+internal sealed record UpdateAccountRequest(string? Name, IReadOnlyList<string>? PhoneNumbers, PostalAddress? Address, string? Locale);
 
-public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
-public sealed record AccountResponse(
+internal sealed record AccountResponse(
     string Id,
     string Email,
     string Name,
@@ -46,7 +46,7 @@ public sealed record OAuthError(
     [property: System.Text.Json.Serialization.JsonPropertyName("error_description")] string? ErrorDescription);
 
 /// <summary>The form fields of <c>POST /api/v1/auth/token</c>, for the OpenAPI document.</summary>
-public sealed record TokenForm(
+internal sealed record TokenForm(
     [property: System.Text.Json.Serialization.JsonPropertyName("grant_type")] string GrantType,
     [property: System.Text.Json.Serialization.JsonPropertyName("username")] string? Username,
     [property: System.Text.Json.Serialization.JsonPropertyName("password")] string? Password,
@@ -54,6 +54,6 @@ public sealed record TokenForm(
     [property: System.Text.Json.Serialization.JsonPropertyName("scope")] string? Scope);
 
 /// <summary>The form fields of <c>POST /api/v1/auth/revoke</c> (RFC 7009).</summary>
-public sealed record RevokeForm(
+internal sealed record RevokeForm(
     [property: System.Text.Json.Serialization.JsonPropertyName("token")] string Token,
     [property: System.Text.Json.Serialization.JsonPropertyName("token_type_hint")] string? TokenTypeHint);

@@ -4,7 +4,7 @@ using Dapper;
 namespace Pitwall.Server.Features.Accounts;
 
 /// <summary>Sign-in and sign-out events (REQUIREMENTS H6): which account, what, when. Nothing else.</summary>
-public static class SecurityLog
+internal static class SecurityLog
 {
     public const string LoginSucceeded = "login_succeeded";
     public const string LoginFailed = "login_failed";

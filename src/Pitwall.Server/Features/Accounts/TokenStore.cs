@@ -13,7 +13,7 @@ namespace Pitwall.Server.Features.Accounts;
 /// as soon as a revocation commits in this process: a revoked session still ends at once. On PostgreSQL, where several
 /// instances may share the data, every request is looked up, so a revocation anywhere ends it at once everywhere.
 /// </remarks>
-public sealed class TokenStore(Database database, TimeProvider time, IOptions<AccountOptions> options) : IAccessTokenValidator
+internal sealed class TokenStore(Database database, TimeProvider time, IOptions<AccountOptions> options) : IAccessTokenValidator
 {
     // Bumped by every committed revocation in this process (any instance in it: tests run several).
     private static long s_revocations;

@@ -34,7 +34,7 @@ public sealed record CaseResponse(
     DateTimeOffset? ConfirmedAt, DateTimeOffset? ClosedAt, int TrackingIntervalSeconds);
 
 /// <summary>What an authority sees of a case handed to it: the car and the circumstances; no phone numbers, no question.</summary>
-public sealed record AuthorityCaseResponse(
+internal sealed record AuthorityCaseResponse(
     string Id, string Vin, string State, string? Outcome, string Reason, VehicleDescription? Vehicle, string? AuthorityReference, string? Circumstances,
     DateTimeOffset OpenedAt, DateTimeOffset? TheftModeStartedAt, DateTimeOffset? TheftModeEndedAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? ClosedAt,
     DateTimeOffset? LastTrackedAt, PositionResponse? LastPosition, double? LastSpeedMps)
@@ -60,11 +60,11 @@ public sealed record UncoveredTheftResponse(string Id, string Source, string Rea
     public static UncoveredTheftResponse From(UncoveredTheft u) => new(u.Id, u.Source, u.Reason, u.StartedAt, u.EndedAt);
 }
 
-public sealed record GsmCellResponse(long Mcc, long Mnc, long Lac, long CellId, long? SignalDbm);
+internal sealed record GsmCellResponse(long Mcc, long Mnc, long Lac, long CellId, long? SignalDbm);
 
 /// <param name="Phase">started, tracking or ended.</param>
 /// <param name="GsmAntenna">ok, no_signal, disconnected, short_circuit or unknown; so is gpsAntenna.</param>
-public sealed record TrackPointResponse(
+internal sealed record TrackPointResponse(
     long Seq, string Phase, DateTimeOffset RecordedAt, PositionResponse? Position, double? AccuracyM, GsmCellResponse? GsmCell, double SpeedMps, bool IgnitionOn,
     bool EngineRunning, double RemainingRangeM, double OdometerM, double? BatteryVoltageV, double? FuelLevelPercent, string GsmAntenna, string GpsAntenna)
 {
@@ -76,7 +76,7 @@ public sealed record TrackPointResponse(
 
 /// <param name="ActorRole">soc_operator, authority, owner, car or system.</param>
 /// <param name="SubjectAccountId">Whom the entry is about: the operator a case was handed to, the authority that got it.</param>
-public sealed record AuditResponse(DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail, string? SubjectAccountId)
+internal sealed record AuditResponse(DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail, string? SubjectAccountId)
 {
     public static AuditResponse From(AuditEntry e) => new(e.At, e.ActorAccountId, e.ActorRole, e.Action, e.Detail, e.SubjectAccountId);
 }
@@ -84,13 +84,13 @@ public sealed record AuditResponse(DateTimeOffset At, string? ActorAccountId, st
 /// <param name="Outcome">reached, no_answer, busy, voicemail or wrong_number.</param>
 public sealed record ContactAttemptResponse(DateTimeOffset At, string? OperatorId, int PhoneIndex, string Outcome, string? Note)
 {
-    public static ContactAttemptResponse From(ContactAttempt a) => new(a.At, a.OperatorId, a.PhoneIndex, a.Outcome, a.Note);
+    internal static ContactAttemptResponse From(ContactAttempt a) => new(a.At, a.OperatorId, a.PhoneIndex, a.Outcome, a.Note);
 }
 
 /// <param name="NextPhoneIndex">The number to call next (after the last one, the first again).</param>
 public sealed record ContactLogResponse(IReadOnlyList<ContactAttemptResponse> Attempts, int? NextPhoneIndex);
 
-public sealed record NoteRequest(string? Note);
+internal sealed record NoteRequest(string? Note);
 
 /// <param name="ToOperatorId">Another SOC operator's account id; null puts the case back in the queue.</param>
 public sealed record HandOverRequest(string? ToOperatorId, string? Note);
@@ -99,7 +99,7 @@ public sealed record HandOverRequest(string? ToOperatorId, string? Note);
 /// <param name="Outcome">reached, no_answer, busy, voicemail or wrong_number.</param>
 public sealed record ContactAttemptRequest(int? PhoneIndex, string? Outcome, string? Note);
 
-public sealed record IdentityCheckRequest(string? Answer);
+internal sealed record IdentityCheckRequest(string? Answer);
 
 /// <param name="AttemptsLeft">Wrong answers still allowed; at 0 the check is locked for this case.</param>
 public sealed record IdentityCheckResponse(bool Verified, int AttemptsLeft);
@@ -109,13 +109,13 @@ public sealed record IdentityCheckResponse(bool Verified, int AttemptsLeft);
 /// <param name="Circumstances">With theft_confirmed: what happened, for the authority's report.</param>
 public sealed record OutcomeRequest(string? Outcome, string? AuthorityAccountId, string? Circumstances, string? Note);
 
-public sealed record TrackingIntervalRequest(int? Seconds);
+internal sealed record TrackingIntervalRequest(int? Seconds);
 
 /// <param name="Url">The anonymous URL of the case's track behind the key (no VIN, no name).</param>
 public sealed record MapKeyResponse(string Key, DateTimeOffset ExpiresAt, string Url);
 
 /// <param name="Circumstances">Where and when the car was last seen, what happened.</param>
-public sealed record TheftReportRequest(string? Circumstances);
+internal sealed record TheftReportRequest(string? Circumstances);
 
 /// <param name="Vin">The car the authority wants tracked; its registration number must match too.</param>
 /// <param name="Reference">The authority's file number.</param>
@@ -126,13 +126,13 @@ public sealed record AuthorityTrackingRequest(string? Vin, string? RegistrationN
 public sealed record TriggerResponse(string Reason, bool Enabled, DateTimeOffset? SuspendedUntil);
 
 /// <param name="SuspendedUntil">Switch the reason off until then (at most 30 days ahead); null switches it on again.</param>
-public sealed record TriggerRequest(DateTimeOffset? SuspendedUntil);
+internal sealed record TriggerRequest(DateTimeOffset? SuspendedUntil);
 
 /// <param name="LastHealthCheckAt">E4: when the car last proved its tracking unit works.</param>
 /// <param name="HealthCheckMissed">The monthly check is overdue and was flagged.</param>
 public sealed record CarSecurityResponse(IReadOnlyList<TriggerResponse> Triggers, DateTimeOffset? LastHealthCheckAt, bool HealthCheckMissed, bool Stolen);
 
-public sealed record MissedHealthCheckResponse(string Vin, DateTimeOffset? LastCheckAt, DateTimeOffset FlaggedAt);
+internal sealed record MissedHealthCheckResponse(string Vin, DateTimeOffset? LastCheckAt, DateTimeOffset FlaggedAt);
 
 internal static class Describe
 {

@@ -10,7 +10,7 @@ namespace Pitwall.Server.Features.CarSecurity;
 /// that never sent one, the start of its cover) lies more than the period plus a grace in the past, tells the owner and the
 /// SOC, and flags it again a period later if it still has not checked in. One instance at a time (lease); idempotent.
 /// </summary>
-public sealed partial class HealthCheckJob(
+internal sealed partial class HealthCheckJob(
     Database database, TheftCaseStore store, ICarSecurityContacts contracts, INotifier notifier, SocFeed feed, Leases leases, IOptions<CarSecurityOptions> options,
     TimeProvider time, ILogger<HealthCheckJob> logger) : LeasedJob(leases, time, logger)
 {

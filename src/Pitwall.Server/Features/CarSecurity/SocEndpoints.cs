@@ -145,4 +145,4 @@ internal static class SocEndpoints
     }
 }
 
-public sealed record PositionAtResponse(double Latitude, double Longitude, DateTimeOffset RecordedAt);
+internal sealed record PositionAtResponse(double Latitude, double Longitude, DateTimeOffset RecordedAt);

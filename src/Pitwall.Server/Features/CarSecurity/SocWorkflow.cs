@@ -323,7 +323,7 @@ public sealed class SocWorkflow(
     }
 
     /// <summary>Records that an authority or operator took the report (who read which case's evidence, when).</summary>
-    public Task AuditReadAsync(string caseId, Actor actor, string what, CancellationToken cancellationToken) =>
+    internal Task AuditReadAsync(string caseId, Actor actor, string what, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => TheftCaseStore.AuditAsync(c, t, caseId, actor, "report", $"Downloaded the report ({what}).", time.GetUtcNow()), cancellationToken);
 
     // ---- the one way a case changes ----

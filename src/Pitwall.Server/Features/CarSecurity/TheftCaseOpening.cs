@@ -8,7 +8,7 @@ namespace Pitwall.Server.Features.CarSecurity;
 /// and the security centre's feed in one transaction, and the car told to track in it (at most one case per car is open).</summary>
 public sealed class TheftCaseOpening(TheftConfiguration configuration, INotifier notifier, SocFeed feed, TimeProvider time)
 {
-    public async Task<(TheftCase? Case, Refusal? Refusal)> OpenAsync(
+    internal async Task<(TheftCase? Case, Refusal? Refusal)> OpenAsync(
         string vin, string source, Actor actor, string? ownerAccountId, string? authorityId, string? reference, string? circumstances, string what,
         CancellationToken cancellationToken)
     {

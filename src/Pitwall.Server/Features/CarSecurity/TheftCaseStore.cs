@@ -30,7 +30,7 @@ public sealed record TrackingPoint(
 /// <param name="SubjectAccountId">Whom the entry is about (the operator or authority a case went to), when anyone.</param>
 public sealed record AuditEntry(string Id, DateTimeOffset At, string? ActorAccountId, string ActorRole, string Action, string Detail, string? SubjectAccountId);
 
-public sealed record ContactAttempt(string Id, DateTimeOffset At, string? OperatorId, int PhoneIndex, string Outcome, string? Note);
+internal sealed record ContactAttempt(string Id, DateTimeOffset At, string? OperatorId, int PhoneIndex, string Outcome, string? Note);
 
 public sealed record HealthCheckState(string Vin, DateTimeOffset? LastCheckAt, DateTimeOffset? FlaggedAt)
 {
@@ -104,7 +104,7 @@ public sealed class TheftCaseStore(Database database)
             "SELECT id, at, actor_account_id, actor_role, action, detail, subject_account_id FROM theft_case_audit WHERE case_id = @caseId ORDER BY ordinal, id",
             new { caseId }), cancellationToken)).Select(r => new AuditEntry(r.Id, At(r.At), r.Actor, r.Role, r.Action, r.Detail, r.Subject)).ToList();
 
-    public async Task<IReadOnlyList<ContactAttempt>> ContactsAsync(string caseId, CancellationToken cancellationToken) =>
+    internal async Task<IReadOnlyList<ContactAttempt>> ContactsAsync(string caseId, CancellationToken cancellationToken) =>
         await database.ReadAsync(c => ContactsAsync(c, null, caseId), cancellationToken);
 
     internal static async Task<IReadOnlyList<ContactAttempt>> ContactsAsync(DbConnection c, DbTransaction? t, string caseId) =>

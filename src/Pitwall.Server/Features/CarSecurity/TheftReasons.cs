@@ -78,7 +78,7 @@ public static class ContactOutcomes
 }
 
 /// <summary>Who did something to a case, for the audit log.</summary>
-public sealed record Actor(string? AccountId, string Role)
+internal sealed record Actor(string? AccountId, string Role)
 {
     public static readonly Actor Car = new(null, "car");
 }

@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.CarSecurity;
 
 /// <summary>How urgent a case is for the queue (0–100): what set it off, whether the car is moving, whether someone
 /// tampers with the antennas; a case the police has is less urgent for the SOC, a closed one not at all.</summary>
-public static class CaseUrgency
+internal static class CaseUrgency
 {
     public static int Of(string reason, string state, double? speedMps, bool antennaFault)
     {
@@ -39,7 +39,7 @@ public static class CaseUrgency
 /// the car's order, the owner is told, and the SOC's consoles hear it live. Theft tracking passes the privacy switches
 /// (<see cref="Privacy.ServiceAccess.IsEmergency"/>): the service cannot be switched off as a whole (E1).
 /// </summary>
-public sealed partial class TheftTrackingHandler(
+internal sealed partial class TheftTrackingHandler(
     INotifier notifier, SocFeed feed, IEntitlements entitlements, IVehicleDirectory vehicles, ILogger<TheftTrackingHandler> logger) : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.TheftTracking;
@@ -186,7 +186,7 @@ public sealed partial class TheftTrackingHandler(
 }
 
 /// <summary>The monthly health check (E4): notes when the car last proved its tracking unit works.</summary>
-public sealed class HealthCheckHandler : IVehicleMessageHandler
+internal sealed class HealthCheckHandler : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.HealthCheck;
 

@@ -30,5 +30,5 @@ public sealed record ClimateResponse(
 public sealed record TimerResponse(
     int Id, string Time, string? Date, IReadOnlyList<string>? Days, double? TargetStateOfCharge, DateTimeOffset ConfirmedAt)
 {
-    public static TimerResponse From(VehicleTimer t) => new(t.Slot, t.Time, t.Date, t.Days, t.TargetStateOfCharge, t.ConfirmedAt);
+    internal static TimerResponse From(VehicleTimer t) => new(t.Slot, t.Time, t.Date, t.Days, t.TargetStateOfCharge, t.ConfirmedAt);
 }

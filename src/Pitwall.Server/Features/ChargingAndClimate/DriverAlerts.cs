@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.ChargingAndClimate;
 /// that stopped without being asked to, climatisation stopped by a low battery. Each is raised on the change into
 /// that state, so a repeated report does not repeat the push.
 /// </summary>
-public sealed class DriverAlerts(INotifier notifier) : IStatusObserver
+internal sealed class DriverAlerts(INotifier notifier) : IStatusObserver
 {
     private static readonly HashSet<uint> Watched =
     [

@@ -8,7 +8,7 @@ using Pitwall.Server.Features.Vehicles;
 namespace Pitwall.Server.Features.ChargingAndClimate;
 
 /// <summary>A timer slot as the car confirmed it.</summary>
-public sealed record VehicleTimer(
+internal sealed record VehicleTimer(
     string Kind, int Slot, string Time, string? Date, IReadOnlyList<string>? Days, double? TargetStateOfCharge, DateTimeOffset ConfirmedAt);
 
 /// <summary>
@@ -19,7 +19,7 @@ public sealed class VehicleTimerStore(Database database) : ICommandOutcomeListen
 {
     public const string Charge = "charge", Climate = "climate";
 
-    public async Task<IReadOnlyList<VehicleTimer>> ListAsync(string vin, string kind, CancellationToken cancellationToken) =>
+    internal async Task<IReadOnlyList<VehicleTimer>> ListAsync(string vin, string kind, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<Row>(
             """
             SELECT slot AS Slot, time_of_day AS Time, date AS Date, days AS Days, target_state_of_charge AS Target, confirmed_at AS ConfirmedAt

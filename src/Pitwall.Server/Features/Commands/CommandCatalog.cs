@@ -6,7 +6,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Commands;
 
 /// <summary>The command types (C4, C5, C6, C7): which service each belongs to, who may send it, what parameters it takes.</summary>
-public static partial class CommandCatalog
+internal static partial class CommandCatalog
 {
     public sealed record CommandType(
         string Name, string Service, bool PrimaryOnly, IReadOnlyList<string> Keys, Action<IReadOnlyDictionary<string, string>, ValidationErrors> Validate);

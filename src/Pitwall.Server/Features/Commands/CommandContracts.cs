@@ -6,7 +6,7 @@ namespace Pitwall.Server.Features.Commands;
 /// <param name="ExpiresInSeconds">How long the command may wait for the car (10–3600, default 120).</param>
 public sealed record CreateCommandRequest(string? Type, Dictionary<string, string?>? Parameters, string? Challenge, string? PinProof, int? ExpiresInSeconds);
 
-public sealed record CommandResponse(
+internal sealed record CommandResponse(
     string Id, string Vin, string Type, IReadOnlyDictionary<string, string> Parameters, string State, string? Reason,
     DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? CompletedAt, DateTimeOffset ExpiresAt)
 {
@@ -15,6 +15,6 @@ public sealed record CommandResponse(
 }
 
 /// <param name="CurrentPassword">Required to change a PIN that is already set.</param>
-public sealed record SetPinRequest(string? Pin, string? CurrentPassword);
+internal sealed record SetPinRequest(string? Pin, string? CurrentPassword);
 
-public sealed record PinChallengeResponse(string Challenge, string Salt, DateTimeOffset ExpiresAt);
+internal sealed record PinChallengeResponse(string Challenge, string Salt, DateTimeOffset ExpiresAt);

@@ -3,7 +3,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Commands;
 
 /// <summary>Expires commands the car did not do in time (vehicle_offline) and hands waiting ones over; one instance at a time.</summary>
-public sealed class CommandJob(CommandStore store, CommandDispatcher dispatcher, Leases leases, TimeProvider time, ILogger<CommandJob> logger)
+internal sealed class CommandJob(CommandStore store, CommandDispatcher dispatcher, Leases leases, TimeProvider time, ILogger<CommandJob> logger)
     : LeasedJob(leases, time, logger)
 {
     protected override string LeaseName => "commands.expiry";

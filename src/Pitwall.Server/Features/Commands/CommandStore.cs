@@ -9,7 +9,7 @@ public sealed record CommandRecord(
     string Id, string Vin, string AccountId, string Type, IReadOnlyDictionary<string, string> Parameters, string State, string? Reason,
     DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? CompletedAt, DateTimeOffset ExpiresAt);
 
-public static class CommandStates
+internal static class CommandStates
 {
     public const string Accepted = "accepted";
     public const string Sent = "sent";

@@ -5,7 +5,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Contracts;
 
 /// <param name="CarSecurity">Required when the package asks for the B2 data (Car Security).</param>
-public sealed record PurchaseRequest(string? PackageId, CarSecurityRequest? CarSecurity);
+internal sealed record PurchaseRequest(string? PackageId, CarSecurityRequest? CarSecurity);
 
 /// <summary>What buying Car Security asks for (REQUIREMENTS B2).</summary>
 /// <param name="PhoneNumbers">E.164, in the order the security centre calls them (1–3).</param>
@@ -16,7 +16,7 @@ public sealed record CarSecurityRequest(
     private static readonly PasswordHasher<object> Hasher = new();
 
     /// <summary>Checks the data and hashes the answer (case and surrounding spaces do not count).</summary>
-    public static CarSecurityDetails? Validate(CarSecurityRequest? r, ValidationErrors errors)
+    internal static CarSecurityDetails? Validate(CarSecurityRequest? r, ValidationErrors errors)
     {
         if (r is null)
         {
@@ -56,11 +56,11 @@ public sealed record CarSecurityRequest(
     }
 }
 
-public sealed record WrittenCancellationRequest(string? Reference);
+internal sealed record WrittenCancellationRequest(string? Reference);
 
 public sealed record FitResponse(string Model, int? FromYear, int? ToYear);
 
-public sealed record PackageResponse(
+internal sealed record PackageResponse(
     string Id, string Name, IReadOnlyList<string> Services, int TermMonths, long PriceMinor, string Currency, IReadOnlyList<FitResponse> Fits,
     bool NeedsCarSecurityDetails, bool Active)
 {
@@ -69,13 +69,13 @@ public sealed record PackageResponse(
 }
 
 /// <param name="NotAvailable">Null when it can be bought; else not_sold, model_not_eligible, model_year_not_eligible, already_active or vehicle_stolen.</param>
-public sealed record OfferResponse(PackageResponse Package, bool Available, string? NotAvailable);
+internal sealed record OfferResponse(PackageResponse Package, bool Available, string? NotAvailable);
 
 /// <param name="State">active, withdrawn or expired; an active one with autoRenew false was cancelled and ends at endsAt.</param>
 /// <param name="Included">Came with the car (no buyer, cannot be withdrawn); it stays with the car when the car changes hands.</param>
 /// <param name="CancelChannel">app, customer_service, or buyer_left (auto-renewal stopped because the car left the buyer).</param>
 /// <param name="BuyerLeftAt">When the car left its buyer (unpairing): the contract no longer serves the car; only the buyer sees it.</param>
-public sealed record ContractResponse(
+internal sealed record ContractResponse(
     string Id, string Vin, string PackageId, string State, bool Included, bool AutoRenew, DateTimeOffset PurchasedAt, DateTimeOffset StartsAt,
     DateTimeOffset EndsAt, int Terms, long PriceMinor, string Currency, DateTimeOffset? CancelledAt, string? CancelChannel, string? CancelReference,
     DateTimeOffset? WithdrawnAt, long? RefundMinor, DateTimeOffset? BuyerLeftAt)

@@ -1,6 +1,6 @@
 namespace Pitwall.Server.Features.Contracts;
 
-public static class ContractStates
+internal static class ContractStates
 {
     public const string Active = "active";
     public const string Withdrawn = "withdrawn";

@@ -5,7 +5,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Contracts;
 
 /// <summary>The B2 data of a Car Security contract; the security answer arrives already hashed.</summary>
-public sealed record CarSecurityDetails(IReadOnlyList<string> PhoneNumbers, string SecurityQuestion, string SecurityAnswerHash, string Colour, string RegistrationNumber);
+internal sealed record CarSecurityDetails(IReadOnlyList<string> PhoneNumbers, string SecurityQuestion, string SecurityAnswerHash, string Colour, string RegistrationNumber);
 
 /// <summary>SQL for <c>contracts</c> and <c>car_security_details</c>.</summary>
 public sealed class ContractStore(Database database)

@@ -8,7 +8,7 @@ namespace Pitwall.Server.Features.Contracts;
 /// At the end of a term, renews a contract with auto-renewal (at the catalogue's current price) or expires it; a while
 /// before, tells the vehicle's users which of the two will happen. One instance at a time (lease); bounded batches.
 /// </summary>
-public sealed class RenewalJob(
+internal sealed class RenewalJob(
     Database database, PackageStore packages, ServiceConfiguration configuration, INotifier notifier, Leases leases, IOptions<ContractsOptions> options,
     TimeProvider time, ILogger<RenewalJob> logger) : LeasedJob(leases, time, logger)
 {

@@ -5,7 +5,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Demo;
 
-public sealed class DemoOptions
+internal sealed class DemoOptions
 {
     public const string Section = "Pitwall:Demo";
     public const string Password = "pitwall-demo";

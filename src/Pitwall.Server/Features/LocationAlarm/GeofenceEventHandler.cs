@@ -16,7 +16,7 @@ namespace Pitwall.Server.Features.LocationAlarm;
 /// a faulty car the server applies the jitter rules again: an event for an unknown area, with a fix of poor or unknown
 /// accuracy, or whose fix contradicts the crossing (entered outside the exit radius, exited inside the radius) is dropped.
 /// </summary>
-public sealed partial class GeofenceEventHandler(
+internal sealed partial class GeofenceEventHandler(
     INotifier notifier, LiveEventHub hub, IEntitlements entitlements, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access,
     ILogger<GeofenceEventHandler> logger)
     : IVehicleMessageHandler

@@ -59,7 +59,7 @@ public static partial class GeofenceRules
     }
 
     /// <summary>Checks a request and returns the area it describes (id and times left for the caller), or null with the errors.</summary>
-    public static GeofenceDraft? Validate(GeofenceRequest request, ValidationErrors errors)
+    internal static GeofenceDraft? Validate(GeofenceRequest request, ValidationErrors errors)
     {
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
@@ -123,11 +123,11 @@ public static partial class GeofenceRules
 }
 
 /// <summary>A validated area before it is stored.</summary>
-public sealed record GeofenceDraft(string Name, double Latitude, double Longitude, double RadiusMetres, string Notify, ActiveHours? ActiveHours);
+internal sealed record GeofenceDraft(string Name, double Latitude, double Longitude, double RadiusMetres, string Notify, ActiveHours? ActiveHours);
 
 /// <summary>When an area notifies: on these weekdays from <paramref name="From"/> to <paramref name="To"/> in <paramref name="TimeZone"/>
 /// (an end before the start runs overnight into the next day).</summary>
-public sealed record ActiveHours(IReadOnlyList<string> Days, TimeOnly From, TimeOnly To, string TimeZone)
+internal sealed record ActiveHours(IReadOnlyList<string> Days, TimeOnly From, TimeOnly To, string TimeZone)
 {
     public bool Covers(DateTimeOffset at)
     {

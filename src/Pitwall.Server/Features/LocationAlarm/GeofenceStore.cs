@@ -6,7 +6,7 @@ namespace Pitwall.Server.Features.LocationAlarm;
 
 /// <summary>An area as stored.</summary>
 /// <param name="SentSeq">The cloud seq of the configuration frame that first carried this version of the area.</param>
-public sealed record Geofence(
+internal sealed record Geofence(
     string Id, string Vin, string Name, double Latitude, double Longitude, double RadiusMetres, string Notify, ActiveHours? ActiveHours,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long SentSeq)
 {
@@ -16,7 +16,7 @@ public sealed record Geofence(
 }
 
 /// <summary>A crossing the car reported, as stored in the history.</summary>
-public sealed record GeofenceEventRecord(
+internal sealed record GeofenceEventRecord(
     string Id, string Vin, long CarSeq, string GeofenceId, string Name, string Transition, double Latitude, double Longitude, double AccuracyMetres,
     DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
 
@@ -36,24 +36,24 @@ public sealed class GeofenceStore(Database database)
         longitude AS Longitude, accuracy_m AS AccuracyMetres, occurred_at AS OccurredAt, recorded_at AS RecordedAt
         """;
 
-    public Task<IReadOnlyList<Geofence>> ListAsync(string vin, CancellationToken cancellationToken) =>
+    internal Task<IReadOnlyList<Geofence>> ListAsync(string vin, CancellationToken cancellationToken) =>
         database.ReadAsync(c => ListAsync(c, null, vin), cancellationToken);
 
-    public static async Task<IReadOnlyList<Geofence>> ListAsync(DbConnection c, DbTransaction? t, string vin) =>
+    internal static async Task<IReadOnlyList<Geofence>> ListAsync(DbConnection c, DbTransaction? t, string vin) =>
         (await c.QueryAsync<Row>($"SELECT {Columns} FROM geofences WHERE vin = @vin ORDER BY created_at, id", new { vin }, t))
         .Select(r => r.ToGeofence()).ToList();
 
-    public static async Task<Geofence?> FindAsync(DbConnection c, DbTransaction t, string vin, string id) =>
+    internal static async Task<Geofence?> FindAsync(DbConnection c, DbTransaction t, string vin, string id) =>
         (await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM geofences WHERE vin = @vin AND id = @id", new { vin, id }, t))?.ToGeofence();
 
     /// <summary>Serialises changes to one car's areas across instances (PostgreSQL; SQLite has a single writer anyway): a
     /// transaction-scoped advisory lock on the car's areas, so this feature locks nothing of another feature's tables.</summary>
-    public static Task LockVehicleAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string vin) =>
+    internal static Task LockVehicleAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string vin) =>
         dialect == SqlDialect.Postgres
             ? c.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key = $"geofences:{vin}" }, t)
             : Task.CompletedTask;
 
-    public static Task InsertAsync(DbConnection c, DbTransaction t, Geofence g) =>
+    internal static Task InsertAsync(DbConnection c, DbTransaction t, Geofence g) =>
         c.ExecuteAsync(
             """
             INSERT INTO geofences (id, vin, name, latitude, longitude, radius_m, notify, active_days, active_from, active_to, time_zone,
@@ -62,7 +62,7 @@ public sealed class GeofenceStore(Database database)
                     @CreatedAt, @UpdatedAt, @SentSeq)
             """, Row.From(g), t);
 
-    public static Task UpdateAsync(DbConnection c, DbTransaction t, Geofence g) =>
+    internal static Task UpdateAsync(DbConnection c, DbTransaction t, Geofence g) =>
         c.ExecuteAsync(
             """
             UPDATE geofences SET name = @Name, latitude = @Latitude, longitude = @Longitude, radius_m = @RadiusMetres, notify = @Notify,
@@ -71,11 +71,11 @@ public sealed class GeofenceStore(Database database)
             WHERE vin = @Vin AND id = @Id
             """, Row.From(g), t);
 
-    public static async Task<bool> DeleteAsync(DbConnection c, DbTransaction t, string vin, string id) =>
+    internal static async Task<bool> DeleteAsync(DbConnection c, DbTransaction t, string vin, string id) =>
         await c.ExecuteAsync("DELETE FROM geofences WHERE vin = @vin AND id = @id", new { vin, id }, t) > 0;
 
     /// <returns>False when the car message was stored before (a resend).</returns>
-    public static async Task<bool> InsertEventAsync(DbConnection c, DbTransaction t, GeofenceEventRecord e) =>
+    internal static async Task<bool> InsertEventAsync(DbConnection c, DbTransaction t, GeofenceEventRecord e) =>
         await c.ExecuteAsync(
             """
             INSERT INTO geofence_events (id, vin, car_seq, geofence_id, name, transition, latitude, longitude, accuracy_m, occurred_at, recorded_at)
@@ -90,7 +90,7 @@ public sealed class GeofenceStore(Database database)
 
     /// <summary>The history, newest first: events stored since <paramref name="since"/>, older than the event <paramref name="before"/> when given.</summary>
     /// <returns>At most <paramref name="limit"/> events, and whether older ones exist.</returns>
-    public Task<(IReadOnlyList<GeofenceEventRecord> Events, bool More)> EventsAsync(
+    internal Task<(IReadOnlyList<GeofenceEventRecord> Events, bool More)> EventsAsync(
         string vin, DateTimeOffset since, string? before, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<(IReadOnlyList<GeofenceEventRecord>, bool)>(async c =>
         {
@@ -115,7 +115,7 @@ public sealed class GeofenceStore(Database database)
         }, cancellationToken);
 
     /// <summary>Drops the car's areas and history (the car changed hands); returns whether it had any areas.</summary>
-    public static async Task<bool> DeleteVehicleAsync(DbConnection c, DbTransaction t, string vin)
+    internal static async Task<bool> DeleteVehicleAsync(DbConnection c, DbTransaction t, string vin)
     {
         await c.ExecuteAsync("DELETE FROM geofence_events WHERE vin = @vin", new { vin }, t);
         return await c.ExecuteAsync("DELETE FROM geofences WHERE vin = @vin", new { vin }, t) > 0;

@@ -18,7 +18,7 @@ public sealed record GeofenceResponse(
     string Id, string Name, double Latitude, double Longitude, double RadiusMetres, double ExitRadiusMetres, string Notify,
     ActiveHoursResponse? ActiveHours, bool Confirmed, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static GeofenceResponse From(Geofence g, bool confirmed) => new(
+    internal static GeofenceResponse From(Geofence g, bool confirmed) => new(
         g.Id, g.Name, g.Latitude, g.Longitude, g.RadiusMetres, GeofenceRules.ExitRadius(g.RadiusMetres), g.Notify,
         g.ActiveHours is { } h ? new ActiveHoursResponse(h.Days, h.From.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
             h.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), h.TimeZone) : null,
@@ -35,7 +35,7 @@ public sealed record GeofenceEventResponse(
     string Id, string GeofenceId, string Name, string Transition, double Latitude, double Longitude, double AccuracyMetres,
     DateTimeOffset OccurredAt, DateTimeOffset RecordedAt)
 {
-    public static GeofenceEventResponse From(GeofenceEventRecord e) =>
+    internal static GeofenceEventResponse From(GeofenceEventRecord e) =>
         new(e.Id, e.GeofenceId, e.Name, e.Transition, e.Latitude, e.Longitude, e.AccuracyMetres, e.OccurredAt, e.RecordedAt);
 }
 

@@ -12,7 +12,7 @@ public interface INotificationTypes
 
 /// <summary>One feature's notification types.</summary>
 /// <param name="Order">Where the feature's types stand in the users' lists, relative to the other features'.</param>
-public sealed record NotificationTypeRegistration(int Order, IReadOnlyList<NotificationType> Types);
+internal sealed record NotificationTypeRegistration(int Order, IReadOnlyList<NotificationType> Types);
 
 public static class NotificationTypeServiceCollectionExtensions
 {

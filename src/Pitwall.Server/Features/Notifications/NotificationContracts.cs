@@ -1,9 +1,9 @@
 namespace Pitwall.Server.Features.Notifications;
 
-public sealed record DeliveryResponse(string Channel, string Target, string State, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
+internal sealed record DeliveryResponse(string Channel, string Target, string State, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
 
 /// <param name="Deliveries">Each channel the notification went out on, with its delivery status.</param>
-public sealed record NotificationResponse(
+internal sealed record NotificationResponse(
     string Id, string Vin, string Type, string Title, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryResponse> Deliveries)
 {
     public static NotificationResponse From(InboxEntry e, INotificationTypes types) => new(
@@ -31,13 +31,13 @@ public sealed record UpdateNotificationPreferencesRequest(IReadOnlyList<ChannelS
 /// <param name="Platform"><c>fcm</c> (Android, web) or <c>apns</c> (iOS).</param>
 /// <param name="Token">The registration token the platform gave the app.</param>
 /// <param name="Name">A name the owner recognises, e.g. "Anna's phone".</param>
-public sealed record RegisterDeviceRequest(string? Platform, string? Token, string? Name);
+internal sealed record RegisterDeviceRequest(string? Platform, string? Token, string? Name);
 
-public sealed record PushDeviceResponse(string Id, string Platform, string Name, DateTimeOffset CreatedAt);
+internal sealed record PushDeviceResponse(string Id, string Platform, string Name, DateTimeOffset CreatedAt);
 
 /// <param name="Url">Where to POST; https.</param>
 /// <param name="Types">Notification types to send; empty or absent = all.</param>
 public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Types);
 
 /// <param name="Secret">The signing secret (Standard Webhooks, <c>whsec_…</c>); shown only in the answer to its creation.</param>
-public sealed record WebhookResponse(string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null);
+internal sealed record WebhookResponse(string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null);

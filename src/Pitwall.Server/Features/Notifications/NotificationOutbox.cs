@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Notifications;
 /// due by the platform's clock (and its quiet hours), not by the event's time: a car whose clock runs ahead must not
 /// hold its owner's notifications back.
 /// </summary>
-public sealed class NotificationOutbox(IVehicleAccess vehicles, INotificationTypes types, NotificationSenders senders, LiveEventHub hub, TimeProvider time) : INotifier
+internal sealed class NotificationOutbox(IVehicleAccess vehicles, INotificationTypes types, NotificationSenders senders, LiveEventHub hub, TimeProvider time) : INotifier
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {

@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.Notifications;
 /// not send it again; after a crash the claim runs out and it is sent once more under the same id, which receivers
 /// use to recognise it. Each recorded outcome is told to the account live (<c>notification.delivery</c>).
 /// </summary>
-public sealed partial class NotificationSenders(
+internal sealed partial class NotificationSenders(
     NotificationStore store,
     IAccountDirectory accounts,
     IEnumerable<INotificationChannel> channels,

@@ -5,7 +5,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Notifications;
 
 /// <summary>What one account chose for one notification type: channels, quiet hours, and where each channel leads.</summary>
-public sealed record DeliveryChoices(
+internal sealed record DeliveryChoices(
     NotificationType Type,
     IReadOnlyDictionary<string, bool> Switches,
     QuietHours? QuietHours,
@@ -51,7 +51,7 @@ public sealed record DeliveryChoices(
 
 /// <summary>A delivery's target as <see cref="DeliveryChoices.Targets"/> writes it: a kind, and for devices and webhooks the
 /// id after a colon (<c>device:…</c>, <c>webhook:…</c>, <c>phone</c>, <c>email</c>).</summary>
-public readonly record struct DeliveryTarget(string Kind, string Id)
+internal readonly record struct DeliveryTarget(string Kind, string Id)
 {
     public static DeliveryTarget Parse(string target) =>
         target.IndexOf(':') is var colon and > 0 ? new(target[..colon], target[(colon + 1)..]) : new(target, "");
@@ -63,7 +63,7 @@ public sealed record InboxEntry(
     string Id, string Vin, string Type, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryStatus> Deliveries);
 
 /// <summary>A delivery a sender has claimed, with what it needs to resolve the address.</summary>
-public sealed record ClaimedDelivery(string Id, string NotificationId, string AccountId, string Vin, string Type, string Message, string Target, int Attempts, DateTimeOffset CreatedAt);
+internal sealed record ClaimedDelivery(string Id, string NotificationId, string AccountId, string Vin, string Type, string Message, string Target, int Attempts, DateTimeOffset CreatedAt);
 
 public sealed record PushDevice(string Id, string Platform, string Token, string Name, DateTimeOffset CreatedAt);
 
@@ -114,7 +114,7 @@ public sealed class NotificationStore(Database database)
     /// <paramref name="claimUntil"/> (compare-and-set, so two instances never take the same one). A sender that dies
     /// leaves them due again after the claim. Looking costs a read; the writer is taken only when something is due.
     /// </summary>
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(
+    internal async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(
         string channel, DateTimeOffset now, DateTimeOffset claimUntil, int limit, CancellationToken cancellationToken)
     {
         const string Due =

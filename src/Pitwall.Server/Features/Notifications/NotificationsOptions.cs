@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pitwall.Server.Features.Notifications;
 
 /// <summary>How the notification senders work (section <c>Pitwall:Notifications</c>).</summary>
-public sealed class NotificationsOptions
+internal sealed class NotificationsOptions
 {
     public const string Section = "Pitwall:Notifications";
 

@@ -9,7 +9,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Privacy;
 
-public sealed class AccessLogOptions
+internal sealed class AccessLogOptions
 {
     public const string Section = "Pitwall:AccessLog";
 
@@ -24,7 +24,7 @@ public sealed class AccessLogOptions
 }
 
 /// <summary>One request, as the access log keeps it: no path, no query, no body, no header but the client address.</summary>
-public readonly record struct AccessLogEntry(
+internal readonly record struct AccessLogEntry(
     long OccurredAt, string ClientIp, string Method, string Route, int Status, int DurationMs, string? AccountId);
 
 /// <summary>
@@ -32,7 +32,7 @@ public readonly record struct AccessLogEntry(
 /// one writer stores the entries in batches (DESIGN §3.8). A full queue or a failing database drops entries (counted
 /// and logged) — logging never blocks or fails a request.
 /// </summary>
-public sealed partial class AccessLog : BackgroundService
+internal sealed partial class AccessLog : BackgroundService
 {
     /// <summary>Paths not logged: the car link (its logins are in vehicle_logins), health probes, static assets and map
     /// tiles (a dozen or more per map shown, each a static image to the user).</summary>
@@ -189,7 +189,7 @@ public sealed partial class AccessLog : BackgroundService
 /// method, route template (never the raw path, which holds VINs and ids), status, duration and signed-in account.
 /// Requests that no route matched are logged as <see cref="Unrouted"/>.
 /// </summary>
-public sealed class AccessLogMiddleware(RequestDelegate next, AccessLog log, TimeProvider time)
+internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLog log, TimeProvider time)
 {
     public const string Unrouted = "(unrouted)";
 

@@ -148,4 +148,4 @@ public static class PrivacyModule
             : Hosting.ApiProblems.NotFound("The data category");
 }
 
-public sealed record EraseAccountRequest(string? CurrentPassword);
+internal sealed record EraseAccountRequest(string? CurrentPassword);

@@ -7,7 +7,7 @@ namespace Pitwall.Server.Features.Privacy;
 /// The data-category register as a Markdown document (docs/privacy-register.md). It is rendered from the categories the
 /// features declare, and a test compares the committed file with it, so the document cannot drift from the code.
 /// </summary>
-public static class PrivacyRegisterDocument
+internal static class PrivacyRegisterDocument
 {
     public static string Render(IEnumerable<DataCategory> categories)
     {

@@ -3,7 +3,7 @@ using Pitwall.Server.Data;
 
 namespace Pitwall.Server.Features.Privacy;
 
-public sealed class RetentionOptions
+internal sealed class RetentionOptions
 {
     public const string Section = "Pitwall:Retention";
 
@@ -13,7 +13,7 @@ public sealed class RetentionOptions
 }
 
 /// <summary>Runs the retention sweep periodically, on one instance at a time (database lease).</summary>
-public sealed class RetentionJob(
+internal sealed class RetentionJob(
     IOptions<RetentionOptions> options, Leases leases, RetentionSweeper sweeper, TimeProvider time, ILogger<RetentionJob> logger)
     : LeasedJob(leases, time, logger)
 {

@@ -68,7 +68,7 @@ public interface IServiceAccess
     Task<ServiceVerdict> ForDataRequestAsync(string vin, CancellationToken cancellationToken);
 }
 
-public sealed class ServiceAccess(IVehicleLink link) : IServiceAccess
+internal sealed class ServiceAccess(IVehicleLink link) : IServiceAccess
 {
     /// <summary>The emergency call (P1: the one exchange private mode allows); no car-message handler stores it yet.</summary>
     public const string EmergencyCall = "emergency_call";

@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Status;
 /// Stores status reports: merges each report's values into the car's latest state (overwrite, no history) and
 /// drops what the car's privacy switches forbid before anything is written.
 /// </summary>
-public sealed class StatusMessageHandler(
+internal sealed class StatusMessageHandler(
     LiveEventHub hub, RefreshWaiters waiters, UsageStatistics.UsageStatistics usage, IEnumerable<IStatusObserver> observers, Data.Database database,
     Privacy.IServiceAccess access, TimeProvider time) : IVehicleMessageHandler, IVehicleAccessListener
 {

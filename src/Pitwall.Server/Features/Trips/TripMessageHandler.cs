@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Trips;
 /// overwrites the stored one (no history), unless the stored one is newer. Nothing is stored in private mode or with
 /// Trip Control (or the group of services without location) switched off in the car (P1, P2).
 /// </summary>
-public sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access, TimeProvider time)
+internal sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access, TimeProvider time)
     : IVehicleMessageHandler, IVehicleAccessListener
 {
     // What the current batch stored, announced once it is durable; owned by the single ingest writer.

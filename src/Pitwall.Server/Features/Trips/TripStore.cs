@@ -5,14 +5,14 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Trips;
 
 /// <summary>Which figures: the drive that ended at the last engine stop, or everything since the last reset.</summary>
-public enum TripTerm
+internal enum TripTerm
 {
     ShortTerm,
     LongTerm,
 }
 
 /// <summary>One term's figures as the car computed them (SI units, consumption per 100 km).</summary>
-public sealed record StoredTrip(
+internal sealed record StoredTrip(
     DateTimeOffset StartedAt, long DurationSeconds, double DistanceMetres, double AverageSpeedMetresPerSecond,
     double? FuelLitresPer100Km, double? ElectricKwhPer100Km, DateTimeOffset RecordedAt);
 
@@ -22,7 +22,7 @@ public sealed record StoredTrip(
 /// </summary>
 public sealed class TripStore(Database database)
 {
-    public Task<IReadOnlyDictionary<TripTerm, StoredTrip>> FindAsync(string vin, CancellationToken cancellationToken) =>
+    internal Task<IReadOnlyDictionary<TripTerm, StoredTrip>> FindAsync(string vin, CancellationToken cancellationToken) =>
         database.ReadAsync(c => FindAsync(c, null, vin), cancellationToken);
 
     internal static async Task<IReadOnlyDictionary<TripTerm, StoredTrip>> FindAsync(DbConnection c, DbTransaction? t, string vin) =>

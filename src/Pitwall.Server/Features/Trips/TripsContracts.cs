@@ -32,7 +32,7 @@ public sealed record TripFiguresResponse(
 {
     public static TripFiguresResponse Missing(string reason) => new(null, null, null, null, null, null, null, null, null, null, reason);
 
-    public static TripFiguresResponse From(StoredTrip t) => new(
+    internal static TripFiguresResponse From(StoredTrip t) => new(
         t.StartedAt, t.DurationSeconds, t.DistanceMetres, t.AverageSpeedMetresPerSecond, t.FuelLitresPer100Km, t.ElectricKwhPer100Km,
         $"{t.DurationSeconds / 3600:00}:{t.DurationSeconds % 3600 / 60:00}",
         Math.Round(t.DistanceMetres / 1000, 1, MidpointRounding.AwayFromZero),

@@ -10,7 +10,7 @@ namespace Pitwall.Server.Features.ValetAlarm;
 
 /// <param name="MaxSpeedKmh">10–250 km/h; default 50.</param>
 /// <param name="RadiusM">100–50 000 m around where the car is parked; default 1 000.</param>
-public sealed record ValetRequest(double? MaxSpeedKmh, double? RadiusM);
+internal sealed record ValetRequest(double? MaxSpeedKmh, double? RadiusM);
 
 /// <param name="State">inactive, requested (the car has not confirmed yet), active, ending or ended.</param>
 /// <param name="Confirmed">Whether the car has applied the latest settings.</param>

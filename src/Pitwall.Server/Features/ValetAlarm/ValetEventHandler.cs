@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.ValetAlarm;
 /// default) and the end. Nothing is kept in private mode or with the location services or the valet alarm switched off,
 /// nor for an activation the platform does not know.
 /// </summary>
-public sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access)
+internal sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access)
     : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.ValetEvent;

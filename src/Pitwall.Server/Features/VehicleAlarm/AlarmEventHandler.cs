@@ -13,7 +13,7 @@ namespace Pitwall.Server.Features.VehicleAlarm;
 /// Stores the car's anti-theft alarms and tells its users (D1). Nothing is kept in private mode or with the service
 /// switched off; with location services off the alarm is kept without its position.
 /// </summary>
-public sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access)
+internal sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access)
     : IVehicleMessageHandler
 {
     public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.AlarmEvent;

@@ -11,7 +11,7 @@ public enum VehicleRole
     Driver,
 }
 
-public static class VehicleRoles
+internal static class VehicleRoles
 {
     public const string Primary = "primary";
     public const string Driver = "driver";

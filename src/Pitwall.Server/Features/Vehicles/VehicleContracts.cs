@@ -1,21 +1,21 @@
 namespace Pitwall.Server.Features.Vehicles;
 
-public sealed record VehicleResponse(
+internal sealed record VehicleResponse(
     string Vin, string Model, int ModelYear, string? Colour, string? RegistrationNumber, string Role, bool Online, DateTimeOffset? LastSeenAt);
 
-public sealed record StartPairingRequest(string? Vin);
+internal sealed record StartPairingRequest(string? Vin);
 
 public sealed record PairingResponse(string Id, string Vin, DateTimeOffset ExpiresAt, bool CarOnline);
 
-public sealed record ConfirmPairingRequest(string? Code);
+internal sealed record ConfirmPairingRequest(string? Code);
 
-public sealed record AddDriverRequest(string? Email);
+internal sealed record AddDriverRequest(string? Email);
 
-public sealed record VehicleUserResponse(string AccountId, string Name, string Email, string Role);
+internal sealed record VehicleUserResponse(string AccountId, string Name, string Email, string Role);
 
-public sealed record CreateAccessKeyRequest(string? Purpose, int? ValidForSeconds);
+internal sealed record CreateAccessKeyRequest(string? Purpose, int? ValidForSeconds);
 
-public sealed record AccessKeyResponse(string Key, string Purpose, DateTimeOffset ExpiresAt, string Url);
+internal sealed record AccessKeyResponse(string Key, string Purpose, DateTimeOffset ExpiresAt, string Url);
 
 public sealed record RegisterVehicleRequest(string? Vin, string? Model, int? ModelYear, string? Colour, string? RegistrationNumber, string? Secret);
 

@@ -4,7 +4,7 @@ using Pitwall.Protocol.V1;
 namespace Pitwall.Server.Gateway.Validation;
 
 /// <summary>What the gate did to the cars' content, as metrics an operator can watch (meter <see cref="MeterName"/>).</summary>
-public sealed class GatewayMetrics
+internal sealed class GatewayMetrics
 {
     public const string MeterName = "Pitwall.Gateway";
     public const string RefusedCounterName = "pitwall.vehicle.messages_refused";

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Pitwall.Server.Web.Pages;
 
 /// <summary>Switches the portal's language (a cookie for a year) and goes back to the page.</summary>
-public sealed class CultureModel : PageModel
+internal sealed class CultureModel : PageModel
 {
     public IActionResult OnGet() => Redirect("/");
 

@@ -8,7 +8,7 @@ namespace Pitwall.Server.Web.Pages;
 /// who else gets it — the same declarations as <c>GET /api/v1/privacy/data-categories</c> and docs/privacy-register.md.
 /// Open without signing in, so that a data-protection officer or a future customer can read it too.
 /// </summary>
-public sealed class PrivacyModel(DataCategoryRegister register) : PortalPage
+internal sealed class PrivacyModel(DataCategoryRegister register) : PortalPage
 {
     public IReadOnlyList<DataCategoryResponse> Categories { get; } = register.All.Select(DataCategoryResponse.From).ToList();
 }

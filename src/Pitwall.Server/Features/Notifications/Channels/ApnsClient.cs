@@ -12,7 +12,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// token (JWT, ES256, <c>kid</c> = key id, <c>iss</c> = team id) reused for up to 50 minutes, as Apple asks (a new one
 /// at most every 20, at least every 60 minutes).
 /// </summary>
-public sealed class ApnsClient : IPushProvider, IDisposable
+internal sealed class ApnsClient : IPushProvider, IDisposable
 {
     public const string HttpClientName = "pitwall.notifications.apns";
 

@@ -18,7 +18,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// reply code of a refusal. One connection per message (notifications are few; a pooled connection would have to be
 /// kept alive and re-authenticated).
 /// </summary>
-public sealed class EmailChannel(IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<EmailChannel> logger) : INotificationChannel
+internal sealed class EmailChannel(IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<EmailChannel> logger) : INotificationChannel
 {
     private readonly SmtpOptions _options = options.Value.Smtp;
     private readonly Lazy<System.Net.Security.RemoteCertificateValidationCallback?> _certificates =

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// the account's key is exchanged at the token endpoint for an access token, which is reused until shortly before it
 /// expires (one token request serves many messages).
 /// </summary>
-public sealed class FcmClient : IPushProvider, IDisposable
+internal sealed class FcmClient : IPushProvider, IDisposable
 {
     public const string HttpClientName = "pitwall.notifications.fcm";
     internal const string Scope = "https://www.googleapis.com/auth/firebase.messaging";

@@ -7,7 +7,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// One way out of the platform (push, SMS, e-mail, webhook). The delivery pipeline calls it for one message at a time,
 /// retries what it asks to retry with back-off, and records the outcome; a channel never throws for a peer's failure.
 /// </summary>
-public interface INotificationChannel
+internal interface INotificationChannel
 {
     /// <summary>A <see cref="NotificationChannels"/> name: push, sms, email or webhook.</summary>
     string Name { get; }
@@ -22,7 +22,7 @@ public interface INotificationChannel
 /// What a channel sends: built only from what the processor gateway released for the channel's processor (P4), so a
 /// channel has nothing else to send. Push, SMS and e-mail get no VIN, name or position; the account's own webhooks get the VIN.
 /// </summary>
-public sealed class OutgoingMessage
+internal sealed class OutgoingMessage
 {
     /// <param name="released">What <see cref="ProcessorGateway.Release"/> let through for the processor.</param>
     /// <param name="platform">For push: <c>fcm</c> or <c>apns</c>, which picks the provider (not sent).</param>
@@ -68,7 +68,7 @@ public sealed class OutgoingMessage
 }
 
 /// <summary>A channel's answer for one message.</summary>
-public abstract record DeliveryOutcome
+internal abstract record DeliveryOutcome
 {
     private DeliveryOutcome() { }
 

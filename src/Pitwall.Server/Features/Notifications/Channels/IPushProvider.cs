@@ -1,7 +1,7 @@
 namespace Pitwall.Server.Features.Notifications.Channels;
 
 /// <summary>The push platforms a device token can belong to (<see cref="OutgoingMessage.Platform"/>).</summary>
-public static class PushPlatforms
+internal static class PushPlatforms
 {
     /// <summary>Firebase Cloud Messaging: Android, and iOS apps that use Firebase.</summary>
     public const string Fcm = "fcm";
@@ -11,7 +11,7 @@ public static class PushPlatforms
 }
 
 /// <summary>One push provider behind the <c>push</c> channel, which picks it by the message's platform.</summary>
-public interface IPushProvider
+internal interface IPushProvider
 {
     /// <summary>A <see cref="PushPlatforms"/> name.</summary>
     string Platform { get; }

@@ -5,7 +5,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// left empty is not configured (its channel reports <see cref="INotificationChannel.IsConfigured"/> false); a section
 /// that is filled in only in part stops the server at start-up with a message naming what is missing.
 /// </summary>
-public sealed class NotificationChannelOptions
+internal sealed class NotificationChannelOptions
 {
     public const string Section = "Pitwall:Notifications:Channels";
 
@@ -21,7 +21,7 @@ public sealed class NotificationChannelOptions
 }
 
 /// <summary>Firebase Cloud Messaging (HTTP v1 API) with a Google service account.</summary>
-public sealed class FcmOptions
+internal sealed class FcmOptions
 {
     public const string DefaultTokenUri = "https://oauth2.googleapis.com/token";
     public const string DefaultBaseUrl = "https://fcm.googleapis.com";
@@ -50,7 +50,7 @@ public sealed class FcmOptions
 }
 
 /// <summary>Apple Push Notification service with a token-based (.p8) provider key.</summary>
-public sealed class ApnsOptions
+internal sealed class ApnsOptions
 {
     public const string DefaultBaseUrl = "https://api.push.apple.com";
 
@@ -83,7 +83,7 @@ public sealed class ApnsOptions
 }
 
 /// <summary>An SMS gateway that takes <c>POST {to, text, reference}</c> as JSON with a bearer API key.</summary>
-public sealed class SmsOptions
+internal sealed class SmsOptions
 {
     public string? Url { get; set; }
 
@@ -98,7 +98,7 @@ public sealed class SmsOptions
 }
 
 /// <summary>An SMTP relay (submission) for e-mail.</summary>
-public sealed class SmtpOptions
+internal sealed class SmtpOptions
 {
     public string? Host { get; set; }
 
@@ -134,7 +134,7 @@ public sealed class SmtpOptions
 }
 
 /// <summary>Outgoing webhooks; their URLs and secrets belong to each subscription, so the channel is always available.</summary>
-public sealed class WebhookOptions
+internal sealed class WebhookOptions
 {
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 

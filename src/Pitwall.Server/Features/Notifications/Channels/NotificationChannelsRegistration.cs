@@ -4,7 +4,7 @@ using Pitwall.Server.Features.Privacy.Processors;
 
 namespace Pitwall.Server.Features.Notifications.Channels;
 
-public static class NotificationChannelsRegistration
+internal static class NotificationChannelsRegistration
 {
     /// <summary>
     /// Binds <see cref="NotificationChannelOptions"/> (<c>Pitwall:Notifications:Channels</c>, checked at start-up) and

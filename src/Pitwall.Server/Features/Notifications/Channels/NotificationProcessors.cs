@@ -8,7 +8,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// VINs and coordinates from the title and text of those that may receive neither. Push, SMS and e-mail get no VIN, name
 /// or position; the account's own webhooks get the VIN.
 /// </summary>
-public static class NotificationProcessors
+internal static class NotificationProcessors
 {
     public static readonly Processor Fcm = new("Google Firebase Cloud Messaging",
         "push notifications to Android (and Firebase) apps", true,

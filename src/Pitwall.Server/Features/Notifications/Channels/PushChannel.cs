@@ -1,7 +1,7 @@
 namespace Pitwall.Server.Features.Notifications.Channels;
 
 /// <summary>The <c>push</c> channel: hands each message to the provider of its device token's platform (FCM or APNs).</summary>
-public sealed class PushChannel(IEnumerable<IPushProvider> providers, ILogger<PushChannel> logger) : INotificationChannel
+internal sealed class PushChannel(IEnumerable<IPushProvider> providers, ILogger<PushChannel> logger) : INotificationChannel
 {
     private readonly IReadOnlyList<IPushProvider> _providers = providers.ToList();
 

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// The <c>sms</c> channel: <c>POST {to, text, reference}</c> (and <c>from</c> when a sender is configured) as JSON with a
 /// bearer API key to an SMS gateway. The text is the title and body in one SMS (at most 160 characters).
 /// </summary>
-public sealed class SmsChannel(IHttpClientFactory http, IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<SmsChannel> logger)
+internal sealed class SmsChannel(IHttpClientFactory http, IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<SmsChannel> logger)
     : INotificationChannel
 {
     public const string HttpClientName = "pitwall.notifications.sms";

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// "{webhook-id}.{webhook-timestamp}.{body}"))&gt;</c>, where the key is the base64-decoded part of the secret after
 /// <c>whsec_</c>. Receivers use the same rule with <see cref="Verify"/> or any other implementation of the standard.
 /// </summary>
-public static class StandardWebhookSignature
+internal static class StandardWebhookSignature
 {
     public const string SecretPrefix = "whsec_";
 

@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.Notifications.Channels;
 /// <c>webhook-signature</c>; see <see cref="StandardWebhookSignature"/>). Follows no redirects and calls no address
 /// inside the server's networks (see <see cref="WebhookTargets"/>).
 /// </summary>
-public sealed class WebhookChannel(IHttpClientFactory http, IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<WebhookChannel> logger)
+internal sealed class WebhookChannel(IHttpClientFactory http, IOptions<NotificationChannelOptions> options, TimeProvider time, ILogger<WebhookChannel> logger)
     : INotificationChannel
 {
     public const string HttpClientName = "pitwall.notifications.webhooks";

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Pitwall.Server.Features.Notifications.Channels;
 
 /// <summary>What an IP address is, as far as calling it on a subscriber's behalf goes.</summary>
-public enum AddressKind
+internal enum AddressKind
 {
     /// <summary>A public unicast address.</summary>
     Public,
@@ -23,7 +23,7 @@ public enum AddressKind
 }
 
 /// <summary>A webhook target that the server will not call (SSRF); the message says why without quoting the URL.</summary>
-public sealed class WebhookTargetRefusedException(string reason) : Exception(reason);
+internal sealed class WebhookTargetRefusedException(string reason) : Exception(reason);
 
 /// <summary>
 /// Keeps webhooks from reaching into the server's own networks (SSRF): a target must be https and resolve only to
@@ -31,7 +31,7 @@ public sealed class WebhookTargetRefusedException(string reason) : Exception(rea
 /// Link-local and special addresses are always refused. The check runs before sending and again on connecting, against
 /// the addresses actually connected to, so a DNS answer that changes in between (rebinding) does not get through.
 /// </summary>
-public static class WebhookTargets
+internal static class WebhookTargets
 {
     /// <summary>Why the server will not call <paramref name="url"/>, or null when it may. Resolves the host name.</summary>
     /// <exception cref="SocketException">The host name does not resolve (now).</exception>

@@ -8,7 +8,7 @@ using Pitwall.Server.Web;
 namespace Pitwall.Server.Features.Privacy.Processors;
 
 /// <summary><c>GET /tiles/{z}/{x}/{y}.png</c>: the portal's map tiles through <see cref="MapTileProxy"/>, for signed-in portal users.</summary>
-public static class MapTileEndpoints
+internal static class MapTileEndpoints
 {
     public static IEndpointRouteBuilder MapMapTiles(this IEndpointRouteBuilder routes)
     {
@@ -57,7 +57,7 @@ public static class MapTileEndpoints
     }
 }
 
-public static class MapTileProxyRegistration
+internal static class MapTileProxyRegistration
 {
     /// <summary>The tile proxy, its options (<c>Pitwall:Portal</c>, checked at start-up with the tile URL) and its HTTP client,
     /// which goes through the processor gateway's handler with the configured User-Agent.</summary>

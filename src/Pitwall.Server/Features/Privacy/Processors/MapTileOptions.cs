@@ -4,7 +4,7 @@ namespace Pitwall.Server.Features.Privacy.Processors;
 /// <c>Pitwall:Portal</c>, the tile proxy's part (the provider's URL template is <c>Pitwall:Portal:TileUrl</c>): how the
 /// server fetches map tiles for the portal and how long it keeps them.
 /// </summary>
-public sealed class MapTileOptions
+internal sealed class MapTileOptions
 {
     public const string Section = "Pitwall:Portal";
 

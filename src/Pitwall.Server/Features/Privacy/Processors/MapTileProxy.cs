@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.Privacy.Processors;
 /// for as long as the provider allows (within limits); concurrent requests for one tile make one fetch; a provider that
 /// fails or does not answer in time gives the browser a 502 or 504, never a hang.
 /// </summary>
-public sealed partial class MapTileProxy : IDisposable
+internal sealed partial class MapTileProxy : IDisposable
 {
     public const string HttpClientName = "pitwall.privacy.tiles";
 
@@ -216,7 +216,7 @@ public sealed partial class MapTileProxy : IDisposable
 }
 
 /// <summary>What the proxy got for a tile.</summary>
-public abstract record TileAnswer
+internal abstract record TileAnswer
 {
     private TileAnswer() { }
 

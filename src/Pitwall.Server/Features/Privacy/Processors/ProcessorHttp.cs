@@ -56,7 +56,7 @@ public static class ProcessorHttp
 /// forwarding and client-address headers, tracing ids, From) and sets a neutral User-Agent, on every request to a
 /// processor.
 /// </summary>
-public sealed class ProcessorHttpHandler(string userAgent) : DelegatingHandler
+internal sealed class ProcessorHttpHandler(string userAgent) : DelegatingHandler
 {
     /// <summary>Headers a processor never gets.</summary>
     public static readonly IReadOnlyList<string> StrippedHeaders =

@@ -7,7 +7,7 @@ namespace Pitwall.Server.Features.Privacy.Processors;
 /// Finds VINs and geographic positions in free text and replaces them, for processors that may not receive them. Errs on
 /// the side of removing: a false positive costs a word of a notification, a false negative a person's whereabouts.
 /// </summary>
-public static partial class TextRedaction
+internal static partial class TextRedaction
 {
     public const string VinReplacement = "[VIN removed]";
     public const string PositionReplacement = "[position removed]";

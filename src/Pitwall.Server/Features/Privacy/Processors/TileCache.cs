@@ -1,13 +1,13 @@
 namespace Pitwall.Server.Features.Privacy.Processors;
 
 /// <summary>A tile as the provider sent it, and until when it is fresh.</summary>
-public sealed record CachedTile(byte[] Content, string ContentType, DateTimeOffset FreshUntil);
+internal sealed record CachedTile(byte[] Content, string ContentType, DateTimeOffset FreshUntil);
 
 /// <summary>
 /// The tile proxy's memory: at most <c>capacity</c> bytes of tiles, the least recently used going first when a new one
 /// needs room, each kept only while fresh (by the injected clock).
 /// </summary>
-public sealed class TileCache(long capacity, TimeProvider time)
+internal sealed class TileCache(long capacity, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<TileKey, LinkedListNode<(TileKey Key, CachedTile Tile)>> _entries = [];
@@ -90,7 +90,7 @@ public sealed class TileCache(long capacity, TimeProvider time)
 }
 
 /// <summary>One tile of the web map: zoom level and column/row (the slippy-map scheme).</summary>
-public readonly record struct TileKey(int Z, int X, int Y)
+internal readonly record struct TileKey(int Z, int X, int Y)
 {
     /// <summary>Valid coordinates: 0 ≤ z ≤ <paramref name="maxZoom"/>, 0 ≤ x, y &lt; 2^z.</summary>
     public static TileKey? Parse(string? z, string? x, string? y, int maxZoom)

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web.Pages.Account;
 /// The account's notifications: the inbox with each channel's delivery status, the choices per type and channel with the
 /// quiet hours, push devices and webhook subscriptions. Same store and rules as the API's <c>/api/v1/me/…</c>.
 /// </summary>
-public sealed class NotificationsModel(
+internal sealed class NotificationsModel(
     NotificationStore store, NotificationSettings settings, INotificationTypes types, TimeProvider time, IStringLocalizer<PortalText> t)
     : PortalPage
 {

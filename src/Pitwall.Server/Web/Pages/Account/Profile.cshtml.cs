@@ -7,7 +7,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>The account's name and language (the API's <c>PATCH /me</c> rules).</summary>
-public sealed class ProfileModel(
+internal sealed class ProfileModel(
     AccountStore accounts, SignInService signIn, Features.Privacy.DataExport export, Features.Privacy.AccountErasure erasure,
     Features.Privacy.Consents consents, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
 {

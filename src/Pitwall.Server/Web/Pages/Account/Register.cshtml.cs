@@ -9,7 +9,7 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>Creates an owner account with the API's rules, then signs it in.</summary>
-public sealed class RegisterModel(
+internal sealed class RegisterModel(
     AccountStore accounts, IPasswordHasher<Features.Accounts.Account> hasher, SignInService signIn, IAccessTokenValidator validator, TimeProvider time,
     IStringLocalizer<PortalText> t) : PortalPage
 {

@@ -7,7 +7,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Web.Pages.Account;
 
-public sealed class SignInModel(SignInService signIn, IAccessTokenValidator validator, AccountStore accounts, IStringLocalizer<PortalText> t) : PageModel
+internal sealed class SignInModel(SignInService signIn, IAccessTokenValidator validator, AccountStore accounts, IStringLocalizer<PortalText> t) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }

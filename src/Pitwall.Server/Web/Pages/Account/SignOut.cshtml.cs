@@ -7,7 +7,7 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>Ends the portal's sign-in session (a POST with the anti-forgery token; a GET only shows the way back).</summary>
-public sealed class SignOutModel(SignInService signIn) : PageModel
+internal sealed class SignOutModel(SignInService signIn) : PageModel
 {
     public IActionResult OnGet() => Redirect("/vehicles");
 

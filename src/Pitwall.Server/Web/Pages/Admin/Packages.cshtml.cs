@@ -6,7 +6,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Web.Pages.Admin;
 
 /// <summary>The catalogue: term, price and whether a package is on sale (the rest through the API or the command line).</summary>
-public sealed class AdminPackagesModel(PackageStore packages, IStringLocalizer<PortalText> t) : PortalPage
+internal sealed class AdminPackagesModel(PackageStore packages, IStringLocalizer<PortalText> t) : PortalPage
 {
     public IReadOnlyList<Package> Packages { get; private set; } = [];
 

@@ -13,7 +13,7 @@ namespace Pitwall.Server.Web.Pages.Admin;
 /// per category — <c>GET /api/v1/admin/retention-runs</c>), and what the processor gateway kept from providers since the
 /// instance started (P4 — <c>GET /api/v1/admin/processor-gateway</c>).
 /// </summary>
-public sealed class AdminPrivacyModel(
+internal sealed class AdminPrivacyModel(
     UsageStatistics statistics, RetentionSweeper sweeper, ProcessorGateway gateway, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
 {
     public const int Runs = 20;

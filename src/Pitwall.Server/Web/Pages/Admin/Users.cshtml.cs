@@ -6,7 +6,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Web.Pages.Admin;
 
 /// <summary>Administrators create accounts of any role (as <c>pitwall admin create-user</c> does) and see the latest ones.</summary>
-public sealed class AdminUsersModel(AccountAdministration administration, AccountStore accounts, IStringLocalizer<PortalText> t) : PortalPage
+internal sealed class AdminUsersModel(AccountAdministration administration, AccountStore accounts, IStringLocalizer<PortalText> t) : PortalPage
 {
     public IReadOnlyList<(string Id, string Email, string Name, string Role)> Accounts { get; private set; } = [];
 

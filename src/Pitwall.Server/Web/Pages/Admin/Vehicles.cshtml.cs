@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web.Pages.Admin;
 
 /// <summary>Administrators register cars one by one or import a fleet, with the API's rules.</summary>
 [RequestSizeLimit(MaxImportBytes)] // a fleet's CSV may exceed the API's default body limit
-public sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore store, IVehicleLink link, IStringLocalizer<PortalText> t) : PortalPage
+internal sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore store, IVehicleLink link, IStringLocalizer<PortalText> t) : PortalPage
 {
     public const long MaxImportBytes = 10 * 1024 * 1024;
 

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web.Pages.Authority;
 /// appended as they arrive, the tracking messages, and the report (GPX, GeoJSON, printable summary). No owner's numbers,
 /// no security question; another authority's case is a 404, as in the API.
 /// </summary>
-public sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store) : PortalPage
+internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store) : PortalPage
 {
     public TheftCase Case { get; private set; } = null!;
 

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web.Pages.Authority;
 /// following the feed live, and tracking a car the authority has a report about, by VIN and registration number. The same
 /// store and workflow as <c>/api/v1/authority</c>; English only.
 /// </summary>
-public sealed class AuthorityCasesModel(TheftCaseStore store, AuthorityTracking workflow) : PortalPage
+internal sealed class AuthorityCasesModel(TheftCaseStore store, AuthorityTracking workflow) : PortalPage
 {
     public IReadOnlyList<TheftCase> Cases { get; private set; } = [];
 

@@ -7,7 +7,7 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Web.Pages.Soc;
 
 /// <summary>One entry of a case's timeline: a tracking message of the car or an entry of the audit log.</summary>
-public sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, string Detail, string? By, long? Seq, string? Action)
+internal sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, string Detail, string? By, long? Seq, string? Action)
 {
     public static TimelineEntry Of(TrackingPoint p) => new(p.RecordedAt, "tracking", ConsoleFormat.Phase(p.Phase), ConsoleFormat.Details(p), "car", p.Seq, null);
 }
@@ -20,7 +20,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, 
 /// and the authority report. Every action goes through <see cref="SocWorkflow"/> exactly as the API's; a refusal is shown
 /// next to the form it concerns. English only, as the console is.
 /// </summary>
-public sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, AccountStore accounts) : PortalPage
+internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, AccountStore accounts) : PortalPage
 {
     /// <summary>How many tracking messages the timeline lists (the map draws the whole track).</summary>
     public const int TimelineMessages = 100;

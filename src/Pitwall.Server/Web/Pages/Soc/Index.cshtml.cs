@@ -10,7 +10,7 @@ namespace Pitwall.Server.Web.Pages.Soc;
 /// cars whose monthly health check is overdue (E4). It follows the SOC feed live (soc-queue.js re-reads the panels). The
 /// same store and workflow as <c>/api/v1/soc/cases</c>, for the soc_operator role only (English only, as the console is).
 /// </summary>
-public sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts) : PortalPage
+internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts) : PortalPage
 {
     public IReadOnlyList<TheftCase> Queue { get; private set; } = [];
 

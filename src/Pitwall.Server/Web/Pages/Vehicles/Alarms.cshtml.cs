@@ -14,7 +14,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// valet alarm on (limits) and off, its state as the car confirmed it, and what the car reported. Same services, checks
 /// and access-since rule as the API (a user sees what happened since they got access to the car).
 /// </summary>
-public sealed class AlarmsModel(
+internal sealed class AlarmsModel(
     VehicleStore vehicles, CommandIssuer issuer, VehicleAlarmStore alarms, ValetStore valetStore, ValetService valet, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {

@@ -9,7 +9,7 @@ using Pitwall.Server.Features.Vehicles;
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>E-Control and climate (C6, C7): the last known state, starting and stopping, the target, and the timers.</summary>
-public sealed class ChargingModel(
+internal sealed class ChargingModel(
     VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, TimeProvider time,
     IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
@@ -128,4 +128,4 @@ public sealed class ChargingModel(
 }
 
 /// <summary>One kind of timers for the <c>_Timers</c> partial.</summary>
-public sealed record TimersView(IReadOnlyList<TimerResponse> Timers, string Kind);
+internal sealed record TimersView(IReadOnlyList<TimerResponse> Timers, string Kind);

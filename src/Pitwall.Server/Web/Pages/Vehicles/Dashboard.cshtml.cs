@@ -11,7 +11,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>A vehicle's page: Car Control values with units and age, the position on a map, refresh, remote functions with
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
-public sealed class DashboardModel(
+internal sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
     IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)

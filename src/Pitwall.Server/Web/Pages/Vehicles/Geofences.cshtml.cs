@@ -10,7 +10,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>Location alarm (D2): the car's areas on a map and as a list, adding (map click or typed coordinates) and deleting,
 /// each area's confirmed or pending state, and the latest crossings. Same service and rules as the API.</summary>
-public sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, GeofenceService geofences, IStringLocalizer<PortalText> t)
+internal sealed class GeofencesModel(VehicleStore vehicles, CommandIssuer issuer, GeofenceService geofences, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public IReadOnlyList<GeofenceResponse> Areas { get; private set; } = [];

@@ -7,7 +7,7 @@ using Pitwall.Server.Gateway;
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>My vehicles, and pairing a new one with the code the car shows (REQUIREMENTS A3).</summary>
-public sealed class VehiclesModel(VehicleStore store, IVehicleLink link, PairingService pairing, IStringLocalizer<PortalText> t) : PortalPage
+internal sealed class VehiclesModel(VehicleStore store, IVehicleLink link, PairingService pairing, IStringLocalizer<PortalText> t) : PortalPage
 {
     public sealed record Row(string Vin, string Model, int ModelYear, string Role, bool Online);
 

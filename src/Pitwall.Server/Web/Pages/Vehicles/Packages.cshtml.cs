@@ -8,7 +8,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>The car's packages (B1–B4): what runs, buying (Car Security with its B2 data), cancelling, withdrawing.</summary>
-public sealed class PackagesModel(
+internal sealed class PackagesModel(
     VehicleStore vehicles, CommandIssuer issuer, ContractService contracts, ContractStore store, PackageStore packages,
     TimeProvider time, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
 {

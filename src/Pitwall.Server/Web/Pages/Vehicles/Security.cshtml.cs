@@ -17,7 +17,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// package cannot be bought for it) until the owner says the car is back. The same <see cref="SocWorkflow"/> and rules as
 /// <c>/api/v1/vehicles/{vin}/car-security</c> and <c>/theft-cases</c>.
 /// </summary>
-public sealed class SecurityModel(
+internal sealed class SecurityModel(
     VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t, OwnerCarSecurity workflow, TheftCaseStore store, UncoveredThefts uncovered,
     IOptions<CarSecurityOptions> options, TimeProvider time)
     : VehiclePage(vehicles, issuer, t)

@@ -9,7 +9,7 @@ using Pitwall.Server.Features.Vehicles;
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>Trip Control (C3): the last drive and the long term since the last reset, as the car computed them.</summary>
-public sealed class TripsModel(
+internal sealed class TripsModel(
     VehicleStore vehicles, CommandIssuer issuer, TripsReader reader, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {

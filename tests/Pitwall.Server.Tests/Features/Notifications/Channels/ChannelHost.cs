@@ -8,7 +8,7 @@ using Pitwall.Server.Tests.Infrastructure;
 namespace Pitwall.Server.Tests.Features.Notifications.Channels;
 
 /// <summary>The channels as the server registers them (<c>AddNotificationChannels</c>), on given settings and a hand-driven clock.</summary>
-public sealed class ChannelHost : IDisposable
+internal sealed class ChannelHost : IDisposable
 {
     private readonly ServiceProvider _services;
 
@@ -51,7 +51,7 @@ public sealed class ChannelHost : IDisposable
 }
 
 /// <summary>Provider keys made for the test run; the peers verify signatures with their public halves only.</summary>
-public static class TestKeys
+internal static class TestKeys
 {
     public static RSA ServiceAccount { get; } = RSA.Create(2048);
 

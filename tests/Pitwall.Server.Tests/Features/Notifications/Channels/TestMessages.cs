@@ -6,7 +6,7 @@ namespace Pitwall.Server.Tests.Features.Notifications.Channels;
 
 /// <summary>Messages as the delivery pipeline makes them: everything offered to the processor gateway, which releases what
 /// the processor may receive (a channel accepts nothing else).</summary>
-public static class TestMessages
+internal static class TestMessages
 {
     private static readonly ServiceProvider Services = new ServiceCollection().AddLogging().AddProcessorGateway().BuildServiceProvider();
 
