@@ -9,6 +9,7 @@ using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.LocationAlarm;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy;
+using Pitwall.Server.Features.SmartService;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Trips;
 using Pitwall.Server.Features.UsageStatistics;
@@ -47,6 +48,7 @@ public static class Program
         builder.AddChargingAndClimate();
         builder.AddTrips();
         builder.AddLocationAlarm();
+        builder.AddSmartService();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -68,6 +70,7 @@ public static class Program
         app.MapChargingAndClimate();
         app.MapTrips();
         app.MapLocationAlarm();
+        app.MapSmartService();
         app.MapContracts();
         app.MapCarSecurity();
         app.MapNotifications();

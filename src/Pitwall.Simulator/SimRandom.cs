@@ -33,4 +33,7 @@ internal sealed class SimRandom
     public double Between(double min, double max) => min + (max - min) * NextDouble();
 
     public bool Chance(double probability) => NextDouble() < probability;
+
+    /// <returns>A value in [0, <paramref name="max"/>).</returns>
+    public int Next(int max) => (int)(NextUInt64() % (ulong)max);
 }

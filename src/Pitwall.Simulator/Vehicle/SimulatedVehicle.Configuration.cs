@@ -11,6 +11,10 @@ public sealed partial class SimulatedVehicle
         {
             _periodicInterval = TimeSpan.FromSeconds(configuration.PeriodicReportSeconds);
         }
+        if (configuration.ServiceLogSeconds > 0)
+        {
+            _serviceLogInterval = TimeSpan.FromSeconds(configuration.ServiceLogSeconds);
+        }
         if (configuration.ActiveServices is { } services)
         {
             _activeServices = [.. services.Services];

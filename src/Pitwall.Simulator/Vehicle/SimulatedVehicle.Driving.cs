@@ -103,7 +103,9 @@ public sealed partial class SimulatedVehicle
             var now = _time.GetUtcNow();
             FireTimers(_timersCheckedUpTo, now);
             _timersCheckedUpTo = now;
+            var (speedBefore, odometerBefore, levelBefore) = (_state.Speed, _state.Odometer, _state.Level);
             var changes = StepMeteringTrip(elapsed);
+            AdvanceService(elapsed, speedBefore, odometerBefore, levelBefore);
             WatchValet();
             WatchGeofences(elapsed);
             WatchTheft(elapsed);

@@ -136,6 +136,9 @@ public sealed partial class SimulatedVehicle
                     case Envelope.PayloadOneofCase.Command:
                         Execute(envelope.Command);
                         break;
+                    case Envelope.PayloadOneofCase.ServiceHealth:
+                        DisplayedHealth = envelope.ServiceHealth;
+                        break;
                     default:
                         break; // not meant for a car, or from a newer protocol: acked and ignored
                 }

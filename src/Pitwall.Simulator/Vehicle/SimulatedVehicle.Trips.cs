@@ -61,7 +61,11 @@ public sealed partial class SimulatedVehicle
     }
 
     /// <summary>Engine on: a new drive starts. Under the lock.</summary>
-    private void BeginTrip() => _drive = new TripMeter(_time.GetUtcNow());
+    private void BeginTrip()
+    {
+        _drive = new TripMeter(_time.GetUtcNow());
+        ServiceEngineStarted();
+    }
 
     /// <summary>Engine off: the drive is the new short term, and the car sends its statistics. Under the lock.</summary>
     private void EndTrip()
@@ -72,6 +76,7 @@ public sealed partial class SimulatedVehicle
         }
         _lastDrive = _drive.Snapshot(Powertrain);
         _drive = null;
+        ServiceTripEnded(_lastDrive.DistanceMetres);
         SendTripStatistics(TripStatistics.Types.Cause.EngineStop);
     }
 

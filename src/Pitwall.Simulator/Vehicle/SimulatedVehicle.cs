@@ -55,6 +55,7 @@ public sealed partial class SimulatedVehicle : IAsyncDisposable
         _received = options.RecordReceivedFrames ? Channel.CreateUnbounded<ReceivedFrame>(new UnboundedChannelOptions { SingleWriter = true }) : null;
         _privacy = options.Privacy?.Clone() ?? new PrivacySettings();
         _periodicInterval = options.PeriodicInterval;
+        _serviceLogInterval = options.ServiceLogInterval;
         _timersCheckedUpTo = _time.GetUtcNow();
     }
 

@@ -58,6 +58,22 @@ public sealed record SimulatedVehicleOptions
     /// <summary>How often the car sends its Car Security health check (E4) in stepped time; zero = only when asked.</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromDays(30);
 
+    /// <summary>How often the car sends its Smart Service log (F1), by the clock; the server may change it. Zero = only on thresholds,
+    /// faults and request.</summary>
+    public TimeSpan ServiceLogInterval { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The wear parts' condition when the car starts (F1).</summary>
+    public ServiceCondition ServiceCondition { get; init; } = new();
+
+    /// <summary>Scales every wear rate (1 = ordinary lives; demos use more to see wear within days).</summary>
+    public double WearFactor { get; init; } = 1;
+
+    /// <summary>Driving style: hard braking events per 100 km (they wear pads and tyres faster).</summary>
+    public double HardBrakingPer100Km { get; init; } = 2;
+
+    /// <summary>How often a control unit stores a fault, per 1000 km driven; 0 = only <see cref="SimulatedVehicle.RaiseFaultAsync"/>.</summary>
+    public double FaultsPer1000Km { get; init; } = 0.05;
+
     /// <summary>Load generation: extra PERIODIC reports per second of stepped time, on top of <see cref="PeriodicInterval"/>.</summary>
     public double ExtraReportsPerSecond { get; init; }
 

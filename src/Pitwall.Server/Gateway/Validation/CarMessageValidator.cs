@@ -9,9 +9,10 @@ namespace Pitwall.Server.Gateway.Validation;
 /// The gate every car message passes before any handler sees it (content that parses is not yet trusted): every number
 /// finite and within its physical range, every time near the platform's clock, every string and list bounded. A value
 /// out of range is dropped — a status value is kept as <c>out_of_range</c> so the API can say so — and a message that
-/// cannot be made sane is refused. The message is fixed in place, so handlers only ever see sane content.
+/// cannot be made sane is refused. The message is fixed in place, so handlers only ever see sane content. A feature that owns
+/// a message kind checks it here through its <see cref="ICarMessageCheck"/>.
 /// </summary>
-internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> options)
+internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> options, IEnumerable<ICarMessageCheck> featureChecks)
 {
     public const int MaxIdLength = 64;
     public const int MaxTextLength = 256;
@@ -19,6 +20,7 @@ internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> optio
     public const int MaxListEntries = 64;
 
     private readonly GatewayOptions _options = options.Value;
+    private readonly Dictionary<Envelope.PayloadOneofCase, ICarMessageCheck> _featureChecks = featureChecks.ToDictionary(c => c.Checks);
 
     /// <summary>Checks and, where it can, repairs a sequenced message from the car; <paramref name="receivedAt"/> is the platform's clock.</summary>
     public ContentVerdict Check(Envelope envelope, DateTimeOffset receivedAt)
@@ -34,6 +36,7 @@ internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> optio
             Envelope.PayloadOneofCase.TheftTracking => CheckTheft(envelope.TheftTracking, window),
             Envelope.PayloadOneofCase.HealthCheck => CheckHealth(envelope.HealthCheck, window),
             Envelope.PayloadOneofCase.CommandResult => CheckCommandResult(envelope.CommandResult),
+            var other when _featureChecks.TryGetValue(other, out var check) => check.Check(envelope, new CarClock(window.EarliestMs, window.LatestMs)),
             _ => default,
         };
     }
@@ -94,12 +97,13 @@ internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> optio
     /// <summary>The times a car may plausibly report, around the platform's clock when the message arrived.</summary>
     private readonly struct TimeWindow(DateTimeOffset receivedAt, GatewayOptions options)
     {
-        private readonly long _earliest = options.EarliestCarTime.ToUnixTimeMilliseconds();
-        private readonly long _latest = receivedAt.Add(options.MaxCarClockAhead).ToUnixTimeMilliseconds();
+        public long EarliestMs { get; } = options.EarliestCarTime.ToUnixTimeMilliseconds();
+
+        public long LatestMs { get; } = receivedAt.Add(options.MaxCarClockAhead).ToUnixTimeMilliseconds();
 
         public long ReceivedAtMs { get; } = receivedAt.ToUnixTimeMilliseconds();
 
-        public bool Contains(long ms) => ms >= _earliest && ms <= _latest;
+        public bool Contains(long ms) => ms >= EarliestMs && ms <= LatestMs;
 
         /// <summary>For the optional times of events, where 0 means "not sent" (the handler takes the arrival time).</summary>
         public bool ContainsOrUnset(long ms) => ms == 0 || Contains(ms);

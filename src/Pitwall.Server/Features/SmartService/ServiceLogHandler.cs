@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+
+namespace Pitwall.Server.Features.SmartService;
+
+/// <summary>
+/// Stores the service logs the cars send (F1) in the ingest batch's transaction, so the car's ack follows only once a log is
+/// durable. Nothing is stored in private mode or with the service <c>maintenance</c> (or the group of services without location)
+/// switched off in the car (P1, P2). When a car leaves its users, its Smart Service data goes and its product observation
+/// stays without the VIN.
+/// </summary>
+internal sealed class ServiceLogHandler(
+    Privacy.IServiceAccess access, IOptions<SmartServiceOptions> options, LiveEventHub hub, UsageStatistics.UsageStatistics usage, TimeProvider time)
+    : IVehicleMessageHandler, IVehicleAccessListener
+{
+    // What the current batch stored, announced once durable; owned by the single ingest writer.
+    private readonly List<string> _stored = [];
+
+    public Envelope.PayloadOneofCase Handles => Envelope.PayloadOneofCase.ServiceLog;
+
+    public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
+    {
+        _stored.Clear();
+        var now = time.GetUtcNow();
+        var market = options.Value.Market;
+        var deleteAfter = now.AddDays(365 * options.Value.ProductObservationYearsFor(market));
+        foreach (var message in messages)
+        {
+            if (!access.ForCarData(ServiceIds.Maintenance, message.Privacy).Allowed)
+            {
+                continue; // private mode or the service switched off: discarded, never stored
+            }
+            await ServiceLogStore.SaveAsync(connection, transaction, message.Vin, message.Seq, message.Envelope.ServiceLog, now, (market, deleteAfter));
+            _stored.Add(message.Vin);
+        }
+    }
+
+    public void Committed(IReadOnlyList<InboundMessage> messages)
+    {
+        var now = time.GetUtcNow();
+        foreach (var vin in _stored)
+        {
+            usage.Record(ServiceIds.Maintenance, UsageStatistics.UsageChannel.Car);
+            hub.Publish(new LiveEvent(vin, "vehicle.service_log", new { vin }, now));
+        }
+    }
+
+    public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
+    {
+        if (accountId is null)
+        {
+            await ServiceLogStore.ForgetCarAsync(connection, transaction, vin);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Pitwall.Protocol;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Gateway.Validation;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.SmartService;
+
+/// <summary>
+/// Smart Service (REQUIREMENTS F1, part of Connect Care): the cars' service logs, the health of their components, the predicted
+/// maintenance from each part's trend, faults with their description and a recommendation — in the API, the portal and the car,
+/// pushed to the users when something becomes due. Other features read it through <see cref="ICarHealth"/>.
+/// </summary>
+public static class SmartServiceModule
+{
+    public static WebApplicationBuilder AddSmartService(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SmartServiceOptions>().BindConfiguration(SmartServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddProvidedServices("SmartService", ServiceIds.Maintenance);
+        builder.Services.AddSingleton<ICarMessageCheck, ServiceLogCheck>();
+        builder.Services.AddSingleton<ServiceLogHandler>();
+        builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<ServiceLogHandler>());
+        builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ServiceLogHandler>());
+        builder.Services.AddSingleton<FaultCatalog>();
+        builder.Services.AddDataCategory(SmartServiceDataCategories.Logs);
+        builder.Services.AddDataCategory(SmartServiceDataCategories.Health);
+        builder.Services.AddDataCategory(SmartServiceDataCategories.ProductObservation);
+        return builder;
+    }
+
+    public static WebApplication MapSmartService(this WebApplication app) => app;
+}
