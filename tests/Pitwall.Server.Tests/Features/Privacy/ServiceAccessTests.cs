@@ -52,6 +52,7 @@ public abstract class ServiceAccessTests(PitwallServer server)
             {
                 CommandResult = new CommandResult { CommandId = commandId, Outcome = CommandResult.Types.Outcome.Performed },
             },
+            [Envelope.PayloadOneofCase.ServiceLog] = () => new Envelope { ServiceLog = SmartService.ServiceLogIngestTests.Log(now, "P0420") },
         };
     }
 
@@ -138,6 +139,7 @@ public abstract class ServiceAccessTests(PitwallServer server)
         Assert.Contains("geofence_events", changed);
         Assert.Contains(changed, t => t.Contains("trip", StringComparison.Ordinal));
         Assert.Contains(changed, t => t.Contains("valet", StringComparison.Ordinal));
+        Assert.Contains("service_logs", changed);
     }
 
     [Fact]
