@@ -5,7 +5,7 @@ namespace Pitwall.Server.Features.SmartService;
 /// <summary>A fault code's meaning: its description (SAE J2012 wording) and what the owner should do.</summary>
 /// <param name="Recommendation">An English text key (translated in the portal), e.g. "Have the ignition system checked soon."</param>
 /// <param name="Severity">How urgent: <c>high</c> (stop safely or drive to a workshop now), <c>medium</c> (book soon), <c>low</c>.</param>
-public sealed record FaultMeaning(string Code, string System, string Description, string Recommendation, string Severity);
+internal sealed record FaultMeaning(string Code, string System, string Description, string Recommendation, string Severity);
 
 /// <summary>
 /// The descriptions of the 9,415 generic OBD-II codes (embedded <c>FaultCodes/dtc_codes.csv</c>, MIT) and a recommendation
