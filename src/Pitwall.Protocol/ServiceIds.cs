@@ -21,6 +21,8 @@ public static class ServiceIds
     public const string CarSecurity = "car_security";
     /// <summary>Smart Service (F1): service logs, component health, predicted maintenance. In the group "services without location".</summary>
     public const string Maintenance = "maintenance";
+    /// <summary>The owner's manual (F4): in the car, the app and the portal; comes with Connect Care.</summary>
+    public const string OwnersManual = "owners_manual";
 
     public static string Of(SignalService service) => service switch
     {

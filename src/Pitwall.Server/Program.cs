@@ -8,6 +8,7 @@ using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.LocationAlarm;
 using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Features.OwnersManual;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.SmartService;
 using Pitwall.Server.Features.Status;
@@ -42,6 +43,7 @@ public static class Program
         builder.AddNotifications();
         builder.AddVehicleAlarm();
         builder.AddValetAlarm();
+        builder.AddOwnersManual();
         builder.AddContracts();
         builder.AddCarSecurity();
         builder.AddCommands();
@@ -76,6 +78,7 @@ public static class Program
         app.MapNotifications();
         app.MapVehicleAlarm();
         app.MapValetAlarm();
+        app.MapOwnersManual();
         app.MapUsageStatistics();
         app.MapWeb();
         return app;

@@ -109,8 +109,8 @@ public abstract class GatewayTests(PitwallServer server)
                 await attacker.SendRawAsync("hello"u8.ToArray(), WebSocketMessageType.Text);
                 break;
             case "unknown_message":
-                // Field 30 is reserved for a future message kind: a newer car's message this server does not know.
-                await attacker.SendRawAsync([0x08, 0x05, 0xF2, 0x01, 0x00]);
+                // Field 39 is reserved for a future message kind: a newer car's message this server does not know.
+                await attacker.SendRawAsync([0x08, 0x05, 0xBA, 0x02, 0x00]);
                 break;
             case "vin_mismatch":
                 await attacker.SendAsync(new Envelope { Hello = new Hello { ProtocolVersion = 1, Vin = "WP0ZZZ99ZTS000001" } });

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using CsCheck;
@@ -33,6 +34,8 @@ public abstract class HostileFleetTests(PitwallServer server)
         {
             var car = await server.OwnedVehicleAsync();
             hostile.Add(car);
+            // Its owner reads the owner's manual too (which needs a usage profile first).
+            (await car.Client.PutAsJsonAsync("/api/v1/manual/profile", new { name = "Owner" })).EnsureSuccessStatusCode();
             await using var link = await TestCar.ConnectAsync(Server, car.Vin, car.Secret);
             await SendUntilClosedAsync(link, frames);
             foreach (var bystander in bystanders)

@@ -32,7 +32,7 @@ public sealed partial class RetentionSweeper(
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var category in register.All)
         {
-            if (category.Retention.Kind is not (RetentionKind.Period or RetentionKind.DurationOfRequest) || category.Retention.Period is not { } period)
+            if (category.Retention.Kind is not (RetentionKind.Period or RetentionKind.PeriodUnused or RetentionKind.DurationOfRequest) || category.Retention.Period is not { } period)
             {
                 continue;
             }

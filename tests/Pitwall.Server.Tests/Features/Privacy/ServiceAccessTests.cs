@@ -53,6 +53,10 @@ public abstract class ServiceAccessTests(PitwallServer server)
                 CommandResult = new CommandResult { CommandId = commandId, Outcome = CommandResult.Types.Outcome.Performed },
             },
             [Envelope.PayloadOneofCase.ServiceLog] = () => new Envelope { ServiceLog = SmartService.ServiceLogIngestTests.Log(now, "P0420") },
+            [Envelope.PayloadOneofCase.ManualLookup] = () => new Envelope
+            {
+                ManualLookup = new ManualLookup { RequestId = "manual-1", WarningCode = "tyre_pressure_low" },
+            },
         };
     }
 
@@ -140,6 +144,7 @@ public abstract class ServiceAccessTests(PitwallServer server)
         Assert.Contains(changed, t => t.Contains("trip", StringComparison.Ordinal));
         Assert.Contains(changed, t => t.Contains("valet", StringComparison.Ordinal));
         Assert.Contains("service_logs", changed);
+        Assert.Contains("manual_car_visits", changed);
     }
 
     [Fact]

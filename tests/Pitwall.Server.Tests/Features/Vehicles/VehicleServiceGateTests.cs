@@ -24,6 +24,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
 
     private const string Reads = "a read of stored data: the answer says why values are missing (privacy_mode, service_disabled)";
     private const string VehicleLevel = "belongs to the vehicle, not to a service";
+    private const string ManualWithEveryCar =
+        "the owner's manual comes with Connect Care, which every car includes (it cannot be withdrawn); reading it is a read";
     private const string CarSecurityAlwaysOn = "Car Security cannot be switched off (E1) and passes private mode";
     private static readonly object Area = new { name = "Home", latitude = 49.4, longitude = 8.7, radiusMetres = 500, notify = "both" };
 
@@ -63,6 +65,12 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("PUT", "/api/v1/vehicles/{vin}/valet", new { }, ServiceIds.ValetAlarm, false, true),
         new("DELETE", "/api/v1/vehicles/{vin}/valet", null, ServiceIds.ValetAlarm, false, true),
         new("GET", "/api/v1/vehicles/{vin}/valet/events", null, ServiceIds.ValetAlarm, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/manual", null, null, false, false, ManualWithEveryCar),
+        new("GET", "/api/v1/vehicles/{vin}/manual/search", null, null, false, false, ManualWithEveryCar),
+        new("GET", "/api/v1/vehicles/{vin}/manual/sections/{id}", null, null, false, false, ManualWithEveryCar),
+        new("GET", "/api/v1/vehicles/{vin}/manual/warnings/{code}", null, null, false, false, ManualWithEveryCar),
+        new("PUT", "/api/v1/vehicles/{vin}/manual/favourites/{id}", null, null, false, false, ManualWithEveryCar),
+        new("DELETE", "/api/v1/vehicles/{vin}/manual/favourites/{id}", null, null, false, false, ManualWithEveryCar),
         new("GET", "/api/v1/vehicles/{vin}/car-security", null, null, false, false,
             VehicleLevel + ": a car without Car Security shows its trigger reasons too, for whoever considers buying it"),
         new("PUT", "/api/v1/vehicles/{vin}/car-security/triggers/{reason}", new { suspendedUntil = (DateTimeOffset?)null }, ServiceIds.CarSecurity, true, false,
@@ -135,7 +143,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, Operation o, string vin)
     {
         var path = o.Path.Replace("{vin}", vin, StringComparison.Ordinal).Replace("{accountId}", "someone", StringComparison.Ordinal)
-            .Replace("{id}", "some-id", StringComparison.Ordinal).Replace("{reason}", "alarm", StringComparison.Ordinal);
+            .Replace("{id}", "some-id", StringComparison.Ordinal).Replace("{reason}", "alarm", StringComparison.Ordinal)
+            .Replace("{code}", "tyre_pressure_low", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(o.Method), path);
         if (o.Body is not null)
         {
