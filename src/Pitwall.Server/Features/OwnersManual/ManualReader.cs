@@ -4,25 +4,25 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.OwnersManual;
 
 /// <summary>A section as a reader sees it; <see cref="ImageUrl"/> is an SVG drawing.</summary>
-public sealed record ManualSectionResponse(
+internal sealed record ManualSectionResponse(
     string Id, string ChapterId, string ChapterTitle, string Title, IReadOnlyList<string> Paragraphs, string? ImageUrl,
     IReadOnlyList<string> Warnings, bool Favourite);
 
-public sealed record ManualSectionSummary(string Id, string Title, IReadOnlyList<string> Warnings);
+internal sealed record ManualSectionSummary(string Id, string Title, IReadOnlyList<string> Warnings);
 
-public sealed record ManualChapterResponse(string Id, string Title, IReadOnlyList<ManualSectionSummary> Sections);
+internal sealed record ManualChapterResponse(string Id, string Title, IReadOnlyList<ManualSectionSummary> Sections);
 
-public sealed record ManualVisitResponse(string Id, string Title, DateTimeOffset VisitedAt);
+internal sealed record ManualVisitResponse(string Id, string Title, DateTimeOffset VisitedAt);
 
 /// <summary>The manual for one car: its model's chapters, the reader's favourites and recently visited sections, and the
 /// sections the car's own display opened last (since the reader has had the car).</summary>
-public sealed record ManualResponse(
+internal sealed record ManualResponse(
     string Vin, string Model, IReadOnlyList<ManualChapterResponse> Chapters, IReadOnlyList<ManualSectionSummary> Favourites,
     IReadOnlyList<ManualVisitResponse> Recent, IReadOnlyList<ManualSectionSummary> RecentInCar);
 
-public sealed record ManualHitResponse(string Id, string Title, string ChapterTitle, string Snippet, double Score);
+internal sealed record ManualHitResponse(string Id, string Title, string ChapterTitle, string Snippet, double Score);
 
-public sealed record ManualSearchResponse(string Query, IReadOnlyList<ManualHitResponse> Hits);
+internal sealed record ManualSearchResponse(string Query, IReadOnlyList<ManualHitResponse> Hits);
 
 /// <summary>
 /// What the API and the portal do with the manual for a reader and a car; the car's own display asks through

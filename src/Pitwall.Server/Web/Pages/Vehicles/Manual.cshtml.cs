@@ -12,7 +12,7 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// sections the reader and the car's display visited last, and the usage profile the manual needs first. The same rules as
 /// <c>/api/v1/vehicles/{vin}/manual</c>; a warning message's link opens with <c>?warning=code</c>.
 /// </summary>
-public sealed class ManualModel(VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
+internal sealed class ManualModel(VehicleStore vehicles, CommandIssuer issuer, IStringLocalizer<PortalText> t) : VehiclePage(vehicles, issuer, t)
 {
     /// <summary>Why the manual cannot be shown (the car's packages); null when it can.</summary>
     public string? Refused { get; private set; }
