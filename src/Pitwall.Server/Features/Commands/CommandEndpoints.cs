@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
@@ -53,23 +52,8 @@ internal static class CommandEndpoints
             : ApiProblems.Create(StatusCodes.Status409Conflict, CommandErrorCodes.PinNotSet, "Set a remote PIN first (PUT /api/v1/me/remote-pin).");
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPin(
-        SetPinRequest request, ClaimsPrincipal user, RemotePins pins, Accounts.IAccountDirectory accounts, Accounts.SignInService signIn,
-        CancellationToken cancellationToken)
-    {
-        if (!RemotePins.IsValidPin(request.Pin))
-        {
-            var errors = new ValidationErrors();
-            errors.Add("pin", "The PIN is 4 to 8 digits.");
-            return ApiProblems.Validation(errors);
-        }
-        // A stolen token alone must not be enough to replace the PIN that guards unlocking.
-        if (await pins.IsSetAsync(user.AccountIdOf(), cancellationToken) &&
-            (request.CurrentPassword is null || await accounts.FindAsync(user.AccountIdOf(), cancellationToken) is not { } account ||
-             !signIn.VerifyPassword(account, request.CurrentPassword)))
-        {
-            return ApiProblems.Create(StatusCodes.Status400BadRequest, AccountErrorCodes.WrongPassword, "Changing the PIN needs the account's current password.");
-        }
-        await pins.SetAsync(user.AccountIdOf(), request.Pin!, cancellationToken);
-        return TypedResults.NoContent();
-    }
+        SetPinRequest request, ClaimsPrincipal user, RemotePinSetting setting, CancellationToken cancellationToken) =>
+        await setting.SetAsync(user.AccountIdOf(), request.Pin, request.CurrentPassword, cancellationToken) is { } refusal
+            ? ApiProblems.Refused<NoContent>(refusal)
+            : TypedResults.NoContent();
 }

@@ -15,6 +15,7 @@ public static class CommandsModule
         builder.Services.AddProvidedServices("Commands", ServiceIds.RemoteLock, ServiceIds.RemoteHornAndLights);
         builder.Services.AddSingleton<CommandStore>();
         builder.Services.AddSingleton<RemotePins>();
+        builder.Services.AddSingleton<RemotePinSetting>();
         builder.Services.AddSingleton<CommandDispatcher>();
         builder.Services.AddSingleton<CommandIssuer>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<CommandDispatcher>());

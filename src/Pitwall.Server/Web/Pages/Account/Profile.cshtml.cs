@@ -11,6 +11,20 @@ internal sealed class ProfileModel(
     AccountStore accounts, SignInService signIn, Features.Privacy.DataExport export, Features.Privacy.AccountErasure erasure,
     Features.Privacy.Consents consents, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
 {
+    /// <summary>Whether the account has a remote PIN (unlocking asks for it); changing it asks for the password too.</summary>
+    public bool PinSet { get; private set; }
+
+    public bool PinSaved { get; private set; }
+
+    [BindProperty]
+    public string? NewPin { get; set; }
+
+    [BindProperty]
+    public string? RepeatPin { get; set; }
+
+    [BindProperty]
+    public string? PinPassword { get; set; }
+
     public string Email { get; private set; } = "";
 
     [BindProperty]
@@ -26,16 +40,42 @@ internal sealed class ProfileModel(
 
     public IReadOnlyList<Features.Privacy.ConsentRecord> Consents { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(bool saved, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(bool saved, bool pinSaved, CancellationToken cancellationToken)
     {
-        var account = await accounts.FindAsync(AccountId, cancellationToken);
-        if (account is null)
+        (Saved, PinSaved) = (saved, pinSaved);
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    /// <summary>Sets or changes the remote PIN (the API's <c>PUT /api/v1/me/remote-pin</c> rules); the PIN is typed twice.</summary>
+    public async Task<IActionResult> OnPostPinAsync(CancellationToken cancellationToken)
+    {
+        if (NewPin != RepeatPin)
         {
-            return NotFound();
+            ModelState.AddModelError(nameof(RepeatPin), t["The two PINs differ; type the same PIN twice."]);
         }
-        (Email, Name, Locale, Saved) = (account.Email, account.Name, account.Locale, saved);
+        else if (await PinSetting.SetAsync(AccountId, NewPin, PinPassword, CancellationToken.None) is { } refusal)
+        {
+            ShowRefusal(refusal, t, field => field == "pin" ? nameof(NewPin) : field, key: refusal.Errors is null ? nameof(PinPassword) : "");
+        }
+        else
+        {
+            return Redirect("/profile?pinSaved=true");
+        }
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    private Features.Commands.RemotePinSetting PinSetting => HttpContext.RequestServices.GetRequiredService<Features.Commands.RemotePinSetting>();
+
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (await accounts.FindAsync(AccountId, cancellationToken) is not { } account)
+        {
+            return false;
+        }
+        (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
         Consents = await consents.ListAsync(AccountId, cancellationToken);
-        return Page();
+        PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
+        return true;
     }
 
     public async Task<IActionResult> OnPostWithdrawAsync(string? consentId, CancellationToken cancellationToken)
@@ -63,6 +103,7 @@ internal sealed class ProfileModel(
             (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
             ModelState.AddModelError(nameof(CurrentPassword), t["Erasing the account needs its current password."]);
             Consents = await consents.ListAsync(AccountId, cancellationToken);
+            PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
             return Page();
         }
         await erasure.EraseAsync(account, cancellationToken);
@@ -85,6 +126,7 @@ internal sealed class ProfileModel(
         {
             AddErrors(errors, t);
             Consents = await consents.ListAsync(AccountId, cancellationToken);
+            PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
             return Page();
         }
         await accounts.UpdateProfileAsync(account with { Name = Name!.Trim(), Locale = Locale!, UpdatedAt = time.GetUtcNow() }, cancellationToken);
