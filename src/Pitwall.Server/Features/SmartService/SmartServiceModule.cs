@@ -1,9 +1,11 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Gateway.Validation;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.SmartService;
 
@@ -18,16 +20,27 @@ public static class SmartServiceModule
     {
         builder.Services.AddOptions<SmartServiceOptions>().BindConfiguration(SmartServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProvidedServices("SmartService", ServiceIds.Maintenance);
+        builder.Services.AddPortalTexts<SmartServiceText>();
         builder.Services.AddSingleton<ICarMessageCheck, ServiceLogCheck>();
         builder.Services.AddSingleton<ServiceLogHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<ServiceLogHandler>());
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ServiceLogHandler>());
         builder.Services.AddSingleton<FaultCatalog>();
+        builder.Services.AddSingleton<HealthStore>();
+        builder.Services.AddSingleton<CarHealthReader>();
+        builder.Services.AddSingleton<ICarHealth>(sp => sp.GetRequiredService<CarHealthReader>());
+        builder.Services.AddSingleton<PredictionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionJob>());
+        builder.Services.AddNotificationTypes(SmartServiceNotifications.Order, SmartServiceNotifications.All);
         builder.Services.AddDataCategory(SmartServiceDataCategories.Logs);
         builder.Services.AddDataCategory(SmartServiceDataCategories.Health);
         builder.Services.AddDataCategory(SmartServiceDataCategories.ProductObservation);
         return builder;
     }
 
-    public static WebApplication MapSmartService(this WebApplication app) => app;
+    public static WebApplication MapSmartService(this WebApplication app)
+    {
+        app.MapSmartServiceEndpoints();
+        return app;
+    }
 }

@@ -11,6 +11,9 @@ internal sealed class SmartServiceOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "31.00:00:00")]
     public TimeSpan LogInterval { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>False switches the prediction job off on this instance (tests run it by hand).</summary>
+    public bool PredictionEnabled { get; set; } = true;
+
     /// <summary>How often the prediction job looks for cars with new logs.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PredictionInterval { get; set; } = TimeSpan.FromMinutes(1);
@@ -41,10 +44,6 @@ internal sealed class SmartServiceOptions : IValidatableObject
 
     [Range(1, 30)]
     public int ProductObservationDefaultYears { get; set; } = 10;
-
-    /// <summary>How long the Smart Service keeps the logs, conditions and faults it predicts from.</summary>
-    [Range(1, 30)]
-    public int HistoryYears { get; set; } = 3;
 
     public int ProductObservationYearsFor(string market) => ProductObservationYears.GetValueOrDefault(market, ProductObservationDefaultYears);
 

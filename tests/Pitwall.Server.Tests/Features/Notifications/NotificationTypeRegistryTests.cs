@@ -44,6 +44,7 @@ public sealed class NotificationTypeRegistryTests(SqliteServer server) : IClassF
             ("contract.renewal_stopped", "Package no longer renews", false), ("theft.case_opened", "Car Security: theft alarm", true),
             ("theft.confirmed", "Car Security: handed to the police", true), ("theft.case_closed", "Car Security: case closed", false),
             ("theft.health_check_missed", "Car Security: health check missed", false),
+            ("service.due", "Maintenance due", false), ("service.fault", "Vehicle fault", false),
         ], preferences!.Types.Select(t => (t.Type, t.Title, t.Urgent)));
     }
 }

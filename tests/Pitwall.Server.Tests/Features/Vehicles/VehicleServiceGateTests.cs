@@ -48,6 +48,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("GET", "/api/v1/vehicles/{vin}/climate", null, ServiceIds.Climate, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/alarms", null, ServiceIds.VehicleAlarm, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/health", null, ServiceIds.Maintenance, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/health/components/{component}", null, ServiceIds.Maintenance, false, false, Reads),
         new("POST", "/api/v1/vehicles/{vin}/commands", new { type = "flash" }, ServiceIds.RemoteHornAndLights, false, true),
         new("POST", "/api/v1/vehicles/{vin}/commands", new { type = "charge_settings", parameters = new { targetStateOfCharge = "80" } },
             ServiceIds.EControl, true, true),
@@ -107,6 +109,15 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         await using var bareCar = await TestCar.ConnectAsync(server.Client.BaseAddress!, bare.Vin, bare.Secret, privacy: new PrivacySettings { PrivateMode = true });
         // A car whose packages cover the services, in private mode.
         var covered = await server.OwnedVehicleAsync(owner: bare.Owner);
+        // Connect Care comes with every car (ContractsOptions.IncludedPackages): a car whose included term has ended shows the
+        // package check of the services it grants.
+        var careless = await server.OwnedVehicleAsync("Taycan", 2019, owner: bare.Owner);
+        await server.Get<Pitwall.Server.Data.Database>().WriteAsync((c, t) =>
+        {
+            Pitwall.Server.Features.Contracts.ContractEntitlements.Changed(t); // forget what the pairing cached
+            return Dapper.SqlMapper.ExecuteAsync(c, "UPDATE contracts SET state = 'expired' WHERE vin = @vin", new { vin = careless.Vin }, t);
+        }, CancellationToken.None);
+        string[] connectCare = [ServiceIds.Maintenance];
         await using var coveredCar = await TestCar.ConnectAsync(server.Client.BaseAddress!, covered.Vin, covered.Secret,
             privacy: new PrivacySettings { PrivateMode = true });
 
@@ -130,7 +141,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
             }
             if (o.Service is not null)
             {
-                await ExpectAsync(o, bare.Client, bare.Vin, HttpStatusCode.Forbidden, "not_entitled", "no package");
+                var packageless = connectCare.Contains(o.Service) ? careless : bare;
+                await ExpectAsync(o, packageless.Client, packageless.Vin, HttpStatusCode.Forbidden, "not_entitled", "no package");
                 if (o.SwitchedOff)
                 {
                     await ExpectAsync(o, covered.Client, covered.Vin, HttpStatusCode.Conflict, "privacy_mode", "switched off");
