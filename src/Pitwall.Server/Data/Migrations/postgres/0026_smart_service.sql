@@ -1,5 +1,4 @@
--- Smart Service (REQUIREMENTS F1; feature folder Features/SmartService). Numbered 0030 to stay clear of the migrations other
--- features add in parallel (versions only need to be ordered).
+-- Smart Service (REQUIREMENTS F1; feature folder Features/SmartService).
 -- The car's service logs as received (identification and usage data; faults and conditions have tables of their own).
 CREATE TABLE service_logs (
     id          text   PRIMARY KEY,
@@ -8,7 +7,7 @@ CREATE TABLE service_logs (
     cause       text   NOT NULL,  -- periodic, threshold, fault, on_request
     recorded_at bigint NOT NULL,
     received_at bigint NOT NULL,
-    odometer_m  real,
+    odometer_m  double precision,
     content     text   NOT NULL,  -- JSON: control units (part numbers, software), usage data, crossed thresholds
     UNIQUE (vin, seq)
 );
@@ -20,8 +19,8 @@ CREATE TABLE service_conditions (
     vin         text   NOT NULL REFERENCES vehicles (vin) ON DELETE CASCADE,
     component   text   NOT NULL,  -- ComponentCatalog key
     recorded_at bigint NOT NULL,
-    odometer_m  real   NOT NULL,
-    value       real   NOT NULL,
+    odometer_m  double precision NOT NULL,
+    value       double precision NOT NULL,
     PRIMARY KEY (vin, component, recorded_at)
 );
 CREATE INDEX service_conditions_by_age ON service_conditions (recorded_at);
@@ -49,12 +48,12 @@ CREATE TABLE service_health (
     vin            text    NOT NULL REFERENCES vehicles (vin) ON DELETE CASCADE,
     component      text    NOT NULL,
     state          text    NOT NULL,  -- ok, due_soon, due_now, fault
-    value          real    NOT NULL,
+    value          double precision NOT NULL,
     recorded_at    bigint  NOT NULL,
-    odometer_m     real    NOT NULL,
+    odometer_m     double precision NOT NULL,
     due_at         bigint,            -- predicted date of the next maintenance
-    due_odometer_m real,              -- predicted odometer reading of it
-    confidence     real,              -- 0..1
+    due_odometer_m double precision,             -- predicted odometer reading of it
+    confidence     double precision,             -- 0..1
     points         integer NOT NULL,  -- the data points the prediction was fitted to
     basis          text    NOT NULL,  -- trend, interval, trend_and_interval, condition
     computed_at    bigint  NOT NULL,
