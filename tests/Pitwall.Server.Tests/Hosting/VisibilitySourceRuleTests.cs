@@ -6,8 +6,8 @@ using Pitwall.Server.Tests.Infrastructure;
 namespace Pitwall.Server.Tests.Hosting;
 
 /// <summary>
-/// DESIGN §3.4b: a feature's types are <c>internal</c> unless another folder needs them, so that a feature's public types
-/// are its contract. A public top-level type of <c>src/Pitwall.Server</c> must be named outside its own folder
+/// DESIGN §3.4b: a feature's types are <c>internal</c> unless another folder needs them, so that a folder's public types
+/// are its contract — no more (a public type only its folder uses) and no less (an internal type another folder uses). A public top-level type of <c>src/Pitwall.Server</c> must be named outside its own folder
 /// (<c>Features/&lt;X&gt;</c>, <c>Hosting</c>, <c>Data</c>, <c>Gateway</c>, <c>Web</c>, or the benchmark), or be exposed by
 /// the public surface of such a type (a constructor parameter the container fills, a record's property, a method's
 /// result — the compiler then requires it public), or be public for a framework.
@@ -20,9 +20,9 @@ public sealed partial class VisibilitySourceRuleTests
         "Pitwall.Server.Program", // the entry point; the benchmark builds the app through Program.BuildApp
     ];
 
-    /// <summary>A public top-level type: its folder, the names that use it (its own, its extension methods as
+    /// <summary>A top-level type: its folder, the names that use it (its own, its extension methods as
     /// <c>.Name(</c>) and the server's public types its public surface exposes.</summary>
-    internal sealed record PublicType(string FullName, string Namespace, string Owner, string Name, IReadOnlyList<string> ExtensionMethods,
+    internal sealed record ServerType(string FullName, string Namespace, string Owner, string Name, IReadOnlyList<string> ExtensionMethods,
         IReadOnlyList<string> Exposes);
 
     internal sealed record Source(string Owner, string File, string Code);
@@ -30,7 +30,7 @@ public sealed partial class VisibilitySourceRuleTests
     [Fact]
     public void Every_public_type_is_used_outside_its_folder_or_required_by_one_that_is()
     {
-        var types = PublicTypes(typeof(Program).Assembly);
+        var types = ServerTypes(typeof(Program).Assembly, isPublic: true);
         Assert.Contains(types, t => t.FullName == "Pitwall.Server.Features.Vehicles.IVehicleAccess"); // the rule sees the types
         var offenders = Unjustified(types, Sources());
         Assert.True(offenders.Count == 0,
@@ -38,9 +38,20 @@ public sealed partial class VisibilitySourceRuleTests
     }
 
     [Fact]
-    public void The_rule_catches_a_public_type_only_its_own_feature_uses()
+    public void Every_internal_type_is_used_only_inside_its_folder()
     {
-        PublicType[] types =
+        var offenders = UsedOutside(ServerTypes(typeof(Program).Assembly, isPublic: false), Sources());
+        Assert.True(offenders.Count == 0,
+            "Another folder uses these: make them public (part of their folder's contract) or use that folder's public interface: " + string.Join(", ", offenders));
+    }
+
+    internal static IReadOnlyList<string> UsedOutside(IReadOnlyList<ServerType> internals, IReadOnlyList<Source> sources) =>
+        [.. internals.Where(t => NamedOutside(t, sources)).Select(t => t.FullName).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void The_rules_catch_a_public_type_only_its_feature_uses_and_an_internal_type_another_uses()
+    {
+        ServerType[] types =
         [
             new("Pitwall.Server.Features.Vehicles.IVehicleAccess", "Pitwall.Server.Features.Vehicles", "Features/Vehicles", "IVehicleAccess", [],
                 ["Pitwall.Server.Features.Vehicles.VehicleGrant"]),
@@ -59,11 +70,13 @@ public sealed partial class VisibilitySourceRuleTests
         ];
         // VehicleGrant is exposed by IVehicleAccess; StatusStore names a TripRow but cannot see the Trips namespace.
         Assert.Equal(["Pitwall.Server.Features.Trips.TripRow", "Pitwall.Server.Features.Vehicles.VehicleRow"], Unjustified(types, sources));
+        // The other way round: were IVehicleAccess internal, Trips would use a type that is not Vehicles' contract.
+        Assert.Equal(["Pitwall.Server.Features.Vehicles.IVehicleAccess"], UsedOutside([types[0], types[3]], sources));
     }
 
     /// <summary>The public types no other folder names and no justified public type exposes (a fixpoint: a type exposed
     /// only by an unjustified one is not justified either).</summary>
-    internal static IReadOnlyList<string> Unjustified(IReadOnlyList<PublicType> types, IReadOnlyList<Source> sources)
+    internal static IReadOnlyList<string> Unjustified(IReadOnlyList<ServerType> types, IReadOnlyList<Source> sources)
     {
         var byName = types.ToDictionary(t => t.FullName, StringComparer.Ordinal);
         var justified = types.Where(t => FrameworkPublic.Contains(t.FullName) || NamedOutside(t, sources)).Select(t => t.FullName).ToHashSet();
@@ -78,7 +91,7 @@ public sealed partial class VisibilitySourceRuleTests
         return [.. types.Select(t => t.FullName).Where(n => !justified.Contains(n)).Order(StringComparer.Ordinal)];
     }
 
-    private static bool NamedOutside(PublicType type, IReadOnlyList<Source> sources)
+    private static bool NamedOutside(ServerType type, IReadOnlyList<Source> sources)
     {
         var use = new Regex(@"\b" + type.Name + @"\b" + string.Concat(type.ExtensionMethods.Select(m => @"|\.\s*" + m + @"\s*[<(]")));
         // A file sees the namespace when it imports it, is in it (or below it), or qualifies the name.
@@ -86,11 +99,13 @@ public sealed partial class VisibilitySourceRuleTests
         return sources.Any(s => s.Owner != type.Owner && use.IsMatch(s.Code) && sees.IsMatch(s.Code));
     }
 
-    /// <summary>The server's public top-level types, read from the compiled assembly.</summary>
-    internal static IReadOnlyList<PublicType> PublicTypes(Assembly server) =>
-        [.. server.GetTypes().Where(t => t.IsPublic && t.Namespace?.StartsWith("Pitwall.Server", StringComparison.Ordinal) == true)
-            .Select(t => new PublicType(t.FullName!, t.Namespace!, OwnerOf(t.Namespace!), Regex.Replace(t.Name, "`.*", ""),
-                [.. t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
+    /// <summary>The server's public (or internal) top-level types, read from the compiled assembly; no compiler-made ones.</summary>
+    internal static IReadOnlyList<ServerType> ServerTypes(Assembly server, bool isPublic) =>
+        [.. server.GetTypes()
+            .Where(t => (isPublic ? t.IsPublic : t.IsNotPublic) && !t.Name.Contains('<', StringComparison.Ordinal) &&
+                        t.Namespace?.StartsWith("Pitwall.Server", StringComparison.Ordinal) == true)
+            .Select(t => new ServerType(t.FullName!, t.Namespace!, OwnerOf(t.Namespace!), Regex.Replace(t.Name, "`.*", ""),
+                [.. t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
                     .Where(m => m.IsDefined(typeof(ExtensionAttribute), false)).Select(m => m.Name).Distinct()],
                 [.. Surface(t).Where(e => !e.IsGenericParameter).Select(TopLevel).Where(e => e != t && e.Assembly == server).Select(e => e.FullName!).Distinct()]))];
 

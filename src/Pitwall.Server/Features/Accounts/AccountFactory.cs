@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Pitwall.Server.Features.Accounts;
 
-internal static class AccountFactory
+public static class AccountFactory
 {
     public const string DefaultLocale = "en";
 

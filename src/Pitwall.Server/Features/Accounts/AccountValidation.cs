@@ -5,7 +5,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Accounts;
 
 /// <summary>Field rules for account data; each failure names the field (camelCase, as on the wire).</summary>
-internal static partial class AccountValidation
+public static partial class AccountValidation
 {
     public const int MinPasswordLength = 10;
     public const int MaxPasswordLength = 128;

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Pitwall.Server.Features.Accounts;
 
 /// <summary>Opaque random tokens; the database keeps only their SHA-256.</summary>
-internal static class Tokens
+public static class Tokens
 {
     public const string AccessPrefix = "pwa_";
     public const string RefreshPrefix = "pwr_";

@@ -9,7 +9,7 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Features.CarSecurity;
 
 /// <summary><c>/api/v1/soc/…</c>: the security centre's queue, cases, workflow, reports and live feed (role soc_operator).</summary>
-internal static class SocEndpoints
+public static class SocEndpoints
 {
     public static void MapSocEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -127,7 +127,7 @@ internal sealed record GeofenceDraft(string Name, double Latitude, double Longit
 
 /// <summary>When an area notifies: on these weekdays from <paramref name="From"/> to <paramref name="To"/> in <paramref name="TimeZone"/>
 /// (an end before the start runs overnight into the next day).</summary>
-internal sealed record ActiveHours(IReadOnlyList<string> Days, TimeOnly From, TimeOnly To, string TimeZone)
+public sealed record ActiveHours(IReadOnlyList<string> Days, TimeOnly From, TimeOnly To, string TimeZone)
 {
     public bool Covers(DateTimeOffset at)
     {

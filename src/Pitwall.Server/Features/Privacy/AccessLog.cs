@@ -9,7 +9,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Privacy;
 
-internal sealed class AccessLogOptions
+public sealed class AccessLogOptions
 {
     public const string Section = "Pitwall:AccessLog";
 
@@ -32,7 +32,7 @@ internal readonly record struct AccessLogEntry(
 /// one writer stores the entries in batches (DESIGN §3.8). A full queue or a failing database drops entries (counted
 /// and logged) — logging never blocks or fails a request.
 /// </summary>
-internal sealed partial class AccessLog : BackgroundService
+public sealed partial class AccessLog : BackgroundService
 {
     /// <summary>Paths not logged: the car link (its logins are in vehicle_logins), health probes, static assets and map
     /// tiles (a dozen or more per map shown, each a static image to the user).</summary>
@@ -65,7 +65,7 @@ internal sealed partial class AccessLog : BackgroundService
     public static bool IsLogged(PathString path) => !Excluded.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Queues an entry; false (and counted) when the queue is full.</summary>
-    public bool Record(AccessLogEntry entry)
+    internal bool Record(AccessLogEntry entry)
     {
         if (_queue.Writer.TryWrite(entry))
         {

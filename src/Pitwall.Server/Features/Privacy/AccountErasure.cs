@@ -11,7 +11,7 @@ namespace Pitwall.Server.Features.Privacy;
 /// access-log entries stay until they expire (30 days, to investigate attacks) but lose the link to the account.
 /// Contracts stay, as the law requires, without a link to the person (their account is set to null).
 /// </summary>
-internal sealed class AccountErasure(
+public sealed class AccountErasure(
     Database database, IVehicleAccess vehicles, PairingService pairing, IEnumerable<IAccountErasureListener> listeners, IAccountDeletion deletion,
     AccessLog accessLog)
 {

@@ -5,14 +5,14 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Privacy;
 
 /// <summary>A consent as recorded: who, for which car, to which purpose and scope, through which channel, and when withdrawn.</summary>
-internal sealed record ConsentRecord(
+public sealed record ConsentRecord(
     string Id, string Vin, string Purpose, string Scope, string Channel, DateTimeOffset GrantedAt, DateTimeOffset? WithdrawnAt);
 
 /// <summary>
 /// The consent register (REQUIREMENTS P5). Purposes whose legal basis is consent ask it before they act; a consent covers
 /// one scope (e.g. one breakdown case), so "each time" means a new consent each time. Withdrawal keeps the record.
 /// </summary>
-internal sealed class Consents(Database database, TimeProvider time) : Vehicles.IVehicleAccessListener
+public sealed class Consents(Database database, TimeProvider time) : Vehicles.IVehicleAccessListener
 {
     /// <summary>The purposes that need consent, with what they do; features add theirs here.</summary>
     public static readonly IReadOnlyDictionary<string, string> Purposes = new Dictionary<string, string>(StringComparer.Ordinal)

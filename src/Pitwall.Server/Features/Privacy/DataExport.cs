@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.Privacy;
 /// summary. Hashes of secrets are named, not copied. What to take from each table is declared with the category, so a
 /// new table cannot be forgotten (a test holds the register to that).
 /// </summary>
-internal sealed class DataExport(Database database, DataCategoryRegister register, IVehicleAccess access, TimeProvider time)
+public sealed class DataExport(Database database, DataCategoryRegister register, IVehicleAccess access, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -3,7 +3,7 @@ using Pitwall.Server.Data.Privacy;
 namespace Pitwall.Server.Features.Privacy;
 
 /// <summary>Processors the web portal hands data to (P4), for the categories whose data it shows on a map.</summary>
-internal static class PortalProcessors
+public static class PortalProcessors
 {
     /// <summary>The portal's map tiles come through the server's tile proxy (<c>/tiles/{z}/{x}/{y}.png</c>, see
     /// <see cref="Processors.MapTileProxy"/>): the provider sees the server's address and the tile coordinates, never the

@@ -6,7 +6,7 @@ namespace Pitwall.Server.Gateway.Validation;
 /// A feature's check of a car message kind it owns, run by the gate (<see cref="CarMessageValidator"/>) before any handler:
 /// bound every list and string, drop implausible values in place, or refuse the message. Must not throw on content.
 /// </summary>
-internal interface ICarMessageCheck
+public interface ICarMessageCheck
 {
     Envelope.PayloadOneofCase Checks { get; }
 
@@ -14,7 +14,7 @@ internal interface ICarMessageCheck
 }
 
 /// <summary>The times a car may plausibly report (epoch ms), around the platform's clock when the message arrived.</summary>
-internal readonly record struct CarClock(long EarliestMs, long LatestMs)
+public readonly record struct CarClock(long EarliestMs, long LatestMs)
 {
     public bool Contains(long ms) => ms >= EarliestMs && ms <= LatestMs;
 
