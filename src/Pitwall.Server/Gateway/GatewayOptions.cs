@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pitwall.Server.Gateway;
 
-internal sealed class GatewayOptions
+public sealed class GatewayOptions
 {
     public const string Section = "Pitwall:Gateway";
 

@@ -16,16 +16,16 @@ internal sealed record ManualSection(
 /// resources): versioned with the software, the same on every instance and database, nothing personal in it. Each reader
 /// sees the sections that apply to the car's model.
 /// </summary>
-internal sealed class ManualContent
+public sealed class ManualContent
 {
     private const string ResourcePrefix = "Pitwall.Server.Features.OwnersManual.Content.";
     private readonly Dictionary<string, ManualSection> _byId;
     private readonly Dictionary<string, string> _byWarning;
     private readonly ManualSearch _search;
 
-    public IReadOnlyList<ManualSection> Sections { get; }
+    internal IReadOnlyList<ManualSection> Sections { get; }
 
-    public ManualContent(IReadOnlyList<ManualSection> sections)
+    internal ManualContent(IReadOnlyList<ManualSection> sections)
     {
         Sections = sections;
         _byId = sections.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -41,7 +41,7 @@ internal sealed class ManualContent
     }
 
     /// <summary>The manual as shipped in this binary.</summary>
-    public static ManualContent Shipped()
+    internal static ManualContent Shipped()
     {
         using var stream = typeof(ManualContent).Assembly.GetManifestResourceStream(ResourcePrefix + "manual.txt")
             ?? throw new InvalidOperationException("The owner's manual is not embedded in this build.");
@@ -49,16 +49,16 @@ internal sealed class ManualContent
         return new ManualContent(ManualFormat.Parse(reader.ReadToEnd()));
     }
 
-    public ManualSection? Find(string sectionId, string model) =>
+    internal ManualSection? Find(string sectionId, string model) =>
         _byId.TryGetValue(sectionId, out var section) && section.AppliesTo(model) ? section : null;
 
     /// <summary>The section a warning message of the car links to, for the car's model.</summary>
-    public ManualSection? ForWarning(string warningCode, string model) =>
+    internal ManualSection? ForWarning(string warningCode, string model) =>
         _byWarning.TryGetValue(warningCode, out var id) ? Find(id, model) : null;
 
-    public IReadOnlyList<ManualSection> For(string model) => [.. Sections.Where(s => s.AppliesTo(model))];
+    internal IReadOnlyList<ManualSection> For(string model) => [.. Sections.Where(s => s.AppliesTo(model))];
 
-    public IReadOnlyList<ManualHit> Search(string query, string model, int limit) => _search.Find(query, model, limit);
+    internal IReadOnlyList<ManualHit> Search(string query, string model, int limit) => _search.Find(query, model, limit);
 
     /// <summary>An embedded drawing's SVG text, or null for a name that is not one.</summary>
     public static byte[]? Image(string name)

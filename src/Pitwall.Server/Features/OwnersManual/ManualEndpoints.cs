@@ -14,7 +14,7 @@ internal sealed record ManualProfileRequest(string? Name);
 internal sealed record ManualProfileResponse(string Name, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, DateTimeOffset DeletedAfter);
 
 /// <summary><c>/api/v1/manual</c> (the reader's usage profile, the drawings) and <c>/api/v1/vehicles/{vin}/manual</c> (F4).</summary>
-internal static class ManualEndpoints
+public static class ManualEndpoints
 {
     public const int MaxNameLength = 100;
 

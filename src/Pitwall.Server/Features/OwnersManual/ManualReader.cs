@@ -4,31 +4,31 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.OwnersManual;
 
 /// <summary>A section as a reader sees it; <see cref="ImageUrl"/> is an SVG drawing.</summary>
-internal sealed record ManualSectionResponse(
+public sealed record ManualSectionResponse(
     string Id, string ChapterId, string ChapterTitle, string Title, IReadOnlyList<string> Paragraphs, string? ImageUrl,
     IReadOnlyList<string> Warnings, bool Favourite);
 
-internal sealed record ManualSectionSummary(string Id, string Title, IReadOnlyList<string> Warnings);
+public sealed record ManualSectionSummary(string Id, string Title, IReadOnlyList<string> Warnings);
 
-internal sealed record ManualChapterResponse(string Id, string Title, IReadOnlyList<ManualSectionSummary> Sections);
+public sealed record ManualChapterResponse(string Id, string Title, IReadOnlyList<ManualSectionSummary> Sections);
 
-internal sealed record ManualVisitResponse(string Id, string Title, DateTimeOffset VisitedAt);
+public sealed record ManualVisitResponse(string Id, string Title, DateTimeOffset VisitedAt);
 
 /// <summary>The manual for one car: its model's chapters, the reader's favourites and recently visited sections, and the
 /// sections the car's own display opened last (since the reader has had the car).</summary>
-internal sealed record ManualResponse(
+public sealed record ManualResponse(
     string Vin, string Model, IReadOnlyList<ManualChapterResponse> Chapters, IReadOnlyList<ManualSectionSummary> Favourites,
     IReadOnlyList<ManualVisitResponse> Recent, IReadOnlyList<ManualSectionSummary> RecentInCar);
 
-internal sealed record ManualHitResponse(string Id, string Title, string ChapterTitle, string Snippet, double Score);
+public sealed record ManualHitResponse(string Id, string Title, string ChapterTitle, string Snippet, double Score);
 
-internal sealed record ManualSearchResponse(string Query, IReadOnlyList<ManualHitResponse> Hits);
+public sealed record ManualSearchResponse(string Query, IReadOnlyList<ManualHitResponse> Hits);
 
 /// <summary>
 /// What the API and the portal do with the manual for a reader and a car; the car's own display asks through
 /// <see cref="ManualLookupHandler"/>. A reader needs a usage profile first (the seed's "first activation").
 /// </summary>
-internal sealed class ManualReader(ManualContent content, ManualStore store, IVehicleDirectory vehicles)
+public sealed class ManualReader(ManualContent content, ManualStore store, IVehicleDirectory vehicles)
 {
     public const int MaxQueryLength = 100;
     private const int RecentShown = 10;
@@ -105,7 +105,7 @@ internal sealed class ManualReader(ManualContent content, ManualStore store, IVe
         return null;
     }
 
-    public static ManualSectionResponse Response(ManualSection s, bool favourite) =>
+    internal static ManualSectionResponse Response(ManualSection s, bool favourite) =>
         new(s.Id, s.ChapterId, s.ChapterTitle, s.Title, s.Paragraphs, s.Image is { } image ? ImagePath(image) : null, s.Warnings, favourite);
 
     public static string ImagePath(string image) => $"/api/v1/manual/images/{image}.svg";

@@ -5,10 +5,10 @@ using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Features.OwnersManual;
 
-internal sealed record ManualProfile(string Name, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt);
+public sealed record ManualProfile(string Name, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt);
 
 /// <summary>SQL for the manual's readers: profiles, favourites and visits (<c>manual_*</c>).</summary>
-internal sealed class ManualStore(Database database, TimeProvider time) : IVehicleAccessListener
+public sealed class ManualStore(Database database, TimeProvider time) : IVehicleAccessListener
 {
     /// <summary>How often a reader's use moves the profile's "last used": once a day is enough for a one-year rule.</summary>
     private static readonly TimeSpan UseResolution = TimeSpan.FromDays(1);

@@ -7,7 +7,7 @@ namespace Pitwall.Server.Gateway.Validation;
 /// The event messages: an event's own time is its substance, so an impossible one refuses the message; a position or a
 /// measurement that is implausible is dropped (absent, or 0 where proto3 has no absence) and the event is kept.
 /// </summary>
-internal sealed partial class CarMessageValidator
+public sealed partial class CarMessageValidator
 {
     private static ContentVerdict CheckAlarm(AlarmEvent alarm, TimeWindow window)
     {

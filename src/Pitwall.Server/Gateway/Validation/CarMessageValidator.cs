@@ -12,7 +12,7 @@ namespace Pitwall.Server.Gateway.Validation;
 /// cannot be made sane is refused. The message is fixed in place, so handlers only ever see sane content. A feature that owns
 /// a message kind checks it here through its <see cref="ICarMessageCheck"/>.
 /// </summary>
-internal sealed partial class CarMessageValidator(IOptions<GatewayOptions> options, IEnumerable<ICarMessageCheck> featureChecks)
+public sealed partial class CarMessageValidator(IOptions<GatewayOptions> options, IEnumerable<ICarMessageCheck> featureChecks)
 {
     public const int MaxIdLength = 64;
     public const int MaxTextLength = 256;
