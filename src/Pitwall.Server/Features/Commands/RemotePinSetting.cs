@@ -4,7 +4,7 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Commands;
 
 /// <summary>Setting or changing the remote PIN (C4), for the API (<c>PUT /api/v1/me/remote-pin</c>) and the portal's profile alike.</summary>
-internal sealed class RemotePinSetting(RemotePins pins, IAccountDirectory accounts, SignInService signIn)
+public sealed class RemotePinSetting(RemotePins pins, IAccountDirectory accounts, SignInService signIn)
 {
     public static readonly Refusal InvalidPin = Refusal.Invalid("pin", "The PIN is 4 to 8 digits.");
 
