@@ -19,7 +19,7 @@ public static class ServiceIds
     /// <summary>Theft tracking and the security operation centre (E1–E5). Not governed by the privacy switches: the service
     /// as a whole cannot be switched off (E1), only single trigger reasons, for a time.</summary>
     public const string CarSecurity = "car_security";
-    /// <summary>Smart Service (F1): service logs, component health, predicted maintenance. In the group "services without location".</summary>
+    /// <summary>Smart Service (F1): service logs, component health, predicted maintenance. In the group "services without location". Also dealers and service appointments.</summary>
     public const string Maintenance = "maintenance";
     /// <summary>The owner's manual (F4): in the car, the app and the portal; comes with Connect Care.</summary>
     public const string OwnersManual = "owners_manual";

@@ -4,6 +4,7 @@ using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
+using Pitwall.Server.Features.Dealers;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.LocationAlarm;
@@ -26,7 +27,7 @@ namespace Pitwall.Server;
 /// <summary>Composition only: which modules make up Pitwall, in which order.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create]).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create]).Parse(args).InvokeAsync();
 
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -51,6 +52,7 @@ public static class Program
         builder.AddTrips();
         builder.AddLocationAlarm();
         builder.AddSmartService();
+        builder.AddDealers();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -79,6 +81,7 @@ public static class Program
         app.MapVehicleAlarm();
         app.MapValetAlarm();
         app.MapOwnersManual();
+        app.MapDealers();
         app.MapUsageStatistics();
         app.MapWeb();
         return app;

@@ -22,6 +22,9 @@ public static class PortalAuth
 
     /// <summary>The authority's view (<c>/authority</c>): the authority role's scope read_authority.</summary>
     public const string AuthorityPolicy = "portal-authority";
+
+    /// <summary>The dealer console (<c>/dealer</c>): the dealer role's scope control_dealer.</summary>
+    public const string DealerPolicy = "portal-dealer";
     public const string LocaleClaim = "pitwall:locale";
 
     public static void Configure(CookieAuthenticationOptions options)
@@ -52,6 +55,7 @@ public static class PortalAuth
     public static string HomeOf(ClaimsPrincipal user) =>
         user.HasClaim(PitwallClaims.Scope, Scopes.ControlSoc) ? "/soc"
         : user.HasClaim(PitwallClaims.Scope, Scopes.ReadAuthority) ? "/authority"
+        : user.HasClaim(PitwallClaims.Scope, Scopes.ControlDealer) ? "/dealer"
         : "/vehicles";
 
     /// <summary>Checks the password (with the API's lock-out and security log) and starts a session; null when refused.</summary>

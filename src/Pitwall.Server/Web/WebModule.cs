@@ -25,6 +25,7 @@ public static class WebModule
             options.Conventions.AuthorizeFolder("/Admin", PortalAuth.AdminPolicy);
             options.Conventions.AuthorizeFolder("/Soc", PortalAuth.SocPolicy);
             options.Conventions.AuthorizeFolder("/Authority", PortalAuth.AuthorityPolicy);
+            options.Conventions.AuthorizeFolder("/Dealer", PortalAuth.DealerPolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");
@@ -53,7 +54,8 @@ public static class WebModule
             .AddPolicy(PortalAuth.AdminPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlAdmin))
             .AddPolicy(PortalAuth.SocPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme)
                 .RequireClaim(PitwallClaims.Scope, Scopes.ReadSoc).RequireClaim(PitwallClaims.Scope, Scopes.ControlSoc))
-            .AddPolicy(PortalAuth.AuthorityPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ReadAuthority));
+            .AddPolicy(PortalAuth.AuthorityPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ReadAuthority))
+            .AddPolicy(PortalAuth.DealerPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlDealer));
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);

@@ -139,6 +139,9 @@ public sealed partial class SimulatedVehicle
                     case Envelope.PayloadOneofCase.ServiceHealth:
                         DisplayedHealth = envelope.ServiceHealth;
                         break;
+                    case Envelope.PayloadOneofCase.Destination:
+                        Offer(envelope.Destination);
+                        break;
                     default:
                         break; // not meant for a car, or from a newer protocol: acked and ignored
                 }

@@ -17,6 +17,8 @@ public static class Scopes
     public const string ReadAssistance = "read_assistance";
     public const string ControlAssistance = "control_assistance";
     public const string ReadDealer = "read_dealer";
+    /// <summary>A dealer's staff answers service appointments (F1).</summary>
+    public const string ControlDealer = "control_dealer";
     public const string ReadAuthority = "read_authority";
     /// <summary>An authority starts tracking a stolen car itself (E3).</summary>
     public const string ControlAuthority = "control_authority";
@@ -31,7 +33,7 @@ public static class Scopes
         [Roles.Driver] = [.. Personal, ReadVehicle, ControlVehicle],
         [Roles.SocOperator] = [.. Personal, ReadSoc, ControlSoc],
         [Roles.AssistanceAgent] = [.. Personal, ReadAssistance, ControlAssistance],
-        [Roles.Dealer] = [.. Personal, ReadDealer],
+        [Roles.Dealer] = [.. Personal, ReadDealer, ControlDealer],
         [Roles.Authority] = [.. Personal, ReadAuthority, ControlAuthority],
         [Roles.Admin] = [.. Personal, ReadVehicle, ReadSoc, ReadAssistance, ReadDealer, ReadAdmin, ControlAdmin],
     };

@@ -57,6 +57,11 @@ public abstract class ServiceAccessTests(PitwallServer server)
             {
                 ManualLookup = new ManualLookup { RequestId = "manual-1", WarningCode = "tyre_pressure_low" },
             },
+            // Filed only with a dealer (the dealers' tests show that); here it proves that private mode files nothing.
+            [Envelope.PayloadOneofCase.AppointmentRequest] = () => new Envelope
+            {
+                AppointmentRequest = new AppointmentRequest { RequestId = "sample", Reason = "Brake noise", SlotsMs = { at + (3 * 86_400_000L) } },
+            },
         };
     }
 
