@@ -50,11 +50,11 @@ internal static class DealerConsoleEndpoints
                     VehicleAppointmentEndpoints.MapMoveAsync(new AppointmentActor.OfDealer(dealer.Id), id, move, appointments, ct, answer))
                 .RequireAuthorization(Scopes.ControlDealer).WithSummary(summary);
         }
-        console.MapGet("/vehicles/{vin}/health", (string vin, CurrentDealer dealer, ClaimsPrincipal user, DealerCarReads reads, CancellationToken ct) =>
+        console.MapGet("/cars/{vin}/health", (string vin, CurrentDealer dealer, ClaimsPrincipal user, DealerCarReads reads, CancellationToken ct) =>
             reads.ReadAsync(dealer.Id, user.AccountIdOf(), vin, DealerAccessLog.Health, ct)).WithSummary("The state of the car's components and what is due.");
-        console.MapGet("/vehicles/{vin}/faults", (string vin, CurrentDealer dealer, ClaimsPrincipal user, DealerCarReads reads, CancellationToken ct) =>
+        console.MapGet("/cars/{vin}/faults", (string vin, CurrentDealer dealer, ClaimsPrincipal user, DealerCarReads reads, CancellationToken ct) =>
             reads.ReadAsync(dealer.Id, user.AccountIdOf(), vin, DealerAccessLog.Faults, ct)).WithSummary("The car's open faults with their descriptions.");
-        console.MapGet("/vehicles/{vin}/logs", (string vin, CurrentDealer dealer, ClaimsPrincipal user, DealerCarReads reads, CancellationToken ct) =>
+        console.MapGet("/cars/{vin}/logs", (string vin, CurrentDealer dealer, ClaimsPrincipal user, DealerCarReads reads, CancellationToken ct) =>
             reads.ReadAsync(dealer.Id, user.AccountIdOf(), vin, DealerAccessLog.Logs, ct)).WithSummary("The car's latest service log.");
     }
 

@@ -4,7 +4,6 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
-using Pitwall.Server.Hosting;
 using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Dealers;
@@ -20,7 +19,6 @@ public static class DealersModule
     public static WebApplicationBuilder AddDealers(this WebApplicationBuilder builder)
     {
         builder.Services.AddPortalTexts<DealersText>();
-        builder.Services.AddProvidedServices("Dealers", ServiceIds.Maintenance);
         builder.Services.AddNotificationTypes(DealerNotifications.Order, DealerNotifications.All);
         builder.Services.AddSingleton<DealerStore>();
         builder.Services.AddSingleton<AppointmentStore>();

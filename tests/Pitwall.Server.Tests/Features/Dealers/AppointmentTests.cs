@@ -128,17 +128,17 @@ public abstract class AppointmentTests(PitwallServer server)
         var (dealer, _) = await _setup.StaffAsync(dealerId);
         var (other, _) = await _setup.StaffAsync(await _setup.DealerAsync("Fremde Werkstatt"));
 
-        await (await dealer.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/health")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+        await (await dealer.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/health")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
         Assert.Equal(HttpStatusCode.OK, (await owned.Client.PutAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/dealer", new { dealerId })).StatusCode);
 
         foreach (var what in (string[])["health", "faults", "logs"])
         {
-            var read = await dealer.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin.ToLowerInvariant()}/{what}");
+            var read = await dealer.GetAsync($"/api/v1/dealer/cars/{owned.Vin.ToLowerInvariant()}/{what}");
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
             Assert.Equal(what, (await read.JsonAsync()).GetProperty("what").GetString());
             server.Clock.Advance(TimeSpan.FromSeconds(1));
         }
-        await (await other.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/health")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+        await (await other.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/health")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
 
         var log = (await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/dealer-access")).JsonAsync()).EnumerateArray().ToList();
         Assert.Equal(["logs", "faults", "health"], log.Select(r => r.GetProperty("what").GetString()));
@@ -148,9 +148,9 @@ public abstract class AppointmentTests(PitwallServer server)
         var id = (await BookAsync(owned, new { dealerId, slots = new[] { _setup.Weekday(2) } })).GetProperty("id").GetString()!;
         var revoked = await (await owned.Client.DeleteAsync($"/api/v1/vehicles/{owned.Vin}/dealer")).JsonAsync();
         Assert.True(revoked.GetProperty("dealerKeepsAccess").GetBoolean());
-        Assert.Equal(HttpStatusCode.OK, (await dealer.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/faults")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dealer.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/faults")).StatusCode);
         await dealer.PostAsync($"/api/v1/dealer/appointments/{id}/decline", null);
-        await (await dealer.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/faults")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+        await (await dealer.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/faults")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
         Assert.Equal(4, (await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/dealer-access")).JsonAsync()).GetArrayLength());
     }
 
@@ -162,7 +162,7 @@ public abstract class AppointmentTests(PitwallServer server)
         var (dealer, _) = await _setup.StaffAsync(dealerId);
         await owned.Client.PutAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/dealer", new { dealerId });
         var id = (await BookAsync(owned, new { slots = new[] { _setup.Weekday(2) }, reason = "Annual service" })).GetProperty("id").GetString()!;
-        Assert.Equal(HttpStatusCode.OK, (await dealer.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await dealer.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/health")).StatusCode);
 
         using (var archive = new System.IO.Compression.ZipArchive(await (await owned.Client.GetAsync("/api/v1/me/data-export")).Content.ReadAsStreamAsync()))
         {
@@ -174,7 +174,7 @@ public abstract class AppointmentTests(PitwallServer server)
         var erased = await owned.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(new { currentPassword = owned.Owner.Password }) });
         Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
 
-        await (await dealer.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/health")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
+        await (await dealer.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/health")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
         await (await dealer.GetAsync($"/api/v1/dealer/appointments/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Empty((await (await dealer.GetAsync("/api/v1/dealer/appointments")).JsonAsync()).EnumerateArray());
     }

@@ -67,7 +67,7 @@ public sealed class DealerPortalBrowserTests(PortalServer server, PortalBrowser 
 
         // Another dealer's console does not open the car.
         var other = await setup.StaffAsync(await setup.DealerAsync($"Andere {tag}"));
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await other.Client.GetAsync($"/api/v1/dealer/vehicles/{owned.Vin}/health")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await other.Client.GetAsync($"/api/v1/dealer/cars/{owned.Vin}/health")).StatusCode);
         await PortalBrowser.ScreenshotAsync(owner, "dealer-owner");
     }
 }
