@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
@@ -31,7 +30,6 @@ public static class DealersModule
         builder.Services.AddSingleton<Appointments>();
         builder.Services.AddSingleton<CarDealerService>();
         builder.Services.AddSingleton<DealerConsole>();
-        builder.Services.AddVehicleTab(new("/dealer", "Dealer", 85, ServiceIds.Maintenance));
         builder.Services.AddScoped<CurrentDealer>();
         builder.Services.AddSingleton<IVehicleMessageHandler, CarAppointmentHandler>();
         builder.Services.AddSingleton<Gateway.Validation.ICarMessageCheck, AppointmentRequestCheck>();

@@ -5,7 +5,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Demo;
 
-internal sealed class DemoOptions
+public sealed class DemoOptions
 {
     public const string Section = "Pitwall:Demo";
     public const string Password = "pitwall-demo";
