@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
@@ -23,7 +22,6 @@ public static class DealersModule
         builder.Services.AddSingleton<AppointmentStore>();
         builder.Services.AddSingleton<DealerAccessLog>();
         builder.Services.AddSingleton<DealerDirectory>();
-        builder.Services.TryAddSingleton<SmartService.ICarHealth, NoCarHealth>();
         builder.Services.AddSingleton<DealerCarData>();
         builder.Services.AddSingleton<DealerCarReads>();
         builder.Services.AddSingleton<DealerNavigation>();
