@@ -107,6 +107,23 @@ public enum RetentionKind
 
 public sealed record Retention(RetentionKind Kind, TimeSpan? Period, string Description)
 {
+    /// <summary>Where the period depends on the market (the country whose notice applies): the period per market, and the one of
+    /// every market not listed (<see cref="MarketPeriod.Market"/> null). Each row then carries its own deletion time in its age
+    /// column (its creation plus its market's period), and <see cref="Period"/> is zero.</summary>
+    public IReadOnlyList<MarketPeriod> Markets { get; init; } = [];
+
+    /// <summary>Kept a number of years from creation that depends on the market; the rows carry their deletion time.</summary>
+    public static Retention YearsPerMarket(IReadOnlyDictionary<string, int> years, int otherMarkets, string setting)
+    {
+        var markets = years.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MarketPeriod(m.Key, m.Value))
+            .Append(new MarketPeriod(null, otherMarkets)).ToList();
+        var text = string.Join(", ", markets.Select(m => $"{m.Years} years {(m.Market is null ? "in any other market" : $"in {m.Market}")}"));
+        return new(RetentionKind.Period, TimeSpan.Zero, $"from creation, per market: {text} ({setting}); each row is deleted at its own deletion time")
+        {
+            Markets = markets,
+        };
+    }
+
     public static Retention OverwriteOnChange { get; } = new(RetentionKind.OverwriteOnChange, null, "until the next change, then overwritten");
     public static Retention UntilAccountDeletion { get; } = new(RetentionKind.UntilAccountDeletion, null, "until the account is deleted");
     public static Retention UntilVehicleDeregistered { get; } = new(RetentionKind.UntilVehicleDeregistered, null, "while the vehicle is registered");
@@ -125,4 +142,10 @@ public sealed record Retention(RetentionKind Kind, TimeSpan? Period, string Desc
 
     public static Retention YearsUnused(int years) =>
         new(RetentionKind.PeriodUnused, TimeSpan.FromDays(years * 365), $"{years} year{(years == 1 ? "" : "s")} after last use");
+}
+
+/// <summary>How many years a market keeps a category's rows; <paramref name="Market"/> null stands for every market not listed.</summary>
+public sealed record MarketPeriod(string? Market, int Years)
+{
+    public TimeSpan Period => TimeSpan.FromDays(365 * Years);
 }

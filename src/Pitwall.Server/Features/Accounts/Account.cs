@@ -15,4 +15,8 @@ public sealed record Account(
 {
     /// <summary>E-mail addresses are unique regardless of case.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToUpperInvariant();
+
+    /// <summary>The country the account belongs to (ISO 3166-1 alpha-2): its postal address's, else the region of its locale
+    /// (<c>de-AT</c> → <c>AT</c>); null when it names neither. It decides the market whose notices apply to the account.</summary>
+    public string? Country => Address?.Country is { Length: 2 } country ? country : Locale is [_, _, '-', _, _] ? Locale[3..] : null;
 }

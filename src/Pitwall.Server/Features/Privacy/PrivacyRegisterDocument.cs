@@ -40,6 +40,11 @@ internal static class PrivacyRegisterDocument
                     ? $" On PostgreSQL {string.Join(" and ", partitioned)} {(partitioned.Count == 1 ? "is" : "are")} partitioned by day: expiry drops " +
                       "the days that have wholly expired and deletes the expired entries of the day in between, so nothing stays past its period."
                     : ""));
+            if (c.Retention.Markets.Count > 0)
+            {
+                text.AppendLine($"- Per market (the country whose notice applies): {string.Join("; ", c.Retention.Markets.Select(m =>
+                    $"{(m.Market is null ? "any other market" : $"`{m.Market}`")} {m.Years} years ({(int)m.Period.TotalDays} days)"))}.");
+            }
             text.AppendLine($"- Personal data: {(c.PersonalData ? "yes" : "no")}.");
             text.AppendLine($"- Tables: {string.Join(", ", c.Tables.Select(t => $"`{t.Name}`"))}.");
             text.AppendLine(c.Processors.Count == 0

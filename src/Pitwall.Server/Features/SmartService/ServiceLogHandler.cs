@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.LiveEvents;
@@ -11,11 +10,11 @@ namespace Pitwall.Server.Features.SmartService;
 /// <summary>
 /// Stores the service logs the cars send (F1) in the ingest batch's transaction, so the car's ack follows only once a log is
 /// durable. Nothing is stored in private mode or with the service <c>maintenance</c> (or the group of services without location)
-/// switched off in the car (P1, P2). When a car leaves its users, its Smart Service data goes and its product observation
+/// switched off in the car (P1, P2). The product-observation copy is kept as long as its market says (<see cref="CarMarkets"/>). When a car leaves its users, its Smart Service data goes and its product observation
 /// stays without the VIN.
 /// </summary>
 internal sealed class ServiceLogHandler(
-    Privacy.IServiceAccess access, IOptions<SmartServiceOptions> options, LiveEventHub hub, UsageStatistics.UsageStatistics usage, TimeProvider time)
+    Privacy.IServiceAccess access, CarMarkets markets, LiveEventHub hub, UsageStatistics.UsageStatistics usage, TimeProvider time)
     : IVehicleMessageHandler, IVehicleAccessListener
 {
     // What the current batch stored, announced once durable; owned by the single ingest writer.
@@ -27,15 +26,14 @@ internal sealed class ServiceLogHandler(
     {
         _stored.Clear();
         var now = time.GetUtcNow();
-        var market = options.Value.Market;
-        var deleteAfter = now.AddDays(365 * options.Value.ProductObservationYearsFor(market));
         foreach (var message in messages)
         {
             if (!access.ForCarData(ServiceIds.Maintenance, message.Privacy).Allowed)
             {
                 continue; // private mode or the service switched off: discarded, never stored
             }
-            await ServiceLogStore.SaveAsync(connection, transaction, message.Vin, message.Seq, message.Envelope.ServiceLog, now, (market, deleteAfter));
+            var market = await markets.MarketOfAsync(message.Vin, CancellationToken.None);
+            await ServiceLogStore.SaveAsync(connection, transaction, message.Vin, message.Seq, message.Envelope.ServiceLog, now, (market, markets.DeleteAfter(market, now)));
             _stored.Add(message.Vin);
         }
     }
@@ -52,9 +50,17 @@ internal sealed class ServiceLogHandler(
 
     public async Task OnAccessEndedAsync(DbConnection connection, DbTransaction transaction, string vin, string? accountId)
     {
+        CarMarkets.UsersChanged(transaction);
         if (accountId is null)
         {
             await ServiceLogStore.ForgetCarAsync(connection, transaction, vin);
         }
+    }
+
+    /// <summary>A new owner brings their market (<see cref="CarMarkets"/>) for the logs from now on.</summary>
+    public Task OnAccessGrantedAsync(DbConnection connection, DbTransaction transaction, string vin, string accountId, VehicleRole role)
+    {
+        CarMarkets.UsersChanged(transaction);
+        return Task.CompletedTask;
     }
 }

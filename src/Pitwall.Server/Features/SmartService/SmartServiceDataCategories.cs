@@ -26,16 +26,19 @@ internal static class SmartServiceDataCategories
             new("service_pending") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
         ], []);
 
-    /// <summary>Each row carries its own deletion time (its creation plus the market's period), so both periods hold exactly.</summary>
-    public static readonly DataCategory ProductObservation = new(
+    /// <summary>Each row carries its own deletion time (its creation plus its market's period, <see cref="CarMarkets"/>), so every
+    /// market's period holds exactly, whatever the others are; the register shows the periods this installation is set to.</summary>
+    public static DataCategory ProductObservation(SmartServiceOptions options) => new(
         "product_observation", "Product observation (Smart Service logs)",
         "Improve and develop the service and the products, observe the products in the field and defend or assert legal claims, from the " +
-        "technical content of the service logs. When the car leaves its owner (unpairing, account erasure) the VIN is removed: only " +
-        "de-identified rows (model, model year, market, day, technical content) stay.",
+        "technical content of the service logs. A row's market is its car owner's country when the log came in (the account's postal " +
+        "address, else the region of its locale; a car without an owner, or an owner who gives neither, takes the installation's market " +
+        $"{options.Market}): it decides which notice applies and so how long the row is kept — at most 10 years from creation in the " +
+        "French-language notice, 30 years in the German-language notice for Austria. When the car leaves its owner (unpairing, account " +
+        "erasure) the VIN is removed: only de-identified rows (model, model year, market, day, technical content) stay.",
         LegalBasis.LegitimateInterest,
-        new(RetentionKind.Period, TimeSpan.Zero,
-            "at most 10 years from creation (French-language notice), 30 years in Austria (German-language notice): a setting per market " +
-            "(Pitwall:SmartService:ProductObservationYears); each row is deleted at its own deletion time"),
+        Retention.YearsPerMarket(options.ProductObservationYears, options.ProductObservationDefaultYears,
+            $"{SmartServiceOptions.Section}:{nameof(SmartServiceOptions.ProductObservationYears)}"),
         true,
         [new("product_observation", "delete_after") { AccountRows = CategoryTable.RowsOfTheAccountsCars }], []);
 }

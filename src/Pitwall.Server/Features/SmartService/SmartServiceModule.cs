@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
@@ -25,6 +26,7 @@ public static class SmartServiceModule
         builder.Services.AddSingleton<ServiceLogHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<ServiceLogHandler>());
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ServiceLogHandler>());
+        builder.Services.AddSingleton<CarMarkets>();
         builder.Services.AddSingleton<FaultCatalog>();
         builder.Services.AddSingleton<HealthStore>();
         builder.Services.AddSingleton<CarHealthReader>();
@@ -34,7 +36,7 @@ public static class SmartServiceModule
         builder.Services.AddNotificationTypes(SmartServiceNotifications.Order, SmartServiceNotifications.All);
         builder.Services.AddDataCategory(SmartServiceDataCategories.Logs);
         builder.Services.AddDataCategory(SmartServiceDataCategories.Health);
-        builder.Services.AddDataCategory(SmartServiceDataCategories.ProductObservation);
+        builder.Services.AddSingleton(sp => SmartServiceDataCategories.ProductObservation(sp.GetRequiredService<IOptions<SmartServiceOptions>>().Value));
         return builder;
     }
 

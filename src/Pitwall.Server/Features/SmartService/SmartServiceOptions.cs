@@ -34,7 +34,8 @@ internal sealed class SmartServiceOptions : IValidatableObject
     [Range(1000, 100_000_000)]
     public double DueSoonWithinMetres { get; set; } = 3_000_000;
 
-    /// <summary>The market of this installation (ISO 3166-1 alpha-2): it decides how long product observation is kept.</summary>
+    /// <summary>The installation's market (ISO 3166-1 alpha-2): the market of a car's data when its owner names no country (postal
+    /// address or locale region) or it has no owner. The market decides how long product observation is kept.</summary>
     [RegularExpression("^[A-Z]{2}$")]
     public string Market { get; set; } = "FR";
 
