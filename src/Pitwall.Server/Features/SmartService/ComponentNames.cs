@@ -1,7 +1,7 @@
 namespace Pitwall.Server.Features.SmartService;
 
 /// <summary>The components' English names (also their keys in the portal's texts) and the states' words.</summary>
-internal static class ComponentNames
+public static class ComponentNames
 {
     private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
     {

@@ -22,6 +22,7 @@ public static class SmartServiceModule
         builder.Services.AddOptions<SmartServiceOptions>().BindConfiguration(SmartServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProvidedServices("SmartService", ServiceIds.Maintenance);
         builder.Services.AddPortalTexts<SmartServiceText>();
+        builder.Services.AddVehicleTab(new("/service", "Smart Service", 75, ServiceIds.Maintenance));
         builder.Services.AddSingleton<ICarMessageCheck, ServiceLogCheck>();
         builder.Services.AddSingleton<ServiceLogHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<ServiceLogHandler>());
