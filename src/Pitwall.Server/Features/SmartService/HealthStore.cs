@@ -125,7 +125,7 @@ internal sealed class HealthStore(Database database)
     private static async Task<(DateTimeOffset? At, double? Odometer)> LastLogAsync(DbConnection c, string vin)
     {
         var last = await c.QueryFirstOrDefaultAsync<(long RecordedAt, double? Odometer)?>(
-            "SELECT recorded_at, odometer_m FROM service_logs WHERE vin = @vin ORDER BY recorded_at DESC LIMIT 1", new { vin });
+            "SELECT recorded_at, odometer_m FROM service_logs WHERE vin = @vin ORDER BY recorded_at DESC, seq DESC LIMIT 1", new { vin });
         return last is { } l ? (DateTimeOffset.FromUnixTimeMilliseconds(l.RecordedAt), l.Odometer) : (null, null);
     }
 
