@@ -55,6 +55,7 @@ public static class PortalAuth
     public static string HomeOf(ClaimsPrincipal user) =>
         user.HasClaim(PitwallClaims.Scope, Scopes.ControlSoc) ? "/soc"
         : user.HasClaim(PitwallClaims.Scope, Scopes.ReadAuthority) ? "/authority"
+        : user.HasClaim(PitwallClaims.Scope, Scopes.ControlDealer) ? "/dealer"
         : "/vehicles";
 
     /// <summary>Checks the password (with the API's lock-out and security log) and starts a session; null when refused.</summary>

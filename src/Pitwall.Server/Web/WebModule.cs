@@ -25,7 +25,7 @@ public static class WebModule
             options.Conventions.AuthorizeFolder("/Admin", PortalAuth.AdminPolicy);
             options.Conventions.AuthorizeFolder("/Soc", PortalAuth.SocPolicy);
             options.Conventions.AuthorizeFolder("/Authority", PortalAuth.AuthorityPolicy);
-            options.Conventions.AuthorizeFolder("/Dealer", PortalAuth.DealerPolicy);
+            options.Conventions.AuthorizeFolder("/Dealers", PortalAuth.DealerPolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");

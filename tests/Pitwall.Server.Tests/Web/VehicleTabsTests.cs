@@ -26,7 +26,7 @@ public sealed class VehicleTabsTests(SqliteServer server) : IClassFixture<Sqlite
         Assert.Equal(
         [
             ("", "Status"), ("/charging", "Charging and climate"), ("/trips", "Trips"), ("/geofences", "Location alarm"),
-            ("/alarms", "Alarms"), ("/security", "Car Security"), ("/packages", "Packages"), ("/service", "Smart Service"), ("/manual", "Manual"),
+            ("/alarms", "Alarms"), ("/security", "Car Security"), ("/packages", "Packages"), ("/service", "Smart Service"), ("/manual", "Manual"), ("/dealer", "Dealer"),
         ], server.Get<VehicleTabs>().All.Select(t => (t.Path, t.Label)));
     }
 }

@@ -40,7 +40,7 @@ internal static class AppointmentStates
 }
 
 /// <summary>What the dealer (confirm, propose, decline, complete) or the owner (accept, cancel) does to an appointment.</summary>
-internal enum AppointmentMove
+public enum AppointmentMove
 {
     Confirm,
     Propose,

@@ -3,16 +3,11 @@ using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Dealers;
 
-/// <summary>What the portal's dealer page shows of a car.</summary>
-internal sealed record CarDealerView(
-    DealerResponse? Preferred, IReadOnlyList<DealerResponse> Directory, IReadOnlyList<AppointmentResponse> Appointments,
-    IReadOnlyList<DealerReadResponse> Reads, IReadOnlyDictionary<string, DealerResponse> Dealers);
-
 /// <summary>What the car's users do about dealers — choose one, send it to the car, request and answer appointments — for the
 /// API and the portal page alike (the caller has passed the vehicle-service gate).</summary>
 internal sealed class CarDealerService(
     DealerStore dealers, DealerDirectory directory, AppointmentStore store, Appointments appointments, DealerNavigation navigation, DealerAccessLog log,
-    TimeProvider time)
+    DealerCarData carData, TimeProvider time) : ICarDealers
 {
     public async Task<CarDealerView> ViewAsync(string vin, DateTimeOffset since, string? q, CancellationToken cancellationToken)
     {
@@ -50,6 +45,9 @@ internal sealed class CarDealerService(
         return (dealer, now, null);
     }
 
+    async Task<Refusal?> ICarDealers.ChooseAsync(string vin, string accountId, string? dealerId, CancellationToken cancellationToken) =>
+        (await ChooseAsync(vin, accountId, dealerId, cancellationToken)).Refusal;
+
     public Task RevokeAsync(string vin, CancellationToken cancellationToken) => dealers.RevokePreferredAsync(vin, cancellationToken);
 
     /// <summary>Sends the dealer (the preferred one unless named) to the car's navigation.</summary>
@@ -67,6 +65,9 @@ internal sealed class CarDealerService(
         }
         return (await navigation.SendAsync(vin, dealer, cancellationToken), dealer.Id, null);
     }
+
+    async Task<Refusal?> ICarDealers.NavigateAsync(string vin, string? dealerId, CancellationToken cancellationToken) =>
+        (await NavigateAsync(vin, dealerId, cancellationToken)).Refusal;
 
     /// <param name="slots">Wished starts as the form sends them, the dealer's local time; empty ones are left out.</param>
     public async Task<Refusal?> RequestAsync(
@@ -90,11 +91,15 @@ internal sealed class CarDealerService(
     }
 
     public async Task<Refusal?> MoveAsync(string vin, DateTimeOffset since, string id, AppointmentMove move, CancellationToken cancellationToken) =>
-        (await appointments.MoveAsync(new AppointmentActor.OfCar(vin, since), id, move, new AppointmentAnswer(null, null, null), cancellationToken)).Refusal;
+        move is not (AppointmentMove.Accept or AppointmentMove.Cancel) ? throw new ArgumentOutOfRangeException(nameof(move), move, "Not a move of the car's side.")
+        : (await appointments.MoveAsync(new AppointmentActor.OfCar(vin, since), id, move, new AppointmentAnswer(null, null, null), cancellationToken)).Refusal;
 
-    public async Task<string?> CalendarAsync(string vin, DateTimeOffset since, string id, CancellationToken cancellationToken) =>
+    public async Task<CalendarFile?> CalendarAsync(string vin, DateTimeOffset since, string id, CancellationToken cancellationToken) =>
         await appointments.FindAsync(new AppointmentActor.OfCar(vin, since), id, cancellationToken) is { } a &&
-        await dealers.FindAsync(a.DealerId, cancellationToken) is { } dealer
-            ? AppointmentCalendar.For(a, dealer, time.GetUtcNow())
+        await dealers.FindAsync(a.DealerId, cancellationToken) is { } dealer &&
+        AppointmentCalendar.For(a, dealer, time.GetUtcNow()) is { } ics
+            ? new CalendarFile($"appointment-{a.Id}.ics", AppointmentCalendar.ContentType, ics)
             : null;
+
+    public Task<string> DueSummaryAsync(string vin, CancellationToken cancellationToken) => carData.DueSummaryAsync(vin, cancellationToken);
 }

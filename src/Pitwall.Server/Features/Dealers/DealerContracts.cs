@@ -1,16 +1,16 @@
 namespace Pitwall.Server.Features.Dealers;
 
-internal sealed record DealerAddressResponse(string Street, string PostalCode, string City, string Country);
+public sealed record DealerAddressResponse(string Street, string PostalCode, string City, string Country);
 
-internal sealed record DealerPositionResponse(double Latitude, double Longitude);
+public sealed record DealerPositionResponse(double Latitude, double Longitude);
 
 /// <param name="Days">ISO weekdays, 1 = Monday … 7 = Sunday.</param>
 /// <param name="Opens">Local time of the dealer, "HH:mm".</param>
-internal sealed record OpeningHoursResponse(int[] Days, string Opens, string Closes);
+public sealed record OpeningHoursResponse(int[] Days, string Opens, string Closes);
 
 /// <param name="Services">maintenance, repair, tyres, bodywork, high_voltage, software_update.</param>
 /// <param name="DistanceM">From the position searched near, metres; null without one.</param>
-internal sealed record DealerResponse(
+public sealed record DealerResponse(
     string Id, string Name, DealerAddressResponse Address, DealerPositionResponse Position, string? Phone, string? Email, string TimeZone,
     IReadOnlyList<OpeningHoursResponse> OpeningHours, IReadOnlyList<string> Services, double? DistanceM)
 {
@@ -46,7 +46,7 @@ internal sealed record AppointmentAnswerRequest(DateTimeOffset? StartsAt, int? D
 /// <param name="State">requested, proposed, confirmed, declined, cancelled or completed.</param>
 /// <param name="Channel">Where it was asked for: app, portal or car.</param>
 /// <param name="StartsAt">The proposed or confirmed start; null while only requested.</param>
-internal sealed record AppointmentResponse(
+public sealed record AppointmentResponse(
     string Id, string Vin, string DealerId, string State, string Channel, string Reason, IReadOnlyList<DateTimeOffset> RequestedSlots,
     DateTimeOffset? StartsAt, int DurationMinutes, string? DealerNote, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
@@ -55,7 +55,7 @@ internal sealed record AppointmentResponse(
 }
 
 /// <param name="What">health, faults or logs.</param>
-internal sealed record DealerReadResponse(string DealerId, string DealerName, string What, DateTimeOffset ReadAt);
+public sealed record DealerReadResponse(string DealerId, string DealerName, string What, DateTimeOffset ReadAt);
 
 /// <param name="Data">What the car transmitted, as the Smart Service keeps it; null when nothing is stored.</param>
 internal sealed record DealerCarDataResponse(string Vin, string What, object? Data);

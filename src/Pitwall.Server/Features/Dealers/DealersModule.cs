@@ -1,3 +1,4 @@
+using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Vehicles;
@@ -27,7 +28,9 @@ public static class DealersModule
         builder.Services.AddSingleton<DealerNavigation>();
         builder.Services.AddSingleton<Appointments>();
         builder.Services.AddSingleton<CarDealerService>();
-        builder.Services.AddSingleton<DealerConsole>();
+        builder.Services.AddSingleton<ICarDealers>(sp => sp.GetRequiredService<CarDealerService>());
+        builder.Services.AddSingleton<IDealerConsole, DealerConsole>();
+        builder.Services.AddVehicleTab(new("/dealer", "Dealer", 85, ServiceIds.Maintenance));
         builder.Services.AddScoped<CurrentDealer>();
         builder.Services.AddSingleton<IVehicleMessageHandler, CarAppointmentHandler>();
         builder.Services.AddSingleton<Gateway.Validation.ICarMessageCheck, AppointmentRequestCheck>();

@@ -11,21 +11,18 @@ namespace Pitwall.Server.Features.Dealers;
 /// proposal, cancel, and take the appointment into their calendar (iCalendar).</summary>
 internal static class VehicleAppointmentEndpoints
 {
-    /// <summary>Booking and answering: any user of the car, whatever the car's switches (the car takes no part).</summary>
-    public static readonly ServiceUse Booking = new("booking", false, CarSwitches.None);
-
     public static void MapVehicleAppointmentEndpoints(this IEndpointRouteBuilder routes)
     {
         var appointments = routes.MapGroup("/api/v1/vehicles/{vin}/appointments").WithTags("Dealers and appointments");
         appointments.MapGet("/", List).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.Maintenance, ServiceUse.Read)
             .WithSummary("The car's service appointments since you have had the car, newest first.");
-        appointments.MapPost("/", Request).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, Booking)
+        appointments.MapPost("/", Request).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, DealerServiceUses.Booking)
             .WithSummary("Request a service appointment with wished times; the dealer confirms, proposes another time or declines.");
         appointments.MapGet("/{id}", Get).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.Maintenance, ServiceUse.Read)
             .WithSummary("One service appointment.");
-        appointments.MapPost("/{id}/accept", Accept).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, Booking)
+        appointments.MapPost("/{id}/accept", Accept).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, DealerServiceUses.Booking)
             .WithSummary("Accept the time the dealer proposed.");
-        appointments.MapPost("/{id}/cancel", Cancel).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, Booking)
+        appointments.MapPost("/{id}/cancel", Cancel).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, DealerServiceUses.Booking)
             .WithSummary("Cancel a requested, proposed or confirmed appointment.");
         appointments.MapGet("/{id}/calendar", Calendar).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.Maintenance, ServiceUse.Read)
             .WithSummary("The appointment as an iCalendar file (RFC 5545) once a time is proposed or confirmed.")

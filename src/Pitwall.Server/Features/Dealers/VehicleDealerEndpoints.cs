@@ -11,9 +11,6 @@ namespace Pitwall.Server.Features.Dealers;
 /// read of the car's data.</summary>
 internal static class VehicleDealerEndpoints
 {
-    /// <summary>Choosing the dealer: the primary user, whatever the car's switches (nothing goes to or comes from the car).</summary>
-    public static readonly ServiceUse Choice = new("primary_only_choice", true, CarSwitches.None);
-
     public static readonly Refusal DealerNotFound = Refusal.Invalid("dealerId", "No such dealer.");
 
     public static void MapVehicleDealerEndpoints(this IEndpointRouteBuilder routes)
@@ -21,9 +18,9 @@ internal static class VehicleDealerEndpoints
         var car = routes.MapGroup("/api/v1/vehicles/{vin}").WithTags("Dealers and appointments");
         car.MapGet("/dealer", Preferred).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.Maintenance, ServiceUse.Read)
             .WithSummary("The car's preferred dealer; it may read the car's transmitted data.");
-        car.MapPut("/dealer", Choose).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, Choice)
+        car.MapPut("/dealer", Choose).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, DealerServiceUses.Choice)
             .WithSummary("Choose the car's preferred dealer (primary user).");
-        car.MapDelete("/dealer", Revoke).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, Choice)
+        car.MapDelete("/dealer", Revoke).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, DealerServiceUses.Choice)
             .WithSummary("Revoke the choice: the dealer's access to the car's data ends, unless an appointment with it is open.");
         car.MapPost("/dealer/navigation", Navigate).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.Maintenance, ServiceUse.Change)
             .WithSummary("Send the dealer (the preferred one unless named) to the car as a navigation destination.");
