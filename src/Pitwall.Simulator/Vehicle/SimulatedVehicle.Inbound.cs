@@ -110,6 +110,7 @@ public sealed partial class SimulatedVehicle
     private bool OnServerFrame(Envelope envelope)
     {
         string? pairingCode = null;
+        string? shown = null;
         bool duplicate;
         lock (_gate)
         {
@@ -142,6 +143,9 @@ public sealed partial class SimulatedVehicle
                     case Envelope.PayloadOneofCase.Destination:
                         Offer(envelope.Destination);
                         break;
+                    case Envelope.PayloadOneofCase.AppointmentStatus:
+                        shown = Show(envelope.AppointmentStatus);
+                        break;
                     default:
                         break; // not meant for a car, or from a newer protocol: acked and ignored
                 }
@@ -151,6 +155,10 @@ public sealed partial class SimulatedVehicle
                     _pendingAck = envelope.Seq;
                 }
             }
+        }
+        if (shown is not null)
+        {
+            Log(shown);
         }
         if (pairingCode is not null)
         {

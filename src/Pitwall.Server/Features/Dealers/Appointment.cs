@@ -60,10 +60,11 @@ internal static class AppointmentChannels
 
 /// <summary>A service appointment as stored.</summary>
 /// <param name="StartsAt">The start the dealer proposed or confirmed; null while only requested.</param>
+/// <param name="CarRequestId">The car's id of the request when the driver asked in the car.</param>
 internal sealed record Appointment(
     string Id, string Vin, string DealerId, string? RequestedBy, string Channel, string State, string Reason,
     IReadOnlyList<DateTimeOffset> RequestedSlots, DateTimeOffset? StartsAt, int DurationMinutes, string? DealerNote,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? CarRequestId = null)
 {
     public bool IsOpen => AppointmentStates.Open.Contains(State);
 }

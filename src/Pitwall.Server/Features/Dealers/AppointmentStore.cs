@@ -14,7 +14,7 @@ internal sealed class AppointmentStore(Database database)
     private const string Columns =
         "id AS Id, vin AS Vin, dealer_id AS DealerId, requested_by AS RequestedBy, channel AS Channel, state AS State, reason AS Reason, " +
         "requested_slots AS RequestedSlots, starts_at AS StartsAt, duration_min AS DurationMinutes, dealer_note AS DealerNote, " +
-        "created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "created_at AS CreatedAt, updated_at AS UpdatedAt, car_request_id AS CarRequestId";
 
     public static Task InsertAsync(DbConnection c, DbTransaction t, Appointment a, string? carRequestId) =>
         c.ExecuteAsync(
@@ -99,10 +99,12 @@ internal sealed class AppointmentStore(Database database)
         public string? DealerNote { get; init; }
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
+        public string? CarRequestId { get; init; }
 
         public Appointment ToAppointment() => new(
             Id, Vin, DealerId, RequestedBy, Channel, State, Reason,
             [.. (JsonSerializer.Deserialize<long[]>(RequestedSlots) ?? []).Select(StoredTime.Read)],
-            StartsAt is { } s ? StoredTime.Read(s) : null, (int)DurationMinutes, DealerNote, StoredTime.Read(CreatedAt), StoredTime.Read(UpdatedAt));
+            StartsAt is { } s ? StoredTime.Read(s) : null, (int)DurationMinutes, DealerNote, StoredTime.Read(CreatedAt), StoredTime.Read(UpdatedAt),
+            CarRequestId);
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Dealers;
@@ -33,7 +34,8 @@ internal sealed record AppointmentAnswer(DateTimeOffset? StartsAt, int? Duration
 /// every move is checked against the state it starts from, written with its notifications in one transaction (the car's
 /// users hear what the dealer did, the dealer's staff what the owner did).
 /// </summary>
-internal sealed class Appointments(Database database, AppointmentStore store, DealerCarData carData, INotifier notifier, TimeProvider time)
+internal sealed class Appointments(
+    Database database, AppointmentStore store, DealerCarData carData, INotifier notifier, IVehicleLink link, TimeProvider time)
 {
     public static readonly Refusal AppointmentNotFound = Refusal.NotFound("No such appointment.");
 
@@ -80,7 +82,7 @@ internal sealed class Appointments(Database database, AppointmentStore store, De
         IReadOnlyList<DateTimeOffset> slots, string reason, DateTimeOffset now)
     {
         var appointment = new Appointment(Guid.NewGuid().ToString("N"), vin, dealer.Id, accountId, channel, AppointmentStates.Requested, reason,
-            slots, null, AppointmentRules.DefaultDurationMinutes, null, now, now);
+            slots, null, AppointmentRules.DefaultDurationMinutes, null, now, now, carRequestId);
         await AppointmentStore.InsertAsync(c, t, appointment, carRequestId);
         await TellDealerAsync(c, t, appointment, DealerNotifications.Requested,
             $"New service appointment request, first wished time {Local(slots[0], dealer)}.", now);
@@ -92,7 +94,12 @@ internal sealed class Appointments(Database database, AppointmentStore store, De
         AppointmentActor actor, string id, AppointmentMove move, AppointmentAnswer answer, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (moved, refusal) = await database.WriteAsync(async (c, t) =>
+        if (await FindAsync(actor, id, cancellationToken) is not { } known)
+        {
+            return (null, AppointmentNotFound);
+        }
+        // The move, its notifications and the car's AppointmentStatus commit together (the link's outbox).
+        var (moved, refusal) = await link.SendWithAsync(known.Vin, async (c, t, enqueue) =>
         {
             if (await AppointmentStore.FindAsync(c, t, id) is not { } a || !actor.Sees(a))
             {
@@ -115,7 +122,7 @@ internal sealed class Appointments(Database database, AppointmentStore store, De
                 return (null, WrongState(a, move));
             }
             var after = a with { State = AppointmentStates.To(move), StartsAt = startsAt, DurationMinutes = duration, DealerNote = note, UpdatedAt = now };
-            await TellAsync(c, t, actor, move, after, now);
+            await TellAsync(c, t, actor, move, after, now, enqueue);
             return ((Appointment?)after, (Refusal?)null);
         }, cancellationToken);
         return (moved, refusal);
@@ -124,9 +131,12 @@ internal sealed class Appointments(Database database, AppointmentStore store, De
     public async Task<Appointment?> FindAsync(AppointmentActor actor, string id, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is { } a && actor.Sees(a) ? a : null;
 
-    private async Task TellAsync(DbConnection c, DbTransaction t, AppointmentActor actor, AppointmentMove move, Appointment a, DateTimeOffset now)
+    /// <summary>Tells the other side (the car's users, or the dealer's staff) and the car's display.</summary>
+    private async Task TellAsync(
+        DbConnection c, DbTransaction t, AppointmentActor actor, AppointmentMove move, Appointment a, DateTimeOffset now, EnqueueFrame toCar)
     {
         var dealer = (await DealerStore.FindAsync(c, t, a.DealerId))!;
+        await toCar(AppointmentStatusFrame.For(a, dealer, now), now + AppointmentStatusFrame.Lifetime);
         var when = a.StartsAt is { } start ? Local(start, dealer) : "";
         if (actor is AppointmentActor.OfDealer)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Pitwall.Protocol.V1;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 
@@ -80,6 +81,42 @@ public abstract class DealerDirectoryTests(PitwallServer server)
         Assert.Contains(await DealerSetup.InboxAsync(dealer), n => n.GetProperty("type").GetString() == "appointment.requested");
         Assert.Contains(await DealerSetup.InboxAsync(owned.Client), n => n.GetProperty("type").GetString() == "appointment.requested");
         Assert.Single((await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/appointments")).JsonAsync()).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_car_shows_each_answer_to_its_request_and_gets_the_dealers_decline_after_it_reconnects()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        var dealerId = await _setup.DealerAsync("Autohaus Anzeige");
+        var (dealer, _) = await _setup.StaffAsync(dealerId);
+        await owned.Client.PutAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/dealer", new { dealerId });
+        await using var car = await ConnectAsync(owned);
+        await car.RequestAppointmentAsync("car-request-7", [_setup.Weekday(4, 9)]);
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        var id = Assert.Single((await (await dealer.GetAsync("/api/v1/dealer/appointments")).JsonAsync()).EnumerateArray()).GetProperty("id").GetString()!;
+
+        // The dealer proposes another time: the car shows it, matched to its own request.
+        var proposed = _setup.Weekday(6, 16);
+        (await dealer.PostAsJsonAsync($"/api/v1/dealer/appointments/{id}/propose", new { startsAt = proposed, note = "Bring the spare key" })).EnsureSuccessStatusCode();
+        var status = (await car.WaitForFrameAsync(e => e.AppointmentStatus?.AppointmentId == id).WaitAsync(Patience)).Envelope.AppointmentStatus;
+        Assert.Equal((AppointmentStatus.Types.State.Proposed, "car-request-7", "Autohaus Anzeige", dealerId), (status.State, status.RequestId, status.DealerName, status.DealerId));
+        Assert.Equal((proposed.ToUnixTimeMilliseconds(), 60u, "Bring the spare key"), (status.StartsAtMs, status.DurationMinutes, status.DealerNote));
+
+        // The owner accepts in the app: the car shows it confirmed.
+        (await owned.Client.PostAsync($"/api/v1/vehicles/{owned.Vin}/appointments/{id}/accept", null)).EnsureSuccessStatusCode();
+        await car.WaitForFrameAsync(e => e.AppointmentStatus?.State == AppointmentStatus.Types.State.Confirmed).WaitAsync(Patience);
+        Assert.Equal(AppointmentStatus.Types.State.Confirmed, car.Appointments[id].State);
+
+        // A new request from the app, declined while the car is away: it shows the answer once it is back.
+        var booked = await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/appointments", new { slots = new[] { _setup.Weekday(8, 10) } });
+        var second = (await booked.JsonAsync()).GetProperty("id").GetString()!;
+        await car.DisconnectAsync();
+        (await dealer.PostAsync($"/api/v1/dealer/appointments/{second}/decline", null)).EnsureSuccessStatusCode();
+        await car.ConnectAsync().WaitAsync(Patience);
+        var declined = (await car.WaitForFrameAsync(e => e.AppointmentStatus?.AppointmentId == second).WaitAsync(Patience)).Envelope.AppointmentStatus;
+        Assert.Equal((AppointmentStatus.Types.State.Declined, "", 0L), (declined.State, declined.RequestId, declined.StartsAtMs));
+        Assert.Equal(AppointmentStatus.Types.State.Declined, car.Appointments[second].State);
+        Assert.Equal(AppointmentStatus.Types.State.Confirmed, car.Appointments[id].State);
     }
 }
 

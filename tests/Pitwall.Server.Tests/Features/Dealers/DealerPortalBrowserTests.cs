@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Pitwall.Server.Tests.Features.Dealers;
 
-/// <summary>The owner's Smart Service and dealer pages and the dealer console in Debian's Chromium against a real server.</summary>
+/// <summary>The owner's Smart Service and dealer pages and the dealer console in Debian's Chromium against a real server (and a
+/// simulated car, which shows the dealer's answer).</summary>
 public sealed class DealerPortalBrowserTests(PortalServer server, PortalBrowser browser) : IClassFixture<PortalServer>, IClassFixture<PortalBrowser>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
@@ -89,6 +90,8 @@ public sealed class DealerPortalBrowserTests(PortalServer server, PortalBrowser 
         await row.Locator("form.confirm button").ClickAsync();
         await Expect(dealer.GetByRole(AriaRole.Status)).ToContainTextAsync("The appointment is confirmed");
         await Expect(row).ToHaveAttributeAsync("data-state", "confirmed");
+        var shown = await car.WaitForFrameAsync(e => e.AppointmentStatus?.State == Pitwall.Protocol.V1.AppointmentStatus.Types.State.Confirmed).WaitAsync(Patience);
+        Assert.Equal($"Autohaus Portal {tag}", shown.Envelope.AppointmentStatus.DealerName); // the car's display shows the answer
         await row.GetByRole(AriaRole.Link, new() { Name = owned.Vin }).ClickAsync();
         await Expect(dealer.Locator("h1")).ToContainTextAsync(owned.Vin);
         await Expect(dealer.Locator("#dealer-health")).ToContainTextAsync("brake_pads_front");
