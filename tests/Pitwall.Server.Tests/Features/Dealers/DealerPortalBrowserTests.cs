@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using Pitwall.Server.Tests.Features.SmartService;
 using Pitwall.Server.Tests.Infrastructure;
-using Pitwall.Simulator;
 using static Microsoft.Playwright.Assertions;
 
 namespace Pitwall.Server.Tests.Features.Dealers;
@@ -25,23 +25,7 @@ public sealed class DealerPortalBrowserTests(PortalServer server, PortalBrowser 
         var owned = await server.OwnedVehicleAsync("911", 2024);
 
         // A few days of driving wear the brakes; a misfire is stored in the fault memory.
-        await using var car = new SimulatedVehicle(new SimulatedVehicleOptions
-        {
-            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 5, Powertrain = Powertrain.Combustion,
-            TimeProvider = server.Clock, FaultsPer1000Km = 0, ServiceCondition = new ServiceCondition { BrakePadsFrontWear = 40 }, WearFactor = 6,
-            RecordReceivedFrames = true,
-        });
-        await car.ConnectAsync().WaitAsync(Patience);
-        for (var day = 0; day < 4; day++)
-        {
-            server.Clock.Advance(TimeSpan.FromDays(1));
-            await car.DriveAsync(TimeSpan.FromMinutes(40));
-            await car.StopEngineAsync();
-            await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        }
-        await car.RaiseFaultAsync("P0301", "engine");
-        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        await server.Get<Pitwall.Server.Features.SmartService.PredictionJob>().RunOnceAsync(CancellationToken.None);
+        await using var car = await WornCar.DriveAsync(server, owned, days: 4);
 
         var owner = await browser.SignedInPageAsync(server, owned.Owner);
         await owner.GotoAsync($"/vehicles/{owned.Vin}");

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Pitwall.Server.Tests.Features.Privacy;
-using Pitwall.Simulator;
 
 namespace Pitwall.Server.Tests.Features.SmartService;
 
@@ -9,8 +8,6 @@ namespace Pitwall.Server.Tests.Features.SmartService;
 /// fault memory and a chart per component, in the reader's language; nothing for another account's car.</summary>
 public sealed partial class SmartServicePortalTests(SmartServiceSqliteServer server) : IClassFixture<SmartServiceSqliteServer>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
     /// <summary>The page in <paramref name="language"/>: the session's cookies with the language cookie the portal's switch sets.</summary>
     private static async Task<string> PageAsync(PortalSession session, string path, string language = "en")
     {
@@ -32,22 +29,7 @@ public sealed partial class SmartServicePortalTests(SmartServiceSqliteServer ser
             Assert.Contains("has not sent a service log yet", await PageAsync(before, $"/vehicles/{owned.Vin}/service"), StringComparison.Ordinal);
         }
 
-        await using var car = new SimulatedVehicle(new SimulatedVehicleOptions
-        {
-            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 77, Powertrain = Powertrain.Combustion,
-            TimeProvider = server.Clock, FaultsPer1000Km = 0, ServiceCondition = new ServiceCondition { BrakePadsFrontWear = 40 }, WearFactor = 6,
-        });
-        await car.ConnectAsync().WaitAsync(Patience);
-        for (var day = 0; day < 5; day++)
-        {
-            server.Clock.Advance(TimeSpan.FromDays(1));
-            await car.DriveAsync(TimeSpan.FromMinutes(40));
-            await car.StopEngineAsync();
-            await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        }
-        await car.RaiseFaultAsync("P0301", "engine");
-        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        await server.Get<Pitwall.Server.Features.SmartService.PredictionJob>().RunOnceAsync(CancellationToken.None);
+        await using var car = await WornCar.DriveAsync(server, owned, days: 5);
 
         using var session = await PortalSession.SignInAsync(server, owned.Owner); // the clock moved by days: a fresh session
         var html = await PageAsync(session, $"/vehicles/{owned.Vin}/service");
