@@ -12,9 +12,11 @@ namespace Pitwall.Server.Features.SmartService;
 /// long product observation is kept (10 years in the French-language one, 30 in the German-language one for Austria). A car
 /// without an owner, or an owner who names no country, takes the installation's market (<see cref="SmartServiceOptions.Market"/>).
 /// </summary>
-/// <remarks>Every service log asks, on the ingest writer's path, so on SQLite (one instance) the answer per car is kept for
-/// <see cref="Lifetime"/> and forgotten as soon as a change of the car's users commits in this process; a change of the owner's
-/// address or locale counts for the logs that come in after the lifetime. On PostgreSQL every question is read.</remarks>
+/// <remarks>A product-observation row is stored with the installation's market (the ingest writer asks nobody) and settled by the
+/// prediction job soon after (<see cref="SettleAsync"/>): the car's model and the owner's market, and so its deletion time,
+/// counted from its creation. On SQLite (one instance) the market per car is kept for <see cref="Lifetime"/> and forgotten as
+/// soon as a change of the car's users commits in this process; a change of the owner's address or locale counts for the rows
+/// settled after the lifetime. On PostgreSQL every question is read.</remarks>
 internal sealed class CarMarkets(IVehicleDirectory vehicles, IAccountDirectory accounts, Database database, IOptions<SmartServiceOptions> options, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
@@ -41,6 +43,17 @@ internal sealed class CarMarkets(IVehicleDirectory vehicles, IAccountDirectory a
         return market;
     }
 
+    /// <summary>The market of a row until it is settled.</summary>
+    public string DefaultMarket => options.Value.Market;
+
     /// <summary>How long a row created <paramref name="now"/> in <paramref name="market"/> is kept: until the returned time.</summary>
-    public DateTimeOffset DeleteAfter(string market, DateTimeOffset now) => now.AddDays(365 * options.Value.ProductObservationYearsFor(market));
+    public DateTimeOffset DeleteAfter(string market, DateTimeOffset now) => now + Period(market);
+
+    private TimeSpan Period(string market) => TimeSpan.FromDays(365 * options.Value.ProductObservationYearsFor(market));
+
+    /// <summary>The car's unsettled product-observation rows learn its model and its owner's market (<see cref="MarketOfAsync"/>,
+    /// asked before the transaction, so the single writer never waits on a read), and so their deletion time: their creation plus
+    /// the market's period.</summary>
+    public Task SettleAsync(DbConnection connection, DbTransaction transaction, Vehicle vehicle, string market) =>
+        ServiceLogStore.SettleObservationAsync(connection, transaction, vehicle, market, (long)Period(market).TotalMilliseconds);
 }

@@ -114,11 +114,6 @@ internal sealed class HealthStore(Database database)
     public static Task MarkFaultNotifiedAsync(DbConnection connection, DbTransaction transaction, string vin, string code) =>
         connection.ExecuteAsync("UPDATE service_faults SET notified = 1 WHERE vin = @vin AND code = @code", new { vin, code }, transaction);
 
-    /// <summary>The product-observation rows of the car learn its model (kept when the VIN goes).</summary>
-    public static Task NameModelAsync(DbConnection connection, DbTransaction transaction, string vin, string model, int modelYear) =>
-        connection.ExecuteAsync("UPDATE product_observation SET model = @model, model_year = @modelYear WHERE vin = @vin AND model IS NULL",
-            new { vin, model, modelYear }, transaction);
-
     public static Task ForgetPendingAsync(DbConnection connection, DbTransaction transaction, string vin) =>
         connection.ExecuteAsync("DELETE FROM service_pending WHERE vin = @vin", new { vin }, transaction);
 

@@ -19,7 +19,7 @@ namespace Pitwall.Server.Features.SmartService;
 /// switches stop the service now is left alone (P2).
 /// </summary>
 internal sealed partial class PredictionJob(
-    HealthStore store, CarHealthReader reader, IVehicleDirectory vehicles, IVehicleLink link, Privacy.IServiceAccess access, INotifier notifier,
+    HealthStore store, CarHealthReader reader, CarMarkets markets, IVehicleDirectory vehicles, IVehicleLink link, Privacy.IServiceAccess access, INotifier notifier,
     LiveEventHub hub, IOptions<SmartServiceOptions> options, Leases leases, TimeProvider time, ILogger<PredictionJob> logger)
     : LeasedJob(leases, time, logger)
 {
@@ -53,9 +53,18 @@ internal sealed partial class PredictionJob(
         var vehicle = await vehicles.FindAsync(vin, cancellationToken);
         var inputs = await store.InputsAsync(vin, now - History, cancellationToken);
         var privacy = await link.PrivacyAsync(vin, cancellationToken) ?? new PrivacySettings();
+        var market = await markets.MarketOfAsync(vin, cancellationToken);
         if (vehicle is null || inputs.LastLogAt is null || !access.ForCarData(ServiceIds.Maintenance, privacy).Allowed)
         {
-            await link.SendWithAsync(vin, async (c, t, _) => { await HealthStore.ForgetPendingAsync(c, t, vin); return 0; }, cancellationToken);
+            await link.SendWithAsync(vin, async (c, t, _) =>
+            {
+                if (vehicle is not null)
+                {
+                    await markets.SettleAsync(c, t, vehicle, market);
+                }
+                await HealthStore.ForgetPendingAsync(c, t, vin);
+                return 0;
+            }, cancellationToken);
             return;
         }
         var o = options.Value;
@@ -100,7 +109,7 @@ internal sealed partial class PredictionJob(
             {
                 await notifier.NotifyAsync(c, t, notification);
             }
-            await HealthStore.NameModelAsync(c, t, vin, vehicle.Model, vehicle.ModelYear);
+            await markets.SettleAsync(c, t, vehicle, market);
             if (first)
             {
                 await enqueue(new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Configuration = new Configuration { ServiceLogSeconds = (uint)o.LogInterval.TotalSeconds } },

@@ -92,6 +92,15 @@ internal static class ServiceLogStore
             "UPDATE service_faults SET status = 'cleared', cleared_at = @at, updated_at = @at WHERE vin = @vin AND code = @code", cleared, transaction);
     }
 
+    /// <summary>Settles the car's product-observation rows stored since the last time (model IS NULL): model, market, deletion time.</summary>
+    public static Task SettleObservationAsync(DbConnection connection, DbTransaction transaction, Features.Vehicles.Vehicle vehicle, string market, long periodMs) =>
+        connection.ExecuteAsync(
+            """
+            UPDATE product_observation SET model = @model, model_year = @modelYear, market = @market, delete_after = created_at + @periodMs
+            WHERE vin = @vin AND model IS NULL
+            """,
+            new { vin = vehicle.Vin, model = vehicle.Model, modelYear = vehicle.ModelYear, market, periodMs }, transaction);
+
     /// <summary>The car left its users (unpairing, account erasure): the Smart Service's data goes; product observation stays,
     /// de-identified (no VIN).</summary>
     public static async Task ForgetCarAsync(DbConnection connection, DbTransaction transaction, string vin)

@@ -31,9 +31,9 @@ internal static class SmartServiceDataCategories
     public static DataCategory ProductObservation(SmartServiceOptions options) => new(
         "product_observation", "Product observation (Smart Service logs)",
         "Improve and develop the service and the products, observe the products in the field and defend or assert legal claims, from the " +
-        "technical content of the service logs. A row's market is its car owner's country when the log came in (the account's postal " +
-        "address, else the region of its locale; a car without an owner, or an owner who gives neither, takes the installation's market " +
-        $"{options.Market}): it decides which notice applies and so how long the row is kept — at most 10 years from creation in the " +
+        "technical content of the service logs. A row's market is the country of the car's owner, set within a minute of the log's arrival by " +
+        "the prediction job or when the car leaves its owner (the account's postal address, else the region of its locale; a car without " +
+        $"an owner, or an owner who gives neither, takes the installation's market {options.Market}): it decides which notice applies and so how long the row is kept — at most 10 years from creation in the " +
         "French-language notice, 30 years in the German-language notice for Austria. When the car leaves its owner (unpairing, account " +
         "erasure) the VIN is removed: only de-identified rows (model, model year, market, day, technical content) stay.",
         LegalBasis.LegitimateInterest,

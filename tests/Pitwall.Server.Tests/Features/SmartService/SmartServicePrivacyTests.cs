@@ -79,6 +79,25 @@ public abstract class SmartServicePrivacyTests(PitwallServer server, string inst
     }
 
     [Fact]
+    public async Task A_row_stored_before_the_prediction_job_ran_is_settled_with_the_owners_market_when_the_account_is_erased()
+    {
+        var owned = await OwnerAsync("address:AT");
+        await using (var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, owned.Vin, owned.Secret, firstSeq: ServiceLogIngestTests.AboveTheSimulator()))
+        {
+            var seq = car.NextSeq();
+            await car.SendAsync(new Envelope { Seq = seq, ServiceLog = ServiceLogIngestTests.Log(server.Clock.GetUtcNow(), "P0700") });
+            await car.WaitForAckAsync(seq);
+        }
+        Assert.Equal([installationMarket], await MarketsAsync(owned.Vin)); // provisional: the installation's market, until settled
+        var erased = await owned.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(new { currentPassword = owned.Owner.Password }) });
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        var kept = await server.Get<Database>().ReadAsync(c => c.QuerySingleAsync<(string? Vin, string Model, string Market, long Kept)>(
+            "SELECT vin, model, market, delete_after - created_at FROM product_observation WHERE content LIKE '%P0700%' AND model_year = 2024 AND market = 'AT'"),
+            CancellationToken.None);
+        Assert.Equal((null, "911", "AT", TimeSpan.FromDays(365 * 30).Ticks / TimeSpan.TicksPerMillisecond), kept);
+    }
+
+    [Fact]
     public async Task Product_observation_is_kept_exactly_its_markets_years_from_creation_each_market_by_its_own_period()
     {
         // Four owners: Austria by address (30 years), France by locale (10), Germany by address (not listed: 10), none (installation's).
