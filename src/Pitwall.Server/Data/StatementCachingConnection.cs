@@ -57,51 +57,25 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
         base.Dispose(disposing);
     }
 
-    /// <summary>What Dapper and the stores see: a command whose SQLite command comes from, and goes back to, the cache.</summary>
+    /// <summary>
+    /// What Dapper and the stores see: a command that runs on the cached SQLite command of its final text. Parameters
+    /// gather in a command of their own that never runs, because Dapper keeps the parameter collection it got first and
+    /// rewrites the text after adding a list's parameters; they are bound to the cached command at each execution.
+    /// </summary>
     private sealed class CachedCommand(StatementCachingConnection connection) : DbCommand
     {
+        private readonly SqliteCommand _parameters = new();
         private SqliteCommand? _inner;
-        private string _text = string.Empty;
         private SqliteTransaction? _transaction;
         private int? _timeout;
 
-        private SqliteCommand Inner => _inner ??= Rent();
-
         [AllowNull]
-        public override string CommandText
-        {
-            get => _text;
-            set
-            {
-                value ??= string.Empty;
-                if (value == _text)
-                {
-                    return;
-                }
-                _text = value;
-                if (_inner is { } previous)
-                {
-                    // Dapper rewrites the text after adding parameters when it expands a list: they move along.
-                    var parameters = previous.Parameters.Cast<SqliteParameter>().ToArray();
-                    previous.Parameters.Clear();
-                    connection.Return(previous);
-                    _inner = Rent();
-                    _inner.Parameters.AddRange(parameters);
-                }
-            }
-        }
+        public override string CommandText { get; set; } = string.Empty;
 
         public override int CommandTimeout
         {
-            get => _inner?.CommandTimeout ?? _timeout ?? connection.DefaultTimeout;
-            set
-            {
-                _timeout = value;
-                if (_inner is not null)
-                {
-                    _inner.CommandTimeout = value;
-                }
-            }
+            get => _timeout ?? connection.DefaultTimeout;
+            set => _timeout = value;
         }
 
         public override CommandType CommandType
@@ -132,42 +106,40 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
             }
         }
 
-        protected override DbParameterCollection DbParameterCollection => Inner.Parameters;
+        protected override DbParameterCollection DbParameterCollection => _parameters.Parameters;
 
         protected override DbTransaction? DbTransaction
         {
             get => _transaction;
-            set
-            {
-                _transaction = (SqliteTransaction?)value;
-                if (_inner is not null)
-                {
-                    _inner.Transaction = _transaction;
-                }
-            }
+            set => _transaction = (SqliteTransaction?)value;
         }
 
         public override void Cancel() => _inner?.Cancel();
 
-        public override int ExecuteNonQuery() => Inner.ExecuteNonQuery();
+        public override int ExecuteNonQuery() => Bound().ExecuteNonQuery();
 
-        public override object? ExecuteScalar() => Inner.ExecuteScalar();
+        public override object? ExecuteScalar() => Bound().ExecuteScalar();
 
-        public override void Prepare() => Inner.Prepare();
+        public override void Prepare() => Bound().Prepare();
 
         protected override DbParameter CreateDbParameter() => new SqliteParameter();
 
-        protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Inner.ExecuteReader(behavior);
+        protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Bound().ExecuteReader(behavior);
 
-        private SqliteCommand Rent()
+        // The cached command of the text as it is now, with this command's parameters, transaction and timeout.
+        private SqliteCommand Bound()
         {
-            var command = connection.Rent(_text);
-            command.Transaction = _transaction;
-            if (_timeout is { } timeout)
+            if (_inner is not null && _inner.CommandText != CommandText)
             {
-                command.CommandTimeout = timeout;
+                connection.Return(_inner);
+                _inner = null;
             }
-            return command;
+            _inner ??= connection.Rent(CommandText);
+            _inner.Parameters.Clear();
+            _inner.Parameters.AddRange(_parameters.Parameters.Cast<SqliteParameter>().ToArray());
+            _inner.Transaction = _transaction;
+            _inner.CommandTimeout = CommandTimeout;
+            return _inner;
         }
 
         protected override void Dispose(bool disposing)

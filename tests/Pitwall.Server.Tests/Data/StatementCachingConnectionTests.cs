@@ -40,6 +40,36 @@ public sealed class StatementCachingConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_beside_other_parameters_binds_each_call_its_own_values_whatever_the_list_lengths()
+    {
+        await _connection.ExecuteAsync("INSERT INTO cars (vin, km) VALUES ('A', 10), ('B', 20), ('C', 30)");
+        const string Sql = "SELECT vin FROM cars WHERE vin IN @vins AND km > @min ORDER BY vin";
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal(["B", "C"], await _connection.QueryAsync<string>(Sql, new { vins = new[] { "A", "B", "C" }, min = 15 }));
+            Assert.Equal(["B"], await _connection.QueryAsync<string>(Sql, new { vins = new[] { "A", "B" }, min = 15 }));
+            Assert.Equal(["A", "B"], await _connection.QueryAsync<string>(Sql, new { vins = new[] { "A", "B" }, min = 5 }));
+            Assert.Empty(await _connection.QueryAsync<string>(Sql, new { vins = new[] { "A", "B", "C" }, min = 30 }));
+            Assert.Equal(["C"], await _connection.QueryAsync<string>(Sql, new { vins = new[] { "C" }, min = 0 }));
+        }
+    }
+
+    [Fact]
+    public async Task A_list_beside_other_parameters_still_binds_when_the_cache_is_full()
+    {
+        for (var i = 0; i < StatementCachingConnection.MaxCachedStatements; i++)
+        {
+            _connection.ExecuteScalar<long>($"SELECT {i}");
+        }
+        await _connection.ExecuteAsync("INSERT INTO cars (vin, km) VALUES ('A', 10), ('B', 20)");
+        const string Sql = "SELECT vin FROM cars WHERE vin IN @vins AND km > @min ORDER BY vin";
+        for (var length = 1; length <= 2; length++)
+        {
+            Assert.Equal(["B"], await _connection.QueryAsync<string>(Sql, new { vins = new[] { "A", "B" }[..length].Append("B").ToArray(), min = 15 }));
+        }
+    }
+
+    [Fact]
     public async Task Cached_statements_follow_each_transaction_and_see_its_rollback()
     {
         using (var transaction = _connection.BeginTransaction())
