@@ -36,6 +36,14 @@ public static class GatewayModule
                 PermitLimit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value.ChallengesPerMinute,
                 Window = TimeSpan.FromMinutes(1),
             })));
+        // Every address Kestrel listens on first offers its connections to the lean vehicle link (VehicleLinkConnections).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var links = new Lazy<VehicleLinkConnections>(() => new VehicleLinkConnections(
+                kestrel.ApplicationServices.GetRequiredService<VehicleAuthenticator>(), kestrel.ApplicationServices.GetRequiredService<GatewayServices>(),
+                kestrel.ApplicationServices.GetRequiredService<IHostApplicationLifetime>(), kestrel.Limits.RequestHeadersTimeout));
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection => links.Value.OnConnectionAsync(connection, next)));
+        });
         // Any https:// address Kestrel listens on accepts vehicle client certificates (mutual TLS), checked against
         // the vehicle CA by the authenticator; its server certificate comes from the same CA.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
@@ -25,9 +26,16 @@ internal sealed class VehicleAuthenticator(
     }
 
     /// <returns>The authenticated VIN, or null.</returns>
-    public async Task<string?> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
+    public async Task<string?> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken) =>
+        await AuthenticateAsync(
+            await context.Connection.GetClientCertificateAsync(cancellationToken),
+            new LinkCredentials(context.Request.Headers[VehicleAuth.VinHeader], context.Request.Headers[VehicleAuth.NonceHeader], context.Request.Headers[VehicleAuth.ProofHeader]),
+            cancellationToken);
+
+    /// <summary>The same decision for a link upgraded below Kestrel's HTTP layer (<see cref="VehicleLinkConnections"/>).</summary>
+    /// <returns>The authenticated VIN, or null.</returns>
+    public async Task<string?> AuthenticateAsync(X509Certificate2? certificate, LinkCredentials offered, CancellationToken cancellationToken)
     {
-        var certificate = await context.Connection.GetClientCertificateAsync(cancellationToken);
         if (certificate is not null)
         {
             // A valid certificate still needs a registered car (A2): a deregistered car's certificate opens nothing.
@@ -37,9 +45,7 @@ internal sealed class VehicleAuthenticator(
         {
             return null;
         }
-        string? vin = context.Request.Headers[VehicleAuth.VinHeader];
-        string? nonce = context.Request.Headers[VehicleAuth.NonceHeader];
-        string? proof = context.Request.Headers[VehicleAuth.ProofHeader];
+        var (vin, nonce, proof) = offered;
         if (!Vin.IsValid(vin) || string.IsNullOrEmpty(nonce) || nonce.Length > 64 || string.IsNullOrEmpty(proof) || proof.Length > 64)
         {
             return null;
@@ -61,3 +67,6 @@ internal sealed class VehicleAuthenticator(
 }
 
 public sealed record Challenge(string Nonce, DateTimeOffset ExpiresAt);
+
+/// <summary>What a car offers in the development mode's challenge answer (headers of its upgrade request).</summary>
+internal readonly record struct LinkCredentials(string? Vin, string? Nonce, string? Proof);
