@@ -99,6 +99,7 @@ internal sealed class OutboundFrames(WebSocket socket, int limit, Action abort)
                     {
                         if (!_completed)
                         {
+                            _queue.TrimExcess(); // an idle link keeps no array of frames that went out long ago
                             _pumping = false;
                             return;
                         }

@@ -19,44 +19,39 @@ namespace Pitwall.Server.Gateway;
 internal sealed partial class VehicleLinkConnections(
     VehicleAuthenticator authenticator, GatewayServices services, IHostApplicationLifetime lifetime, TimeSpan headTimeout)
 {
-    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    // Unwrapped rather than awaited: once the handshake is done, nothing of it stays alive beside the session's own
+    // state for the days a car may stay connected.
+    public Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next) => HandshakeAsync(connection, next).Unwrap();
+
+    /// <returns>What serves the connection from here: the car's session, or Kestrel's HTTP layer.</returns>
+    private async Task<Task> HandshakeAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var input = connection.Transport.Input;
         var (kind, upgrade, headLength) = await ReadHeadAsync(input);
-        string? vin = null;
-        if (kind == LinkHeadKind.Upgrade)
+        var vin = kind == LinkHeadKind.Upgrade ? await AuthenticateAsync(connection, upgrade!) : null;
+        if (vin is null || !input.TryRead(out var buffered))
         {
-            vin = await AuthenticateAsync(connection, upgrade!);
-        }
-        if (vin is null)
-        {
-            await next(connection); // nothing was consumed: Kestrel reads the request from its first byte
-            return;
-        }
-        if (!input.TryRead(out var buffered))
-        {
-            connection.Abort(); // the head was read a moment ago and nothing consumed it: cannot happen
-            return;
+            return next(connection); // nothing was consumed: Kestrel reads the request from its first byte
         }
         input.AdvanceTo(buffered.Buffer.GetPosition(headLength));
         await connection.Transport.Output.WriteAsync(SwitchingProtocols(upgrade!.Key));
         var options = services.Options;
         WebSocket? socket = null;
         // An aborted WebSocket ends the connection at once; a closed one lets Kestrel send what is still queued, then close.
-        using var stream = new DuplexPipeStream(connection.Transport, () =>
+        var stream = new DuplexPipeStream(connection.Transport, () =>
         {
             if (socket?.State == WebSocketState.Aborted)
             {
                 connection.Abort();
             }
         });
-        using var created = socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveTimeout,
         });
-        await new VehicleSession(vin, created, services).RunAsync(lifetime.ApplicationStopping);
+        return new VehicleSession(vin, socket, services).RunAsync(lifetime.ApplicationStopping); // the session disposes its socket
     }
 
     // Peeks at the first bytes without consuming them. A client that sends nothing within the request-headers timeout is

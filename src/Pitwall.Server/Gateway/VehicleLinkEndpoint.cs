@@ -47,12 +47,12 @@ internal static class VehicleLinkEndpoint
             return;
         }
         var options = link.Services.Options;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = options.KeepAliveInterval,
             KeepAliveTimeout = options.KeepAliveTimeout,
         });
-        await new VehicleSession(vin, socket, link.Services).RunAsync(link.Stopping);
+        await new VehicleSession(vin, socket, link.Services).RunAsync(link.Stopping); // the session disposes its socket
     }
 
     private sealed record Dependencies(VehicleAuthenticator Authenticator, GatewayServices Services, CancellationToken Stopping);

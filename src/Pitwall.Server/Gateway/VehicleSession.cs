@@ -53,6 +53,7 @@ internal sealed partial class VehicleSession
     /// <summary>The car's privacy switches as last reported; every message is judged by them.</summary>
     public PrivacySettings Privacy { get; private set; } = new();
 
+    /// <summary>Runs the conversation until the car goes, and disposes the socket, which is the session's from its start.</summary>
     /// <param name="stopping">The server's one shutdown token; the session holds no token source of its own. What ends a
     /// connection early (a car that does not read, a stalled close, shutdown via <see cref="SessionRegistry.StopAll"/>)
     /// aborts its socket, which ends the pending receive.</param>
@@ -96,6 +97,7 @@ internal sealed partial class VehicleSession
                 _services.Events.Disconnected(Vin);
             }
             LogClosed(_services.Logger, LogRef.Vehicle(Vin));
+            _socket.Dispose();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using Google.Protobuf;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 
@@ -28,8 +29,9 @@ public sealed class RawVehicleSocket : IAsyncDisposable
         var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port);
         var socket = new RawVehicleSocket(tcp);
+        socket.Key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
         var request = $"GET {EnvelopeCodec.WebSocketPath} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            $"Sec-WebSocket-Key: {Convert.ToBase64String(Guid.NewGuid().ToByteArray())}\r\nSec-WebSocket-Version: 13\r\n" +
+            $"Sec-WebSocket-Key: {socket.Key}\r\nSec-WebSocket-Version: 13\r\n" +
             $"{VehicleAuth.VinHeader}: {vin}\r\n{VehicleAuth.NonceHeader}: {nonce}\r\n{VehicleAuth.ProofHeader}: {proof}\r\n\r\n";
         await socket._stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         var response = new StringBuilder();
@@ -37,8 +39,23 @@ public sealed class RawVehicleSocket : IAsyncDisposable
         {
             response.Append((char)await socket.ReadByteAsync());
         }
-        Assert.StartsWith("HTTP/1.1 101", response.ToString(), StringComparison.Ordinal);
+        socket.ResponseHead = response.ToString();
+        Assert.StartsWith("HTTP/1.1 101", socket.ResponseHead, StringComparison.Ordinal);
         return socket;
+    }
+
+    /// <summary>The <c>Sec-WebSocket-Key</c> the upgrade sent.</summary>
+    public string Key { get; private set; } = "";
+
+    /// <summary>The server's answer to the upgrade, status line and headers.</summary>
+    public string ResponseHead { get; private set; } = "";
+
+    /// <summary>Sends one whole binary frame.</summary>
+    public async Task SendAsync(Envelope envelope)
+    {
+        var bytes = envelope.ToByteArray();
+        await StartFrameAsync(bytes.Length);
+        await SendPayloadAsync(bytes);
     }
 
     /// <summary>Starts one binary frame that announces <paramref name="length"/> payload bytes (masked with a zero key, so
