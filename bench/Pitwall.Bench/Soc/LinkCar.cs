@@ -28,6 +28,7 @@ internal sealed class LinkCar : IDisposable
     private long _newestSentAt;
     private ulong _lastCloudSeq;
     private string? _failure;
+    private TaskCompletionSource _ackOrFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LinkCar(int index, ClientWebSocket socket, LinkStats stats)
     {
@@ -128,6 +129,23 @@ internal sealed class LinkCar : IDisposable
         }
     }
 
+    /// <summary>Waits until everything sent is acked; false when the link failed first.</summary>
+    public async Task<bool> WaitAllAckedAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref _ackOrFailure).Task; // taken before looking: an ack in between still wakes us
+            if (Failure is not null || Acked >= Sent)
+            {
+                return Failure is null;
+            }
+            await signal.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Signal() =>
+        Interlocked.Exchange(ref _ackOrFailure, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
     public void Dispose()
     {
         _closed.Cancel();
@@ -196,6 +214,7 @@ internal sealed class LinkCar : IDisposable
             _stats.AckLatency.Record(Stopwatch.GetElapsedTime(Volatile.Read(ref _newestSentAt)));
         }
         Interlocked.Add(ref _stats.Acked, upTo - previous);
+        Signal();
     }
 
     private void OnCloudFrame(Envelope envelope)
@@ -260,6 +279,7 @@ internal sealed class LinkCar : IDisposable
         }
         _pairingCode.TrySetException(new InvalidOperationException($"{Vin}: {reason}"));
         _carSecurity.TrySetException(new InvalidOperationException($"{Vin}: {reason}"));
+        Signal();
     }
 }
 
