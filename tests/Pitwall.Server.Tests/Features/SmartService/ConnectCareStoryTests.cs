@@ -22,20 +22,9 @@ public abstract class ConnectCareStoryTests(PitwallServer server)
     private Task<long> CountAsync(string sql, object args) =>
         server.Get<Database>().ReadAsync(c => c.ExecuteScalarAsync<long>(sql, args), CancellationToken.None);
 
-    /// <summary>A day passes; the car drives, parks and refuels; the prediction job runs.</summary>
-    private async Task DayAsync(SimulatedVehicle car, int minutes)
-    {
-        server.Clock.Advance(TimeSpan.FromDays(1));
-        await car.DriveAsync(TimeSpan.FromMinutes(minutes));
-        await car.StopEngineAsync();
-        await car.ChargeAsync();
-        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        await server.Get<Pitwall.Server.Features.SmartService.PredictionJob>().RunOnceAsync(CancellationToken.None);
-    }
+    private Task DayAsync(SimulatedVehicle car, int minutes) => SimulatedDays.DayAsync(server, car, minutes);
 
-    /// <summary>The owner's client with a fresh token (tokens expire while the clock moves by months).</summary>
-    private async Task<HttpClient> OwnerAsync(OwnedVehicle owned) =>
-        server.ClientWith((await server.SignInAsync(owned.Owner.Email, owned.Owner.Password)).AccessToken);
+    private Task<HttpClient> OwnerAsync(OwnedVehicle owned) => SimulatedDays.OwnerAsync(server, owned);
 
     private async Task<JsonElement> FrontPadsAsync(OwnedVehicle owned) =>
         (await (await (await OwnerAsync(owned)).GetAsync($"/api/v1/vehicles/{owned.Vin}/health")).JsonAsync())

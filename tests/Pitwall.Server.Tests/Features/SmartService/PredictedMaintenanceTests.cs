@@ -27,21 +27,9 @@ public abstract class PredictedMaintenanceTests(PitwallServer server)
         return car;
     }
 
-    /// <summary>A day passes; the car drives <paramref name="minutes"/> (its daily log goes out as it sets off) and refuels; the
-    /// prediction job runs.</summary>
-    private async Task DayAsync(SimulatedVehicle car, int minutes)
-    {
-        server.Clock.Advance(TimeSpan.FromDays(1));
-        await car.DriveAsync(TimeSpan.FromMinutes(minutes));
-        await car.StopEngineAsync();
-        await car.ChargeAsync();
-        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        await server.Get<Pitwall.Server.Features.SmartService.PredictionJob>().RunOnceAsync(CancellationToken.None);
-    }
+    private Task DayAsync(SimulatedVehicle car, int minutes) => SimulatedDays.DayAsync(server, car, minutes);
 
-    /// <summary>The owner's client with a fresh token (the clock moves by months; tokens expire).</summary>
-    private async Task<HttpClient> OwnerAsync(OwnedVehicle owned) =>
-        server.ClientWith((await server.SignInAsync(owned.Owner.Email, owned.Owner.Password)).AccessToken);
+    private Task<HttpClient> OwnerAsync(OwnedVehicle owned) => SimulatedDays.OwnerAsync(server, owned);
 
     private async Task<JsonElement> HealthAsync(OwnedVehicle owned)
     {
