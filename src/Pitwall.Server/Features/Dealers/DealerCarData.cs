@@ -23,6 +23,9 @@ internal sealed class DealerCarData(ICarHealth health)
         return text.Length <= AppointmentRules.MaxReasonLength ? text : text[..(AppointmentRules.MaxReasonLength - 1)] + "…";
     }
 
+    /// <summary>All the car transmitted as the Smart Service keeps it; null when the car never sent a log.</summary>
+    public Task<CarHealthSummary?> SummaryAsync(string vin, CancellationToken cancellationToken) => health.ReadAsync(vin, cancellationToken);
+
     /// <summary>The car's transmitted data of one kind, or null when the car never sent a log: <see cref="DealerAccessLog.Health"/> the
     /// components with state and predicted maintenance, <see cref="DealerAccessLog.Faults"/> the open faults with description and
     /// recommendation, <see cref="DealerAccessLog.Logs"/> the latest log's time and odometer with what it held.</summary>

@@ -4,7 +4,8 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Dealers;
 
 /// <summary>The dealer console's portal pages (<see cref="IDealerConsole"/>) on the same services as its API.</summary>
-internal sealed class DealerConsole(DealerStore dealers, AppointmentStore store, Appointments appointments, DealerCarReads reads) : IDealerConsole
+internal sealed class DealerConsole(
+    DealerStore dealers, AppointmentStore store, Appointments appointments, DealerCarReads reads, DealerCarData carData) : IDealerConsole
 {
     private static readonly string[] Kinds = [DealerAccessLog.Health, DealerAccessLog.Faults, DealerAccessLog.Logs];
 
@@ -51,19 +52,10 @@ internal sealed class DealerConsole(DealerStore dealers, AppointmentStore store,
 
     public async Task<DealerCarView?> ReadAllAsync(string accountId, string vin, CancellationToken cancellationToken)
     {
-        if (await dealers.DealerOfAsync(accountId, cancellationToken) is not { } dealerId)
-        {
-            return null;
-        }
-        var found = new List<DealerCarRead>();
-        foreach (var what in Kinds)
-        {
-            if (await reads.TryReadAsync(dealerId, accountId, vin, what, cancellationToken) is not { } data)
-            {
-                return null;
-            }
-            found.Add(new DealerCarRead(what, data.Data));
-        }
-        return new DealerCarView(Protocol.Vin.Normalize(vin), found);
+        var normalized = Protocol.Vin.Normalize(vin);
+        return await dealers.DealerOfAsync(accountId, cancellationToken) is { } dealerId &&
+               await reads.TryRecordAsync(dealerId, accountId, normalized, Kinds, cancellationToken)
+            ? new DealerCarView(normalized, await carData.SummaryAsync(normalized, cancellationToken))
+            : null;
     }
 }

@@ -86,11 +86,23 @@ internal sealed class DealerCarReads(AppointmentStore appointments, DealerAccess
     public async Task<DealerCarDataResponse?> TryReadAsync(string dealerId, string accountId, string vin, string what, CancellationToken cancellationToken)
     {
         var normalized = Vin.Normalize(vin);
-        if (!await appointments.DealerMayReadAsync(dealerId, normalized, cancellationToken))
+        return await TryRecordAsync(dealerId, accountId, normalized, [what], cancellationToken)
+            ? new DealerCarDataResponse(normalized, what, await carData.ReadAsync(normalized, what, cancellationToken))
+            : null;
+    }
+
+    /// <summary>Logs a read of each kind when the dealer may read the car (<paramref name="vin"/> normalised).</summary>
+    /// <returns>False when it may not: nothing is logged.</returns>
+    public async Task<bool> TryRecordAsync(string dealerId, string accountId, string vin, IEnumerable<string> kinds, CancellationToken cancellationToken)
+    {
+        if (!await appointments.DealerMayReadAsync(dealerId, vin, cancellationToken))
         {
-            return null;
+            return false;
         }
-        await log.RecordAsync(normalized, dealerId, accountId, what, cancellationToken);
-        return new DealerCarDataResponse(normalized, what, await carData.ReadAsync(normalized, what, cancellationToken));
+        foreach (var what in kinds)
+        {
+            await log.RecordAsync(vin, dealerId, accountId, what, cancellationToken);
+        }
+        return true;
     }
 }

@@ -1,3 +1,4 @@
+using Pitwall.Server.Features.SmartService;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.Dealers;
@@ -50,7 +51,8 @@ public interface IDealerConsole
     Task<(string? State, Refusal? Refusal)> MoveAsync(
         string accountId, string id, AppointmentMove move, string? startsAt, int? durationMinutes, string? note, CancellationToken cancellationToken);
 
-    /// <summary>Every kind of the car's transmitted data, each read logged for the owner; null when the dealer may not read the car.</summary>
+    /// <summary>The car's transmitted data, a read of each kind (health, faults, logs) logged for the owner first; null when the dealer
+    /// may not read the car.</summary>
     Task<DealerCarView?> ReadAllAsync(string accountId, string vin, CancellationToken cancellationToken);
 }
 
@@ -59,10 +61,8 @@ public sealed record CarDealerView(
     DealerResponse? Preferred, IReadOnlyList<DealerResponse> Directory, IReadOnlyList<AppointmentResponse> Bookings,
     IReadOnlyList<DealerReadResponse> Reads, IReadOnlyDictionary<string, DealerResponse> Dealers);
 
-/// <summary>A car's data as the dealer console reads it: each kind (<c>health</c>, <c>faults</c>, <c>logs</c>) with what is stored.</summary>
-public sealed record DealerCarView(string Vin, IReadOnlyList<DealerCarRead> Reads);
-
-/// <param name="Data">Null when the car never sent a service log.</param>
-public sealed record DealerCarRead(string What, object? Data);
+/// <summary>A car's data as the dealer console shows it: what the car transmitted, as the Smart Service keeps it.</summary>
+/// <param name="Health">The latest log's time and odometer, the components and the open faults; null when the car never sent a log.</param>
+public sealed record DealerCarView(string Vin, CarHealthSummary? Health);
 
 public sealed record CalendarFile(string FileName, string ContentType, string Content);

@@ -80,6 +80,7 @@ public sealed class DealerPortalBrowserTests(PortalServer server, PortalBrowser 
         await Expect(dealer.Locator("h1")).ToContainTextAsync(owned.Vin);
         await Expect(dealer.Locator("#dealer-health")).ToContainTextAsync("brake_pads_front");
         await Expect(dealer.Locator("#dealer-faults")).ToContainTextAsync("P0301");
+        await PortalBrowser.ScreenshotAsync(dealer, "dealer-console-car");
 
         await owner.ReloadAsync();
         await Expect(owner.Locator("#appointments tbody tr")).ToHaveAttributeAsync("data-state", "confirmed");

@@ -1,33 +1,32 @@
 using Microsoft.AspNetCore.Mvc;
 using Pitwall.Server.Features.Dealers;
+using Pitwall.Server.Features.SmartService;
 
 namespace Pitwall.Server.Web.Pages.Dealers;
 
 /// <summary>
-/// A car's transmitted data in the dealer console (F1): health, faults and the latest log, by VIN — only for a car whose owner
-/// chose this dealer or has an open appointment with it (any other VIN is 404); each read is logged for the owner first.
+/// A car's transmitted data in the dealer console (F1): the latest service log, the component health with the predicted
+/// maintenance and the fault memory, by VIN — only for a car whose owner chose this dealer or has an open appointment with it
+/// (any other VIN is 404); each kind read is logged for the owner first.
 /// </summary>
 internal sealed class DealerVehicleModel(IDealerConsole console) : PortalPage
 {
-    private IDealerConsole Console { get; } = console;
-
     public string Vin { get; private set; } = "";
 
-    public IReadOnlyList<DealerCarRead> Data { get; private set; } = [];
+    /// <summary>Null while the car has sent no service log.</summary>
+    public CarHealthSummary? Health { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken)
     {
-        if (await Console.ReadAllAsync(AccountId, vin, cancellationToken) is not { } data)
+        if (await console.ReadAllAsync(AccountId, vin, cancellationToken) is not { } data)
         {
             return NotFound();
         }
-        (Vin, Data) = (data.Vin, data.Reads);
+        (Vin, Health) = (data.Vin, data.Health);
         return Page();
     }
 
-    /// <summary>The data as indented JSON, for a page that shows it as it is kept.</summary>
-    public static string Json(object? data) =>
-        data is null ? "nothing stored" : System.Text.Json.JsonSerializer.Serialize(data, Indented);
+    public static string Name(string component) => ComponentNames.Of(component);
 
-    private static readonly System.Text.Json.JsonSerializerOptions Indented = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };
+    public static string State(string state) => ComponentNames.StateText(state);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
@@ -62,13 +61,9 @@ internal sealed class ServiceModel(VehicleStore vehicles, CommandIssuer issuer, 
     /// <summary>The state in words (a key of the Smart Service's texts).</summary>
     public static string State(string state) => ComponentNames.StateText(state);
 
-    public static string Value(double value, string unit) => $"{value.ToString("0.#", CultureInfo.InvariantCulture)} {unit}";
 
-    public static string Kilometres(double metres) => $"{(metres / 1000).ToString("#,0", CultureInfo.InvariantCulture)} km";
 
-    public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static string Percent(double share) => share.ToString("0%", CultureInfo.InvariantCulture);
 
     /// <summary>The CSS class of a state's badge.</summary>
     public static string Badge(string state) => state switch
