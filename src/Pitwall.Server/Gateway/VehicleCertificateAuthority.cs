@@ -41,8 +41,7 @@ public sealed class VehicleCertificateAuthority(IOptions<VehicleCaOptions> optio
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)); // client auth
-        var now = time.GetUtcNow();
-        using var issued = request.Create(Root, now.AddMinutes(-5), now + validity, RandomNumberGenerator.GetBytes(16));
+        using var issued = IssueFrom(request, validity);
         return issued.CopyWithPrivateKey(key);
     }
 
@@ -56,10 +55,20 @@ public sealed class VehicleCertificateAuthority(IOptions<VehicleCaOptions> optio
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false)); // server auth
-        var now = time.GetUtcNow();
-        using var issued = request.Create(Root, now.AddMinutes(-5), now + validity, RandomNumberGenerator.GetBytes(16));
+        using var issued = IssueFrom(request, validity);
         // Kestrel on Linux wants an exportable key in a PKCS#12 round trip.
         return X509CertificateLoader.LoadPkcs12(issued.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
+    }
+
+    // The root is made on first use, at its own "now": read it first, and never start before it (certificate times are
+    // whole seconds, so a root made a second later than this clock reading would otherwise refuse to issue).
+    private X509Certificate2 IssueFrom(CertificateRequest request, TimeSpan validity)
+    {
+        var issuer = Root;
+        var now = time.GetUtcNow();
+        var issuerStart = new DateTimeOffset(issuer.NotBefore.ToUniversalTime());
+        var notBefore = now.AddMinutes(-5) < issuerStart ? issuerStart : now.AddMinutes(-5);
+        return request.Create(issuer, notBefore, now + validity, RandomNumberGenerator.GetBytes(16));
     }
 
     /// <returns>The VIN of a certificate this CA issued and that is valid now; null for anything else.</returns>
