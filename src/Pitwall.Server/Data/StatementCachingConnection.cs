@@ -136,7 +136,10 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
             }
             _inner ??= connection.Rent(CommandText);
             _inner.Parameters.Clear();
-            _inner.Parameters.AddRange(_parameters.Parameters.Cast<SqliteParameter>().ToArray());
+            foreach (SqliteParameter parameter in _parameters.Parameters)
+            {
+                _inner.Parameters.Add(parameter); // no iterator or array per execution: this is the writer's hot path
+            }
             _inner.Transaction = _transaction;
             _inner.CommandTimeout = CommandTimeout;
             return _inner;
