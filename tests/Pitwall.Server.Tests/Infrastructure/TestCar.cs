@@ -15,6 +15,7 @@ public sealed class TestCar : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly Channel<Envelope> _received = Channel.CreateUnbounded<Envelope>();
+    private Queue<Envelope> _passedOver = new(); // read while waiting for an ack, not yet asked for
     private Task? _reader;
     private ulong _seq;
 
@@ -79,7 +80,8 @@ public sealed class TestCar : IAsyncDisposable
     }
 
     /// <summary>The next frame from the server (waits at most 30 s so a broken test fails instead of hanging).</summary>
-    public async Task<Envelope> ReceiveAsync() => await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+    public async Task<Envelope> ReceiveAsync() =>
+        _passedOver.TryDequeue(out var frame) ? frame : await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>Skips frames until one of the wanted kind arrives.</summary>
     public async Task<Envelope> ReceiveAsync(Envelope.PayloadOneofCase kind)
@@ -94,11 +96,21 @@ public sealed class TestCar : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the ack of <paramref name="seq"/>; other frames that come first (an answer can overtake the ack) are
+    /// kept for the next <see cref="ReceiveAsync()"/>.</summary>
     public async Task WaitForAckAsync(ulong seq)
     {
-        while ((await ReceiveAsync(Envelope.PayloadOneofCase.Ack)).Ack.UpToSeq < seq)
+        var kept = new List<Envelope>();
+        Envelope frame;
+        while ((frame = await ReceiveAsync()).PayloadCase != Envelope.PayloadOneofCase.Ack || frame.Ack.UpToSeq < seq)
         {
+            if (frame.PayloadCase != Envelope.PayloadOneofCase.Ack)
+            {
+                kept.Add(frame);
+            }
         }
+        kept.AddRange(_passedOver); // frames kept earlier that came after this ack
+        _passedOver = new Queue<Envelope>(kept);
     }
 
     /// <summary>Waits until the server closes the connection.</summary>
