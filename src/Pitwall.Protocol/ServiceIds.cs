@@ -23,6 +23,9 @@ public static class ServiceIds
     public const string Maintenance = "maintenance";
     /// <summary>The owner's manual (F4): in the car, the app and the portal; comes with Connect Care.</summary>
     public const string OwnersManual = "owners_manual";
+    /// <summary>Online software update (F3): the car polls for updates, downloads and installs them and reports its software back;
+    /// comes with Connect Care. In the group "services without location".</summary>
+    public const string SoftwareUpdate = "software_update";
 
     public static string Of(SignalService service) => service switch
     {

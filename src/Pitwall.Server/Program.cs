@@ -12,6 +12,7 @@ using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.OwnersManual;
 using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Features.SmartService;
+using Pitwall.Server.Features.SoftwareUpdates;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Trips;
 using Pitwall.Server.Features.UsageStatistics;
@@ -53,6 +54,7 @@ public static class Program
         builder.AddLocationAlarm();
         builder.AddSmartService();
         builder.AddDealers();
+        builder.AddSoftwareUpdates();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -83,6 +85,7 @@ public static class Program
         app.MapOwnersManual();
         app.MapDealers();
         app.MapUsageStatistics();
+        app.MapSoftwareUpdates();
         app.MapWeb();
         return app;
     }

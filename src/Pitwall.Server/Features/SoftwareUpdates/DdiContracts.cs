@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+// The JSON of Eclipse hawkBit's Direct Device Integration API, as its clients (swupdate's suricatta, rauc-hawkbit-updater,
+// hawkbit-rs …) read and write it. Unknown members are ignored on input: older clients still send "id" and "time" in feedback.
+
+internal sealed record DdiLink(string Href);
+
+internal sealed record DdiPolling(string Sleep);
+
+internal sealed record DdiConfig(DdiPolling Polling);
+
+/// <summary>The base poll's answer: how long to sleep, and links to what the controller should do next.</summary>
+internal sealed record DdiControllerBase(DdiConfig Config, [property: JsonPropertyName("_links")] IReadOnlyDictionary<string, DdiLink> Links);
+
+internal sealed record DdiHashes(string Sha1, string Md5, string Sha256);
+
+internal sealed record DdiArtifact(
+    string Filename, DdiHashes Hashes, long Size, [property: JsonPropertyName("_links")] IReadOnlyDictionary<string, DdiLink> Links);
+
+internal sealed record DdiChunk(string Part, string Version, string Name, IReadOnlyList<DdiArtifact> Artifacts);
+
+/// <param name="Download">skip, attempt or forced.</param>
+/// <param name="Update">skip, attempt or forced.</param>
+internal sealed record DdiDeployment(string Download, string Update, IReadOnlyList<DdiChunk> Chunks);
+
+internal sealed record DdiActionHistory(string Status, IReadOnlyList<string> Messages);
+
+internal sealed record DdiDeploymentBase(
+    string Id, DdiDeployment Deployment, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DdiActionHistory? ActionHistory);
+
+internal sealed record DdiCancelAction(string StopId);
+
+internal sealed record DdiCancel(string Id, DdiCancelAction CancelAction);
+
+internal sealed record DdiProgress(int? Cnt, int? Of);
+
+internal sealed record DdiResult(string? Finished, DdiProgress? Progress);
+
+internal sealed record DdiStatus(string? Execution, DdiResult? Result, IReadOnlyList<string>? Details);
+
+/// <summary>What a controller reports on a deployment or a cancellation.</summary>
+internal sealed record DdiActionFeedback(DdiStatus? Status);
+
+/// <param name="Mode">merge (default), replace or remove.</param>
+internal sealed record DdiConfigData(string? Mode, IReadOnlyDictionary<string, string>? Data);

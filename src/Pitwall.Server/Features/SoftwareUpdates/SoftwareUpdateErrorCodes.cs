@@ -1,0 +1,29 @@
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+/// <summary>The stable problem codes of software updates (clients switch on these; never rename one).</summary>
+internal static class SoftwareUpdateErrorCodes
+{
+    /// <summary>A software module or distribution set with this name and version exists already (versions are immutable).</summary>
+    public const string VersionExists = "version_exists";
+
+    /// <summary>The module has an artifact of this file name already (artifacts are immutable; make a new module version).</summary>
+    public const string ArtifactExists = "artifact_exists";
+
+    /// <summary>An update target with this controller id exists already.</summary>
+    public const string TargetExists = "target_exists";
+
+    /// <summary>The distribution set is not for this car's model, model year or hardware variant.</summary>
+    public const string SetDoesNotFit = "set_does_not_fit";
+
+    /// <summary>The target has an open action: cancel it (or let it finish) before assigning another set.</summary>
+    public const string ActionOpen = "action_open";
+
+    /// <summary>DDI: feedback for an action that is closed (finished, failed or cancelled): 410 Gone, as hawkBit answers.</summary>
+    public const string ActionClosed = "action_closed";
+
+    /// <summary>DDI: the action is not being cancelled, or it is closed and cannot be (405, as hawkBit answers).</summary>
+    public const string ActionNotCancelable = "action_not_cancelable";
+
+    /// <summary>DDI: the controller is a car without a primary user; software updates need an account (F3).</summary>
+    public const string CarWithoutAccount = "car_without_account";
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+/// <summary><c>Pitwall:SoftwareUpdates</c>: where artifacts live and how update clients reach the hawkBit DDI API.</summary>
+internal sealed class SoftwareUpdateOptions
+{
+    public const string Section = "Pitwall:SoftwareUpdates";
+
+    /// <summary>The directory of the artifacts' bytes, one file per SHA-256 (relative paths from the working directory).</summary>
+    [Required]
+    public string ArtifactDirectory { get; set; } = "./data/artifacts";
+
+    /// <summary>The largest artifact an administrator may upload, in bytes (the request-size limit of that endpoint only).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxArtifactBytes { get; set; } = 8L * 1024 * 1024 * 1024;
+
+    /// <summary>The DDI tenant in <c>/{tenant}/controller/v1/…</c>, matched without regard to case (clients send DEFAULT or default).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$")]
+    public string Tenant { get; set; } = "DEFAULT";
+
+    /// <summary>The tenant's gateway token (<c>Authorization: GatewayToken …</c>): it may act for any controller and registers
+    /// unknown ones on their first poll. Empty: gateway tokens are refused.</summary>
+    public string GatewayToken { get; set; } = "";
+
+    /// <summary>How long a controller sleeps between polls (<c>config.polling.sleep</c>, sent as HH:mm:ss, below a day).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "23:59:59")]
+    public TimeSpan PollingSleep { get; set; } = TimeSpan.FromMinutes(5);
+}

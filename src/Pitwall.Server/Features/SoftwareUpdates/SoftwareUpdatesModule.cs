@@ -1,0 +1,38 @@
+using Pitwall.Protocol;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+/// <summary>
+/// Software updates over the air (REQUIREMENTS F3): Pitwall is the update server. A catalogue of software modules with
+/// content-addressed artifacts on disk and distribution sets per model, model year and hardware variant; update targets and
+/// the actions that bring a set to them; and the Eclipse hawkBit DDI API, so existing update clients (swupdate's suricatta,
+/// rauc-hawkbit-updater …) poll, download, install and report unchanged. Cars pass the vehicle-service gate's rules.
+/// </summary>
+public static class SoftwareUpdatesModule
+{
+    public static WebApplicationBuilder AddSoftwareUpdates(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SoftwareUpdateOptions>().BindConfiguration(SoftwareUpdateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddProvidedServices("SoftwareUpdates", ServiceIds.SoftwareUpdate);
+        builder.Services.AddSingleton<ArtifactStore>();
+        builder.Services.AddSingleton<CatalogueStore>();
+        builder.Services.AddSingleton<TargetStore>();
+        builder.Services.AddSingleton<ActionStore>();
+        builder.Services.AddSingleton<SoftwareAdministration>();
+        builder.Services.AddSingleton<DdiDeployments>();
+        builder.Services.AddSingleton<DdiAccess>();
+        builder.Services.AddScoped<DdiCaller>();
+        builder.Services.AddDataCategory(SoftwareUpdateDataCategories.Catalogue);
+        builder.Services.AddDataCategory(SoftwareUpdateDataCategories.State);
+        return builder;
+    }
+
+    public static WebApplication MapSoftwareUpdates(this WebApplication app)
+    {
+        app.MapSoftwareAdminEndpoints();
+        app.MapDdiEndpoints();
+        return app;
+    }
+}

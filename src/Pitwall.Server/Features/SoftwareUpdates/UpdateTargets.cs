@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Dapper;
+using Pitwall.Server.Data;
+
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+/// <summary>
+/// Something that installs updates (hawkBit's target, addressed by its controller id): a car, or one of its control units, or
+/// a device that is no registered car (<see cref="Vin"/> null). <see cref="Attributes"/> are what it reported as configData.
+/// </summary>
+internal sealed record UpdateTarget(
+    string ControllerId, string? Vin, string? HardwareVariant, IReadOnlyDictionary<string, string> Attributes, bool AttributesRequested,
+    string? InstalledSetId, DateTimeOffset? InstalledAt, DateTimeOffset? LastPollAt, DateTimeOffset CreatedAt);
+
+/// <summary>The SQL of the update targets.</summary>
+internal sealed class TargetStore(Database database)
+{
+    private const string Columns =
+        "controller_id AS ControllerId, vin AS Vin, token_hash AS TokenHash, hardware_variant AS HardwareVariant, attributes AS Attributes, " +
+        "attributes_requested AS AttributesRequested, installed_set_id AS InstalledSetId, installed_at AS InstalledAt, last_poll_at AS LastPollAt, created_at AS CreatedAt";
+
+    /// <returns>False when a target with this controller id exists.</returns>
+    public Task<bool> TryInsertAsync(UpdateTarget target, string? tokenHash, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync(
+            """
+            INSERT INTO sw_targets (controller_id, vin, token_hash, hardware_variant, attributes, attributes_requested, created_at)
+            VALUES (@ControllerId, @Vin, @tokenHash, @HardwareVariant, '{}', 1, @at) ON CONFLICT DO NOTHING
+            """, new { target.ControllerId, target.Vin, tokenHash, target.HardwareVariant, at = target.CreatedAt.ToUnixTimeMilliseconds() }, t) == 1,
+            cancellationToken);
+
+    /// <summary>The target and the SHA-256 of its target token (null: it has none).</summary>
+    public Task<(UpdateTarget Target, string? TokenHash)?> FindAsync(string controllerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c => (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_targets WHERE controller_id = @controllerId", new { controllerId }))
+            .Select(r => ((UpdateTarget, string?)?)(r.ToTarget(), r.TokenHash)).SingleOrDefault(), cancellationToken);
+
+    public Task<IReadOnlyList<UpdateTarget>> OfCarAsync(string vin, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<UpdateTarget>>(async c =>
+            [.. (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_targets WHERE vin = @vin ORDER BY controller_id", new { vin })).Select(r => r.ToTarget())],
+            cancellationToken);
+
+    public Task PolledAsync(string controllerId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE sw_targets SET last_poll_at = @at WHERE controller_id = @controllerId",
+            new { controllerId, at = at.ToUnixTimeMilliseconds() }, t), cancellationToken);
+
+    /// <summary>Stores the controller's attributes (configData): merged into the stored ones, or replacing them, or removing the
+    /// named ones; and stops asking for them.</summary>
+    public Task SaveAttributesAsync(string controllerId, IReadOnlyDictionary<string, string> data, string mode, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var stored = JsonSerializer.Deserialize<Dictionary<string, string>>(
+                await c.QuerySingleOrDefaultAsync<string>("SELECT attributes FROM sw_targets WHERE controller_id = @controllerId", new { controllerId }, t) ?? "{}") ?? [];
+            var merged = mode == "replace" ? [] : stored;
+            foreach (var (key, value) in data)
+            {
+                if (mode == "remove")
+                {
+                    merged.Remove(key);
+                }
+                else
+                {
+                    merged[key] = value;
+                }
+            }
+            await c.ExecuteAsync("UPDATE sw_targets SET attributes = @attributes, attributes_requested = 0 WHERE controller_id = @controllerId",
+                new { controllerId, attributes = JsonSerializer.Serialize(merged) }, t);
+        }, cancellationToken);
+
+    private sealed class Row
+    {
+        public string ControllerId { get; init; } = "";
+        public string? Vin { get; init; }
+        public string? TokenHash { get; init; }
+        public string? HardwareVariant { get; init; }
+        public string Attributes { get; init; } = "{}";
+        public long AttributesRequested { get; init; }
+        public string? InstalledSetId { get; init; }
+        public long? InstalledAt { get; init; }
+        public long? LastPollAt { get; init; }
+        public long CreatedAt { get; init; }
+
+        public UpdateTarget ToTarget() => new(ControllerId, Vin, HardwareVariant,
+            JsonSerializer.Deserialize<Dictionary<string, string>>(Attributes) ?? [], AttributesRequested != 0, InstalledSetId,
+            InstalledAt is { } installed ? StoredTime.Read(installed) : null, LastPollAt is { } polled ? StoredTime.Read(polled) : null, StoredTime.Read(CreatedAt));
+    }
+}
