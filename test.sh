@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: every test project, on SQLite and on PostgreSQL.
-# As root it installs what the tests need when missing (PostgreSQL, Chromium and python3-aiosmtpd from Debian)
+# As root it installs what the tests need when missing (PostgreSQL, Chromium, python3-aiosmtpd and swupdate from Debian)
 # and starts a throwaway PostgreSQL cluster on loopback; it ends with one line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ source scripts/test-services.sh
 ensure_postgres
 ensure_chromium
 ensure_aiosmtpd
+ensure_swupdate
 
 results=$(mktemp -d)
 trap 'stop_postgres; rm -rf "$results"' EXIT

@@ -84,3 +84,23 @@ ensure_aiosmtpd() {
   export PITWALL_TEST_PYTHON="$python"
   echo "Using aiosmtpd $("$python" -c 'import aiosmtpd; print(aiosmtpd.__version__)') with $python"
 }
+
+# Debian's swupdate (2022.12, suricatta with the hawkBit module): the real DDI client of the software-update tests. Exports
+# PITWALL_TEST_SWUPDATE; those tests fail without it. Installing the package starts no daemon here; the tests start and stop
+# their own swupdate processes.
+ensure_swupdate() {
+  local swupdate=${PITWALL_TEST_SWUPDATE:-/usr/bin/swupdate}
+  if [ ! -x "$swupdate" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing swupdate (Debian package swupdate)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swupdate >/dev/null
+      swupdate=/usr/bin/swupdate
+    else
+      echo "swupdate is not installed and this is not root: install 'swupdate' or set PITWALL_TEST_SWUPDATE." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_TEST_SWUPDATE="$swupdate"
+  echo "Using swupdate $(dpkg-query -W -f '${Version}' swupdate 2>/dev/null || echo "at $swupdate")"
+}
