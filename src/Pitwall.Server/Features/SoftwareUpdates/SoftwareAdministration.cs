@@ -124,7 +124,8 @@ internal sealed partial class SoftwareAdministration(
         return (new AssignResponse(assigned, refused), null);
     }
 
-    private async Task<(UpdateAction? Action, string? Code)> AssignOneAsync(DistributionSet set, string controllerId, string type, CancellationToken cancellationToken)
+    /// <summary>One target's action for the set, or the code why not (not_found, set_does_not_fit, action_open).</summary>
+    public async Task<(UpdateAction? Action, string? Code)> AssignOneAsync(DistributionSet set, string controllerId, string type, CancellationToken cancellationToken)
     {
         if (await targets.FindAsync(controllerId, cancellationToken) is not { Target: var target })
         {

@@ -26,4 +26,7 @@ internal static class SoftwareUpdateErrorCodes
 
     /// <summary>DDI: the controller is a car without a primary user; software updates need an account (F3).</summary>
     public const string CarWithoutAccount = "car_without_account";
+
+    /// <summary>The campaign is not in a state the move starts from (resuming what is not paused, cancelling what ended).</summary>
+    public const string CampaignStateConflict = "campaign_state_conflict";
 }

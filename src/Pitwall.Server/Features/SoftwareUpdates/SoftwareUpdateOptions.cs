@@ -27,4 +27,11 @@ internal sealed class SoftwareUpdateOptions
     /// <summary>How long a controller sleeps between polls (<c>config.polling.sleep</c>, sent as HH:mm:ss, below a day).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "23:59:59")]
     public TimeSpan PollingSleep { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>False switches the campaign job off on this instance (tests move campaigns by hand).</summary>
+    public bool CampaignsEnabled { get; set; } = true;
+
+    /// <summary>How often the campaign job moves the running campaigns on (starts waves, pauses, finishes).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan CampaignInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

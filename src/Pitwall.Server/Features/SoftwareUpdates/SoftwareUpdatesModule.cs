@@ -7,7 +7,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 /// <summary>
 /// Software updates over the air (REQUIREMENTS F3): Pitwall is the update server. A catalogue of software modules with
 /// content-addressed artifacts on disk and distribution sets per model, model year and hardware variant; update targets and
-/// the actions that bring a set to them; and the Eclipse hawkBit DDI API, so existing update clients (swupdate's suricatta,
+/// the actions that bring a set to them; campaigns that roll a set out in waves and pause at an error threshold; and the Eclipse hawkBit DDI API, so existing update clients (swupdate's suricatta,
 /// rauc-hawkbit-updater …) poll, download, install and report unchanged. Cars pass the vehicle-service gate's rules.
 /// </summary>
 public static class SoftwareUpdatesModule
@@ -24,6 +24,10 @@ public static class SoftwareUpdatesModule
         builder.Services.AddSingleton<DdiDeployments>();
         builder.Services.AddSingleton<DdiAccess>();
         builder.Services.AddScoped<DdiCaller>();
+        builder.Services.AddSingleton<CampaignStore>();
+        builder.Services.AddSingleton<CampaignRunner>();
+        builder.Services.AddSingleton<CampaignJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignJob>());
         builder.Services.AddDataCategory(SoftwareUpdateDataCategories.Catalogue);
         builder.Services.AddDataCategory(SoftwareUpdateDataCategories.State);
         return builder;
@@ -32,6 +36,7 @@ public static class SoftwareUpdatesModule
     public static WebApplication MapSoftwareUpdates(this WebApplication app)
     {
         app.MapSoftwareAdminEndpoints();
+        app.MapCampaignEndpoints();
         app.MapDdiEndpoints();
         return app;
     }

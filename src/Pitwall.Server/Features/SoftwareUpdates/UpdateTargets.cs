@@ -38,6 +38,12 @@ internal sealed class TargetStore(Database database)
             [.. (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_targets WHERE vin = @vin ORDER BY controller_id", new { vin })).Select(r => r.ToTarget())],
             cancellationToken);
 
+    /// <summary>Every target that is a car.</summary>
+    public Task<IReadOnlyList<UpdateTarget>> CarsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<UpdateTarget>>(async c =>
+            [.. (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_targets WHERE vin IS NOT NULL ORDER BY controller_id")).Select(r => r.ToTarget())],
+            cancellationToken);
+
     public Task PolledAsync(string controllerId, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE sw_targets SET last_poll_at = @at WHERE controller_id = @controllerId",
             new { controllerId, at = at.ToUnixTimeMilliseconds() }, t), cancellationToken);

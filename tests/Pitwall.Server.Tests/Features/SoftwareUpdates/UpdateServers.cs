@@ -18,6 +18,7 @@ internal static class UpdateSettings
         new("Pitwall:SoftwareUpdates:ArtifactDirectory", artifacts),
         new("Pitwall:SoftwareUpdates:PollingSleep", "00:00:01"),
         new("Pitwall:SoftwareUpdates:GatewayToken", GatewayToken),
+        new("Pitwall:SoftwareUpdates:CampaignsEnabled", "false"), // the tests move campaigns on by hand
     ];
 }
 
