@@ -3,6 +3,7 @@
 // panels (summary, timeline, contact log) re-read when the case changes. Without Leaflet or tiles the page stays usable:
 // every position is in the timeline as text.
 import { feed, panels, throttle, announce } from './console.js';
+import { tileMap } from './map.js';
 
 const root = document.getElementById('case');
 const caseId = root.dataset.case;
@@ -59,9 +60,8 @@ function append(point) {
   if (!map.getBounds().contains([latitude, longitude])) map.panTo([latitude, longitude]);
 }
 
-if (L && mapElement) {
-  map = L.map(mapElement).setView([48.7758, 9.1829], 12);
-  L.tileLayer(mapElement.dataset.tiles, { attribution: mapElement.dataset.attribution, maxZoom: 19 }).addTo(map);
+map = tileMap(mapElement);
+if (map) {
   line = L.polyline([], { color: '#a3201d', weight: 4, className: 'track-line' }).addTo(map);
   start = L.circleMarker([0, 0], { radius: 6, color: '#4a5563', className: 'track-start' }).bindTooltip('First position');
   end = L.circleMarker([0, 0], { radius: 8, color: '#a3201d', fillOpacity: 0.9, className: 'track-end' }).bindTooltip('Latest position');
