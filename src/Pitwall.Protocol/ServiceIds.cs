@@ -26,6 +26,12 @@ public static class ServiceIds
     /// <summary>Online software update (F3): the car polls for updates, downloads and installs them and reports its software back;
     /// comes with Connect Care. In the group "services without location".</summary>
     public const string SoftwareUpdate = "software_update";
+    /// <summary>The breakdown call (F2): the car's snapshot to the assistance centre, live diagnosis, help sent. Comes with Connect
+    /// Care; in the group "services with location" (the position is what help needs).</summary>
+    public const string BreakdownCall = "breakdown_call";
+
+    /// <summary>The emergency call (P1): passes private mode and every switch; no package needed.</summary>
+    public const string EmergencyCall = "emergency_call";
 
     public static string Of(SignalService service) => service switch
     {
@@ -37,7 +43,7 @@ public static class ServiceIds
 
     /// <summary>True for the group "services with location"; everything else is in "services without location". The
     /// vehicle alarm is not in it: an alarm is kept without its position when location services are off.</summary>
-    public static bool UsesLocation(string serviceId) => serviceId is CarFinder or LocationAlarm or ValetAlarm;
+    public static bool UsesLocation(string serviceId) => serviceId is CarFinder or LocationAlarm or ValetAlarm or BreakdownCall;
 
     /// <summary>Whether the car's switches let <paramref name="serviceId"/> run (private mode aside).</summary>
     public static bool IsSwitchedOn(string serviceId, V1.PrivacySettings privacy) =>

@@ -1,5 +1,6 @@
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Breakdown;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
@@ -55,6 +56,7 @@ public static class Program
         builder.AddSmartService();
         builder.AddDealers();
         builder.AddSoftwareUpdates();
+        builder.AddBreakdown();
         builder.AddDemo();
         builder.AddWeb();
         configure?.Invoke(builder);
@@ -84,6 +86,7 @@ public static class Program
         app.MapValetAlarm();
         app.MapOwnersManual();
         app.MapDealers();
+        app.MapBreakdown();
         app.MapUsageStatistics();
         app.MapSoftwareUpdates();
         app.MapWeb();

@@ -29,6 +29,7 @@ public sealed partial class SimulatedVehicle
             {
                 return;
             }
+            _breakdown = null; // help came, or the driver got it going again
             var wasPlugged = _state.Charging.CableConnected;
             var wasClimatising = _state.Climate.Active;
             _state.SetEngine(true);
@@ -106,6 +107,7 @@ public sealed partial class SimulatedVehicle
             var (speedBefore, odometerBefore, levelBefore) = (_state.Speed, _state.Odometer, _state.Level);
             var changes = StepMeteringTrip(elapsed);
             AdvanceService(elapsed, speedBefore, odometerBefore, levelBefore);
+            WatchBreakdown(elapsed, _state.Odometer - odometerBefore);
             WatchValet();
             WatchGeofences(elapsed);
             WatchTheft(elapsed);

@@ -146,6 +146,15 @@ public sealed partial class SimulatedVehicle
                     case Envelope.PayloadOneofCase.AppointmentStatus:
                         shown = Show(envelope.AppointmentStatus);
                         break;
+                    case Envelope.PayloadOneofCase.BreakdownDataRequest:
+                        AnswerBreakdownDataRequest(envelope.BreakdownDataRequest);
+                        break;
+                    case Envelope.PayloadOneofCase.LiveDiagnosisRequest:
+                        AnswerLiveDiagnosis(envelope.LiveDiagnosisRequest);
+                        break;
+                    case Envelope.PayloadOneofCase.BreakdownStatus:
+                        shown = Show(envelope.BreakdownStatus);
+                        break;
                     default:
                         break; // not meant for a car, or from a newer protocol: acked and ignored
                 }

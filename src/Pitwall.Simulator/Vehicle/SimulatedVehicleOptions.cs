@@ -74,6 +74,13 @@ public sealed record SimulatedVehicleOptions
     /// <summary>How often a control unit stores a fault, per 1000 km driven; 0 = only <see cref="SimulatedVehicle.RaiseFaultAsync"/>.</summary>
     public double FaultsPer1000Km { get; init; } = 0.05;
 
+    /// <summary>How often the car breaks down while driving and calls for help (F2), per 1000 km; 0 = only
+    /// <see cref="SimulatedVehicle.BreakDownAsync"/>.</summary>
+    public double BreakdownsPer1000Km { get; init; } = 0.01;
+
+    /// <summary>The driver's phone number the car offers the assistance centre with a breakdown or emergency call (F2).</summary>
+    public string CallbackNumber { get; init; } = "+491701234567";
+
     /// <summary>Load generation: extra PERIODIC reports per second of stepped time, on top of <see cref="PeriodicInterval"/>.</summary>
     public double ExtraReportsPerSecond { get; init; }
 

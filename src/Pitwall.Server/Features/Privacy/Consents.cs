@@ -18,6 +18,8 @@ public sealed class Consents(Database database, TimeProvider time) : Vehicles.IV
     public static readonly IReadOnlyDictionary<string, string> Purposes = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["breakdown_data_sharing"] = "Share the car's breakdown data (position, warnings, state) with the assistance provider for one breakdown.",
+        ["breakdown_position"] = "Show the car's position to the assistance provider for one breakdown, so that help can be sent.",
+        ["breakdown_dealer_sharing"] = "Give the chosen dealer the car's breakdown data of one breakdown, to prepare the next service.",
         ["dealer_data_access"] = "Let the chosen dealer read the car's service data for one visit.",
     };
 

@@ -70,8 +70,8 @@ public interface IServiceAccess
 
 internal sealed class ServiceAccess(IVehicleLink link) : IServiceAccess
 {
-    /// <summary>The emergency call (P1: the one exchange private mode allows); no car-message handler stores it yet.</summary>
-    public const string EmergencyCall = "emergency_call";
+    /// <summary>The emergency call (P1: the one exchange private mode allows); the breakdown feature's handler stores it.</summary>
+    public const string EmergencyCall = ServiceIds.EmergencyCall;
 
     /// <summary>
     /// Services whose data passes in private mode and that no switch turns off: the emergency call (P1) and Car Security's

@@ -11,11 +11,13 @@ internal sealed record FaultMeaning(string Code, string System, string Descripti
 /// The descriptions of the 9,415 generic OBD-II codes (embedded <c>FaultCodes/dtc_codes.csv</c>, MIT) and a recommendation
 /// per SAE J2012 code group. Loaded once, on first use.
 /// </summary>
-internal sealed class FaultCatalog
+internal sealed class FaultCatalog : IFaultCodes
 {
     private readonly Lazy<Dictionary<string, (string System, string Description)>> _codes = new(Load);
 
     public int Count => _codes.Value.Count;
+
+    public (string System, string Description)? Find(string code) => _codes.Value.TryGetValue(code, out var entry) ? entry : null;
 
     /// <summary>The code's meaning; a code the list does not know still gets its group's recommendation.</summary>
     public FaultMeaning Describe(string code)

@@ -29,6 +29,7 @@ public static class SmartServiceModule
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ServiceLogHandler>());
         builder.Services.AddSingleton<CarMarkets>();
         builder.Services.AddSingleton<FaultCatalog>();
+        builder.Services.AddSingleton<IFaultCodes>(sp => sp.GetRequiredService<FaultCatalog>());
         builder.Services.AddSingleton<HealthStore>();
         builder.Services.AddSingleton<CarHealthReader>();
         builder.Services.AddSingleton<ICarHealth>(sp => sp.GetRequiredService<CarHealthReader>());
