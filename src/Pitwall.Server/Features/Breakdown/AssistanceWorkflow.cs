@@ -149,7 +149,7 @@ internal sealed class AssistanceWorkflow(
                 };
             }
             await send(status, StatusLifetime);
-            await TellDriverAsync(c, t, k, BreakdownNotifications.Help, message, now);
+            await TellDriverAsync(c, t, k, BreakdownNotifications.Help, request.Action!, message, now);
             return null;
         }, cancellationToken);
     }
@@ -166,7 +166,7 @@ internal sealed class AssistanceWorkflow(
             await AssistanceCaseStore.AddEventAsync(c, t, k.Kind, BreakdownCallHandler.Event(k, CaseEventKinds.Closed, agentId, note));
             const string Message = "Your call with the assistance centre is closed. Drive safely.";
             await send(Status(k, BreakdownStatus.Types.State.Closed, Message), StatusLifetime);
-            await TellDriverAsync(c, t, k, BreakdownNotifications.Closed, Message, time.GetUtcNow());
+            await TellDriverAsync(c, t, k, BreakdownNotifications.Closed, "closed", Message, time.GetUtcNow());
             return null;
         }, cancellationToken);
 
@@ -207,9 +207,10 @@ internal sealed class AssistanceWorkflow(
         return await CaseAsync(agentId, id, cancellationToken);
     }
 
-    private async Task TellDriverAsync(DbConnection c, DbTransaction t, AssistanceCase k, NotificationType type, string message, DateTimeOffset now)
+    /// <param name="step">What happened (the action), so that two steps in the same millisecond are two notifications.</param>
+    private async Task TellDriverAsync(DbConnection c, DbTransaction t, AssistanceCase k, NotificationType type, string step, string message, DateTimeOffset now)
     {
-        await notifier.NotifyAsync(c, t, new Notification(k.Vin, type.Id, message, now, $"{k.Id}:{type.Id}:{k.UpdatedAt}"));
+        await notifier.NotifyAsync(c, t, new Notification(k.Vin, type.Id, message, now, $"{k.Id}:{step}:{k.UpdatedAt}"));
         await AssistanceCaseStore.AddEventAsync(c, t, k.Kind, BreakdownCallHandler.Event(k, CaseEventKinds.DriverNotified, "platform", message));
     }
 

@@ -4,7 +4,7 @@ namespace Pitwall.Server.Features.Breakdown;
 
 /// <summary>What the driver consented to for one call (P5): the snapshot and diagnosis to the assistance centre, the position to
 /// send help, the snapshot to the dealer.</summary>
-internal sealed record CallConsent(bool Assistance, bool Position, bool Dealer);
+internal sealed record CallConsent(bool Assistance, bool Position, bool ToDealer);
 
 /// <summary>
 /// The breakdown call's consents, kept in the platform's consent register with the case id as their scope (so a consent covers

@@ -113,7 +113,7 @@ internal static class BreakdownEndpoints
         var shared = new List<DealerBreakdownResponse>();
         foreach (var k in await store.ForDealerAsync(dealer.Id, cancellationToken))
         {
-            if ((await consents.OfAsync(k, cancellationToken)).Dealer)
+            if ((await consents.OfAsync(k, cancellationToken)).ToDealer)
             {
                 shared.Add(new DealerBreakdownResponse(k.Id, k.Vin, k.Model, Data.StoredTime.Read(k.OpenedAt),
                     Snapshots.Read<BreakdownSnapshot>(k.Snapshot) is { } s ? s with { LastPositions = [] } : null,

@@ -6,6 +6,7 @@ using Pitwall.Server.Features.Privacy;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Gateway.Validation;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Breakdown;
 
@@ -19,6 +20,7 @@ public static class BreakdownModule
     public static WebApplicationBuilder AddBreakdown(this WebApplicationBuilder builder)
     {
         builder.Services.AddProvidedServices("Breakdown", ServiceIds.BreakdownCall);
+        builder.Services.AddPortalTexts<BreakdownText>();
         builder.Services.AddNotificationTypes(BreakdownNotifications.Order, BreakdownNotifications.All);
         builder.Services.AddSingleton<ICarMessageCheck, BreakdownCallCheck>();
         builder.Services.AddSingleton<ICarMessageCheck, LiveDiagnosisCheck>();

@@ -49,7 +49,7 @@ internal static class CaseViews
         Snapshots.Read<DiagnosisResult>(k.Diagnosis),
         [.. Timeline(events.Where(e => e.Kind != CaseEventKinds.Note), BreakdownConsents.Everything).Select(t => t with { Actor = t.Actor is "car" or "driver" ? t.Actor : "assistance" })]);
 
-    public static ConsentResponse Consent(AssistanceCase k, CallConsent consent) => new(consent.Assistance, consent.Position, consent.Dealer, consent.Dealer ? k.DealerId : null);
+    public static ConsentResponse Consent(AssistanceCase k, CallConsent consent) => new(consent.Assistance, consent.Position, consent.ToDealer, consent.ToDealer ? k.DealerId : null);
 
     private static PositionResponse? Position(AssistanceCase k) =>
         k is { Latitude: { } lat, Longitude: { } lon } ? new PositionResponse(lat, lon, k.AccuracyM, Time(k.PositionAt)) : null;

@@ -57,6 +57,16 @@ public abstract class ServiceAccessTests(PitwallServer server)
             {
                 ManualLookup = new ManualLookup { RequestId = "manual-1", WarningCode = "tyre_pressure_low" },
             },
+            [Envelope.PayloadOneofCase.BreakdownCall] = () => new Envelope
+            {
+                BreakdownCall = new BreakdownCall
+                {
+                    CallId = "sample", Source = BreakdownCall.Types.Source.Car, RecordedAtMs = at, Position = position, CallbackNumber = "+4917012345",
+                    Consent = new BreakdownConsent { Assistance = true }, Faults = { new FaultEntry { Code = "P0562", Status = FaultEntry.Types.Status.Confirmed } },
+                },
+            },
+            // Stored only as the answer to an agent's request (the breakdown tests show that); here it proves that private mode stores nothing.
+            [Envelope.PayloadOneofCase.LiveDiagnosis] = () => new Envelope { LiveDiagnosis = new LiveDiagnosis { RequestId = "sample", RecordedAtMs = at } },
             // Filed only with a dealer (the dealers' tests show that); here it proves that private mode files nothing.
             [Envelope.PayloadOneofCase.AppointmentRequest] = () => new Envelope
             {
@@ -119,9 +129,11 @@ public abstract class ServiceAccessTests(PitwallServer server)
         var commandId = (await car.ReceiveAsync(Envelope.PayloadOneofCase.Command)).Command.CommandId;
 
         var samples = Samples(server.Clock.GetUtcNow(), geofenceId, valetId, commandId);
-        // Car Security's messages pass private mode on purpose (ServiceAccess.IsEmergency; its own tests show them stored).
-        Envelope.PayloadOneofCase[] exempt = [Envelope.PayloadOneofCase.TheftTracking, Envelope.PayloadOneofCase.HealthCheck];
+        // Car Security's messages and the emergency call pass private mode on purpose (ServiceAccess.IsEmergency; their own tests
+        // show them stored — the emergency call's in the breakdown tests).
+        Envelope.PayloadOneofCase[] exempt = [Envelope.PayloadOneofCase.TheftTracking, Envelope.PayloadOneofCase.HealthCheck, Envelope.PayloadOneofCase.EmergencyCall];
         Assert.True(ServiceAccess.IsEmergency(ServiceIds.CarSecurity));
+        Assert.True(ServiceAccess.IsEmergency(ServiceIds.EmergencyCall));
         var handled = server.App.Services.GetServices<IVehicleMessageHandler>().Select(h => h.Handles).Except(exempt).ToList();
         Assert.Equal(handled.Order(), samples.Keys.Order()); // a new kind of car message needs its sample here
 
@@ -150,6 +162,7 @@ public abstract class ServiceAccessTests(PitwallServer server)
         Assert.Contains(changed, t => t.Contains("valet", StringComparison.Ordinal));
         Assert.Contains("service_logs", changed);
         Assert.Contains("manual_car_visits", changed);
+        Assert.Contains("breakdown_cases", changed);
     }
 
     [Fact]
