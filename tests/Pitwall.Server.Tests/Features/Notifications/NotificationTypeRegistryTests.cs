@@ -45,6 +45,7 @@ public sealed class NotificationTypeRegistryTests(SqliteServer server) : IClassF
             ("theft.confirmed", "Car Security: handed to the police", true), ("theft.case_closed", "Car Security: case closed", false),
             ("theft.health_check_missed", "Car Security: health check missed", false),
             ("service.due", "Maintenance due", false), ("service.fault", "Vehicle fault", false),
+            ("breakdown.received", "Breakdown call received", true), ("breakdown.help", "Breakdown help", true), ("breakdown.closed", "Breakdown call closed", false),
             ("appointment.requested", "Service appointment requested", false), ("appointment.confirmed", "Service appointment confirmed", false),
             ("appointment.proposed", "Service appointment: another time proposed", false), ("appointment.declined", "Service appointment declined", false),
             ("appointment.cancelled", "Service appointment cancelled", false), ("appointment.completed", "Service appointment completed", false),
