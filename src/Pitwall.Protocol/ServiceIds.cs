@@ -32,6 +32,10 @@ public static class ServiceIds
 
     /// <summary>The emergency call (P1): passes private mode and every switch; no package needed.</summary>
     public const string EmergencyCall = "emergency_call";
+    /// <summary>The Charging Service (G1–G3): charging cards and the app at public stations of other operators (OCPI). In the group
+    /// "services without location"; it concerns the account's charging contract rather than the car, so the car's switches do not
+    /// stop it.</summary>
+    public const string Charging = "charging";
 
     public static string Of(SignalService service) => service switch
     {

@@ -2,6 +2,7 @@ using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Breakdown;
 using Pitwall.Server.Features.CarSecurity;
+using Pitwall.Server.Features.Charging;
 using Pitwall.Server.Features.ChargingAndClimate;
 using Pitwall.Server.Features.Commands;
 using Pitwall.Server.Features.Contracts;
@@ -51,6 +52,7 @@ public static class Program
         builder.AddCarSecurity();
         builder.AddCommands();
         builder.AddChargingAndClimate();
+        builder.AddCharging();
         builder.AddTrips();
         builder.AddLocationAlarm();
         builder.AddSmartService();
@@ -76,6 +78,7 @@ public static class Program
         app.MapStatus();
         app.MapCommands();
         app.MapChargingAndClimate();
+        app.MapCharging();
         app.MapTrips();
         app.MapLocationAlarm();
         app.MapSmartService();

@@ -55,6 +55,10 @@ public enum DataElement
 
     /// <summary>A short-lived access key that lets its holder see one thing (e.g. a car's position on a map).</summary>
     AccessKey,
+
+    /// <summary>A charging token as OCPI carries it: its uid, type, contract id (eMA-ID), printed number and validity — never the
+    /// account, its name or the car.</summary>
+    ChargingToken,
 }
 
 public static class DataElements
@@ -82,6 +86,7 @@ public static class DataElements
         DataElement.VehicleSignals => "vehicle signals",
         DataElement.SecurityQuestion => "security question",
         DataElement.AccessKey => "access key",
+        DataElement.ChargingToken => "charging token (uid, type, contract id, printed number, validity)",
         _ => element.ToString(),
     };
 }

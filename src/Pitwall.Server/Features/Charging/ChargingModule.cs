@@ -1,0 +1,46 @@
+using Pitwall.Protocol;
+using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Charging.Ocpi;
+using Pitwall.Server.Features.Privacy.Processors;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.Charging;
+
+/// <summary>
+/// The Charging Service (REQUIREMENTS G1–G3): Pitwall as an OCPI 2.2.1 eMSP. Charge point operators register with the credentials
+/// handshake, pull the accounts' tokens and ask for real-time authorisation, and push their locations, tariffs, sessions and charge
+/// detail records; owners order and block charging cards under a contract id Pitwall generates.
+/// </summary>
+public static class ChargingModule
+{
+    public static WebApplicationBuilder AddCharging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChargingOptions>().BindConfiguration(ChargingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddProvidedServices("Charging", ServiceIds.Charging);
+        builder.Services.AddProcessorGateway();
+        builder.Services.AddHttpClient(OcpiPeerClient.ClientName, (sp, client) =>
+                client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargingOptions>>().Value.PartnerTimeout)
+            .AddProcessorGateway();
+        builder.Services.AddSingleton<OcpiUrls>();
+        builder.Services.AddSingleton<OcpiPeerClient>();
+        builder.Services.AddSingleton<PartnerStore>();
+        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<TokenAuthorizer>();
+        builder.Services.AddSingleton<IChargingCards, ChargingCards>();
+        builder.Services.AddDataCategory(ChargingDataCategories.Contracts);
+        builder.Services.AddDataCategory(ChargingDataCategories.ChargeRecords);
+        builder.Services.AddDataCategory(ChargingDataCategories.Network);
+        return builder;
+    }
+
+    public static WebApplication MapCharging(this WebApplication app)
+    {
+        var ocpi = app.MapGroup(OcpiUrls.Root).AllowAnonymous().ExcludeFromDescription();
+        ocpi.MapOcpiCredentials();
+        var modules = ocpi.MapGroup("/" + OcpiUrls.Version).AddEndpointFilter(new OcpiAuthFilter(registrationAllowed: false));
+        modules.MapOcpiTokens();
+        app.MapPartnerAdminEndpoints();
+        app.MapChargingCardEndpoints();
+        return app;
+    }
+}

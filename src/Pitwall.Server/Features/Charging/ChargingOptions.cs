@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pitwall.Server.Features.Charging;
+
+/// <summary>Settings of the Charging Service (section <c>Charging</c>): Pitwall's own OCPI party as an eMSP.</summary>
+internal sealed class ChargingOptions
+{
+    public const string Section = "Charging";
+
+    /// <summary>ISO 3166-1 alpha-2 country of Pitwall's eMSP party; also the first part of every contract id (eMA-ID).</summary>
+    [Required, RegularExpression("^[A-Z]{2}$")]
+    public string CountryCode { get; set; } = "DE";
+
+    /// <summary>Pitwall's OCPI party id (ISO 15118 provider id, three letters or digits); the second part of every contract id.</summary>
+    [Required, RegularExpression("^[A-Z0-9]{3}$")]
+    public string PartyId { get; set; } = "PWL";
+
+    /// <summary>The name partners see in the credentials' business details and as the tokens' issuer.</summary>
+    [Required, StringLength(100, MinimumLength = 1)]
+    public string BusinessName { get; set; } = "Pitwall Charging Service";
+
+    /// <summary>The public address partners reach Pitwall at (e.g. <c>https://pitwall.example.com</c>), for the URLs the OCPI
+    /// answers give; empty: the address of the request.</summary>
+    [Url]
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The largest page of a paginated OCPI list (<c>X-Limit</c>).</summary>
+    [Range(1, 1000)]
+    public int PageLimit { get; set; } = 100;
+
+    /// <summary>How long a call to a partner's endpoints may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
+    public TimeSpan PartnerTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}
