@@ -104,6 +104,7 @@ internal static class SimulatorCommandLine
             return 0;
         });
         root.Subcommands.Add(vins);
+        root.Subcommands.Add(CpoCommand.Create());
         return root;
     }
 

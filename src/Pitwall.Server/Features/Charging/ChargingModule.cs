@@ -26,6 +26,9 @@ public static class ChargingModule
         builder.Services.AddSingleton<PartnerStore>();
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<TokenAuthorizer>();
+        builder.Services.AddSingleton<OcpiTokenLookup>();
+        builder.Services.AddSingleton<PartnerObjectStore>();
+        builder.Services.AddSingleton<ChargeRecordStore>();
         builder.Services.AddSingleton<IChargingCards, ChargingCards>();
         builder.Services.AddDataCategory(ChargingDataCategories.Contracts);
         builder.Services.AddDataCategory(ChargingDataCategories.ChargeRecords);
@@ -39,6 +42,10 @@ public static class ChargingModule
         ocpi.MapOcpiCredentials();
         var modules = ocpi.MapGroup("/" + OcpiUrls.Version).AddEndpointFilter(new OcpiAuthFilter(registrationAllowed: false));
         modules.MapOcpiTokens();
+        modules.MapOcpiLocations();
+        modules.MapOcpiTariffs();
+        modules.MapOcpiSessions();
+        modules.MapOcpiCdrs();
         app.MapPartnerAdminEndpoints();
         app.MapChargingCardEndpoints();
         return app;

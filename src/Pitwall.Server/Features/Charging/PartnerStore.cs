@@ -48,10 +48,12 @@ internal sealed class PartnerStore(Database database, TimeProvider time)
     /// <summary>The partner one of the given tokens belongs to, and whether it is its token C (registered) rather than token A.</summary>
     public async Task<(Partner Partner, bool Registered)?> FindByTokenAsync(IReadOnlyList<string> tokens, CancellationToken cancellationToken)
     {
-        var hashes = tokens.Select(Hashing.Sha256Hex).ToArray();
+        // At most two readings of the header (decoded, as sent); named parameters, not a list (Dapper sends a list to Npgsql as an array).
+        var h1 = Hashing.Sha256Hex(tokens[0]);
+        var h2 = tokens.Count > 1 ? Hashing.Sha256Hex(tokens[1]) : h1;
         var row = await database.ReadAsync(c => c.QueryFirstOrDefaultAsync<Row>(
-            $"SELECT {Columns}, CASE WHEN token_c_hash IN @hashes THEN 1 ELSE 0 END AS ByTokenC FROM charging_partners WHERE token_c_hash IN @hashes OR token_a_hash IN @hashes",
-            new { hashes }), cancellationToken);
+            $"SELECT {Columns}, CASE WHEN token_c_hash IN (@h1, @h2) THEN 1 ELSE 0 END AS ByTokenC FROM charging_partners " +
+            "WHERE token_c_hash IN (@h1, @h2) OR token_a_hash IN (@h1, @h2)", new { h1, h2 }), cancellationToken);
         return row is null ? null : (row.ToPartner(), row.ByTokenC == 1);
     }
 

@@ -29,6 +29,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
     private const string DealerWithEveryCar =
         "dealers and appointments (maintenance) come with Connect Care, which every car includes; the dealer tests show the switches";
     private const string CarSecurityAlwaysOn = "Car Security cannot be switched off (E1) and passes private mode";
+    private const string ChargingCards =
+        "a charging card is the account's (under its contract id), not the car's: nothing goes to or comes from the car, so its switches do not concern it";
     private static readonly object Area = new { name = "Home", latitude = 49.4, longitude = 8.7, radiusMetres = 500, notify = "both" };
 
     public static readonly Operation[] Table =
@@ -48,6 +50,9 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("POST", "/api/v1/vehicles/{vin}/status/refresh", null, ServiceIds.CarControl, false, true),
         new("GET", "/api/v1/vehicles/{vin}/charging", null, ServiceIds.EControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/climate", null, ServiceIds.Climate, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/charging-cards", null, ServiceIds.Charging, false, false, Reads),
+        new("POST", "/api/v1/vehicles/{vin}/charging-cards", null, ServiceIds.Charging, false, false, ChargingCards),
+        new("POST", "/api/v1/vehicles/{vin}/charging-cards/{uid}/block", null, ServiceIds.Charging, false, false, ChargingCards),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/alarms", null, ServiceIds.VehicleAlarm, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/health", null, ServiceIds.Maintenance, false, false, Reads),
@@ -175,7 +180,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, Operation o, string vin)
     {
         var path = o.Path.Replace("{vin}", vin, StringComparison.Ordinal).Replace("{accountId}", "someone", StringComparison.Ordinal)
-            .Replace("{id}", "some-id", StringComparison.Ordinal).Replace("{reason}", "alarm", StringComparison.Ordinal)
+            .Replace("{id}", "some-id", StringComparison.Ordinal).Replace("{uid}", "some-uid", StringComparison.Ordinal).Replace("{reason}", "alarm", StringComparison.Ordinal)
             .Replace("{code}", "tyre_pressure_low", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(o.Method), path);
         if (o.Body is not null)

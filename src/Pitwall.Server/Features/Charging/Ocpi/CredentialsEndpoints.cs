@@ -91,7 +91,7 @@ internal static partial class CredentialsEndpoints
         var discovery = await peers.DiscoverAsync(url, tokenB, http.RequestAborted);
         if (discovery.Endpoints is null)
         {
-            return OcpiResult.Error(StatusCodes.Status200OK, discovery.StatusCode, discovery.Message);
+            return OcpiResult.Refused(discovery.StatusCode, discovery.Message);
         }
         var tokenC = await partners.RegisterAsync(caller.Partner.Id, tokenB, url, countryCode, partyId, discovery.Endpoints, http.RequestAborted);
         return OcpiResult.Ok(Ours(http.Request, urls, options, tokenC));

@@ -7,6 +7,13 @@ namespace Pitwall.Server.Features.Charging.Ocpi;
 internal sealed record OcpiCaller(Partner Partner, bool Registered, string Token)
 {
     public static OcpiCaller Of(HttpContext http) => (OcpiCaller)http.Items[typeof(OcpiCaller)]!;
+
+    /// <summary>Whether the party in a module's URL is the caller's own: a partner reaches only its own objects.</summary>
+    public bool Owns(string countryCode, string partyId) =>
+        string.Equals(Partner.CountryCode, countryCode, StringComparison.OrdinalIgnoreCase) && string.Equals(Partner.PartyId, partyId, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The answer to a URL naming another party: as if it did not exist.</summary>
+    public static OcpiResult NotYours() => OcpiResult.NotFound(OcpiStatus.ClientError, "Not a party you registered as.");
 }
 
 /// <summary>

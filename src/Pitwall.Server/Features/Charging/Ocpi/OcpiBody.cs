@@ -23,7 +23,7 @@ internal static class OcpiBody
         }
         catch (JsonException)
         {
-            return (null, OcpiResult.Invalid("Malformed JSON."));
+            return (null, OcpiResult.Malformed("Malformed JSON."));
         }
     }
 

@@ -64,8 +64,15 @@ internal sealed class OcpiResult(int httpStatus, int statusCode, object? data, s
 
     public static OcpiResult Error(int httpStatus, int statusCode, string message) => new(httpStatus, statusCode, null, message);
 
-    /// <summary>Bad or missing fields (HTTP 400, status 2001).</summary>
-    public static OcpiResult Invalid(string message) => Error(StatusCodes.Status400BadRequest, OcpiStatus.InvalidOrMissingParameters, message);
+    /// <summary>Valid JSON with bad or missing fields: status 2001 in the envelope, no HTTP error (a request that reached the OCPI
+    /// layer gets none).</summary>
+    public static OcpiResult Invalid(string message) => Error(StatusCodes.Status200OK, OcpiStatus.InvalidOrMissingParameters, message);
+
+    /// <summary>A body that is not JSON: HTTP 400, status 2001.</summary>
+    public static OcpiResult Malformed(string message) => Error(StatusCodes.Status400BadRequest, OcpiStatus.InvalidOrMissingParameters, message);
+
+    /// <summary>A request the OCPI layer refuses with a 2xxx or 3xxx status, without an HTTP error.</summary>
+    public static OcpiResult Refused(int statusCode, string message) => Error(StatusCodes.Status200OK, statusCode, message);
 
     public static OcpiResult Unauthorized(string message) => Error(StatusCodes.Status401Unauthorized, OcpiStatus.ClientError, message);
 

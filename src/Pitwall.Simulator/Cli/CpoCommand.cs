@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Pitwall.Simulator.Cpo;
+
+namespace Pitwall.Simulator.Cli;
+
+/// <summary><c>pitwall-sim cpo</c>: a charge point operator speaking OCPI 2.2.1 to Pitwall's eMSP side.</summary>
+internal static class CpoCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<Uri>("--server") { Description = "The Pitwall server's base address.", DefaultValueFactory = _ => new FleetOptions().Server };
+        var tokenA = new Option<string>("--token-a")
+        {
+            Description = "The registration token A an administrator got from POST /api/v1/admin/charging/partners.",
+            Required = true,
+        };
+        var stations = new Option<int>("--stations") { Description = "How many real stations (Rhine-Neckar, BNetzA register) to run (1..385).", DefaultValueFactory = _ => 300 };
+        stations.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 385) r.AddError("--stations must be between 1 and 385."); });
+        var charges = new Option<int>("--charges") { Description = "How many RFID cards to plug in, one charge each.", DefaultValueFactory = _ => 10 };
+        var command = new Command("cpo", "Run a charge point operator against Pitwall over OCPI 2.2.1: handshake, locations, " +
+                                         "real-time authorisation, sessions and CDRs.") { server, tokenA, stations, charges };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var http = new HttpClient();
+            var scenario = new CpoScenario(http, TimeProvider.System, Console.Out);
+            await scenario.RunAsync(result.GetValue(server)!, result.GetValue(tokenA)!, result.GetValue(stations), result.GetValue(charges), cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}
