@@ -28,7 +28,7 @@ public interface IChargingCards
     Task<bool> BlockAsync(string accountId, string uid, CancellationToken cancellationToken);
 }
 
-internal sealed class ChargingCards(TokenStore tokens, IOptions<ChargingOptions> options) : IChargingCards
+internal sealed class ChargingCards(ChargingTokenStore tokens, IOptions<ChargingOptions> options) : IChargingCards
 {
     public async Task<ChargingCardsResponse> ListAsync(string accountId, CancellationToken cancellationToken)
     {

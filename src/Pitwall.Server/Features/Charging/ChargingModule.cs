@@ -3,6 +3,7 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Charging.Ocpi;
 using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Charging;
 
@@ -17,6 +18,8 @@ public static class ChargingModule
     {
         builder.Services.AddOptions<ChargingOptions>().BindConfiguration(ChargingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProvidedServices("Charging", ServiceIds.Charging);
+        builder.Services.AddPortalTexts<ChargingText>();
+        builder.Services.AddVehicleTab(new("/charging-cards", "Charging cards", 25, ServiceIds.Charging));
         builder.Services.AddProcessorGateway();
         builder.Services.AddHttpClient(OcpiPeerClient.ClientName, (sp, client) =>
                 client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargingOptions>>().Value.PartnerTimeout)
@@ -24,7 +27,7 @@ public static class ChargingModule
         builder.Services.AddSingleton<OcpiUrls>();
         builder.Services.AddSingleton<OcpiPeerClient>();
         builder.Services.AddSingleton<PartnerStore>();
-        builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<ChargingTokenStore>();
         builder.Services.AddSingleton<TokenAuthorizer>();
         builder.Services.AddSingleton<OcpiTokenLookup>();
         builder.Services.AddSingleton<PartnerObjectStore>();

@@ -5,10 +5,10 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Charging;
 
-public sealed record PartnerRequest(string? Name);
+internal sealed record PartnerRequest(string? Name);
 
 /// <summary>A partner as administrators see it; <paramref name="TokenA"/> only in the answer that created it.</summary>
-public sealed record PartnerResponse(
+internal sealed record PartnerResponse(
     string Id, string Name, string State, string? CountryCode, string? PartyId, string? PartnerVersionsUrl, string VersionsUrl, string? TokenA,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

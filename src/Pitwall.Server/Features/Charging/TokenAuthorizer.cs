@@ -20,7 +20,7 @@ internal static class Allowed
 /// does, so its package ended) is <c>EXPIRED</c>; otherwise <c>ALLOWED</c>. Opening hours and the EVSE's status are not reasons
 /// to refuse (OCPI). <c>NO_CREDIT</c> is not used: charging is billed monthly, there is no prepaid credit.
 /// </summary>
-internal sealed class TokenAuthorizer(TokenStore tokens, IEntitlements entitlements, IVehicleAccess access)
+internal sealed class TokenAuthorizer(ChargingTokenStore tokens, IEntitlements entitlements, IVehicleAccess access)
 {
     /// <summary>Null when the token is unknown.</summary>
     public async Task<(ChargingToken Token, string Allowed)?> AuthorizeAsync(string uid, string type, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace Pitwall.Server.Features.Charging.Ocpi;
 
 /// <summary>Which of Pitwall's tokens a session or CDR names in its <c>cdr_token</c>: one issued by Pitwall's party, known by uid and
 /// type; null for any other (answered with 2004, unknown token).</summary>
-internal sealed class OcpiTokenLookup(TokenStore tokens, IOptions<ChargingOptions> options)
+internal sealed class OcpiTokenLookup(ChargingTokenStore tokens, IOptions<ChargingOptions> options)
 {
     public async Task<ChargingToken?> FindAsync(JsonNode? cdrToken, CancellationToken cancellationToken)
     {

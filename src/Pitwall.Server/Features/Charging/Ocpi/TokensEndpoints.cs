@@ -22,7 +22,7 @@ internal static class TokensEndpoints
     }
 
     private static async Task<OcpiResult> List(
-        HttpRequest request, TokenStore tokens, ProcessorGateway gateway, IOptions<ChargingOptions> options, OcpiUrls urls, CancellationToken cancellationToken)
+        HttpRequest request, ChargingTokenStore tokens, ProcessorGateway gateway, IOptions<ChargingOptions> options, OcpiUrls urls, CancellationToken cancellationToken)
     {
         var query = request.Query;
         if (!TryTime(query["date_from"], out var from) || !TryTime(query["date_to"], out var to))

@@ -5,7 +5,7 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Features.Charging;
 
 /// <summary>SQL for the accounts' charging contracts and tokens (<c>charging_contracts</c>, <c>charging_tokens</c>).</summary>
-internal sealed class TokenStore(Database database, TimeProvider time)
+internal sealed class ChargingTokenStore(Database database, TimeProvider time)
 {
     private const string TokenColumns =
         "uid, type, account_id AS AccountId, contract_id AS ContractId, visual_number AS VisualNumber, valid, created_at AS CreatedAtMs, last_updated AS LastUpdatedMs";
