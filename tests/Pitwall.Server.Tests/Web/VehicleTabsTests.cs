@@ -25,7 +25,7 @@ public sealed class VehicleTabsTests(SqliteServer server) : IClassFixture<Sqlite
     {
         Assert.Equal(
         [
-            ("", "Status"), ("/charging", "Charging and climate"), ("/trips", "Trips"), ("/geofences", "Location alarm"),
+            ("", "Status"), ("/charging", "Charging and climate"), ("/charging-cards", "Charging cards"), ("/trips", "Trips"), ("/geofences", "Location alarm"),
             ("/alarms", "Alarms"), ("/security", "Car Security"), ("/packages", "Packages"), ("/service", "Smart Service"), ("/manual", "Manual"), ("/dealer", "Dealer"),
         ], server.Get<VehicleTabs>().All.Select(t => (t.Path, t.Label)));
     }
