@@ -11,7 +11,8 @@ namespace Pitwall.Server.Web;
 /// </summary>
 internal static class ConsoleFormat
 {
-    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+    /// <summary>In the user's time zone (<see cref="PortalTime"/>).</summary>
+    public static string When(DateTimeOffset at) => PortalTime.When(at);
 
     public static string Iso(DateTimeOffset at) => at.ToString("O", CultureInfo.InvariantCulture);
 

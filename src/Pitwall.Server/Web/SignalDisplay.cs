@@ -62,7 +62,7 @@ internal static class SignalDisplay
         return age.TotalMinutes < 1 ? t["just now"]
             : age.TotalHours < 1 ? t["{0} min ago", (int)age.TotalMinutes]
             : age.TotalDays < 1 ? t["{0} h ago", (int)age.TotalHours]
-            : when.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            : PortalTime.When(when, seconds: false);
     }
 
     private static string Missing(string? reason) => reason switch
@@ -75,5 +75,5 @@ internal static class SignalDisplay
         _ => "not reported yet",
     };
 
-    private static string Format(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+    private static string Format(string format, params object[] args) => string.Format(PortalTime.Numbers, format, args);
 }

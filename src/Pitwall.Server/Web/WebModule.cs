@@ -72,6 +72,11 @@ public static class WebModule
     {
         app.UseWhen(context => IsPortal(context.Request.Path), portal => portal.UseStatusCodePagesWithReExecute("/error/{0}"));
         app.UseRequestLocalization();
+        app.Use((context, next) =>
+        {
+            PortalTime.Use(context);
+            return next(context);
+        });
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "web")),

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Notifications;
@@ -186,5 +185,5 @@ internal sealed class NotificationsModel(
 
     public string Title(string type) => types.Find(type)?.Title ?? type;
 
-    public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+    public static string When(DateTimeOffset at) => PortalTime.When(at, seconds: false);
 }

@@ -64,7 +64,7 @@ internal sealed class PackagesModel(
             return NotFound();
         }
         var (contract, refusal) = await contracts.CancelAsync(AccountId, contractId ?? "", cancellationToken);
-        return await AfterAsync(vin, contract is null ? null : Texts["Cancelled: runs until {0}, then ends.", contract.EndsAt.ToString("yyyy-MM-dd")].Value, refusal,
+        return await AfterAsync(vin, contract is null ? null : Texts["Cancelled: runs until {0}, then ends.", PortalTime.Day(contract.EndsAt)].Value, refusal,
             cancellationToken);
     }
 

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Pitwall.Server.Web;
+
+/// <summary>
+/// Times and numbers on the portal's pages as the user reads them. Times are in the user's time zone: the browser's, which
+/// the layout's script keeps in a cookie (an IANA id such as <c>Europe/Berlin</c>), UTC until the browser has said; they keep
+/// one unambiguous date order in every language and name their offset. Numbers use the page's decimal comma or point (the
+/// server runs with invariant globalization, so cultures carry no number formats of their own).
+/// </summary>
+internal static class PortalTime
+{
+    public const string ZoneCookie = "pitwall-tz";
+
+    private static readonly AsyncLocal<TimeZoneInfo?> RequestZone = new();
+
+    private static readonly NumberFormatInfo Point = NumberFormatInfo.InvariantInfo;
+    private static readonly NumberFormatInfo GermanNumbers = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "." };
+    private static readonly NumberFormatInfo FrenchNumbers = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "\u202F" };
+
+    public static TimeZoneInfo Zone => RequestZone.Value ?? TimeZoneInfo.Utc;
+
+    /// <summary>The number format of the page's language.</summary>
+    public static NumberFormatInfo Numbers => CultureInfo.CurrentUICulture.Name.Split('-')[0] switch // invariant cultures know no ISO names
+    {
+        "de" => GermanNumbers,
+        "fr" => FrenchNumbers,
+        _ => Point,
+    };
+
+    /// <summary>Takes the request's time zone for the rest of it (a portal middleware calls this).</summary>
+    public static void Use(HttpContext context) =>
+        RequestZone.Value = context.Request.Cookies[ZoneCookie] is { Length: > 0 and <= 64 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
+            ? zone
+            : null;
+
+    /// <summary>E.g. <c>2026-12-06 20:05:12 UTC+1</c>.</summary>
+    public static string When(DateTimeOffset at, bool seconds = true)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Zone);
+        return local.ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Offset(local.Offset);
+    }
+
+    /// <summary>The day in the user's time zone, e.g. <c>2026-12-06</c>.</summary>
+    public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Offset(TimeSpan offset) =>
+        offset == TimeSpan.Zero ? "UTC"
+        : $"UTC{(offset < TimeSpan.Zero ? "−" : "+")}{offset.Duration().Hours}{(offset.Minutes != 0 ? $":{offset.Duration().Minutes:00}" : "")}";
+}
