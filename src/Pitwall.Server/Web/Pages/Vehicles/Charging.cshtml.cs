@@ -20,6 +20,9 @@ internal sealed class ChargingModel(
 
     public DateTimeOffset Now => time.GetUtcNow();
 
+    /// <summary>A car whose link says it has no state of charge (a petrol car) gets no charging controls or timers.</summary>
+    public bool WithoutTractionBattery { get; private set; }
+
     /// <summary>The services the car's packages cover; the panels show only those (as the API does).</summary>
     public IReadOnlySet<string> Services { get; private set; } = new HashSet<string>();
 
@@ -121,6 +124,7 @@ internal sealed class ChargingModel(
         Services = await EntitledAsync([ServiceIds.EControl, ServiceIds.Climate], count, cancellationToken);
         Charging = await reader.ChargingAsync(Vin, cancellationToken);
         Climate = await reader.ClimateAsync(Vin, cancellationToken);
+        WithoutTractionBattery = Charging.StateOfCharge.Unavailable == "not_supported";
         return true;
     }
 
