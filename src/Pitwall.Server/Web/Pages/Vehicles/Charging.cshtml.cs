@@ -10,13 +10,16 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>E-Control and climate (C6, C7): the last known state, starting and stopping, the target, and the timers.</summary>
 internal sealed class ChargingModel(
-    VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, TimeProvider time,
+    VehicleStore vehicles, CommandIssuer issuer, ChargingAndClimateReader reader, CommandStore commands, TimeProvider time,
     IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public ChargingResponse Charging { get; private set; } = null!;
 
     public ClimateResponse Climate { get; private set; } = null!;
+
+    /// <summary>The latest charging and climate commands with their outcome, where they were given (the dashboard lists all).</summary>
+    public IReadOnlyList<CommandRecord> Commands { get; private set; } = [];
 
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -125,11 +128,18 @@ internal sealed class ChargingModel(
         Charging = await reader.ChargingAsync(Vin, cancellationToken);
         Climate = await reader.ClimateAsync(Vin, cancellationToken);
         WithoutTractionBattery = Charging.StateOfCharge.Unavailable == "not_supported";
+        Commands = [.. (await commands.HistoryAsync(Vin, AccessSince, 20, cancellationToken)).Where(IsChargingOrClimate).Take(5)];
         return true;
     }
 
+    private static bool IsChargingOrClimate(CommandRecord command) =>
+        CommandCatalog.Types.TryGetValue(command.Type, out var type) && type.Service is ServiceIds.EControl or ServiceIds.Climate;
+
     private static string? Text(double? value) => value?.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>Commands and their outcome for the <c>_CommandsPanel</c> partial.</summary>
+internal sealed record CommandsView(IReadOnlyList<CommandRecord> Commands, DateTimeOffset Now);
 
 /// <summary>One kind of timers for the <c>_Timers</c> partial.</summary>
 internal sealed record TimersView(IReadOnlyList<TimerResponse> Timers, string Kind);

@@ -34,7 +34,7 @@ internal sealed class DashboardModel(
         await LoadAsync(vin, cancellationToken) ? Partial("_StatusPanel", this) : NotFound();
 
     public async Task<IActionResult> OnGetCommandsPanelAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken) ? Partial("_CommandsPanel", this) : NotFound();
+        await LoadAsync(vin, cancellationToken) ? Partial("_CommandsPanel", new CommandsView(Commands, Now)) : NotFound();
 
     public async Task<IActionResult> OnPostCommandAsync(string vin, string? type, CancellationToken cancellationToken)
     {
