@@ -37,6 +37,7 @@ public static class SoftwareUpdatesModule
     {
         app.MapSoftwareAdminEndpoints();
         app.MapCampaignEndpoints();
+        app.MapCarSoftwareEndpoints();
         app.MapDdiEndpoints();
         return app;
     }

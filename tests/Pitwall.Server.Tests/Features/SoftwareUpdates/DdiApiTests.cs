@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Tests.Infrastructure;
 
@@ -84,6 +85,14 @@ public abstract class DdiApiTests(PitwallServer server)
         Assert.Equal("finished", action.GetProperty("status").GetString());
         Assert.Equal(["closed", "proceeding", "retrieved", "assigned"], action.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("execution").GetString()));
         Assert.Equal("1/2", action.GetProperty("history")[1].GetProperty("progress").GetString());
+
+        // The car's users see the same, documented per car.
+        var software = (await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/software")).JsonAsync()).GetProperty("targets")[0];
+        Assert.Equal("Taycan release", software.GetProperty("installed").GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Null, software.GetProperty("open").ValueKind);
+        Assert.Equal("finished", software.GetProperty("history")[0].GetProperty("status").GetString());
+        var stranger = await server.OwnedVehicleAsync();
+        await (await stranger.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/software")).AssertProblemAsync(HttpStatusCode.NotFound, "vehicle_not_found");
     }
 
     [Fact]

@@ -96,6 +96,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("GET", "/api/v1/vehicles/{vin}/breakdown-calls/{id}", null, ServiceIds.BreakdownCall, false, false, Reads),
         new("PUT", "/api/v1/vehicles/{vin}/breakdown-calls/{id}/consent", new { assistance = false }, ServiceIds.BreakdownCall, false, false,
             "giving or withdrawing a consent (P5) must work whatever the car's switches say"),
+        new("GET", "/api/v1/vehicles/{vin}/software", null, ServiceIds.SoftwareUpdate, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/car-security", null, null, false, false,
             VehicleLevel + ": a car without Car Security shows its trigger reasons too, for whoever considers buying it"),
         new("PUT", "/api/v1/vehicles/{vin}/car-security/triggers/{reason}", new { suspendedUntil = (DateTimeOffset?)null }, ServiceIds.CarSecurity, true, false,
@@ -142,7 +143,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
             Pitwall.Server.Features.Contracts.ContractEntitlements.Changed(t); // forget what the pairing cached
             return Dapper.SqlMapper.ExecuteAsync(c, "UPDATE contracts SET state = 'expired' WHERE vin = @vin", new { vin = careless.Vin }, t);
         }, CancellationToken.None);
-        string[] connectCare = [ServiceIds.Maintenance, ServiceIds.BreakdownCall];
+        string[] connectCare = [ServiceIds.Maintenance, ServiceIds.BreakdownCall, ServiceIds.SoftwareUpdate];
         await using var coveredCar = await TestCar.ConnectAsync(server.Client.BaseAddress!, covered.Vin, covered.Secret,
             privacy: new PrivacySettings { PrivateMode = true });
 
