@@ -57,23 +57,32 @@ internal sealed class ActionStore(Database database)
     public Task<bool> RecordAsync(
         UpdateAction action, string status, string execution, string finished, string? progress, IReadOnlyList<string> details, DateTimeOffset at,
         CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) =>
+        database.WriteAsync((c, t) => RecordAsync(c, t, action, status, execution, finished, progress, details, at), cancellationToken);
+
+    /// <summary><see cref="RecordAsync(UpdateAction, string, string, string, string?, IReadOnlyList{string}, DateTimeOffset, CancellationToken)"/>
+    /// inside a transaction of the caller's (the vehicle link's ingest batch).</summary>
+    public static async Task<bool> RecordAsync(
+        DbConnection c, DbTransaction t, UpdateAction action, string status, string execution, string finished, string? progress, IReadOnlyList<string> details,
+        DateTimeOffset at)
+    {
+        var active = Feedback.IsFinal(status) ? 0 : 1;
+        if (await c.ExecuteAsync("UPDATE sw_actions SET status = @status, active = @active, updated_at = @at WHERE id = @id AND active = 1",
+            new { id = action.Id, status, active, at = at.ToUnixTimeMilliseconds() }, t) == 0)
         {
-            var active = Feedback.IsFinal(status) ? 0 : 1;
-            if (await c.ExecuteAsync("UPDATE sw_actions SET status = @status, active = @active, updated_at = @at WHERE id = @id AND active = 1",
-                new { id = action.Id, status, active, at = at.ToUnixTimeMilliseconds() }, t) == 0)
-            {
-                return false;
-            }
-            await AppendAsync(c, t, action.Id, at, execution, finished, progress, details);
-            if (status == ActionStatuses.Finished)
-            {
-                await c.ExecuteAsync(
-                    "UPDATE sw_targets SET installed_set_id = @SetId, installed_at = @at, attributes_requested = 1 WHERE controller_id = @ControllerId",
-                    new { action.SetId, action.ControllerId, at = at.ToUnixTimeMilliseconds() }, t);
-            }
-            return true;
-        }, cancellationToken);
+            return false;
+        }
+        await AppendAsync(c, t, action.Id, at, execution, finished, progress, details);
+        if (status == ActionStatuses.Finished)
+        {
+            await c.ExecuteAsync(
+                "UPDATE sw_targets SET installed_set_id = @SetId, installed_at = @at, attributes_requested = 1 WHERE controller_id = @ControllerId",
+                new { action.SetId, action.ControllerId, at = at.ToUnixTimeMilliseconds() }, t);
+        }
+        return true;
+    }
+
+    public static async Task<UpdateAction?> FindAsync(DbConnection c, DbTransaction t, long id) =>
+        (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_actions WHERE id = @id", new { id }, t)).Select(r => r.ToAction()).SingleOrDefault();
 
     /// <summary>The statuses of an action, newest first; at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<ActionStatusEntry>> HistoryAsync(long actionId, int limit, CancellationToken cancellationToken) =>

@@ -33,6 +33,8 @@ internal sealed class DdiDeployments(CatalogueStore catalogue, ActionStore actio
         return new DdiDeploymentBase(action.Id.ToString(CultureInfo.InvariantCulture), new DdiDeployment(download, update, chunks), history);
     }
 
+    public Task<DistributionSet?> SetAsync(string setId, CancellationToken cancellationToken) => catalogue.FindSetAsync(setId, cancellationToken);
+
     /// <summary>The module when it belongs to the set of the controller's open or installed action: a controller downloads only
     /// what it was given.</summary>
     public async Task<SoftwareModule?> AssignedModuleAsync(string controllerId, string moduleId, CancellationToken cancellationToken)

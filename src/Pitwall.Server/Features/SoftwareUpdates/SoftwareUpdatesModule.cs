@@ -1,5 +1,7 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Gateway;
+using Pitwall.Server.Gateway.Validation;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
@@ -24,6 +26,10 @@ public static class SoftwareUpdatesModule
         builder.Services.AddSingleton<DdiDeployments>();
         builder.Services.AddSingleton<DdiAccess>();
         builder.Services.AddScoped<DdiCaller>();
+        builder.Services.AddSingleton<IVehicleMessageHandler, UpdatePollHandler>();
+        builder.Services.AddSingleton<IVehicleMessageHandler, UpdateFeedbackHandler>();
+        builder.Services.AddSingleton<ICarMessageCheck, UpdatePollCheck>();
+        builder.Services.AddSingleton<ICarMessageCheck, UpdateFeedbackCheck>();
         builder.Services.AddSingleton<CampaignStore>();
         builder.Services.AddSingleton<CampaignRunner>();
         builder.Services.AddSingleton<CampaignJob>();

@@ -44,6 +44,23 @@ internal sealed class TargetStore(Database database)
             [.. (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_targets WHERE vin IS NOT NULL ORDER BY controller_id")).Select(r => r.ToTarget())],
             cancellationToken);
 
+    /// <summary>The car's own target (controller id = VIN), created on its first poll over the vehicle link, marked as polled now.</summary>
+    public static async Task CarPolledAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string vin, DateTimeOffset at)
+    {
+        var ms = at.ToUnixTimeMilliseconds();
+        await c.ExecuteAsync(
+            """
+            INSERT INTO sw_targets (controller_id, vin, token_hash, hardware_variant, attributes, attributes_requested, created_at, last_poll_at)
+            VALUES (@vin, @vin, NULL, NULL, '{}', 0, @ms, @ms)
+            ON CONFLICT (controller_id) DO UPDATE SET last_poll_at = excluded.last_poll_at
+            """, new { vin, ms }, t);
+    }
+
+    /// <summary>Gives the target a new token (only its hash is kept); the old one stops working.</summary>
+    public Task SetTokenAsync(string controllerId, string tokenHash, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE sw_targets SET token_hash = @tokenHash WHERE controller_id = @controllerId",
+            new { controllerId, tokenHash }, t), cancellationToken);
+
     public Task PolledAsync(string controllerId, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE sw_targets SET last_poll_at = @at WHERE controller_id = @controllerId",
             new { controllerId, at = at.ToUnixTimeMilliseconds() }, t), cancellationToken);

@@ -67,6 +67,12 @@ public abstract class ServiceAccessTests(PitwallServer server)
             },
             // Stored only as the answer to an agent's request (the breakdown tests show that); here it proves that private mode stores nothing.
             [Envelope.PayloadOneofCase.LiveDiagnosis] = () => new Envelope { LiveDiagnosis = new LiveDiagnosis { RequestId = "sample", RecordedAtMs = at } },
+            // The car's own update target is created and marked polled; the feedback names no action here, so it records nothing.
+            [Envelope.PayloadOneofCase.UpdatePoll] = () => new Envelope { UpdatePoll = new UpdatePoll { RequestId = "update-1" } },
+            [Envelope.PayloadOneofCase.UpdateFeedback] = () => new Envelope
+            {
+                UpdateFeedback = new UpdateFeedback { ActionId = 1, Execution = "proceeding", Finished = "none" },
+            },
             // Filed only with a dealer (the dealers' tests show that); here it proves that private mode files nothing.
             [Envelope.PayloadOneofCase.AppointmentRequest] = () => new Envelope
             {
