@@ -152,6 +152,9 @@ public sealed partial class SimulatedVehicle
                     case Envelope.PayloadOneofCase.LiveDiagnosisRequest:
                         AnswerLiveDiagnosis(envelope.LiveDiagnosisRequest);
                         break;
+                    case Envelope.PayloadOneofCase.UpdateOffer:
+                        OnUpdateOffer(envelope.UpdateOffer);
+                        break;
                     case Envelope.PayloadOneofCase.BreakdownStatus:
                         shown = Show(envelope.BreakdownStatus);
                         break;

@@ -236,7 +236,7 @@ public sealed partial class SimulatedVehicle
         {
             ProtocolVersion = EnvelopeCodec.ProtocolVersion,
             Vin = Vin,
-            Software = { _options.Software.Select(s => s.Clone()) },
+            Software = { Installed().Select(s => new SoftwareVersion { Component = s.Key, Version = s.Value }) },
             SupportedSignals = { SupportedSignals },
             Privacy = _privacy.Clone(),
             LastReceivedSeq = LastServerSeq,

@@ -52,6 +52,17 @@ public sealed record SimulatedVehicleOptions
         new() { Component = "telematics", Version = "5.2.0" },
     ];
 
+    /// <summary>The owner's choice per kind of software update (security, feature, maintenance); a kind not listed asks the driver.</summary>
+    public IReadOnlyDictionary<string, UpdateDecision> UpdatePreferences { get; init; } = new Dictionary<string, UpdateDecision>(StringComparer.Ordinal)
+    {
+        ["security"] = UpdateDecision.Automatic,
+        ["feature"] = UpdateDecision.Ask,
+        ["maintenance"] = UpdateDecision.Automatic,
+    };
+
+    /// <summary>What the driver answers when asked to install an update.</summary>
+    public bool DriverAcceptsUpdates { get; init; } = true;
+
     /// <summary>How often <see cref="SimulatedVehicle.Step"/> sends a PERIODIC report (simulated time); the server may change it.</summary>
     public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
 

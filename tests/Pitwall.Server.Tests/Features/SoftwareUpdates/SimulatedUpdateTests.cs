@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Pitwall.Server.Tests.Infrastructure;
+using Pitwall.Simulator;
+
+namespace Pitwall.Server.Tests.Features.SoftwareUpdates;
+
+/// <summary>The simulator as the car (F3): it polls, follows the owner's preference per update kind, downloads and checks the
+/// files, installs and reports; Pitwall documents the new software per car.</summary>
+public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixture<UpdateSqliteServer>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private async Task<(SimulatedVehicle Car, OwnedVehicle Owned)> CarAsync(bool driverAccepts)
+    {
+        var owned = await server.OwnedVehicleAsync();
+        var car = new SimulatedVehicle(new SimulatedVehicleOptions
+        {
+            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 3, DriverAcceptsUpdates = driverAccepts,
+        });
+        await car.ConnectAsync().WaitAsync(Patience);
+        await car.PollForUpdateAsync(); // at start: creates the car's own target
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        return (car, owned);
+    }
+
+    private static async Task<string> LastExecutionWhenAsync(UpdateAdmin admin, string vin, Func<string, bool> done)
+    {
+        var watch = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            var state = await admin.StateAsync(vin);
+            var actions = state.GetProperty("actions");
+            var last = actions.GetArrayLength() > 0 ? actions[0].GetProperty("history")[0].GetProperty("execution").GetString()! : "";
+            if (done(last))
+            {
+                return last;
+            }
+            Assert.True(watch.Elapsed < Patience, $"still {last}: {state}");
+            await timer.WaitForNextTickAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_simulated_car_installs_a_security_fix_by_itself_and_a_driver_who_declines_a_feature_postpones_it()
+    {
+        var admin = await UpdateAdmin.SignInAsync(server);
+        byte[] image = [.. Enumerable.Range(0, 20_000).Select(i => (byte)(i % 13))];
+        var (security, _) = await admin.ModuleAsync("telematics", "5.3.0", "telematics.img", image);
+        var securitySet = await admin.SetAsync("Telematics fix", "5.3.0", [security], updateKind: "security");
+        var (feature, _) = await admin.ModuleAsync("head-unit", "25.1.0", "head-unit.img", image);
+        var featureSet = await admin.SetAsync("Head unit features", "25.1.0", [feature], updateKind: "feature");
+
+        var (car, owned) = await CarAsync(driverAccepts: false);
+        await using (car)
+        {
+            await admin.AssignAsync(securitySet, owned.Vin, "soft");
+            await car.PollForUpdateAsync();
+            Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+            Assert.Equal("5.3.0", car.InstalledSoftware["telematics"]);
+            var software = (await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/software")).JsonAsync()).GetProperty("targets")[0];
+            Assert.Equal("5.3.0", software.GetProperty("installed").GetProperty("version").GetString());
+
+            await admin.AssignAsync(featureSet, owned.Vin, "soft");
+            await car.PollForUpdateAsync();
+            Assert.Equal("scheduled", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "scheduled"));
+            Assert.Equal("24.3.1", car.InstalledSoftware["head-unit"]); // not installed: the driver said later
+        }
+    }
+}
