@@ -12,7 +12,7 @@ namespace Pitwall.Server.Tests.Features.Contracts;
 /// service it grants.</summary>
 public abstract class CatalogueTests(PitwallServer server)
 {
-    private static readonly string[] StillToCome = ["connect_care", "navigation_plus"];
+    private static readonly string[] StillToCome = ["navigation_plus"]; // Connect Care is on sale: software updates, maintenance and the breakdown call exist
 
     [Fact]
     public async Task Every_service_of_a_package_on_sale_is_provided_by_a_feature_and_packages_for_services_still_to_come_are_not_sold()
