@@ -16,6 +16,9 @@ internal static class ConsoleEndpoints
     {
         routes.MapGet("/portal/events/soc", (SocFeed feed, CancellationToken ct) => TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, null, ct)))
             .RequireAuthorization(PortalAuth.SocPolicy).ExcludeFromDescription();
+        routes.MapGet("/portal/events/assistance", (Features.Breakdown.IAssistanceConsole console, CancellationToken ct) =>
+                TypedResults.ServerSentEvents(console.EventsAsync(ct)))
+            .RequireAuthorization(PortalAuth.AssistancePolicy).ExcludeFromDescription();
         routes.MapGet("/portal/events/authority", (ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
                 TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), ct)))
             .RequireAuthorization(PortalAuth.AuthorityPolicy).ExcludeFromDescription();

@@ -25,6 +25,9 @@ public static class PortalAuth
 
     /// <summary>The dealer console (<c>/dealer</c>): the dealer role's scope control_dealer.</summary>
     public const string DealerPolicy = "portal-dealer";
+
+    /// <summary>The assistance centre's console (<c>/assistance</c>): the assistance_agent role's scopes read_ and control_assistance.</summary>
+    public const string AssistancePolicy = "portal-assistance";
     public const string LocaleClaim = "pitwall:locale";
 
     public static void Configure(CookieAuthenticationOptions options)
@@ -56,6 +59,7 @@ public static class PortalAuth
         user.HasClaim(PitwallClaims.Scope, Scopes.ControlSoc) ? "/soc"
         : user.HasClaim(PitwallClaims.Scope, Scopes.ReadAuthority) ? "/authority"
         : user.HasClaim(PitwallClaims.Scope, Scopes.ControlDealer) ? "/dealer"
+        : user.HasClaim(PitwallClaims.Scope, Scopes.ControlAssistance) ? "/assistance"
         : "/vehicles";
 
     /// <summary>Checks the password (with the API's lock-out and security log) and starts a session; null when refused.</summary>

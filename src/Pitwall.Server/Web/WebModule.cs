@@ -26,6 +26,7 @@ public static class WebModule
             options.Conventions.AuthorizeFolder("/Soc", PortalAuth.SocPolicy);
             options.Conventions.AuthorizeFolder("/Authority", PortalAuth.AuthorityPolicy);
             options.Conventions.AuthorizeFolder("/Dealers", PortalAuth.DealerPolicy);
+            options.Conventions.AuthorizeFolder("/Assistance", PortalAuth.AssistancePolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/Register");
             options.Conventions.AllowAnonymousToPage("/Error");
@@ -55,7 +56,9 @@ public static class WebModule
             .AddPolicy(PortalAuth.SocPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme)
                 .RequireClaim(PitwallClaims.Scope, Scopes.ReadSoc).RequireClaim(PitwallClaims.Scope, Scopes.ControlSoc))
             .AddPolicy(PortalAuth.AuthorityPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ReadAuthority))
-            .AddPolicy(PortalAuth.DealerPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlDealer));
+            .AddPolicy(PortalAuth.DealerPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlDealer))
+            .AddPolicy(PortalAuth.AssistancePolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme)
+                .RequireClaim(PitwallClaims.Scope, Scopes.ReadAssistance).RequireClaim(PitwallClaims.Scope, Scopes.ControlAssistance));
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);

@@ -1,5 +1,3 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
@@ -34,69 +32,65 @@ internal static class BreakdownEndpoints
         agent.MapGet("/cases/{id}", Case).RequireAuthorization(Scopes.ReadAssistance)
             .WithSummary("A case: without the driver's consent only the minimum (the call, the car type, the number to call back, the position if agreed).");
         agent.MapGet("/cases/{id}/timeline", Timeline).RequireAuthorization(Scopes.ReadAssistance).WithSummary("The case's timeline, oldest first.");
-        agent.MapPost("/cases/{id}/claim", (string id, ClaimsPrincipal user, AssistanceWorkflow w, CancellationToken ct) =>
+        agent.MapPost("/cases/{id}/claim", (string id, ClaimsPrincipal user, IAssistanceConsole w, CancellationToken ct) =>
             Done(w.ClaimAsync(user.AccountIdOf(), id, ct))).RequireAuthorization(Scopes.ControlAssistance).WithSummary("Take the case.");
-        agent.MapPost("/cases/{id}/notes", (string id, CaseNoteRequest request, ClaimsPrincipal user, AssistanceWorkflow w, CancellationToken ct) =>
+        agent.MapPost("/cases/{id}/notes", (string id, CaseNoteRequest request, ClaimsPrincipal user, IAssistanceConsole w, CancellationToken ct) =>
             Done(w.NoteAsync(user.AccountIdOf(), id, request.Note, ct))).RequireAuthorization(Scopes.ControlAssistance).WithSummary("Add a note.");
         agent.MapPost("/cases/{id}/live-diagnosis", LiveDiagnosis).RequireAuthorization(Scopes.ControlAssistance)
             .WithSummary("Ask the car for fresh fault memory and live values (with the driver's consent); the answer comes on the timeline and the events.");
-        agent.MapPost("/cases/{id}/actions", (string id, CaseActionRequest request, ClaimsPrincipal user, AssistanceWorkflow w, CancellationToken ct) =>
+        agent.MapPost("/cases/{id}/actions", (string id, CaseActionRequest request, ClaimsPrincipal user, IAssistanceConsole w, CancellationToken ct) =>
             Done(w.ActAsync(user.AccountIdOf(), id, request, ct))).RequireAuthorization(Scopes.ControlAssistance)
             .WithSummary("roadside_help (with its arrival), tow (with the destination dealer) or solved_by_phone; the driver is told.");
-        agent.MapPost("/cases/{id}/close", (string id, CaseNoteRequest request, ClaimsPrincipal user, AssistanceWorkflow w, CancellationToken ct) =>
+        agent.MapPost("/cases/{id}/close", (string id, CaseNoteRequest request, ClaimsPrincipal user, IAssistanceConsole w, CancellationToken ct) =>
             Done(w.CloseAsync(user.AccountIdOf(), id, request.Note, ct))).RequireAuthorization(Scopes.ControlAssistance).WithSummary("Close the case.");
-        agent.MapGet("/events", (AssistanceFeed feed, CancellationToken ct) => TypedResults.ServerSentEvents(StreamAsync(feed, ct)))
+        agent.MapGet("/events", (IAssistanceConsole console, CancellationToken ct) => TypedResults.ServerSentEvents(console.EventsAsync(ct)))
             .RequireAuthorization(Scopes.ReadAssistance).WithSummary("Server-Sent Events for the live queue: assistance.case_opened, assistance.case_updated.");
 
         var dealer = routes.MapGroup("/api/v1/dealer/breakdowns").WithTags("Dealer console").RequireAuthorization(Scopes.ReadDealer);
         dealer.MapGet("", DealerList).WithSummary("The breakdown snapshots drivers shared with this dealer (only while their consent holds).");
     }
 
-    private static async Task<Ok<List<DriverCallResponse>>> List(CurrentVehicle car, OwnerBreakdown calls, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<DriverCallResponse>>> List(CurrentVehicle car, IBreakdownCalls calls, CancellationToken cancellationToken) =>
         TypedResults.Ok((await calls.ListAsync(car.Vin, car.Since, cancellationToken)).ToList());
 
     private static async Task<Results<Ok<DriverCallResponse>, ValidationProblem, ProblemHttpResult>> Get(
-        string id, CurrentVehicle car, OwnerBreakdown calls, CancellationToken cancellationToken)
+        string id, CurrentVehicle car, IBreakdownCalls calls, CancellationToken cancellationToken)
     {
         var (call, refusal) = await calls.GetAsync(car.Vin, car.Since, id, cancellationToken);
         return ApiProblems.OkOr(call, refusal);
     }
 
     private static async Task<Results<Accepted<DriverCallResponse>, ValidationProblem, ProblemHttpResult>> Start(
-        StartBreakdownCallRequest request, CurrentVehicle car, ClaimsPrincipal user, OwnerBreakdown calls, CancellationToken cancellationToken)
+        StartBreakdownCallRequest request, CurrentVehicle car, ClaimsPrincipal user, IBreakdownCalls calls, CancellationToken cancellationToken)
     {
         var (call, refusal) = await calls.StartAsync(user.AccountIdOf(), car.Vin, car.Since, request, cancellationToken);
         return call is not null ? TypedResults.Accepted($"/api/v1/vehicles/{car.Vin}/breakdown-calls/{call.Id}", call) : ApiProblems.Refused<Accepted<DriverCallResponse>>(refusal!);
     }
 
     private static async Task<Results<Ok<DriverCallResponse>, ValidationProblem, ProblemHttpResult>> Consent(
-        string id, BreakdownConsentRequest request, CurrentVehicle car, ClaimsPrincipal user, OwnerBreakdown calls, CancellationToken cancellationToken)
+        string id, BreakdownConsentRequest request, CurrentVehicle car, ClaimsPrincipal user, IBreakdownCalls calls, CancellationToken cancellationToken)
     {
         var (call, refusal) = await calls.ConsentAsync(user.AccountIdOf(), car.Vin, car.Since, id, request, cancellationToken);
         return ApiProblems.OkOr(call, refusal);
     }
 
     private static async Task<Ok<List<QueueEntryResponse>>> Queue(
-        ClaimsPrincipal user, AssistanceCaseStore store, TimeProvider time, CancellationToken cancellationToken, bool closed = false, int limit = 100)
-    {
-        var agent = user.AccountIdOf();
-        var now = time.GetUtcNow();
-        return TypedResults.Ok((await store.QueueAsync(closed, Math.Clamp(limit, 1, 500), cancellationToken)).Select(k => CaseViews.Entry(k, agent, now)).ToList());
-    }
+        ClaimsPrincipal user, IAssistanceConsole console, CancellationToken cancellationToken, bool closed = false, int limit = 100) =>
+        TypedResults.Ok((await console.QueueAsync(user.AccountIdOf(), closed, limit, cancellationToken)).ToList());
 
     private static async Task<Results<Ok<CaseResponse>, ValidationProblem, ProblemHttpResult>> Case(
-        string id, ClaimsPrincipal user, AssistanceWorkflow workflow, CancellationToken cancellationToken) =>
+        string id, ClaimsPrincipal user, IAssistanceConsole workflow, CancellationToken cancellationToken) =>
         await Done(workflow.CaseAsync(user.AccountIdOf(), id, cancellationToken));
 
     private static async Task<Results<Ok<IReadOnlyList<TimelineEntryResponse>>, ValidationProblem, ProblemHttpResult>> Timeline(
-        string id, ClaimsPrincipal user, AssistanceWorkflow workflow, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, IAssistanceConsole workflow, CancellationToken cancellationToken)
     {
         var (timeline, refusal) = await workflow.TimelineAsync(user.AccountIdOf(), id, cancellationToken);
         return ApiProblems.OkOr(timeline, refusal);
     }
 
     private static async Task<Results<Accepted<LiveDiagnosisAskedResponse>, ValidationProblem, ProblemHttpResult>> LiveDiagnosis(
-        string id, LiveDiagnosisAskRequest request, ClaimsPrincipal user, AssistanceWorkflow workflow, CancellationToken cancellationToken)
+        string id, LiveDiagnosisAskRequest request, ClaimsPrincipal user, IAssistanceConsole workflow, CancellationToken cancellationToken)
     {
         var (asked, refusal) = await workflow.AskLiveDiagnosisAsync(user.AccountIdOf(), id, request.Values, cancellationToken);
         return asked is not null ? TypedResults.Accepted($"/api/v1/assistance/cases/{id}/timeline", asked) : ApiProblems.Refused<Accepted<LiveDiagnosisAskedResponse>>(refusal!);
@@ -127,15 +121,5 @@ internal static class BreakdownEndpoints
     {
         var (k, refusal) = await outcome;
         return ApiProblems.OkOr(k, refusal);
-    }
-
-    private static async IAsyncEnumerable<SseItem<object>> StreamAsync(AssistanceFeed feed, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var subscription = feed.Subscribe();
-        yield return new SseItem<object>(new { }, "ready");
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken))
-        {
-            yield return new SseItem<object>(e.Data, e.Type);
-        }
     }
 }

@@ -21,6 +21,7 @@ public static class BreakdownModule
     {
         builder.Services.AddProvidedServices("Breakdown", ServiceIds.BreakdownCall);
         builder.Services.AddPortalTexts<BreakdownText>();
+        builder.Services.AddVehicleTab(new("/breakdown", "Breakdown call", 78, ServiceIds.BreakdownCall));
         builder.Services.AddNotificationTypes(BreakdownNotifications.Order, BreakdownNotifications.All);
         builder.Services.AddSingleton<ICarMessageCheck, BreakdownCallCheck>();
         builder.Services.AddSingleton<ICarMessageCheck, LiveDiagnosisCheck>();
@@ -36,6 +37,8 @@ public static class BreakdownModule
         builder.Services.AddSingleton<DealerChoice>();
         builder.Services.AddSingleton<AssistanceWorkflow>();
         builder.Services.AddSingleton<OwnerBreakdown>();
+        builder.Services.AddSingleton<IBreakdownCalls>(sp => sp.GetRequiredService<OwnerBreakdown>());
+        builder.Services.AddSingleton<IAssistanceConsole, AssistanceConsole>();
         builder.Services.AddSingleton<IAccountErasureListener, BreakdownErasure>();
         builder.Services.AddDataCategory(BreakdownDataCategories.Breakdowns);
         builder.Services.AddDataCategory(BreakdownDataCategories.Emergencies);

@@ -14,7 +14,7 @@ namespace Pitwall.Server.Features.Breakdown;
 /// </summary>
 internal sealed class OwnerBreakdown(
     AssistanceCaseStore store, Database database, BreakdownConsents consents, DealerChoice dealers, IVehicleDirectory vehicles, IVehicleLink link,
-    INotifier notifier, AssistanceFeed feed, TimeProvider time)
+    INotifier notifier, AssistanceFeed feed, TimeProvider time) : IBreakdownCalls
 {
     private static readonly Refusal CallNotFound = Refusal.NotFound("No such breakdown call of this car.");
     private static readonly Refusal CallOpen = Refusal.Conflict(BreakdownErrorCodes.BreakdownCallOpen, "The car has a breakdown call open already.");

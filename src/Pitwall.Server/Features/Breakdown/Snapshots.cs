@@ -5,32 +5,32 @@ using Pitwall.Server.Features.Breakdown.Diagnosis;
 
 namespace Pitwall.Server.Features.Breakdown;
 
-internal sealed record ControlUnitView(string Name, string PartNumber, string SoftwareVersion, string HardwareVersion);
+public sealed record ControlUnitView(string Name, string PartNumber, string SoftwareVersion, string HardwareVersion);
 
-internal sealed record UsageView(double OdometerM, double OperatingTimeS, uint EngineStarts, double ChargeCycles, uint ShortTrips);
+public sealed record UsageView(double OdometerM, double OperatingTimeS, uint EngineStarts, double ChargeCycles, uint ShortTrips);
 
-internal sealed record ComponentView(string Component, double Value, string Unit);
+public sealed record ComponentView(string Component, double Value, string Unit);
 
-internal sealed record FaultView(string Code, string Status, string ControlUnit, bool WarningLamp, uint Occurrences);
+public sealed record FaultView(string Code, string Status, string ControlUnit, bool WarningLamp, uint Occurrences);
 
-internal sealed record LiveValueView(string Name, double Value, string Unit);
+public sealed record LiveValueView(string Name, double Value, string Unit);
 
-internal sealed record PositionView(double Latitude, double Longitude, double AccuracyM, DateTimeOffset RecordedAt);
+public sealed record PositionView(double Latitude, double Longitude, double AccuracyM, DateTimeOffset RecordedAt);
 
 /// <summary>What the car sent with a breakdown call (F2), as stored with the case: identification, usage and operating data, condition,
 /// fault memory, live values and movement. The position itself is kept in the case's columns (shown only with consent).</summary>
-internal sealed record BreakdownSnapshot(
+public sealed record BreakdownSnapshot(
     DateTimeOffset RecordedAt, IReadOnlyList<ControlUnitView> ControlUnits, UsageView? Usage, IReadOnlyList<ComponentView> Components,
     IReadOnlyList<FaultView> Faults, IReadOnlyList<LiveValueView> LiveValues, double HeadingDeg, double SpeedMps,
     IReadOnlyList<PositionView> LastPositions, bool LiveDiagnosisSupported);
 
 /// <summary>What the car sent with an emergency call (P1), as stored with the case.</summary>
-internal sealed record EmergencySnapshot(
+public sealed record EmergencySnapshot(
     DateTimeOffset OccurredAt, string Trigger, double HeadingDeg, IReadOnlyList<PositionView> LastPositions, uint? Passengers,
     string Propulsion, string VehicleType);
 
 /// <summary>A live diagnosis's answer as the timeline keeps it: what the car measured and what the engine made of it.</summary>
-internal sealed record LiveDiagnosisView(DateTimeOffset RecordedAt, string? Unavailable, IReadOnlyList<FaultView> Faults, IReadOnlyList<LiveValueView> Values, DiagnosisResult? Diagnosis);
+public sealed record LiveDiagnosisView(DateTimeOffset RecordedAt, string? Unavailable, IReadOnlyList<FaultView> Faults, IReadOnlyList<LiveValueView> Values, DiagnosisResult? Diagnosis);
 
 /// <summary>Protobuf → stored views, and the JSON they are kept as.</summary>
 internal static class Snapshots

@@ -13,11 +13,11 @@ internal sealed record DiagnosisInput(IReadOnlyList<string> FaultCodes, IReadOnl
 /// <param name="Rule">The rule that matched, or <c>unknown</c>.</param>
 /// <param name="Severity">continue, workshop, do_not_drive; <c>unknown</c> for a code nobody knows.</param>
 /// <param name="Recommendation">self_help, roadside_help, tow; <c>unknown</c> for a code nobody knows.</param>
-internal sealed record DiagnosisFinding(
+public sealed record DiagnosisFinding(
     string? Code, string? Description, string Rule, string Explanation, string Severity, string Recommendation, string Advice);
 
 /// <summary>The diagnosis: the worst severity and strongest recommendation of its findings, and the rule catalogue's version.</summary>
-internal sealed record DiagnosisResult(string RulesVersion, string Severity, string Recommendation, IReadOnlyList<DiagnosisFinding> Findings);
+public sealed record DiagnosisResult(string RulesVersion, string Severity, string Recommendation, IReadOnlyList<DiagnosisFinding> Findings);
 
 /// <summary>
 /// The breakdown diagnosis (F2): fault codes plus live values → explanation, severity (continue / workshop / do not drive) and
