@@ -19,7 +19,7 @@ public static class BreakdownModule
 {
     public static WebApplicationBuilder AddBreakdown(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProvidedServices("Breakdown", ServiceIds.BreakdownCall);
+        builder.Services.AddProvidedServices("Breakdown", ServiceIds.BreakdownCall, ServiceIds.EmergencyCall);
         builder.Services.AddPortalTexts<BreakdownText>();
         builder.Services.AddVehicleTab(new("/breakdown", "Breakdown call", 78, ServiceIds.BreakdownCall));
         builder.Services.AddNotificationTypes(BreakdownNotifications.Order, BreakdownNotifications.All);

@@ -32,6 +32,7 @@ public static class DemoModule
         (OwnerEmail, "Dana Demo", Roles.Owner),
         ("soc@demo.pitwall.dev", "Sam SOC", Roles.SocOperator),
         ("police@demo.pitwall.dev", "Demo Police", Roles.Authority),
+        ("assistance@demo.pitwall.dev", "Ada Assistance", Roles.AssistanceAgent),
         ("admin@demo.pitwall.dev", "Alex Admin", Roles.Admin),
     ];
 

@@ -112,6 +112,34 @@ public abstract class BreakdownPrivacyTests(PitwallServer server)
     }
 
     [Fact]
+    public async Task The_car_switches_the_breakdown_call_off_alone_or_with_the_services_with_location()
+    {
+        foreach (var switchedOff in new[]
+        {
+            new PrivacySettings { DisabledServices = { ServiceIds.BreakdownCall } },
+            new PrivacySettings { LocationServicesDisabled = true },
+        })
+        {
+            var owned = await server.OwnedVehicleAsync();
+            await using var car = await TestCar.ConnectAsync(server.Client.BaseAddress!, owned.Vin, owned.Secret, privacy: switchedOff);
+            var seq = car.NextSeq();
+            await car.SendAsync(new Envelope
+            {
+                Seq = seq,
+                BreakdownCall = new BreakdownCall
+                {
+                    CallId = "off", Source = BreakdownCall.Types.Source.Car, RecordedAtMs = server.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                    Consent = new BreakdownConsent { Assistance = true },
+                },
+            });
+            await car.WaitForAckAsync(seq);
+            Assert.Empty((await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/breakdown-calls").OkJsonAsync()).EnumerateArray());
+            Assert.Equal("service_disabled", await owned.Client.PostAsJsonAsync($"/api/v1/vehicles/{owned.Vin}/breakdown-calls", new { assistance = true })
+                .CodeAsync(HttpStatusCode.Conflict));
+        }
+    }
+
+    [Fact]
     public async Task After_seven_days_the_breakdown_data_is_gone_while_an_emergency_call_stays_its_ninety_days()
     {
         var owned = await server.OwnedVehicleAsync();
