@@ -49,6 +49,15 @@ public abstract class ChargingFlowTests(PitwallServer server)
         Assert.Equal(2, (await server.Get<Pitwall.Server.Features.Charging.ChargeRecordStore>().CdrsOfAsync(driver.AccountId, 10, CancellationToken.None)).Count);
         var stored = await ocpi.SendAsync(HttpMethod.Get, first.Header("Location")!, null, CancellationToken.None);
         Assert.Equal("CDR-" + charge.Id, (string?)stored.Data!["id"]);
+
+        // The driver's history: location, operator, energy, duration, cost.
+        var charges = (await (await driver.Client.GetAsync($"/api/v1/vehicles/{driver.Vin}/charging-history")).JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(2, charges.Count);
+        var simulated = charges.Single(c => c.GetProperty("energyKwh").GetDecimal() == 21.5m);
+        Assert.Equal(Mannheim.City, simulated.GetProperty("location").GetProperty("city").GetString());
+        Assert.Equal("DE*FLW", simulated.GetProperty("operator").GetString());
+        Assert.Equal(45, simulated.GetProperty("durationMinutes").GetDouble());
+        Assert.Equal(Math.Round(21.5m * ChargeSession.PricePerKwh, 2), simulated.GetProperty("cost").GetProperty("exclVat").GetDecimal());
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("GET", "/api/v1/vehicles/{vin}/charging", null, ServiceIds.EControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/climate", null, ServiceIds.Climate, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/charging-cards", null, ServiceIds.Charging, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/charging-history", null, ServiceIds.Charging, false, false, Reads),
         new("POST", "/api/v1/vehicles/{vin}/charging-cards", null, ServiceIds.Charging, false, false, ChargingCards),
         new("POST", "/api/v1/vehicles/{vin}/charging-cards/{uid}/block", null, ServiceIds.Charging, false, false, ChargingCards),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
