@@ -133,7 +133,7 @@ internal sealed class ChargingModel(
     }
 
     private static bool IsChargingOrClimate(CommandRecord command) =>
-        CommandCatalog.Types.TryGetValue(command.Type, out var type) && type.Service is ServiceIds.EControl or ServiceIds.Climate;
+        CommandIssuer.UseOf(command.Type).Service is ServiceIds.EControl or ServiceIds.Climate;
 
     private static string? Text(double? value) => value?.ToString(CultureInfo.InvariantCulture);
 }
