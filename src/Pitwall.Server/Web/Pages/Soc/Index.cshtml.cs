@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Mvc;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
+using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Web.Pages.Soc;
@@ -10,7 +10,7 @@ namespace Pitwall.Server.Web.Pages.Soc;
 /// cars whose monthly health check is overdue (E4). It follows the SOC feed live (soc-queue.js re-reads the panels). The
 /// same store and workflow as <c>/api/v1/soc/cases</c>, for the soc_operator role only (English only, as the console is).
 /// </summary>
-internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts) : PortalPage
+internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts) : ConsoleQueuePage
 {
     public IReadOnlyList<TheftCase> Queue { get; private set; } = [];
 
@@ -20,34 +20,15 @@ internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, 
 
     public IReadOnlyDictionary<string, string> Operators { get; private set; } = new Dictionary<string, string>();
 
-    [TempData]
-    public string? Message { get; set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
-
-    /// <summary>The same page for the live refresh, which takes only the panels out of it (and leaves the next page's
-    /// message alone: <see cref="PanelRefreshTempData"/>).</summary>
-    public async Task<IActionResult> OnGetPanelsAsync(CancellationToken cancellationToken)
+    protected override async Task<(string? Id, Refusal? Refusal)> ClaimAsync(string id, CancellationToken cancellationToken)
     {
-        await LoadAsync(cancellationToken);
-        return Page();
+        var (claimed, refusal) = await workflow.ClaimAsync(AccountId, id, cancellationToken);
+        return (claimed?.Id, refusal);
     }
 
-    /// <summary>Takes the case (unless another operator holds it) and opens it.</summary>
-    public async Task<IActionResult> OnPostClaimAsync(string? id, CancellationToken cancellationToken)
-    {
-        var (claimed, refusal) = await workflow.ClaimAsync(AccountId, id ?? "", cancellationToken);
-        if (refusal is null)
-        {
-            Message = "You hold the case now.";
-            return Redirect($"/soc/cases/{Uri.EscapeDataString(claimed!.Id)}");
-        }
-        ShowRefusal(refusal);
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+    protected override string CasePath(string id) => $"/soc/cases/{Uri.EscapeDataString(id)}";
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
         Queue = await store.QueueAsync(false, 200, cancellationToken);
         Closed = await store.QueueAsync(true, 20, cancellationToken);
