@@ -63,6 +63,29 @@ internal static class SimulatorCommandLine
             DefaultValueFactory = _ => defaults.SourceAddresses,
         };
         sourceAddresses.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 254));
+        var breakdownsPerHour = new Option<double>("--breakdowns-per-hour")
+        {
+            Description = "On demand: breakdowns per hour across the fleet (a random connected car breaks down and calls for help), " +
+                          "on top of the cars' own rare breakdowns by distance. 0 = none.",
+            DefaultValueFactory = _ => 0,
+        };
+        breakdownsPerHour.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0, 1_000_000));
+        var emergencyPerHour = new Option<double>("--emergency-calls-per-hour")
+        {
+            Description = "On demand: emergency calls (crash or SOS button) per hour across the fleet. 0 = none.",
+            DefaultValueFactory = _ => 0,
+        };
+        emergencyPerHour.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 0, 1_000_000));
+        var breakDown = new Option<string[]>("--break-down")
+        {
+            Description = "These cars (VINs, comma-separated or repeated) break down and call for help once, as soon as they are connected.",
+            CustomParser = ParseVins,
+        };
+        var emergency = new Option<string[]>("--emergency-call")
+        {
+            Description = "These cars (VINs, comma-separated or repeated) raise an emergency call once, as soon as they are connected.",
+            CustomParser = ParseVins,
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Print each car's connection problems and server errors.",
@@ -71,8 +94,20 @@ internal static class SimulatorCommandLine
         var root = new RootCommand("pitwall-sim: simulated vehicles for Pitwall over the real vehicle link " +
                                    "(demo fleet, integration-test peer and load generator).")
         {
-            server, vehicles, seed, fleetSecret, firstIndex, rate, duration, connectsPerSecond, sourceAddresses, verbose,
+            server, vehicles, seed, fleetSecret, firstIndex, rate, duration, connectsPerSecond, sourceAddresses, breakdownsPerHour, emergencyPerHour,
+            breakDown, emergency, verbose,
         };
+        root.Validators.Add(result =>
+        {
+            var fleet = new FleetOptions { Count = result.GetValue(vehicles), FirstIndex = result.GetValue(firstIndex) };
+            foreach (var vin in (result.GetValue(breakDown) ?? []).Concat(result.GetValue(emergency) ?? []))
+            {
+                if (fleet.ForeignVin(vin) is { } error)
+                {
+                    result.AddError(error);
+                }
+            }
+        });
         root.SetAction((result, cancellationToken) => SimulatorRun.RunAsync(new SimulatorRun.Settings(
             new FleetOptions
             {
@@ -84,6 +119,10 @@ internal static class SimulatorCommandLine
                 ReportsPerSecond = result.GetValue(rate),
                 ConnectsPerSecond = result.GetValue(connectsPerSecond),
                 SourceAddresses = result.GetValue(sourceAddresses),
+                BreakdownsPerHour = result.GetValue(breakdownsPerHour),
+                EmergencyCallsPerHour = result.GetValue(emergencyPerHour),
+                BreakDownVins = result.GetValue(breakDown) ?? [],
+                EmergencyVins = result.GetValue(emergency) ?? [],
             },
             result.GetValue(duration),
             result.GetValue(verbose)), cancellationToken));
@@ -118,6 +157,9 @@ internal static class SimulatorCommandLine
         result.AddError($"--server must be an absolute http(s) address such as http://localhost:5080, not '{text}'.");
         return null;
     }
+
+    private static string[] ParseVins(ArgumentResult result) =>
+        [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(v => v.ToUpperInvariant()).Distinct()];
 
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {

@@ -25,6 +25,19 @@ public sealed record FleetOptions
 
     public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>On demand, fleet-wide: breakdowns per hour (a random connected car that runs breaks down and calls for help); 0 = only the
+    /// cars' own breakdowns by distance.</summary>
+    public double BreakdownsPerHour { get; init; }
+
+    /// <summary>On demand, fleet-wide: emergency calls per hour (crash or SOS button, from a random connected car); 0 = none.</summary>
+    public double EmergencyCallsPerHour { get; init; }
+
+    /// <summary>Cars of the fleet (VINs) that break down and call for help once, as soon as they are connected.</summary>
+    public IReadOnlyCollection<string> BreakDownVins { get; init; } = [];
+
+    /// <summary>Cars of the fleet (VINs) that raise an emergency call once, as soon as they are connected.</summary>
+    public IReadOnlyCollection<string> EmergencyVins { get; init; } = [];
+
     /// <summary>Connection attempts per second across the fleet (first connects and reconnects), so that a large fleet
     /// does not arrive as a thundering herd. The server allows 600 challenges per minute per client address by default.</summary>
     public double ConnectsPerSecond { get; init; } = 10;
@@ -67,5 +80,22 @@ public sealed record FleetOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SourceAddresses, 254, nameof(SourceAddresses));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TickInterval, TimeSpan.Zero, nameof(TickInterval));
         ArgumentException.ThrowIfNullOrEmpty(FleetSecret, nameof(FleetSecret));
+        ArgumentOutOfRangeException.ThrowIfNegative(BreakdownsPerHour, nameof(BreakdownsPerHour));
+        ArgumentOutOfRangeException.ThrowIfNegative(EmergencyCallsPerHour, nameof(EmergencyCallsPerHour));
+        if (BreakDownVins.Concat(EmergencyVins).FirstOrDefault(v => ForeignVin(v) is not null) is { } foreign)
+        {
+            throw new ArgumentException(ForeignVin(foreign), nameof(BreakDownVins));
+        }
+    }
+
+    /// <summary>Why <paramref name="vin"/> is not a car of this fleet, or null when it is.</summary>
+    public string? ForeignVin(string vin)
+    {
+        var index = FleetVins.IndexOf(vin);
+        if (index >= FirstIndex && index < FirstIndex + Count)
+        {
+            return null;
+        }
+        return $"{vin} is not a car of this fleet ({FleetVins.For(FirstIndex)} … {FleetVins.For(FirstIndex + Count - 1)}; `pitwall-sim vins` lists them).";
     }
 }

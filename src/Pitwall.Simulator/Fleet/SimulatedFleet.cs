@@ -15,6 +15,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
 
     private readonly FleetOptions _options;
     private readonly CarRoutine[] _routines;
+    private readonly FleetIncidents _incidents;
     private readonly List<HttpMessageInvoker> _ownedInvokers = [];
     private int _started;
     private int _running;
@@ -61,6 +62,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
             _routines[i] = new CarRoutine(car, random, random.Between(5, 120));
         }
         Vehicles = [.. _routines.Select(r => r.Car)];
+        _incidents = new FleetIncidents(Vehicles, options);
     }
 
     /// <summary>A car of the fleet shows a pairing code (sender: the car; argument: the code).</summary>
@@ -121,6 +123,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
                     startBudget -= 1;
                 }
                 Advance(elapsed);
+                _incidents.Advance(elapsed, _started);
             }
             while (await timer.WaitForNextTickAsync(cancellationToken));
         }
