@@ -7,6 +7,9 @@ namespace Pitwall.Bench;
 internal static class ProcStats
 {
     /// <summary>Resident set size in KiB (VmRSS), or -1 when the process is gone.</summary>
+    /// <summary>The machine's 1-minute load average (/proc/loadavg).</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
     public static long RssKb(int pid) => StatusKb(pid, "VmRSS:");
 
     /// <summary>Peak resident set size in KiB (VmHWM).</summary>

@@ -4,7 +4,7 @@ using System.Net;
 namespace Pitwall.Bench;
 
 /// <summary>
-/// <c>pitwall-bench ingest | connections | commands | soc | smart-service</c> run the vehicle-link benchmarks (bench/README.md);
+/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown</c> run the vehicle-link benchmarks (bench/README.md);
 /// <c>ack-server</c> and <c>hold</c> are the helper processes they start.
 /// </summary>
 public static class Program
@@ -121,13 +121,14 @@ public static class Program
         root.Subcommands.Add(commands);
         root.Subcommands.Add(Soc.SocCommand.Create(work, serverDll, fleetSecret, quietWait));
         root.Subcommands.Add(SmartService.SmartServiceCommand.Create(work, serverDll, fleetSecret, quietWait));
+        root.Subcommands.Add(Breakdown.BreakdownCommand.Create(work, serverDll, fleetSecret, quietWait));
         root.Subcommands.Add(ackServer);
         root.Subcommands.Add(instrumented);
         root.Subcommands.Add(hold);
         return root;
     }
 
-    private static Dictionary<string, string> ParseEnvironment(string[]? pairs) =>
+    internal static Dictionary<string, string> ParseEnvironment(string[]? pairs) =>
         (pairs ?? []).Select(p => p.Split('=', 2)).ToDictionary(
             p => p[0], p => p.Length == 2 ? p[1] : throw new ArgumentException($"--server-env wants KEY=VALUE, not '{p[0]}'."), StringComparer.Ordinal);
 }

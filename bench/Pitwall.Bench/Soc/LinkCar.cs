@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Google.Protobuf;
@@ -19,7 +20,7 @@ internal sealed class LinkCar : IDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource<string> _pairingCode = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _carSecurity = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _services = new(StringComparer.Ordinal);
     private readonly LinkStats _stats;
     private byte[] _buffer = new byte[1024];
     private long _sent;
@@ -52,7 +53,16 @@ internal sealed class LinkCar : IDisposable
     public Task<string> PairingCode => _pairingCode.Task;
 
     /// <summary>Completes when a configuration frame lists car_security among the car's active services.</summary>
-    public Task CarSecurityActive => _carSecurity.Task;
+    public Task CarSecurityActive => ServiceActive(ServiceIds.CarSecurity);
+
+    /// <summary>Called on the receiving task for every new sequenced cloud frame (after the car's own handling), e.g. to answer a request.</summary>
+    public Action<LinkCar, Envelope>? OnRequest { get; set; }
+
+    /// <summary>Completes when a configuration frame lists <paramref name="serviceId"/> among the car's active services.</summary>
+    public Task ServiceActive(string serviceId) => Service(serviceId).Task;
+
+    private TaskCompletionSource Service(string serviceId) =>
+        _services.GetOrAdd(serviceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public static async Task<LinkCar> ConnectAsync(
         Uri server, HttpClient http, HttpMessageInvoker invoker, int index, string fleetSecret, LinkStats stats, CancellationToken cancellationToken)
@@ -224,10 +234,14 @@ internal sealed class LinkCar : IDisposable
             case Envelope.PayloadOneofCase.PairingCode:
                 _pairingCode.TrySetResult(envelope.PairingCode.Code);
                 break;
-            case Envelope.PayloadOneofCase.Configuration when envelope.Configuration.ActiveServices?.Services.Contains(ServiceIds.CarSecurity) == true:
-                _carSecurity.TrySetResult();
+            case Envelope.PayloadOneofCase.Configuration when envelope.Configuration.ActiveServices is { } active:
+                foreach (var service in active.Services)
+                {
+                    Service(service).TrySetResult();
+                }
                 break;
         }
+        OnRequest?.Invoke(this, envelope);
     }
 
     private async Task SendAckAsync(ulong upTo)
@@ -278,7 +292,10 @@ internal sealed class LinkCar : IDisposable
             Interlocked.Increment(ref _stats.FailedCars);
         }
         _pairingCode.TrySetException(new InvalidOperationException($"{Vin}: {reason}"));
-        _carSecurity.TrySetException(new InvalidOperationException($"{Vin}: {reason}"));
+        foreach (var service in _services.Values)
+        {
+            service.TrySetException(new InvalidOperationException($"{Vin}: {reason}"));
+        }
         Signal();
     }
 }

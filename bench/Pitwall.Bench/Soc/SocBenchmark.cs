@@ -51,35 +51,19 @@ internal static class SocBenchmark
         Console.WriteLine($"  done in {Stopwatch.GetElapsedTime(setup).TotalSeconds:F0} s");
 
         var quietBefore = await OtherLoad.WaitQuietAsync(s.QuietWait, Console.Out);
-        var environment = new Dictionary<string, string>(s.ServerEnvironment, StringComparer.Ordinal);
-        environment.TryAdd("Pitwall__Http__AuthRequestsPerMinute", "100000"); // every owner signs in from this one address
-        using var pitwall = await server.StartAsync(s.Port, database, "pitwall-soc", environment);
-        Console.WriteLine($"  server pid {pitwall.Id} (pitwall serve); log: {pitwall.LogPath}");
-        var baseAddress = new Uri($"http://127.0.0.1:{s.Port}");
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) };
-        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
-        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
-        using var streamHandler = new SocketsHttpHandler { MaxConnectionsPerServer = s.Operators };
-        using var streamHttp = new HttpClient(streamHandler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var served = await ServedPitwall.StartAsync(server, s.Port, database, "pitwall-soc", s.ServerEnvironment);
+        var (pitwall, baseAddress, http, invoker, streamHttp) = (served.Process, served.BaseAddress, served.Http, served.Invoker, served.StreamHttp);
 
         // The cars in theft mode: connected, paired to their owners, Car Security bought for each.
         var theftStats = new LinkStats();
         var normalStats = new LinkStats();
         var theftCars = await ConnectAsync(baseAddress, http, invoker, 0, s.TheftCars, s.FleetSecret, theftStats, "cars to be stolen");
         var step = Stopwatch.GetTimestamp();
-        var bearers = new AuthenticationHeaderValue[ownerCount];
-        await Parallel.ForEachAsync(Enumerable.Range(0, ownerCount), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, ct) =>
-            bearers[o] = await Owners.SignInAsync(http, Owners.Email(o), ct));
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
+        await SocSetup.PairAllAsync(http, theftCars, ownerCount, async (owner, car, ct) =>
         {
-            await Parallel.ForEachAsync(theftCars, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = timeout.Token }, async (car, ct) =>
-            {
-                var owner = bearers[car.Index / Owners.MaxCarsPerOwner];
-                await SocSetup.PairAsync(http, owner, car, ct);
-                await SocSetup.BuyCarSecurityAsync(http, owner, car, ct);
-                await car.CarSecurityActive.WaitAsync(TimeSpan.FromSeconds(60), ct);
-            });
-        }
+            await SocSetup.BuyCarSecurityAsync(http, owner, car, ct);
+            await car.CarSecurityActive.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        });
         Console.WriteLine($"  {ownerCount} owners paired {s.TheftCars} cars and bought Car Security for each in {Stopwatch.GetElapsedTime(step).TotalSeconds:F1} s (each car got car_security in its active services)");
 
         var operators = new AuthenticationHeaderValue[s.Operators];
@@ -124,7 +108,7 @@ internal static class SocBenchmark
         }, carFailures.Count + streamFailures.Count, cases, trackingRows, theftAcked);
     }
 
-    private static async Task<LinkCar[]> ConnectAsync(
+    internal static async Task<LinkCar[]> ConnectAsync(
         Uri server, HttpClient http, HttpMessageInvoker invoker, int first, int count, string fleetSecret, LinkStats stats, string what)
     {
         var cars = new LinkCar[count];

@@ -20,7 +20,6 @@ internal sealed class SocLoad
 {
     private readonly ConcurrentDictionary<long, long> _measured = new();
     private long _trackingSent;
-    private long _normalSent;
     private long _sendFailures;
 
     public static async Task<SocLoadResult> RunAsync(
@@ -30,17 +29,10 @@ internal sealed class SocLoad
         var load = new SocLoad();
         var startedAtMs = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var tracking = theftCars.Select(c => new TrackingFrames(c.Index, $"bench-{c.Index:D6}", startedAtMs)).ToArray();
-        var reports = normalCars.Select(c => new StatusFrames(c.Index)).ToArray();
-        var start = Stopwatch.GetTimestamp();
-        var measureStart = start + (long)(s.Warmup.TotalSeconds * Stopwatch.Frequency);
-        var measureEnd = measureStart + (long)(s.Duration.TotalSeconds * Stopwatch.Frequency);
-        var graceEnd = measureEnd + (long)(s.Grace.TotalSeconds * Stopwatch.Frequency);
-        CpuMeter? cpu = null;
-        OtherLoad? other = null;
-        var loadBefore = "";
-        (double[] Cores, double Machine) cpuResult = ([0, 0], 0);
-        double otherCores = 0;
-        long theftIssued = 0, normalIssued = 0;
+        var normal = new NormalTraffic(normalCars, s.NormalRate);
+        var window = new LoadWindow(s.Warmup, s.Duration, s.Grace, serverPid);
+        var (start, measureStart, measureEnd, graceEnd) = (window.Start, window.MeasureStart, window.MeasureEnd, window.GraceEnd);
+        long theftIssued = 0;
         long normalAckedAtStart = 0, normalAckedAtEnd = 0, normalSentAtStart = 0, normalSentAtEnd = 0;
         var reportAt = start;
         long trackingAtReport = 0, eventsAtReport = 0, normalAtReport = 0, normalAckedAtReport = 0;
@@ -48,23 +40,18 @@ internal sealed class SocLoad
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
-            var measuring = now >= measureStart && now < measureEnd;
-            if (measuring && cpu is null)
+            var measuring = window.Measuring(now);
+            if (window.Begins(now))
             {
-                cpu = new CpuMeter(Environment.ProcessId, serverPid);
-                other = new OtherLoad();
-                loadBefore = LoadAverage();
                 theftStats.Measuring = normalStats.Measuring = true;
                 normalAckedAtStart = Interlocked.Read(ref normalStats.Acked);
-                normalSentAtStart = Interlocked.Read(ref load._normalSent);
+                normalSentAtStart = normal.Sent;
             }
-            if (now >= measureEnd && cpu is not null && other is not null && normalSentAtEnd == 0)
+            if (window.Ends(now))
             {
-                cpuResult = cpu.Stop();
-                otherCores = Math.Max(other.Cores(), cpuResult.Machine - cpuResult.Cores.Sum());
                 theftStats.Measuring = normalStats.Measuring = false;
                 normalAckedAtEnd = Interlocked.Read(ref normalStats.Acked);
-                normalSentAtEnd = Interlocked.Read(ref load._normalSent);
+                normalSentAtEnd = normal.Sent;
             }
             if (now >= measureEnd && now >= nextCheck)
             {
@@ -81,18 +68,14 @@ internal sealed class SocLoad
                 var i = (int)(theftIssued % theftCars.Length);
                 _ = load.SendTrackingAsync(theftCars[i], tracking[i], measuring);
             }
-            for (var due = (long)(elapsed * s.NormalRate); normalIssued < due; normalIssued++)
-            {
-                var i = (int)(normalIssued % normalCars.Length);
-                _ = load.SendReportAsync(normalCars[i], reports[i]);
-            }
+            normal.Pace(elapsed);
 
             if (Stopwatch.GetElapsedTime(reportAt, now) >= TimeSpan.FromSeconds(5))
             {
                 var seconds = Stopwatch.GetElapsedTime(reportAt, now).TotalSeconds;
                 var trackingNow = Interlocked.Read(ref load._trackingSent);
                 var eventsNow = streams[0].TrackingEvents;
-                var normalNow = Interlocked.Read(ref load._normalSent);
+                var normalNow = normal.Sent;
                 var normalAckedNow = Interlocked.Read(ref normalStats.Acked);
                 var phase = now < measureStart ? " (warm-up)" : now < measureEnd ? "" : " (waiting for the last events)";
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -101,7 +84,7 @@ internal sealed class SocLoad
             }
             await Task.Delay(1);
         }
-        var loadAfter = LoadAverage();
+        window.Finish();
 
         // Every measured frame against every operator's feed.
         var all = new List<double>();
@@ -135,13 +118,7 @@ internal sealed class SocLoad
         return new SocLoadResult(
             s.Duration.TotalSeconds, load._measured.Count, Percentiles.Of(all), perOperator, lost, normalSentAtEnd - normalSentAtStart,
             normalAckedAtEnd - normalAckedAtStart, theftStats.AckLatency, normalStats.AckLatency, [.. byTenSeconds.Values.Select(Percentiles.Of)],
-            Interlocked.Read(ref load._sendFailures), cpuResult.Cores[1], cpuResult.Cores[0], cpuResult.Machine, otherCores, loadBefore, loadAfter);
-    }
-
-    private static string LoadAverage()
-    {
-        var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-        return fields[0];
+            Interlocked.Read(ref load._sendFailures) + normal.Failures, window.ServerCores, window.ClientCores, window.MachineCores, window.OtherCores, window.LoadBefore, window.LoadAfter);
     }
 
     private bool AllArrived(SocEventStream[] streams) =>
@@ -165,19 +142,6 @@ internal sealed class SocLoad
         else
         {
             Interlocked.Increment(ref _trackingSent);
-        }
-    }
-
-    private async Task SendReportAsync(LinkCar car, StatusFrames frames)
-    {
-        var sent = await car.SendAsync((seq, nowMs) => frames.Report((ulong)seq, nowMs));
-        if (sent is null)
-        {
-            Interlocked.Increment(ref _sendFailures);
-        }
-        else
-        {
-            Interlocked.Increment(ref _normalSent);
         }
     }
 }

@@ -15,7 +15,11 @@ internal static class SocSetup
 {
     public static string OperatorEmail(int index) => $"soc{index:D3}@bench.pitwall.dev";
 
-    public static async Task CreateOperatorsAsync(PitwallServer server, string database, int count, string workDirectory)
+    public static Task CreateOperatorsAsync(PitwallServer server, string database, int count, string workDirectory) =>
+        CreateStaffAsync(server, database, count, workDirectory, "soc_operator", OperatorEmail);
+
+    /// <summary><c>pitwall admin create-user --role</c> <paramref name="role"/> for staff accounts (before the server runs).</summary>
+    public static async Task CreateStaffAsync(PitwallServer server, string database, int count, string workDirectory, string role, Func<int, string> email)
     {
         var logs = Path.Combine(workDirectory, "create-user");
         Directory.CreateDirectory(logs);
@@ -23,18 +27,37 @@ internal static class SocSetup
         {
             using var create = ChildProcess.Start(
                 ChildProcess.DotnetHost(),
-                [server.ServerDll, "admin", "create-user", "--email", OperatorEmail(i), "--name", $"Bench Operator {i}", "--role", "soc_operator",
+                [server.ServerDll, "admin", "create-user", "--email", email(i), "--name", $"Bench Staff {i}", "--role", role,
                     "--password", Owners.Password, "--database", $"Data Source={database}"],
-                PitwallServer.BenchmarkEnvironment(), workDirectory, Path.Combine(logs, $"soc{i:D3}.log"));
+                PitwallServer.BenchmarkEnvironment(), workDirectory, Path.Combine(logs, $"{role}{i:D3}.log"));
             if (!await create.WaitForExitAsync(TimeSpan.FromMinutes(2)))
             {
                 throw new TimeoutException($"create-user did not finish; see {create.LogPath}.");
             }
             if (!create.Tail(5).Contains("created account ", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"create-user --role soc_operator failed:{Environment.NewLine}{create.Tail(5)}");
+                throw new InvalidOperationException($"create-user --role {role} failed:{Environment.NewLine}{create.Tail(5)}");
             }
         }
+    }
+
+    /// <summary>
+    /// The owners (<see cref="Owners.Email"/> 0 … <paramref name="ownerCount"/> − 1, <see cref="Owners.MaxCarsPerOwner"/> cars each, in
+    /// fleet order) sign in and pair their cars, 16 at a time; <paramref name="then"/> runs for each car once it is paired.
+    /// </summary>
+    public static async Task PairAllAsync(
+        HttpClient http, IReadOnlyList<LinkCar> cars, int ownerCount, Func<AuthenticationHeaderValue, LinkCar, CancellationToken, Task> then)
+    {
+        var bearers = new AuthenticationHeaderValue[ownerCount];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ownerCount), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (o, ct) =>
+            bearers[o] = await Owners.SignInAsync(http, Owners.Email(o), ct));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        await Parallel.ForEachAsync(cars, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = timeout.Token }, async (car, ct) =>
+        {
+            var owner = bearers[(car.Index - cars[0].Index) / Owners.MaxCarsPerOwner];
+            await PairAsync(http, owner, car, ct);
+            await then(owner, car, ct);
+        });
     }
 
     /// <summary>Pairs one car to its owner: start, the code the car shows (its PairingCode frame), confirm.</summary>
