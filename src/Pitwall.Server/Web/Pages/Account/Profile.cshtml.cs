@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Web.Pages.Account;
 
-/// <summary>The account's name and language (the API's <c>PATCH /me</c> rules).</summary>
+/// <summary>The account's name, phone numbers and language (the API's <c>PATCH /me</c> rules), its password (<c>POST /me/password</c>'s
+/// rules: the current one first; other sessions end, this one stays), the remote PIN, consents, the data export and erasure.</summary>
 internal sealed class ProfileModel(
     AccountStore accounts, SignInService signIn, Features.Privacy.DataExport export, Features.Privacy.AccountErasure erasure,
     Features.Privacy.Consents consents, TimeProvider time, IStringLocalizer<PortalText> t) : PortalPage
@@ -33,17 +35,61 @@ internal sealed class ProfileModel(
     [BindProperty]
     public string? Locale { get; set; }
 
+    /// <summary>The phone numbers, one a line; spaces, dashes, dots, slashes and brackets are taken out before they are checked.</summary>
+    [BindProperty]
+    public string? PhoneNumbers { get; set; }
+
     public bool Saved { get; private set; }
+
+    public bool PasswordChanged { get; private set; }
+
+    [BindProperty]
+    public string? OldPassword { get; set; }
+
+    [BindProperty]
+    public string? NewPassword { get; set; }
+
+    [BindProperty]
+    public string? RepeatPassword { get; set; }
 
     [BindProperty]
     public string? CurrentPassword { get; set; }
 
     public IReadOnlyList<Features.Privacy.ConsentRecord> Consents { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(bool saved, bool pinSaved, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(bool saved, bool pinSaved, bool passwordChanged, CancellationToken cancellationToken)
     {
-        (Saved, PinSaved) = (saved, pinSaved);
+        (Saved, PinSaved, PasswordChanged) = (saved, pinSaved, passwordChanged);
         return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    /// <summary>Changes the password: the current one, then the new one twice. Every other sign-in session ends; this one stays.</summary>
+    public async Task<IActionResult> OnPostPasswordAsync(CancellationToken cancellationToken)
+    {
+        if (await accounts.FindAsync(AccountId, cancellationToken) is not { } account)
+        {
+            return NotFound();
+        }
+        var errors = new ValidationErrors();
+        AccountValidation.Password(NewPassword, errors, "newPassword");
+        if (OldPassword is null || !signIn.VerifyPassword(account, OldPassword))
+        {
+            ModelState.AddModelError(nameof(OldPassword), t["The current password is wrong."]);
+        }
+        else if (errors.Any)
+        {
+            AddErrors(errors, t);
+        }
+        else if (NewPassword != RepeatPassword)
+        {
+            ModelState.AddModelError(nameof(RepeatPassword), t["The two passwords differ; type the same password twice."]);
+        }
+        else
+        {
+            await signIn.SetPasswordAsync(account, NewPassword!, User.SessionIdOf(), CancellationToken.None);
+            return Redirect("/profile?passwordChanged=true");
+        }
+        return await LoadAsync(cancellationToken, keepPhoneNumbers: false) ? Page() : NotFound();
     }
 
     /// <summary>Sets or changes the remote PIN (the API's <c>PUT /api/v1/me/remote-pin</c> rules); the PIN is typed twice.</summary>
@@ -66,13 +112,17 @@ internal sealed class ProfileModel(
 
     private Features.Commands.RemotePinSetting PinSetting => HttpContext.RequestServices.GetRequiredService<Features.Commands.RemotePinSetting>();
 
-    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken, bool keepPhoneNumbers = false)
     {
         if (await accounts.FindAsync(AccountId, cancellationToken) is not { } account)
         {
             return false;
         }
         (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
+        if (!keepPhoneNumbers)
+        {
+            PhoneNumbers = string.Join('\n', account.PhoneNumbers);
+        }
         Consents = await consents.ListAsync(AccountId, cancellationToken);
         PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
         return true;
@@ -100,7 +150,7 @@ internal sealed class ProfileModel(
         }
         if (CurrentPassword is null || !signIn.VerifyPassword(account, CurrentPassword))
         {
-            (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
+            (Email, Name, Locale, PhoneNumbers) = (account.Email, account.Name, account.Locale, string.Join('\n', account.PhoneNumbers));
             ModelState.AddModelError(nameof(CurrentPassword), t["Erasing the account needs its current password."]);
             Consents = await consents.ListAsync(AccountId, cancellationToken);
             PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
@@ -119,18 +169,26 @@ internal sealed class ProfileModel(
             return NotFound();
         }
         Email = account.Email;
+        var phoneNumbers = PhoneLines(PhoneNumbers);
         var errors = new ValidationErrors();
         AccountValidation.Name(Name, errors);
         AccountValidation.Locale(Locale, errors);
+        AccountValidation.PhoneNumbers(phoneNumbers, errors);
         if (errors.Any)
         {
-            AddErrors(errors, t);
+            AddErrors(errors, t, field => field.StartsWith("phoneNumbers", StringComparison.Ordinal) ? nameof(PhoneNumbers) : char.ToUpperInvariant(field[0]) + field[1..]);
             Consents = await consents.ListAsync(AccountId, cancellationToken);
             PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
             return Page();
         }
-        await accounts.UpdateProfileAsync(account with { Name = Name!.Trim(), Locale = Locale!, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        await accounts.UpdateProfileAsync(
+            account with { Name = Name!.Trim(), Locale = Locale!, PhoneNumbers = phoneNumbers, UpdatedAt = time.GetUtcNow() }, cancellationToken);
         CultureModel.SetCulture(Response, Locale);
         return Redirect("/profile?saved=true");
     }
+
+    /// <summary>One number a line, as people write them (<c>+49 711 123-456</c>), in the E.164 form the account keeps.</summary>
+    internal static List<string> PhoneLines(string? text) =>
+        [.. (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => string.Concat(line.Where(c => c is not (' ' or '-' or '.' or '/' or '(' or ')' or '\u00a0'))))];
 }
