@@ -39,28 +39,21 @@ public sealed class ProfilePortalTests(PortalServer server, PortalBrowser browse
         await page.GotoAsync("/profile");
         var form = page.Locator("#password-form");
 
-        await form.GetByLabel("Current password").FillAsync("not my password");
-        await form.GetByLabel("New password (at least 10 characters)").FillAsync("a much better one");
-        await form.GetByLabel("The new password again").FillAsync("a much better one");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+        async Task ChangeAsync(string current, string password, string again)
+        {
+            await form.GetByLabel("Current password").FillAsync(current);
+            await form.GetByLabel("New password (at least 10 characters)").FillAsync(password);
+            await form.GetByLabel("The new password again").FillAsync(again);
+            await form.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+        }
+
+        await ChangeAsync("not my password", "a much better one", "a much better one");
         await Expect(page.Locator("#oldpassword-error")).ToHaveTextAsync("The current password is wrong.");
-
-        await form.GetByLabel("Current password").FillAsync(owner.Password);
-        await form.GetByLabel("New password (at least 10 characters)").FillAsync("short");
-        await form.GetByLabel("The new password again").FillAsync("short");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+        await ChangeAsync(owner.Password, "short", "short");
         await Expect(page.Locator("#newpassword-error")).ToHaveTextAsync("The password needs at least 10 characters.");
-
-        await form.GetByLabel("Current password").FillAsync(owner.Password);
-        await form.GetByLabel("New password (at least 10 characters)").FillAsync("a much better one");
-        await form.GetByLabel("The new password again").FillAsync("a much better two");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+        await ChangeAsync(owner.Password, "a much better one", "a much better two");
         await Expect(page.Locator("#repeatpassword-error")).ToHaveTextAsync("The two passwords differ; type the same password twice.");
-
-        await form.GetByLabel("Current password").FillAsync(owner.Password);
-        await form.GetByLabel("New password (at least 10 characters)").FillAsync("a much better one");
-        await form.GetByLabel("The new password again").FillAsync("a much better one");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Change the password" }).ClickAsync();
+        await ChangeAsync(owner.Password, "a much better one", "a much better one");
         await Expect(page.Locator("#password-changed")).ToBeVisibleAsync();
 
         // This session stays; the app's session (the API's refresh token) has ended; the new password signs in.
