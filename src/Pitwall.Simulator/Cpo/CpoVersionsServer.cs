@@ -29,6 +29,9 @@ public sealed class CpoVersionsServer : IAsyncDisposable
 
     public Uri Versions => new(Base, "versions");
 
+    /// <summary>The Commands module (Receiver); null: commands are answered with 404.</summary>
+    public CpoCommandReceiver? Commands { get; set; }
+
     /// <summary>How many requests the eMSP made with the right token B.</summary>
     public int Authenticated { get; private set; }
 
@@ -47,6 +50,11 @@ public sealed class CpoVersionsServer : IAsyncDisposable
             }
             var expected = "Token " + Convert.ToBase64String(Encoding.UTF8.GetBytes(_tokenB));
             var path = context.Request.Url!.AbsolutePath.TrimEnd('/');
+            if (context.Request.Headers["Authorization"] == expected && path.Contains("/2.2.1/commands/", StringComparison.Ordinal) && Commands is { } commands)
+            {
+                await AnswerCommandAsync(context, commands, path[(path.LastIndexOf('/') + 1)..]);
+                continue;
+            }
             var (status, data) = context.Request.Headers["Authorization"] != expected ? (401, (JsonNode?)null)
                 : path.EndsWith("/versions", StringComparison.Ordinal) ? (200, new JsonArray(new JsonObject { ["version"] = "2.2.1", ["url"] = new Uri(Base, "2.2.1").ToString() }))
                 : path.EndsWith("/2.2.1", StringComparison.Ordinal) ? (200, Details())
@@ -69,10 +77,40 @@ public sealed class CpoVersionsServer : IAsyncDisposable
         }
     }
 
+    private static async Task AnswerCommandAsync(HttpListenerContext context, CpoCommandReceiver commands, string command)
+    {
+        JsonObject? body = null;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.InputStream) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // answered as a command without its fields
+        }
+        var answer = context.Request.HttpMethod == "POST" ? commands.Receive(command, body) : null;
+        var answered = new TaskCompletionSource();
+        if (answer?.FollowUp is { } followUp)
+        {
+            // Tracked before the answer leaves (whoever waits for the CPO to be idle sees it), run after it has left.
+            commands.Track(async () =>
+            {
+                await answered.Task;
+                await followUp();
+            });
+        }
+        var bytes = Encoding.UTF8.GetBytes(answer?.Envelope.ToJsonString() ?? "{\"status_code\":2000}");
+        context.Response.StatusCode = answer?.Http ?? 405;
+        context.Response.ContentType = "application/json";
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
+        answered.SetResult();
+    }
+
     private JsonObject Details()
     {
         var endpoints = new JsonArray();
-        foreach (var (module, role) in new[] { ("credentials", "SENDER"), ("locations", "SENDER"), ("sessions", "SENDER"), ("cdrs", "SENDER"), ("tariffs", "SENDER"), ("tokens", "RECEIVER") })
+        foreach (var (module, role) in new[] { ("credentials", "SENDER"), ("locations", "SENDER"), ("sessions", "SENDER"), ("cdrs", "SENDER"), ("tariffs", "SENDER"), ("tokens", "RECEIVER"), ("commands", "RECEIVER") })
         {
             endpoints.Add(new JsonObject { ["identifier"] = module, ["role"] = role, ["url"] = new Uri(Base, "2.2.1/" + module).ToString() });
         }

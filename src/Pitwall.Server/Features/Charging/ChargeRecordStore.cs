@@ -45,6 +45,16 @@ internal sealed class ChargeRecordStore(Database database, TimeProvider time)
         }, cancellationToken);
     }
 
+    /// <summary>One of the account's sessions by its OCPI id, with the partner that reported it (the newest, should two operators use
+    /// the same id).</summary>
+    public async Task<(string PartnerId, JsonObject Body)?> SessionOfAccountAsync(string accountId, string sessionId, CancellationToken cancellationToken)
+    {
+        var row = await database.ReadAsync(c => c.QueryFirstOrDefaultAsync<(string PartnerId, string Body)>(
+            "SELECT partner_id, body FROM charging_sessions WHERE account_id = @accountId AND id = @sessionId ORDER BY received_at DESC",
+            new { accountId, sessionId }), cancellationToken);
+        return row.Body is not null && JsonNode.Parse(row.Body) is JsonObject body ? (row.PartnerId, body) : null;
+    }
+
     public async Task<StoredCdr?> CdrAsync(string partnerId, string countryCode, string partyId, string id, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<CdrRow>($"SELECT {CdrColumns} FROM charging_cdrs WHERE {Key}",
             new { partnerId, countryCode, partyId, id }), cancellationToken))?.ToCdr();

@@ -13,6 +13,10 @@ public static class ChargingServiceUses
 {
     /// <summary>Ordering or blocking a charging card: any user of the car (each orders for their own account).</summary>
     public static readonly ServiceUse Cards = new("charging_cards", false, CarSwitches.None);
+
+    /// <summary>Starting, stopping or unlocking at a public station: any user of the car, with their own account's contract; the
+    /// command goes to the station's operator, nothing to or from the car.</summary>
+    public static readonly ServiceUse Stations = new("charging_stations", false, CarSwitches.None);
 }
 
 /// <summary>The portal's and the owner API's view of the cards (Web pages use it through this interface).</summary>

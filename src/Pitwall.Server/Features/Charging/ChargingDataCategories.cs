@@ -26,11 +26,12 @@ internal static class ChargingDataCategories
     public static readonly DataCategory ChargeRecords = new(
         "charge_records", "Charge detail records and charging sessions",
         "Bill charging at public stations (G2, G3): the sessions and charge detail records the operators send — contract id, start and " +
-        "end, energy, location, operator, session id, costs — kept 90 days from receipt for the monthly invoice.",
+        "end, energy, location, operator, session id, costs — and the start, stop and unlock commands sent for the account, kept 90 days from receipt for the monthly invoice.",
         LegalBasis.Contract, Retention.Days(90), true,
         [
             new("charging_sessions", "received_at") { AccountRows = "account_id = @accountId" },
             new("charging_cdrs", "received_at") { AccountRows = "account_id = @accountId" },
+            new("charging_commands", "created_at") { AccountRows = "account_id = @accountId" },
         ],
         []);
 

@@ -1,5 +1,6 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Charging.Commands;
 using Pitwall.Server.Features.Charging.Ocpi;
 using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting;
@@ -33,6 +34,10 @@ public static class ChargingModule
         builder.Services.AddSingleton<PartnerObjectStore>();
         builder.Services.AddSingleton<ChargeRecordStore>();
         builder.Services.AddSingleton<IChargingCards, ChargingCards>();
+        builder.Services.AddSingleton<ChargingCommandStore>();
+        builder.Services.AddSingleton<ChargingCommandSender>();
+        builder.Services.AddSingleton<CommandTimeoutJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandTimeoutJob>());
         builder.Services.AddDataCategory(ChargingDataCategories.Contracts);
         builder.Services.AddDataCategory(ChargingDataCategories.ChargeRecords);
         builder.Services.AddDataCategory(ChargingDataCategories.Network);
@@ -49,8 +54,10 @@ public static class ChargingModule
         modules.MapOcpiTariffs();
         modules.MapOcpiSessions();
         modules.MapOcpiCdrs();
+        modules.MapOcpiCommands();
         app.MapPartnerAdminEndpoints();
         app.MapChargingCardEndpoints();
+        app.MapChargingCommandEndpoints();
         return app;
     }
 }

@@ -31,4 +31,16 @@ internal sealed class ChargingOptions
     /// <summary>How long a call to a partner's endpoints may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:02:00")]
     public TimeSpan PartnerTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long to wait for a command's result when the operator's answer names no timeout; an operator's own timeout is kept
+    /// between 5 seconds and <see cref="MaxCommandTimeout"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:30:00")]
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan MaxCommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often commands whose result did not come in time are closed as <c>TIMEOUT</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan CommandSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -49,4 +49,14 @@ internal sealed class PartnerObjectStore(Database database)
         await database.WriteAsync((c, t) => c.ExecuteAsync(
             $"DELETE FROM {Name(table)} WHERE partner_id = @partnerId AND country_code = @countryCode AND party_id = @partyId AND id = @id",
             new { partnerId, countryCode, partyId, id }, t), cancellationToken) == 1;
+
+    /// <summary>The locations of one party whose stored body contains <paramref name="text"/> (a pre-filter: the caller checks the
+    /// parsed object), with the partner that published each.</summary>
+    public async Task<IReadOnlyList<(string PartnerId, JsonObject Body)>> LocationsMentioningAsync(string countryCode, string partyId, string text, CancellationToken cancellationToken) =>
+        [.. (await database.ReadAsync(c => c.QueryAsync<(string PartnerId, string Body)>(
+                "SELECT partner_id, body FROM charging_locations WHERE country_code = @countryCode AND party_id = @partyId AND body LIKE @pattern LIMIT 10",
+                new { countryCode, partyId, pattern = "%" + text + "%" }), cancellationToken))
+            .Select(r => (r.PartnerId, JsonNode.Parse(r.Body) as JsonObject))
+            .Where(r => r.Item2 is not null)
+            .Select(r => (r.PartnerId, r.Item2!))];
 }

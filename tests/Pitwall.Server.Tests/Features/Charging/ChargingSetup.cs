@@ -10,6 +10,9 @@ namespace Pitwall.Server.Tests.Features.Charging;
 /// <summary>A registered CPO (the simulator's side of OCPI) and its versions endpoint; disposing stops the endpoint.</summary>
 public sealed record RegisteredCpo(OcpiCpoClient Client, CpoVersionsServer Versions, string PartnerId) : IAsyncDisposable
 {
+    /// <summary>The CPO's Commands module (Receiver) at the simulator's real stations.</summary>
+    public CpoCommandReceiver Commands => Versions.Commands!;
+
     public ValueTask DisposeAsync() => Versions.DisposeAsync();
 }
 
@@ -42,6 +45,7 @@ public static class ChargingSetup
         var client = new OcpiCpoClient(server.Client, "DE", partyId, "CPO " + partyId);
         var answer = await client.RegisterAsync(new Uri(server.Client.BaseAddress!, "/ocpi/versions"), tokenA, versions.Versions, tokenB, CancellationToken.None);
         Assert.Equal(1000, answer.StatusCode);
+        versions.Commands = new CpoCommandReceiver(client, Stations.RhineNeckar(), server.Clock);
         return new(client, versions, id);
     }
 

@@ -31,6 +31,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
     private const string CarSecurityAlwaysOn = "Car Security cannot be switched off (E1) and passes private mode";
     private const string ChargingCards =
         "a charging card is the account's (under its contract id), not the car's: nothing goes to or comes from the car, so its switches do not concern it";
+    private const string ChargingStations =
+        "a start, stop or unlock at a public station goes to the station's operator under the account's contract: nothing goes to or comes from the car";
     private static readonly object Area = new { name = "Home", latitude = 49.4, longitude = 8.7, radiusMetres = 500, notify = "both" };
 
     public static readonly Operation[] Table =
@@ -54,6 +56,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("GET", "/api/v1/vehicles/{vin}/charging-history", null, ServiceIds.Charging, false, false, Reads),
         new("POST", "/api/v1/vehicles/{vin}/charging-cards", null, ServiceIds.Charging, false, false, ChargingCards),
         new("POST", "/api/v1/vehicles/{vin}/charging-cards/{uid}/block", null, ServiceIds.Charging, false, false, ChargingCards),
+        new("POST", "/api/v1/vehicles/{vin}/charging-commands", new { type = "stop_session", sessionId = "S1" }, ServiceIds.Charging, false, false, ChargingStations),
+        new("GET", "/api/v1/vehicles/{vin}/charging-commands/{id}", null, ServiceIds.Charging, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/alarms", null, ServiceIds.VehicleAlarm, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/health", null, ServiceIds.Maintenance, false, false, Reads),

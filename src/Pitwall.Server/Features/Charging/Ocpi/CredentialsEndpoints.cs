@@ -30,7 +30,7 @@ internal static partial class CredentialsEndpoints
     private static readonly (string Module, string Role)[] Modules =
     [
         ("credentials", "SENDER"), ("credentials", "RECEIVER"), ("locations", "RECEIVER"), ("sessions", "RECEIVER"),
-        ("cdrs", "RECEIVER"), ("tariffs", "RECEIVER"), ("tokens", "SENDER"),
+        ("cdrs", "RECEIVER"), ("tariffs", "RECEIVER"), ("tokens", "SENDER"), ("commands", "SENDER"),
     ];
 
     private static OcpiResult VersionDetails(HttpRequest request, OcpiUrls urls) => OcpiResult.Ok(new

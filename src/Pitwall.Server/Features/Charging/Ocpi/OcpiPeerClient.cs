@@ -44,29 +44,53 @@ internal sealed partial class OcpiPeerClient(IHttpClientFactory clients, ILogger
 
     private async Task<JsonNode?> GetDataAsync(string url, string token, CancellationToken cancellationToken)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        var (http, envelope) = await SendAsync(HttpMethod.Get, url, token, null, cancellationToken);
+        if (http is not (>= 200 and < 300))
         {
             return null;
         }
+        return envelope?["status_code"] is JsonValue code && code.TryGetValue<int>(out var status) && status == OcpiStatus.Success ? envelope["data"] : null;
+    }
+
+    /// <summary>One call to a partner's endpoint: the HTTP status and the OCPI envelope it answered with (null when the body is not
+    /// one); HTTP status 0 when the partner could not be reached.</summary>
+    public async Task<(int Http, JsonObject? Envelope)> SendAsync(HttpMethod method, string url, string token, JsonNode? body, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return (0, null);
+        }
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = new HttpRequestMessage(method, uri);
             request.Headers.Authorization = new AuthenticationHeaderValue("Token", Authorization(token));
             request.Headers.Add(OcpiAuthFilter.RequestIdHeader, Guid.NewGuid().ToString());
             request.Headers.Add(OcpiAuthFilter.CorrelationIdHeader, Guid.NewGuid().ToString());
+            if (body is not null)
+            {
+                request.Content = new StringContent(body.ToJsonString(OcpiJson.Options), Encoding.UTF8, "application/json");
+            }
             using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 LogPartnerRefused(logger, (int)response.StatusCode);
-                return null;
             }
-            var envelope = await JsonNode.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            return envelope is JsonObject o && o["status_code"]?.GetValue<int>() == OcpiStatus.Success ? o["data"] : null;
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonObject? envelope = null;
+            try
+            {
+                envelope = text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null;
+            }
+            catch (JsonException)
+            {
+                // not an OCPI envelope
+            }
+            return ((int)response.StatusCode, envelope);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException or FormatException)
         {
             LogPartnerUnreachable(logger, e.GetType().Name);
-            return null;
+            return (0, null);
         }
     }
 

@@ -12,6 +12,9 @@ internal sealed class OcpiUrls(IOptions<ChargingOptions> options)
     public string Base(HttpRequest request) =>
         options.Value.PublicBaseUrl is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
 
+    /// <summary>Where an operator posts the result of a command (OCPI Commands, Sender interface): unique per command.</summary>
+    public string CommandResult(HttpRequest request, string command, string id) => Base(request) + VersionRoot + "/commands/" + command + "/" + id;
+
     public string Versions(HttpRequest request) => Base(request) + Root + "/versions";
 
     public string Module(HttpRequest request, string module) => Base(request) + VersionRoot + "/" + module;

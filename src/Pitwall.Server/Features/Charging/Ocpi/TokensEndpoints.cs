@@ -86,7 +86,7 @@ internal static class TokensEndpoints
     }
 
     /// <summary>The OCPI Token object, as the processor gateway releases it to the operators.</summary>
-    private static JsonNode? Release(ProcessorGateway gateway, ChargingToken token, ChargingOptions options)
+    internal static JsonNode? Release(ProcessorGateway gateway, ChargingToken token, ChargingOptions options)
     {
         var ocpi = new
         {
