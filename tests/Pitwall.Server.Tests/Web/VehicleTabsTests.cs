@@ -27,6 +27,7 @@ public sealed class VehicleTabsTests(SqliteServer server) : IClassFixture<Sqlite
         [
             ("", "Status"), ("/charging", "Charging and climate"), ("/charging-cards", "Charging cards"), ("/trips", "Trips"), ("/geofences", "Location alarm"),
             ("/alarms", "Alarms"), ("/security", "Car Security"), ("/packages", "Packages"), ("/service", "Smart Service"), ("/breakdown", "Breakdown call"), ("/manual", "Manual"), ("/dealer", "Dealer"),
+            ("/users", "Drivers"),
         ], server.Get<VehicleTabs>().All.Select(t => (t.Path, t.Label)));
     }
 }

@@ -11,7 +11,7 @@ internal sealed record ConfirmPairingRequest(string? Code);
 
 internal sealed record AddDriverRequest(string? Email);
 
-internal sealed record VehicleUserResponse(string AccountId, string Name, string Email, string Role);
+public sealed record VehicleUserResponse(string AccountId, string Name, string Email, string Role);
 
 internal sealed record CreateAccessKeyRequest(string? Purpose, int? ValidForSeconds);
 

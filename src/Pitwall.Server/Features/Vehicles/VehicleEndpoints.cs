@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
-using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
@@ -71,60 +70,23 @@ internal static class VehicleEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<List<VehicleUserResponse>>> Drivers(CurrentVehicle car, VehicleStore store, IAccountDirectory accounts, CancellationToken cancellationToken)
-    {
-        var users = new List<VehicleUserResponse>();
-        foreach (var (accountId, role) in await store.UsersOfAsync(car.Vin, cancellationToken))
-        {
-            if (await accounts.FindAsync(accountId, cancellationToken) is { } account)
-            {
-                users.Add(new VehicleUserResponse(accountId, account.Name, account.Email, role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver));
-            }
-        }
-        return TypedResults.Ok(users);
-    }
+    private static async Task<Ok<IReadOnlyList<VehicleUserResponse>>> Drivers(CurrentVehicle car, VehicleUsers users, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await users.ListAsync(car.Vin, cancellationToken));
 
-    private static async Task<Results<Created<VehicleUserResponse>, ProblemHttpResult, ValidationProblem>> AddDriver(
-        AddDriverRequest request, CurrentVehicle car, IAccountDirectory accounts, PairingService pairing, LiveEvents.LiveEventHub hub, TimeProvider time,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Created<VehicleUserResponse>, ValidationProblem, ProblemHttpResult>> AddDriver(
+        AddDriverRequest request, CurrentVehicle car, VehicleUsers users, CancellationToken cancellationToken)
     {
-        var vin = car.Vin;
-        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
-        {
-            var errors = new ValidationErrors();
-            errors.Add("email", "The e-mail address of the driver's account is required.");
-            return ApiProblems.Validation(errors);
-        }
-        if (await accounts.FindByEmailAsync(request.Email, cancellationToken) is not { } driver)
-        {
-            return ApiProblems.Create(StatusCodes.Status404NotFound, VehicleErrorCodes.AccountNotFound, "No account has this e-mail address; the driver registers first.");
-        }
-        var (added, _) = await pairing.AddDriverAsync(vin, driver.Id, cancellationToken);
-        if (added)
-        {
-            hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.access_granted", new { vin, role = VehicleRoles.Driver }, time.GetUtcNow(), driver.Id));
-        }
-        return added
-            ? TypedResults.Created($"/api/v1/vehicles/{vin}/drivers/{driver.Id}", new VehicleUserResponse(driver.Id, driver.Name, driver.Email, VehicleRoles.Driver))
-            : ApiProblems.Conflict(VehicleErrorCodes.AlreadyAUser, "This account already uses the vehicle.");
+        var (driver, refusal) = await users.AddDriverAsync(car.Vin, request.Email, cancellationToken);
+        return driver is not null
+            ? TypedResults.Created($"/api/v1/vehicles/{car.Vin}/drivers/{driver.AccountId}", driver)
+            : ApiProblems.Refused<Created<VehicleUserResponse>>(refusal!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDriver(
-        string accountId, CurrentVehicle car, ClaimsPrincipal user, PairingService pairing, LiveEvents.LiveEventHub hub, TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var vin = car.Vin;
-        if (car.Role == VehicleRole.Driver && accountId != user.AccountIdOf())
-        {
-            return ApiProblems.Problem(Refusal.PrimaryOnly); // a driver removes only themselves
-        }
-        if (!await pairing.RemoveDriverAsync(vin, accountId, cancellationToken))
-        {
-            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "This account is not a driver of the vehicle.");
-        }
-        hub.Publish(new LiveEvents.LiveEvent(vin, "vehicle.access_revoked", new { vin }, time.GetUtcNow(), accountId));
-        return TypedResults.NoContent();
-    }
+        string accountId, CurrentVehicle car, ClaimsPrincipal user, VehicleUsers users, CancellationToken cancellationToken) =>
+        await users.RemoveDriverAsync(car.Vin, accountId, user.AccountIdOf(), car.Role, cancellationToken) is { } refusal
+            ? ApiProblems.Problem(refusal)
+            : TypedResults.NoContent();
 
     private static async Task<Results<Created<AccessKeyResponse>, ProblemHttpResult, ValidationProblem>> CreateAccessKey(
         CreateAccessKeyRequest request, CurrentVehicle car, ClaimsPrincipal user, AccessKeys keys, CancellationToken cancellationToken)

@@ -16,6 +16,8 @@ public static class VehiclesModule
         builder.Services.AddSingleton<IVehicleCredentials>(sp => new StoreCredentials(sp.GetRequiredService<VehicleStore>()));
         builder.Services.AddSingleton<VehicleRegistry>();
         builder.Services.AddSingleton<PairingService>();
+        builder.Services.AddSingleton<VehicleUsers>();
+        builder.Services.AddVehicleTab(new("/users", "Drivers", 90));
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<VehicleServiceGate>();
         builder.Services.AddScoped<CurrentVehicle>();
