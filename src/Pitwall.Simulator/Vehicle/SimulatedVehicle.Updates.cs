@@ -18,7 +18,7 @@ public enum UpdateDecision
 
 /// <summary>
 /// Online software update (F3): the car polls, the cloud offers the update waiting for it, and the car — per the owner's
-/// preference for that kind of update, unless the update is forced — downloads its files in the background, checks each
+/// preference for that kind of update (the one the offer carries, else the car's own setting), unless the update is forced — downloads its files in the background, checks each
 /// file's SHA-256, installs, "reboots" and reports the new software with <see cref="UpdateFeedback"/>.
 /// </summary>
 public sealed partial class SimulatedVehicle
@@ -87,7 +87,17 @@ public sealed partial class SimulatedVehicle
         {
             return;
         }
-        var decision = offer.Forced ? UpdateDecision.Automatic : _options.UpdatePreferences.GetValueOrDefault(offer.UpdateKind, UpdateDecision.Ask);
+        if (offer.OwnerDecision == "wait")
+        {
+            return; // postponed by a user of the car: it is offered again later
+        }
+        var decision = offer.Forced ? UpdateDecision.Automatic : offer.OwnerDecision switch
+        {
+            "install" => UpdateDecision.Automatic,
+            "ask" => UpdateDecision.Ask,
+            "decline" => UpdateDecision.Never,
+            _ => _options.UpdatePreferences.GetValueOrDefault(offer.UpdateKind, UpdateDecision.Ask),
+        };
         if (decision == UpdateDecision.Never)
         {
             Feedback(offer.ActionId, "rejected", "none", $"declined: the owner's preference for {offer.UpdateKind} updates");

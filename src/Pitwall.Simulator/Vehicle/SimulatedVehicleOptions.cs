@@ -52,7 +52,8 @@ public sealed record SimulatedVehicleOptions
         new() { Component = "telematics", Version = "5.2.0" },
     ];
 
-    /// <summary>The owner's choice per kind of software update (security, feature, maintenance); a kind not listed asks the driver.</summary>
+    /// <summary>The owner's choice per kind of software update (security, feature, maintenance) where the offer carries none (Pitwall sends
+    /// the owner's preferences as the offer's <c>owner_decision</c>); a kind not listed asks the driver.</summary>
     public IReadOnlyDictionary<string, UpdateDecision> UpdatePreferences { get; init; } = new Dictionary<string, UpdateDecision>(StringComparer.Ordinal)
     {
         ["security"] = UpdateDecision.Automatic,

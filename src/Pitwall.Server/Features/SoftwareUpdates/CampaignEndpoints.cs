@@ -4,7 +4,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
-/// <summary><c>/api/v1/admin/software/campaigns</c>: administrators roll a distribution set out in waves, and resume or cancel it.</summary>
+/// <summary><c>/api/v1/admin/software/campaigns</c>: administrators roll a distribution set out in waves, and pause, resume or cancel it.</summary>
 internal static class CampaignEndpoints
 {
     public static void MapCampaignEndpoints(this IEndpointRouteBuilder routes)
@@ -13,6 +13,7 @@ internal static class CampaignEndpoints
         group.MapGet("/", List).WithSummary("Every campaign, newest first, with each wave's progress.");
         group.MapPost("/", Create).WithSummary("Start a campaign: a set for targets named or picked by a filter, in waves, with an error threshold.");
         group.MapGet("/{id}", Get).WithSummary("One campaign with each wave's progress.");
+        group.MapPost("/{id}/pause", Pause).WithSummary("Pause a running campaign: no further wave starts until it is resumed.");
         group.MapPost("/{id}/resume", Resume).WithSummary("Resume a paused campaign: the current wave's errors are accepted.");
         group.MapPost("/{id}/cancel", Cancel).WithSummary("Cancel a campaign: no further wave; its open actions are asked to cancel.");
     }
@@ -40,6 +41,10 @@ internal static class CampaignEndpoints
         await campaigns.FindAsync(id, cancellationToken) is { } campaign
             ? TypedResults.Ok(CampaignResponse.From(campaign, await campaigns.ProgressAsync(id, cancellationToken)))
             : ApiProblems.NotFound("The campaign");
+
+    private static async Task<Results<Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> Pause(
+        string id, CampaignRunner runner, CampaignStore campaigns, CancellationToken cancellationToken) =>
+        await Answer(await runner.PauseAsync(id, cancellationToken), campaigns, cancellationToken);
 
     private static async Task<Results<Ok<CampaignResponse>, ValidationProblem, ProblemHttpResult>> Resume(
         string id, CampaignRunner runner, CampaignStore campaigns, CancellationToken cancellationToken) =>

@@ -136,14 +136,29 @@ internal sealed class CampaignRunner(
         return await campaigns.FindAsync(id, cancellationToken);
     }
 
-    /// <summary>Resumes a paused campaign: the current wave's errors are accepted, and it goes on.</summary>
+    /// <summary>Pauses a running campaign by hand: no further wave starts until it is resumed; its open actions go on.</summary>
+    public async Task<(Campaign? Campaign, Refusal? Refusal)> PauseAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
+        {
+            return (null, Refusal.NotFound("No such campaign."));
+        }
+        var paused = campaign with { State = CampaignStates.Paused, PausedReason = "paused_by_administrator" };
+        return await campaigns.MoveAsync(paused, [CampaignStates.Running], time.GetUtcNow(), cancellationToken)
+            ? (await campaigns.FindAsync(id, cancellationToken), null)
+            : (null, Refusal.Conflict(SoftwareUpdateErrorCodes.CampaignStateConflict, $"The campaign is {campaign.State}, not running."));
+    }
+
+    /// <summary>Resumes a paused campaign: when the error threshold paused it, the current wave's errors are accepted; it goes on.</summary>
     public async Task<(Campaign? Campaign, Refusal? Refusal)> ResumeAsync(string id, CancellationToken cancellationToken)
     {
         if (await campaigns.FindAsync(id, cancellationToken) is not { } campaign)
         {
             return (null, Refusal.NotFound("No such campaign."));
         }
-        var resumed = campaign with { State = CampaignStates.Running, AcknowledgedWave = campaign.Wave, PausedReason = null };
+        // A pause by the error threshold is resumed by accepting the wave's errors; a pause by hand accepts none.
+        var acknowledged = campaign.PausedReason?.StartsWith("error_threshold", StringComparison.Ordinal) == true ? campaign.Wave : campaign.AcknowledgedWave;
+        var resumed = campaign with { State = CampaignStates.Running, AcknowledgedWave = acknowledged, PausedReason = null };
         return campaign.State == CampaignStates.Paused && await campaigns.MoveAsync(resumed, [CampaignStates.Paused], time.GetUtcNow(), cancellationToken)
             ? (await AdvanceAsync(id, cancellationToken), null)
             : (null, Refusal.Conflict(SoftwareUpdateErrorCodes.CampaignStateConflict, $"The campaign is {campaign.State}, not paused."));

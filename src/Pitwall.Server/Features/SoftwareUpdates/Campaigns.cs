@@ -25,13 +25,13 @@ internal static class CampaignStates
 }
 
 /// <param name="Model">With the other filter fields: every car target of this model (and years, variant).</param>
-internal sealed record CampaignFilter(string? Model, int? FromYear, int? ToYear, string? HardwareVariant);
+public sealed record CampaignFilter(string? Model, int? FromYear, int? ToYear, string? HardwareVariant);
 
 /// <param name="Type">soft (default: the driver may postpone) or forced.</param>
 /// <param name="Targets">The controller ids to update; or <paramref name="Filter"/>.</param>
 /// <param name="Waves">Cumulative percentages, rising, ending with 100; default [1, 10, 100].</param>
 /// <param name="ErrorThreshold">Percent (1–100) of a wave's failed installations that pauses the campaign; default 20.</param>
-internal sealed record CampaignCreateRequest(
+public sealed record CampaignCreateRequest(
     string? Name, string? SetId, string? Type, IReadOnlyList<string>? Targets, CampaignFilter? Filter, IReadOnlyList<int>? Waves, int? ErrorThreshold);
 
 internal sealed record CampaignResponse(

@@ -1,45 +1,50 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Vehicles;
+using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
-/// <summary>A release as the car's users see it.</summary>
-internal sealed record ReleaseView(string Name, string Version, string UpdateKind);
-
-/// <param name="Type">soft (optional for the driver) or forced.</param>
-internal sealed record UpdateView(long ActionId, ReleaseView Release, string Type, string Status, DateTimeOffset AssignedAt, DateTimeOffset UpdatedAt);
-
-/// <summary>One updatable part of the car (its controller id), what it runs and its updates, newest first.</summary>
-internal sealed record CarTargetView(
-    string ControllerId, ReleaseView? Installed, DateTimeOffset? InstalledAt, DateTimeOffset? LastPollAt, UpdateView? Open, IReadOnlyList<UpdateView> History);
-
-internal sealed record CarSoftwareResponse(string Vin, IReadOnlyList<CarTargetView> Targets);
-
-/// <summary><c>GET /api/v1/vehicles/{vin}/software</c>: the car's software, update and version state as Pitwall documents it (F3),
-/// for the car's users, through the vehicle-service gate.</summary>
+/// <summary><c>/api/v1/vehicles/{vin}/software</c>: the car's software, update and version state as Pitwall documents it (F3), the
+/// owner's preferences per update kind and the answer to an offered update, for the car's users, through the vehicle-service gate.</summary>
 internal static class CarSoftwareEndpoints
 {
-    public static void MapCarSoftwareEndpoints(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("/api/v1/vehicles/{vin}/software").WithTags("Software updates").RequireAuthorization(Scopes.ReadVehicle)
-            .RequireVehicleService(ServiceIds.SoftwareUpdate, ServiceUse.Read)
-            .MapGet("", Software)
-            .WithSummary("The car's software: per updatable part, the installed release, the open update and the past ones with their states.");
-
-    private static async Task<Ok<CarSoftwareResponse>> Software(
-        CurrentVehicle car, TargetStore targets, ActionStore actions, CatalogueStore catalogue, CancellationToken cancellationToken)
+    public static void MapCarSoftwareEndpoints(this IEndpointRouteBuilder routes)
     {
-        var releases = (await catalogue.SetsAsync(cancellationToken)).ToDictionary(s => s.Id, s => new ReleaseView(s.Name, s.Version, s.UpdateKind));
-        var views = new List<CarTargetView>();
-        foreach (var target in await targets.OfCarAsync(car.Vin, cancellationToken))
-        {
-            // What the car did before the caller had it is not the caller's to see.
-            var updates = (await actions.OfTargetAsync(target.ControllerId, cancellationToken)).Where(a => a.CreatedAt >= car.Since)
-                .Select(a => new UpdateView(a.Id, releases[a.SetId], a.Type, a.Status, a.CreatedAt, a.UpdatedAt)).ToList();
-            views.Add(new CarTargetView(target.ControllerId, target.InstalledSetId is { } installed ? releases[installed] : null, target.InstalledAt,
-                target.LastPollAt, updates.FirstOrDefault(u => !Feedback.IsFinal(u.Status)), [.. updates.Where(u => Feedback.IsFinal(u.Status)).Take(20)]));
-        }
-        return TypedResults.Ok(new CarSoftwareResponse(car.Vin, views));
+        var group = routes.MapGroup("/api/v1/vehicles/{vin}/software").WithTags("Software updates");
+        group.MapGet("", Software).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleService(ServiceIds.SoftwareUpdate, ServiceUse.Read)
+            .WithSummary("The car's software: the owner's preferences, and per updatable part the installed release, the open update and the past ones.");
+        group.MapPut("/preferences", Preference).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleService(ServiceIds.SoftwareUpdate, ServiceUse.PrimaryOnly)
+            .WithSummary("The primary user's choice for one kind of update: install automatically, ask the driver, or never (forced updates install).");
+        group.MapPost("/updates/{id}/accept", Accept).RequireAuthorization(Scopes.ControlVehicle)
+            .RequireVehicleService(ServiceIds.SoftwareUpdate, ServiceUse.Change)
+            .WithSummary("Install the open update: the car installs it at its next poll without asking the driver.");
+        group.MapPost("/updates/{id}/postpone", Postpone).RequireAuthorization(Scopes.ControlVehicle)
+            .RequireVehicleService(ServiceIds.SoftwareUpdate, ServiceUse.Change)
+            .WithSummary("Not now: the car is not offered the update for the given days (a mandatory update cannot wait).");
     }
+
+    private static readonly Refusal NoSuchUpdate = Refusal.NotFound("No such update for this car.");
+
+    private static async Task<Ok<CarSoftwareResponse>> Software(CurrentVehicle car, ICarSoftware software, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await software.StateAsync(car.Vin, car.Since, cancellationToken));
+
+    private static async Task<Results<Ok<CarSoftwareResponse>, ValidationProblem, ProblemHttpResult>> Preference(
+        CurrentVehicle car, PreferenceRequest request, ICarSoftware software, CancellationToken cancellationToken) =>
+        await Answer(await software.SetPreferenceAsync(car.Vin, request.UpdateKind, request.Decision, cancellationToken), car, software, cancellationToken);
+
+    private static async Task<Results<Ok<CarSoftwareResponse>, ValidationProblem, ProblemHttpResult>> Accept(
+        CurrentVehicle car, string id, ICarSoftware software, CancellationToken cancellationToken) =>
+        await Answer(long.TryParse(id, out var actionId) ? await software.AcceptAsync(car.Vin, car.Since, actionId, cancellationToken) : NoSuchUpdate, car, software,
+            cancellationToken);
+
+    private static async Task<Results<Ok<CarSoftwareResponse>, ValidationProblem, ProblemHttpResult>> Postpone(
+        CurrentVehicle car, string id, PostponeRequest? request, ICarSoftware software, CancellationToken cancellationToken) =>
+        await Answer(long.TryParse(id, out var actionId) ? await software.PostponeAsync(car.Vin, car.Since, actionId, request?.Days ?? 1, cancellationToken) : NoSuchUpdate,
+            car, software, cancellationToken);
+
+    private static async Task<Results<Ok<CarSoftwareResponse>, ValidationProblem, ProblemHttpResult>> Answer(
+        Refusal? refusal, CurrentVehicle car, ICarSoftware software, CancellationToken cancellationToken) =>
+        refusal is not null ? ApiProblems.Refused<Ok<CarSoftwareResponse>>(refusal) : TypedResults.Ok(await software.StateAsync(car.Vin, car.Since, cancellationToken));
 }

@@ -1,7 +1,7 @@
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <param name="Kind">What the module is (os, application, firmware, …): the DDI chunk's part.</param>
-internal sealed record ModuleCreateRequest(string? Name, string? Version, string? Kind, string? Vendor, string? Description);
+public sealed record ModuleCreateRequest(string? Name, string? Version, string? Kind, string? Vendor, string? Description);
 
 internal sealed record ArtifactResponse(string Filename, long Size, string Sha256, string Sha1, string Md5, DateTimeOffset CreatedAt)
 {
@@ -21,7 +21,7 @@ internal sealed record ModuleResponse(
 /// <param name="ToYear">The last model year it is for (inclusive); absent: open.</param>
 /// <param name="HardwareVariant">The hardware variant it is for; absent: every variant.</param>
 /// <param name="Modules">The ids of its software modules.</param>
-internal sealed record SetCreateRequest(
+public sealed record SetCreateRequest(
     string? Name, string? Version, string? UpdateKind, string? Model, int? FromYear, int? ToYear, string? HardwareVariant, string? Description,
     IReadOnlyList<string>? Modules);
 

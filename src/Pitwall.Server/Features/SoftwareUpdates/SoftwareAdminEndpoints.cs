@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -9,7 +8,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary><c>/api/v1/admin/software</c>: administrators manage software modules and their artifacts, distribution sets and
 /// update targets, assign sets to targets and cancel actions.</summary>
-internal static partial class SoftwareAdminEndpoints
+internal static class SoftwareAdminEndpoints
 {
     public static void MapSoftwareAdminEndpoints(this IEndpointRouteBuilder routes)
     {
@@ -45,33 +44,16 @@ internal static partial class SoftwareAdminEndpoints
         await catalogue.FindModuleAsync(id, cancellationToken) is { } module ? TypedResults.Ok(ModuleResponse.From(module)) : ApiProblems.NotFound("The software module");
 
     private static async Task<Results<Created<ArtifactResponse>, ValidationProblem, ProblemHttpResult>> Upload(
-        string id, string filename, HttpContext http, CatalogueStore catalogue, ArtifactStore files, IOptions<SoftwareUpdateOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        string id, string filename, HttpContext http, SoftwareAdministration administration, IOptions<SoftwareUpdateOptions> options, CancellationToken cancellationToken)
     {
-        if (!FileName().IsMatch(filename) || filename.EndsWith(".MD5SUM", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.Validation(Invalid("filename", "1 to 200 letters, digits, dots, dashes or underscores, not ending in .MD5SUM."));
-        }
-        if (await catalogue.FindModuleAsync(id, cancellationToken) is not { } module)
-        {
-            return ApiProblems.NotFound("The software module");
-        }
-        if (module.Artifacts.Any(a => a.Filename == filename))
-        {
-            return ApiProblems.Conflict(SoftwareUpdateErrorCodes.ArtifactExists, "The module has an artifact of this name; make a new module version.");
-        }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = options.Value.MaxArtifactBytes; // the artifact's own limit, not the API's
         }
-        if (await files.SaveAsync(http.Request.Body, options.Value.MaxArtifactBytes, cancellationToken) is not { } content)
-        {
-            return ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The artifact is larger than the configured maximum.");
-        }
-        var artifact = new Artifact(id, filename, content.Size, content.Sha256, content.Sha1, content.Md5, time.GetUtcNow());
-        return await catalogue.TryInsertArtifactAsync(artifact, cancellationToken)
-            ? TypedResults.Created($"/api/v1/admin/software/modules/{id}/artifacts/{filename}", ArtifactResponse.From(artifact))
-            : ApiProblems.Conflict(SoftwareUpdateErrorCodes.ArtifactExists, "The module has an artifact of this name; make a new module version.");
+        var (artifact, refusal) = await administration.UploadAsync(id, filename, http.Request.Body, cancellationToken);
+        return refusal is not null
+            ? ApiProblems.Refused<Created<ArtifactResponse>>(refusal)
+            : TypedResults.Created($"/api/v1/admin/software/modules/{id}/artifacts/{filename}", ArtifactResponse.From(artifact!));
     }
 
     private static async Task<IResult> Download(string id, string filename, CatalogueStore catalogue, ArtifactStore files, CancellationToken cancellationToken) =>
@@ -114,14 +96,4 @@ internal static partial class SoftwareAdminEndpoints
         var (action, refusal) = await administration.CancelAsync(id, cancellationToken);
         return refusal is not null ? ApiProblems.Refused<Accepted<ActionResponse>>(refusal) : TypedResults.Accepted((string?)null, ActionResponse.From(action!));
     }
-
-    private static ValidationErrors Invalid(string field, string message)
-    {
-        var errors = new ValidationErrors();
-        errors.Add(field, message);
-        return errors;
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")]
-    private static partial Regex FileName();
 }

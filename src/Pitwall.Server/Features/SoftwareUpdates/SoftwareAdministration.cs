@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
 
@@ -7,8 +8,35 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary>What administrators do with the catalogue and the targets: validated, refused with a stable code, then stored.</summary>
 internal sealed partial class SoftwareAdministration(
-    CatalogueStore catalogue, TargetStore targets, ActionStore actions, IVehicleDirectory vehicles, TimeProvider time)
+    CatalogueStore catalogue, TargetStore targets, ActionStore actions, ArtifactStore files, IVehicleDirectory vehicles, IOptions<SoftwareUpdateOptions> options,
+    TimeProvider time)
 {
+    /// <summary>Streams an artifact of the module to disk (never whole in memory) and records it with its hashes.</summary>
+    public async Task<(Artifact? Artifact, Refusal? Refusal)> UploadAsync(string moduleId, string? filename, Stream body, CancellationToken cancellationToken)
+    {
+        if (filename is null || !FileName().IsMatch(filename) || filename.EndsWith(".MD5SUM", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Refusal.Invalid("filename", "1 to 200 letters, digits, dots, dashes or underscores, not ending in .MD5SUM."));
+        }
+        if (await catalogue.FindModuleAsync(moduleId, cancellationToken) is not { } module)
+        {
+            return (null, Refusal.NotFound("No such software module."));
+        }
+        if (module.Artifacts.Any(a => a.Filename == filename))
+        {
+            return (null, ArtifactExists);
+        }
+        if (await files.SaveAsync(body, options.Value.MaxArtifactBytes, cancellationToken) is not { } content)
+        {
+            return (null, new Refusal(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "The artifact is larger than the configured maximum."));
+        }
+        var artifact = new Artifact(moduleId, filename, content.Size, content.Sha256, content.Sha1, content.Md5, time.GetUtcNow());
+        return await catalogue.TryInsertArtifactAsync(artifact, cancellationToken) ? (artifact, null) : (null, ArtifactExists);
+    }
+
+    private static readonly Refusal ArtifactExists =
+        Refusal.Conflict(SoftwareUpdateErrorCodes.ArtifactExists, "The module has an artifact of this name; make a new module version.");
+
     public async Task<(SoftwareModule? Module, Refusal? Refusal)> CreateModuleAsync(ModuleCreateRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -186,6 +214,9 @@ internal sealed partial class SoftwareAdministration(
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string NewId() => Guid.NewGuid().ToString("N")[..16];
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")]
+    private static partial Regex FileName();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
     private static partial Regex Slug();

@@ -14,11 +14,12 @@ internal static class SoftwareUpdateDataCategories
     private const string ActionsOfTheCar = "controller_id IN (SELECT controller_id FROM sw_targets WHERE vin = @car)";
 
     public static readonly DataCategory State = new("software_state", "Software, update and version state",
-        "Bring updates to the car and document per car what it runs (F3): its update targets and their reported attributes, the updates "
-        + "assigned to it (and the campaign wave it was in) and every status it reported while downloading and installing them.",
+        "Bring updates to the car and document per car what it runs (F3): its update targets and their reported attributes, the owner's "
+        + "preferences per update kind, the updates assigned to it (and the campaign wave it was in) and every status it reported while downloading and installing them.",
         LegalBasis.Contract, Retention.UntilVehicleDeregistered, true,
         [
             new("sw_targets") { AccountRows = CategoryTable.RowsOfTheAccountsCars, SecretColumns = ["token_hash"] },
+            new("sw_preferences") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
             new("sw_actions") { AccountRows = $"{ActionsOfTheCar} AND created_at >= @carSince" },
             new("sw_campaign_targets") { AccountRows = ActionsOfTheCar },
             new("sw_action_status")

@@ -29,4 +29,10 @@ internal static class SoftwareUpdateErrorCodes
 
     /// <summary>The campaign is not in a state the move starts from (resuming what is not paused, cancelling what ended).</summary>
     public const string CampaignStateConflict = "campaign_state_conflict";
+
+    /// <summary>The update is mandatory (forced): it cannot be postponed.</summary>
+    public const string UpdateForced = "update_forced";
+
+    /// <summary>The update is no longer on offer (installed, failed, cancelled or being cancelled): there is nothing to answer.</summary>
+    public const string UpdateNotOpen = "update_not_open";
 }

@@ -3,6 +3,7 @@ using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Gateway.Validation;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
@@ -34,6 +35,11 @@ public static class SoftwareUpdatesModule
         builder.Services.AddSingleton<CampaignRunner>();
         builder.Services.AddSingleton<CampaignJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignJob>());
+        builder.Services.AddSingleton<PreferenceStore>();
+        builder.Services.AddSingleton<ICarSoftware, CarSoftwareService>();
+        builder.Services.AddSingleton<ISoftwareConsole, SoftwareConsole>();
+        builder.Services.AddPortalTexts<SoftwareUpdatesText>();
+        builder.Services.AddVehicleTab(new("/software", "Software updates", 79, ServiceIds.SoftwareUpdate));
         builder.Services.AddDataCategory(SoftwareUpdateDataCategories.Catalogue);
         builder.Services.AddDataCategory(SoftwareUpdateDataCategories.State);
         return builder;

@@ -17,7 +17,8 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 /// answered; without Connect Care or with the service (or its group) switched off nothing is stored and the offer says why.
 /// </summary>
 internal sealed partial class UpdatePollHandler(
-    IEntitlements entitlements, IServiceAccess switches, ActionStore actions, TargetStore targets, DdiDeployments deployments, IVehicleLink link,
+    IEntitlements entitlements, IServiceAccess switches, ActionStore actions, TargetStore targets, DdiDeployments deployments, PreferenceStore preferences,
+    IVehicleLink link,
     IOptions<SoftwareUpdateOptions> options, TimeProvider time, ILogger<UpdatePollHandler> logger) : IVehicleMessageHandler
 {
     private static readonly TimeSpan AnswerLifetime = TimeSpan.FromMinutes(10);
@@ -80,6 +81,9 @@ internal sealed partial class UpdatePollHandler(
         offer.ReleaseVersion = set?.Version ?? "";
         offer.UpdateKind = set?.UpdateKind ?? "";
         offer.Forced = open.Type == ActionTypes.Forced;
+        var choice = (await preferences.ChoicesAsync(vin, CancellationToken.None)).TryGetValue(open.Id, out var c) ? c : default;
+        var preference = (await preferences.PreferencesAsync(vin, CancellationToken.None)).GetValueOrDefault(offer.UpdateKind, OwnerChoices.Ask);
+        offer.OwnerDecision = OwnerChoices.ForOffer(offer.Forced, choice.Choice, choice.Until, preference, time.GetUtcNow());
         foreach (var chunk in deployment.Deployment.Chunks)
         {
             offer.Files.AddRange(chunk.Artifacts.Select(a => new UpdateFile

@@ -131,6 +131,37 @@ public abstract class CampaignTests(PitwallServer server)
             Assert.True(bad.GetProperty("errors").TryGetProperty(field, out _), field);
         }
     }
+
+    [Fact]
+    public async Task A_campaign_paused_by_hand_starts_no_wave_until_resumed_and_its_failures_are_not_waved_through()
+    {
+        var (admin, setId) = await ReleaseAsync();
+        var prefix = $"ecu-{Guid.NewGuid():N}"[..12];
+        var devices = new Dictionary<string, HttpClient>();
+        for (var i = 0; i < 4; i++)
+        {
+            devices[$"{prefix}-{i}"] = admin.Controller(await admin.TargetAsync($"{prefix}-{i}", null));
+        }
+        var campaign = await UpdateAdmin.CreatedAsync(await admin.Client.PostAsJsonAsync(Campaigns,
+            new { name = "Held", setId, targets = devices.Keys, waves = new[] { 50, 100 }, errorThreshold = 50 }));
+        var id = campaign.GetProperty("id").GetString()!;
+
+        campaign = await OkAsync(await admin.Client.PostAsync($"{Campaigns}/{id}/pause", null));
+        Assert.Equal(("paused", "paused_by_administrator"), (campaign.GetProperty("state").GetString(), campaign.GetProperty("pausedReason").GetString()));
+        await (await admin.Client.PostAsync($"{Campaigns}/{id}/pause", null)).AssertProblemAsync(HttpStatusCode.Conflict, "campaign_state_conflict");
+        foreach (var (device, client) in devices)
+        {
+            await InstallAsync(client, device, "failure"); // the first wave's two fail
+        }
+        await AdvanceAsync();
+        campaign = await OkAsync(await admin.Client.GetAsync($"{Campaigns}/{id}"));
+        Assert.Equal(("paused", 0, 0), (campaign.GetProperty("state").GetString(), campaign.GetProperty("wave").GetInt32(), Progress(campaign, 1, "assigned")));
+
+        // Resumed, the wave's failures still count: the threshold pauses it again rather than starting the next wave.
+        campaign = await OkAsync(await admin.Client.PostAsync($"{Campaigns}/{id}/resume", null));
+        Assert.Equal("paused", campaign.GetProperty("state").GetString());
+        Assert.StartsWith("error_threshold", campaign.GetProperty("pausedReason").GetString());
+    }
 }
 
 public sealed class CampaignsOnSqlite(UpdateSqliteServer server) : CampaignTests(server), IClassFixture<UpdateSqliteServer>;

@@ -8,7 +8,7 @@ namespace Pitwall.Server.Tests.Features.SoftwareUpdates;
 /// <summary>Software updates over the vehicle link (F3): the car polls, gets its offer, downloads, installs and reports, on each engine.</summary>
 public abstract class LinkUpdateTests(PitwallServer server)
 {
-    private static async Task<UpdateOffer> PollAsync(TestCar car, string requestId)
+    internal static async Task<UpdateOffer> PollAsync(TestCar car, string requestId)
     {
         var seq = car.NextSeq();
         await car.SendAsync(new Envelope { Seq = seq, UpdatePoll = new UpdatePoll { RequestId = requestId, Installed = { new SoftwareVersion { Component = "infotainment", Version = "1.0.0" } } } });
@@ -24,7 +24,7 @@ public abstract class LinkUpdateTests(PitwallServer server)
         }
     }
 
-    private static async Task ReportAsync(TestCar car, ulong actionId, string execution, string finished, bool cancel = false)
+    internal static async Task ReportAsync(TestCar car, ulong actionId, string execution, string finished, bool cancel = false)
     {
         var seq = car.NextSeq();
         await car.SendAsync(new Envelope { Seq = seq, UpdateFeedback = new UpdateFeedback { ActionId = actionId, Execution = execution, Finished = finished, Cancel = cancel, Details = { execution } } });

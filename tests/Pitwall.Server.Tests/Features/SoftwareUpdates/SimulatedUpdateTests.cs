@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
 
@@ -65,6 +66,36 @@ public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixt
             await car.PollForUpdateAsync();
             Assert.Equal("scheduled", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "scheduled"));
             Assert.Equal("24.3.1", car.InstalledSoftware["head-unit"]); // not installed: the driver said later
+        }
+    }
+
+    [Fact]
+    public async Task The_owners_choices_on_the_server_overrule_the_cars_own_settings_a_refused_kind_is_declined_an_accepted_feature_installed()
+    {
+        var admin = await UpdateAdmin.SignInAsync(server);
+        byte[] image = [.. Enumerable.Range(0, 5_000).Select(i => (byte)(i % 11))];
+        var (module, _) = await admin.ModuleAsync("head-unit", $"26.{Random.Shared.Next()}", "head-unit.img", image);
+        var maintenance = await admin.SetAsync("Head unit tune-up", $"{Random.Shared.Next()}", [module], updateKind: "maintenance");
+        var feature = await admin.SetAsync("Head unit apps", $"{Random.Shared.Next()}", [module], updateKind: "feature");
+        var (car, owned) = await CarAsync(driverAccepts: false);
+        await using (car)
+        {
+            var software = $"/api/v1/vehicles/{owned.Vin}/software";
+            (await owned.Client.PutAsJsonAsync($"{software}/preferences", new { updateKind = "maintenance", decision = "never" })).EnsureSuccessStatusCode();
+            var declined = await admin.AssignAsync(maintenance, owned.Vin, "soft");
+            await car.PollForUpdateAsync();
+            Assert.Equal("rejected", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "rejected")); // the car itself would install it
+            await admin.Client.PostAsync($"/api/v1/admin/software/actions/{declined}/cancel", null);
+            await car.PollForUpdateAsync(); // the car confirms the cancellation
+            Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+
+            var accepted = await admin.AssignAsync(feature, owned.Vin, "soft");
+            (await owned.Client.PostAsync($"{software}/updates/{accepted}/accept", null)).EnsureSuccessStatusCode();
+            await car.PollForUpdateAsync();
+            Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+            var target = (await (await owned.Client.GetAsync(software)).JsonAsync()).GetProperty("targets")[0];
+            Assert.Equal("Head unit apps", target.GetProperty("installed").GetProperty("name").GetString());
+            Assert.Equal(1, car.UpdatesInstalled);
         }
     }
 }
