@@ -25,39 +25,13 @@ internal static class ConsoleFormat
 
     public static string Kmh(double? mps) => mps is { } v ? Number(v * 3.6, "0") + " km/h" : "–";
 
-    public static string Reason(string reason) => reason switch
-    {
-        TheftReasons.UnauthorisedMovement => "Unauthorised movement",
-        TheftReasons.Tampering => "Tampering",
-        TheftReasons.Alarm => "Alarm",
-        TheftReasons.RemoteRequest => "Tracking requested",
-        _ => reason,
-    };
+    public static string Reason(string reason) => CaseWording.Reason(reason);
 
-    public static string State(string state) => state switch
-    {
-        CaseStates.Open => "Open",
-        CaseStates.HandedOver => "Handed to the authority",
-        CaseStates.Closed => "Closed",
-        _ => state,
-    };
+    public static string State(string state) => CaseWording.State(state);
 
-    public static string Outcome(string? outcome) => outcome switch
-    {
-        CaseOutcomes.FalseAlarm => "False alarm",
-        CaseOutcomes.TheftConfirmed => "Theft confirmed",
-        CaseOutcomes.Recovered => "Recovered",
-        null => "",
-        _ => outcome,
-    };
+    public static string Outcome(string? outcome) => CaseWording.Outcome(outcome);
 
-    public static string Source(string source) => source switch
-    {
-        CaseSources.Car => "Detected by the car",
-        CaseSources.Owner => "Reported by the owner",
-        CaseSources.Authority => "Tracking started by the authority",
-        _ => source,
-    };
+    public static string Source(string source) => CaseWording.Source(source);
 
     public static string ContactOutcome(string outcome) => outcome switch
     {

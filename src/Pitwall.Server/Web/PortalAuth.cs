@@ -60,7 +60,11 @@ public static class PortalAuth
         : user.HasClaim(PitwallClaims.Scope, Scopes.ReadAuthority) ? "/authority"
         : user.HasClaim(PitwallClaims.Scope, Scopes.ControlDealer) ? "/dealer"
         : user.HasClaim(PitwallClaims.Scope, Scopes.ControlAssistance) ? "/assistance"
+        : user.HasClaim(PitwallClaims.Scope, Scopes.ControlAdmin) ? "/admin"
         : "/vehicles";
+
+    /// <summary>Owners and drivers have cars of their own; staff work on others' and see no "My vehicles".</summary>
+    public static bool HasOwnVehicles(ClaimsPrincipal user) => user.FindFirst(PitwallClaims.Role)?.Value is Roles.Owner or Roles.Driver;
 
     /// <summary>Checks the password (with the API's lock-out and security log) and starts a session; null when refused.</summary>
     public static async Task<(ClaimsPrincipal? Principal, string? Error)> SignInAsync(

@@ -37,6 +37,12 @@ internal abstract class PortalPage : PageModel
         ModelState.AddModelError(key, t is null ? refusal.Title : t[Wording(refusal)]);
     }
 
+    /// <summary>Phone numbers as people type them, one per line or comma-separated (<c>+49 (711) 123-456</c>), in the E.164
+    /// form the services check (<c>+49711123456</c>); empty for an empty field.</summary>
+    public static List<string> ParsePhoneNumbers(string? text) =>
+        [.. (text ?? "").Split([',', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => string.Concat(n.Where(c => c is not (' ' or '-' or '/' or '(' or ')' or '.' or '\u00A0'))))];
+
     /// <summary>A refusal in the words the portal shows an owner: the gate's refusals in the portal's own words, the others by
     /// their title.</summary>
     public static string Wording(Refusal refusal) => refusal.Code switch

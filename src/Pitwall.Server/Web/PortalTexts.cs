@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+
 namespace Pitwall.Server.Web;
 
 /// <summary>One resource of the portal's texts: the marker class whose resx files (<c>Name.resx</c> for the English names
@@ -14,4 +16,14 @@ public static class PortalTexts
         services.AddSingleton(new PortalTextSource(typeof(TText)));
         return services;
     }
+
+    /// <summary>A service's name in the page's language (keys <c>service:&lt;id&gt;</c>, in the catalogue's texts); the id itself
+    /// for a service nobody named yet.</summary>
+    public static string ServiceName(this IStringLocalizer t, string serviceId) =>
+        t[ServiceKeyPrefix + serviceId] is { ResourceNotFound: false } name ? name.Value : serviceId;
+
+    private const string ServiceKeyPrefix = "service:";
+
+    /// <summary>The package's services by name, e.g. "Vehicle status, Car finder".</summary>
+    public static string ServiceNames(this IStringLocalizer t, IEnumerable<string> serviceIds) => string.Join(", ", serviceIds.Select(t.ServiceName));
 }

@@ -44,6 +44,12 @@ internal static class PortalTime
     /// <summary>The day in the user's time zone, e.g. <c>2026-12-06</c>.</summary>
     public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>An amount in minor units (cents) in the page's number format with its ISO currency, e.g. <c>89,00 EUR</c>.</summary>
+    public static string Money(long minor, string currency) => (minor / 100m).ToString("#,0.00", Numbers) + " " + currency;
+
+    /// <summary>An amount in minor units as a form field holds it: <c>89.00</c>, without grouping, in any language.</summary>
+    public static string Amount(long minor) => (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+
     private static string Offset(TimeSpan offset) =>
         offset == TimeSpan.Zero ? "UTC"
         : $"UTC{(offset < TimeSpan.Zero ? "−" : "+")}{offset.Duration().Hours}{(offset.Minutes != 0 ? $":{offset.Duration().Minutes:00}" : "")}";

@@ -172,6 +172,13 @@ public sealed class AlarmsAndNotificationsPortalTests(PortalServer server, Porta
         await page.GetByLabel("URL (https)").FillAsync("ftp://example.com/hook");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add the webhook" }).ClickAsync();
         await Expect(page.Locator("#webhook-url-error")).ToContainTextAsync("An absolute https URL");
+        await page.GetByLabel("URL (https)").FillAsync("http://93.184.216.34/hook");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add the webhook" }).ClickAsync();
+        await Expect(page.Locator("#webhook-url-error")).ToHaveTextAsync("The URL must start with https://.");
+        await Expect(page.GetByLabel("URL (https)")).ToHaveValueAsync("http://93.184.216.34/hook"); // kept to correct it
+        await page.GetByLabel("URL (https)").FillAsync("https://169.254.169.254/latest/meta-data");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add the webhook" }).ClickAsync();
+        await Expect(page.Locator("#webhook-url-error")).ToContainTextAsync("The host must be reachable on the internet");
         await page.GetByLabel("URL (https)").FillAsync("https://hooks.example.com/pitwall");
         await page.Locator("#webhook-form").GetByLabel("Vehicle alarm").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add the webhook" }).ClickAsync();
@@ -181,6 +188,7 @@ public sealed class AlarmsAndNotificationsPortalTests(PortalServer server, Porta
         Assert.Equal(["alarm.triggered"], webhook.Types);
         await Expect(page.Locator("#webhooks tr[data-webhook]")).ToContainTextAsync("https://hooks.example.com/pitwall");
         await Expect(page.Locator("#webhooks tr[data-webhook]")).ToContainTextAsync("Vehicle alarm");
+        await Expect(page.Locator("#webhooks tr[data-webhook]")).ToHaveAttributeAsync("data-state", "active");
         await Expect(page.Locator("#devices tr[data-device]")).ToContainTextAsync("Anna's phone");
         await page.SetViewportSizeAsync(360, 740);
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling at phone width");

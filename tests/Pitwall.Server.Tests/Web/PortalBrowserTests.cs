@@ -50,7 +50,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         });
         car.PairingCodeShown += (_, shown) => code.TrySetResult(shown);
         await car.ConnectAsync().WaitAsync(Patience);
-        await page.GetByLabel("VIN").FillAsync(vin);
+        await page.GetByLabel("VIN", new() { Exact = true }).FillAsync(vin);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show code in the car" }).ClickAsync();
         await page.GetByLabel("Code shown in the car").FillAsync(await code.Task.WaitAsync(Patience));
         await PortalBrowser.ScreenshotAsync(page, "pairing");
@@ -102,6 +102,8 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await page.GetByLabel("Slot (1–5)").FillAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send timer to the car" }).ClickAsync();
         await Expect(page.Locator("#time-error")).ToContainTextAsync("HH:mm");
+        await Expect(page.Locator("#days-error")).ToHaveTextAsync("Choose the days to repeat the timer on, or a date for a one-off timer.");
+        await Expect(page.GetByLabel("Slot (1–5)")).ToHaveValueAsync("2"); // what was typed stays
 
         await page.GetByLabel("Time (HH:mm)").FillAsync("06:30");
         await page.GetByLabel("Mon").CheckAsync();
@@ -121,6 +123,10 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await Expect(page.Locator("#contracts")).ToContainTextAsync("included with the car");
 
         await page.Locator("#offers [data-package='navigation_plus'] button").ClickAsync();
+        var price = (await server.Get<Pitwall.Server.Features.Contracts.PackageStore>().FindAsync("navigation_plus", CancellationToken.None))!.PriceMinor;
+        await Expect(page.Locator("#confirm-price")).ToContainTextAsync($"{price / 100}.00 EUR for 12 months"); // nothing bought before the price is confirmed
+        Assert.DoesNotContain(await page.Locator("#contracts").InnerTextAsync(), "Navigation Plus");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Buy now, with obligation to pay" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Bought: Navigation Plus.");
         var row = page.Locator("#contracts tr[data-package='navigation_plus']");
         await Expect(row).ToHaveAttributeAsync("data-state", "active");
@@ -131,12 +137,18 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await security.GetByRole(AriaRole.Button, new() { Name = "Buy" }).ClickAsync();
         await Expect(page.Locator("#phones-error")).Not.ToBeEmptyAsync();
         await Expect(page.Locator("#answer-error")).Not.ToBeEmptyAsync();
-        await page.GetByLabel("Phone numbers to call after a theft").FillAsync("+491701234567, +49711123456");
+        await page.GetByLabel("Phone numbers to call after a theft").FillAsync("+49 170 1234567, +49 (711) 123-456"); // as people write them
         await page.GetByLabel("Security question").FillAsync("Name of my first car?");
         await page.GetByLabel("Answer (stored only as a hash)").FillAsync("Blue Whale");
-        await page.GetByLabel("Colour of the car").FillAsync("Frozen Blue");
         await page.GetByLabel("Registration number").FillAsync("S-PW 911");
         await page.Locator("#offers [data-package='car_security'] button").ClickAsync();
+        await Expect(page.Locator("#colour-error")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator("#phones-error")).ToBeEmptyAsync();
+        await Expect(page.GetByLabel("Answer (stored only as a hash)")).ToHaveValueAsync("Blue Whale"); // what was typed stays
+        await page.GetByLabel("Colour of the car").FillAsync("Frozen Blue");
+        await page.Locator("#offers [data-package='car_security'] button").ClickAsync();
+        await Expect(page.Locator("#confirm-price")).ToContainTextAsync("199.00 EUR for 12 months");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Buy now, with obligation to pay" }).ClickAsync();
         await Expect(page.Locator("#contracts tr[data-package='car_security']")).ToHaveAttributeAsync("data-state", "active");
         await PortalBrowser.ScreenshotAsync(page, "packages");
     }
@@ -157,7 +169,7 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await page.GetByRole(AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
         await Expect(page.Locator("#vin-error")).Not.ToBeEmptyAsync();
         var vin = $"WP0ZZZ99ZTS{Random.Shared.Next(100000, 999999)}";
-        await page.GetByLabel("VIN").FillAsync(vin);
+        await page.GetByLabel("VIN", new() { Exact = true }).FillAsync(vin);
         await page.GetByLabel("Model", new() { Exact = true }).FillAsync("Taycan");
         await page.GetByLabel("Model year").FillAsync("2025");
         await page.GetByRole(AriaRole.Button, new() { Name = "Register", Exact = true }).ClickAsync();
@@ -176,7 +188,8 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
 
         await page.GotoAsync("/admin/packages");
         var row = page.Locator("#package-list tr[data-package='navigation_plus']");
-        await row.Locator("input[name=priceMinor]").FillAsync("8900");
+        await Expect(row.Locator("input[name=price]")).ToHaveValueAsync("79.00"); // currency units, not cents
+        await row.Locator("input[name=price]").FillAsync("89,00");
         await row.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Navigation Plus");
         Assert.Equal(8900, (await server.Get<Pitwall.Server.Features.Contracts.PackageStore>().FindAsync("navigation_plus", CancellationToken.None))!.PriceMinor);

@@ -106,6 +106,7 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
         await page.GetByLabel("Note on the call (optional)").FillAsync("Owner at home");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log the call" }).ClickAsync();
         await Expect(page.Locator("#contacts tr[data-index='2']")).ToContainTextAsync("Reached");
+        await Expect(page.Locator("#phone-numbers li.next")).ToHaveCountAsync(0); // reached: the hint to call next stops
 
         // The identity check: the operator types what the caller says; only match or no match comes back.
         await page.GetByLabel("The caller's answer").FillAsync("Red Herring");
@@ -313,7 +314,12 @@ public sealed class SocConsolePortalTests(PortalServer server, PortalBrowser bro
         await Expect(page.Locator("#theft-cases tr[data-state='open']")).ToContainTextAsync("The security centre is on it");
         await Expect(page.Locator("#report-form")).ToHaveCountAsync(0);
         await car.WaitForFrameAsync(f => f.Configuration?.Theft?.RequestedIncidentId is { Length: > 0 }).WaitAsync(Patience);
-        Assert.Contains(await server.Get<TheftCaseStore>().QueueAsync(false, 500, CancellationToken.None), k => k.Vin == owned.Vin && k.Source == "owner");
+        var reported = Assert.Single(await server.Get<TheftCaseStore>().QueueAsync(false, 500, CancellationToken.None), k => k.Vin == owned.Vin && k.Source == "owner");
+        // The operator who takes the case finds the owner's words ready to hand on to the authority.
+        var console = await SignedInAsync((await StaffAsync("soc_operator", "Sam Shift")).Email, "/soc");
+        await console.GotoAsync($"/soc/cases/{reported.Id}");
+        await console.Locator("#claim-form button").ClickAsync();
+        await Expect(console.Locator("#Circumstances")).ToHaveValueAsync("Parked in front of the house at 22:00.");
 
         // In German, the page speaks German; a stranger gets 404.
         await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = "c=de|uic=de", Url = server.Client.BaseAddress!.ToString() }]);

@@ -21,6 +21,8 @@ internal static class AuthorityEndpoints
             reports.GeoJsonAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The track as GeoJSON.");
         authority.MapGet("/cases/{id}/report", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
             reports.HtmlAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("A printable summary.");
+        authority.MapPut("/cases/{id}/reference", SetReference).RequireAuthorization(Scopes.ControlAuthority)
+            .WithSummary("Note (or correct) the authority's own file number on a case handed to it.");
         authority.MapGet("/events", (ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
                 TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), ct)))
             .RequireAuthorization(Scopes.ReadAuthority).WithSummary("Server-Sent Events of this authority's cases: soc.case_opened, soc.case_updated, soc.tracking.");
@@ -36,6 +38,18 @@ internal static class AuthorityEndpoints
     {
         var (k, vehicle) = await reports.FindAsync(id, user.AccountIdOf(), cancellationToken);
         return k is null ? ApiProblems.Problem(SocWorkflow.CaseNotFound) : TypedResults.Ok(AuthorityCaseResponse.From(k, vehicle));
+    }
+
+    private static async Task<Results<Ok<AuthorityCaseResponse>, ProblemHttpResult>> SetReference(
+        string id, AuthorityReferenceRequest request, ClaimsPrincipal user, AuthorityTracking workflow, CaseReports reports, CancellationToken cancellationToken)
+    {
+        var (changed, refusal) = await workflow.SetReferenceAsync(user.AccountIdOf(), id, request.Reference, cancellationToken);
+        if (changed is null)
+        {
+            return ApiProblems.Problem(refusal!);
+        }
+        var (_, vehicle) = await reports.FindAsync(id, user.AccountIdOf(), cancellationToken);
+        return TypedResults.Ok(AuthorityCaseResponse.From(changed, vehicle));
     }
 
     private static async Task<Results<Ok<List<TrackPointResponse>>, ProblemHttpResult>> Track(

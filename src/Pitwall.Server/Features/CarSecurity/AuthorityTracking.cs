@@ -7,9 +7,33 @@ using Pitwall.Server.Hosting.Auth;
 namespace Pitwall.Server.Features.CarSecurity;
 
 /// <summary>E3: an authority starts tracking a car it has a report about (VIN and registration number); the case is handed to
-/// it from the start.</summary>
-public sealed class AuthorityTracking(IVehicleDirectory vehicles, ICarSecurityContacts contacts, IEntitlements entitlements, TheftCaseOpening opening)
+/// it from the start. It notes its own file number on a case handed to it.</summary>
+public sealed class AuthorityTracking(
+    IVehicleDirectory vehicles, ICarSecurityContacts contacts, IEntitlements entitlements, TheftCaseOpening opening, Data.Database database, TimeProvider time)
 {
+    public const int MaxReferenceLength = 100;
+
+    /// <summary>Sets (or corrects) the authority's own file number on a case handed to it; logged in the case's audit.</summary>
+    /// <returns>The case as changed, or why not (another authority's case reads as not found).</returns>
+    public async Task<(TheftCase? Case, Refusal? Refusal)> SetReferenceAsync(string authorityId, string caseId, string? reference, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reference) || reference.Trim().Length > MaxReferenceLength)
+        {
+            return (null, Refusal.Invalid("reference", $"Your file number, 1 to {MaxReferenceLength} characters."));
+        }
+        var changed = await database.WriteAsync(async (c, t) =>
+        {
+            if (!await TheftCaseStore.SetAuthorityReferenceAsync(c, t, caseId, authorityId, reference.Trim()))
+            {
+                return false;
+            }
+            await TheftCaseStore.AuditAsync(c, t, caseId, new Actor(authorityId, Roles.Authority), "authority_reference", "The authority noted its file number.",
+                time.GetUtcNow());
+            return true;
+        }, cancellationToken);
+        return changed ? (await database.ReadAsync(c => TheftCaseStore.FindAsync(c, null, caseId), cancellationToken), null) : (null, SocWorkflow.CaseNotFound);
+    }
+
     /// <summary>E3: an authority starts tracking a car it has a report about; the case is handed to it from the start.</summary>
     /// <returns>The new case and the car as the authority sees it; or why not.</returns>
     public async Task<(TheftCase? Case, VehicleDescription? Vehicle, Refusal? Refusal)> StartTrackingAsync(

@@ -87,10 +87,14 @@ public sealed record ContactAttemptResponse(DateTimeOffset At, string? OperatorI
     internal static ContactAttemptResponse From(ContactAttempt a) => new(a.At, a.OperatorId, a.PhoneIndex, a.Outcome, a.Note);
 }
 
-/// <param name="NextPhoneIndex">The number to call next (after the last one, the first again).</param>
+/// <param name="NextPhoneIndex">The number to call next (after the last one, the first again); null when the owner stored none
+/// or has been reached.</param>
 public sealed record ContactLogResponse(IReadOnlyList<ContactAttemptResponse> Attempts, int? NextPhoneIndex);
 
 internal sealed record NoteRequest(string? Note);
+
+/// <param name="Reference">The authority's own file number for the case, 1 to 100 characters.</param>
+internal sealed record AuthorityReferenceRequest(string? Reference);
 
 /// <param name="ToOperatorId">Another SOC operator's account id; null puts the case back in the queue.</param>
 public sealed record HandOverRequest(string? ToOperatorId, string? Note);

@@ -54,7 +54,8 @@ public sealed class SocWorkflow(
     public async Task<ContactLogResponse> ContactLogAsync(string caseId, int phoneCount, CancellationToken cancellationToken)
     {
         var attempts = await store.ContactsAsync(caseId, cancellationToken);
-        return new ContactLogResponse(attempts.Select(ContactAttemptResponse.From).ToList(), phoneCount == 0 ? null : NextPhone(attempts, phoneCount));
+        var reached = attempts.Any(a => a.Outcome == ContactOutcomes.Reached); // then nobody needs calling any more
+        return new ContactLogResponse(attempts.Select(ContactAttemptResponse.From).ToList(), phoneCount == 0 || reached ? null : NextPhone(attempts, phoneCount));
     }
 
     /// <summary>The numbers are called in order: the one after the last called (the first again after the last), the first at the start.</summary>

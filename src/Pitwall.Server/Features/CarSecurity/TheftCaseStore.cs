@@ -190,6 +190,11 @@ public sealed class TheftCaseStore(Database database)
             WHERE id = @id AND state = 'open'
             """, new { id, authorityAccountId, circumstances, urgency, now = now.ToUnixTimeMilliseconds() }, t) == 1;
 
+    /// <returns>False unless the case is handed to this authority.</returns>
+    internal static async Task<bool> SetAuthorityReferenceAsync(DbConnection c, DbTransaction t, string id, string authorityId, string reference) =>
+        await c.ExecuteAsync("UPDATE theft_cases SET authority_reference = @reference WHERE id = @id AND authority_account_id = @authorityId",
+            new { id, authorityId, reference }, t) == 1;
+
     internal static async Task<bool> CloseAsync(DbConnection c, DbTransaction t, string id, string fromState, string outcome, DateTimeOffset now) =>
         await c.ExecuteAsync(
             "UPDATE theft_cases SET state = 'closed', outcome = @outcome, closed_at = @now, urgency = 0 WHERE id = @id AND state = @fromState",

@@ -137,14 +137,14 @@ public static class TheftReports
         Row("Vehicle", vehicle is null ? null : $"{vehicle.Model} ({vehicle.ModelYear})");
         Row("Colour", vehicle?.Colour);
         Row("Registration number", vehicle?.RegistrationNumber);
-        Row("Detected because", k.Reason.Replace('_', ' '));
+        Row("Detected because", CaseWording.Reason(k.Reason));
         Row("Case opened", Time(k.OpenedAt));
         Row("Theft mode since", k.TheftModeStartedAt is { } s ? Time(s) : null);
         Row("Theft confirmed", k.ConfirmedAt is { } c ? Time(c) : null);
-        Row("Authority reference", k.AuthorityReference);
-        Row("State", k.Outcome is null ? k.State.Replace('_', ' ') : $"{k.State} ({k.Outcome.Replace('_', ' ')})");
+        Row("Your reference", k.AuthorityReference);
+        Row("State", CaseWording.State(k.State) + (k.Outcome is null ? "" : $": {CaseWording.Outcome(k.Outcome)}"));
         html.Append("</dl><h2>Circumstances</h2><p>").Append(h.Encode(k.Circumstances ?? "—")).Append("</p>");
-        html.Append("<h2>Positions</h2><table><thead><tr><th scope=\"col\">Time (UTC)</th><th scope=\"col\">Latitude</th><th scope=\"col\">Longitude</th>")
+        html.Append("<h2>Positions</h2><table><thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Latitude</th><th scope=\"col\">Longitude</th>")
             .Append("<th scope=\"col\">Speed (km/h)</th><th scope=\"col\">Ignition</th><th scope=\"col\">GSM cell</th><th scope=\"col\">Antennas (GSM/GPS)</th></tr></thead><tbody>");
         foreach (var p in track)
         {
@@ -153,10 +153,10 @@ public static class TheftReports
                 .Append("</td><td>").Append(p.IgnitionOn ? "on" : "off").Append("</td><td>").Append(h.Encode(Cell(p))).Append("</td><td>")
                 .Append(h.Encode($"{p.GsmAntenna}/{p.GpsAntenna}")).Append("</td></tr>");
         }
-        html.Append("</tbody></table><h2>Course of the case</h2><table><thead><tr><th scope=\"col\">Time (UTC)</th><th scope=\"col\">By</th><th scope=\"col\">What</th></tr></thead><tbody>");
+        html.Append("</tbody></table><h2>Course of the case</h2><table><thead><tr><th scope=\"col\">Time</th><th scope=\"col\">By</th><th scope=\"col\">What</th></tr></thead><tbody>");
         foreach (var e in audit)
         {
-            html.Append("<tr><td>").Append(h.Encode(Time(e.At))).Append("</td><td>").Append(h.Encode(e.ActorRole)).Append("</td><td>")
+            html.Append("<tr><td>").Append(h.Encode(Time(e.At))).Append("</td><td>").Append(h.Encode(CaseWording.Actor(e.ActorRole))).Append("</td><td>")
                 .Append(h.Encode(e.Detail)).Append("</td></tr>");
         }
         html.Append("</tbody></table></body></html>");
@@ -177,7 +177,8 @@ public static class TheftReports
     /// <summary>The GSM cell of a tracking message as mcc-mnc-lac-cell, or "unknown".</summary>
     internal static string Cell(TrackingPoint p) => p.GsmCell is { } g ? $"{g.Mcc}-{g.Mnc}-{g.Lac}-{g.CellId}" : "unknown";
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    /// <summary>As people read it, e.g. <c>2026-12-06 20:05:12 UTC</c> (a printed report has no time zone of its reader).</summary>
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
     private static string Number(double value) => value.ToString("0.#######", CultureInfo.InvariantCulture);
 }

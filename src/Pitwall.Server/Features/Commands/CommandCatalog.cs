@@ -74,9 +74,13 @@ internal static partial class CommandCatalog
         }
         var hasDate = p.TryGetValue("date", out var date);
         var hasDays = p.TryGetValue("days", out var days);
-        if (hasDate == hasDays)
+        if (hasDate && hasDays)
         {
             e.Add("parameters", "A timer is one-off (date) or recurring (days), not both.");
+        }
+        else if (!hasDate && !hasDays)
+        {
+            e.Add("parameters", "Choose the days to repeat the timer on, or a date for a one-off timer.");
         }
         if (hasDate && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
@@ -98,13 +102,13 @@ internal static partial class CommandCatalog
         {
             if (required)
             {
-                e.Add($"parameters.{name}", $"{name} is required ({min}–{max}).");
+                e.Add($"parameters.{name}", string.Create(CultureInfo.InvariantCulture, $"Enter a number from {min} to {max}."));
             }
             return;
         }
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max || double.IsNaN(value))
         {
-            e.Add($"parameters.{name}", $"{name} is a number from {min} to {max}.");
+            e.Add($"parameters.{name}", string.Create(CultureInfo.InvariantCulture, $"Enter a number from {min} to {max}.")); // the field says which
         }
     }
 

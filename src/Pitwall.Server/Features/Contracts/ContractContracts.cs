@@ -5,7 +5,9 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Contracts;
 
 /// <param name="CarSecurity">Required when the package asks for the B2 data (Car Security).</param>
-internal sealed record PurchaseRequest(string? PackageId, CarSecurityRequest? CarSecurity);
+/// <param name="ConfirmedPriceMinor">The price the buyer saw and confirmed (minor units); when given and the price has changed
+/// since, nothing is bought (409 <c>price_changed</c>).</param>
+internal sealed record PurchaseRequest(string? PackageId, CarSecurityRequest? CarSecurity, long? ConfirmedPriceMinor = null);
 
 /// <summary>What buying Car Security asks for (REQUIREMENTS B2).</summary>
 /// <param name="PhoneNumbers">E.164, in the order the security centre calls them (1–3).</param>

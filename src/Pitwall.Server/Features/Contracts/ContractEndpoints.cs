@@ -25,6 +25,8 @@ internal static class ContractEndpoints
 
         var admin = routes.MapGroup("/api/v1/admin").WithTags("Administration");
         admin.MapGet("/packages", Catalogue).RequireAuthorization(Scopes.ReadAdmin).WithSummary("The package catalogue.");
+        admin.MapGet("/vehicles/{vin}/contracts", VehicleContracts).RequireAuthorization(Scopes.ReadAdmin)
+            .WithSummary("A vehicle's packages, running and ended, whoever bought them.");
         admin.MapPut("/packages/{id}", SavePackage).RequireAuthorization(Scopes.ControlAdmin).WithSummary("Create or change a package.");
         admin.MapPost("/contracts/{id}/written-cancellation", WrittenCancellation).RequireAuthorization(Scopes.ControlAdmin)
             .WithSummary("Record a cancellation the customer sent in writing (auto-renewal off), with customer service's reference.");
@@ -45,6 +47,9 @@ internal static class ContractEndpoints
     private static async Task<Ok<List<ContractResponse>>> List(CurrentVehicle car, ContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ForVehicleAsync(car.Vin, cancellationToken)).Select(ContractResponse.From).ToList());
 
+    private static async Task<Ok<List<ContractResponse>>> VehicleContracts(string vin, ContractStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ForVehicleAsync(vin, cancellationToken)).Select(ContractResponse.From).ToList());
+
     private static async Task<Ok<List<ContractResponse>>> Bought(ClaimsPrincipal user, ContractStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ForBuyerAsync(user.AccountIdOf(), cancellationToken)).Select(ContractResponse.From).ToList());
 
@@ -52,7 +57,7 @@ internal static class ContractEndpoints
         PurchaseRequest request, CurrentVehicle car, ClaimsPrincipal user, IVehicleDirectory vehicles, ContractService service, CancellationToken cancellationToken)
     {
         var (contract, refusal) = await vehicles.FindAsync(car.Vin, cancellationToken) is { } vehicle
-            ? await service.PurchaseAsync(user.AccountIdOf(), vehicle, request.PackageId, request.CarSecurity, cancellationToken)
+            ? await service.PurchaseAsync(user.AccountIdOf(), vehicle, request.PackageId, request.CarSecurity, cancellationToken, request.ConfirmedPriceMinor)
             : (null, Refusal.VehicleNotFound);
         if (refusal is not null)
         {

@@ -12,6 +12,9 @@ internal static class ContractErrorCodes
     public const string WithdrawalPeriodOver = "withdrawal_period_over";
     public const string ContractNotActive = "contract_not_active";
 
+    /// <summary>The buyer confirmed another price than the catalogue's of now (it changed meanwhile): nothing was bought.</summary>
+    public const string PriceChanged = "price_changed";
+
     /// <summary>The package grants a service no feature of this platform provides yet, so it is not sold.</summary>
     public const string ServiceNotProvided = "service_not_provided";
 }

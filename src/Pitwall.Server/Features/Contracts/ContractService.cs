@@ -41,41 +41,65 @@ public sealed class ContractService(
             .ToList();
     }
 
-    /// <summary>Buys a package for <paramref name="vehicle"/>, whose primary user <paramref name="accountId"/> is: the caller passed the
-    /// vehicle-service gate for it as the primary user (the gate read the access once; this does not read it again).</summary>
-    public async Task<(ContractRecord? Contract, Refusal? Refusal)> PurchaseAsync(
-        string accountId, Vehicle vehicle, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
+    /// <summary>Checks everything buying the package for <paramref name="vehicle"/> needs (as <see cref="PurchaseAsync"/> does) without
+    /// buying it, so that the portal can show the price for confirmation only when the purchase would go through.</summary>
+    public async Task<(Package? Package, Refusal? Refusal)> CheckPurchaseAsync(
+        Vehicle vehicle, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
+    {
+        var (package, _, refusal) = await CheckAsync(vehicle, packageId, security, cancellationToken);
+        return (package, refusal);
+    }
+
+    private async Task<(Package? Package, CarSecurityDetails? Details, Refusal? Refusal)> CheckAsync(
+        Vehicle vehicle, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken)
     {
         if (packageId is null || await packages.FindAsync(packageId, cancellationToken) is not { } package)
         {
-            return (null, new(StatusCodes.Status404NotFound, ContractErrorCodes.PackageNotFound, "No such package."));
+            return (null, null, new(StatusCodes.Status404NotFound, ContractErrorCodes.PackageNotFound, "No such package."));
         }
         if (Missing(package) is [_, ..] missing)
         {
-            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.ServiceNotProvided,
+            return (null, null, new(StatusCodes.Status409Conflict, ContractErrorCodes.ServiceNotProvided,
                 $"The package is not sold: this platform does not provide {string.Join(", ", missing)} yet."));
         }
         if (!package.Active)
         {
-            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.PackageNotSold, "This package is no longer sold."));
+            return (null, null, new(StatusCodes.Status409Conflict, ContractErrorCodes.PackageNotSold, "This package is no longer sold."));
         }
         if (package.WhyNotFor(vehicle.Model, vehicle.ModelYear) is { } why)
         {
-            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.NotEligible, $"The package does not fit this vehicle ({why})."));
+            return (null, null, new(StatusCodes.Status409Conflict, ContractErrorCodes.NotEligible, $"The package does not fit this vehicle ({why})."));
         }
         if (package.Id == Package.CarSecurity && await theft.IsStolenAsync(vehicle.Vin, cancellationToken))
         {
-            return (null, Stolen);
+            return (null, null, Stolen);
         }
-        CarSecurityDetails? details = null;
-        if (package.NeedsCarSecurityDetails)
+        if (!package.NeedsCarSecurityDetails)
         {
-            var errors = new ValidationErrors();
-            details = CarSecurityRequest.Validate(security, errors);
-            if (errors.Any)
-            {
-                return (null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request is not valid.", errors));
-            }
+            return (package, null, null);
+        }
+        var errors = new ValidationErrors();
+        var details = CarSecurityRequest.Validate(security, errors);
+        return errors.Any
+            ? (null, null, new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationFailed, "The request is not valid.", errors))
+            : (package, details, null);
+    }
+
+    /// <summary>Buys a package for <paramref name="vehicle"/>, whose primary user <paramref name="accountId"/> is: the caller passed the
+    /// vehicle-service gate for it as the primary user (the gate read the access once; this does not read it again).</summary>
+    /// <param name="confirmedPriceMinor">The price the buyer confirmed; when the catalogue's price is another by now, nothing is bought.</param>
+    public async Task<(ContractRecord? Contract, Refusal? Refusal)> PurchaseAsync(
+        string accountId, Vehicle vehicle, string? packageId, CarSecurityRequest? security, CancellationToken cancellationToken,
+        long? confirmedPriceMinor = null)
+    {
+        var (package, details, refusal) = await CheckAsync(vehicle, packageId, security, cancellationToken);
+        if (package is null)
+        {
+            return (null, refusal);
+        }
+        if (confirmedPriceMinor is { } confirmed && confirmed != package.PriceMinor)
+        {
+            return (null, new(StatusCodes.Status409Conflict, ContractErrorCodes.PriceChanged, "The price has changed since you confirmed it; check the new price."));
         }
         var now = time.GetUtcNow();
         var contract = new ContractRecord(Guid.CreateVersion7(now).ToString(), vehicle.Vin, accountId, package.Id, ContractStates.Active, true, now, now,

@@ -40,4 +40,8 @@ internal sealed record PushDeviceResponse(string Id, string Platform, string Nam
 public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Types);
 
 /// <param name="Secret">The signing secret (Standard Webhooks, <c>whsec_…</c>); shown only in the answer to its creation.</param>
-internal sealed record WebhookResponse(string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null);
+/// <param name="State">active; failing (its latest three or more delivery attempts in a row went wrong: <c>lastError</c> says
+/// why, <c>failingSince</c> since when); stopped (the receiver answered 410 Gone, nothing is sent any more).</param>
+internal sealed record WebhookResponse(
+    string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null, string State = WebhookState.Active,
+    string? LastError = null, DateTimeOffset? FailingSince = null);

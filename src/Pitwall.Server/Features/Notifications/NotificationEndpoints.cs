@@ -92,9 +92,10 @@ internal static class NotificationEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveDevice(string id, ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken) =>
         await store.RemoveDeviceAsync(user.AccountIdOf(), id, cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound("The device");
 
-    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> Webhooks(ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok<IReadOnlyList<WebhookResponse>>(
-            [.. (await store.WebhooksAsync(user.AccountIdOf(), cancellationToken)).Select(w => new WebhookResponse(w.Id, w.Url, w.Types, w.Active, w.CreatedAt))]);
+    private static async Task<Ok<IReadOnlyList<WebhookResponse>>> Webhooks(ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<WebhookResponse>>([.. (await settings.WebhooksAsync(user.AccountIdOf(), cancellationToken))
+            .Select(x => new WebhookResponse(x.Webhook.Id, x.Webhook.Url, x.Webhook.Types, x.Webhook.Active, x.Webhook.CreatedAt, null, x.State.State,
+                x.State.LastError, x.State.FailingSince))]);
 
     private static async Task<Results<Created<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
         CreateWebhookRequest request, ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ namespace Pitwall.Server.Features.Notifications;
 /// change may say (known types, switchable channels, quiet hours as HH:mm in an IANA zone), what a webhook may point at,
 /// and how many an account may have.
 /// </summary>
-public sealed class NotificationSettings(NotificationStore store, INotificationTypes notificationTypes, TimeProvider time)
+public sealed class NotificationSettings(
+    NotificationStore store, INotificationTypes notificationTypes, WebhookUrlPolicy webhookUrls, TimeProvider time)
 {
     public const int MaxWebhooks = 5;
 
@@ -73,6 +74,14 @@ public sealed class NotificationSettings(NotificationStore store, INotificationT
         return errors.Any ? null : new QuietHours(from, to, dto.TimeZone!);
     }
 
+    /// <summary>The account's webhooks, each with how its deliveries are going.</summary>
+    public async Task<IReadOnlyList<(WebhookSubscription Webhook, WebhookState State)>> WebhooksAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var webhooks = await store.WebhooksAsync(accountId, cancellationToken);
+        var attempts = await store.WebhookAttemptsAsync(accountId, 20 * MaxWebhooks, cancellationToken);
+        return [.. webhooks.Select(w => (w, WebhookState.Of(w, attempts.Where(a => a.WebhookId == w.Id))))];
+    }
+
     /// <summary>Subscribes a URL to the account's notifications (all types when none are named), with a new signing secret.</summary>
     /// <returns>The subscription, its secret included (shown to the user this once); or the fields that are wrong; or
     /// <c>LimitReached</c> when the account has <see cref="MaxWebhooks"/> already.</returns>
@@ -80,10 +89,13 @@ public sealed class NotificationSettings(NotificationStore store, INotificationT
         string accountId, CreateWebhookRequest request, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || request.Url!.Length > 2000 ||
-            !string.IsNullOrEmpty(url.UserInfo))
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || request.Url!.Length > 2000)
         {
             errors.Add("url", "An absolute https URL without credentials, at most 2000 characters.");
+        }
+        else if (webhookUrls.Refusal(url) is { } refused)
+        {
+            errors.Add("url", refused);
         }
         var types = request.Types ?? [];
         foreach (var type in types.Where(t => notificationTypes.Find(t) is null))

@@ -270,6 +270,18 @@ public sealed class NotificationStore(Database database)
                 new { accountId, id }))
             .Select(r => r.ToSubscription()).SingleOrDefault(), cancellationToken);
 
+    /// <summary>The account's latest webhook deliveries that were tried, newest first (at most <paramref name="limit"/>).</summary>
+    public Task<IReadOnlyList<WebhookAttempt>> WebhookAttemptsAsync(string accountId, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<WebhookAttempt>>(async c => [.. (await c.QueryAsync<(string Target, string State, long Attempts, string? LastError, long CreatedAt)>(
+                """
+                SELECT d.target, d.state, d.attempts, d.last_error, n.created_at FROM notification_deliveries d
+                JOIN notifications n ON n.id = d.notification_id
+                WHERE n.account_id = @accountId AND d.channel = 'webhook' AND d.attempts > 0
+                ORDER BY n.created_at DESC, d.id DESC LIMIT @limit
+                """, new { accountId, limit }))
+            .Select(r => new WebhookAttempt(r.Target.StartsWith("webhook:", StringComparison.Ordinal) ? r.Target[8..] : r.Target, r.State == "delivered",
+                (int)r.Attempts, r.LastError, StoredTime.Read(r.CreatedAt)))], cancellationToken);
+
     public Task AddWebhookAsync(string accountId, WebhookSubscription webhook, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.ExecuteAsync(
             """

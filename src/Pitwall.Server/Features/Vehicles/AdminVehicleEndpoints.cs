@@ -5,15 +5,44 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Vehicles;
 
-/// <summary><c>/api/v1/admin/vehicles</c>: registering vehicles, one at a time or from CSV.</summary>
+/// <summary><c>/api/v1/admin/vehicles</c>: finding vehicles and registering them, one at a time or from CSV.</summary>
 internal static class AdminVehicleEndpoints
 {
     public static void MapAdminVehicleEndpoints(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/v1/admin/vehicles").WithTags("Administration").RequireAuthorization(Scopes.ControlAdmin);
-        admin.MapPost("/", Register).WithSummary("Register a vehicle; answers its link secret once.");
-        admin.MapPost("/import", Import).WithSummary($"Register vehicles from CSV (text/csv) with the header {VehicleRegistry.CsvHeader}.");
+        var admin = routes.MapGroup("/api/v1/admin/vehicles").WithTags("Administration");
+        admin.MapGet("/", Search).RequireAuthorization(Scopes.ReadAdmin)
+            .WithSummary("Registered vehicles, newest first; q finds a fragment of the VIN, registration number or model (any case).");
+        admin.MapGet("/{vin}", Detail).RequireAuthorization(Scopes.ReadAdmin)
+            .WithSummary("One vehicle: registration, its users, its link and the software it reported.");
+        admin.MapPost("/", Register).RequireAuthorization(Scopes.ControlAdmin).WithSummary("Register a vehicle; answers its link secret once.");
+        admin.MapPost("/import", Import).RequireAuthorization(Scopes.ControlAdmin)
+            .WithSummary($"Register vehicles from CSV (text/csv) with the header {VehicleRegistry.CsvHeader}.");
     }
+
+    private static async Task<Results<Ok<AdminVehiclePage>, ValidationProblem>> Search(
+        string? q, int? page, int? pageSize, VehicleAdministration administration, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (page < 1)
+        {
+            errors.Add("page", "The page starts at 1.");
+        }
+        if (pageSize is < 1 or > VehicleAdministration.MaxPageSize)
+        {
+            errors.Add("pageSize", $"The page size is 1 to {VehicleAdministration.MaxPageSize}.");
+        }
+        return errors.Any
+            ? ApiProblems.Validation(errors)
+            : TypedResults.Ok(await administration.SearchAsync(q, page ?? 1, pageSize ?? VehicleAdministration.DefaultPageSize, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<AdminVehicleDetail>, ProblemHttpResult>> Detail(string vin, VehicleAdministration administration, CancellationToken cancellationToken) =>
+        await administration.DetailAsync(vin, cancellationToken) is { } detail
+            ? TypedResults.Ok(detail)
+            : ApiProblems.Problem(NotRegistered);
+
+    private static readonly Refusal NotRegistered = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No vehicle with this VIN is registered.");
 
     private static async Task<Results<Created<RegisteredVehicleResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterVehicleRequest request, VehicleRegistry registry, CancellationToken cancellationToken)

@@ -112,14 +112,31 @@ public sealed class VehicleStore(Database database, IServiceProvider services, T
             WHERE u.account_id = @accountId AND (@vin IS NULL OR v.vin = @vin) ORDER BY v.vin
             """, new { accountId, vin }), cancellationToken)];
 
-    /// <summary>The vehicle's users, primary first; names and e-mails come from the accounts feature.</summary>
     /// <summary>The most recently registered vehicles, for the administrators' list.</summary>
     public async Task<IReadOnlyList<Vehicle>> RecentAsync(int limit, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<Row>(
-            "SELECT vin AS Vin, model AS Model, model_year AS ModelYear, colour AS Colour, registration_number AS RegistrationNumber, created_at AS CreatedAt " +
-            "FROM vehicles ORDER BY created_at DESC, vin LIMIT @limit", new { limit }), cancellationToken))
-        .Select(r => new Vehicle(r.Vin, r.Model, (int)r.ModelYear, r.Colour, r.RegistrationNumber, DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)))
-        .ToList();
+        (await SearchAsync(null, 0, limit, cancellationToken)).Vehicles;
+
+    /// <summary>
+    /// Registered vehicles whose VIN, registration number or model contains <paramref name="text"/> (any case; every
+    /// vehicle when it is empty), newest first, with how many match in all.
+    /// </summary>
+    public Task<(IReadOnlyList<Vehicle> Vehicles, int Total)> SearchAsync(string? text, int offset, int limit, CancellationToken cancellationToken)
+    {
+        // LIKE's wildcards in the text are meant literally; UPPER on both sides because PostgreSQL's LIKE minds case.
+        var pattern = string.IsNullOrWhiteSpace(text)
+            ? null
+            : "%" + text.Trim().ToUpperInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        const string Where =
+            "WHERE @pattern IS NULL OR UPPER(v.vin) LIKE @pattern ESCAPE '\\' OR UPPER(COALESCE(v.registration_number, '')) LIKE @pattern ESCAPE '\\' " +
+            "OR UPPER(v.model) LIKE @pattern ESCAPE '\\'";
+        return database.ReadAsync(async c =>
+        {
+            var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM vehicles v {Where}", new { pattern });
+            var rows = await c.QueryAsync<Row>(
+                $"SELECT {Columns} FROM vehicles v {Where} ORDER BY v.created_at DESC, v.vin LIMIT @limit OFFSET @offset", new { pattern, limit, offset });
+            return ((IReadOnlyList<Vehicle>)[.. rows.Select(r => Map(r)!)], (int)total);
+        }, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<(string AccountId, VehicleRole Role)>> UsersOfAsync(string vin, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string, string)>(

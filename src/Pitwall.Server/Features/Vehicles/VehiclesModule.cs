@@ -15,6 +15,7 @@ public static class VehiclesModule
         builder.Services.AddSingleton<IVehicleDirectory>(sp => sp.GetRequiredService<VehicleStore>());
         builder.Services.AddSingleton<IVehicleCredentials>(sp => new StoreCredentials(sp.GetRequiredService<VehicleStore>()));
         builder.Services.AddSingleton<VehicleRegistry>();
+        builder.Services.AddSingleton<VehicleAdministration>();
         builder.Services.AddSingleton<PairingService>();
         builder.Services.AddSingleton<VehicleUsers>();
         builder.Services.AddVehicleTab(new("/users", "Drivers", 90));

@@ -58,7 +58,10 @@ public abstract class CarSecurityTests(PitwallServer server)
         await (await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/identity-check", new { answer = Answer }))
             .AssertProblemAsync(HttpStatusCode.Conflict, "owner_not_reached");
         await OkJsonAsync(await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/contacts", new { phoneIndex = 1, outcome = "no_answer" }));
+        Assert.Equal(2, (await OkJsonAsync(await soc.Client.GetAsync($"/api/v1/soc/cases/{id}/contacts"))).GetProperty("nextPhoneIndex").GetInt32());
         await OkJsonAsync(await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/contacts", new { phoneIndex = 2, outcome = "reached", note = "Owner at home" }));
+        Assert.Equal(JsonValueKind.Null, // the owner was reached: no hint to call anyone next
+            (await OkJsonAsync(await soc.Client.GetAsync($"/api/v1/soc/cases/{id}/contacts"))).GetProperty("nextPhoneIndex").ValueKind);
         var wrong = await OkJsonAsync(await PostAsync(soc.Client, $"/api/v1/soc/cases/{id}/identity-check", new { answer = "Red Herring" }));
         Assert.False(wrong.GetProperty("verified").GetBoolean());
         Assert.Equal(2, wrong.GetProperty("attemptsLeft").GetInt32());
@@ -172,7 +175,16 @@ public abstract class CarSecurityTests(PitwallServer server)
         var first = line.GetProperty("geometry").GetProperty("coordinates")[0];
         Assert.InRange(first[0].GetDouble(), 8.5, 10); // [longitude, latitude]
         Assert.Equal(positions + 1, geo.GetProperty("features").GetArrayLength());
+        await (await authority.Client.PutAsJsonAsync($"/api/v1/authority/cases/{id}/reference", new { reference = " " }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var referenced = await OkJsonAsync(await authority.Client.PutAsJsonAsync($"/api/v1/authority/cases/{id}/reference", new { reference = "LKA-BW 4711/26" }));
+        Assert.Equal("LKA-BW 4711/26", referenced.GetProperty("authorityReference").GetString());
         var html = await authority.Client.GetStringAsync($"/api/v1/authority/cases/{id}/report");
+        Assert.Contains("LKA-BW 4711/26", html);
+        Assert.Contains("Handed to the authority", html); // the portal's words, not the codes
+        Assert.Contains("Security centre", html);
+        Assert.DoesNotContain("soc_operator", html);
+        Assert.Matches(@"<td>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC</td>", html);
         Assert.Contains(Registration, html);
         Assert.Contains("&lt;K", html); // the circumstances are encoded
         Assert.DoesNotContain("<Königstraße", html);

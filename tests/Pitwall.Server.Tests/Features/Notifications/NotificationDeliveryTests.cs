@@ -23,6 +23,9 @@ public sealed class DeliveryPeers : IAsyncDisposable
 
     public Func<Task> WebhookGate { get; set; } = () => Task.CompletedTask;
 
+    /// <summary>The webhook receiver's answer by request path; set by the test.</summary>
+    public Func<string, int> WebhookStatus { get; set; } = _ => 204;
+
     public LoopbackPeer Sms { get; }
 
     public LoopbackPeer Webhooks { get; }
@@ -35,8 +38,11 @@ public sealed class DeliveryPeers : IAsyncDisposable
         Webhooks = LoopbackPeer.StartAsync(async (_, context, request) =>
         {
             await WebhookGate();
-            WebhookIds.AddOrUpdate(request.Header("webhook-id"), 1, (_, n) => n + 1);
-            context.Response.StatusCode = 204;
+            context.Response.StatusCode = WebhookStatus(request.Path);
+            if (context.Response.StatusCode is >= 200 and < 300) // the ids delivered, and how often
+            {
+                WebhookIds.AddOrUpdate(request.Header("webhook-id"), 1, (_, n) => n + 1);
+            }
         }).GetAwaiter().GetResult();
         Smtp = SmtpPeer.StartAsync().GetAwaiter().GetResult();
     }
@@ -160,6 +166,41 @@ public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPe
         Assert.Equal(Phone, JsonDocument.Parse(sms.Body).RootElement.GetProperty("to").GetString());
         Assert.DoesNotContain(owned.Vin, sms.Body);
     }
+
+    [Fact]
+    public async Task A_webhook_whose_receiver_keeps_failing_reads_as_failing_with_its_last_error_and_as_active_once_it_answers_again()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        var down = true;
+        peers.WebhookStatus = path => down && path == "/down" ? 500 : 204;
+        var created = await owned.Client.PostAsJsonAsync("/api/v1/me/webhooks", new { url = peers.Webhooks.Url("/down") });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        for (var i = 0; i < WebhookState.FailingAfter; i++)
+        {
+            var webhook = await WebhookAsync(owned.Client);
+            Assert.Equal("active", webhook.GetProperty("state").GetString()); // fewer failures in a row are a hiccup
+            await NotifyAsync(owned.Vin, $"down-{i}");
+            await WaitForAsync(owned.Client, d => d["webhook"].GetProperty("attempts").GetInt32() == 1 && State(d["webhook"]) == "pending");
+        }
+        var failing = await WebhookAsync(owned.Client);
+        Assert.Equal("failing", failing.GetProperty("state").GetString());
+        Assert.Contains("500", failing.GetProperty("lastError").GetString());
+        Assert.True(failing.GetProperty("failingSince").GetDateTimeOffset() <= server.Clock.GetUtcNow());
+
+        down = false; // the receiver is back: the retries get through and the webhook is well again
+        server.Clock.Advance(TimeSpan.FromMinutes(10));
+        server.Get<NotificationSenders>().Wake();
+        for (var i = 0; i < WebhookState.FailingAfter; i++)
+        {
+            await WaitForAsync(owned.Client, d => State(d["webhook"]) == "delivered", i);
+        }
+        Assert.Equal("active", (await WebhookAsync(owned.Client)).GetProperty("state").GetString());
+        peers.WebhookStatus = _ => 204;
+    }
+
+    private static async Task<JsonElement> WebhookAsync(HttpClient client) =>
+        Assert.Single((await (await client.GetAsync("/api/v1/me/webhooks")).JsonAsync()).EnumerateArray().ToList());
 
     [Fact]
     public async Task A_restart_in_the_middle_of_deliveries_loses_none_and_sends_none_twice()

@@ -61,6 +61,8 @@ internal static class NotificationChannelsRegistration
             .AddProcessorGateway()
             .RemoveAllLoggers();
 
+        services.AddSingleton(sp => new WebhookUrlPolicy(Options(sp).Webhooks.AllowPrivateNetworkTargets));
+
         services.TryAddSingleton<FcmClient>();
         services.TryAddSingleton<ApnsClient>();
         services.AddSingleton<IPushProvider>(sp => sp.GetRequiredService<FcmClient>());

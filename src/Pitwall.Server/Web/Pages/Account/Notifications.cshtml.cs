@@ -23,7 +23,7 @@ internal sealed class NotificationsModel(
 
     public IReadOnlyList<PushDevice> Devices { get; private set; } = [];
 
-    public IReadOnlyList<WebhookSubscription> Webhooks { get; private set; } = [];
+    public IReadOnlyList<(WebhookSubscription Webhook, WebhookState State)> Webhooks { get; private set; } = [];
 
     /// <summary>True when the choices came back with errors: the table shows them as posted.</summary>
     public bool PreferencesPosted { get; private set; }
@@ -146,7 +146,7 @@ internal sealed class NotificationsModel(
             (QuietFrom, QuietTo, QuietTimeZone) = Preferences.QuietHours is { } quiet ? (quiet.From, quiet.To, quiet.TimeZone) : ("22:00", "07:00", "Europe/Berlin");
         }
         Devices = await store.DevicesAsync(AccountId, cancellationToken);
-        Webhooks = await store.WebhooksAsync(AccountId, cancellationToken);
+        Webhooks = await settings.WebhooksAsync(AccountId, cancellationToken);
     }
 
     /// <summary>Whether a box of the table is ticked: as posted when the form comes back with errors, else as saved.</summary>

@@ -169,7 +169,7 @@ internal sealed class ProfileModel(
             return NotFound();
         }
         Email = account.Email;
-        var phoneNumbers = PhoneLines(PhoneNumbers);
+        var phoneNumbers = ParsePhoneNumbers(PhoneNumbers);
         var errors = new ValidationErrors();
         AccountValidation.Name(Name, errors);
         AccountValidation.Locale(Locale, errors);
@@ -186,9 +186,4 @@ internal sealed class ProfileModel(
         CultureModel.SetCulture(Response, Locale);
         return Redirect("/profile?saved=true");
     }
-
-    /// <summary>One number a line, as people write them (<c>+49 711 123-456</c>), in the E.164 form the account keeps.</summary>
-    internal static List<string> PhoneLines(string? text) =>
-        [.. (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => string.Concat(line.Where(c => c is not (' ' or '-' or '.' or '/' or '(' or ')' or '\u00a0'))))];
 }

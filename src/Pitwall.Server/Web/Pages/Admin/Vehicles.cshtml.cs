@@ -2,18 +2,23 @@ using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Vehicles;
-using Pitwall.Server.Gateway;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Admin;
 
 /// <summary>Administrators register cars one by one or import a fleet, with the API's rules.</summary>
 [RequestSizeLimit(MaxImportBytes)] // a fleet's CSV may exceed the API's default body limit
-internal sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore store, IVehicleLink link, IStringLocalizer<PortalText> t) : PortalPage
+internal sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleAdministration administration, IStringLocalizer<PortalText> t) : PortalPage
 {
     public const long MaxImportBytes = 10 * 1024 * 1024;
 
-    public IReadOnlyList<Vehicle> Vehicles { get; private set; } = [];
+    public AdminVehiclePage Found { get; private set; } = new([], 1, VehicleAdministration.DefaultPageSize, 0);
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
 
     public RegisteredVehicleResponse? Registered { get; private set; }
 
@@ -34,9 +39,10 @@ internal sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore 
     [BindProperty]
     public string? RegistrationNumber { get; set; }
 
-    public bool IsOnline(string vin) => link.IsOnline(vin);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await FindAsync(cancellationToken);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Vehicles = await store.RecentAsync(100, cancellationToken);
+    private async Task FindAsync(CancellationToken cancellationToken) =>
+        Found = await administration.SearchAsync(Q, PageNumber, VehicleAdministration.DefaultPageSize, cancellationToken);
 
     public async Task<IActionResult> OnPostRegisterAsync(CancellationToken cancellationToken)
     {
@@ -57,7 +63,7 @@ internal sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore 
         {
             ModelState.AddModelError(nameof(Vin), t["A vehicle with this VIN is registered."]);
         }
-        Vehicles = await store.RecentAsync(100, cancellationToken);
+        await FindAsync(cancellationToken);
         return Page();
     }
 
@@ -72,7 +78,7 @@ internal sealed class AdminVehiclesModel(VehicleRegistry registry, VehicleStore 
             using var reader = new StreamReader(csv.OpenReadStream(), Encoding.UTF8);
             Imported = await registry.ImportAsync(reader, fleetSecret: null, cancellationToken);
         }
-        Vehicles = await store.RecentAsync(100, cancellationToken);
+        await FindAsync(cancellationToken);
         return Page();
     }
 }

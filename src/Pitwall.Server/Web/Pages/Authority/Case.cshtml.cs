@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web.Pages.Authority;
 /// appended as they arrive, the tracking messages, and the report (GPX, GeoJSON, printable summary). No owner's numbers,
 /// no security question; another authority's case is a 404, as in the API.
 /// </summary>
-internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store) : PortalPage
+internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store, AuthorityTracking tracking) : PortalPage
 {
     public TheftCase Case { get; private set; } = null!;
 
@@ -22,6 +22,9 @@ internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore sto
     [TempData]
     public string? Message { get; set; }
 
+    [BindProperty]
+    public string? Reference { get; set; }
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
         var (k, vehicle) = await reports.FindAsync(id, AccountId, cancellationToken);
@@ -30,6 +33,7 @@ internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore sto
             return NotFound();
         }
         (Case, Vehicle) = (k, vehicle);
+        Reference ??= k.AuthorityReference;
         Track = await store.TrackAsync(k.Id, 0, SocCaseModel.MapPositions, cancellationToken);
         Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(TimelineEntry.Of)];
         return Page();
@@ -40,5 +44,18 @@ internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore sto
     public Task<IActionResult> OnGetPanelsAsync(string id, CancellationToken cancellationToken)
     {
         return OnGetAsync(id, cancellationToken);
+    }
+
+    /// <summary>Notes the authority's own file number on the case.</summary>
+    public async Task<IActionResult> OnPostReferenceAsync(string id, CancellationToken cancellationToken)
+    {
+        var (changed, refusal) = await tracking.SetReferenceAsync(AccountId, id, Reference, cancellationToken);
+        if (changed is not null)
+        {
+            Message = "Your file number is noted.";
+            return Redirect($"/authority/cases/{Uri.EscapeDataString(id)}");
+        }
+        ShowRefusal(refusal!, fieldOf: _ => nameof(Reference));
+        return await OnGetAsync(id, cancellationToken);
     }
 }

@@ -206,6 +206,7 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
             return false;
         }
         Detail = found;
+        Circumstances ??= found.Circumstances; // the owner's description of the theft, for the operator to hand on or complete
         Track = await store.TrackAsync(id, 0, MapPositions, cancellationToken);
         Contacts = await workflow.ContactLogAsync(id, found.Contact?.PhoneNumbers.Count ?? 0, cancellationToken);
         Authorities = await accounts.WithRoleAsync(Roles.Authority, 500, cancellationToken);

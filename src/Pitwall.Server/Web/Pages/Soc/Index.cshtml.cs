@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Hosting;
@@ -20,6 +21,17 @@ internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, 
 
     public IReadOnlyDictionary<string, string> Operators { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>Finds cases by a fragment of the VIN or of the case id (any case).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    /// <summary>all, unassigned, mine or theft_mode.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Show { get; set; }
+
+    /// <summary>Open cases before the search and filter.</summary>
+    public int OpenCount { get; private set; }
+
     protected override async Task<(string? Id, Refusal? Refusal)> ClaimAsync(string id, CancellationToken cancellationToken)
     {
         var (claimed, refusal) = await workflow.ClaimAsync(AccountId, id, cancellationToken);
@@ -30,7 +42,18 @@ internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, 
 
     protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Queue = await store.QueueAsync(false, 200, cancellationToken);
+        var queue = await store.QueueAsync(false, 200, cancellationToken);
+        OpenCount = queue.Count;
+        var text = Q?.Trim();
+        Queue = [.. queue.Where(k => (string.IsNullOrEmpty(text) || k.Vin.Contains(text, StringComparison.OrdinalIgnoreCase)
+                || k.Id.Contains(text, StringComparison.OrdinalIgnoreCase))
+            && Show switch
+            {
+                "unassigned" => k.AssignedTo is null,
+                "mine" => k.AssignedTo == AccountId,
+                "theft_mode" => k.InTheftMode,
+                _ => true,
+            })];
         Closed = await store.QueueAsync(true, 20, cancellationToken);
         MissedHealthChecks = await store.MissedHealthChecksAsync(100, cancellationToken);
         Operators = (await accounts.WithRoleAsync(Roles.SocOperator, 1000, cancellationToken)).ToDictionary(a => a.Id, a => a.Name);

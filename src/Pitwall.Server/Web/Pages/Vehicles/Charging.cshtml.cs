@@ -89,6 +89,7 @@ internal sealed class ChargingModel(
             {
                 "parameters.timerId" => nameof(TimerId),
                 "parameters.targetStateOfCharge" => nameof(TimerTargetStateOfCharge),
+                "parameters" or "parameters.days" => nameof(Days), // one-off or recurring: said where the days are chosen
                 _ => null,
             });
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Status;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
@@ -13,9 +14,12 @@ namespace Pitwall.Server.Web.Pages.Vehicles;
 /// their live outcome. The status and command panels are also served alone, for the page's live updates.</summary>
 internal sealed class DashboardModel(
     VehicleStore vehicles, CommandIssuer issuer, StatusReader status, StatusRefresher refresher, CommandStore commands, RemotePins pins,
-    IVehicleLink link, TimeProvider time, IStringLocalizer<PortalText> t)
+    IVehicleLink link, ITheftStatus theft, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
+    /// <summary>In theft mode or with an open theft case: the page says so first.</summary>
+    public bool Stolen { get; private set; }
+
     public StatusResponse Status { get; private set; } = null!;
 
     public LocationResponse Location { get; private set; } = null!;
@@ -27,8 +31,15 @@ internal sealed class DashboardModel(
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
-        await LoadAsync(vin, cancellationToken, count: true) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(vin, cancellationToken, count: true))
+        {
+            return NotFound();
+        }
+        Stolen = await theft.IsStolenAsync(Vin, cancellationToken);
+        return Page();
+    }
 
     public async Task<IActionResult> OnGetStatusPanelAsync(string vin, CancellationToken cancellationToken) =>
         await LoadAsync(vin, cancellationToken) ? Partial("_StatusPanel", this) : NotFound();

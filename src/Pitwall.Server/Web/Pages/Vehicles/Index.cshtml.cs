@@ -1,15 +1,18 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
+using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>My vehicles, and pairing a new one with the code the car shows (REQUIREMENTS A3).</summary>
-internal sealed class VehiclesModel(VehicleStore store, IVehicleLink link, PairingService pairing, IStringLocalizer<PortalText> t) : PortalPage
+internal sealed class VehiclesModel(VehicleStore store, IVehicleLink link, PairingService pairing, ITheftStatus theft, IStringLocalizer<PortalText> t)
+    : PortalPage
 {
-    public sealed record Row(string Vin, string Model, int ModelYear, string Role, bool Online);
+    /// <param name="Stolen">In theft mode or with an open theft case.</param>
+    public sealed record Row(string Vin, string Model, int ModelYear, string Role, bool Online, bool Stolen);
 
     public IReadOnlyList<Row> Vehicles { get; private set; } = [];
 
@@ -65,8 +68,14 @@ internal sealed class VehiclesModel(VehicleStore store, IVehicleLink link, Pairi
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken) =>
-        Vehicles = (await store.ListForAsync(AccountId, null, cancellationToken))
-            .Select(v => new Row(v.Vehicle.Vin, v.Vehicle.Model, v.Vehicle.ModelYear, v.Role == VehicleRole.Primary ? "primary" : "driver", link.IsOnline(v.Vehicle.Vin)))
-            .ToList();
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var rows = new List<Row>();
+        foreach (var (vehicle, role) in await store.ListForAsync(AccountId, null, cancellationToken))
+        {
+            rows.Add(new Row(vehicle.Vin, vehicle.Model, vehicle.ModelYear, role == VehicleRole.Primary ? "primary" : "driver", link.IsOnline(vehicle.Vin),
+                await theft.IsStolenAsync(vehicle.Vin, cancellationToken)));
+        }
+        Vehicles = rows;
+    }
 }

@@ -35,6 +35,9 @@ internal sealed class PackagesModel(
     [BindProperty]
     public string? RegistrationNumber { get; set; }
 
+    /// <summary>The package whose price the owner is asked to confirm (the first step of buying), or null.</summary>
+    public Package? Confirming { get; private set; }
+
     public string NameOf(string packageId) => _names.GetValueOrDefault(packageId, packageId);
 
     public bool CanWithdraw(ContractRecord c) => contracts.InWithdrawalPeriod(c, time.GetUtcNow());
@@ -42,19 +45,34 @@ internal sealed class PackagesModel(
     public async Task<IActionResult> OnGetAsync(string vin, CancellationToken cancellationToken) =>
         await LoadAsync(vin, cancellationToken) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostBuyAsync(string vin, string? packageId, CancellationToken cancellationToken)
+    /// <summary>Buying takes two steps: the first checks what the owner entered and shows the price for confirmation, the second
+    /// buys at the price confirmed.</summary>
+    public async Task<IActionResult> OnPostBuyAsync(string vin, string? packageId, long? confirmedPriceMinor, CancellationToken cancellationToken)
     {
         if (!await FindAsync(vin, cancellationToken))
         {
             return NotFound();
         }
         var security = new CarSecurityRequest(
-            Phones?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), SecurityQuestion, SecurityAnswer, Colour, RegistrationNumber);
-        var (contract, refusal) = await UseVehicleAsync(primaryUserOnly: true, cancellationToken) is { } refused
-            ? (null, refused)
-            : await contracts.PurchaseAsync(AccountId, Vehicle, packageId, security, cancellationToken);
+            ParsePhoneNumbers(Phones) is { Count: > 0 } phones ? phones : null, SecurityQuestion, SecurityAnswer, Colour, RegistrationNumber);
+        if (await UseVehicleAsync(primaryUserOnly: true, cancellationToken) is { } refused)
+        {
+            return await AfterAsync(vin, null, refused, cancellationToken);
+        }
+        if (confirmedPriceMinor is null)
+        {
+            var (package, refusal) = await contracts.CheckPurchaseAsync(Vehicle, packageId, security, cancellationToken);
+            if (package is null)
+            {
+                return await AfterAsync(vin, null, refusal, cancellationToken);
+            }
+            await LoadAsync(vin, cancellationToken);
+            Confirming = package;
+            return Page();
+        }
+        var (contract, failed) = await contracts.PurchaseAsync(AccountId, Vehicle, packageId, security, cancellationToken, confirmedPriceMinor);
         var bought = contract is null ? null : (await packages.FindAsync(contract.PackageId, cancellationToken))?.Name ?? contract.PackageId;
-        return await AfterAsync(vin, bought is null ? null : Texts["Bought: {0}.", bought].Value, refusal, cancellationToken);
+        return await AfterAsync(vin, bought is null ? null : Texts["Bought: {0}.", Texts[bought]].Value, failed, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostCancelAsync(string vin, string? contractId, CancellationToken cancellationToken)

@@ -2,7 +2,10 @@
 // re-read the server-rendered panels, so the queue stays ordered by urgency without reloading.
 import { feed, panels, throttle, announce } from './console.js';
 
-const refresh = panels('/soc?handler=Panels', ['queue-panel', 'health-panel', 'closed-panel']);
+// The live refresh keeps the operator's search and filter (the page's own query).
+const query = new URLSearchParams(location.search);
+query.set('handler', 'Panels');
+const refresh = panels(`/soc?${query}`, ['queue-panel', 'health-panel', 'closed-panel']);
 const often = throttle(refresh, 3000);
 
 feed('/portal/events/soc', {
