@@ -55,6 +55,13 @@ internal sealed class ChargeRecordStore(Database database, TimeProvider time)
         return row.Body is not null && JsonNode.Parse(row.Body) is JsonObject body ? (row.PartnerId, body) : null;
     }
 
+    /// <summary>The account's sessions that are still running (PENDING or ACTIVE), newest first.</summary>
+    public async Task<IReadOnlyList<(string PartnerId, JsonObject Body)>> RunningOfAsync(string accountId, CancellationToken cancellationToken) =>
+        [.. (await database.ReadAsync(c => c.QueryAsync<(string PartnerId, string Body)>(
+                "SELECT partner_id, body FROM charging_sessions WHERE account_id = @accountId AND status IN ('PENDING', 'ACTIVE') ORDER BY received_at DESC LIMIT 20",
+                new { accountId }), cancellationToken))
+            .Select(r => (r.PartnerId, (JsonObject)JsonNode.Parse(r.Body)!))];
+
     public async Task<StoredCdr?> CdrAsync(string partnerId, string countryCode, string partyId, string id, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<CdrRow>($"SELECT {CdrColumns} FROM charging_cdrs WHERE {Key}",
             new { partnerId, countryCode, partyId, id }), cancellationToken))?.ToCdr();

@@ -3,12 +3,12 @@ using Pitwall.Server.Features.Charging.Ocpi;
 
 namespace Pitwall.Server.Features.Charging;
 
-internal sealed record ChargePriceResponse(decimal ExclVat, decimal? InclVat, string Currency);
+public sealed record ChargePriceResponse(decimal ExclVat, decimal? InclVat, string Currency);
 
-internal sealed record ChargeLocationResponse(string Id, string? Name, string? Address, string? City, string? Country, string? EvseId);
+public sealed record ChargeLocationResponse(string Id, string? Name, string? Address, string? City, string? Country, string? EvseId);
 
 /// <summary>One charge of the account's history (G2): where, which operator (its OCPI party), energy, duration and cost.</summary>
-internal sealed record ChargeResponse(
+public sealed record ChargeResponse(
     string CdrId, string? SessionId, string ContractId, DateTimeOffset StartedAt, DateTimeOffset EndedAt, double DurationMinutes, decimal EnergyKwh,
     ChargePriceResponse Cost, ChargeLocationResponse Location, string Operator);
 

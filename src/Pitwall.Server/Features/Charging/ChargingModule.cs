@@ -2,6 +2,7 @@ using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Charging.Commands;
 using Pitwall.Server.Features.Charging.Ocpi;
+using Pitwall.Server.Features.Charging.Sessions;
 using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Web;
@@ -21,6 +22,7 @@ public static class ChargingModule
         builder.Services.AddProvidedServices("Charging", ServiceIds.Charging);
         builder.Services.AddPortalTexts<ChargingText>();
         builder.Services.AddVehicleTab(new("/charging-cards", "Charging cards", 25, ServiceIds.Charging));
+        builder.Services.AddVehicleTab(new("/public-charging", "Public charging", 26, ServiceIds.Charging));
         builder.Services.AddProcessorGateway();
         builder.Services.AddHttpClient(OcpiPeerClient.ClientName, (sp, client) =>
                 client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargingOptions>>().Value.PartnerTimeout)
@@ -36,6 +38,8 @@ public static class ChargingModule
         builder.Services.AddSingleton<IChargingCards, ChargingCards>();
         builder.Services.AddSingleton<ChargingCommandStore>();
         builder.Services.AddSingleton<ChargingCommandSender>();
+        builder.Services.AddSingleton<LiveSessions>();
+        builder.Services.AddSingleton<IPublicCharging, PublicCharging>();
         builder.Services.AddSingleton<CommandTimeoutJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandTimeoutJob>());
         builder.Services.AddDataCategory(ChargingDataCategories.Contracts);
@@ -58,6 +62,7 @@ public static class ChargingModule
         app.MapPartnerAdminEndpoints();
         app.MapChargingCardEndpoints();
         app.MapChargingCommandEndpoints();
+        app.MapLiveSessionEndpoints();
         return app;
     }
 }

@@ -173,6 +173,43 @@ public abstract class ChargingCommandTests(PitwallServer server)
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.Client.PostAsJsonAsync($"/api/v1/vehicles/{stranger.Vin}/charging-commands",
             new { type = "stop_session", sessionId = "S0000" })).StatusCode);
     }
+
+    [Fact]
+    public async Task The_running_session_shows_energy_duration_and_cost_so_far_with_the_cars_charging_state()
+    {
+        var (driver, cpo) = await StationAsync("LSV");
+        await using var _ = cpo;
+        Assert.Empty((await (await driver.Client.GetAsync($"/api/v1/vehicles/{driver.Vin}/charging-sessions")).JsonAsync()).EnumerateArray());
+        await SendAsync(driver, new { type = "start_session", evse = EvseId("LSV", Heidelberg) });
+        await cpo.Commands.IdleAsync();
+        server.Clock.Advance(TimeSpan.FromMinutes(6));
+        await cpo.Commands.MeterAsync(CancellationToken.None);
+
+        var live = Assert.Single((await (await driver.Client.GetAsync($"/api/v1/vehicles/{driver.Vin}/charging-sessions")).JsonAsync()).EnumerateArray());
+        Assert.Equal("ACTIVE", live.GetProperty("status").GetString());
+        Assert.Equal(6, live.GetProperty("durationMinutes").GetDouble());
+        var kwh = live.GetProperty("energyKwh").GetDecimal();
+        Assert.True(kwh > 0);
+        Assert.Equal("operator", live.GetProperty("costSource").GetString());
+        Assert.Equal(Math.Round(kwh * ChargeSession.PricePerKwh, 2), live.GetProperty("cost").GetProperty("exclVat").GetDecimal());
+        Assert.Equal(EvseId("LSV", Heidelberg), live.GetProperty("location").GetProperty("evseId").GetString());
+        Assert.Equal(driver.Vin, live.GetProperty("car").GetProperty("vin").GetString()); // the car the app started it for
+    }
+
+    [Fact]
+    public void A_tariff_prices_energy_time_parking_and_flat_fee_each_with_its_vat()
+    {
+        var tariff = OcpiObjects.Tariff("DE", "SIM", DateTimeOffset.UnixEpoch);
+        Assert.Equal(new Pitwall.Server.Features.Charging.Sessions.TariffPrice(3.90m, 4.64m),
+            Pitwall.Server.Features.Charging.Sessions.TariffPricer.Price(tariff, 10m, TimeSpan.FromHours(1), TimeSpan.Zero));
+        var mixed = JsonNode.Parse("""
+            {"elements": [{"price_components": [{"type": "ENERGY", "price": 0.30, "vat": 19, "step_size": 1}, {"type": "FLAT", "price": 1.00, "vat": 19, "step_size": 1}]},
+                          {"price_components": [{"type": "TIME", "price": 2.00, "vat": 0, "step_size": 60}, {"type": "PARKING_TIME", "price": 6.00, "vat": 19, "step_size": 60}]}]}
+            """)!.AsObject();
+        // 20 kWh * 0.30 + 1.00 flat + 1.5 h * 2.00 + 0.5 h * 6.00 = 6 + 1 + 3 + 3 = 13.00; with VAT 7.14 + 1.19 + 3 + 3.57 = 14.90
+        Assert.Equal(new Pitwall.Server.Features.Charging.Sessions.TariffPrice(13.00m, 14.90m),
+            Pitwall.Server.Features.Charging.Sessions.TariffPricer.Price(mixed, 20m, TimeSpan.FromHours(1.5), TimeSpan.FromMinutes(30)));
+    }
 }
 
 public sealed class ChargingCommandsOnSqlite(SqliteServer server) : ChargingCommandTests(server), IClassFixture<SqliteServer>;

@@ -58,6 +58,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("POST", "/api/v1/vehicles/{vin}/charging-cards/{uid}/block", null, ServiceIds.Charging, false, false, ChargingCards),
         new("POST", "/api/v1/vehicles/{vin}/charging-commands", new { type = "stop_session", sessionId = "S1" }, ServiceIds.Charging, false, false, ChargingStations),
         new("GET", "/api/v1/vehicles/{vin}/charging-commands/{id}", null, ServiceIds.Charging, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/charging-sessions", null, ServiceIds.Charging, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/alarms", null, ServiceIds.VehicleAlarm, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/health", null, ServiceIds.Maintenance, false, false, Reads),

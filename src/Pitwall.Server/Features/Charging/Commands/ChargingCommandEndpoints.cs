@@ -13,7 +13,7 @@ internal sealed record ChargingCommandRequest(string? Type, string? Evse, string
 
 /// <summary>A command at a public station as the owner API shows it: <c>status</c> sending → accepted → performed | failed | rejected;
 /// <c>response</c> the operator's answer, <c>result</c> the charge point's (OCPI values, <c>TIMEOUT</c> when none came in time).</summary>
-internal sealed record ChargingCommandResponse(
+public sealed record ChargingCommandResponse(
     string Id, string Type, string Status, string? Response, string? Result, string? Message, string? EvseId, string? LocationId, string? EvseUid,
     string? ConnectorId, string? SessionId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ResultDueBy);
 
@@ -56,7 +56,7 @@ internal static class ChargingCommandEndpoints
             ? TypedResults.Ok(From(command, time.GetUtcNow()))
             : ApiProblems.NotFound("charging command");
 
-    private static ChargingCommandResponse From(ChargingCommand stored, DateTimeOffset now)
+    internal static ChargingCommandResponse From(ChargingCommand stored, DateTimeOffset now)
     {
         var c = stored.At(now);
         return new(c.Id, c.Command.ToLowerInvariant(), c.Status, c.Response, c.Result, c.Message, c.EvseId, c.LocationId, c.EvseUid, c.ConnectorId, c.SessionId,

@@ -30,8 +30,12 @@ internal static class OcpiBody
     public static string? Text(this JsonObject body, string name) =>
         body[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    public static decimal? Number(this JsonObject body, string name) =>
-        body[name] is JsonValue value && value.TryGetValue<decimal>(out var number) ? number : null;
+    /// <summary>A number, parsed from a body or set in memory (where a JSON value holds the CLR type it was made from).</summary>
+    public static decimal? Number(this JsonObject body, string name) => body[name] is not JsonValue value ? null
+        : value.TryGetValue<decimal>(out var number) ? number
+        : value.TryGetValue<double>(out var real) ? (decimal)real
+        : value.TryGetValue<int>(out var whole) ? whole
+        : null;
 
     /// <summary>The names of the required members that are missing or null.</summary>
     public static string? Missing(this JsonObject body, params ReadOnlySpan<string> names)

@@ -1,9 +1,11 @@
+using Pitwall.Server.Features.Charging.Sessions;
+
 namespace Pitwall.Server.Features.Charging.Ocpi;
 
 /// <summary>
 /// Sessions, Receiver interface: the partner pushes a session when it starts and as it runs (PUT the whole object, PATCH some fields
 /// with <c>last_updated</c>). A session of a token Pitwall does not know is refused with 2004. An update whose <c>last_updated</c> is older
-/// than the stored one arrived out of order: acknowledged and ignored.
+/// than the stored one arrived out of order: acknowledged and ignored. Each stored update goes to the account's apps live.
 /// </summary>
 internal static class SessionsEndpoints
 {
@@ -28,7 +30,8 @@ internal static class SessionsEndpoints
             : OcpiResult.NotFound(OcpiStatus.ClientError, "Unknown session.");
     }
 
-    private static async Task<OcpiResult> Put(string countryCode, string partyId, string sessionId, HttpContext http, ChargeRecordStore store, OcpiTokenLookup tokens)
+    private static async Task<OcpiResult> Put(
+        string countryCode, string partyId, string sessionId, HttpContext http, ChargeRecordStore store, OcpiTokenLookup tokens, LiveSessions live)
     {
         var caller = OcpiCaller.Of(http);
         if (!caller.Owns(countryCode, partyId))
@@ -59,10 +62,12 @@ internal static class SessionsEndpoints
             return OcpiResult.Ok(null);
         }
         var created = await store.PutSessionAsync(caller.Partner.Id, countryCode, partyId, sessionId, token.AccountId, token.Uid, body, http.RequestAborted);
+        await live.PublishAsync(token.AccountId, caller.Partner.Id, body, http.RequestAborted);
         return OcpiResult.Ok(null, created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
-    private static async Task<OcpiResult> Patch(string countryCode, string partyId, string sessionId, HttpContext http, ChargeRecordStore store, OcpiTokenLookup tokens)
+    private static async Task<OcpiResult> Patch(
+        string countryCode, string partyId, string sessionId, HttpContext http, ChargeRecordStore store, OcpiTokenLookup tokens, LiveSessions live)
     {
         var caller = OcpiCaller.Of(http);
         if (!caller.Owns(countryCode, partyId))
@@ -99,6 +104,7 @@ internal static class SessionsEndpoints
             return OcpiResult.Refused(OcpiStatus.UnknownToken, "Unknown token.");
         }
         await store.PutSessionAsync(caller.Partner.Id, countryCode, partyId, sessionId, token.AccountId, token.Uid, stored, http.RequestAborted);
+        await live.PublishAsync(token.AccountId, caller.Partner.Id, stored, http.RequestAborted);
         return OcpiResult.Ok(null);
     }
 }
