@@ -16,20 +16,28 @@ internal static class OpenApiSetup
                 Title = "Pitwall API",
                 Version = "v1",
                 Description = "Connected-vehicle services. Errors are RFC 9457 problem details with a stable `code`; " +
-                              "sign in at `POST /api/v1/auth/token` and send `Authorization: Bearer <access_token>`.",
+                              "sign in with OpenID Connect (discovery at `/.well-known/openid-configuration`: authorization code with PKCE for apps, " +
+                              "client_credentials for partner back ends) and send `Authorization: Bearer <access_token>`.",
             };
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[BearerTokenHandler.SchemeName] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.OAuth2,
-                Description = "OAuth 2.0 password grant; scopes are read_<domain> and control_<domain>.",
+                Description = "OAuth 2.0 / OpenID Connect: authorization code with PKCE (S256) and client_credentials; " +
+                              "scopes are read_<domain> and control_<domain>.",
                 Flows = new OpenApiOAuthFlows
                 {
-                    Password = new OpenApiOAuthFlow
+                    AuthorizationCode = new OpenApiOAuthFlow
                     {
-                        TokenUrl = new Uri("/api/v1/auth/token", UriKind.Relative),
-                        RefreshUrl = new Uri("/api/v1/auth/token", UriKind.Relative),
+                        AuthorizationUrl = new Uri("/connect/authorize", UriKind.Relative),
+                        TokenUrl = new Uri("/connect/token", UriKind.Relative),
+                        RefreshUrl = new Uri("/connect/token", UriKind.Relative),
+                        Scopes = Scopes.All.ToDictionary(s => s, s => s.Replace('_', ' ')),
+                    },
+                    ClientCredentials = new OpenApiOAuthFlow
+                    {
+                        TokenUrl = new Uri("/connect/token", UriKind.Relative),
                         Scopes = Scopes.All.ToDictionary(s => s, s => s.Replace('_', ' ')),
                     },
                 },

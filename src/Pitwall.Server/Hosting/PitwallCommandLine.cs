@@ -98,6 +98,8 @@ public static class PitwallCommandLine
         if (demo)
         {
             settings["Pitwall:Demo:Enabled"] = "true";
+            // The README's demo signs in with curl and the password grant; a real installation leaves it off (RFC 9700).
+            settings["Pitwall:Accounts:PasswordGrant"] = "true";
         }
         builder.Configuration.AddInMemoryCollection(settings);
     }

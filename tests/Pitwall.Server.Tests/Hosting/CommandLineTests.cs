@@ -52,7 +52,9 @@ public sealed class CommandLineTests : IDisposable
             "admin", "reset-password", "--email", "operator@example.com", "--password", "a new operator password", "--database", Database);
         Assert.True(reset == 0, resetOutput);
 
-        await using var server = PitwallProcess.Start(_directory, ["serve", "--urls", "http://127.0.0.1:0", "--database", Database]);
+        // The password grant is off unless the operator turns it on (RFC 9700); this test signs in with it.
+        await using var server = PitwallProcess.Start(_directory,
+            ["serve", "--urls", "http://127.0.0.1:0", "--database", Database, "--Pitwall:Accounts:PasswordGrant=true"]);
         using var client = new HttpClient { BaseAddress = new Uri(await server.ListeningAddressAsync()) };
         var token = await client.PostAsync("/api/v1/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {

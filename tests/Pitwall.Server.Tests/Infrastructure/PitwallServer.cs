@@ -65,6 +65,8 @@ public abstract class PitwallServer : IAsyncLifetime
                 ["Pitwall:Database:ConnectionString"] = ConnectionString,
                 ["Pitwall:Http:AuthRequestsPerMinute"] = "100000",
                 ["Pitwall:Retention:Enabled"] = "false",
+                // The tests sign their users in with the password grant (off by default, RFC 9700).
+                ["Pitwall:Accounts:PasswordGrant"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             builder.Configuration.AddInMemoryCollection(Settings());

@@ -26,7 +26,29 @@ internal static class AccountDataCategories
             new("auth_sessions", "expires_at") { AccountRows = "account_id = @accountId" },
             new("refresh_tokens", "expires_at") { AccountRows = "session_id IN (SELECT id FROM auth_sessions WHERE account_id = @accountId)", SecretColumns = ["token_hash"] },
             new("access_tokens", "expires_at") { AccountRows = "session_id IN (SELECT id FROM auth_sessions WHERE account_id = @accountId)", SecretColumns = ["token_hash"] },
+            // The OpenID Connect provider's codes and tokens (issue 20): the payload is the token itself, encrypted.
+            new("oidc_tokens", "expires_at") { AccountRows = "subject = @accountId", SecretColumns = ["reference_id", "payload"] },
         ],
+        Processors: []);
+
+    public static DataCategory AppGrants { get; } = new(
+        Id: "app_grants",
+        Name: "Grants to apps",
+        Purpose: "Remember what an account let an app do: the app, the scopes, when; an owner's consent to a third-party app is one.",
+        LegalBasis: LegalBasis.Consent,
+        Retention: new(RetentionKind.UntilAccountDeletion, null, "until the owner revokes it or the account is deleted"),
+        PersonalData: true,
+        Tables: [new("oidc_authorizations") { AccountRows = "subject = @accountId" }],
+        Processors: []);
+
+    public static DataCategory ApiClients { get; } = new(
+        Id: "api_clients",
+        Name: "Registered API clients and provider keys",
+        Purpose: "Know the apps and partner back ends that may call the API (redirect URIs, scopes, hashed secrets) and sign their tokens.",
+        LegalBasis: LegalBasis.LegitimateInterest,
+        Retention: Retention.LifetimeOfInstallation,
+        PersonalData: false,
+        Tables: [new("oidc_applications"), new("oidc_keys")],
         Processors: []);
 
     public static DataCategory SignInThrottle { get; } = new(

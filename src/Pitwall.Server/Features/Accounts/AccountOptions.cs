@@ -6,6 +6,12 @@ public sealed class AccountOptions
 {
     public const string Section = "Pitwall:Accounts";
 
+    /// <summary>
+    /// The OAuth password grant on <c>POST /api/v1/auth/token</c>, which RFC 9700 says must not be used: off. The demo
+    /// (<c>pitwall demo</c>), the benchmarks and the tests turn it on; apps use the OpenID Connect provider's authorization code flow.
+    /// </summary>
+    public bool PasswordGrant { get; set; }
+
     /// <summary>Access tokens are short-lived; the app refreshes them.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Pitwall.Server.Data.Privacy;
+using Pitwall.Server.Features.Accounts.OpenIdConnect;
 using Pitwall.Server.Hosting.Auth;
 using Pitwall.Server.Web;
 
@@ -17,12 +18,15 @@ public static class AccountsModule
         builder.Services.AddSingleton<IAccountDirectory>(sp => sp.GetRequiredService<AccountStore>());
         builder.Services.AddSingleton<IAccountDeletion, AccountDeletion>();
         builder.Services.AddSingleton<TokenStore>();
-        builder.Services.AddSingleton<IAccessTokenValidator>(sp => sp.GetRequiredService<TokenStore>());
+        builder.Services.AddSingleton<IAccessTokenValidator, AccessTokenValidator>();
+        builder.Services.AddOpenIdConnectProvider();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<AccountAdministration>();
         builder.Services.AddDataCategory(AccountDataCategories.Account);
         builder.Services.AddDataCategory(AccountDataCategories.SignInSessions);
         builder.Services.AddDataCategory(AccountDataCategories.SignInThrottle);
+        builder.Services.AddDataCategory(AccountDataCategories.AppGrants);
+        builder.Services.AddDataCategory(AccountDataCategories.ApiClients);
         builder.Services.AddDataCategory(AccountDataCategories.SecurityLog);
         return builder;
     }
@@ -30,6 +34,7 @@ public static class AccountsModule
     public static WebApplication MapAccounts(this WebApplication app)
     {
         app.MapAuthEndpoints();
+        app.MapProviderEndpoints();
         app.MapMeEndpoints();
         return app;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
@@ -13,7 +14,7 @@ internal static class AuthEndpoints
         var auth = routes.MapGroup("/api/v1/auth").WithTags("Authentication").RequireRateLimiting(RateLimits.Authentication).AllowAnonymous();
         auth.MapPost("/token", Token)
             .WithFormBody<TokenForm>("grant_type")
-            .WithSummary("Sign in (grant_type=password) or refresh (grant_type=refresh_token).")
+            .WithSummary("Refresh a legacy session (grant_type=refresh_token); apps sign in at /connect/token (OpenID Connect).")
             .WithDescription("Form-encoded as RFC 6749 says. Errors are RFC 6749 §5.2 objects such as {\"error\":\"invalid_grant\"}, not problem details.");
         auth.MapPost("/revoke", Revoke)
             .WithFormBody<RevokeForm>("token")
@@ -22,7 +23,7 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, BadRequest<OAuthError>>> Token(
-        HttpContext context, SignInService signIn, CancellationToken cancellationToken)
+        HttpContext context, SignInService signIn, IOptions<AccountOptions> options, CancellationToken cancellationToken)
     {
         // RFC 6749 §5.1: token answers must not be cached.
         context.Response.Headers.CacheControl = "no-store";
@@ -35,13 +36,15 @@ internal static class AuthEndpoints
         var result = form.Get("grant_type") switch
         {
             null => SignInResult.Fail("invalid_request", "grant_type is required."),
+            "password" when !options.Value.PasswordGrant =>
+                SignInResult.Fail("unsupported_grant_type", "The password grant is off; use the authorization code flow at /connect/authorize."),
             "password" when form.Get("username") is not { Length: > 0 } || form.Get("password") is not { Length: > 0 } =>
                 SignInResult.Fail("invalid_request", "username and password are required."),
             "password" => await signIn.PasswordGrantAsync(form.Get("username")!, form.Get("password")!, form.Get("scope"), cancellationToken),
             "refresh_token" when form.Get("refresh_token") is not { Length: > 0 } =>
                 SignInResult.Fail("invalid_request", "refresh_token is required."),
             "refresh_token" => await signIn.RefreshGrantAsync(form.Get("refresh_token")!, form.Get("scope"), cancellationToken),
-            _ => SignInResult.Fail("unsupported_grant_type", "Supported grant types: password, refresh_token."),
+            _ => SignInResult.Fail("unsupported_grant_type", "Supported grant type: refresh_token (and password where the operator allows it)."),
         };
         return result.Tokens is not null ? TypedResults.Ok(result.Tokens) : TypedResults.BadRequest(result.Error!);
     }

@@ -23,6 +23,7 @@ internal sealed class AccountDeletion : IAccountDeletion
     {
         await SecurityLog.DeleteForAccountAsync(connection, transaction, account.Id);
         await LoginThrottle.ClearAsync(connection, transaction, account.Email);
+        await OpenIdConnect.OidcGrants.DeleteForSubjectAsync(connection, transaction, account.Id);
         await AccountStore.DeleteAsync(connection, transaction, account.Id);
         TokenStore.Revoked(transaction); // its sessions went with it: no cached token of it may outlive the commit
     }

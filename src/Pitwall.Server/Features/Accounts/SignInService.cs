@@ -132,6 +132,7 @@ public sealed partial class SignInService(
         {
             await AccountStore.UpdatePasswordAsync(connection, transaction, account.Id, hash, now);
             await TokenStore.RevokeAllSessionsAsync(connection, transaction, account.Id, keepSessionId, now);
+            await OpenIdConnect.OidcGrants.RevokeTokensOfSubjectAsync(connection, transaction, account.Id);
             await LoginThrottle.ClearAsync(connection, transaction, account.Email);
             await SecurityLog.WriteAsync(connection, transaction, SecurityLog.PasswordChanged, account.Id, now);
         }, cancellationToken);

@@ -10,4 +10,8 @@ public interface IAccessTokenValidator
     Task<bool> IsSessionLiveAsync(string sessionId, CancellationToken cancellationToken);
 }
 
-public sealed record AccessTokenIdentity(string AccountId, string Role, string SessionId, IReadOnlyList<string> Scopes);
+public sealed record AccessTokenIdentity(string AccountId, string Role, string SessionId, IReadOnlyList<string> Scopes)
+{
+    /// <summary>The OAuth client the token was issued to; null for the password grant's tokens.</summary>
+    public string? ClientId { get; init; }
+}
