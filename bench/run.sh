@@ -13,6 +13,10 @@
 #
 #   bench/run.sh curve         the 10000x1 ack latency at 25 / 50 / 70 / 90 % of the maximum end-to-end rate (cars paced).
 #
+#   bench/run.sh artifacts     software-update artifact serving over hawkBit DDI (200 downloads of 50 MiB with resumed byte
+#                              ranges while 1 000 cars poll every 10 s), beside Debian's nginx serving the same file (installed
+#                              here as root when missing); extra arguments go to `pitwall-bench artifacts`.
+#
 #   PITWALL_BENCH_PROFILES     ingest load profiles           (default "500x256 4000x4 10000x1")
 #   PITWALL_BENCH_WARMUP       seconds of load before measuring (default 10; ingest and commands)
 #   PITWALL_BENCH_DURATION     seconds measured                 (default 30; ingest and commands)
@@ -55,6 +59,20 @@ if [ "${1:-}" = "smoke" ]; then
   grep -E '^\| \((b|c)\)' "$work/smoke/ingest.txt" | cut -c1-160
   grep -E '^(End to end|WARNING|PROBLEM)' "$work/smoke/ingest.txt"
   [ $commands_status -eq 0 ] && [ $ingest_status -eq 0 ]
+  exit $?
+fi
+if [ "${1:-}" = "artifacts" ]; then
+  if [ ! -x /usr/sbin/nginx ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing nginx (Debian package nginx)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null || exit 1
+    else
+      echo "nginx is not installed and this is not root: install Debian's nginx." >&2
+      exit 1
+    fi
+  fi
+  shift
+  "${bench[@]}" artifacts "$@"
   exit $?
 fi
 if [ "${1:-}" = "curve" ]; then

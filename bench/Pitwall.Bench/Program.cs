@@ -4,7 +4,7 @@ using System.Net;
 namespace Pitwall.Bench;
 
 /// <summary>
-/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown</c> run the vehicle-link benchmarks (bench/README.md);
+/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown | artifacts</c> run the vehicle-link benchmarks (bench/README.md);
 /// <c>ack-server</c> and <c>hold</c> are the helper processes they start.
 /// </summary>
 public static class Program
@@ -122,6 +122,7 @@ public static class Program
         root.Subcommands.Add(Soc.SocCommand.Create(work, serverDll, fleetSecret, quietWait));
         root.Subcommands.Add(SmartService.SmartServiceCommand.Create(work, serverDll, fleetSecret, quietWait));
         root.Subcommands.Add(Breakdown.BreakdownCommand.Create(work, serverDll, fleetSecret, quietWait));
+        root.Subcommands.Add(Artifacts.ArtifactsCommand.Create(work, serverDll, quietWait));
         root.Subcommands.Add(ackServer);
         root.Subcommands.Add(instrumented);
         root.Subcommands.Add(hold);

@@ -48,6 +48,8 @@ public sealed class SimulatedFleet : IAsyncDisposable
                 StartLevel = random.Between(30, 100),
                 StartOdometer = random.Between(1_000_000, 150_000_000),
                 PeriodicInterval = options.PeriodicInterval,
+                PollUpdatesAtStart = true,
+                UpdatePollInterval = options.UpdatePollInterval,
                 ExtraReportsPerSecond = options.ReportsPerSecond,
                 // Load generation must not be throttled by the car itself; the server's limit is the server's business.
                 MaxFramesPerSecond = Math.Max(45, options.ReportsPerSecond * 1.5 + 5),

@@ -44,6 +44,10 @@ public sealed partial class SimulatedVehicle
             }
             // C7: every E-Control value at ignition on and off.
             Report(Trigger.EngineStart, [.. EngineStartSignals, .. VehicleSignals.Energy, .. VehicleSignals.EControl, .. VehicleSignals.Position]);
+            if (_options.PollUpdatesAtStart)
+            {
+                PollForUpdate(); // F3: at every start
+            }
         });
 
     /// <summary>Ignition off: ENGINE_STOP with the car's full state.</summary>
@@ -111,6 +115,7 @@ public sealed partial class SimulatedVehicle
             WatchValet();
             WatchGeofences(elapsed);
             WatchTheft(elapsed);
+            WatchUpdates(elapsed);
             if ((changes & StateChanges.LevelBand) != 0)
             {
                 Report(Trigger.BatteryLevel, [.. VehicleSignals.Energy, .. VehicleSignals.Position]);

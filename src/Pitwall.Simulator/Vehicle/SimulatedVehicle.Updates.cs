@@ -26,6 +26,7 @@ public sealed partial class SimulatedVehicle
     private readonly Dictionary<string, string> _installed = new(StringComparer.Ordinal);
     private string _updateRequest = "";
     private ulong _installing;
+    private TimeSpan _sinceUpdatePoll;
 
     /// <summary>What the car runs, per component (what its hello reports).</summary>
     public IReadOnlyDictionary<string, string> InstalledSoftware => Read(_ => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(Installed(), StringComparer.Ordinal));
@@ -36,21 +37,40 @@ public sealed partial class SimulatedVehicle
     /// <summary>How many updates the car installed.</summary>
     public int UpdatesInstalled { get; private set; }
 
-    /// <summary>Asks the cloud whether an update waits (as at every start, and periodically); nothing is sent when the car's
-    /// switches stop the service.</summary>
+    /// <summary>Asks the cloud whether an update waits (as the car does by itself at every start and periodically, see
+    /// <see cref="SimulatedVehicleOptions.PollUpdatesAtStart"/> and <see cref="SimulatedVehicleOptions.UpdatePollInterval"/>); nothing
+    /// is sent when the car's switches stop the service.</summary>
     public Task PollForUpdateAsync()
     {
-        Change(() =>
-        {
-            if (MaySend(ServiceIds.SoftwareUpdate))
-            {
-                _updateRequest = Guid.NewGuid().ToString("N");
-                var poll = new UpdatePoll { RequestId = _updateRequest };
-                poll.Installed.AddRange(Installed().Select(s => new SoftwareVersion { Component = s.Key, Version = s.Value }));
-                Enqueue(new Envelope { UpdatePoll = poll }, periodic: false);
-            }
-        });
+        Change(PollForUpdate);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Under the lock.</summary>
+    private void PollForUpdate()
+    {
+        _sinceUpdatePoll = TimeSpan.Zero;
+        if (MaySend(ServiceIds.SoftwareUpdate))
+        {
+            _updateRequest = Guid.NewGuid().ToString("N");
+            var poll = new UpdatePoll { RequestId = _updateRequest };
+            poll.Installed.AddRange(Installed().Select(s => new SoftwareVersion { Component = s.Key, Version = s.Value }));
+            Enqueue(new Envelope { UpdatePoll = poll }, periodic: false);
+        }
+    }
+
+    /// <summary>After each physics step: the periodic poll when it is due. Under the lock.</summary>
+    private void WatchUpdates(TimeSpan elapsed)
+    {
+        if (_options.UpdatePollInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        _sinceUpdatePoll += elapsed;
+        if (_sinceUpdatePoll >= _options.UpdatePollInterval)
+        {
+            PollForUpdate();
+        }
     }
 
     private Dictionary<string, string> Installed()
@@ -87,9 +107,9 @@ public sealed partial class SimulatedVehicle
         {
             return;
         }
-        if (offer.OwnerDecision == "wait")
+        if (offer.OwnerDecision == "wait" || offer.MaintenanceWindow == "unavailable")
         {
-            return; // postponed by a user of the car: it is offered again later
+            return; // postponed by a user of the car, or outside the campaign's maintenance window: it is offered again later
         }
         var decision = offer.Forced ? UpdateDecision.Automatic : offer.OwnerDecision switch
         {

@@ -64,6 +64,13 @@ public sealed record SimulatedVehicleOptions
     /// <summary>What the driver answers when asked to install an update.</summary>
     public bool DriverAcceptsUpdates { get; init; } = true;
 
+    /// <summary>Whether the car asks for updates by itself at every ignition on (F3: "at every start"). Off by default so that a
+    /// test that drives a car sees only the polls it asks for; the fleet turns it on.</summary>
+    public bool PollUpdatesAtStart { get; init; }
+
+    /// <summary>How often the car asks for updates by itself in stepped time (F3: "periodically"); zero = never by itself.</summary>
+    public TimeSpan UpdatePollInterval { get; init; }
+
     /// <summary>How often <see cref="SimulatedVehicle.Step"/> sends a PERIODIC report (simulated time); the server may change it.</summary>
     public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
 

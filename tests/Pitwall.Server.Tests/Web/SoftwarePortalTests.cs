@@ -69,9 +69,13 @@ public sealed class SoftwarePortalTests(UpdateSqliteServer server, PortalBrowser
         await start.GetByLabel("Distribution set").SelectOptionAsync(new SelectOptionValue { Label = $"Gateway {version}" });
         await start.GetByLabel("or these targets").FillAsync(owned.Vin);
         await start.GetByLabel("Waves (cumulative %)").FillAsync("100");
+        await start.GetByLabel("From (HH:mm)").FillAsync("01:00");
+        await start.GetByLabel("To (HH:mm)").FillAsync("04:30");
+        await start.GetByLabel("Time zone (e.g. Europe/Berlin)").FillAsync("Europe/Berlin");
         await start.GetByRole(AriaRole.Button, new() { Name = "Start campaign" }).ClickAsync();
         var campaign = page.Locator($"section.campaign[data-campaign='{name}']");
         await Expect(campaign).ToHaveAttributeAsync("data-state", "running");
+        await Expect(campaign.Locator(".window")).ToContainTextAsync("installs only 01:00–04:30 (Europe/Berlin)");
         await Expect(campaign.Locator("tr[data-wave='1'] .counts")).ToHaveTextAsync("0 installed, 0 failed, 0 cancelled, 0 not assigned, 1 open");
         await Expect(campaign.Locator("tr[data-wave='1'] svg rect.open")).ToHaveAttributeAsync("width", "100");
         await PortalBrowser.ScreenshotAsync(page, "software-campaign");

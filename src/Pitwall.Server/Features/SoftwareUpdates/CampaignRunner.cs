@@ -39,13 +39,15 @@ internal sealed class CampaignRunner(
         {
             errors.Add("errorThreshold", "A percentage from 1 to 100.");
         }
+        request.MaintenanceWindow?.Validate(errors);
         var chosen = await ChooseAsync(request, errors, cancellationToken);
         if (errors.Any)
         {
             return (null, Refusal.Invalid(errors));
         }
         var now = time.GetUtcNow();
-        var campaign = new Campaign(Guid.NewGuid().ToString("N")[..16], request.Name!.Trim(), set!.Id, type, waves, threshold, CampaignStates.Running, 0, -1, null, now, now);
+        var campaign = new Campaign(Guid.NewGuid().ToString("N")[..16], request.Name!.Trim(), set!.Id, type, waves, threshold, CampaignStates.Running, 0, -1, null, now, now,
+            request.MaintenanceWindow is { } w ? w with { TimeZone = w.TimeZone ?? "UTC" } : null);
         await campaigns.InsertAsync(campaign, Waves(campaign, chosen), cancellationToken);
         return (await AdvanceAsync(campaign.Id, cancellationToken), null);
     }

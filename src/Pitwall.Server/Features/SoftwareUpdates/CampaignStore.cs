@@ -9,18 +9,20 @@ internal sealed class CampaignStore(Database database)
 {
     private const string Columns =
         "id AS Id, name AS Name, set_id AS SetId, type AS Type, waves AS Waves, error_threshold AS ErrorThreshold, state AS State, wave AS Wave, " +
-        "acknowledged_wave AS AcknowledgedWave, paused_reason AS PausedReason, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "acknowledged_wave AS AcknowledgedWave, paused_reason AS PausedReason, created_at AS CreatedAt, updated_at AS UpdatedAt, " +
+        "maintenance_window AS MaintenanceWindow";
 
     public Task InsertAsync(Campaign c, IReadOnlyList<(string ControllerId, int Wave)> targets, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, t) =>
         {
             await connection.ExecuteAsync(
                 """
-                INSERT INTO sw_campaigns (id, name, set_id, type, waves, error_threshold, state, wave, acknowledged_wave, paused_reason, created_at, updated_at)
-                VALUES (@Id, @Name, @SetId, @Type, @waves, @ErrorThreshold, @State, @Wave, @AcknowledgedWave, @PausedReason, @at, @at)
+                INSERT INTO sw_campaigns (id, name, set_id, type, waves, error_threshold, state, wave, acknowledged_wave, paused_reason, created_at, updated_at,
+                                          maintenance_window)
+                VALUES (@Id, @Name, @SetId, @Type, @waves, @ErrorThreshold, @State, @Wave, @AcknowledgedWave, @PausedReason, @at, @at, @window)
                 """,
                 new { c.Id, c.Name, c.SetId, c.Type, waves = JsonSerializer.Serialize(c.Waves), c.ErrorThreshold, c.State, c.Wave, c.AcknowledgedWave, c.PausedReason,
-                    at = c.CreatedAt.ToUnixTimeMilliseconds() }, t);
+                    at = c.CreatedAt.ToUnixTimeMilliseconds(), window = c.Window is null ? null : JsonSerializer.Serialize(c.Window) }, t);
             await connection.ExecuteAsync("INSERT INTO sw_campaign_targets (campaign_id, controller_id, wave) VALUES (@id, @ControllerId, @Wave)",
                 targets.Select(x => new { id = c.Id, x.ControllerId, x.Wave }), t);
         }, cancellationToken);
@@ -33,6 +35,14 @@ internal sealed class CampaignStore(Database database)
         database.ReadAsync<IReadOnlyList<Campaign>>(async c => [.. (await c.QueryAsync<Row>(
             $"SELECT {Columns} FROM sw_campaigns WHERE (@state IS NULL OR state = @state) ORDER BY created_at DESC", new { state })).Select(r => r.ToCampaign())],
             cancellationToken);
+
+    /// <summary>The maintenance window of the campaign the action belongs to; null when it has none (or is no campaign's).</summary>
+    public Task<MaintenanceWindow?> WindowOfActionAsync(long actionId, CancellationToken cancellationToken) =>
+        database.ReadAsync(async c => await c.QueryFirstOrDefaultAsync<string?>(
+            """
+            SELECT cp.maintenance_window FROM sw_campaign_targets ct JOIN sw_campaigns cp ON cp.id = ct.campaign_id
+            WHERE ct.action_id = @actionId
+            """, new { actionId }) is { } json ? JsonSerializer.Deserialize<MaintenanceWindow>(json) : null, cancellationToken);
 
     /// <summary>Moves the campaign from <paramref name="from"/> (one of them) to its new state; false when it was not in it.</summary>
     public Task<bool> MoveAsync(Campaign c, IReadOnlyList<string> from, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -89,9 +99,11 @@ internal sealed class CampaignStore(Database database)
         public string? PausedReason { get; init; }
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
+        public string? MaintenanceWindow { get; init; }
 
         public Campaign ToCampaign() => new(Id, Name, SetId, Type, JsonSerializer.Deserialize<List<int>>(Waves) ?? [], (int)ErrorThreshold, State, (int)Wave,
-            (int)AcknowledgedWave, PausedReason, StoredTime.Read(CreatedAt), StoredTime.Read(UpdatedAt));
+            (int)AcknowledgedWave, PausedReason, StoredTime.Read(CreatedAt), StoredTime.Read(UpdatedAt),
+            MaintenanceWindow is null ? null : JsonSerializer.Deserialize<MaintenanceWindow>(MaintenanceWindow));
     }
 
     private sealed class ProgressRow

@@ -8,7 +8,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 /// </summary>
 internal sealed record Campaign(
     string Id, string Name, string SetId, string Type, IReadOnlyList<int> Waves, int ErrorThreshold, string State, int Wave, int AcknowledgedWave,
-    string? PausedReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string? PausedReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, MaintenanceWindow? Window = null);
 
 /// <summary>How far one wave got: its targets, how many got an action, and how those ended.</summary>
 internal sealed record WaveProgress(int Wave, int Targets, int Assigned, int Open, int Finished, int Failed, int Canceled, int Refused)
@@ -31,13 +31,15 @@ public sealed record CampaignFilter(string? Model, int? FromYear, int? ToYear, s
 /// <param name="Targets">The controller ids to update; or <paramref name="Filter"/>.</param>
 /// <param name="Waves">Cumulative percentages, rising, ending with 100; default [1, 10, 100].</param>
 /// <param name="ErrorThreshold">Percent (1–100) of a wave's failed installations that pauses the campaign; default 20.</param>
+/// <param name="MaintenanceWindow">When the cars may install the update, daily; absent: any time.</param>
 public sealed record CampaignCreateRequest(
-    string? Name, string? SetId, string? Type, IReadOnlyList<string>? Targets, CampaignFilter? Filter, IReadOnlyList<int>? Waves, int? ErrorThreshold);
+    string? Name, string? SetId, string? Type, IReadOnlyList<string>? Targets, CampaignFilter? Filter, IReadOnlyList<int>? Waves, int? ErrorThreshold,
+    MaintenanceWindow? MaintenanceWindow = null);
 
 internal sealed record CampaignResponse(
     string Id, string Name, string SetId, string Type, IReadOnlyList<int> Waves, int ErrorThreshold, string State, int Wave, string? PausedReason,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<WaveProgress> Progress)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<WaveProgress> Progress, MaintenanceWindow? MaintenanceWindow)
 {
     public static CampaignResponse From(Campaign c, IReadOnlyList<WaveProgress> progress) =>
-        new(c.Id, c.Name, c.SetId, c.Type, c.Waves, c.ErrorThreshold, c.State, c.Wave, c.PausedReason, c.CreatedAt, c.UpdatedAt, progress);
+        new(c.Id, c.Name, c.SetId, c.Type, c.Waves, c.ErrorThreshold, c.State, c.Wave, c.PausedReason, c.CreatedAt, c.UpdatedAt, progress, c.Window);
 }

@@ -23,7 +23,10 @@ internal sealed record DdiChunk(string Part, string Version, string Name, IReadO
 
 /// <param name="Download">skip, attempt or forced.</param>
 /// <param name="Update">skip, attempt or forced.</param>
-internal sealed record DdiDeployment(string Download, string Update, IReadOnlyList<DdiChunk> Chunks);
+/// <param name="MaintenanceWindow">available or unavailable when the action's campaign has a window (outside it, update is skip); else absent.</param>
+internal sealed record DdiDeployment(
+    string Download, string Update, IReadOnlyList<DdiChunk> Chunks,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MaintenanceWindow = null);
 
 internal sealed record DdiActionHistory(string Status, IReadOnlyList<string> Messages);
 

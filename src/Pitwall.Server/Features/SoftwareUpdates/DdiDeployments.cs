@@ -4,7 +4,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary>Describes an action's distribution set as a DDI deployment: the handling from the action's type, one chunk per
 /// module, each artifact with its hashes and download links under the controller's own URL.</summary>
-internal sealed class DdiDeployments(CatalogueStore catalogue, ActionStore actions)
+internal sealed class DdiDeployments(CatalogueStore catalogue, ActionStore actions, CampaignStore campaigns, TimeProvider time)
 {
     public async Task<DdiDeploymentBase> DescribeAsync(UpdateAction action, string self, int actionHistory, CancellationToken cancellationToken)
     {
@@ -23,6 +23,14 @@ internal sealed class DdiDeployments(CatalogueStore catalogue, ActionStore actio
             ActionTypes.DownloadOnly => ("forced", "skip"),
             _ => ("attempt", "attempt"),
         };
+        // Outside its campaign's maintenance window the target may download but not install (hawkBit's "unavailable": update skip).
+        var window = await campaigns.WindowOfActionAsync(action.Id, cancellationToken) is { } w
+            ? w.IsOpen(time.GetUtcNow()) ? MaintenanceWindow.Available : MaintenanceWindow.Unavailable
+            : null;
+        if (window == MaintenanceWindow.Unavailable)
+        {
+            update = "skip";
+        }
         var chunks = modules.Select(m => new DdiChunk(m.Kind, m.Version, m.Name, [.. m.Artifacts.Select(a => Describe(a, self))])).ToList();
         DdiActionHistory? history = null;
         if (actionHistory != 0)
@@ -30,7 +38,7 @@ internal sealed class DdiDeployments(CatalogueStore catalogue, ActionStore actio
             var entries = await actions.HistoryAsync(action.Id, actionHistory < 0 ? 1000 : Math.Min(actionHistory, 1000), cancellationToken);
             history = new DdiActionHistory(action.Status, [.. entries.SelectMany(e => e.Details.Count > 0 ? e.Details : [e.Execution])]);
         }
-        return new DdiDeploymentBase(action.Id.ToString(CultureInfo.InvariantCulture), new DdiDeployment(download, update, chunks), history);
+        return new DdiDeploymentBase(action.Id.ToString(CultureInfo.InvariantCulture), new DdiDeployment(download, update, chunks, window), history);
     }
 
     public Task<DistributionSet?> SetAsync(string setId, CancellationToken cancellationToken) => catalogue.FindSetAsync(setId, cancellationToken);

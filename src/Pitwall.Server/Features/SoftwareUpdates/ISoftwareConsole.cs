@@ -46,6 +46,7 @@ public sealed record WaveView(int Number, int Percent, int Targets, bool Started
 
 /// <param name="Wave">The current wave, from 1.</param>
 /// <param name="PausedReason">With paused: error_threshold (and how many failed) or paused_by_administrator.</param>
+/// <param name="Window">When the cars may install, daily; null: any time.</param>
 public sealed record CampaignView(
     string Id, string Name, string SetName, string Type, string State, string? PausedReason, int ErrorThreshold, int Wave, DateTimeOffset CreatedAt,
-    IReadOnlyList<WaveView> Waves);
+    IReadOnlyList<WaveView> Waves, MaintenanceWindow? Window);

@@ -27,7 +27,7 @@ internal sealed class SoftwareConsole(SoftwareAdministration administration, Cat
                 ? new WaveView(k + 1, percent, w.Targets, w.Started > 0, w.Open, w.Finished, w.Failed, w.Canceled, w.Refused)
                 : new WaveView(k + 1, percent, 0, false, 0, 0, 0, 0, 0)).ToList();
             list.Add(new CampaignView(c.Id, c.Name, sets.GetValueOrDefault(c.SetId, c.SetId), c.Type, c.State, c.PausedReason, c.ErrorThreshold, c.Wave + 1,
-                c.CreatedAt, waves));
+                c.CreatedAt, waves, c.Window));
         }
         return list;
     }

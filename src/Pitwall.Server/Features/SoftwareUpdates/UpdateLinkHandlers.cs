@@ -81,6 +81,7 @@ internal sealed partial class UpdatePollHandler(
         offer.ReleaseVersion = set?.Version ?? "";
         offer.UpdateKind = set?.UpdateKind ?? "";
         offer.Forced = open.Type == ActionTypes.Forced;
+        offer.MaintenanceWindow = deployment.Deployment.MaintenanceWindow ?? "";
         var choice = (await preferences.ChoicesAsync(vin, CancellationToken.None)).TryGetValue(open.Id, out var c) ? c : default;
         var preference = (await preferences.PreferencesAsync(vin, CancellationToken.None)).GetValueOrDefault(offer.UpdateKind, OwnerChoices.Ask);
         offer.OwnerDecision = OwnerChoices.ForOffer(offer.Forced, choice.Choice, choice.Until, preference, time.GetUtcNow());

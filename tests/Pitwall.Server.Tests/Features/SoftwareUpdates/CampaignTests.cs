@@ -162,6 +162,35 @@ public abstract class CampaignTests(PitwallServer server)
         Assert.Equal("paused", campaign.GetProperty("state").GetString());
         Assert.StartsWith("error_threshold", campaign.GetProperty("pausedReason").GetString());
     }
+
+    [Fact]
+    public async Task Outside_its_maintenance_window_a_campaigns_deployment_may_be_downloaded_but_not_installed()
+    {
+        var (admin, setId) = await ReleaseAsync();
+        var now = server.Get<TimeProvider>().GetUtcNow();
+        string At(double hours) => now.AddHours(hours).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var windows = new Dictionary<string, object>
+        {
+            ["closed"] = new { start = At(2), end = At(3), timeZone = "UTC" },
+            ["open"] = new { start = At(-1), end = At(1) },
+        };
+        foreach (var (which, window) in windows)
+        {
+            var device = $"ecu-{Guid.NewGuid():N}"[..12];
+            var client = admin.Controller(await admin.TargetAsync(device, null));
+            await UpdateAdmin.CreatedAsync(await admin.Client.PostAsJsonAsync(Campaigns,
+                new { name = $"Night only {which}", setId, targets = new[] { device }, waves = new[] { 100 }, maintenanceWindow = window }));
+            var links = (await OkAsync(await client.GetAsync($"/DEFAULT/controller/v1/{device}"))).GetProperty("_links");
+            var deployment = (await OkAsync(await client.GetAsync(links.GetProperty("deploymentBase").GetProperty("href").GetString()))).GetProperty("deployment");
+            Assert.Equal(which == "open" ? ("available", "attempt") : ("unavailable", "skip"),
+                (deployment.GetProperty("maintenanceWindow").GetString(), deployment.GetProperty("update").GetString()));
+        }
+        var bad = await (await admin.Client.PostAsJsonAsync(Campaigns,
+                new { name = "Bad window", setId, targets = new[] { "x" }, maintenanceWindow = new { start = "25:00", end = "01:00", timeZone = "Mars/Olympus" } }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(bad.GetProperty("errors").TryGetProperty("maintenanceWindow.start", out _));
+        Assert.True(bad.GetProperty("errors").TryGetProperty("maintenanceWindow.timeZone", out _));
+    }
 }
 
 public sealed class CampaignsOnSqlite(UpdateSqliteServer server) : CampaignTests(server), IClassFixture<UpdateSqliteServer>;

@@ -98,4 +98,33 @@ public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixt
             Assert.Equal(1, car.UpdatesInstalled);
         }
     }
+
+    [Fact]
+    public async Task A_simulated_car_asks_for_updates_by_itself_at_ignition_on_and_after_each_interval_of_its_time()
+    {
+        var admin = await UpdateAdmin.SignInAsync(server);
+        var (module, _) = await admin.ModuleAsync("telematics", $"6.{Random.Shared.Next()}", "telematics.img", [7, 7, 7]);
+        var first = await admin.SetAsync("Telematics fix", $"{Random.Shared.Next()}", [module], updateKind: "security");
+        var owned = await server.OwnedVehicleAsync();
+        await using var car = new SimulatedVehicle(new SimulatedVehicleOptions
+        {
+            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 4, PollUpdatesAtStart = true,
+            UpdatePollInterval = TimeSpan.FromHours(6),
+        });
+        await car.ConnectAsync().WaitAsync(Patience);
+        await admin.TargetAsync(owned.Vin, owned.Vin);
+        await admin.AssignAsync(first, owned.Vin, "soft");
+        await car.StartEngineAsync(); // ignition on: the car asks
+        Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+        await car.StopEngineAsync();
+
+        var (second, _) = await admin.ModuleAsync("telematics", $"7.{Random.Shared.Next()}", "telematics.img", [8, 8, 8]);
+        await admin.AssignAsync(await admin.SetAsync("Telematics fix", $"{Random.Shared.Next()}", [second], updateKind: "security"), owned.Vin, "soft");
+        car.Step(TimeSpan.FromHours(5)); // parked: not yet due
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        Assert.Equal("assigned", await LastExecutionWhenAsync(admin, owned.Vin, _ => true));
+        car.Step(TimeSpan.FromHours(1)); // six hours: the car asks by itself
+        Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+        Assert.Equal(2, car.UpdatesInstalled);
+    }
 }

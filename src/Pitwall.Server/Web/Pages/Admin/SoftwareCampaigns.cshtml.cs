@@ -20,13 +20,16 @@ internal sealed class AdminSoftwareCampaignsModel(ISoftwareConsole console, IStr
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostStartAsync(
-        string? name, string? setId, string? type, string? model, string? targets, string? waves, int? errorThreshold, CancellationToken cancellationToken)
+        string? name, string? setId, string? type, string? model, string? targets, string? waves, int? errorThreshold, string? windowStart, string? windowEnd,
+        string? windowZone, CancellationToken cancellationToken)
     {
         var list = targets?.Split([',', '\n', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var steps = waves?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(w => int.TryParse(w.TrimEnd('%'), out var p) ? p : -1).ToList();
         var request = new CampaignCreateRequest(name, setId, type, list is { Length: > 0 } ? list : null,
-            list is { Length: > 0 } ? null : new CampaignFilter(string.IsNullOrWhiteSpace(model) ? null : model, null, null, null), steps, errorThreshold);
+            list is { Length: > 0 } ? null : new CampaignFilter(string.IsNullOrWhiteSpace(model) ? null : model, null, null, null), steps, errorThreshold,
+            string.IsNullOrWhiteSpace(windowStart) && string.IsNullOrWhiteSpace(windowEnd) ? null
+            : new MaintenanceWindow(windowStart, windowEnd, string.IsNullOrWhiteSpace(windowZone) ? null : windowZone.Trim()));
         return await AfterAsync((await console.StartCampaignAsync(request, cancellationToken)).Refusal, t["Campaign {0} started.", name ?? ""], cancellationToken);
     }
 

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+/// <summary>
+/// The daily time range in which a campaign's cars may install its update (hawkBit's maintenance window): from
+/// <paramref name="Start"/> to <paramref name="End"/> (<c>HH:mm</c>, local time in <paramref name="TimeZone"/>, an IANA id; UTC when
+/// absent); a range that ends before it starts runs over midnight (22:00–05:00).
+/// </summary>
+public sealed record MaintenanceWindow(string? Start, string? End, string? TimeZone)
+{
+    public const string Available = "available";
+    public const string Unavailable = "unavailable";
+
+    /// <summary>Adds what is wrong under <c>maintenanceWindow.*</c>.</summary>
+    internal void Validate(ValidationErrors errors)
+    {
+        if (Minutes(Start) is null)
+        {
+            errors.Add("maintenanceWindow.start", "A time of day, HH:mm.");
+        }
+        if (Minutes(End) is null || End == Start)
+        {
+            errors.Add("maintenanceWindow.end", "A time of day, HH:mm, other than the start.");
+        }
+        if (TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            errors.Add("maintenanceWindow.timeZone", "An IANA time zone, such as Europe/Berlin.");
+        }
+    }
+
+    /// <summary>Whether the window is open at <paramref name="now"/>.</summary>
+    internal bool IsOpen(DateTimeOffset now)
+    {
+        var zone = TimeZone is null ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var minute = local.Hour * 60 + local.Minute;
+        var (start, end) = (Minutes(Start)!.Value, Minutes(End)!.Value);
+        return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+    }
+
+    private static int? Minutes(string? time) =>
+        TimeOnly.TryParseExact(time, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t.Hour * 60 + t.Minute : null;
+}
