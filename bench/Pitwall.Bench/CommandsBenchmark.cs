@@ -71,8 +71,6 @@ internal static class CommandsBenchmark
         var environment = new Dictionary<string, string>(s.ServerEnvironment, StringComparer.Ordinal);
         // Every owner signs in from this one address: the per-address limit of /api/v1/auth is meant for people.
         environment.TryAdd("Pitwall__Http__AuthRequestsPerMinute", "100000");
-        // The owners sign in with the password grant, off by default (RFC 9700).
-        environment.TryAdd("Pitwall__Accounts__PasswordGrant", "true");
         using var pitwall = await server.StartAsync(s.Port, database, "pitwall-commands", environment);
         Console.WriteLine($"  server pid {pitwall.Id} (pitwall serve); log: {pitwall.LogPath}");
         var baseAddress = new Uri($"http://127.0.0.1:{s.Port}");

@@ -31,6 +31,8 @@ internal sealed class PitwallServer(string serverDll, string workDirectory)
         ["Pitwall__Gateway__MessagesPerSecond"] = "1000000",
         ["Pitwall__Gateway__MessageBurst"] = "1000000",
         ["Pitwall__Retention__Enabled"] = "false",
+        // Owners, operators and administrators sign in with the password grant, off by default (RFC 9700).
+        ["Pitwall__Accounts__PasswordGrant"] = "true",
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Warning",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",

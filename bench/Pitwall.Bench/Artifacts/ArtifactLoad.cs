@@ -44,7 +44,7 @@ internal static class ArtifactLoad
         return new DownloadRound(bytes, Stopwatch.GetElapsedTime(started).TotalSeconds, failures);
     }
 
-    /// <summary>One ranged GET (206 expected); the bytes read.</summary>
+    /// <summary>One ranged GET (206 expected); the bytes read (from 0, also the offset the next range resumes at).</summary>
     private static async Task<long> RangeAsync(HttpClient http, string url, long from, long? to, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -64,7 +64,7 @@ internal static class ArtifactLoad
             {
                 read += n;
             }
-            return from + read;
+            return read;
         }
         finally
         {
