@@ -104,3 +104,22 @@ ensure_swupdate() {
   export PITWALL_TEST_SWUPDATE="$swupdate"
   echo "Using swupdate $(dpkg-query -W -f '${Version}' swupdate 2>/dev/null || echo "at $swupdate")"
 }
+
+# Debian's nats-server: the scale-out tests run one (several instances route cars' messages through it) and stop and restart
+# it themselves. Exports PITWALL_TEST_NATS_SERVER; those tests fail without it. Installing the package starts no daemon here.
+ensure_nats() {
+  local nats=${PITWALL_TEST_NATS_SERVER:-/usr/sbin/nats-server}
+  if [ ! -x "$nats" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing nats-server (Debian package nats-server)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
+      nats=/usr/sbin/nats-server
+    else
+      echo "nats-server is not installed and this is not root: install 'nats-server' or set PITWALL_TEST_NATS_SERVER." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_TEST_NATS_SERVER="$nats"
+  echo "Using nats-server $("$nats" --version 2>/dev/null | awk '{print $NF}')"
+}

@@ -1,3 +1,4 @@
+using Pitwall.Server.Cluster;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.Breakdown;
@@ -37,6 +38,7 @@ public static class Program
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddHosting();
         builder.AddData();
+        builder.AddCluster();
         builder.AddAccounts();
         builder.AddPrivacy();
         builder.AddLiveEvents();

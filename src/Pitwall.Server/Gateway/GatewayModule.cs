@@ -26,6 +26,9 @@ public static class GatewayModule
         builder.Services.AddSingleton<CloudAcks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CloudAcks>());
         builder.Services.AddSingleton<IVehicleLink, VehicleLink>();
+        builder.Services.AddSingleton<CarRouting>();
+        builder.Services.AddSingleton<CarRoutingSweep>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CarRoutingSweep>());
         builder.Services.AddDataCategory(GatewayDataCategories.Link);
         builder.Services.AddDataCategory(GatewayDataCategories.Outbox);
         builder.Services.AddDataCategory(GatewayDataCategories.Challenges);

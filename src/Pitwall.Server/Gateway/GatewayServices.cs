@@ -8,7 +8,7 @@ namespace Pitwall.Server.Gateway;
 internal sealed class GatewayServices(
     SessionRegistry registry, IngestWriter writer, VehicleLinkStore store, CloudAcks acks, GatewayEvents events, VinLocks locks,
     Validation.CarMessageValidator validator, Validation.GatewayMetrics metrics, IOptions<GatewayOptions> options, TimeProvider time,
-    ILogger<VehicleSession> logger)
+    CarRouting routing, ILogger<VehicleSession> logger)
 {
     public SessionRegistry Registry { get; } = registry;
     public IngestWriter Writer { get; } = writer;
@@ -20,6 +20,7 @@ internal sealed class GatewayServices(
     public Validation.GatewayMetrics Metrics { get; } = metrics;
     public GatewayOptions Options { get; } = options.Value;
     public TimeProvider Time { get; } = time;
+    public CarRouting Routing { get; } = routing;
     public ILogger Logger { get; } = logger;
 }
 

@@ -11,6 +11,9 @@ internal sealed class SessionRegistry
 
     public VehicleSession? Find(string vin) => _sessions.GetValueOrDefault(vin);
 
+    /// <summary>Every session, as a snapshot.</summary>
+    public IReadOnlyList<VehicleSession> All() => [.. _sessions.Values];
+
     /// <returns>The session this one replaced, if any.</returns>
     public VehicleSession? Register(VehicleSession session)
     {

@@ -4,7 +4,7 @@ using Pitwall.Protocol.V1;
 
 namespace Pitwall.Server.Gateway;
 
-internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore store, VinLocks locks, Data.Database database) : IVehicleLink
+internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore store, VinLocks locks, Data.Database database, CarRouting routing) : IVehicleLink
 {
     private static readonly JsonParser PrivacyParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
@@ -12,9 +12,17 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
 
     public async Task<long> SendAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        using var _ = await locks.AcquireAsync(vin, cancellationToken);
-        var seq = await store.EnqueueAsync(vin, frame, expiresAt, cancellationToken);
-        registry.Find(vin)?.Send(frame);
+        long seq;
+        bool announce;
+        using (await locks.AcquireAsync(vin, cancellationToken))
+        {
+            (seq, var epoch) = await store.EnqueueAsync(vin, frame, expiresAt, cancellationToken);
+            announce = await routing.HandOverLockedAsync(vin, [frame], epoch, cancellationToken);
+        }
+        if (announce)
+        {
+            await routing.AnnounceAsync(vin, cancellationToken); // after the lock: the holder takes the car's lock to send
+        }
         return seq;
     }
 
@@ -23,21 +31,30 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
         Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, EnqueueFrame, Task<T>> work,
         CancellationToken cancellationToken)
     {
-        using var _ = await locks.AcquireAsync(vin, cancellationToken);
-        var frames = new List<Envelope>();
-        var result = await database.WriteAsync((c, t) =>
+        T result;
+        var announce = false;
+        using (await locks.AcquireAsync(vin, cancellationToken))
         {
-            frames.Clear(); // a retried transaction starts over
-            return work(c, t, async (frame, expiresAt) =>
+            var frames = new List<Envelope>();
+            var epoch = 0L;
+            result = await database.WriteAsync((c, t) =>
             {
-                var seq = await VehicleLinkStore.EnqueueAsync(c, t, vin, frame, expiresAt);
-                frames.Add(frame);
-                return seq;
-            });
-        }, cancellationToken);
-        foreach (var frame in frames)
+                frames.Clear(); // a retried transaction starts over
+                return work(c, t, async (frame, expiresAt) =>
+                {
+                    (var seq, epoch) = await VehicleLinkStore.EnqueueAsync(c, t, vin, frame, expiresAt);
+                    frames.Add(frame);
+                    return seq;
+                });
+            }, cancellationToken);
+            if (frames.Count > 0)
+            {
+                announce = await routing.HandOverLockedAsync(vin, frames, epoch, cancellationToken);
+            }
+        }
+        if (announce)
         {
-            registry.Find(vin)?.Send(frame);
+            await routing.AnnounceAsync(vin, cancellationToken);
         }
         return result;
     }
@@ -68,7 +85,7 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
         var supported = row.SupportedSignals is null ? [] : JsonSerializer.Deserialize<HashSet<uint>>(row.SupportedSignals)!;
         var privacy = row.Privacy is null ? new PrivacySettings() : PrivacyParser.Parse<PrivacySettings>(row.Privacy);
         return new VehicleLinkInfo(
-            IsOnline(vin),
+            IsOnline(vin) || (routing.Enabled && row.SessionInstance is not null), // held by another instance
             row.LastSeenAt is { } seen ? DateTimeOffset.FromUnixTimeMilliseconds(seen) : null,
             (int)row.ProtocolVersion,
             software,

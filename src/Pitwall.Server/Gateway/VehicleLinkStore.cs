@@ -8,22 +8,23 @@ using Pitwall.Server.Data;
 namespace Pitwall.Server.Gateway;
 
 /// <summary>SQL for <c>vehicle_link</c> and <c>vehicle_outbox</c>.</summary>
-internal sealed class VehicleLinkStore(Database database)
+internal sealed partial class VehicleLinkStore(Database database)
 {
     internal static readonly JsonFormatter PrivacyJson = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     /// <summary>
     /// Records a hello, in one transaction with what the car needs next (one write per login, not two): the highest car
     /// seq held durably, and the cloud frames it has not acknowledged yet, oldest first (those it already has are dropped).
+    /// The login also makes this instance the car's holder, with a new session epoch (issue 19).
     /// </summary>
-    public Task<(long Durable, IReadOnlyList<Envelope> Pending)> RecordHelloAsync(Hello hello, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync<(long, IReadOnlyList<Envelope>)>(async (c, t) =>
+    public Task<HelloRecord> RecordHelloAsync(Hello hello, string instance, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
         {
             await EnsureAsync(c, t, hello.Vin);
             await c.ExecuteAsync(
                 """
                 UPDATE vehicle_link SET protocol_version = @version, software = @software, supported_signals = @supported,
-                       privacy = @privacy, last_seen_at = @now
+                       privacy = @privacy, last_seen_at = @now, session_epoch = session_epoch + 1, session_instance = @instance
                 WHERE vin = @vin
                 """,
                 new
@@ -34,17 +35,26 @@ internal sealed class VehicleLinkStore(Database database)
                     supported = JsonSerializer.Serialize(hello.SupportedSignals),
                     privacy = PrivacyJson.Format(hello.Privacy ?? new PrivacySettings()),
                     now = now.ToUnixTimeMilliseconds(),
+                    instance,
                 }, t);
             await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'login')",
                 new { now = now.ToUnixTimeMilliseconds(), vin = hello.Vin }, t);
-            var durable = await c.ExecuteScalarAsync<long>("SELECT last_car_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
-            return (durable, await PendingAsync(c, t, hello.Vin, (long)hello.LastReceivedSeq, now));
+            var (durable, epoch, next) = await c.QuerySingleAsync<(long, long, long)>(
+                "SELECT last_car_seq, session_epoch, next_cloud_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
+            return new HelloRecord(durable, epoch, next, await PendingAsync(c, t, hello.Vin, (long)hello.LastReceivedSeq, now));
         }, cancellationToken);
 
-    /// <summary>H6: the car's session ended.</summary>
-    public Task RecordLogoutAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'logout')",
-            new { now = now.ToUnixTimeMilliseconds(), vin }, t), cancellationToken);
+    /// <param name="NextCloudSeq">The last cloud seq handed out: every frame up to it is either pending or no longer to be sent.</param>
+    public sealed record HelloRecord(long Durable, long Epoch, long NextCloudSeq, IReadOnlyList<Envelope> Pending);
+
+    /// <summary>H6: the car's session ended; the instance no longer holds the car, unless a newer session took over.</summary>
+    public Task RecordLogoutAsync(string vin, long epoch, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'logout')",
+                new { now = now.ToUnixTimeMilliseconds(), vin }, t);
+            await c.ExecuteAsync("UPDATE vehicle_link SET session_instance = NULL WHERE vin = @vin AND session_epoch = @epoch", new { vin, epoch }, t);
+        }, cancellationToken);
 
     internal static Task EnsureAsync(DbConnection c, DbTransaction t, string vin) =>
         c.ExecuteAsync(
@@ -68,22 +78,26 @@ internal sealed class VehicleLinkStore(Database database)
         c.ExecuteAsync("UPDATE vehicle_link SET privacy = @privacy WHERE vin = @vin", new { vin, privacy = PrivacyJson.Format(privacy) }, t);
 
     /// <summary>Gives the frame the car's next cloud seq and keeps it until acked or expired.</summary>
-    public Task<long> EnqueueAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+    /// <returns>The frame's seq and the car's session epoch as of this write (only that session may deliver it at once).</returns>
+    public Task<(long Seq, long Epoch)> EnqueueAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => EnqueueAsync(c, t, vin, frame, expiresAt), cancellationToken);
 
-    internal static async Task<long> EnqueueAsync(DbConnection c, DbTransaction t, string vin, Envelope frame, DateTimeOffset expiresAt)
+    internal static async Task<(long Seq, long Epoch)> EnqueueAsync(DbConnection c, DbTransaction t, string vin, Envelope frame, DateTimeOffset expiresAt)
     {
-        const string next = "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq";
-        if (await c.ExecuteScalarAsync<long?>(next, new { vin }, t) is not { } seq)
+        // The row lock taken here is held until commit, so a frame with a lower seq is always committed before one with a
+        // higher seq can be: whoever reads the outbox after seeing seq n sees everything below it (issue 19).
+        const string next = "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq, session_epoch";
+        var (seq, epoch) = await c.QueryFirstOrDefaultAsync<(long, long)>(next, new { vin }, t);
+        if (seq == 0)
         {
             await EnsureAsync(c, t, vin); // a car that never connected
-            seq = await c.ExecuteScalarAsync<long>(next, new { vin }, t);
+            (seq, epoch) = await c.QuerySingleAsync<(long, long)>(next, new { vin }, t);
         }
         frame.Seq = (ulong)seq;
         await c.ExecuteAsync(
             "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",
             new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
-        return seq;
+        return (seq, epoch);
     }
 
     internal static Task RetractAsync(DbConnection c, DbTransaction t, string vin, IReadOnlyCollection<long> seqs) =>
@@ -119,7 +133,7 @@ internal sealed class VehicleLinkStore(Database database)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<LinkRow?>(
             """
             SELECT protocol_version AS ProtocolVersion, software AS Software, supported_signals AS SupportedSignals,
-                   privacy AS Privacy, last_seen_at AS LastSeenAt, car_acked_seq AS CarAckedSeq
+                   privacy AS Privacy, last_seen_at AS LastSeenAt, car_acked_seq AS CarAckedSeq, session_instance AS SessionInstance
             FROM vehicle_link WHERE vin = @vin
             """, new { vin }), cancellationToken);
 
@@ -131,5 +145,6 @@ internal sealed class VehicleLinkStore(Database database)
         public string? Privacy { get; init; }
         public long? LastSeenAt { get; init; }
         public long CarAckedSeq { get; init; }
+        public string? SessionInstance { get; init; }
     }
 }

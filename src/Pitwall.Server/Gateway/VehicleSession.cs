@@ -42,7 +42,7 @@ internal sealed partial class VehicleSession
     {
         try
         {
-            await _services.Store.RecordLogoutAsync(Vin, _services.Time.GetUtcNow(), CancellationToken.None);
+            await _services.Store.RecordLogoutAsync(Vin, Epoch, _services.Time.GetUtcNow(), CancellationToken.None);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or ObjectDisposedException or InvalidOperationException)
         {
@@ -88,6 +88,7 @@ internal sealed partial class VehicleSession
                 Abort(); // a car that does not take the last frames: the send fails
                 await sent;
             }
+            await _services.Routing.LeaveAsync(this);
             if (_helloRecorded)
             {
                 await RecordLogoutAsync(); // before the disconnect is announced, so that whoever hears of it finds it on record
@@ -241,9 +242,11 @@ internal sealed partial class VehicleSession
         // misses this session: the hello's record and that read are one write transaction.
         using (await _services.Locks.AcquireAsync(Vin, cancellationToken))
         {
-            (durable, var pending) = await _services.Store.RecordHelloAsync(hello, _services.Time.GetUtcNow(), cancellationToken);
+            var record = await _services.Store.RecordHelloAsync(hello, _services.Routing.InstanceId, _services.Time.GetUtcNow(), cancellationToken);
+            var pending = record.Pending;
+            Held(record);
             _helloRecorded = true;
-            durable = _services.Writer.KnownDurableSeq(Vin, durable);
+            durable = _services.Writer.KnownDurableSeq(Vin, record.Durable);
             _durableSeq = durable;
             _ackedSeq = durable;
             _lastReceivedSeq = 0; // hello is not sequenced; resends after it may start below anything sent before
@@ -264,6 +267,7 @@ internal sealed partial class VehicleSession
             });
             // Already in memory, so queued whatever their number; only frames queued later count against the car's limit.
             _outbound.SendBacklog(pending);
+            _services.Routing.Join(this);
         }
         _services.Events.Connected(Vin, Privacy);
         LogConnected(_services.Logger, LogRef.Vehicle(Vin), durable);

@@ -20,6 +20,7 @@ public static class StatusModule
         builder.Services.AddSingleton<StatusStore>();
         builder.Services.AddSingleton<StatusReader>();
         builder.Services.AddSingleton<RefreshWaiters>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RefreshWaiters>());
         builder.Services.AddSingleton<StatusRefresher>();
         builder.Services.AddSingleton<StatusMessageHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<StatusMessageHandler>());

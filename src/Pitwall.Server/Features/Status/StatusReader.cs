@@ -42,7 +42,7 @@ public sealed class StatusReader(StatusStore store, IVehicleLink link, Privacy.I
     {
         var info = await link.InfoAsync(vin, cancellationToken);
         var state = await store.FindAsync(vin, cancellationToken);
-        return new SignalSnapshot(link.IsOnline(vin), info?.Privacy.PrivateMode ?? false, info?.LastSeenAt,
+        return new SignalSnapshot(info?.Online == true, info?.Privacy.PrivateMode ?? false, info?.LastSeenAt,
             signals.ToDictionary(s => s, s => Describe(s, info, state)));
     }
 

@@ -11,7 +11,7 @@ public sealed class TripsReader(TripStore store, IVehicleLink link, Privacy.ISer
         // Figures stored before the car went private (or switched Trip Control off) are kept but not shown, as status values are.
         var withheld = info is null ? null : access.ForCarData(Protocol.ServiceIds.TripControl, info.Privacy).Code;
         var stored = withheld is null ? await store.FindAsync(vin, cancellationToken) : new Dictionary<TripTerm, StoredTrip>();
-        return new TripsResponse(vin, link.IsOnline(vin), info?.Privacy.PrivateMode ?? false, info?.LastSeenAt,
+        return new TripsResponse(vin, info?.Online == true, info?.Privacy.PrivateMode ?? false, info?.LastSeenAt,
             Describe(stored, TripTerm.ShortTerm, withheld), Describe(stored, TripTerm.LongTerm, withheld));
     }
 

@@ -61,7 +61,7 @@ internal static class VehicleEndpoints
     {
         var info = await link.InfoAsync(v.Vin, cancellationToken);
         return new VehicleResponse(v.Vin, v.Model, v.ModelYear, v.Colour, v.RegistrationNumber,
-            role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver, link.IsOnline(v.Vin), info?.LastSeenAt);
+            role == VehicleRole.Primary ? VehicleRoles.Primary : VehicleRoles.Driver, info?.Online == true, info?.LastSeenAt);
     }
 
     private static async Task<NoContent> Unpair(CurrentVehicle car, PairingService pairing, CancellationToken cancellationToken)

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pitwall.Server.Cluster;
+
+/// <summary>
+/// Several instances behind a load balancer (issue 19): they share PostgreSQL and route what is addressed to a car through
+/// NATS to the instance that holds the car's connection. Without <see cref="NatsUrl"/> an instance runs alone, as before.
+/// </summary>
+public sealed class ClusterOptions
+{
+    public const string Section = "Pitwall:Cluster";
+
+    /// <summary>The NATS server(s), e.g. <c>nats://127.0.0.1:4222</c> (comma-separated for a NATS cluster); unset: one instance.</summary>
+    public string? NatsUrl { get; set; }
+
+    /// <summary>This instance's name in the car presence records and the NATS connection name; unique per process by default.</summary>
+    public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>How long an announcement to the instance holding a car waits for its answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often an instance looks in the database for frames waiting for the cars it holds, the fallback that
+    /// delivers what no announcement reached it about (NATS down, a message lost).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal bool Enabled => !string.IsNullOrWhiteSpace(NatsUrl);
+}
