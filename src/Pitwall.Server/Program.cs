@@ -1,6 +1,7 @@
 using Pitwall.Server.Cluster;
 using Pitwall.Server.Data;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Accounts.OpenIdConnect;
 using Pitwall.Server.Features.Breakdown;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Features.Charging;
@@ -31,7 +32,7 @@ namespace Pitwall.Server;
 /// <summary>Composition only: which modules make up Pitwall, in which order.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create]).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, ClientCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create]).Parse(args).InvokeAsync();
 
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {

@@ -66,6 +66,33 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Admin_create_client_prints_a_partner_secret_once_and_list_clients_and_rotate_client_secret_follow()
+    {
+        var (created, output) = await PitwallProcess.RunAsync(_directory,
+            "admin", "create-client", "--kind", "partner", "--name", "Fleet Co", "--scope", "read_dealer", "--database", Database);
+        Assert.True(created == 0, output);
+        var clientId = Line(output, "client_id: ");
+        var secret = Line(output, "client_secret: ");
+
+        var (listed, listOutput) = await PitwallProcess.RunAsync(_directory, "admin", "list-clients", "--database", Database);
+        Assert.True(listed == 0, listOutput);
+        Assert.Contains($"{clientId}\tpartner\tFleet Co\tread_dealer", listOutput);
+        Assert.DoesNotContain(secret, listOutput);
+
+        var (rotated, rotateOutput) = await PitwallProcess.RunAsync(_directory, "admin", "rotate-client-secret", "--client-id", clientId, "--database", Database);
+        Assert.True(rotated == 0, rotateOutput);
+        Assert.NotEqual(secret, Line(rotateOutput, "client_secret: "));
+
+        var (refused, refusedOutput) = await PitwallProcess.RunAsync(_directory,
+            "admin", "create-client", "--kind", "third_party", "--name", "App", "--scope", "read_vehicle", "--database", Database);
+        Assert.Equal(1, refused);
+        Assert.Contains("redirect URI", refusedOutput);
+    }
+
+    private static string Line(string output, string prefix) =>
+        output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
+
+    [Fact]
     public async Task Unknown_roles_and_missing_options_are_refused_with_help()
     {
         var (badRole, output) = await PitwallProcess.RunAsync(_directory,

@@ -72,6 +72,50 @@ public sealed class AdminPortalTests(PortalServer server, PortalBrowser browser)
         Assert.Equal([new FitRule("Taycan", 2020, null), new FitRule("911", 2011, 2019)], package.Fits);
     }
 
+    [Fact]
+    public async Task An_administrator_registers_a_partner_sees_its_secret_once_rotates_it_and_removes_the_client()
+    {
+        var page = await SignedInStaffAsync("admin");
+        await page.GotoAsync("/admin");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Apps and partners" }).ClickAsync();
+        await Expect(page.Locator("#client-list tr[data-client='pitwall-app']")).ToContainTextAsync("First-party app");
+        await Expect(page.Locator("#client-list tr[data-client='pitwall-app'] button")).ToHaveCountAsync(0); // built in: kept
+
+        await page.GetByLabel("Kind").SelectOptionAsync("partner");
+        await page.GetByLabel("Redirect URIs").FillAsync("https://fleet.example/cb");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register client" }).ClickAsync();
+        await Expect(page.Locator("#name-error")).Not.ToBeEmptyAsync();
+        await Expect(page.Locator("#uris-error")).ToContainTextAsync("no redirect URIs");
+        await Expect(page.Locator("#scopes-error")).Not.ToBeEmptyAsync();
+
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Fleet Co");
+        await page.GetByLabel("Redirect URIs").FillAsync("");
+        await page.GetByLabel("read_dealer").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register client" }).ClickAsync();
+        var clientId = (await page.Locator("#shown-client-id").TextContentAsync())!;
+        var secret = (await page.Locator("#shown-secret").TextContentAsync())!;
+        await Expect(page.Locator("#client-list tr[data-client='" + clientId + "']")).ToContainTextAsync("Partner back end");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await ClientCredentialsAsync(clientId, secret)).StatusCode);
+
+        await page.GotoAsync("/admin/clients");
+        await Expect(page.Locator("#shown-secret")).ToHaveCountAsync(0); // shown once only
+        await page.Locator($"#client-list tr[data-client='{clientId}']").GetByRole(AriaRole.Button, new() { Name = "New secret" }).ClickAsync();
+        var rotated = (await page.Locator("#shown-secret").TextContentAsync())!;
+        Assert.NotEqual(secret, rotated);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await ClientCredentialsAsync(clientId, secret)).StatusCode);
+
+        await page.Locator($"#client-list tr[data-client='{clientId}']").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Expect(page.Locator("#removed")).ToContainTextAsync(clientId);
+        await Expect(page.Locator($"#client-list tr[data-client='{clientId}']")).ToHaveCountAsync(0);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await ClientCredentialsAsync(clientId, rotated)).StatusCode);
+    }
+
+    private Task<HttpResponseMessage> ClientCredentialsAsync(string clientId, string secret) =>
+        server.Client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "read_dealer",
+        }));
+
     [Theory]
     [InlineData("soc_operator", "/soc")]
     [InlineData("authority", "/authority")]

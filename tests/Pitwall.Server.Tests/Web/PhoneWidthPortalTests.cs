@@ -37,7 +37,7 @@ public sealed class PhoneWidthPortalTests(PortalServer server, PortalBrowser bro
             ("soc_operator", ["/soc"]),
             ("authority", ["/authority"]),
             ("assistance_agent", ["/assistance"]),
-            ("admin", ["/admin", "/admin/vehicles", $"/admin/vehicles/{owned.Vin}", "/admin/users", "/admin/packages", "/admin/privacy"]),
+            ("admin", ["/admin", "/admin/vehicles", $"/admin/vehicles/{owned.Vin}", "/admin/users", "/admin/clients", "/admin/packages", "/admin/privacy"]),
         })
         {
             var (_, email) = await server.CreateStaffAsync(role, "Staff Member");

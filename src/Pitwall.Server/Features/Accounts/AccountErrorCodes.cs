@@ -5,4 +5,10 @@ public static class AccountErrorCodes
 {
     public const string EmailTaken = "email_taken";
     public const string WrongPassword = "wrong_password";
+
+    /// <summary>A secret was asked for an app (a public client), which has none.</summary>
+    public const string ClientHasNoSecret = "client_has_no_secret";
+
+    /// <summary>The first-party app is Pitwall's own registration and cannot be removed.</summary>
+    public const string ClientBuiltIn = "client_built_in";
 }

@@ -20,6 +20,7 @@ public static class AccountsModule
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<IAccessTokenValidator, AccessTokenValidator>();
         builder.Services.AddOpenIdConnectProvider();
+        builder.Services.AddSingleton<ClientRegistry>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<AccountAdministration>();
         builder.Services.AddDataCategory(AccountDataCategories.Account);
@@ -35,6 +36,7 @@ public static class AccountsModule
     {
         app.MapAuthEndpoints();
         app.MapProviderEndpoints();
+        app.MapClientAdminEndpoints();
         app.MapMeEndpoints();
         return app;
     }

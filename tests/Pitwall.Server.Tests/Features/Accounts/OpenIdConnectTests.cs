@@ -86,6 +86,10 @@ public abstract class OpenIdConnectTests(PitwallServer server)
         Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
         Assert.Equal("invalid_grant", (await replay.JsonAsync()).GetProperty("error").GetString());
         Assert.Equal("invalid_grant", (await (await app.RefreshAsync(next.GetProperty("refresh_token").GetString()!)).JsonAsync()).GetProperty("error").GetString());
+        await (await server.ClientWith(next.GetProperty("access_token").GetString()!).GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+        var accountId = (await (await server.ClientWith(owner.AccessToken).GetAsync("/api/v1/me")).JsonAsync()).GetProperty("id").GetString();
+        Assert.Equal(1, await server.Get<Pitwall.Server.Data.Database>().ReadAsync(c => Dapper.SqlMapper.ExecuteScalarAsync<long>(c,
+            "SELECT COUNT(*) FROM security_log WHERE account_id = @accountId AND event = 'refresh_token_reused'", new { accountId }), CancellationToken.None));
     }
 
     [Fact]

@@ -127,8 +127,16 @@ internal sealed class OidcTokenStore(Database database, TimeProvider time) : IOp
     public ValueTask<long> RevokeByApplicationIdAsync(string identifier, CancellationToken cancellationToken = default) =>
         RevokeWhereAsync("application_id = @identifier", new { identifier }, cancellationToken);
 
-    public ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken) =>
-        RevokeWhereAsync("authorization_id = @identifier", new { identifier }, cancellationToken);
+    /// <summary>OpenIddict calls this only when a redeemed code or refresh token comes back (a replay): the family ends, and the
+    /// security log records it for the account, as the password grant's refresh does.</summary>
+    public async ValueTask<long> RevokeByAuthorizationIdAsync(string identifier, CancellationToken cancellationToken) =>
+        await database.WriteAsync(async (c, t) =>
+        {
+            var subject = await c.QuerySingleOrDefaultAsync<string?>("SELECT subject FROM oidc_authorizations WHERE id = @identifier", new { identifier }, t);
+            await SecurityLog.WriteAsync(c, t, SecurityLog.RefreshTokenReused, subject, time.GetUtcNow());
+            return (long)await c.ExecuteAsync(
+                "UPDATE oidc_tokens SET status = 'revoked', concurrency = concurrency || 'r' WHERE authorization_id = @identifier", new { identifier }, t);
+        }, cancellationToken);
 
     public ValueTask<long> RevokeBySubjectAsync(string subject, CancellationToken cancellationToken = default) =>
         RevokeWhereAsync("subject = @subject", new { subject }, cancellationToken);
