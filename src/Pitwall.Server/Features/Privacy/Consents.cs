@@ -12,7 +12,7 @@ public sealed record ConsentRecord(
 /// The consent register (REQUIREMENTS P5). Purposes whose legal basis is consent ask it before they act; a consent covers
 /// one scope (e.g. one breakdown case), so "each time" means a new consent each time. Withdrawal keeps the record.
 /// </summary>
-public sealed class Consents(Database database, TimeProvider time) : Vehicles.IVehicleAccessListener
+public sealed class Consents(Database database, TimeProvider time, IEnumerable<IConsentListener> listeners) : Vehicles.IVehicleAccessListener
 {
     /// <summary>The purposes that need consent, with what they do; features add theirs here.</summary>
     public static readonly IReadOnlyDictionary<string, string> Purposes = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -21,6 +21,7 @@ public sealed class Consents(Database database, TimeProvider time) : Vehicles.IV
         ["breakdown_position"] = "Show the car's position to the assistance provider for one breakdown, so that help can be sent.",
         ["breakdown_dealer_sharing"] = "Give the chosen dealer the car's breakdown data of one breakdown, to prepare the next service.",
         ["dealer_data_access"] = "Let the chosen dealer read the car's service data for one visit.",
+        ["trip_history"] = "Keep a history of the car's drives and of its battery's charge level for 90 days, shown to the car's users.",
     };
 
     public static readonly string[] Channels = ["app", "web", "car"];
@@ -55,12 +56,23 @@ public sealed class Consents(Database database, TimeProvider time) : Vehicles.IV
     }
 
     /// <returns>The consent as withdrawn, or null when the account has no such consent.</returns>
+    /// <remarks>When no one's consent for the car and purpose is left, the purpose's listeners delete what it kept, in the same
+    /// transaction.</remarks>
     public async Task<ConsentRecord?> WithdrawAsync(string accountId, string id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await database.WriteAsync((c, t) => c.ExecuteAsync(
-            "UPDATE consents SET withdrawn_at = @now WHERE id = @id AND account_id = @accountId AND withdrawn_at IS NULL", new { id, accountId, now }, t),
-            cancellationToken);
+        await database.WriteAsync(async (c, t) =>
+        {
+            var given = await c.QuerySingleOrDefaultAsync<GivenConsent>(
+                "SELECT vin AS Vin, purpose AS Purpose FROM consents WHERE id = @id AND account_id = @accountId AND withdrawn_at IS NULL",
+                new { id, accountId }, t);
+            if (given is null)
+            {
+                return;
+            }
+            await c.ExecuteAsync("UPDATE consents SET withdrawn_at = @now WHERE id = @id", new { id, now }, t);
+            await TellIfNoneLeftAsync(c, t, given.Vin, given.Purpose);
+        }, cancellationToken);
         return (await QueryAsync("account_id = @accountId AND id = @id", new { accountId, id }, cancellationToken)).SingleOrDefault();
     }
 
@@ -77,16 +89,49 @@ public sealed class Consents(Database database, TimeProvider time) : Vehicles.IV
 
     /// <summary>Access to the car ended (for everyone at unpairing, or for one driver): the consents given for it by those who
     /// lost access are withdrawn, so nothing consented to for the car goes on under its next users.</summary>
-    public Task OnAccessEndedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string? accountId) =>
-        connection.ExecuteAsync(
-            "UPDATE consents SET withdrawn_at = @now WHERE vin = @vin AND (@accountId IS NULL OR account_id = @accountId) AND withdrawn_at IS NULL",
+    public async Task OnAccessEndedAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string? accountId)
+    {
+        const string Theirs = "vin = @vin AND (@accountId IS NULL OR account_id = @accountId) AND withdrawn_at IS NULL";
+        var purposes = (await connection.QueryAsync<string>($"SELECT DISTINCT purpose FROM consents WHERE {Theirs}", new { vin, accountId }, transaction)).ToList();
+        await connection.ExecuteAsync($"UPDATE consents SET withdrawn_at = @now WHERE {Theirs}",
             new { vin, accountId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
+        foreach (var purpose in purposes)
+        {
+            await TellIfNoneLeftAsync(connection, transaction, vin, purpose);
+        }
+    }
 
-    /// <summary>What a consent-based purpose asks before it acts: is there a consent for this car, purpose and scope, not withdrawn?</summary>
-    public async Task<bool> IsGivenAsync(string vin, string purpose, string scope, CancellationToken cancellationToken) =>
-        await database.ReadAsync(c => c.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM consents WHERE vin = @vin AND purpose = @purpose AND scope = @scope AND withdrawn_at IS NULL",
-            new { vin, purpose, scope }), cancellationToken) > 0;
+    private async Task TellIfNoneLeftAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string purpose)
+    {
+        if (await IsGivenAsync(connection, transaction, vin, purpose, scope: null))
+        {
+            return;
+        }
+        foreach (var listener in listeners)
+        {
+            await listener.OnWithdrawnAsync(connection, transaction, vin, purpose);
+        }
+    }
+
+    /// <summary>What a consent-based purpose asks before it acts: is there a consent for this car, purpose and scope (null: any), not withdrawn?</summary>
+    public Task<bool> IsGivenAsync(string vin, string purpose, string? scope, CancellationToken cancellationToken) =>
+        database.ReadAsync(c => IsGivenAsync(c, null, vin, purpose, scope), cancellationToken);
+
+    /// <summary>The same question inside a transaction (the ingest writer's); a null scope asks for any scope.</summary>
+    public static async Task<bool> IsGivenAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction,
+        string vin, string purpose, string? scope) =>
+        await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM consents WHERE vin = @vin AND purpose = @purpose AND (@scope IS NULL OR scope = @scope) AND withdrawn_at IS NULL",
+            new { vin, purpose, scope }, transaction) > 0;
+
+    private sealed record GivenConsent(string Vin, string Purpose);
+}
+
+/// <summary>A feature that keeps data on the strength of a consent: told when the last consent of a car for its purpose is
+/// withdrawn, inside the withdrawal's transaction, so that it deletes what it kept.</summary>
+public interface IConsentListener
+{
+    Task OnWithdrawnAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string vin, string purpose);
 }
 
 /// <param name="Channel">Where it was given: app (default), web or car.</param>

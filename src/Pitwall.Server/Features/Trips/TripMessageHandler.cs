@@ -2,6 +2,8 @@ using System.Data.Common;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.LiveEvents;
+using Pitwall.Server.Features.Privacy;
+using Pitwall.Server.Features.Trips.History;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Gateway;
 
@@ -9,7 +11,7 @@ namespace Pitwall.Server.Features.Trips;
 
 /// <summary>
 /// Stores the trip statistics the car sends at every engine stop and trip reset (REQUIREMENTS C3): each term present
-/// overwrites the stored one (no history), unless the stored one is newer. Nothing is stored in private mode or with
+/// overwrites the stored one, unless the stored one is newer; with the owner's consent each drive also goes to the trip history. Nothing is stored in private mode or with
 /// Trip Control (or the group of services without location) switched off in the car (P1, P2).
 /// </summary>
 internal sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.UsageStatistics usage, Privacy.IServiceAccess access, TimeProvider time)
@@ -39,6 +41,11 @@ internal sealed class TripMessageHandler(LiveEventHub hub, UsageStatistics.Usage
                 {
                     await TripStore.SaveAsync(connection, transaction, message.Vin, term, valid, now);
                     stored = true;
+                    if (term == TripTerm.ShortTerm && trip.Cause != TripStatistics.Types.Cause.Reset &&
+                        await Consents.IsGivenAsync(connection, transaction, message.Vin, TripHistory.Purpose, scope: null))
+                    {
+                        await TripHistoryStore.SaveDriveAsync(connection, transaction, message.Vin, valid); // a drive ended: its line in the history
+                    }
                 }
             }
             if (stored)

@@ -26,6 +26,10 @@ public sealed record ServiceUse(string Name, bool PrimaryUserOnly, CarSwitches S
     /// <summary>As <see cref="Change"/>, for the vehicle's primary user only.</summary>
     public static readonly ServiceUse PrimaryOnly = new("primary_only", true, CarSwitches.Service);
 
+    /// <summary>The primary user's choice about what the platform keeps of the service (a consent): the car's switches refuse
+    /// nothing, so that a consent can always be withdrawn.</summary>
+    public static readonly ServiceUse PrimaryChoice = new("primary_choice", true, CarSwitches.None);
+
     /// <summary>Asking the car for fresh data: any user; only private mode refuses it.</summary>
     public static readonly ServiceUse DataRequest = new("data_request", false, CarSwitches.DataRequest);
 

@@ -78,6 +78,46 @@ public sealed class TripsPortalTests(PortalServer server, PortalBrowser browser)
         Assert.Equal(404, response!.Status);
     }
 
+    [Fact]
+    public async Task The_owner_keeps_a_trip_history_sees_each_drive_listed_and_charted_live_and_stopping_deletes_it()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        await using var car = new SimulatedVehicle(new SimulatedVehicleOptions
+        {
+            Server = server.Client.BaseAddress!, Vin = owned.Vin, Secret = owned.Secret, Seed = 17,
+        });
+        await car.ConnectAsync().WaitAsync(Patience);
+        var page = await SignedInAsync(owned.Owner);
+        await page.GotoAsync($"/vehicles/{owned.Vin}/trips");
+        await Expect(page.Locator("#trip-history")).ToContainTextAsync("No history is kept");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keep a trip history" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("The trip history is being kept from now on.");
+        await Expect(page.Locator("#trip-history")).ToHaveTextAsync("No drive has ended since the history was started.");
+
+        // Each drive appears in the list and on the chart without a reload, newest first.
+        await car.DriveAsync(TimeSpan.FromMinutes(6));
+        await car.StopEngineAsync();
+        var rows = page.Locator("#trip-history tbody tr");
+        await Expect(rows).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(rows.Nth(0).Locator("td").Nth(2)).ToHaveTextAsync(Kilometres(car.LastTrip!.DistanceMetres));
+        await car.DriveAsync(TimeSpan.FromMinutes(4));
+        await car.StopEngineAsync();
+        await Expect(rows).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Expect(rows.Nth(0).Locator("td").Nth(2)).ToHaveTextAsync(Kilometres(car.LastTrip!.DistanceMetres));
+        await Expect(rows.Nth(0).Locator("td").Nth(1)).ToHaveTextAsync("00:04");
+        var chart = page.Locator("#trip-chart");
+        await Expect(chart.Locator("canvas")).ToHaveCountAsync(1);
+        await Expect(chart.Locator(".u-legend")).ToContainTextAsync("Charge level (%)");
+        await Expect(chart.Locator(".u-legend")).ToContainTextAsync("Consumption (kWh/100 km)");
+        Assert.True(await chart.Locator("canvas").EvaluateAsync<bool>("c => c.width > 200 && c.height > 100"), "the chart has no size");
+        await PortalBrowser.ScreenshotAsync(page, "trip-history");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop and delete the history" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToHaveTextAsync("The trip history was stopped and deleted.");
+        await Expect(page.Locator("#trip-history")).ToContainTextAsync("No history is kept");
+        await Expect(page.Locator("#trip-chart")).ToHaveCountAsync(0);
+    }
+
     private static string Kilometres(double metres) => Tenths(metres / 1000);
 
     private static string Tenths(double value) => FormattableString.Invariant($"{Math.Round(value, 1, MidpointRounding.AwayFromZero):0.0}");

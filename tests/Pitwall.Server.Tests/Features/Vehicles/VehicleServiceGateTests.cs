@@ -23,6 +23,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
     }
 
     private const string Reads = "a read of stored data: the answer says why values are missing (privacy_mode, service_disabled)";
+    private const string ConsentChoice = "the owner's consent to what the platform keeps: always withdrawable, whatever the car's switches";
     private const string VehicleLevel = "belongs to the vehicle, not to a service";
     private const string ManualWithEveryCar =
         "the owner's manual comes with Connect Care, which every car includes (it cannot be withdrawn); reading it is a read";
@@ -60,6 +61,8 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("GET", "/api/v1/vehicles/{vin}/charging-commands/{id}", null, ServiceIds.Charging, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/charging-sessions", null, ServiceIds.Charging, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/trips/history", null, ServiceIds.TripControl, false, false, Reads),
+        new("PUT", "/api/v1/vehicles/{vin}/trips/history", new { keep = false }, ServiceIds.TripControl, true, false, ConsentChoice),
         new("GET", "/api/v1/vehicles/{vin}/alarms", null, ServiceIds.VehicleAlarm, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/health", null, ServiceIds.Maintenance, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/health/components/{component}", null, ServiceIds.Maintenance, false, false, Reads),

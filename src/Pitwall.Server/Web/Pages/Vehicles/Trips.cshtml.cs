@@ -1,19 +1,25 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Protocol;
 using Pitwall.Server.Features.Commands;
+using System.Text.Json;
 using Pitwall.Server.Features.Trips;
+using Pitwall.Server.Features.Trips.History;
 using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Web.Pages.Vehicles;
 
 /// <summary>Trip Control (C3): the last drive and the long term since the last reset, as the car computed them.</summary>
 internal sealed class TripsModel(
-    VehicleStore vehicles, CommandIssuer issuer, TripsReader reader, TimeProvider time, IStringLocalizer<PortalText> t)
+    VehicleStore vehicles, CommandIssuer issuer, TripsReader reader, TripHistory history, TimeProvider time, IStringLocalizer<PortalText> t)
     : VehiclePage(vehicles, issuer, t)
 {
     public TripsResponse Trips { get; private set; } = null!;
+
+    /// <summary>The trip history (null without Trip Control).</summary>
+    public TripHistoryResponse? History { get; private set; }
+
+    public bool IsPrimary => Role == VehicleRole.Primary;
 
     /// <summary>False when the car's packages do not cover Trip Control (the API answers not_entitled then).</summary>
     public bool Entitled { get; private set; }
@@ -37,15 +43,50 @@ internal sealed class TripsModel(
         if (Entitled)
         {
             Trips = await reader.ReadAsync(Vin, cancellationToken);
+            History = await history.ReadAsync(Vin, AccessSince, TripHistory.RetentionDays, cancellationToken);
         }
         return true;
     }
+
+    /// <summary>The owner starts (gives the consent) or stops and deletes the trip history.</summary>
+    public async Task<IActionResult> OnPostHistoryAsync(string vin, bool keep, CancellationToken cancellationToken)
+    {
+        if (!await FindAsync(vin, cancellationToken))
+        {
+            return NotFound();
+        }
+        if (await UseAsync(ServiceIds.TripControl, ServiceUse.PrimaryChoice, count: true, cancellationToken) is not null)
+        {
+            return StatusCode(StatusCodes.Status403Forbidden); // the form is shown to the owner only
+        }
+        await history.SetKeptAsync(AccountId, Vin, keep, "web", CancellationToken.None);
+        Message = Texts[keep ? "The trip history is being kept from now on." : "The trip history was stopped and deleted."];
+        return Redirect($"/vehicles/{Vin}/trips");
+    }
+
+    /// <summary>The consumption unit of the history's drives (by powertrain).</summary>
+    public string? HistoryUnit =>
+        History?.Drives.Any(d => d.AverageElectricConsumptionKwhPer100Km is not null) == true ? "kWh/100 km"
+        : History?.Drives.Any(d => d.AverageFuelConsumptionLitresPer100Km is not null) == true ? "l/100 km"
+        : null;
+
+    /// <summary>What the chart draws (trips.js): times in epoch seconds, the charge level, and each drive's consumption at its end.</summary>
+    public string ChartJson => JsonSerializer.Serialize(new
+    {
+        charge = History?.StateOfCharge.Select(l => new[] { l.At.ToUnixTimeMilliseconds() / 1000.0, l.Percent }) ?? [],
+        consumption = History?.Drives
+            .Where(d => (d.AverageElectricConsumptionKwhPer100Km ?? d.AverageFuelConsumptionLitresPer100Km) is not null)
+            .Select(d => new[] { d.EndedAt.ToUnixTimeMilliseconds() / 1000.0, (d.AverageElectricConsumptionKwhPer100Km ?? d.AverageFuelConsumptionLitresPer100Km)!.Value }) ?? [],
+    });
+
+    /// <summary>A duration as hh:mm.</summary>
+    public static string Hours(long seconds) => $"{seconds / 3600:00}:{seconds % 3600 / 60:00}";
 
     /// <summary>A figure for display, or why there is none.</summary>
     public string Show(TripFiguresResponse figures, Func<TripFiguresResponse, string?> pick) =>
         figures.Unavailable is { } reason ? Texts[Missing(reason)] : pick(figures) ?? "–";
 
-    public static string Number(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
+    public static string Number(double? value) => value is { } v ? v.ToString("0.0", PortalTime.Numbers) : "–";
 
     /// <summary>The consumption unit of this car (one of them is reported, by powertrain), for the row's header.</summary>
     public string? ConsumptionUnit =>
