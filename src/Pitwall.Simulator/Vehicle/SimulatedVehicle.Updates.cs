@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using Pitwall.Protocol;
+using Pitwall.Protocol.Updates;
 using Pitwall.Protocol.V1;
 
 namespace Pitwall.Simulator;
@@ -53,7 +53,7 @@ public sealed partial class SimulatedVehicle
         if (MaySend(ServiceIds.SoftwareUpdate))
         {
             _updateRequest = Guid.NewGuid().ToString("N");
-            var poll = new UpdatePoll { RequestId = _updateRequest };
+            var poll = new UpdatePoll { RequestId = _updateRequest, TrustedRootVersion = (uint)RootVersion() };
             poll.Installed.AddRange(Installed().Select(s => new SoftwareVersion { Component = s.Key, Version = s.Value }));
             Enqueue(new Envelope { UpdatePoll = poll }, periodic: false);
         }
@@ -126,20 +126,24 @@ public sealed partial class SimulatedVehicle
         {
             Feedback(offer.ActionId, "scheduled", "none", "postponed by the driver");
         }
+        else if (VerifyOffer(offer) is var (refusal, verified) && refusal is not null)
+        {
+            Refuse(offer.ActionId, refusal);
+        }
         else
         {
             _installing = offer.ActionId;
             Feedback(offer.ActionId, "download", "none", $"downloading {offer.Files.Count} file(s)");
-            _ = InstallAsync(offer.Clone());
+            _ = InstallAsync(offer.Clone(), verified);
         }
     }
 
-    private async Task InstallAsync(UpdateOffer offer)
+    private async Task InstallAsync(UpdateOffer offer, VerifiedMetadata? verified)
     {
         string? failure;
         try
         {
-            failure = await DownloadAndCheckAsync(offer);
+            failure = await DownloadAndCheckAsync(offer, verified);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
         {
@@ -152,6 +156,11 @@ public sealed partial class SimulatedVehicle
                 return; // cancelled meanwhile
             }
             _installing = 0;
+            if (failure is not null && failure.StartsWith(RefusedPrefix, StringComparison.Ordinal))
+            {
+                Refuse(offer.ActionId, failure[RefusedPrefix.Length..]);
+                return;
+            }
             if (failure is not null)
             {
                 Feedback(offer.ActionId, "closed", "failure", failure);
@@ -168,7 +177,7 @@ public sealed partial class SimulatedVehicle
     }
 
     /// <returns>Why the update cannot be installed, or null.</returns>
-    private async Task<string?> DownloadAndCheckAsync(UpdateOffer offer)
+    private async Task<string?> DownloadAndCheckAsync(UpdateOffer offer, VerifiedMetadata? verified)
     {
         var http = _options.Http ?? HttpHandlers.Shared;
         foreach (var file in offer.Files)
@@ -181,7 +190,11 @@ public sealed partial class SimulatedVehicle
                 return $"download of {file.Filename} failed: {(int)response.StatusCode}";
             }
             await using var body = await response.Content.ReadAsStreamAsync();
-            var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(body));
+            var (length, sha256) = await MeasureAsync(body);
+            if (verified is not null && ImageChecks.Image(verified.Targets[$"{file.Component}/{file.Filename}"], length, sha256) is { } refusal)
+            {
+                return RefusedPrefix + refusal;
+            }
             if (sha256 != file.Sha256)
             {
                 return $"hash mismatch: {file.Filename}";

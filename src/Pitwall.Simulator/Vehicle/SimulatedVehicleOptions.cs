@@ -61,6 +61,17 @@ public sealed record SimulatedVehicleOptions
         ["maintenance"] = UpdateDecision.Automatic,
     };
 
+    /// <summary>The signed update metadata's root the car trusts (its JSON, provisioned at the factory, e.g. the key directory's
+    /// <c>root/1.root.json</c>): with it the car verifies every offer's metadata and image and refuses what fails, with a stable
+    /// reason. Null: the car checks only each file's SHA-256 from the offer.</summary>
+    public string? TrustedUpdateRoot { get; init; }
+
+    /// <summary>The car's hardware variant, matched against the hardware ids the signed targets pin; null: none.</summary>
+    public string? HardwareVariant { get; init; }
+
+    /// <summary>The car's secure time source for the metadata's expiry (Uptane); null: <see cref="TimeProvider"/>.</summary>
+    public TimeProvider? SecureTime { get; init; }
+
     /// <summary>What the driver answers when asked to install an update.</summary>
     public bool DriverAcceptsUpdates { get; init; } = true;
 

@@ -28,6 +28,15 @@ internal sealed class SoftwareUpdateOptions
     [Range(typeof(TimeSpan), "00:00:01", "23:59:59")]
     public TimeSpan PollingSleep { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The directory of the signed update metadata's keys and root versions (outside the database; made by
+    /// <c>pitwall admin update-keys init</c>). Without keys the offers carry no signed metadata.</summary>
+    [Required]
+    public string KeyDirectory { get; set; } = "./data/update-keys";
+
+    /// <summary>How long the director's targets, snapshot and timestamp for a car stay valid (online keys, short expiry).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan MetadataLifetime { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>False switches the campaign job off on this instance (tests move campaigns by hand).</summary>
     public bool CampaignsEnabled { get; set; } = true;
 

@@ -36,6 +36,8 @@ public static class SoftwareUpdatesModule
         builder.Services.AddSingleton<CampaignJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignJob>());
         builder.Services.AddSingleton<PreferenceStore>();
+        builder.Services.AddSingleton<Signing.UpdateKeyStore>();
+        builder.Services.AddSingleton<Signing.DirectorMetadata>();
         builder.Services.AddSingleton<ICarSoftware, CarSoftwareService>();
         builder.Services.AddSingleton<ISoftwareConsole, SoftwareConsole>();
         builder.Services.AddPortalTexts<SoftwareUpdatesText>();

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
+using Pitwall.Protocol.Updates;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Privacy;
@@ -18,7 +19,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 /// </summary>
 internal sealed partial class UpdatePollHandler(
     IEntitlements entitlements, IServiceAccess switches, ActionStore actions, TargetStore targets, DdiDeployments deployments, PreferenceStore preferences,
-    IVehicleLink link,
+    IVehicleLink link, Signing.DirectorMetadata director,
     IOptions<SoftwareUpdateOptions> options, TimeProvider time, ILogger<UpdatePollHandler> logger) : IVehicleMessageHandler
 {
     private static readonly TimeSpan AnswerLifetime = TimeSpan.FromMinutes(10);
@@ -51,7 +52,7 @@ internal sealed partial class UpdatePollHandler(
                 }
                 else if ((await actions.CurrentAsync(message.Vin, CancellationToken.None)).Open is { } open)
                 {
-                    await DescribeAsync(offer, open, message.Vin);
+                    await DescribeAsync(offer, open, message.Vin, (int)message.Envelope.UpdatePoll.TrustedRootVersion);
                 }
                 await link.SendAsync(message.Vin, new Envelope { UpdateOffer = offer }, time.GetUtcNow() + AnswerLifetime, CancellationToken.None);
             }
@@ -62,7 +63,7 @@ internal sealed partial class UpdatePollHandler(
         }
     }
 
-    private async Task DescribeAsync(UpdateOffer offer, UpdateAction open, string vin)
+    private async Task DescribeAsync(UpdateOffer offer, UpdateAction open, string vin, int carRootVersion)
     {
         offer.ActionId = (ulong)open.Id;
         if (open.Status == ActionStatuses.Canceling)
@@ -93,6 +94,9 @@ internal sealed partial class UpdatePollHandler(
                 Path = a.Links["download"].Href,
             }));
         }
+        IReadOnlyList<string> hardware = set?.HardwareVariant is { } variant ? [variant] : [];
+        offer.Metadata = director.Sign(vin, [.. offer.Files.Select(f => new SignedTarget(f.Component, f.Filename, (long)f.Size, f.Sha256, f.Version, hardware))],
+            carRootVersion)?.ToJson() ?? "";
         // A fresh token per offer for the downloads over HTTP: the link is authenticated, the token only reaches this car.
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await targets.SetTokenAsync(vin, Hashing.Sha256Hex(token), CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
@@ -24,24 +23,6 @@ public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixt
         return (car, owned);
     }
 
-    private static async Task<string> LastExecutionWhenAsync(UpdateAdmin admin, string vin, Func<string, bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (true)
-        {
-            var state = await admin.StateAsync(vin);
-            var actions = state.GetProperty("actions");
-            var last = actions.GetArrayLength() > 0 ? actions[0].GetProperty("history")[0].GetProperty("execution").GetString()! : "";
-            if (done(last))
-            {
-                return last;
-            }
-            Assert.True(watch.Elapsed < Patience, $"still {last}: {state}");
-            await timer.WaitForNextTickAsync();
-        }
-    }
-
     [Fact]
     public async Task A_simulated_car_installs_a_security_fix_by_itself_and_a_driver_who_declines_a_feature_postpones_it()
     {
@@ -57,14 +38,14 @@ public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixt
         {
             await admin.AssignAsync(securitySet, owned.Vin, "soft");
             await car.PollForUpdateAsync();
-            Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+            Assert.Equal("closed", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "closed"));
             Assert.Equal("5.3.0", car.InstalledSoftware["telematics"]);
             var software = (await (await owned.Client.GetAsync($"/api/v1/vehicles/{owned.Vin}/software")).JsonAsync()).GetProperty("targets")[0];
             Assert.Equal("5.3.0", software.GetProperty("installed").GetProperty("version").GetString());
 
             await admin.AssignAsync(featureSet, owned.Vin, "soft");
             await car.PollForUpdateAsync();
-            Assert.Equal("scheduled", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "scheduled"));
+            Assert.Equal("scheduled", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "scheduled"));
             Assert.Equal("24.3.1", car.InstalledSoftware["head-unit"]); // not installed: the driver said later
         }
     }
@@ -84,15 +65,15 @@ public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixt
             (await owned.Client.PutAsJsonAsync($"{software}/preferences", new { updateKind = "maintenance", decision = "never" })).EnsureSuccessStatusCode();
             var declined = await admin.AssignAsync(maintenance, owned.Vin, "soft");
             await car.PollForUpdateAsync();
-            Assert.Equal("rejected", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "rejected")); // the car itself would install it
+            Assert.Equal("rejected", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "rejected")); // the car itself would install it
             await admin.Client.PostAsync($"/api/v1/admin/software/actions/{declined}/cancel", null);
             await car.PollForUpdateAsync(); // the car confirms the cancellation
-            Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+            Assert.Equal("closed", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "closed"));
 
             var accepted = await admin.AssignAsync(feature, owned.Vin, "soft");
             (await owned.Client.PostAsync($"{software}/updates/{accepted}/accept", null)).EnsureSuccessStatusCode();
             await car.PollForUpdateAsync();
-            Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+            Assert.Equal("closed", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "closed"));
             var target = (await (await owned.Client.GetAsync(software)).JsonAsync()).GetProperty("targets")[0];
             Assert.Equal("Head unit apps", target.GetProperty("installed").GetProperty("name").GetString());
             Assert.Equal(1, car.UpdatesInstalled);
@@ -115,16 +96,16 @@ public sealed class SimulatedUpdateTests(UpdateSqliteServer server) : IClassFixt
         await admin.TargetAsync(owned.Vin, owned.Vin);
         await admin.AssignAsync(first, owned.Vin, "soft");
         await car.StartEngineAsync(); // ignition on: the car asks
-        Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+        Assert.Equal("closed", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "closed"));
         await car.StopEngineAsync();
 
         var (second, _) = await admin.ModuleAsync("telematics", $"7.{Random.Shared.Next()}", "telematics.img", [8, 8, 8]);
         await admin.AssignAsync(await admin.SetAsync("Telematics fix", $"{Random.Shared.Next()}", [second], updateKind: "security"), owned.Vin, "soft");
         car.Step(TimeSpan.FromHours(5)); // parked: not yet due
         await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
-        Assert.Equal("assigned", await LastExecutionWhenAsync(admin, owned.Vin, _ => true));
+        Assert.Equal("assigned", await admin.LastExecutionWhenAsync(owned.Vin, _ => true));
         car.Step(TimeSpan.FromHours(1)); // six hours: the car asks by itself
-        Assert.Equal("closed", await LastExecutionWhenAsync(admin, owned.Vin, e => e == "closed"));
+        Assert.Equal("closed", await admin.LastExecutionWhenAsync(owned.Vin, e => e == "closed"));
         Assert.Equal(2, car.UpdatesInstalled);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -96,6 +97,25 @@ internal sealed class UpdateAdmin(PitwallServer server, HttpClient admin)
     }
 
     public async Task<JsonElement> StateAsync(string controllerId) => await (await admin.GetAsync($"/api/v1/admin/software/targets/{controllerId}")).JsonAsync();
+
+    /// <summary>Waits (a minute at most) until the newest action's latest execution satisfies <paramref name="done"/>; returns it.</summary>
+    public async Task<string> LastExecutionWhenAsync(string vin, Func<string, bool> done)
+    {
+        var watch = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            var state = await StateAsync(vin);
+            var actions = state.GetProperty("actions");
+            var last = actions.GetArrayLength() > 0 ? actions[0].GetProperty("history")[0].GetProperty("execution").GetString()! : "";
+            if (done(last))
+            {
+                return last;
+            }
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"still {last}: {state}");
+            await timer.WaitForNextTickAsync();
+        }
+    }
 
     public HttpClient Controller(string token, string scheme = "TargetToken")
     {

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Pitwall.Protocol.Updates;
+
+namespace Pitwall.Server.Features.SoftwareUpdates.Signing;
+
+/// <summary>
+/// The keys of signed update metadata, outside the database (<see cref="SoftwareUpdateOptions.KeyDirectory"/>): <c>root/N.root.json</c>,
+/// the signed root metadata of every version (the chain a car follows from the root it trusts), and <c>keys/KEYID.pem</c>, the private
+/// keys (PKCS #8) of the roles' current keys. A rotated key moves to <c>retired/</c>. The server itself needs only the online roles'
+/// keys (targets, snapshot, timestamp): an operator may keep the root key elsewhere and bring it back to rotate.
+/// </summary>
+internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
+{
+    public static readonly string[] Roles = ["root", "targets", "snapshot", "timestamp"];
+    private static readonly TimeSpan RootLifetime = TimeSpan.FromDays(365);
+
+    private string Directory => options.Value.KeyDirectory;
+    private string RootDirectory => Path.Combine(Directory, "root");
+    private string KeyDirectory => Path.Combine(Directory, "keys");
+
+    /// <summary>The newest root version, 0 when no keys were made.</summary>
+    public int LatestRootVersion => System.IO.Directory.Exists(RootDirectory)
+        ? System.IO.Directory.GetFiles(RootDirectory, "*.root.json").Select(f => int.Parse(Path.GetFileName(f).Split('.')[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max()
+        : 0;
+
+    public string Root(int version) => File.ReadAllText(Path.Combine(RootDirectory, $"{version}.root.json"));
+
+    /// <summary>The root versions after <paramref name="version"/>, oldest first.</summary>
+    public IReadOnlyList<string> RootsAfter(int version) => [.. Enumerable.Range(version + 1, Math.Max(0, LatestRootVersion - version)).Select(Root)];
+
+    /// <summary>The private keys of <paramref name="role"/> in the newest root; those missing here (an offline key) are left out.</summary>
+    public IReadOnlyList<ECDsa> PrivateKeys(string role) => PrivateKeys(Signed(Root(LatestRootVersion)), role);
+
+    /// <summary>Makes one key per role and root version 1 (threshold 1 each); refused when keys exist.</summary>
+    /// <returns>False when keys exist already.</returns>
+    public bool Initialize(DateTimeOffset now)
+    {
+        if (LatestRootVersion > 0)
+        {
+            return false;
+        }
+        System.IO.Directory.CreateDirectory(RootDirectory);
+        var keys = Roles.ToDictionary(r => r, _ => NewKey(), StringComparer.Ordinal);
+        var root = RootMetadata(1, now, keys.ToDictionary(k => k.Key, k => MetadataKeys.PublicKey(k.Value), StringComparer.Ordinal));
+        Write(1, MetadataKeys.SignDocument(root, [keys["root"]]));
+        return true;
+    }
+
+    /// <summary>Replaces <paramref name="role"/>'s key in a new root version, signed by the old root keys and the new ones (so a car
+    /// trusting the old root accepts it); the old private key moves to <c>retired/</c>.</summary>
+    /// <returns>The new root version; 0 when there are no keys or the old root key is not here.</returns>
+    public int Rotate(string role, DateTimeOffset now)
+    {
+        var version = LatestRootVersion;
+        if (version == 0)
+        {
+            return 0;
+        }
+        var old = Signed(Root(version));
+        var oldRootKeys = PrivateKeys(old, "root");
+        if (oldRootKeys.Count < old["roles"]!["root"]!["threshold"]!.GetValue<int>())
+        {
+            return 0;
+        }
+        var replacement = NewKey();
+        var publicKeys = Roles.ToDictionary(r => r, r => r == role ? MetadataKeys.PublicKey(replacement) : KeyOf(old, r), StringComparer.Ordinal);
+        var next = RootMetadata(version + 1, now, publicKeys);
+        List<ECDsa> signers = role == "root" ? [.. oldRootKeys, replacement] : oldRootKeys;
+        Write(version + 1, MetadataKeys.SignDocument(next, signers));
+        var retired = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "retired")).FullName;
+        foreach (var keyId in KeyIds(old, role))
+        {
+            var file = Path.Combine(KeyDirectory, $"{keyId}.pem");
+            if (File.Exists(file))
+            {
+                File.Move(file, Path.Combine(retired, $"{keyId}.pem"), overwrite: true);
+            }
+        }
+        return version + 1;
+    }
+
+    /// <summary>Each role's key ids in the newest root.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> KeyIdsByRole()
+    {
+        var root = Signed(Root(LatestRootVersion));
+        return Roles.ToDictionary(r => r, r => (IReadOnlyList<string>)[.. KeyIds(root, r)], StringComparer.Ordinal);
+    }
+
+    private static JsonObject RootMetadata(int version, DateTimeOffset now, IReadOnlyDictionary<string, JsonObject> publicKeys)
+    {
+        var keys = new JsonObject();
+        var roles = new JsonObject();
+        foreach (var (role, key) in publicKeys)
+        {
+            var keyId = MetadataKeys.KeyId(key);
+            keys[keyId] ??= key.DeepClone();
+            roles[role] = new JsonObject { ["keyids"] = new JsonArray(keyId), ["threshold"] = 1 };
+        }
+        return new JsonObject
+        {
+            ["_type"] = "root", ["spec_version"] = "1.0.31", ["version"] = version, ["expires"] = UpdateMetadataTime.Format(now + RootLifetime),
+            ["consistent_snapshot"] = false, ["keys"] = keys, ["roles"] = roles,
+        };
+    }
+
+    private ECDsa NewKey()
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        System.IO.Directory.CreateDirectory(KeyDirectory);
+        var file = Path.Combine(KeyDirectory, $"{MetadataKeys.KeyId(MetadataKeys.PublicKey(key))}.pem");
+        File.WriteAllText(file, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return key;
+    }
+
+    private List<ECDsa> PrivateKeys(JsonObject root, string role)
+    {
+        var keys = new List<ECDsa>();
+        foreach (var keyId in KeyIds(root, role))
+        {
+            var file = Path.Combine(KeyDirectory, $"{keyId}.pem");
+            if (File.Exists(file))
+            {
+                var key = ECDsa.Create();
+                key.ImportFromPem(File.ReadAllText(file));
+                keys.Add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static IEnumerable<string> KeyIds(JsonObject root, string role) => root["roles"]![role]!["keyids"]!.AsArray().Select(k => k!.GetValue<string>());
+
+    private static JsonObject KeyOf(JsonObject root, string role) => root["keys"]![KeyIds(root, role).First()]!.AsObject().DeepClone().AsObject();
+
+    private static JsonObject Signed(string document) => JsonNode.Parse(document)!["signed"]!.AsObject();
+
+    private void Write(int version, string document) => File.WriteAllText(Path.Combine(RootDirectory, $"{version}.root.json"), document);
+}
+
+internal static class UpdateMetadataTime
+{
+    /// <summary>TUF's expiry format: UTC, whole seconds, with Z.</summary>
+    public static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using Pitwall.Server.Features.SoftwareUpdates.Signing;
+using Pitwall.Server.Hosting;
+
+namespace Pitwall.Server.Features.SoftwareUpdates;
+
+/// <summary><c>pitwall admin update-keys-init | update-keys-rotate --role R</c>: the keys of signed update metadata, in the key directory
+/// (<c>Pitwall:SoftwareUpdates:KeyDirectory</c> or <c>--key-directory</c>), never in the database.</summary>
+public static class SoftwareUpdateCommands
+{
+    public static IEnumerable<Command> Create(AppFactory factory, Option<string?> database)
+    {
+        var directory = new Option<string?>("--key-directory") { Description = "The key directory; default: Pitwall:SoftwareUpdates:KeyDirectory (./data/update-keys)." };
+        var init = new Command("update-keys-init", "Make the keys of signed update metadata (root, targets, snapshot, timestamp) and root version 1.") { directory };
+        init.SetAction((result, _) => WithKeysAsync(factory, result, database, directory, (keys, now) =>
+        {
+            if (!keys.Initialize(now))
+            {
+                Console.Error.WriteLine("The key directory holds keys already; rotate them with update-keys-rotate.");
+                return 1;
+            }
+            Print(keys);
+            return 0;
+        }));
+
+        var role = new Option<string>("--role") { Description = "root | targets | snapshot | timestamp", Required = true };
+        role.AcceptOnlyFromAmong(UpdateKeyStore.Roles);
+        var rotate = new Command("update-keys-rotate", "Replace a role's key: a new root version, signed by the old and the new root keys.") { directory, role };
+        rotate.SetAction((result, _) => WithKeysAsync(factory, result, database, directory, (keys, now) =>
+        {
+            if (keys.Rotate(result.GetValue(role)!, now) == 0)
+            {
+                Console.Error.WriteLine("No keys to rotate, or the root key is not in the key directory (bring it back to sign the new root).");
+                return 1;
+            }
+            Print(keys);
+            return 0;
+        }));
+        return [init, rotate];
+    }
+
+    private static async Task<int> WithKeysAsync(
+        AppFactory factory, ParseResult result, Option<string?> database, Option<string?> directory, Func<UpdateKeyStore, DateTimeOffset, int> action)
+    {
+        await using var app = factory([], b => PitwallCommandLine.Configure(b, result, database));
+        var configured = app.Services.GetRequiredService<IOptions<SoftwareUpdateOptions>>().Value.KeyDirectory;
+        var options = new SoftwareUpdateOptions { KeyDirectory = result.GetValue(directory) is { Length: > 0 } chosen ? chosen : configured };
+        return action(new UpdateKeyStore(Options.Create(options)), app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
+    }
+
+    private static void Print(UpdateKeyStore keys)
+    {
+        Console.WriteLine($"root version {keys.LatestRootVersion}");
+        foreach (var (role, ids) in keys.KeyIdsByRole())
+        {
+            Console.WriteLine($"{role}: {string.Join(", ", ids)}");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Pitwall.Server.Tests.Infrastructure;
+
+namespace Pitwall.Server.Tests.Features.SoftwareUpdates;
+
+/// <summary><c>pitwall admin update-keys-init | update-keys-rotate</c> as an operator runs them: the keys land in the key directory.</summary>
+public sealed class UpdateKeyCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pitwall-cli-keys-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Init_makes_root_1_and_one_key_per_role_once_and_rotate_makes_the_next_root_and_retires_the_old_key()
+    {
+        var keys = Path.Combine(_directory, "keys");
+        var database = $"Data Source={Path.Combine(_directory, "cli.db")}";
+        var (init, output) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-init", "--key-directory", keys, "--database", database);
+        Assert.True(init == 0, output);
+        Assert.Contains("root version 1", output);
+        Assert.True(File.Exists(Path.Combine(keys, "root", "1.root.json")));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(keys, "keys"), "*.pem").Length);
+
+        var (again, againOutput) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-init", "--key-directory", keys, "--database", database);
+        Assert.Equal(1, again);
+        Assert.Contains("holds keys already", againOutput);
+
+        var (rotate, rotateOutput) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-rotate", "--role", "snapshot", "--key-directory", keys, "--database", database);
+        Assert.True(rotate == 0, rotateOutput);
+        Assert.Contains("root version 2", rotateOutput);
+        Assert.Single(Directory.GetFiles(Path.Combine(keys, "retired"), "*.pem"));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(keys, "keys"), "*.pem").Length);
+
+        var (unknown, _) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-rotate", "--role", "mirror", "--key-directory", keys, "--database", database);
+        Assert.NotEqual(0, unknown);
+    }
+}
