@@ -86,6 +86,11 @@ internal static class SimulatorCommandLine
             Description = "These cars (VINs, comma-separated or repeated) raise an emergency call once, as soon as they are connected.",
             CustomParser = ParseVins,
         };
+        var updateRoot = new Option<FileInfo?>("--update-root")
+        {
+            Description = "The signed update metadata's root the cars trust (e.g. the server's key directory's root/1.root.json): " +
+                          "they verify every update's metadata and image and refuse what fails.",
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Print each car's connection problems and server errors.",
@@ -95,7 +100,7 @@ internal static class SimulatorCommandLine
                                    "(demo fleet, integration-test peer and load generator).")
         {
             server, vehicles, seed, fleetSecret, firstIndex, rate, duration, connectsPerSecond, sourceAddresses, breakdownsPerHour, emergencyPerHour,
-            breakDown, emergency, verbose,
+            breakDown, emergency, updateRoot, verbose,
         };
         root.Validators.Add(result =>
         {
@@ -123,6 +128,7 @@ internal static class SimulatorCommandLine
                 EmergencyCallsPerHour = result.GetValue(emergencyPerHour),
                 BreakDownVins = result.GetValue(breakDown) ?? [],
                 EmergencyVins = result.GetValue(emergency) ?? [],
+                TrustedUpdateRoot = result.GetValue(updateRoot) is { } rootFile ? File.ReadAllText(rootFile.FullName) : null,
             },
             result.GetValue(duration),
             result.GetValue(verbose)), cancellationToken));

@@ -28,6 +28,9 @@ public sealed record FleetOptions
     /// <summary>How often each car asks for software updates by itself (F3), besides at every ignition on; zero = only at ignition on.</summary>
     public TimeSpan UpdatePollInterval { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>The signed update metadata's root every car trusts (<see cref="SimulatedVehicleOptions.TrustedUpdateRoot"/>); null: none.</summary>
+    public string? TrustedUpdateRoot { get; init; }
+
     /// <summary>On demand, fleet-wide: breakdowns per hour (a random connected car that runs breaks down and calls for help); 0 = only the
     /// cars' own breakdowns by distance.</summary>
     public double BreakdownsPerHour { get; init; }

@@ -50,6 +50,7 @@ public sealed class SimulatedFleet : IAsyncDisposable
                 PeriodicInterval = options.PeriodicInterval,
                 PollUpdatesAtStart = true,
                 UpdatePollInterval = options.UpdatePollInterval,
+                TrustedUpdateRoot = options.TrustedUpdateRoot,
                 ExtraReportsPerSecond = options.ReportsPerSecond,
                 // Load generation must not be throttled by the car itself; the server's limit is the server's business.
                 MaxFramesPerSecond = Math.Max(45, options.ReportsPerSecond * 1.5 + 5),

@@ -4,6 +4,7 @@ using Pitwall.Protocol.Updates;
 using Pitwall.Server.Features.SoftwareUpdates;
 using Pitwall.Server.Features.SoftwareUpdates.Signing;
 using Pitwall.Server.Tests.Infrastructure;
+using Pitwall.Simulator;
 
 namespace Pitwall.Server.Tests.Features.SoftwareUpdates;
 
@@ -112,6 +113,13 @@ public sealed class UpdateMetadataTests : IDisposable
         var target = verified.Targets.Values.Single();
         Assert.Null(ImageChecks.Image(target, 20_000, "AB12"));
         Assert.Equal(UpdateRefusals.TamperedImage, ImageChecks.Image(target, 20_000, "ab13"));
+    }
+
+    [Fact]
+    public async Task Every_car_of_a_fleet_given_the_root_trusts_it()
+    {
+        await using var fleet = new SimulatedFleet(new FleetOptions { Count = 3, TrustedUpdateRoot = _keys.Root(1) });
+        Assert.All(fleet.Vehicles, car => Assert.Equal(1, car.TrustedUpdateRootVersion));
     }
 
     [Theory]
