@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Dapper;
 using Microsoft.Playwright;
 using Pitwall.Protocol.V1;
+using Pitwall.Server.Data;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Tests.Infrastructure;
 using Pitwall.Simulator;
@@ -114,6 +116,36 @@ public sealed class AlarmsAndNotificationsPortalTests(PortalServer server, Porta
         await Expect(inbox.Locator("#inbox li[data-type='alarm.triggered']")).ToHaveAttributeAsync("data-read", "true");
         var stored = Assert.Single(await server.Get<NotificationStore>().InboxAsync(owned.AccountId, false, 10, CancellationToken.None));
         Assert.NotNull(stored.ReadAt);
+    }
+
+    [Fact]
+    public async Task The_inbox_names_cars_by_model_and_registration_the_header_counts_the_unread_and_all_are_marked_read_at_once()
+    {
+        var owned = await server.OwnedVehicleAsync();
+        await server.Get<Database>().WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE vehicles SET registration_number = 'S-PW 911' WHERE vin = @vin", new { vin = owned.Vin }, t), CancellationToken.None);
+        await using (var car = await ConnectAsync(owned, 36))
+        {
+            await car.TriggerAlarmAsync(AlarmEvent.Types.Reason.Glass);
+            await car.TriggerAlarmAsync(AlarmEvent.Types.Reason.TiltTow);
+            await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        }
+        var page = await SignedInAsync(owned.Owner);
+        await page.GotoAsync("/");
+        var notifications = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Notifications" });
+        await Expect(notifications).ToHaveAccessibleNameAsync(new Regex(@"^Notifications\s*unread:\s*2$"));
+        await Expect(page.Locator("#unread-count")).ToHaveTextAsync(new Regex("2$"));
+        await notifications.ClickAsync();
+
+        var entries = page.Locator("#inbox li");
+        await Expect(entries).ToHaveCountAsync(2);
+        await Expect(entries.Locator(".car")).ToHaveTextAsync(["Taycan · S-PW 911", "Taycan · S-PW 911"]);
+        await Expect(page.Locator("#inbox")).Not.ToContainTextAsync(owned.Vin);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Mark all as read" }).ClickAsync();
+        await Expect(page.Locator("#inbox li[data-read='false']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#unread-count")).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Mark all as read" })).ToHaveCountAsync(0);
+        Assert.Equal(0, (await (await owned.Client.GetAsync("/api/v1/me/notifications/unread-count")).JsonAsync()).GetProperty("count").GetInt32());
     }
 
     [Fact]

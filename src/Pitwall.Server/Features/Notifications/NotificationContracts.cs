@@ -45,3 +45,6 @@ public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Ty
 internal sealed record WebhookResponse(
     string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null, string State = WebhookState.Active,
     string? LastError = null, DateTimeOffset? FailingSince = null);
+
+/// <param name="Count">Unread notifications (for read-all: how many it marked read).</param>
+internal sealed record UnreadCountResponse(int Count);

@@ -16,6 +16,10 @@ internal static class NotificationEndpoints
         me.MapGet("/notifications", Inbox).RequireAuthorization(Scopes.ReadAccount)
             .WithSummary("The inbox, newest first, with each channel's delivery status.");
         me.MapPost("/notifications/{id}/read", MarkRead).RequireAuthorization(Scopes.ControlAccount).WithSummary("Mark a notification read.");
+        me.MapPost("/notifications/read-all", MarkAllRead).RequireAuthorization(Scopes.ControlAccount)
+            .WithSummary("Mark every unread notification read; answers how many were unread.");
+        me.MapGet("/notifications/unread-count", UnreadCount).RequireAuthorization(Scopes.ReadAccount)
+            .WithSummary("How many notifications are unread (the badge beside the inbox).");
         me.MapGet("/notification-preferences", Preferences).RequireAuthorization(Scopes.ReadAccount)
             .WithSummary("Channels per notification type and the quiet hours.");
         me.MapPut("/notification-preferences", UpdatePreferences).RequireAuthorization(Scopes.ControlAccount)
@@ -39,6 +43,13 @@ internal static class NotificationEndpoints
         await store.MarkReadAsync(user.AccountIdOf(), id, time.GetUtcNow(), cancellationToken)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound("The notification");
+
+    private static async Task<Ok<UnreadCountResponse>> MarkAllRead(
+        ClaimsPrincipal user, NotificationStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new UnreadCountResponse(await store.MarkAllReadAsync(user.AccountIdOf(), time.GetUtcNow(), cancellationToken)));
+
+    private static async Task<Ok<UnreadCountResponse>> UnreadCount(ClaimsPrincipal user, NotificationStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new UnreadCountResponse(await store.UnreadCountAsync(user.AccountIdOf(), cancellationToken)));
 
     private static async Task<Ok<NotificationPreferencesResponse>> Preferences(
         ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken) =>

@@ -201,6 +201,16 @@ public sealed class NotificationStore(Database database)
             "UPDATE notifications SET read_at = COALESCE(read_at, @at) WHERE id = @id AND account_id = @accountId",
             new { id, accountId, at = at.ToUnixTimeMilliseconds() }, t) == 1, cancellationToken);
 
+    /// <returns>How many were unread and are read now.</returns>
+    public Task<int> MarkAllReadAsync(string accountId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE notifications SET read_at = @at WHERE account_id = @accountId AND read_at IS NULL",
+            new { accountId, at = at.ToUnixTimeMilliseconds() }, t), cancellationToken);
+
+    public Task<int> UnreadCountAsync(string accountId, CancellationToken cancellationToken) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM notifications WHERE account_id = @accountId AND read_at IS NULL", new { accountId }), cancellationToken);
+
     public Task<(IReadOnlyDictionary<(string Type, string Channel), bool> Switches, QuietHours? QuietHours)> PreferencesAsync(string accountId, CancellationToken cancellationToken) =>
         database.ReadAsync<(IReadOnlyDictionary<(string, string), bool>, QuietHours?)>(async c =>
         {

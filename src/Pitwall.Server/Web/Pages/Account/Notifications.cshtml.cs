@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Notifications;
+using Pitwall.Server.Features.Vehicles;
 
 namespace Pitwall.Server.Web.Pages.Account;
 
@@ -9,12 +10,15 @@ namespace Pitwall.Server.Web.Pages.Account;
 /// quiet hours, push devices and webhook subscriptions. Same store and rules as the API's <c>/api/v1/me/…</c>.
 /// </summary>
 internal sealed class NotificationsModel(
-    NotificationStore store, NotificationSettings settings, INotificationTypes types, TimeProvider time, IStringLocalizer<PortalText> t)
+    NotificationStore store, NotificationSettings settings, INotificationTypes types, VehicleStore vehicles, TimeProvider time, IStringLocalizer<PortalText> t)
     : PortalPage
 {
     private const int InboxLength = 50;
 
     public IReadOnlyList<InboxEntry> Inbox { get; private set; } = [];
+
+    /// <summary>The account's cars by VIN, as people name them: model and registration.</summary>
+    private IReadOnlyDictionary<string, Vehicle> _cars = new Dictionary<string, Vehicle>();
 
     /// <summary>Every notification type the features registered, in the users' order.</summary>
     public IReadOnlyList<NotificationType> Types => types.All;
@@ -63,8 +67,26 @@ internal sealed class NotificationsModel(
     /// <summary>The inbox alone, for the live refresh (notifications.js).</summary>
     public async Task<IActionResult> OnGetInboxAsync(CancellationToken cancellationToken)
     {
-        Inbox = await store.InboxAsync(AccountId, false, InboxLength, cancellationToken);
+        await LoadInboxAsync(cancellationToken);
         return Partial("NotificationsInbox", this);
+    }
+
+    public async Task<IActionResult> OnPostReadAllAsync(CancellationToken cancellationToken)
+    {
+        await store.MarkAllReadAsync(AccountId, time.GetUtcNow(), cancellationToken);
+        return Redirect("/account/notifications#inbox-title");
+    }
+
+    /// <summary>The car a notification is about: "Taycan · S-PW 911" (model and registration), the model and the VIN without a
+    /// registration, the VIN alone for a car the account no longer uses.</summary>
+    public string CarName(string vin) => _cars.TryGetValue(vin, out var car)
+        ? $"{car.Model} · {(string.IsNullOrWhiteSpace(car.RegistrationNumber) ? car.Vin : car.RegistrationNumber)}"
+        : vin;
+
+    private async Task LoadInboxAsync(CancellationToken cancellationToken)
+    {
+        Inbox = await store.InboxAsync(AccountId, false, InboxLength, cancellationToken);
+        _cars = (await vehicles.ListForAsync(AccountId, null, cancellationToken)).ToDictionary(v => v.Vehicle.Vin, v => v.Vehicle, StringComparer.Ordinal);
     }
 
     public async Task<IActionResult> OnPostReadAsync(string? id, CancellationToken cancellationToken)
@@ -138,7 +160,7 @@ internal sealed class NotificationsModel(
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Inbox = await store.InboxAsync(AccountId, false, InboxLength, cancellationToken);
+        await LoadInboxAsync(cancellationToken);
         Preferences = await settings.PreferencesAsync(AccountId, cancellationToken);
         if (!PreferencesPosted)
         {
