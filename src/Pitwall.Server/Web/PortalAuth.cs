@@ -29,6 +29,7 @@ public static class PortalAuth
     /// <summary>The assistance centre's console (<c>/assistance</c>): the assistance_agent role's scopes read_ and control_assistance.</summary>
     public const string AssistancePolicy = "portal-assistance";
     public const string LocaleClaim = "pitwall:locale";
+    public const string TimeZoneClaim = "pitwall:time_zone";
 
     public static void Configure(CookieAuthenticationOptions options)
     {
@@ -83,6 +84,7 @@ public static class PortalAuth
             new(PitwallClaims.SessionId, identity.SessionId),
             new(ClaimTypes.Name, account?.Name ?? ""),
             new(LocaleClaim, account?.Locale ?? "en"),
+            new(TimeZoneClaim, account?.TimeZone ?? ""),
         };
         claims.AddRange(identity.Scopes.Select(s => new Claim(PitwallClaims.Scope, s)));
         return (new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, PitwallClaims.AccountId, PitwallClaims.Role)), null);

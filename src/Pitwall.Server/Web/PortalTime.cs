@@ -3,14 +3,18 @@ using System.Globalization;
 namespace Pitwall.Server.Web;
 
 /// <summary>
-/// Times and numbers on the portal's pages as the user reads them. Times are in the user's time zone: the browser's, which
-/// the layout's script keeps in a cookie (an IANA id such as <c>Europe/Berlin</c>), UTC until the browser has said; they keep
+/// Times and numbers on the portal's pages as the user reads them. Times are in the user's time zone: the one the account
+/// chose (its profile; a cookie set at sign-in and when it changes), else the browser's, which the layout's script keeps in a
+/// cookie (an IANA id such as <c>Europe/Berlin</c>), UTC until the browser has said; they keep
 /// one unambiguous date order in every language and name their offset. Numbers use the page's decimal comma or point (the
 /// server runs with invariant globalization, so cultures carry no number formats of their own).
 /// </summary>
 internal static class PortalTime
 {
     public const string ZoneCookie = "pitwall-tz";
+
+    /// <summary>The account's own choice, which wins over the browser's.</summary>
+    public const string ChosenZoneCookie = "pitwall-tz-account";
 
     private static readonly AsyncLocal<TimeZoneInfo?> RequestZone = new();
 
@@ -30,9 +34,23 @@ internal static class PortalTime
 
     /// <summary>Takes the request's time zone for the rest of it (a portal middleware calls this).</summary>
     public static void Use(HttpContext context) =>
-        RequestZone.Value = context.Request.Cookies[ZoneCookie] is { Length: > 0 and <= 64 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone)
-            ? zone
-            : null;
+        RequestZone.Value = Find(context.Request.Cookies[ChosenZoneCookie]) ?? Find(context.Request.Cookies[ZoneCookie]);
+
+    /// <summary>Remembers the account's time zone in this browser (at sign-in and when the profile changes it); null forgets it,
+    /// so that the browser's counts again.</summary>
+    public static void Choose(HttpResponse response, string? zone)
+    {
+        if (Find(zone) is null)
+        {
+            response.Cookies.Delete(ChosenZoneCookie);
+            return;
+        }
+        response.Cookies.Append(ChosenZoneCookie, zone!,
+            new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+    }
+
+    private static TimeZoneInfo? Find(string? id) =>
+        id is { Length: > 0 and <= 64 } && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
     /// <summary>E.g. <c>2026-12-06 20:05:12 UTC+1</c>.</summary>
     public static string When(DateTimeOffset at, bool seconds = true)

@@ -13,6 +13,9 @@ public sealed record Account(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The IANA time zone the account chose for the times it is shown (e.g. <c>Europe/Berlin</c>); null: the browser's.</summary>
+    public string? TimeZone { get; init; }
+
     /// <summary>E-mail addresses are unique regardless of case.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToUpperInvariant();
 

@@ -12,7 +12,8 @@ internal sealed record RegisterRequest(
     string? Locale);
 
 /// <summary>Fields left out (null) stay as they are.</summary>
-internal sealed record UpdateAccountRequest(string? Name, IReadOnlyList<string>? PhoneNumbers, PostalAddress? Address, string? Locale);
+/// <param name="TimeZone">An IANA time zone (e.g. Europe/Berlin) for the times the portal shows; empty: the browser's; null: unchanged.</param>
+internal sealed record UpdateAccountRequest(string? Name, IReadOnlyList<string>? PhoneNumbers, PostalAddress? Address, string? Locale, string? TimeZone = null);
 
 internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
@@ -25,11 +26,12 @@ internal sealed record AccountResponse(
     string Locale,
     string Role,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? TimeZone)
 {
     public static AccountResponse From(Account account) => new(
         account.Id, account.Email, account.Name, account.PhoneNumbers, account.Address, account.Locale, account.Role,
-        account.CreatedAt, account.UpdatedAt);
+        account.CreatedAt, account.UpdatedAt, account.TimeZone);
 }
 
 /// <summary>RFC 6749 §5.1 success answer of the token endpoint (snake_case on the wire, as the RFC says).</summary>

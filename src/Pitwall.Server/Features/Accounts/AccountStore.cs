@@ -49,7 +49,8 @@ public sealed class AccountStore(Database database) : IAccountDirectory
     public Task UpdateProfileAsync(Account account, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(
             """
-            UPDATE accounts SET name = @Name, phone_numbers = @PhoneNumbers, address = @Address, locale = @Locale, updated_at = @UpdatedAt
+            UPDATE accounts SET name = @Name, phone_numbers = @PhoneNumbers, address = @Address, locale = @Locale, time_zone = @TimeZone,
+                                updated_at = @UpdatedAt
             WHERE id = @Id
             """, ToRow(account), transaction), cancellationToken);
 
@@ -63,7 +64,8 @@ public sealed class AccountStore(Database database) : IAccountDirectory
 
     private const string Columns =
         "id AS Id, email AS Email, email_normalized AS EmailNormalized, password_hash AS PasswordHash, name AS Name, " +
-        "phone_numbers AS PhoneNumbers, address AS Address, locale AS Locale, role AS Role, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "phone_numbers AS PhoneNumbers, address AS Address, locale AS Locale, time_zone AS TimeZone, role AS Role, created_at AS CreatedAt, " +
+        "updated_at AS UpdatedAt";
 
     private static AccountRow ToRow(Account a) => new()
     {
@@ -75,6 +77,7 @@ public sealed class AccountStore(Database database) : IAccountDirectory
         PhoneNumbers = JsonSerializer.Serialize(a.PhoneNumbers, Json),
         Address = a.Address is null ? null : JsonSerializer.Serialize(a.Address, Json),
         Locale = a.Locale,
+        TimeZone = a.TimeZone,
         Role = a.Role,
         CreatedAt = a.CreatedAt.ToUnixTimeMilliseconds(),
         UpdatedAt = a.UpdatedAt.ToUnixTimeMilliseconds(),
@@ -88,7 +91,7 @@ public sealed class AccountStore(Database database) : IAccountDirectory
             r.Address is null ? null : JsonSerializer.Deserialize<PostalAddress>(r.Address, Json),
             r.Locale, r.Role,
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt));
+            DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt)) { TimeZone = r.TimeZone };
 
     private sealed class AccountRow
     {
@@ -100,6 +103,7 @@ public sealed class AccountStore(Database database) : IAccountDirectory
         public string PhoneNumbers { get; init; } = "[]";
         public string? Address { get; init; }
         public string Locale { get; init; } = "";
+        public string? TimeZone { get; init; }
         public string Role { get; init; } = "";
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }

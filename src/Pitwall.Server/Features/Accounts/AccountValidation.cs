@@ -91,6 +91,18 @@ public static partial class AccountValidation
         }
     }
 
+    /// <summary>An IANA time zone id this machine knows (e.g. Europe/Berlin); null or empty: the browser's.</summary>
+    public static void TimeZone(string? zone, ValidationErrors errors)
+    {
+        if (!string.IsNullOrEmpty(zone) && !IsTimeZone(zone))
+        {
+            errors.Add("timeZone", "A time zone such as Europe/Berlin, or empty for the browser's.");
+        }
+    }
+
+    public static bool IsTimeZone(string zone) =>
+        zone.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) && found.HasIanaId;
+
     public static void Locale(string? locale, ValidationErrors errors)
     {
         if (locale is null)

@@ -34,6 +34,7 @@ internal static class MeEndpoints
         AccountValidation.PhoneNumbers(request.PhoneNumbers, errors);
         AccountValidation.Address(request.Address, errors);
         AccountValidation.Locale(request.Locale, errors);
+        AccountValidation.TimeZone(request.TimeZone, errors);
         if (errors.Any)
         {
             return ApiProblems.Validation(errors);
@@ -48,6 +49,7 @@ internal static class MeEndpoints
             PhoneNumbers = request.PhoneNumbers ?? account.PhoneNumbers,
             Address = request.Address ?? account.Address,
             Locale = request.Locale ?? account.Locale,
+            TimeZone = request.TimeZone is null ? account.TimeZone : request.TimeZone.Length == 0 ? null : request.TimeZone,
             UpdatedAt = time.GetUtcNow(),
         };
         await accounts.UpdateProfileAsync(updated, cancellationToken);

@@ -35,6 +35,14 @@ internal sealed class ProfileModel(
     [BindProperty]
     public string? Locale { get; set; }
 
+    /// <summary>The account's time zone (an IANA id); empty: the browser's.</summary>
+    [BindProperty]
+    public string? TimeZone { get; set; }
+
+    /// <summary>The time zones to choose from: every IANA zone this machine knows, by name.</summary>
+    public static IReadOnlyList<string> Zones { get; } =
+        [.. TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId && z.Id.Contains('/', StringComparison.Ordinal)).Select(z => z.Id).Order(StringComparer.Ordinal)];
+
     /// <summary>The phone numbers, one a line; spaces, dashes, dots, slashes and brackets are taken out before they are checked.</summary>
     [BindProperty]
     public string? PhoneNumbers { get; set; }
@@ -118,7 +126,7 @@ internal sealed class ProfileModel(
         {
             return false;
         }
-        (Email, Name, Locale) = (account.Email, account.Name, account.Locale);
+        (Email, Name, Locale, TimeZone) = (account.Email, account.Name, account.Locale, account.TimeZone);
         if (!keepPhoneNumbers)
         {
             PhoneNumbers = string.Join('\n', account.PhoneNumbers);
@@ -150,7 +158,7 @@ internal sealed class ProfileModel(
         }
         if (CurrentPassword is null || !signIn.VerifyPassword(account, CurrentPassword))
         {
-            (Email, Name, Locale, PhoneNumbers) = (account.Email, account.Name, account.Locale, string.Join('\n', account.PhoneNumbers));
+            (Email, Name, Locale, TimeZone, PhoneNumbers) = (account.Email, account.Name, account.Locale, account.TimeZone, string.Join('\n', account.PhoneNumbers));
             ModelState.AddModelError(nameof(CurrentPassword), t["Erasing the account needs its current password."]);
             Consents = await consents.ListAsync(AccountId, cancellationToken);
             PinSet = await PinSetting.IsSetAsync(AccountId, cancellationToken);
@@ -173,6 +181,7 @@ internal sealed class ProfileModel(
         var errors = new ValidationErrors();
         AccountValidation.Name(Name, errors);
         AccountValidation.Locale(Locale, errors);
+        AccountValidation.TimeZone(TimeZone, errors);
         AccountValidation.PhoneNumbers(phoneNumbers, errors);
         if (errors.Any)
         {
@@ -182,8 +191,13 @@ internal sealed class ProfileModel(
             return Page();
         }
         await accounts.UpdateProfileAsync(
-            account with { Name = Name!.Trim(), Locale = Locale!, PhoneNumbers = phoneNumbers, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            account with
+            {
+                Name = Name!.Trim(), Locale = Locale!, TimeZone = string.IsNullOrEmpty(TimeZone) ? null : TimeZone, PhoneNumbers = phoneNumbers,
+                UpdatedAt = time.GetUtcNow(),
+            }, cancellationToken);
         CultureModel.SetCulture(Response, Locale);
+        PortalTime.Choose(Response, TimeZone);
         return Redirect("/profile?saved=true");
     }
 }

@@ -44,6 +44,7 @@ internal sealed class SignInModel(SignInService signIn, IAccessTokenValidator va
         }
         await HttpContext.SignInAsync(PortalAuth.Scheme, principal);
         CultureModel.SetCulture(Response, principal.FindFirst(PortalAuth.LocaleClaim)?.Value);
+        PortalTime.Choose(Response, principal.FindFirst(PortalAuth.TimeZoneClaim)?.Value);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : PortalAuth.HomeOf(principal));
     }
 }
