@@ -25,5 +25,16 @@ public sealed class ClusterOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long live events are kept for clients that reconnect with <c>Last-Event-ID</c>, and at most how many per feed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    [Range(0, 1_000_000)]
+    public int ReplayCapacity { get; set; } = 10_000;
+
+    /// <summary>A comment line is sent on a live event stream that has been quiet this long, so that proxies keep it open.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     internal bool Enabled => !string.IsNullOrWhiteSpace(NatsUrl);
 }

@@ -1,3 +1,4 @@
+using Pitwall.Server.Cluster;
 using System.Security.Claims;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Hosting.Auth;
@@ -14,13 +15,14 @@ internal static class ConsoleEndpoints
 {
     public static void MapConsoleEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/portal/events/soc", (SocFeed feed, CancellationToken ct) => TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, null, ct)))
+        routes.MapGet("/portal/events/soc", (HttpContext context, SocFeed feed, CancellationToken ct) =>
+                new SseStream(SocEndpoints.StreamAsync(feed, null, SseStream.LastEventId(context), ct)))
             .RequireAuthorization(PortalAuth.SocPolicy).ExcludeFromDescription();
-        routes.MapGet("/portal/events/assistance", (Features.Breakdown.IAssistanceConsole console, CancellationToken ct) =>
-                TypedResults.ServerSentEvents(console.EventsAsync(ct)))
+        routes.MapGet("/portal/events/assistance", (HttpContext context, Features.Breakdown.IAssistanceConsole console, CancellationToken ct) =>
+                new SseStream(console.EventsAsync(SseStream.LastEventId(context), ct)))
             .RequireAuthorization(PortalAuth.AssistancePolicy).ExcludeFromDescription();
-        routes.MapGet("/portal/events/authority", (ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
-                TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), ct)))
+        routes.MapGet("/portal/events/authority", (HttpContext context, ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
+                new SseStream(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), SseStream.LastEventId(context), ct)))
             .RequireAuthorization(PortalAuth.AuthorityPolicy).ExcludeFromDescription();
 
         var soc = routes.MapGroup("/soc/cases/{id}").RequireAuthorization(PortalAuth.SocPolicy).ExcludeFromDescription();

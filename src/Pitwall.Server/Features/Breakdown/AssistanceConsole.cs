@@ -35,13 +35,13 @@ internal sealed class AssistanceConsole(AssistanceWorkflow workflow, AssistanceC
     public Task<(CaseResponse? Case, Refusal? Refusal)> CloseAsync(string agentId, string id, string? note, CancellationToken cancellationToken) =>
         workflow.CloseAsync(agentId, id, note, cancellationToken);
 
-    public async IAsyncEnumerable<SseItem<object>> EventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SseItem<object>> EventsAsync(string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = feed.Subscribe();
+        using var subscription = feed.Subscribe(lastEventId);
         yield return new SseItem<object>(new { }, "ready");
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken))
+        await foreach (var e in subscription.ReadAllAsync(cancellationToken))
         {
-            yield return new SseItem<object>(e.Data, e.Type);
+            yield return new SseItem<object>(e.Data, e.Type) { EventId = e.EventId };
         }
     }
 }

@@ -1,3 +1,4 @@
+using Pitwall.Server.Cluster;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Protocol;
@@ -43,7 +44,7 @@ internal static class BreakdownEndpoints
             .WithSummary("roadside_help (with its arrival), tow (with the destination dealer) or solved_by_phone; the driver is told.");
         agent.MapPost("/cases/{id}/close", (string id, CaseNoteRequest request, ClaimsPrincipal user, IAssistanceConsole w, CancellationToken ct) =>
             Done(w.CloseAsync(user.AccountIdOf(), id, request.Note, ct))).RequireAuthorization(Scopes.ControlAssistance).WithSummary("Close the case.");
-        agent.MapGet("/events", (IAssistanceConsole console, CancellationToken ct) => TypedResults.ServerSentEvents(console.EventsAsync(ct)))
+        agent.MapGet("/events", (HttpContext context, IAssistanceConsole console, CancellationToken ct) => new SseStream(console.EventsAsync(SseStream.LastEventId(context), ct)))
             .RequireAuthorization(Scopes.ReadAssistance).WithSummary("Server-Sent Events for the live queue: assistance.case_opened, assistance.case_updated.");
 
         var dealer = routes.MapGroup("/api/v1/dealer/breakdowns").WithTags("Dealer console").RequireAuthorization(Scopes.ReadDealer);

@@ -26,7 +26,8 @@ public interface IAssistanceConsole
     Task<(CaseResponse? Case, Refusal? Refusal)> CloseAsync(string agentId, string id, string? note, CancellationToken cancellationToken);
 
     /// <summary>The live queue's events (<c>ready</c> first): assistance.case_opened, assistance.case_updated.</summary>
-    IAsyncEnumerable<SseItem<object>> EventsAsync(CancellationToken cancellationToken);
+    /// <param name="lastEventId">The last event the console saw (SSE <c>Last-Event-ID</c>): what it missed since comes first.</param>
+    IAsyncEnumerable<SseItem<object>> EventsAsync(string? lastEventId, CancellationToken cancellationToken);
 }
 
 /// <summary>The driver's breakdown calls as the API and the portal's owner page use them (F2). The caller has passed the

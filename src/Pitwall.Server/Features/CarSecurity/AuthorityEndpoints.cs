@@ -1,3 +1,4 @@
+using Pitwall.Server.Cluster;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Server.Hosting;
@@ -23,8 +24,8 @@ internal static class AuthorityEndpoints
             reports.HtmlAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("A printable summary.");
         authority.MapPut("/cases/{id}/reference", SetReference).RequireAuthorization(Scopes.ControlAuthority)
             .WithSummary("Note (or correct) the authority's own file number on a case handed to it.");
-        authority.MapGet("/events", (ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
-                TypedResults.ServerSentEvents(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), ct)))
+        authority.MapGet("/events", (HttpContext context, ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>
+                new SseStream(SocEndpoints.StreamAsync(feed, user.AccountIdOf(), SseStream.LastEventId(context), ct)))
             .RequireAuthorization(Scopes.ReadAuthority).WithSummary("Server-Sent Events of this authority's cases: soc.case_opened, soc.case_updated, soc.tracking.");
         authority.MapPost("/tracking", StartTracking).RequireAuthorization(Scopes.ControlAuthority)
             .WithSummary("Start tracking a car with Car Security (VIN and registration number must match); the case is handed to this authority.");

@@ -1,3 +1,4 @@
+using Pitwall.Server.Cluster;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
@@ -131,16 +132,17 @@ public static class SocEndpoints
     private static Results<Ok<CaseSummaryResponse>, ValidationProblem, ProblemHttpResult> Summary((TheftCase? Case, Refusal? Refusal) outcome) =>
         ApiProblems.OkOr(outcome.Case is { } k ? CaseSummaryResponse.From(k) : null, outcome.Refusal);
 
-    private static IResult Events(SocFeed feed, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(StreamAsync(feed, null, cancellationToken));
+    private static SseStream Events(HttpContext context, SocFeed feed, CancellationToken cancellationToken) =>
+        new SseStream(StreamAsync(feed, null, SseStream.LastEventId(context), cancellationToken));
 
-    internal static async IAsyncEnumerable<SseItem<object>> StreamAsync(SocFeed feed, string? authorityAccountId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<SseItem<object>> StreamAsync(
+        SocFeed feed, string? authorityAccountId, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = feed.Subscribe(authorityAccountId);
+        using var subscription = feed.Subscribe(authorityAccountId, lastEventId);
         yield return new SseItem<object>(new { }, "ready");
-        await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken))
+        await foreach (var e in subscription.ReadAllAsync(cancellationToken))
         {
-            yield return new SseItem<object>(e.Data, e.Type);
+            yield return new SseItem<object>(e.Data, e.Type) { EventId = e.EventId };
         }
     }
 }

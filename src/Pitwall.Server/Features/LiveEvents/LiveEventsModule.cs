@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using Pitwall.Server.Cluster;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting.Auth;
 
@@ -22,23 +23,24 @@ public static class LiveEventsModule
         return app;
     }
 
-    internal static IResult Stream(ClaimsPrincipal user, LiveEventHub hub, IVehicleAccess access, CancellationToken cancellationToken) =>
-        TypedResults.ServerSentEvents(EventsAsync(user.AccountIdOf(), hub, access, cancellationToken));
+    internal static SseStream Stream(HttpContext context, ClaimsPrincipal user, LiveEventHub hub, IVehicleAccess access, CancellationToken cancellationToken) =>
+        new SseStream(EventsAsync(user.AccountIdOf(), SseStream.LastEventId(context), hub, access, cancellationToken));
 
     private static async IAsyncEnumerable<SseItem<object>> EventsAsync(
-        string accountId, LiveEventHub hub, IVehicleAccess access, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string accountId, string? lastEventId, LiveEventHub hub, IVehicleAccess access, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = hub.Subscribe(accountId, await access.VinsOfAsync(accountId, cancellationToken));
-        // Tells the client the stream is live, so it can fetch current state without missing a change.
+        using var subscription = hub.Subscribe(accountId, await access.VinsOfAsync(accountId, cancellationToken), lastEventId);
+        // Tells the client the stream is live, so it can fetch current state without missing a change (what it missed since
+        // its Last-Event-ID follows, when still kept).
         yield return new SseItem<object>(new { }, "ready");
-        await foreach (var liveEvent in subscription.Events.ReadAllAsync(cancellationToken))
+        await foreach (var liveEvent in subscription.ReadAllAsync(cancellationToken))
         {
             if (liveEvent.Type is "vehicle.paired" or "vehicle.unpaired" or "vehicle.access_granted" or "vehicle.access_revoked")
             {
                 // This account's set of vehicles changed: follow exactly the ones it may see now.
                 subscription.Follow(await access.VinsOfAsync(accountId, cancellationToken));
             }
-            yield return new SseItem<object>(liveEvent.Data, liveEvent.Type);
+            yield return new SseItem<object>(liveEvent.Data, liveEvent.Type) { EventId = liveEvent.EventId };
         }
     }
 }

@@ -1,0 +1,84 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+
+namespace Pitwall.Server.Cluster;
+
+/// <summary>
+/// A Server-Sent Events response: each event with its <c>id:</c> (sent back as <c>Last-Event-ID</c> on reconnect), and a
+/// comment line when the stream has been quiet for <see cref="ClusterOptions.HeartbeatInterval"/>, so that load balancers
+/// and proxies do not close an idle stream.
+/// </summary>
+public sealed class SseStream(IAsyncEnumerable<SseItem<object>> items) : IResult, IEndpointMetadataProvider
+{
+    /// <summary>As the framework's own Server-Sent Events result describes itself in the OpenAPI document.</summary>
+    public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(SseItem<object>), ["text/event-stream"]));
+
+    /// <summary>The <c>Last-Event-ID</c> the client sent, if any.</summary>
+    public static string? LastEventId(HttpContext context) =>
+        context.Request.Headers["Last-Event-ID"] is { Count: > 0 } id && !string.IsNullOrEmpty(id[0]) ? id[0] : null;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var services = httpContext.RequestServices;
+        var heartbeat = services.GetRequiredService<IOptions<ClusterOptions>>().Value.HeartbeatInterval;
+        var time = services.GetRequiredService<TimeProvider>();
+        var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var response = httpContext.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass each event on at once
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var aborted = httpContext.RequestAborted;
+        var enumerator = items.GetAsyncEnumerator(aborted);
+        var next = enumerator.MoveNextAsync().AsTask();
+        try
+        {
+            await response.Body.FlushAsync(aborted); // the headers go out before the first event
+            while (true)
+            {
+                using var quiet = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                var idle = Task.Delay(heartbeat, time, quiet.Token);
+                if (await Task.WhenAny(next, idle) == idle)
+                {
+                    await idle;
+                    await response.WriteAsync(": heartbeat\n\n", aborted);
+                    await response.Body.FlushAsync(aborted);
+                    continue;
+                }
+                await quiet.CancelAsync();
+                if (!await next)
+                {
+                    break;
+                }
+                await response.WriteAsync(Format(enumerator.Current, json), aborted);
+                await response.Body.FlushAsync(aborted);
+                next = enumerator.MoveNextAsync().AsTask();
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // the client went away
+        }
+        finally
+        {
+            try
+            {
+                await next; // ends with the request's token
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            await enumerator.DisposeAsync();
+        }
+    }
+
+    private static string Format(SseItem<object> item, JsonSerializerOptions json)
+    {
+        var data = JsonSerializer.Serialize(item.Data, item.Data?.GetType() ?? typeof(object), json); // one line: not indented
+        return item.EventId is { } id ? $"id: {id}\nevent: {item.EventType}\ndata: {data}\n\n" : $"event: {item.EventType}\ndata: {data}\n\n";
+    }
+}
