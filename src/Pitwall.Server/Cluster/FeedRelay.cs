@@ -18,7 +18,7 @@ public interface IFeedEvent
 /// missed, and relayed over NATS to the other instances, whose subscribers hear it as their own. Relaying is best effort, as
 /// live events are: a client re-reads state when it reconnects.
 /// </summary>
-public sealed class FeedRelay<T> where T : class, IFeedEvent
+internal sealed class FeedRelay<T> where T : class, IFeedEvent
 {
     private readonly Queue<(T Event, long At)> _recent = new();
     private readonly string _subject;

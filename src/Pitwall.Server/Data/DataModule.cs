@@ -26,6 +26,7 @@ public static class DataModule
         builder.Services.AddSingleton<DayPartitions>();
         builder.Services.AddSingleton<DataCategoryRegister>();
         builder.Services.AddDataCategory(PlatformDataCategories.Operations);
+        DatabaseKeyRepository.AddTo(builder.Services);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
