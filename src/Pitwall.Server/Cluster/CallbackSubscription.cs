@@ -20,20 +20,25 @@ internal sealed class CallbackSubscription : NatsSubBase, IAsyncDisposable
         _logger = logger;
     }
 
-    public static CallbackSubscription Start(INatsConnection connection, string subject, Func<byte[], ValueTask<byte[]?>> handler, ILogger logger)
+    public static CallbackSubscription Start(
+        INatsConnection connection, string subject, Func<byte[], ValueTask<byte[]?>> handler, Func<Task>? subscribed, ILogger logger)
     {
         var subscription = new CallbackSubscription(connection, subject, handler, logger);
-        _ = subscription.AddAsync(connection);
+        _ = subscription.AddAsync(connection, subscribed);
         return subscription;
     }
 
-    private async Task AddAsync(INatsConnection connection)
+    private async Task AddAsync(INatsConnection connection, Func<Task>? subscribed)
     {
         try
         {
             await connection.AddSubAsync(this); // waits for the connection when NATS is down
+            if (subscribed is not null)
+            {
+                await subscribed();
+            }
         }
-        catch (Exception e) when (e is NatsException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception e) when (e is NatsException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Data.Common.DbException or TimeoutException)
         {
             NatsClusterBus.LogSendFailed(_logger, e);
         }

@@ -28,7 +28,8 @@ public interface IClusterBus
     /// Listens on a subject until disposed; returns at once (the subscription is made, and remade after an outage, in the
     /// background). The handler runs off the bus's reader; what it returns is the answer to a request (null: none).
     /// </summary>
-    IAsyncDisposable Subscribe(string subject, Func<byte[], ValueTask<byte[]?>> handler);
+    /// <param name="subscribed">Run once the server has the subscription (what was sent before may have found no listener).</param>
+    IAsyncDisposable Subscribe(string subject, Func<byte[], ValueTask<byte[]?>> handler, Func<Task>? subscribed = null);
 }
 
 public enum ClusterReplyKind

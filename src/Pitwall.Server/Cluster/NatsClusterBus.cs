@@ -116,8 +116,8 @@ internal sealed partial class NatsClusterBus : IClusterBus, IHostedService, IAsy
         }
     }
 
-    public IAsyncDisposable Subscribe(string subject, Func<byte[], ValueTask<byte[]?>> handler) =>
-        CallbackSubscription.Start(_connection, subject, handler, _logger);
+    public IAsyncDisposable Subscribe(string subject, Func<byte[], ValueTask<byte[]?>> handler, Func<Task>? subscribed = null) =>
+        CallbackSubscription.Start(_connection, subject, handler, subscribed, _logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to NATS")]
     private static partial void LogConnected(ILogger logger);

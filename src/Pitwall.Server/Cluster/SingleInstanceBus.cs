@@ -20,7 +20,7 @@ internal sealed class SingleInstanceBus(Microsoft.Extensions.Options.IOptions<Cl
     public ValueTask<ClusterReply> RequestAsync(string subject, byte[] data, CancellationToken cancellationToken) =>
         ValueTask.FromResult(new ClusterReply(ClusterReplyKind.Unavailable));
 
-    public IAsyncDisposable Subscribe(string subject, Func<byte[], ValueTask<byte[]?>> handler) => Nothing.Instance;
+    public IAsyncDisposable Subscribe(string subject, Func<byte[], ValueTask<byte[]?>> handler, Func<Task>? subscribed = null) => Nothing.Instance;
 
     private sealed class Nothing : IAsyncDisposable
     {

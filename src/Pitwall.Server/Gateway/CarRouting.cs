@@ -33,7 +33,8 @@ internal sealed partial class CarRouting(IClusterBus bus, SessionRegistry regist
         {
             return;
         }
-        session.Route = bus.Subscribe(Subject(session.Vin), data => OnMessageAsync(session, data));
+        // Once subscribed, a drain sends what was announced while nobody listened yet (between the login and the subscription).
+        session.Route = bus.Subscribe(Subject(session.Vin), data => OnMessageAsync(session, data), () => DrainAsync(session, CancellationToken.None));
         var started = new byte[9];
         started[0] = SessionStarted;
         BinaryPrimitives.WriteInt64LittleEndian(started.AsSpan(1), session.Epoch);
