@@ -84,7 +84,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.NotEqual(secret, Line(rotateOutput, "client_secret: "));
 
         var (refused, refusedOutput) = await PitwallProcess.RunAsync(_directory,
-            "admin", "create-client", "--kind", "third_party", "--name", "App", "--scope", "read_vehicle", "--database", Database);
+            "admin", "create-client", "--kind", "third_party", "--name", "App", "--scope", "read_location", "--database", Database);
         Assert.Equal(1, refused);
         Assert.Contains("redirect URI", refusedOutput);
     }

@@ -33,15 +33,16 @@ public sealed partial class OAuthTestClient(PitwallServer server, string clientI
     public Task<HttpResponseMessage> StartAsync(string scope, bool pkce = true) => _browser.GetAsync(AuthorizeUrl(scope, pkce));
 
     /// <summary>Follows the flow as the user; returns where the provider finally redirects to (the app's redirect URI).</summary>
-    public async Task<Uri> AuthorizeAsync(string email, string password, string scope)
+    /// <param name="consent">What the owner ticks on the consent screen of a third-party app (no cars: the owner denies).</param>
+    public async Task<Uri> AuthorizeAsync(string email, string password, string scope, (string[] Vins, string[] Scopes)? consent = null)
     {
         var response = await StartAsync(scope);
         while (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
                && !location.ToString().StartsWith(redirectUri, StringComparison.Ordinal))
         {
             var target = location.IsAbsoluteUri ? location.PathAndQuery : location.ToString();
-            response = target.StartsWith("/signin", StringComparison.Ordinal)
-                ? await SignInAsync(target, email, password)
+            response = target.StartsWith("/signin", StringComparison.Ordinal) ? await SignInAsync(target, email, password)
+                : target.StartsWith("/account/consent", StringComparison.Ordinal) && consent is { } decision ? await ConsentAsync(target, decision)
                 : await _browser.GetAsync(target);
         }
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -59,6 +60,23 @@ public sealed partial class OAuthTestClient(PitwallServer server, string clientI
         }));
     }
 
+    private async Task<HttpResponseMessage> ConsentAsync(string consentUrl, (string[] Vins, string[] Scopes) decision)
+    {
+        var page = await (await _browser.GetAsync(consentUrl)).Content.ReadAsStringAsync();
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("AuthorizationRequest", WebUtility.HtmlDecode(RequestField().Match(page).Groups[1].Value)),
+            new("__RequestVerificationToken", WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value)),
+        };
+        fields.AddRange(decision.Vins.Select(v => KeyValuePair.Create("Vins", v)));
+        fields.AddRange(decision.Scopes.Select(s => KeyValuePair.Create("Scopes", s)));
+        var handler = decision.Vins.Length == 0 ? "Deny" : "Allow";
+        return await _browser.PostAsync($"/account/consent?handler={handler}", new FormUrlEncodedContent(fields));
+    }
+
+    [GeneratedRegex("name=\"AuthorizationRequest\" value=\"([^\"]*)\"")]
+    private static partial Regex RequestField();
+
     public static string? CodeOf(Uri callback) => QueryHelpers.ParseQuery(callback.Query).TryGetValue("code", out var code) ? code.ToString() : null;
 
     public Task<HttpResponseMessage> RedeemAsync(string code, string? verifier = null) => TokenAsync(new()
@@ -74,9 +92,9 @@ public sealed partial class OAuthTestClient(PitwallServer server, string clientI
         server.Client.PostAsync("/connect/token", new FormUrlEncodedContent(form));
 
     /// <summary>The whole flow: the tokens the app ends up with.</summary>
-    public async Task<JsonElement> SignInWithCodeAsync(string email, string password, string scope)
+    public async Task<JsonElement> SignInWithCodeAsync(string email, string password, string scope, (string[] Vins, string[] Scopes)? consent = null)
     {
-        var code = CodeOf(await AuthorizeAsync(email, password, scope)) ?? throw new InvalidOperationException("No code.");
+        var code = CodeOf(await AuthorizeAsync(email, password, scope, consent)) ?? throw new InvalidOperationException("No code.");
         var tokens = await RedeemAsync(code);
         Assert.Equal(HttpStatusCode.OK, tokens.StatusCode);
         return await tokens.JsonAsync();

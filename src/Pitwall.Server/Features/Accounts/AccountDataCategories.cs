@@ -34,7 +34,7 @@ internal static class AccountDataCategories
     public static DataCategory AppGrants { get; } = new(
         Id: "app_grants",
         Name: "Grants to apps",
-        Purpose: "Remember what an account let an app do: the app, the scopes, when; an owner's consent to a third-party app is one.",
+        Purpose: "Remember what an account let an app do: the app, the cars and the scopes for each, when; an owner's consent to a third-party app is one.",
         LegalBasis: LegalBasis.Consent,
         Retention: new(RetentionKind.UntilAccountDeletion, null, "until the owner revokes it or the account is deleted"),
         PersonalData: true,

@@ -14,7 +14,7 @@ internal static class VehicleEndpoints
     {
         var vehicles = routes.MapGroup("/api/v1/vehicles").WithTags("Vehicles");
         vehicles.MapGet("/", List).RequireAuthorization(Scopes.ReadVehicle).WithSummary("The vehicles this account may use.");
-        vehicles.MapGet("/{vin}", Get).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess().WithSummary("One of my vehicles.");
+        vehicles.MapGet("/{vin}", Get).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess().OpenToApps(Scopes.ReadVehicleInfo).WithSummary("One of my vehicles.");
         vehicles.MapDelete("/{vin}", Unpair).RequireAuthorization(Scopes.ControlVehicle).RequireVehicleAccess(primaryUserOnly: true)
             .WithSummary("Unpair: every user loses access (primary user only).");
         vehicles.MapGet("/{vin}/drivers", Drivers).RequireAuthorization(Scopes.ReadVehicle).RequireVehicleAccess(primaryUserOnly: true)

@@ -43,8 +43,11 @@ public static class VehicleServiceFilter
         {
             var http = context.HttpContext;
             var (service, use) = of(context);
+            var consent = http.User.ConsentedVehiclesOf() is { } vehicles
+                ? (vehicles, http.GetEndpoint()?.Metadata.GetMetadata<AppScopeMetadata>()?.Scope ?? AppScopes.For(service, use))
+                : ((IReadOnlyDictionary<string, IReadOnlySet<string>>, string?)?)null;
             var (grant, refusal) = await http.RequestServices.GetRequiredService<VehicleServiceGate>().EnterAsync(
-                http.User.AccountIdOf(), http.Request.RouteValues["vin"]?.ToString() ?? "", service, use, UsageChannel.App, http.RequestAborted);
+                http.User.AccountIdOf(), http.Request.RouteValues["vin"]?.ToString() ?? "", service, use, UsageChannel.App, http.RequestAborted, consent);
             if (refusal is not null)
             {
                 return ApiProblems.Problem(refusal);
@@ -52,6 +55,8 @@ public static class VehicleServiceFilter
             http.RequestServices.GetRequiredService<CurrentVehicle>().Grant = grant!;
             return await next(context);
         });
+        // A third-party app's token passes the route's vehicle scope; the gate decides by the owner's consent.
+        builder.WithMetadata(VehicleConsentGate.Instance);
         // The gate's answers, documented for every operation behind it.
         foreach (var status in (int[])[StatusCodes.Status404NotFound, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict])
         {
@@ -59,6 +64,11 @@ public static class VehicleServiceFilter
         }
         return builder;
     }
+
+    /// <summary>Opens a route of the vehicle itself (no service) to third-party apps whose owner granted <paramref name="scope"/> for
+    /// the car; service routes follow <see cref="AppScopes"/>.</summary>
+    public static TBuilder OpenToApps<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AppScopeMetadata(scope));
 
     /// <summary>What belongs to the vehicle rather than to one of its services (its users, its packages, its command history):
     /// access, and the primary user's role where <paramref name="primaryUserOnly"/>.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Pitwall.Server.Hosting.Auth;
 
@@ -15,8 +16,15 @@ internal static class AuthSetup
             authorization.AddPolicy(scope, policy => policy
                 .AddAuthenticationSchemes(BearerTokenHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireClaim(PitwallClaims.Scope, scope));
+                .RequireAssertion(context => context.User.HasClaim(PitwallClaims.Scope, scope) || ConsentDecides(context, scope)));
         }
         return services;
     }
+
+    /// <summary>A third-party app's token has no vehicle scope of its own: on an endpoint behind the vehicle-service gate the
+    /// owner's consent for that car decides (<see cref="VehicleConsentGate"/>); anywhere else it is refused.</summary>
+    private static bool ConsentDecides(AuthorizationHandlerContext context, string scope) =>
+        scope is Scopes.ReadVehicle or Scopes.ControlVehicle
+        && context.User.HasClaim(c => c.Type == PitwallClaims.Consented)
+        && context.Resource is HttpContext http && http.GetEndpoint()?.Metadata.GetMetadata<VehicleConsentGate>() is not null;
 }

@@ -45,6 +45,11 @@ internal sealed class BearerTokenHandler(
             new(PitwallClaims.SessionId, identity.SessionId),
         };
         claims.AddRange(identity.Scopes.Select(s => new Claim(PitwallClaims.Scope, s)));
+        if (identity.ConsentedVehicles is { } consented)
+        {
+            claims.Add(new Claim(PitwallClaims.Consented, "true"));
+            claims.AddRange(consented.Select(v => new Claim(PitwallClaims.ConsentedVehicle, string.Join(' ', [v.Key, .. v.Value]))));
+        }
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, PitwallClaims.AccountId, PitwallClaims.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

@@ -14,4 +14,8 @@ public sealed record AccessTokenIdentity(string AccountId, string Role, string S
 {
     /// <summary>The OAuth client the token was issued to; null for the password grant's tokens.</summary>
     public string? ClientId { get; init; }
+
+    /// <summary>A third-party app's token: the cars the owner consented to, each with its scopes (nothing else is reachable);
+    /// null for tokens without such a limit (the first-party app, the portal, partners).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? ConsentedVehicles { get; init; }
 }

@@ -25,6 +25,21 @@ public static class Scopes
     public const string ReadAdmin = "read_admin";
     public const string ControlAdmin = "control_admin";
 
+    /// <summary>Third-party apps' scopes (issue 20): an owner grants one app some of these for some of their cars on the consent
+    /// screen; the vehicle-service gate honours them per car. No role has them; only third-party clients ask for them.</summary>
+    public const string ReadVehicleInfo = "read_vehicle_info";
+    public const string ReadLocation = "read_location";
+    public const string ReadCharge = "read_charge";
+    public const string ControlCharge = "control_charge";
+    public const string ReadClimate = "read_climate";
+    public const string ControlClimate = "control_climate";
+    public const string ControlSecurity = "control_security";
+    public const string ReadTrips = "read_trips";
+    public const string ReadHealth = "read_health";
+
+    public static IReadOnlyList<string> ThirdParty { get; } =
+        [ReadVehicleInfo, ReadLocation, ReadCharge, ControlCharge, ReadClimate, ControlClimate, ControlSecurity, ReadTrips, ReadHealth];
+
     private static readonly string[] Personal = [ReadAccount, ControlAccount, ReadPrivacy, ControlPrivacy];
 
     private static readonly Dictionary<string, string[]> ByRole = new(StringComparer.Ordinal)

@@ -54,7 +54,7 @@ public abstract class ClientRegistryTests(PitwallServer server)
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), field);
         }
         var app = await (await admin.PostAsJsonAsync("/api/v1/admin/clients",
-            new { kind = "third_party", name = "Parking App", redirectUris = new[] { "https://parking.example/cb" }, scopes = new[] { "read_vehicle" } })).JsonAsync();
+            new { kind = "third_party", name = "Parking App", redirectUris = new[] { "https://parking.example/cb" }, scopes = new[] { "read_location" } })).JsonAsync();
         Assert.Equal("third_party", app.GetProperty("kind").GetString());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, app.GetProperty("clientSecret").ValueKind);
 

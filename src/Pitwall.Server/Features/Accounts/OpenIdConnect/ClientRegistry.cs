@@ -60,12 +60,16 @@ public sealed class ClientRegistry(IServiceScopeFactory scopes)
         {
             errors.Add("redirectUris", "Absolute URIs without a fragment; plain http only on the loopback address (RFC 8252).");
         }
-        if ((request.Scopes ?? []).Count == 0 || request.Scopes!.Any(s => !Scopes.All.Contains(s)))
+        if ((request.Scopes ?? []).Count == 0 || request.Scopes!.Any(s => !ScopesFor(request.Kind).Contains(s)))
         {
             errors.Add("scopes", "Choose at least one scope, and only scopes Pitwall knows.");
         }
         return errors;
     }
+
+    /// <summary>The scopes a client of this kind may be allowed: a third-party app only the scopes an owner grants per car on the
+    /// consent screen, other clients the platform's scopes.</summary>
+    public static IReadOnlyList<string> ScopesFor(string? kind) => kind == ClientKinds.ThirdParty ? Scopes.ThirdParty : Scopes.All;
 
     /// <summary>Registers a validated request; the answer carries the secret of a confidential client, once.</summary>
     public async Task<ClientResponse> CreateAsync(ClientRequest request, CancellationToken cancellationToken)

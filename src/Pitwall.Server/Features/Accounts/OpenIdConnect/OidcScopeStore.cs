@@ -10,7 +10,7 @@ namespace Pitwall.Server.Features.Accounts.OpenIdConnect;
 /// keep and refuses changes, so no table exists for it.</summary>
 internal sealed class OidcScopeStore : IOpenIddictScopeStore<OidcScope>
 {
-    private static readonly List<OidcScope> All = [.. Scopes.All.Select(s => new OidcScope { Name = s })];
+    private static readonly List<OidcScope> All = [.. Scopes.All.Concat(Scopes.ThirdParty).Select(s => new OidcScope { Name = s })];
 
     private static async IAsyncEnumerable<T> Stream<T>(IEnumerable<T> items)
     {

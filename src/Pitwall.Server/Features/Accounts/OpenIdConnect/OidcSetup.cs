@@ -46,7 +46,7 @@ internal static class OidcSetup
                     .AllowClientCredentialsFlow();
                 // S256 only: "plain" would show the verifier to whoever sees the authorization request (RFC 9700 §2.1.1).
                 server.Configure(o => o.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));
-                server.RegisterScopes([OpenIddictConstants.Scopes.OpenId, OpenIddictConstants.Scopes.OfflineAccess, .. Scopes.All]);
+                server.RegisterScopes([OpenIddictConstants.Scopes.OpenId, OpenIddictConstants.Scopes.OfflineAccess, .. Scopes.All, .. Scopes.ThirdParty]);
                 server.UseReferenceAccessTokens().UseReferenceRefreshTokens();
                 // A redeemed refresh token that comes back was stolen or replayed: no grace period, its family is revoked.
                 server.SetRefreshTokenReuseLeeway(null);
@@ -63,5 +63,6 @@ internal static class OidcSetup
                 validation.EnableAuthorizationEntryValidation();
             });
         services.AddSingleton<OidcAccessTokenValidator>();
+        services.AddSingleton<AppConsents>();
     }
 }

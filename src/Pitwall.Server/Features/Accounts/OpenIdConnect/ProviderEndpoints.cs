@@ -29,7 +29,7 @@ internal static class ProviderEndpoints
     }
 
     private static async Task<IResult> Authorize(HttpContext context, IOpenIddictApplicationManager applications,
-        IOpenIddictAuthorizationManager authorizations, AccountStore accounts, CancellationToken cancellationToken)
+        IOpenIddictAuthorizationManager authorizations, AccountStore accounts, AppConsents consents, CancellationToken cancellationToken)
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var portal = await context.AuthenticateAsync(PortalAuth.Scheme);
@@ -37,15 +37,14 @@ internal static class ProviderEndpoints
         if (account is null)
         {
             // Sign in at the portal (lock-out, the security log and its rate limit apply), then come back here.
-            var back = context.Request.PathBase + context.Request.Path + QueryString.Create(
-                context.Request.HasFormContentType ? [.. context.Request.Form.Select(f => KeyValuePair.Create(f.Key, (string?)f.Value.ToString()))] : context.Request.Query.Select(q => KeyValuePair.Create(q.Key, (string?)q.Value.ToString())));
+            var back = context.Request.PathBase + context.Request.Path + RequestParameters(context);
             return Results.Challenge(new AuthenticationProperties { RedirectUri = back }, [PortalAuth.Scheme]);
         }
         var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
             ?? throw new InvalidOperationException("OpenIddict checked the client before this handler.");
         if (!await applications.HasConsentTypeAsync(application, ConsentTypes.Implicit, cancellationToken))
         {
-            return Forbid(Errors.ConsentRequired, "This application needs the owner's consent, which this server does not ask for yet.");
+            return await ThirdPartyAuthorization.AuthorizeAsync(context, request, account, consents, cancellationToken);
         }
         var scopes = Scopes.Grant(account.Role, string.Join(' ', request.GetScopes().Where(s => s is not OpenIddictConstants.Scopes.OpenId and not OpenIddictConstants.Scopes.OfflineAccess)));
         if (scopes is null)
@@ -76,22 +75,33 @@ internal static class ProviderEndpoints
         {
             return Forbid(Errors.InvalidGrant, "The account of this grant no longer exists.");
         }
-        var identity = Identity(account.Id, account.Role, result.Principal!.GetScopes());
+        var identity = Identity(account.Id, account.Role, result.Principal!.GetScopes(), result.Principal!.HasClaim(c => c.Type == PitwallClaims.Consented));
         identity.SetAuthorizationId(result.Principal!.GetAuthorizationId());
         return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static ClaimsIdentity Identity(string subject, string role, IEnumerable<string> scopes)
+    /// <summary>The authorization request's parameters (query or form) as a query string, e.g. to come back to it.</summary>
+    public static QueryString RequestParameters(HttpContext context, string? without = null) => QueryString.Create(
+        (context.Request.HasFormContentType ? context.Request.Form.Select(f => KeyValuePair.Create(f.Key, f.Value))
+            : context.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value)))
+        .Where(p => p.Key != without).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value.ToString())));
+
+    /// <param name="consented">A third-party app's token: it reaches only the cars and scopes of the owner's consent.</param>
+    public static ClaimsIdentity Identity(string subject, string role, IEnumerable<string> scopes, bool consented = false)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Subject, PitwallClaims.Role);
         identity.SetClaim(Claims.Subject, subject).SetClaim(PitwallClaims.Role, role);
+        if (consented)
+        {
+            identity.SetClaim(PitwallClaims.Consented, "true");
+        }
         identity.SetScopes(scopes);
         // The access token (a reference: never seen by the client) and the id token carry who and which role.
         identity.SetDestinations(claim => [Destinations.AccessToken, Destinations.IdentityToken]);
         return identity;
     }
 
-    private static IResult Forbid(string error, string description) =>
+    public static IResult Forbid(string error, string description) =>
         Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
         {
             [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
