@@ -50,10 +50,12 @@ public static class HostingModule
         return app;
     }
 
-    /// <summary>Routing, then authentication, authorization and rate limits, which need the chosen endpoint. Routing is
+    /// <summary>The rate limit of what authentication itself answers (<see cref="RateLimits.EarlyPaths"/>), routing, then
+    /// authentication, authorization and rate limits, which need the chosen endpoint. Routing is
     /// explicit so that error pages re-executed by the portal are routed again.</summary>
     public static WebApplication UseAccessControl(this WebApplication app)
     {
+        app.UseEarlyRateLimits(); // before routing: it knows no endpoint, so only its own limit applies
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();

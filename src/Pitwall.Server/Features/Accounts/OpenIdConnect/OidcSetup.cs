@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 using OpenIddict.Abstractions;
 
@@ -20,6 +21,9 @@ internal static class OidcSetup
 
     public static void AddOpenIdConnectProvider(this IServiceCollection services)
     {
+        // OpenIddict checks client secrets, codes and tokens (token, revocation, introspection) in the authentication step, before
+        // any endpoint's rate limit: the sign-in limit applies to every provider endpoint before that work.
+        services.Configure<RateLimits.EarlyPaths>(paths => paths.Prefixes.Add("/connect"));
         services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, OidcServerKeys>();
         services.AddHostedService<FirstPartyClientSeeder>();

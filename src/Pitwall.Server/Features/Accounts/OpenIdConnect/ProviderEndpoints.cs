@@ -3,7 +3,6 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 using Pitwall.Server.Web;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -23,7 +22,8 @@ internal static class ProviderEndpoints
 
     public static void MapProviderEndpoints(this IEndpointRouteBuilder routes)
     {
-        var connect = routes.MapGroup("").AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(RateLimits.Authentication);
+        // Rate-limited before OpenIddict's own checks (OidcSetup: RateLimits.EarlyPaths), so not again here.
+        var connect = routes.MapGroup("").AllowAnonymous().ExcludeFromDescription();
         connect.MapMethods(OidcSetup.AuthorizePath, [HttpMethods.Get, HttpMethods.Post], Authorize);
         connect.MapPost(OidcSetup.TokenPath, Token);
     }
