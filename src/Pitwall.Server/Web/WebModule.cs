@@ -29,6 +29,9 @@ public static class WebModule
             options.Conventions.AuthorizeFolder("/Assistance", PortalAuth.AssistancePolicy);
             options.Conventions.AllowAnonymousToPage("/Account/SignIn");
             options.Conventions.AllowAnonymousToPage("/Account/Register");
+            // Between the password and the second factor: these pages read the short-lived pending cookie themselves.
+            options.Conventions.AllowAnonymousToPage("/Account/Verify");
+            options.Conventions.AllowAnonymousToPage("/Account/SecondFactor");
             options.Conventions.AllowAnonymousToPage("/Error");
             options.Conventions.AllowAnonymousToPage("/Culture");
             options.Conventions.AllowAnonymousToPage("/Privacy");
@@ -49,7 +52,7 @@ public static class WebModule
         // One localizer for every page: the frame's texts (Web/PortalText.*.resx) and those each feature adds with AddPortalTexts.
         builder.Services.AddPortalTexts<PortalText>();
         builder.Services.AddSingleton<IStringLocalizer<PortalText>, PortalLocalizer>();
-        builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure);
+        builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure).AddCookie(PortalAuth.PendingScheme, PortalAuth.ConfigurePending);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser())
             .AddPolicy(PortalAuth.AdminPolicy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireClaim(PitwallClaims.Scope, Scopes.ControlAdmin))

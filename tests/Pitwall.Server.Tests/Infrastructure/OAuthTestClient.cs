@@ -34,14 +34,17 @@ public sealed partial class OAuthTestClient(PitwallServer server, string clientI
 
     /// <summary>Follows the flow as the user; returns where the provider finally redirects to (the app's redirect URI).</summary>
     /// <param name="consent">What the owner ticks on the consent screen of a third-party app (no cars: the owner denies).</param>
-    public async Task<Uri> AuthorizeAsync(string email, string password, string scope, (string[] Vins, string[] Scopes)? consent = null)
+    /// <param name="secondFactor">Makes the code the portal asks for after the password (<c>/signin/verify</c>), if it does.</param>
+    public async Task<Uri> AuthorizeAsync(string email, string password, string scope, (string[] Vins, string[] Scopes)? consent = null,
+        Func<string>? secondFactor = null)
     {
         var response = await StartAsync(scope);
         while (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location
                && !location.ToString().StartsWith(redirectUri, StringComparison.Ordinal))
         {
             var target = location.IsAbsoluteUri ? location.PathAndQuery : location.ToString();
-            response = target.StartsWith("/signin", StringComparison.Ordinal) ? await SignInAsync(target, email, password)
+            response = target.StartsWith("/signin/verify", StringComparison.Ordinal) && secondFactor is not null ? await VerifyAsync(target, secondFactor())
+                : target.StartsWith("/signin", StringComparison.Ordinal) ? await SignInAsync(target, email, password)
                 : target.StartsWith("/account/consent", StringComparison.Ordinal) && consent is { } decision ? await ConsentAsync(target, decision)
                 : await _browser.GetAsync(target);
         }
@@ -57,6 +60,16 @@ public sealed partial class OAuthTestClient(PitwallServer server, string clientI
         return await _browser.PostAsync(signInUrl, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Email"] = email, ["Password"] = password, ["ReturnUrl"] = returnUrl, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery),
+        }));
+    }
+
+    private async Task<HttpResponseMessage> VerifyAsync(string verifyUrl, string code)
+    {
+        var page = await (await _browser.GetAsync(verifyUrl)).Content.ReadAsStringAsync();
+        var returnUrl = QueryHelpers.ParseQuery(new Uri(new Uri("http://x"), verifyUrl).Query)["ReturnUrl"].ToString();
+        return await _browser.PostAsync(verifyUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Code"] = code, ["ReturnUrl"] = returnUrl, ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value),
         }));
     }
 
@@ -92,9 +105,10 @@ public sealed partial class OAuthTestClient(PitwallServer server, string clientI
         server.Client.PostAsync("/connect/token", new FormUrlEncodedContent(form));
 
     /// <summary>The whole flow: the tokens the app ends up with.</summary>
-    public async Task<JsonElement> SignInWithCodeAsync(string email, string password, string scope, (string[] Vins, string[] Scopes)? consent = null)
+    public async Task<JsonElement> SignInWithCodeAsync(string email, string password, string scope, (string[] Vins, string[] Scopes)? consent = null,
+        Func<string>? secondFactor = null)
     {
-        var code = CodeOf(await AuthorizeAsync(email, password, scope, consent)) ?? throw new InvalidOperationException("No code.");
+        var code = CodeOf(await AuthorizeAsync(email, password, scope, consent, secondFactor)) ?? throw new InvalidOperationException("No code.");
         var tokens = await RedeemAsync(code);
         Assert.Equal(HttpStatusCode.OK, tokens.StatusCode);
         return await tokens.JsonAsync();

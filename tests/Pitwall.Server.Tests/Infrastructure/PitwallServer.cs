@@ -67,6 +67,8 @@ public abstract class PitwallServer : IAsyncLifetime
                 ["Pitwall:Retention:Enabled"] = "false",
                 // The tests sign their users in with the password grant (off by default, RFC 9700).
                 ["Pitwall:Accounts:PasswordGrant"] = "true",
+                // Staff sign in to the portal without enrolling a second factor; SecondFactorTests switch the rule on.
+                ["Pitwall:Accounts:SecondFactorRequired"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             builder.Configuration.AddInMemoryCollection(Settings());

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Pitwall.Server.Features.Accounts;
 
 /// <summary>What an administrator does to accounts from the command line (and, later, the admin pages).</summary>
-public sealed class AccountAdministration(AccountStore accounts, SignInService signIn, IPasswordHasher<Account> hasher, TimeProvider time)
+public sealed class AccountAdministration(AccountStore accounts, SignInService signIn, IPasswordHasher<Account> hasher, TimeProvider time, SecondFactor.SecondFactors secondFactors)
 {
     public async Task<AdminResult> CreateUserAsync(string email, string name, string role, string password, CancellationToken cancellationToken)
     {
@@ -40,6 +40,19 @@ public sealed class AccountAdministration(AccountStore accounts, SignInService s
         }
         await signIn.SetPasswordAsync(account, password, keepSessionId: null, cancellationToken);
         return AdminResult.Ok(account.Id);
+    }
+
+    /// <summary>Removes a lost second factor and its recovery codes and signs every session out: the person enrols a new authenticator
+    /// app at the next sign-in (staff must). Written to the security log.</summary>
+    public async Task<AdminResult> ResetSecondFactorAsync(string email, CancellationToken cancellationToken)
+    {
+        if (await accounts.FindByEmailAsync(email, cancellationToken) is not { } account)
+        {
+            return AdminResult.Fail("No account has this e-mail address.");
+        }
+        return await secondFactors.ResetAsync(account.Id, cancellationToken)
+            ? AdminResult.Ok(account.Id)
+            : AdminResult.Fail("The account has no second factor.");
     }
 }
 

@@ -5,7 +5,7 @@ using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Accounts;
 
-/// <summary><c>pitwall admin create-user | reset-password</c>.</summary>
+/// <summary><c>pitwall admin create-user | reset-password | reset-second-factor</c>.</summary>
 public static class AccountCommands
 {
     public static IEnumerable<Command> Create(AppFactory factory, Option<string?> database)
@@ -33,7 +33,22 @@ public static class AccountCommands
             await admin.ResetPasswordAsync(result.GetValue(resetEmail)!, generated, ct),
             result.GetValue(resetPassword), "reset password of account"));
 
-        return [createUser, reset];
+        var factorEmail = new Option<string>("--email") { Description = "The account's e-mail address.", Required = true };
+        var resetFactor = new Command("reset-second-factor",
+            "Remove an account's second factor (TOTP) and recovery codes and sign every session out; staff enrol again at the next sign-in.") { factorEmail };
+        resetFactor.SetAction((result, ct) => PitwallCommandLine.WithAppAsync(factory, result, database, async app =>
+        {
+            var outcome = await app.Services.GetRequiredService<AccountAdministration>().ResetSecondFactorAsync(result.GetValue(factorEmail)!, ct);
+            if (!outcome.Succeeded)
+            {
+                await Console.Error.WriteLineAsync(outcome.Error);
+                return 1;
+            }
+            Console.WriteLine($"reset second factor of account {outcome.AccountId}");
+            return 0;
+        }));
+
+        return [createUser, reset, resetFactor];
     }
 
     private static Task<int> RunAsync(

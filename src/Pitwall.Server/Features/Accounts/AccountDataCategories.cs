@@ -31,6 +31,20 @@ internal static class AccountDataCategories
         ],
         Processors: []);
 
+    public static DataCategory SecondFactors { get; } = new(
+        Id: "second_factors",
+        Name: "Second factor (TOTP) and recovery codes",
+        Purpose: "Make sure it is the account's holder who signs in: the authenticator app's secret (encrypted with the server's data-protection keys), the last time step a code was used for, and hashed one-time recovery codes. Required for staff (who see others' cars and accounts), chosen by owners.",
+        LegalBasis: LegalBasis.LegitimateInterest,
+        Retention: new(RetentionKind.UntilAccountDeletion, null, "until the account switches it off, an administrator resets it, or the account is deleted"),
+        PersonalData: true,
+        Tables:
+        [
+            new("account_second_factors") { AccountRows = "account_id = @accountId", SecretColumns = ["secret_protected"] },
+            new("account_recovery_codes") { AccountRows = "account_id = @accountId", SecretColumns = ["code_hash"] },
+        ],
+        Processors: []);
+
     public static DataCategory AppGrants { get; } = new(
         Id: "app_grants",
         Name: "Grants to apps",
@@ -64,7 +78,7 @@ internal static class AccountDataCategories
     public static DataCategory SecurityLog { get; } = new(
         Id: "security_log",
         Name: "Sign-in and sign-out log",
-        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, lock-out, sign-out and token-replay events with time and account id (H6).",
+        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, second-factor (enrolled, wrong or replayed code, recovery code used, reset), lock-out, sign-out and token-replay events with time and account id (H6).",
         LegalBasis: LegalBasis.LegitimateInterest,
         Retention: Retention.Months(12),
         PersonalData: true,

@@ -12,6 +12,16 @@ public sealed class AccountOptions
     /// </summary>
     public bool PasswordGrant { get; set; }
 
+    /// <summary>
+    /// Staff (soc_operator, authority, assistance_agent, dealer, admin) sign in to the portal and through the OpenID Connect
+    /// provider only with a second factor (TOTP), and enrol at their first sign-in: on. Only tests and demos switch it off.
+    /// </summary>
+    public bool SecondFactorRequired { get; set; } = true;
+
+    /// <summary>The name authenticator apps show beside the code (the otpauth URI's issuer).</summary>
+    [Required, MinLength(1)]
+    public string SecondFactorIssuer { get; set; } = "Pitwall";
+
     /// <summary>Access tokens are short-lived; the app refreshes them.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);

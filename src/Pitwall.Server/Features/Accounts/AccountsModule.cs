@@ -22,9 +22,11 @@ public static class AccountsModule
         builder.Services.AddOpenIdConnectProvider();
         builder.Services.AddSingleton<ClientRegistry>();
         builder.Services.AddSingleton<SignInService>();
+        builder.Services.AddSingleton<SecondFactor.SecondFactors>();
         builder.Services.AddSingleton<AccountAdministration>();
         builder.Services.AddDataCategory(AccountDataCategories.Account);
         builder.Services.AddDataCategory(AccountDataCategories.SignInSessions);
+        builder.Services.AddDataCategory(AccountDataCategories.SecondFactors);
         builder.Services.AddDataCategory(AccountDataCategories.SignInThrottle);
         builder.Services.AddDataCategory(AccountDataCategories.AppGrants);
         builder.Services.AddDataCategory(AccountDataCategories.ApiClients);

@@ -13,6 +13,14 @@ internal static class SecurityLog
     public const string RefreshTokenReused = "refresh_token_reused";
     public const string PasswordChanged = "password_changed";
 
+    // The second factor (issue 20).
+    public const string SecondFactorEnrolled = "second_factor_enrolled";
+    public const string SecondFactorFailed = "second_factor_failed";
+    public const string SecondFactorReplayed = "second_factor_replayed";
+    public const string RecoveryCodeUsed = "recovery_code_used";
+    public const string SecondFactorReset = "second_factor_reset";
+    public const string SecondFactorRemoved = "second_factor_removed";
+
     internal static Task WriteAsync(DbConnection connection, DbTransaction transaction, string @event, string? accountId, DateTimeOffset at) =>
         connection.ExecuteAsync(
             "INSERT INTO security_log (occurred_at, event, account_id) VALUES (@at, @event, @accountId)",

@@ -17,7 +17,27 @@ public sealed partial class SignInService(
     // Verified when the e-mail is unknown, so that both failures take the same time.
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<Account>().HashPassword(null!, "not a password"));
 
+    /// <summary>The API's password grant (off by default). It asks for no second factor, so an account that has one is refused it.</summary>
     public async Task<SignInResult> PasswordGrantAsync(string email, string password, string? scope, CancellationToken cancellationToken)
+    {
+        var check = await CheckPasswordAsync(email, password, cancellationToken);
+        if (check.Account is not { } account)
+        {
+            return check.Failure!;
+        }
+        if (await database.ReadAsync(c => SecondFactor.SecondFactorStore.IsConfirmedAsync(c, null, account.Id), cancellationToken))
+        {
+            return SignInResult.Fail("invalid_grant", "This account signs in with a second factor; use the authorization code flow at /connect/authorize.");
+        }
+        return await StartSessionAsync(check, scope, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first step of a sign-in: the password, with the lock-out and the security log. A right password neither starts a session
+    /// nor clears the failure count: <see cref="StartSessionAsync"/> does, after the second factor where there is one, so that
+    /// wrong codes count toward the same lock-out.
+    /// </summary>
+    public async Task<PasswordCheck> CheckPasswordAsync(string email, string password, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
@@ -27,27 +47,39 @@ public sealed partial class SignInService(
         var passwordOk = account is not null && verdict != PasswordVerificationResult.Failed;
         var rehash = passwordOk && verdict == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(account!, password) : null;
 
-        return await database.WriteAsync<SignInResult>(async (connection, transaction) =>
+        return await database.WriteAsync(async (connection, transaction) =>
         {
             if (await LoginThrottle.IsLockedAsync(connection, transaction, email, now))
             {
-                return SignInResult.Fail("invalid_grant", "Too many failed sign-ins for this e-mail address; try again later.");
+                return PasswordCheck.Fail("invalid_grant", "Too many failed sign-ins for this e-mail address; try again later.");
             }
             if (!passwordOk)
             {
                 var locked = await LoginThrottle.RecordFailureAsync(connection, transaction, email, now, settings);
                 await SecurityLog.WriteAsync(connection, transaction, locked ? SecurityLog.LockedOut : SecurityLog.LoginFailed, account?.Id, now);
-                return SignInResult.Fail("invalid_grant", "The e-mail address or password is wrong.");
+                return PasswordCheck.Fail("invalid_grant", "The e-mail address or password is wrong.");
             }
-            var scopes = Scopes.Grant(account!.Role, scope);
+            return new PasswordCheck(account, rehash, null);
+        }, cancellationToken);
+    }
+
+    /// <summary>The last step of a sign-in: clears the failure count and starts a session of the account's scopes.</summary>
+    public Task<SignInResult> StartSessionAsync(PasswordCheck check, string? scope, CancellationToken cancellationToken)
+    {
+        var account = check.Account ?? throw new ArgumentException("The password was not right.", nameof(check));
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        return database.WriteAsync<SignInResult>(async (connection, transaction) =>
+        {
+            var scopes = Scopes.Grant(account.Role, scope);
             if (scopes is null)
             {
                 return SignInResult.Fail("invalid_scope", "A requested scope is unknown or not allowed for this account.");
             }
-            await LoginThrottle.ClearAsync(connection, transaction, email);
-            if (rehash is not null)
+            await LoginThrottle.ClearAsync(connection, transaction, account.Email);
+            if (check.Rehash is not null)
             {
-                await AccountStore.UpdatePasswordAsync(connection, transaction, account.Id, rehash, now);
+                await AccountStore.UpdatePasswordAsync(connection, transaction, account.Id, check.Rehash, now);
             }
             var sessionId = await TokenStore.CreateSessionAsync(connection, transaction, account.Id, scopes, now, settings.SessionLifetime);
             var (access, refresh) = await TokenStore.IssuePairAsync(connection, transaction, sessionId, scopes, now, settings);
@@ -146,6 +178,12 @@ public sealed partial class SignInService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refresh token reused for account {AccountId}; session {SessionId} revoked")]
     private static partial void LogReuse(ILogger logger, string accountId, string sessionId);
+}
+
+/// <summary>A password step's outcome: the account when the password was right, else why not.</summary>
+public sealed record PasswordCheck(Account? Account, string? Rehash, SignInResult? Failure)
+{
+    public static PasswordCheck Fail(string error, string description) => new(null, null, SignInResult.Fail(error, description));
 }
 
 public sealed record SignInResult(TokenResponse? Tokens, OAuthError? Error)

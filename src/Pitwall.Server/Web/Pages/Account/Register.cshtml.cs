@@ -10,7 +10,7 @@ namespace Pitwall.Server.Web.Pages.Account;
 
 /// <summary>Creates an owner account with the API's rules, then signs it in.</summary>
 internal sealed class RegisterModel(
-    AccountStore accounts, IPasswordHasher<Features.Accounts.Account> hasher, SignInService signIn, IAccessTokenValidator validator, TimeProvider time,
+    AccountStore accounts, IPasswordHasher<Features.Accounts.Account> hasher, SignInService signIn, Features.Accounts.SecondFactor.SecondFactors factors, IAccessTokenValidator validator, TimeProvider time,
     IStringLocalizer<PortalText> t) : PortalPage
 {
     [BindProperty]
@@ -47,8 +47,9 @@ internal sealed class RegisterModel(
             ModelState.AddModelError(nameof(Email), t["An account with this e-mail address exists."]);
             return Page();
         }
-        var (principal, _) = await PortalAuth.SignInAsync(Email!, Password!, signIn, validator, accounts, cancellationToken);
-        await HttpContext.SignInAsync(PortalAuth.Scheme, principal!);
+        // A new owner has no second factor yet: the password step starts the session.
+        var signedIn = await PortalAuth.PasswordStepAsync(Email!, Password!, signIn, factors, validator, cancellationToken);
+        await HttpContext.SignInAsync(PortalAuth.Scheme, signedIn.Session!);
         CultureModel.SetCulture(Response, Locale);
         return Redirect("/vehicles");
     }

@@ -2,12 +2,16 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
+using Microsoft.AspNetCore.WebUtilities;
 using Pitwall.Server.Features.Accounts;
+using Pitwall.Server.Features.Accounts.SecondFactor;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Web.Pages.Account;
 
-internal sealed class SignInModel(SignInService signIn, IAccessTokenValidator validator, AccountStore accounts, IStringLocalizer<PortalText> t) : PageModel
+/// <summary>The password step; a second factor follows where the account has one (<c>/signin/verify</c>) or must enrol one
+/// (<c>/account/second-factor</c>).</summary>
+internal sealed class SignInModel(SignInService signIn, SecondFactors factors, IAccessTokenValidator validator, IStringLocalizer<PortalText> t) : PageModel
 {
     [BindProperty]
     public string? Email { get; set; }
@@ -36,15 +40,18 @@ internal sealed class SignInModel(SignInService signIn, IAccessTokenValidator va
         {
             return Page();
         }
-        var (principal, error) = await PortalAuth.SignInAsync(Email!, Password!, signIn, validator, accounts, cancellationToken);
-        if (principal is null)
+        var step = await PortalAuth.PasswordStepAsync(Email!, Password!, signIn, factors, validator, cancellationToken);
+        if (step.Pending is { } pending)
         {
-            ModelState.AddModelError("", t[error!]);
+            await HttpContext.SignInAsync(PortalAuth.PendingScheme, pending);
+            var next = pending.HasClaim(PortalAuth.PendingClaim, PortalAuth.PendingVerify) ? "/signin/verify" : "/account/second-factor";
+            return LocalRedirect(QueryHelpers.AddQueryString(next, "ReturnUrl", Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : ""));
+        }
+        if (step.Session is not { } principal)
+        {
+            ModelState.AddModelError("", t[step.Error!]);
             return Page();
         }
-        await HttpContext.SignInAsync(PortalAuth.Scheme, principal);
-        CultureModel.SetCulture(Response, principal.FindFirst(PortalAuth.LocaleClaim)?.Value);
-        PortalTime.Choose(Response, principal.FindFirst(PortalAuth.TimeZoneClaim)?.Value);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : PortalAuth.HomeOf(principal));
+        return LocalRedirect(await PortalAuth.CompleteAsync(HttpContext, principal, ReturnUrl, Url));
     }
 }
