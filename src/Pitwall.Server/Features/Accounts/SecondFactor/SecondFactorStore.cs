@@ -26,10 +26,11 @@ internal static class SecondFactorStore
             "INSERT INTO account_second_factors (account_id, secret_protected, created_at) VALUES (@accountId, @secretProtected, @now) ON CONFLICT (account_id) DO NOTHING",
             new { accountId, secretProtected, now = now.ToUnixTimeMilliseconds() }, transaction);
 
-    public static async Task<bool> ConfirmAsync(DbConnection connection, DbTransaction transaction, string accountId, long step, DateTimeOffset now) =>
+    /// <summary>Confirms the enrolment of the secret the code was checked against (not one a parallel request put in its place).</summary>
+    public static async Task<bool> ConfirmAsync(DbConnection connection, DbTransaction transaction, string accountId, string secretProtected, long step, DateTimeOffset now) =>
         await connection.ExecuteAsync(
-            "UPDATE account_second_factors SET confirmed_at = @now, last_step = @step WHERE account_id = @accountId AND confirmed_at IS NULL",
-            new { accountId, step, now = now.ToUnixTimeMilliseconds() }, transaction) == 1;
+            "UPDATE account_second_factors SET confirmed_at = @now, last_step = @step WHERE account_id = @accountId AND confirmed_at IS NULL AND secret_protected = @secretProtected",
+            new { accountId, secretProtected, step, now = now.ToUnixTimeMilliseconds() }, transaction) == 1;
 
     /// <summary>Takes a time step for a code: false when that step (or a later one) was already used, by a parallel request too.</summary>
     public static async Task<bool> UseStepAsync(DbConnection connection, DbTransaction transaction, string accountId, long step) =>

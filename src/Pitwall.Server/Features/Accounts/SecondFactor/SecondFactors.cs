@@ -35,30 +35,37 @@ public sealed partial class SecondFactors(
 
     /// <summary>The secret an enrolment shows (as a QR code and as text): the same until it is confirmed, so reloading the page
     /// does not invalidate what the app has already scanned. Null when the account has a confirmed factor.</summary>
-    public Task<string?> PendingSecretAsync(string accountId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    /// <remarks>Data protection runs outside every write transaction here: it may write a new key to the database, and SQLite's one
+    /// writer would wait for itself.</remarks>
+    public async Task<string?> PendingSecretAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var fresh = _protector.Protect(TotpCodes.NewSecret());
+        var row = await database.WriteAsync(async (connection, transaction) =>
         {
-            await SecondFactorStore.InsertPendingAsync(connection, transaction, accountId, _protector.Protect(TotpCodes.NewSecret()), time.GetUtcNow());
-            var row = await SecondFactorStore.FindAsync(connection, transaction, accountId);
-            return row is null || row.ConfirmedAt is not null ? null : _protector.Unprotect(row.SecretProtected);
+            await SecondFactorStore.InsertPendingAsync(connection, transaction, accountId, fresh, time.GetUtcNow());
+            return await SecondFactorStore.FindAsync(connection, transaction, accountId);
         }, cancellationToken);
+        return row is null || row.ConfirmedAt is not null ? null : _protector.Unprotect(row.SecretProtected);
+    }
 
     public string OtpAuthUri(Account account, string secret) => TotpCodes.Uri(options.Value.SecondFactorIssuer, account.Email, secret);
 
     /// <summary>Confirms an enrolment with a code from the app; returns the recovery codes (shown once), or null for a wrong code.</summary>
-    public Task<IReadOnlyList<string>?> ConfirmAsync(string accountId, string? code, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>?> ConfirmAsync(string accountId, string? code, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return database.WriteAsync<IReadOnlyList<string>?>(async (connection, transaction) =>
+        var row = await database.ReadAsync(c => SecondFactorStore.FindAsync(c, null, accountId), cancellationToken);
+        if (row is null || row.ConfirmedAt is not null || TotpCodes.Match(_protector.Unprotect(row.SecretProtected), code, now, long.MinValue) is not { } step)
         {
-            var row = await SecondFactorStore.FindAsync(connection, transaction, accountId);
-            if (row is null || row.ConfirmedAt is not null
-                || TotpCodes.Match(_protector.Unprotect(row.SecretProtected), code, now, long.MinValue) is not { } step
-                || !await SecondFactorStore.ConfirmAsync(connection, transaction, accountId, step, now))
+            return null;
+        }
+        var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
+        return await database.WriteAsync<IReadOnlyList<string>?>(async (connection, transaction) =>
+        {
+            if (!await SecondFactorStore.ConfirmAsync(connection, transaction, accountId, row.SecretProtected, step, now))
             {
                 return null;
             }
-            var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => NewRecoveryCode()).ToList();
             await SecondFactorStore.InsertRecoveryCodesAsync(connection, transaction, accountId, codes.Select(HashRecoveryCode), now);
             await SecurityLog.WriteAsync(connection, transaction, SecurityLog.SecondFactorEnrolled, accountId, now);
             return codes;
@@ -66,21 +73,22 @@ public sealed partial class SecondFactors(
     }
 
     /// <summary>The step after the password: a code from the app, or an unused recovery code.</summary>
-    public Task<SecondFactorCheck> VerifyAsync(Account account, string? code, CancellationToken cancellationToken)
+    public async Task<SecondFactorCheck> VerifyAsync(Account account, string? code, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return database.WriteAsync(async (connection, transaction) =>
+        var stored = await database.ReadAsync(c => SecondFactorStore.FindAsync(c, null, account.Id), cancellationToken);
+        var secret = stored?.ConfirmedAt is null ? null : _protector.Unprotect(stored.SecretProtected);
+        return await database.WriteAsync(async (connection, transaction) =>
         {
             if (await LoginThrottle.IsLockedAsync(connection, transaction, account.Email, now))
             {
                 return SecondFactorCheck.LockedOut;
             }
             var row = await SecondFactorStore.FindAsync(connection, transaction, account.Id);
-            if (row?.ConfirmedAt is null)
+            if (secret is null || row?.ConfirmedAt is null || row.SecretProtected != stored!.SecretProtected)
             {
                 return SecondFactorCheck.Wrong;
             }
-            var secret = _protector.Unprotect(row.SecretProtected);
             if (TotpCodes.Match(secret, code, now, row.LastStep) is { } step && await SecondFactorStore.UseStepAsync(connection, transaction, account.Id, step))
             {
                 return SecondFactorCheck.Accepted;
