@@ -123,3 +123,23 @@ ensure_nats() {
   export PITWALL_TEST_NATS_SERVER="$nats"
   echo "Using nats-server $("$nats" --version 2>/dev/null | awk '{print $NF}')"
 }
+
+# Debian's haproxy: the load balancer in front of the scale-out tests' three `pitwall serve` processes (API and car
+# WebSockets), run with the shipped deploy/haproxy/pitwall.cfg. Exports PITWALL_TEST_HAPROXY; those tests fail without it.
+# Installing the package starts no daemon here; the tests start and stop their own haproxy.
+ensure_haproxy() {
+  local haproxy=${PITWALL_TEST_HAPROXY:-/usr/sbin/haproxy}
+  if [ ! -x "$haproxy" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing haproxy (Debian package haproxy)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+      haproxy=/usr/sbin/haproxy
+    else
+      echo "haproxy is not installed and this is not root: install 'haproxy' or set PITWALL_TEST_HAPROXY." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_TEST_HAPROXY="$haproxy"
+  echo "Using haproxy $("$haproxy" -v 2>/dev/null | head -n 1 | awk '{print $3}')"
+}

@@ -36,5 +36,14 @@ public sealed class ClusterOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often an instance records in the database that it is alive (<c>cluster_instances</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.200", "00:10:00")]
+    public TimeSpan InstanceHeartbeat { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An instance silent this long is taken for dead: its cars read as offline, and any other instance clears their
+    /// presence records. Several heartbeats, so that one slow database write does not take a live instance for dead.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     internal bool Enabled => !string.IsNullOrWhiteSpace(NatsUrl);
 }

@@ -29,6 +29,9 @@ public static class GatewayModule
         builder.Services.AddSingleton<CarRouting>();
         builder.Services.AddSingleton<CarRoutingSweep>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CarRoutingSweep>());
+        builder.Services.AddSingleton<InstanceHeartbeats>();
+        builder.Services.AddSingleton<InstancePresence>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InstancePresence>());
         builder.Services.AddDataCategory(GatewayDataCategories.Link);
         builder.Services.AddDataCategory(GatewayDataCategories.Outbox);
         builder.Services.AddDataCategory(GatewayDataCategories.Challenges);

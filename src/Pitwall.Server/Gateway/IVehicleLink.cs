@@ -5,8 +5,15 @@ namespace Pitwall.Server.Gateway;
 /// <summary>What features may ask of the link to the cars.</summary>
 public interface IVehicleLink
 {
-    /// <summary>Whether the car holds a live connection to this instance.</summary>
+    /// <summary>Whether the car holds a live connection to this instance (see <see cref="IsOnlineAsync"/> for the platform).</summary>
     bool IsOnline(string vin);
+
+    /// <summary>Whether the car holds a live connection to any instance of the platform: this one, or another one that is
+    /// alive (its heartbeat is recent; the cars of a killed instance read as offline).</summary>
+    Task<bool> IsOnlineAsync(string vin, CancellationToken cancellationToken);
+
+    /// <summary>Of <paramref name="vins"/>, those online anywhere (as <see cref="IsOnlineAsync"/>), in one look-up.</summary>
+    Task<IReadOnlySet<string>> OnlineAsync(IReadOnlyCollection<string> vins, CancellationToken cancellationToken);
 
     /// <summary>
     /// Queues a frame for the car durably (resent after reconnect until the car acks it or it expires) and sends it

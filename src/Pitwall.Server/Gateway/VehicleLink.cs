@@ -4,11 +4,26 @@ using Pitwall.Protocol.V1;
 
 namespace Pitwall.Server.Gateway;
 
-internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore store, VinLocks locks, Data.Database database, CarRouting routing) : IVehicleLink
+internal sealed class VehicleLink(
+    SessionRegistry registry, VehicleLinkStore store, VinLocks locks, Data.Database database, CarRouting routing, InstanceHeartbeats heartbeats,
+    InstancePresence presence) : IVehicleLink
 {
     private static readonly JsonParser PrivacyParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
     public bool IsOnline(string vin) => registry.Find(vin) is not null;
+
+    public async Task<bool> IsOnlineAsync(string vin, CancellationToken cancellationToken) =>
+        IsOnline(vin) || (await OnlineAsync([vin], cancellationToken)).Contains(vin);
+
+    public async Task<IReadOnlySet<string>> OnlineAsync(IReadOnlyCollection<string> vins, CancellationToken cancellationToken)
+    {
+        var online = vins.Where(IsOnline).ToHashSet(StringComparer.Ordinal);
+        if (routing.Enabled && online.Count < vins.Count)
+        {
+            online.UnionWith(await heartbeats.HeldByLiveInstancesAsync([.. vins.Where(v => !online.Contains(v))], presence.Cutoff(), cancellationToken));
+        }
+        return online;
+    }
 
     public async Task<long> SendAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
@@ -85,7 +100,8 @@ internal sealed class VehicleLink(SessionRegistry registry, VehicleLinkStore sto
         var supported = row.SupportedSignals is null ? [] : JsonSerializer.Deserialize<HashSet<uint>>(row.SupportedSignals)!;
         var privacy = row.Privacy is null ? new PrivacySettings() : PrivacyParser.Parse<PrivacySettings>(row.Privacy);
         return new VehicleLinkInfo(
-            IsOnline(vin) || (routing.Enabled && row.SessionInstance is not null), // held by another instance
+            // or held by another instance that is alive
+            IsOnline(vin) || (routing.Enabled && row.HolderSeenAt is { } beat && beat >= presence.Cutoff().ToUnixTimeMilliseconds()),
             row.LastSeenAt is { } seen ? DateTimeOffset.FromUnixTimeMilliseconds(seen) : null,
             (int)row.ProtocolVersion,
             software,

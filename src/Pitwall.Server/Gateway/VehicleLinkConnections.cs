@@ -77,6 +77,10 @@ internal sealed partial class VehicleLinkConnections(
         {
             return (LinkHeadKind.Other, null, 0);
         }
+        catch (ConnectionResetException)
+        {
+            return (LinkHeadKind.Other, null, 0); // e.g. a load balancer's health check, closed with a reset: Kestrel sees it end
+        }
     }
 
     private async Task<string?> AuthenticateAsync(ConnectionContext connection, LinkUpgrade upgrade)

@@ -133,7 +133,8 @@ internal sealed partial class VehicleLinkStore(Database database)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<LinkRow?>(
             """
             SELECT protocol_version AS ProtocolVersion, software AS Software, supported_signals AS SupportedSignals,
-                   privacy AS Privacy, last_seen_at AS LastSeenAt, car_acked_seq AS CarAckedSeq, session_instance AS SessionInstance
+                   privacy AS Privacy, last_seen_at AS LastSeenAt, car_acked_seq AS CarAckedSeq, session_instance AS SessionInstance,
+                   (SELECT i.seen_at FROM cluster_instances i WHERE i.instance_id = vehicle_link.session_instance) AS HolderSeenAt
             FROM vehicle_link WHERE vin = @vin
             """, new { vin }), cancellationToken);
 
@@ -146,5 +147,8 @@ internal sealed partial class VehicleLinkStore(Database database)
         public long? LastSeenAt { get; init; }
         public long CarAckedSeq { get; init; }
         public string? SessionInstance { get; init; }
+
+        /// <summary>The last heartbeat of the instance holding the car (null: nobody holds it, or its instance is gone).</summary>
+        public long? HolderSeenAt { get; init; }
     }
 }

@@ -57,6 +57,9 @@ public sealed class ClusterInstance(string connectionString, string natsUrl, str
     [
         new("Pitwall:Cluster:NatsUrl", natsUrl),
         new("Pitwall:Cluster:InstanceId", Name),
+        // Each instance has its own hand-driven clock, whose heartbeat timer fires only when a test moves it: the instances must
+        // not take each other for dead (ProcessCluster, on real clocks, tests that).
+        new("Pitwall:Cluster:InstanceTimeout", "01:00:00"),
     ];
 
     /// <summary>An HTTP client of this instance for a user signed in anywhere (tokens live in the shared database).</summary>

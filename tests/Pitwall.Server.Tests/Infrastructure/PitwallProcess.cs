@@ -48,6 +48,18 @@ public sealed class PitwallProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the process at once, as <c>kill -9</c> does (SIGKILL: no shutdown, no logout, no goodbye to NATS).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
     public static PitwallProcess Start(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
         new(workingDirectory, args, environment);
 
@@ -73,7 +85,9 @@ public sealed class PitwallProcess : IAsyncDisposable
     }
 
     /// <summary>The address Kestrel reports once it listens.</summary>
-    public Task<string> ListeningAddressAsync() => _listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    public Task<string> ListeningAddressAsync() => ListeningAddressAsync(TimeSpan.FromSeconds(60));
+
+    public Task<string> ListeningAddressAsync(TimeSpan patience) => _listening.Task.WaitAsync(patience);
 
     private void OnLine(string? line)
     {

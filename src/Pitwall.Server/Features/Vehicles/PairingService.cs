@@ -39,7 +39,7 @@ public sealed class PairingService(
             SentAtMs = now.ToUnixTimeMilliseconds(),
             PairingCode = new PairingCode { Code = code, ExpiresAtMs = expiresAt.ToUnixTimeMilliseconds() },
         }, expiresAt, cancellationToken);
-        return new PairingResponse(id, vin, expiresAt, link.IsOnline(vin));
+        return new PairingResponse(id, vin, expiresAt, await link.IsOnlineAsync(vin, cancellationToken));
     }
 
     public enum Outcome

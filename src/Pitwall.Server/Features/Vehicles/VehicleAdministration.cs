@@ -38,7 +38,8 @@ public sealed class VehicleAdministration(VehicleStore store, IAccountDirectory 
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var (vehicles, total) = await store.SearchAsync(text, (page - 1) * pageSize, pageSize, cancellationToken);
-        return new AdminVehiclePage([.. vehicles.Select(Summary)], page, pageSize, total);
+        var online = await link.OnlineAsync([.. vehicles.Select(v => v.Vin)], cancellationToken);
+        return new AdminVehiclePage([.. vehicles.Select(v => Summary(v, online.Contains(v.Vin)))], page, pageSize, total);
     }
 
     /// <returns>Null when no vehicle with this VIN is registered.</returns>
@@ -58,10 +59,10 @@ public sealed class VehicleAdministration(VehicleStore store, IAccountDirectory 
             }
         }
         var info = await link.InfoAsync(vin, cancellationToken);
-        return new AdminVehicleDetail(Summary(vehicle), users, info?.LastSeenAt, info?.ProtocolVersion,
+        return new AdminVehicleDetail(Summary(vehicle, info?.Online == true), users, info?.LastSeenAt, info?.ProtocolVersion,
             [.. (info?.Software ?? []).Select(s => new AdminSoftwareVersion(s.Component, s.Version))]);
     }
 
-    private AdminVehicleResponse Summary(Vehicle v) =>
-        new(v.Vin, v.Model, v.ModelYear, v.Colour, v.RegistrationNumber, v.CreatedAt, link.IsOnline(v.Vin));
+    private static AdminVehicleResponse Summary(Vehicle v, bool online) =>
+        new(v.Vin, v.Model, v.ModelYear, v.Colour, v.RegistrationNumber, v.CreatedAt, online);
 }

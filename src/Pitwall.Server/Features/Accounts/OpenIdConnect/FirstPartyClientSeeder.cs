@@ -32,13 +32,25 @@ internal sealed class FirstPartyClientSeeder(IServiceScopeFactory scopes, IOptio
             .. Hosting.Auth.Scopes.All.Select(s => Permissions.Prefixes.Scope + s),
         ]);
         descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
-        if (await manager.FindByClientIdAsync(OidcOptions.FirstPartyClientId, cancellationToken) is { } existing)
+        // Instances of a cluster that start together race here (issue 19): whoever loses the create (duplicate client id)
+        // or the update (concurrency token) reads the client again and updates it.
+        for (var attempt = 1; ; attempt++)
         {
-            await manager.UpdateAsync(existing, descriptor, cancellationToken);
-        }
-        else
-        {
-            await manager.CreateAsync(descriptor, cancellationToken);
+            try
+            {
+                if (await manager.FindByClientIdAsync(OidcOptions.FirstPartyClientId, cancellationToken) is { } existing)
+                {
+                    await manager.UpdateAsync(existing, descriptor, cancellationToken);
+                }
+                else
+                {
+                    await manager.CreateAsync(descriptor, cancellationToken);
+                }
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && e is OpenIddictExceptions.ValidationException or OpenIddictExceptions.ConcurrencyException or System.Data.Common.DbException)
+            {
+            }
         }
     }
 

@@ -71,9 +71,11 @@ internal sealed class VehiclesModel(VehicleStore store, IVehicleLink link, Pairi
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var rows = new List<Row>();
-        foreach (var (vehicle, role) in await store.ListForAsync(AccountId, null, cancellationToken))
+        var vehicles = await store.ListForAsync(AccountId, null, cancellationToken);
+        var online = await link.OnlineAsync([.. vehicles.Select(v => v.Vehicle.Vin)], cancellationToken);
+        foreach (var (vehicle, role) in vehicles)
         {
-            rows.Add(new Row(vehicle.Vin, vehicle.Model, vehicle.ModelYear, role == VehicleRole.Primary ? "primary" : "driver", link.IsOnline(vehicle.Vin),
+            rows.Add(new Row(vehicle.Vin, vehicle.Model, vehicle.ModelYear, role == VehicleRole.Primary ? "primary" : "driver", online.Contains(vehicle.Vin),
                 await theft.IsStolenAsync(vehicle.Vin, cancellationToken)));
         }
         Vehicles = rows;
