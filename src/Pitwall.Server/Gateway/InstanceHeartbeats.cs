@@ -32,16 +32,17 @@ internal sealed class InstanceHeartbeats(Pitwall.Server.Data.Database database)
 
     /// <summary>Clears the presence records of the other instances silent since before <paramref name="cutoff"/>, and forgets them.</summary>
     /// <param name="cutoff">Read when the write runs.</param>
-    /// <returns>The dead instances and how many cars each held.</returns>
-    public Task<IReadOnlyList<(string Instance, int Cars)>> ReapAsync(string self, Func<DateTimeOffset> cutoff, CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyList<(string, int)>>(async (c, t) =>
+    /// <returns>The dead instances and the cars each held.</returns>
+    public Task<IReadOnlyList<(string Instance, IReadOnlyList<string> Cars)>> ReapAsync(string self, Func<DateTimeOffset> cutoff, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<(string, IReadOnlyList<string>)>>(async (c, t) =>
         {
             var dead = (await c.QueryAsync<string>("SELECT instance_id FROM cluster_instances WHERE seen_at < @cutoff AND instance_id <> @self",
                 new { cutoff = cutoff().ToUnixTimeMilliseconds(), self }, t)).ToList();
-            var reaped = new List<(string, int)>();
+            var reaped = new List<(string, IReadOnlyList<string>)>();
             foreach (var instance in dead)
             {
-                var cars = await c.ExecuteAsync("UPDATE vehicle_link SET session_instance = NULL WHERE session_instance = @instance", new { instance }, t);
+                var cars = (await c.QueryAsync<string>(
+                    "UPDATE vehicle_link SET session_instance = NULL WHERE session_instance = @instance RETURNING vin", new { instance }, t)).ToList();
                 await c.ExecuteAsync("DELETE FROM cluster_instances WHERE instance_id = @instance", new { instance }, t);
                 reaped.Add((instance, cars));
             }

@@ -7,13 +7,13 @@ namespace Pitwall.Server.Gateway;
 /// Which instances are alive, so that a car reads as online only while the instance holding it is (issue 19). Each instance
 /// records a heartbeat every <see cref="ClusterOptions.InstanceHeartbeat"/>; one silent for
 /// <see cref="ClusterOptions.InstanceTimeout"/> (killed, frozen, cut off from the database) is taken for dead: its cars read as
-/// offline at once, and the next instance to beat clears their presence records (their cars log in again elsewhere, within
-/// their back-off). An instance taken for dead while alive records its live sessions again at its next beat. Runs only when
+/// offline at once, and the next instance to beat clears their presence records and publishes their disconnection (their
+/// cars log in again elsewhere, within their back-off). An instance taken for dead while alive records its live sessions again at its next beat. Runs only when
 /// several instances share the database (NATS configured).
 /// </summary>
 internal sealed partial class InstancePresence(
-    IClusterBus bus, InstanceHeartbeats heartbeats, SessionRegistry registry, IOptions<ClusterOptions> options, TimeProvider time,
-    ILogger<InstancePresence> logger) : BackgroundService
+    IClusterBus bus, InstanceHeartbeats heartbeats, SessionRegistry registry, GatewayEvents events, IOptions<ClusterOptions> options,
+    TimeProvider time, ILogger<InstancePresence> logger) : BackgroundService
 {
     private readonly ClusterOptions _options = options.Value;
     private bool _recorded;
@@ -79,7 +79,11 @@ internal sealed partial class InstancePresence(
             _recorded = true;
             foreach (var (instance, cars) in await heartbeats.ReapAsync(bus.InstanceId, Cutoff, cancellationToken))
             {
-                LogReaped(logger, instance, cars);
+                LogReaped(logger, instance, cars.Count);
+                foreach (var vin in cars)
+                {
+                    events.Disconnected(vin); // the dead instance could not say so; apps and consoles hear it from here
+                }
             }
         }
         catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)

@@ -69,6 +69,9 @@ public sealed class InstanceKillTests(ProcessCluster cluster) : IClassFixture<Pr
             });
             var acked = cars.ToDictionary(c => c.Vin, c => (long)c.LastAckedSeq, StringComparer.Ordinal);
 
+            using var watcher = cluster.C.ClientFor(owners[0]);
+            await using var events = await EventStream.OpenAsync(watcher);
+
             await cluster.A.Process.KillAsync(); // kill -9
             Assert.True(cluster.A.Process.HasExited);
 
@@ -92,6 +95,14 @@ public sealed class InstanceKillTests(ProcessCluster cluster) : IClassFixture<Pr
                     .All(v => !v.GetProperty("online").GetBoolean()), "the killed instance's cars still read as online");
             }
             await UntilAsync(async () => (await cluster.HoldersAsync(vins)).Values.All(h => h is null), "the killed instance's presence records were not cleared");
+            // and the owner's app hears of each of its cars going offline, which the dead instance could not say
+            var offline = new HashSet<string>(StringComparer.Ordinal);
+            while (offline.Count < 10)
+            {
+                var gone = await events.NextAsync("vehicle.connection", d => !d.GetProperty("online").GetBoolean(), Patience);
+                offline.Add(gone.GetProperty("vin").GetString()!);
+            }
+            Assert.Equal(cars.Take(10).Select(c => c.Vin).Order(), offline.Order());
 
             await cluster.Balancer.SetStateAsync("b", "ready");
             await cluster.Balancer.SetStateAsync("c", "ready");
