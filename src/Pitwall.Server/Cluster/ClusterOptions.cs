@@ -6,7 +6,7 @@ namespace Pitwall.Server.Cluster;
 /// Several instances behind a load balancer (issue 19): they share PostgreSQL and route what is addressed to a car through
 /// NATS to the instance that holds the car's connection. Without <see cref="NatsUrl"/> an instance runs alone, as before.
 /// </summary>
-public sealed class ClusterOptions
+public sealed class ClusterOptions : IValidatableObject
 {
     public const string Section = "Pitwall:Cluster";
 
@@ -46,4 +46,13 @@ public sealed class ClusterOptions
     public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal bool Enabled => !string.IsNullOrWhiteSpace(NatsUrl);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (InstanceTimeout < 2 * InstanceHeartbeat)
+        {
+            // Shorter, and the instances would take each other for dead between two heartbeats.
+            yield return new ValidationResult("InstanceTimeout must be at least two InstanceHeartbeat intervals.", [nameof(InstanceTimeout)]);
+        }
+    }
 }
