@@ -32,7 +32,7 @@ namespace Pitwall.Server;
 /// <summary>Composition only: which modules make up Pitwall, in which order.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, ClientCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create, SoftwareUpdateCommands.Create]).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, ClientCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create, SoftwareUpdateCommands.Create, Features.Charging.Invoices.InvoiceCommands.Create]).Parse(args).InvokeAsync();
 
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {

@@ -65,6 +65,8 @@ public abstract class PitwallServer : IAsyncLifetime
                 ["Pitwall:Database:ConnectionString"] = ConnectionString,
                 ["Pitwall:Http:AuthRequestsPerMinute"] = "100000",
                 ["Pitwall:Retention:Enabled"] = "false",
+                // Invoice tests run the monthly invoices themselves, at the times they choose.
+                ["Charging:InvoiceJob"] = "false",
                 // The tests sign their users in with the password grant (off by default, RFC 9700).
                 ["Pitwall:Accounts:PasswordGrant"] = "true",
                 // Staff sign in to the portal without enrolling a second factor; SecondFactorTests switch the rule on.

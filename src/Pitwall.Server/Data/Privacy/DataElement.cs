@@ -59,6 +59,10 @@ public enum DataElement
     /// <summary>A charging token as OCPI carries it: its uid, type, contract id (eMA-ID), printed number and validity — never the
     /// account, its name or the car.</summary>
     ChargingToken,
+
+    /// <summary>A payment order for a payment provider: the provider's card token, the amount, the currency and the invoice or credit
+    /// note number — never a card number, the customer's name or address.</summary>
+    PaymentOrder,
 }
 
 public static class DataElements
@@ -87,6 +91,7 @@ public static class DataElements
         DataElement.SecurityQuestion => "security question",
         DataElement.AccessKey => "access key",
         DataElement.ChargingToken => "charging token (uid, type, contract id, printed number, validity)",
+        DataElement.PaymentOrder => "payment order (card token, amount, currency, invoice number)",
         _ => element.ToString(),
     };
 }

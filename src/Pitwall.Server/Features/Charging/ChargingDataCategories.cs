@@ -42,4 +42,37 @@ internal static class ChargingDataCategories
         LegalBasis.LegitimateInterest, Retention.LifetimeOfInstallation, false,
         [new("charging_partners"), new("charging_locations"), new("charging_tariffs")],
         []);
+
+    /// <summary>The payment service provider the invoices are collected through: it gets the card token it issued, the amount, the
+    /// currency and the invoice number, nothing else.</summary>
+    public static readonly Processor PaymentProvider = new(
+        "Payment service provider",
+        "Collect the monthly charging invoices from the customer's card and pay credit notes back.",
+        true, DataElement.PaymentOrder);
+
+    public static readonly DataCategory PaymentCards = new(
+        "charging_payment_cards", "Payment card for charging invoices",
+        "Collect the monthly charging invoices (G2): the payment provider's token for the account's card and its last four digits. The card " +
+        "number goes to the payment provider only and is never stored.",
+        LegalBasis.Contract, Retention.UntilAccountDeletion, true,
+        [new("charging_payment_cards") { AccountRows = "account_id = @accountId", SecretColumns = ["token"] }],
+        [PaymentProvider]);
+
+    /// <summary>§147 (4) AO: the period starts at the end of the calendar year of issue; 3,653 days cover ten years with their leap days.</summary>
+    public static readonly DataCategory Invoices = new(
+        "charging_invoices", "Charging invoices and credit notes",
+        "Bill charging at public stations (G2, performance of the contract) and keep the invoices as tax law requires (legal obligation): " +
+        "number, date, period, the customer's name and address, the contract id, the card's last four digits and the provider's token, " +
+        "each charge (date, station, operator, energy, time, tariff prices), VAT per rate and the total; credit notes name the invoice they correct.",
+        LegalBasis.LegalObligation,
+        new Retention(RetentionKind.Period, TimeSpan.FromDays(3653),
+            "10 years from the end of the calendar year of issue (§147 (1) No. 4, (3) and (4) AO; §14b (1) UStG); kept after the account is deleted"),
+        true,
+        [new("charging_invoices", "retention_from") { AccountRows = "account_id = @accountId", SecretColumns = ["payment_token"] }],
+        [PaymentProvider]);
+
+    public static readonly DataCategory InvoiceNumbers = new(
+        "charging_invoice_numbers", "Invoice number series",
+        "Number invoices and credit notes without gaps (§14 (4) No. 4 UStG): the last number of each series. No personal data.",
+        LegalBasis.LegalObligation, Retention.LifetimeOfInstallation, false, [new("charging_invoice_series")], []);
 }

@@ -1,8 +1,10 @@
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Charging.Commands;
+using Pitwall.Server.Features.Charging.Invoices;
 using Pitwall.Server.Features.Charging.Ocpi;
 using Pitwall.Server.Features.Charging.Sessions;
+using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Web;
@@ -42,6 +44,21 @@ public static class ChargingModule
         builder.Services.AddSingleton<IPublicCharging, PublicCharging>();
         builder.Services.AddSingleton<CommandTimeoutJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandTimeoutJob>());
+        builder.Services.AddSingleton<InvoiceStore>();
+        builder.Services.AddSingleton<PaymentCardStore>();
+        builder.Services.AddKeyedSingleton<IPaymentProvider, LocalPaymentProvider>(LocalPaymentProvider.ProviderName);
+        // A real provider registers itself keyed by its name beside the local one; Charging:PaymentProvider picks it.
+        builder.Services.AddSingleton(sp => sp.GetRequiredKeyedService<IPaymentProvider>(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargingOptions>>().Value.PaymentProvider));
+        builder.Services.AddSingleton<InvoiceRun>();
+        builder.Services.AddSingleton<CreditNotes>();
+        builder.Services.AddSingleton<IChargingInvoices, ChargingInvoices>();
+        builder.Services.AddSingleton<InvoiceJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InvoiceJob>());
+        builder.Services.AddNotificationTypes(InvoiceNotifications.Order, InvoiceNotifications.All);
+        builder.Services.AddDataCategory(ChargingDataCategories.Invoices);
+        builder.Services.AddDataCategory(ChargingDataCategories.InvoiceNumbers);
+        builder.Services.AddDataCategory(ChargingDataCategories.PaymentCards);
         builder.Services.AddDataCategory(ChargingDataCategories.Contracts);
         builder.Services.AddDataCategory(ChargingDataCategories.ChargeRecords);
         builder.Services.AddDataCategory(ChargingDataCategories.Network);
@@ -63,6 +80,7 @@ public static class ChargingModule
         app.MapChargingCardEndpoints();
         app.MapChargingCommandEndpoints();
         app.MapLiveSessionEndpoints();
+        app.MapInvoiceEndpoints();
         return app;
     }
 }

@@ -43,4 +43,36 @@ internal sealed class ChargingOptions
     /// <summary>How often commands whose result did not come in time are closed as <c>TIMEOUT</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CommandSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The time zone whose calendar months the invoices cover (an IANA id).</summary>
+    [Required]
+    public string InvoiceTimeZone { get; set; } = "Europe/Berlin";
+
+    /// <summary>How long after a month's end its invoices are issued (operators send CDRs a little late; a CDR that comes after its
+    /// month's invoice goes into the next month's).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "15.00:00:00")]
+    public TimeSpan InvoiceDelay { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the invoice job looks for a month to invoice and payments to collect.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan InvoiceRunInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>False switches the invoice job off on this instance (the admin API and CLI still run invoices).</summary>
+    public bool InvoiceJob { get; set; } = true;
+
+    /// <summary>How many accounts the invoice run issues at the same time.</summary>
+    [Range(1, 64)]
+    public int InvoiceRunParallelism { get; set; } = 4;
+
+    /// <summary>The payment provider (<c>local</c>: the built-in one that moves no money; docs/operator-guide.md tells how a real one plugs in).</summary>
+    [Required]
+    public string PaymentProvider { get; set; } = Invoices.LocalPaymentProvider.ProviderName;
+
+    /// <summary>The issuer's postal address as the invoices print it (§14 (4) No. 1 UStG), lines separated by <c>|</c>.</summary>
+    [Required, StringLength(300, MinimumLength = 1)]
+    public string InvoiceIssuerAddress { get; set; } = "Pitwall Charging Service|Musterstraße 1|70173 Stuttgart|Germany";
+
+    /// <summary>The issuer's VAT identification number (§14 (4) No. 2 UStG).</summary>
+    [Required, StringLength(20, MinimumLength = 1)]
+    public string InvoiceVatId { get; set; } = "DE000000000";
 }
