@@ -78,7 +78,7 @@ internal static class AccountDataCategories
     public static DataCategory SecurityLog { get; } = new(
         Id: "security_log",
         Name: "Sign-in and sign-out log",
-        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, second-factor (enrolled, wrong or replayed code, recovery code used, reset), lock-out, sign-out and token-replay events with time and account id (H6).",
+        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, second-factor (enrolled, wrong or replayed code, recovery code used, reset), lock-out, sign-out, token-replay and app-consent (given, withdrawn) events with time and account id (H6).",
         LegalBasis: LegalBasis.LegitimateInterest,
         Retention: Retention.Months(12),
         PersonalData: true,

@@ -21,6 +21,7 @@ public static class AccountsModule
         builder.Services.AddSingleton<IAccessTokenValidator, AccessTokenValidator>();
         builder.Services.AddOpenIdConnectProvider();
         builder.Services.AddSingleton<ClientRegistry>();
+        builder.Services.AddSingleton<IAppGrants, AppGrantsSql>();
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<SecondFactor.SecondFactors>();
         builder.Services.AddSingleton<AccountAdministration>();
@@ -39,6 +40,7 @@ public static class AccountsModule
         app.MapAuthEndpoints();
         app.MapProviderEndpoints();
         app.MapClientAdminEndpoints();
+        app.MapAppConsentEndpoints();
         app.MapMeEndpoints();
         return app;
     }

@@ -21,6 +21,10 @@ internal static class SecurityLog
     public const string SecondFactorReset = "second_factor_reset";
     public const string SecondFactorRemoved = "second_factor_removed";
 
+    // Third-party apps (issue 20): the owner's consent given (or replaced) and withdrawn (one car or all).
+    public const string ConsentGiven = "app_consent_given";
+    public const string ConsentWithdrawn = "app_consent_withdrawn";
+
     internal static Task WriteAsync(DbConnection connection, DbTransaction transaction, string @event, string? accountId, DateTimeOffset at) =>
         connection.ExecuteAsync(
             "INSERT INTO security_log (occurred_at, event, account_id) VALUES (@at, @event, @accountId)",

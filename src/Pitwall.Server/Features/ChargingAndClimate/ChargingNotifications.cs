@@ -1,3 +1,4 @@
+using Pitwall.Server.Hosting.Auth;
 using Pitwall.Server.Features.Notifications;
 
 namespace Pitwall.Server.Features.ChargingAndClimate;
@@ -8,10 +9,10 @@ internal static class ChargingNotifications
     /// <summary>First in the users' lists.</summary>
     public const int Order = 10;
 
-    public static readonly NotificationType ChargingError = new("charging.error", "Charging failed", false, NotificationChannels.InAppAndPush);
-    public static readonly NotificationType ChargingPlugNotLocked = new("charging.plug_not_locked", "Charging plug not locked", false, NotificationChannels.InAppAndPush);
-    public static readonly NotificationType ChargingStopped = new("charging.stopped", "Charging stopped", false, NotificationChannels.InAppAndPush);
-    public static readonly NotificationType ClimateStoppedLowBattery = new("climate.stopped_low_battery", "Climatisation stopped", false, NotificationChannels.InAppAndPush);
+    public static readonly NotificationType ChargingError = new("charging.error", "Charging failed", false, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadCharge };
+    public static readonly NotificationType ChargingPlugNotLocked = new("charging.plug_not_locked", "Charging plug not locked", false, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadCharge };
+    public static readonly NotificationType ChargingStopped = new("charging.stopped", "Charging stopped", false, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadCharge };
+    public static readonly NotificationType ClimateStoppedLowBattery = new("climate.stopped_low_battery", "Climatisation stopped", false, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadClimate };
 
     public static readonly IReadOnlyList<NotificationType> All = [ChargingError, ChargingPlugNotLocked, ChargingStopped, ClimateStoppedLowBattery];
 }

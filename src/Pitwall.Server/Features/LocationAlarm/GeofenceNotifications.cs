@@ -1,3 +1,4 @@
+using Pitwall.Server.Hosting.Auth;
 using Pitwall.Server.Features.Notifications;
 
 namespace Pitwall.Server.Features.LocationAlarm;
@@ -11,11 +12,13 @@ internal static class GeofenceNotifications
     public static readonly NotificationType GeofenceEntered = new("geofence.entered", "Location alarm", false, NotificationChannels.InAppAndPush)
     {
         Label = "Location alarm: entering an area",
+        AppScope = Scopes.ReadLocation,
     };
 
     public static readonly NotificationType GeofenceExited = new("geofence.exited", "Location alarm", false, NotificationChannels.InAppAndPush)
     {
         Label = "Location alarm: leaving an area",
+        AppScope = Scopes.ReadLocation,
     };
 
     public static readonly IReadOnlyList<NotificationType> All = [GeofenceEntered, GeofenceExited];

@@ -42,9 +42,10 @@ public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Ty
 /// <param name="Secret">The signing secret (Standard Webhooks, <c>whsec_…</c>); shown only in the answer to its creation.</param>
 /// <param name="State">active; failing (its latest three or more delivery attempts in a row went wrong: <c>lastError</c> says
 /// why, <c>failingSince</c> since when); stopped (the receiver answered 410 Gone, nothing is sent any more).</param>
+/// <param name="App">The client id of the third-party app that subscribed it with its token; null for the owner's own.</param>
 internal sealed record WebhookResponse(
     string Id, string Url, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt, string? Secret = null, string State = WebhookState.Active,
-    string? LastError = null, DateTimeOffset? FailingSince = null);
+    string? LastError = null, DateTimeOffset? FailingSince = null, string? App = null);
 
 /// <param name="Count">Unread notifications (for read-all: how many it marked read).</param>
 internal sealed record UnreadCountResponse(int Count);

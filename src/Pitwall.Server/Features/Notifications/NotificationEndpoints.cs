@@ -106,7 +106,7 @@ internal static class NotificationEndpoints
     private static async Task<Ok<IReadOnlyList<WebhookResponse>>> Webhooks(ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken) =>
         TypedResults.Ok<IReadOnlyList<WebhookResponse>>([.. (await settings.WebhooksAsync(user.AccountIdOf(), cancellationToken))
             .Select(x => new WebhookResponse(x.Webhook.Id, x.Webhook.Url, x.Webhook.Types, x.Webhook.Active, x.Webhook.CreatedAt, null, x.State.State,
-                x.State.LastError, x.State.FailingSince))]);
+                x.State.LastError, x.State.FailingSince, x.Webhook.ClientId))]);
 
     private static async Task<Results<Created<WebhookResponse>, ValidationProblem, ProblemHttpResult>> CreateWebhook(
         CreateWebhookRequest request, ClaimsPrincipal user, NotificationSettings settings, CancellationToken cancellationToken)

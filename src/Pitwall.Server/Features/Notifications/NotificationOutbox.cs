@@ -12,7 +12,8 @@ namespace Pitwall.Server.Features.Notifications;
 /// due by the platform's clock (and its quiet hours), not by the event's time: a car whose clock runs ahead must not
 /// hold its owner's notifications back.
 /// </summary>
-internal sealed class NotificationOutbox(IVehicleAccess vehicles, INotificationTypes types, NotificationSenders senders, LiveEventHub hub, TimeProvider time) : INotifier
+internal sealed class NotificationOutbox(
+    IVehicleAccess vehicles, INotificationTypes types, NotificationSenders senders, LiveEventHub hub, TimeProvider time, Accounts.IAppGrants grants) : INotifier
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {
@@ -41,6 +42,20 @@ internal sealed class NotificationOutbox(IVehicleAccess vehicles, INotificationT
             return; // already notified for this key
         }
         var choices = await NotificationStore.ChoicesAsync(connection, transaction, accountId, type);
+        if (choices.Webhooks.Any(w => w.ClientId is not null))
+        {
+            // A third-party app's webhook gets only what the owner's consent gives the app: this car, and the type's scope for it.
+            var allowed = new List<(string Id, string Types, string? ClientId)>();
+            foreach (var webhook in choices.Webhooks)
+            {
+                if (webhook.ClientId is null || (type.AppScope is { } scope && notification.Vin is { Length: > 0 } vin
+                    && await grants.CoversAsync(connection, transaction, accountId, webhook.ClientId, vin, scope)))
+                {
+                    allowed.Add(webhook);
+                }
+            }
+            choices = choices with { Webhooks = allowed };
+        }
         var now = time.GetUtcNow();
         var sendAt = type.Urgent || choices.QuietHours is null ? now : choices.QuietHours.EndOf(now);
         foreach (var (channel, target) in choices.Targets())

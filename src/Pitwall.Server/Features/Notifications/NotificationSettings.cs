@@ -86,7 +86,7 @@ public sealed class NotificationSettings(
     /// <returns>The subscription, its secret included (shown to the user this once); or the fields that are wrong; or
     /// <c>LimitReached</c> when the account has <see cref="MaxWebhooks"/> already.</returns>
     public async Task<(WebhookSubscription? Created, ValidationErrors? Errors, bool LimitReached)> CreateWebhookAsync(
-        string accountId, CreateWebhookRequest request, CancellationToken cancellationToken)
+        string accountId, CreateWebhookRequest request, CancellationToken cancellationToken, string? clientId = null)
     {
         var errors = new ValidationErrors();
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || request.Url!.Length > 2000)
@@ -106,12 +106,13 @@ public sealed class NotificationSettings(
         {
             return (null, errors, false);
         }
-        if ((await store.WebhooksAsync(accountId, cancellationToken)).Count >= MaxWebhooks)
+        // The owner's own and each app's count apart: an app cannot use up the owner's subscriptions.
+        if ((await store.WebhooksAsync(accountId, cancellationToken)).Count(w => w.ClientId == clientId) >= MaxWebhooks)
         {
             return (null, null, true);
         }
         var webhook = new WebhookSubscription(Guid.NewGuid().ToString("N"), url!.AbsoluteUri, Channels.StandardWebhookSignature.GenerateSecret(),
-            types.Count == 0 ? ["*"] : [.. types.Distinct()], true, time.GetUtcNow());
+            types.Count == 0 ? ["*"] : [.. types.Distinct()], true, time.GetUtcNow(), clientId);
         await store.AddWebhookAsync(accountId, webhook, cancellationToken);
         return (webhook, null, false);
     }

@@ -10,7 +10,7 @@ internal sealed record DeliveryChoices(
     IReadOnlyDictionary<string, bool> Switches,
     QuietHours? QuietHours,
     IReadOnlyList<string> DeviceIds,
-    IReadOnlyList<(string Id, string Types)> Webhooks)
+    IReadOnlyList<(string Id, string Types, string? ClientId)> Webhooks)
 {
     public bool IsOn(string channel) => Switches.TryGetValue(channel, out var on) ? on : IsOnByDefault(Type, channel);
 
@@ -38,7 +38,7 @@ internal sealed record DeliveryChoices(
         }
         if (IsOn(NotificationChannels.Webhook))
         {
-            foreach (var (id, types) in Webhooks)
+            foreach (var (id, types, _) in Webhooks)
             {
                 if (types == "*" || types.Split(',').Contains(Type.Id))
                 {
@@ -67,7 +67,9 @@ internal sealed record ClaimedDelivery(string Id, string NotificationId, string 
 
 public sealed record PushDevice(string Id, string Platform, string Token, string Name, DateTimeOffset CreatedAt);
 
-public sealed record WebhookSubscription(string Id, string Url, string Secret, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt);
+/// <param name="ClientId">The third-party app that made it (with its token), null for the owner's own.</param>
+public sealed record WebhookSubscription(string Id, string Url, string Secret, IReadOnlyList<string> Types, bool Active, DateTimeOffset CreatedAt,
+    string? ClientId = null);
 
 /// <summary>The SQL of the notifications feature.</summary>
 public sealed class NotificationStore(Database database)
@@ -90,8 +92,8 @@ public sealed class NotificationStore(Database database)
             .ToDictionary(s => s.Channel, s => s.Enabled != 0, StringComparer.Ordinal);
         var quiet = await QuietHoursAsync(c, t, accountId);
         var devices = (await c.QueryAsync<string>("SELECT id FROM push_devices WHERE account_id = @accountId ORDER BY created_at", new { accountId }, t)).ToList();
-        var webhooks = (await c.QueryAsync<(string Id, string Types)>(
-            "SELECT id, types FROM webhook_subscriptions WHERE account_id = @accountId AND active = 1 ORDER BY created_at", new { accountId }, t)).ToList();
+        var webhooks = (await c.QueryAsync<(string Id, string Types, string? ClientId)>(
+            "SELECT id, types, client_id FROM webhook_subscriptions WHERE account_id = @accountId AND active = 1 ORDER BY created_at", new { accountId }, t)).ToList();
         return new DeliveryChoices(type, switches, quiet, devices, webhooks);
     }
 
@@ -270,13 +272,13 @@ public sealed class NotificationStore(Database database)
 
     public Task<IReadOnlyList<WebhookSubscription>> WebhooksAsync(string accountId, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<WebhookSubscription>>(async c => (await c.QueryAsync<WebhookRow>(
-                "SELECT id AS Id, url AS Url, secret AS Secret, types AS Types, active AS Active, created_at AS CreatedAt FROM webhook_subscriptions WHERE account_id = @accountId ORDER BY created_at",
+                "SELECT id AS Id, url AS Url, secret AS Secret, types AS Types, active AS Active, created_at AS CreatedAt, client_id AS ClientId FROM webhook_subscriptions WHERE account_id = @accountId ORDER BY created_at",
                 new { accountId }))
             .Select(r => r.ToSubscription()).ToList(), cancellationToken);
 
     public Task<WebhookSubscription?> WebhookAsync(string accountId, string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => (await c.QueryAsync<WebhookRow>(
-                "SELECT id AS Id, url AS Url, secret AS Secret, types AS Types, active AS Active, created_at AS CreatedAt FROM webhook_subscriptions WHERE account_id = @accountId AND id = @id",
+                "SELECT id AS Id, url AS Url, secret AS Secret, types AS Types, active AS Active, created_at AS CreatedAt, client_id AS ClientId FROM webhook_subscriptions WHERE account_id = @accountId AND id = @id",
                 new { accountId, id }))
             .Select(r => r.ToSubscription()).SingleOrDefault(), cancellationToken);
 
@@ -295,13 +297,15 @@ public sealed class NotificationStore(Database database)
     public Task AddWebhookAsync(string accountId, WebhookSubscription webhook, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.ExecuteAsync(
             """
-            INSERT INTO webhook_subscriptions (id, account_id, url, secret, types, active, created_at)
-            VALUES (@Id, @accountId, @Url, @Secret, @types, 1, @at)
-            """, new { webhook.Id, accountId, webhook.Url, webhook.Secret, types = string.Join(',', webhook.Types), at = webhook.CreatedAt.ToUnixTimeMilliseconds() }, t), cancellationToken);
+            INSERT INTO webhook_subscriptions (id, account_id, url, secret, types, active, created_at, client_id)
+            VALUES (@Id, @accountId, @Url, @Secret, @types, 1, @at, @ClientId)
+            """, new { webhook.Id, accountId, webhook.Url, webhook.Secret, webhook.ClientId, types = string.Join(',', webhook.Types), at = webhook.CreatedAt.ToUnixTimeMilliseconds() }, t), cancellationToken);
 
-    public Task<bool> RemoveWebhookAsync(string accountId, string id, CancellationToken cancellationToken) =>
+    /// <param name="clientId">An app removes only its own; null: the owner, who removes any.</param>
+    public Task<bool> RemoveWebhookAsync(string accountId, string id, CancellationToken cancellationToken, string? clientId = null) =>
         database.WriteAsync(async (c, t) => await c.ExecuteAsync(
-            "DELETE FROM webhook_subscriptions WHERE id = @id AND account_id = @accountId", new { id, accountId }, t) == 1, cancellationToken);
+            "DELETE FROM webhook_subscriptions WHERE id = @id AND account_id = @accountId AND (@clientId IS NULL OR client_id = @clientId)",
+            new { id, accountId, clientId }, t) == 1, cancellationToken);
 
     public Task DeactivateWebhookAsync(string id, CancellationToken cancellationToken) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE webhook_subscriptions SET active = 0 WHERE id = @id", new { id }, t), cancellationToken);
@@ -331,8 +335,9 @@ public sealed class NotificationStore(Database database)
         public string Types { get; init; } = "";
         public long Active { get; init; }
         public long CreatedAt { get; init; }
+        public string? ClientId { get; init; }
 
         public WebhookSubscription ToSubscription() =>
-            new(Id, Url, Secret, Types.Split(',', StringSplitOptions.RemoveEmptyEntries), Active != 0, StoredTime.Read(CreatedAt));
+            new(Id, Url, Secret, Types.Split(',', StringSplitOptions.RemoveEmptyEntries), Active != 0, StoredTime.Read(CreatedAt), ClientId);
     }
 }

@@ -28,4 +28,8 @@ public sealed record NotificationType(string Id, string Title, bool Urgent, IRea
     /// <summary>What the type is about in the portal's lists (an English text key): the title, unless types share one
     /// (entering and leaving an area).</summary>
     public string Label { get; init; } = Title;
+
+    /// <summary>The third-party scope an owner's consent must give an app for a car before the app's webhooks get this type for
+    /// it (e.g. <c>read_charge</c>); null: never sent to apps' webhooks.</summary>
+    public string? AppScope { get; init; }
 }

@@ -47,6 +47,7 @@ public static class NotificationsModule
     public static WebApplication MapNotifications(this WebApplication app)
     {
         app.MapNotificationEndpoints();
+        app.MapAppWebhookEndpoints();
         return app;
     }
 }

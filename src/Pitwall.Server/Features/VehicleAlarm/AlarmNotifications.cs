@@ -1,3 +1,4 @@
+using Pitwall.Server.Hosting.Auth;
 using Pitwall.Server.Features.Notifications;
 
 namespace Pitwall.Server.Features.VehicleAlarm;
@@ -8,7 +9,7 @@ internal static class AlarmNotifications
     /// <summary>After charging and climate.</summary>
     public const int Order = 20;
 
-    public static readonly NotificationType AlarmTriggered = new("alarm.triggered", "Vehicle alarm", true, NotificationChannels.InAppAndPush);
+    public static readonly NotificationType AlarmTriggered = new("alarm.triggered", "Vehicle alarm", true, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadVehicleInfo };
 
     public static readonly IReadOnlyList<NotificationType> All = [AlarmTriggered];
 }

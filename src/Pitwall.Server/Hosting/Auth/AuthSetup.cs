@@ -18,6 +18,10 @@ internal static class AuthSetup
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => context.User.HasClaim(PitwallClaims.Scope, scope) || ConsentDecides(context, scope)));
         }
+        authorization.AddPolicy(PitwallClaims.ThirdPartyAppPolicy, policy => policy
+            .AddAuthenticationSchemes(BearerTokenHandler.SchemeName)
+            .RequireClaim(PitwallClaims.Consented)
+            .RequireClaim(PitwallClaims.ClientId));
         return services;
     }
 

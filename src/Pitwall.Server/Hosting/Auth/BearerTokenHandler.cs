@@ -48,6 +48,10 @@ internal sealed class BearerTokenHandler(
         if (identity.ConsentedVehicles is { } consented)
         {
             claims.Add(new Claim(PitwallClaims.Consented, "true"));
+            if (identity.ClientId is { } clientId)
+            {
+                claims.Add(new Claim(PitwallClaims.ClientId, clientId));
+            }
             claims.AddRange(consented.Select(v => new Claim(PitwallClaims.ConsentedVehicle, string.Join(' ', [v.Key, .. v.Value]))));
         }
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, PitwallClaims.AccountId, PitwallClaims.Role));

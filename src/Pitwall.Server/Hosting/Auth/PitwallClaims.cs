@@ -17,6 +17,13 @@ public static class PitwallClaims
     /// <summary>Marks a token limited to the owner's consent (a third-party app's), even when no car is left in it.</summary>
     public const string Consented = "consented";
 
+    /// <summary>On a third-party app's token: the app's client id.</summary>
+    public const string ClientId = "client_id";
+
+    /// <summary>The policy of the endpoints a third-party app calls about its own grant (<c>/api/v1/app/…</c>): a token
+    /// limited to an owner's consent.</summary>
+    public const string ThirdPartyAppPolicy = "third_party_app";
+
     public static string AccountIdOf(this ClaimsPrincipal user) =>
         user.FindFirstValue(AccountId) ?? throw new InvalidOperationException("The request is not authenticated.");
 

@@ -13,9 +13,9 @@ public sealed record AppConsent(string Id, string ClientId, string AppName, Date
 /// the last car of a consent ends the app's tokens at once, and withdrawing one car ends that car for the app at once (its
 /// tokens read the consent on every use). One consent per account and app: a new one replaces the old.
 /// </summary>
-public sealed class AppConsents(IServiceScopeFactory scopes)
+public sealed class AppConsents(IServiceScopeFactory scopes, Data.Database database, TimeProvider time)
 {
-    private const string VehiclesProperty = "pitwall_vehicles";
+    internal const string VehiclesProperty = "pitwall_vehicles";
 
     /// <summary>Where the consent screen sends the owner's decision: the authorization request again, with
     /// <see cref="DecisionParameter"/> set to the consent's id or <see cref="Denied"/>.</summary>
@@ -57,6 +57,7 @@ public sealed class AppConsents(IServiceScopeFactory scopes)
         };
         Describe(descriptor, vehicles, protocolScopes);
         var created = await authorizations.CreateAsync(descriptor, cancellationToken);
+        await LogAsync(SecurityLog.ConsentGiven, accountId, cancellationToken);
         return (await authorizations.GetIdAsync(created, cancellationToken))!;
     }
 
@@ -110,6 +111,7 @@ public sealed class AppConsents(IServiceScopeFactory scopes)
         }
         var vehicles = VehiclesOf(await authorizations.GetPropertiesAsync(authorization, cancellationToken)).Where(v => vin is not null && v.Key != vin)
             .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        await LogAsync(SecurityLog.ConsentWithdrawn, accountId, cancellationToken);
         if (vehicles.Count == 0)
         {
             await EndAsync(authorizations, tokens, authorization, cancellationToken);
@@ -121,6 +123,10 @@ public sealed class AppConsents(IServiceScopeFactory scopes)
         await authorizations.UpdateAsync(authorization, descriptor, cancellationToken);
         return true;
     }
+
+    /// <summary>Consents given and withdrawn go to the security log, like every other change of who may do what with the account.</summary>
+    private Task LogAsync(string @event, string accountId, CancellationToken cancellationToken) =>
+        database.WriteAsync((c, t) => SecurityLog.WriteAsync(c, t, @event, accountId, time.GetUtcNow()), cancellationToken);
 
     private static void Describe(OpenIddictAuthorizationDescriptor descriptor, IReadOnlyDictionary<string, IReadOnlyList<string>> vehicles,
         IEnumerable<string> protocolScopes)
