@@ -7,6 +7,7 @@ namespace Pitwall.Server.Tests.Infrastructure;
 public sealed class PitwallProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private int _disposed;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -111,6 +112,10 @@ public sealed class PitwallProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // disposed already (a fixture disposes every process it started, also one it gave up on)
+        }
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

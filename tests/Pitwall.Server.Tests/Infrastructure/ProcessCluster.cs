@@ -25,6 +25,8 @@ public sealed class ProcessCluster : IAsyncLifetime
     public static readonly TimeSpan InstanceTimeout = TimeSpan.FromSeconds(6);
 
     private readonly string _work = Directory.CreateTempSubdirectory("pitwall-cluster-").FullName;
+    // Every process started, also those of a start-up that failed half-way: none may outlive the fixture.
+    private readonly List<PitwallProcess> _started = [];
     private int _nextCar;
 
     public string ConnectionString { get; private set; } = "";
@@ -92,6 +94,10 @@ public sealed class ProcessCluster : IAsyncLifetime
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
         var process = PitwallProcess.Start(directory, ["serve", "--urls", "http://127.0.0.1:0"], environment);
+        lock (_started)
+        {
+            _started.Add(process);
+        }
         try
         {
             // Three .NET processes starting at once on a busy two-core machine: generous, as a deployment's start-up is.
@@ -177,12 +183,9 @@ public sealed class ProcessCluster : IAsyncLifetime
         {
             await Balancer.DisposeAsync();
         }
-        foreach (var instance in new[] { C, B, A })
+        foreach (var process in _started)
         {
-            if (instance is not null)
-            {
-                await instance.DisposeAsync();
-            }
+            await process.DisposeAsync();
         }
         if (Nats is not null)
         {
