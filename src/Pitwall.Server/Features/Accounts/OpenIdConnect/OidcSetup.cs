@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using Pitwall.Server.Hosting;
@@ -66,6 +68,8 @@ internal static class OidcSetup
                 validation.EnableTokenEntryValidation();
                 validation.EnableAuthorizationEntryValidation();
             });
+        services.AddHttpContextAccessor();
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, ProviderRequestSchemes>());
         services.AddSingleton<OidcAccessTokenValidator>();
         services.AddSingleton<AppConsents>();
     }
