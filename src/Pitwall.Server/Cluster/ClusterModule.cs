@@ -9,6 +9,7 @@ public static class ClusterModule
     public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SseMetrics>();
         builder.Services.AddSingleton<NatsClusterBus>();
         builder.Services.AddSingleton<SingleInstanceBus>();
         builder.Services.AddSingleton<IClusterBus>(sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Enabled

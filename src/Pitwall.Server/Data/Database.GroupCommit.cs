@@ -64,6 +64,7 @@ public sealed partial class Database
         {
             while (group.Count < MaxGroupSize && reader.TryRead(out var write))
             {
+                Interlocked.Decrement(ref _sqliteQueued);
                 if (write.Cancellation.IsCancellationRequested)
                 {
                     write.Cancel(); // given up while it waited: never run
@@ -73,7 +74,9 @@ public sealed partial class Database
             }
             if (group.Count > 0)
             {
+                var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 CommitGroup(group);
+                RecordBatch(startedAt, group.Count);
                 group.Clear();
             }
         }

@@ -18,7 +18,7 @@ public sealed partial class Database : IAsyncDisposable
     private readonly string _sqliteConnectionString = "";
     private readonly int _busyTimeoutMs;
 
-    public Database(IOptions<DatabaseOptions> options)
+    public Database(IOptions<DatabaseOptions> options, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         var settings = options.Value;
         Dialect = settings.Dialect;
@@ -45,6 +45,7 @@ public sealed partial class Database : IAsyncDisposable
             }
             _sqliteConnectionString = builder.ToString();
         }
+        CreateInstruments(meters);
     }
 
     public SqlDialect Dialect { get; }
@@ -62,6 +63,7 @@ public sealed partial class Database : IAsyncDisposable
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var span = StartSpan("db read");
         await using var connection = await OpenAsync(cancellationToken);
         return await work(connection);
     }
@@ -79,13 +81,16 @@ public sealed partial class Database : IAsyncDisposable
     /// </remarks>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var span = StartSpan("db write"); // on SQLite: its wait for the writer, its statements and the group's COMMIT
         if (_postgres is null)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var write = new PendingWrite<T>(work, cancellationToken);
             EnsureSqliteWriter();
+            Interlocked.Increment(ref _sqliteQueued);
             if (!_sqliteWrites.Writer.TryWrite(write))
             {
+                Interlocked.Decrement(ref _sqliteQueued);
                 throw new ObjectDisposedException(nameof(Database));
             }
             return await write.Completion.Task;

@@ -1,3 +1,4 @@
+using Pitwall.Server.Hosting.Telemetry;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -21,6 +22,7 @@ public static class GatewayModule
         builder.Services.AddSingleton<Validation.CarMessageValidator>();
         builder.Services.AddSingleton<Validation.GatewayMetrics>();
         builder.Services.AddSingleton<GatewayServices>();
+        builder.Services.AddInstruments<GatewayMetrics>();
         builder.Services.AddSingleton<IngestWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestWriter>());
         builder.Services.AddSingleton<CloudAcks>();

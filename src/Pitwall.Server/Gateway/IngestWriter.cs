@@ -23,8 +23,12 @@ internal sealed partial class IngestWriter : BackgroundService
     private readonly ILogger<IngestWriter> _logger;
     private readonly int _batchSize;
 
-    public IngestWriter(IEnumerable<IVehicleMessageHandler> handlers, Database database, IOptions<GatewayOptions> options, TimeProvider time, ILogger<IngestWriter> logger)
+    private readonly GatewayMetrics _metrics;
+
+    public IngestWriter(
+        IEnumerable<IVehicleMessageHandler> handlers, Database database, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<IngestWriter> logger)
     {
+        _metrics = metrics;
         _handlers = handlers.ToDictionary(h => h.Handles);
         _database = database;
         _time = time;
@@ -124,6 +128,7 @@ internal sealed partial class IngestWriter : BackgroundService
             if (failure is null)
             {
                 AckDurable(batch);
+                _metrics.Acked(batch);
                 return;
             }
             if (!IsStorageFailure(failure))
@@ -157,7 +162,9 @@ internal sealed partial class IngestWriter : BackgroundService
             var failure = await TryCommitAsync([.. fresh.Where(f => f.Session == car.Key)], cancellationToken);
             if (failure is null)
             {
-                AckDurable([.. car]);
+                List<(VehicleSession Session, InboundMessage Message)> acked = [.. car];
+                AckDurable(acked);
+                _metrics.Acked(acked);
             }
             else
             {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pitwall.Server.Hosting.Auth;
+using Pitwall.Server.Hosting.Telemetry;
 
 namespace Pitwall.Server.Hosting;
 
@@ -14,12 +15,8 @@ public static class HostingModule
         builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Logging.ClearProviders();
-        // Structured JSON lines; messages carry ids and counts only, never payloads or personal data (DESIGN §3.10).
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            o.UseUtcTimestamp = true;
-        });
+        // Structured JSON lines with their trace id; messages carry ids and counts only, never payloads or personal data (DESIGN §3.10).
+        builder.AddPitwallTelemetry();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             // The default address; --urls, URLS or ASPNETCORE_URLS choose another.
@@ -45,8 +42,10 @@ public static class HostingModule
     /// <summary>Outermost: exceptions and bare status codes become problem details. Then <c>UseWeb</c>, then <see cref="UseAccessControl"/>.</summary>
     public static WebApplication UseHosting(this WebApplication app)
     {
+        app.UseRequestTraceIds();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePitwallMetrics();
         return app;
     }
 

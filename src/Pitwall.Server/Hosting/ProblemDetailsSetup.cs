@@ -19,7 +19,8 @@ internal static class ProblemDetailsSetup
             }
             // Exceptions are bugs: the client learns that one happened, never what it said.
             problem.Extensions.Remove("exception");
-            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // The W3C trace id: the same in every log line of this request and in the caller's traceparent.
+            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Unreadable bodies throw instead of answering a bare 400, so that they get a problem body with a code.

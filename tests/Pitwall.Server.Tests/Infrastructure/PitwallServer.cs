@@ -29,6 +29,9 @@ public abstract class PitwallServer : IAsyncLifetime
     /// <summary>Settings on top of the defaults; a subclass may tighten a limit to test it.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 
+    /// <summary>Settings a module reads while it registers (command-line form, <c>--Section:Key=value</c>), before <see cref="Settings"/> apply.</summary>
+    protected virtual IEnumerable<string> StartupArguments() => [];
+
     /// <summary>
     /// Service ids no feature provides yet, provided here by stand-ins so that tests can buy the packages that grant them
     /// (the catalogue sells a package only when every service it grants is provided). The catalogue tests use none.
@@ -58,7 +61,7 @@ public abstract class PitwallServer : IAsyncLifetime
 
     private async Task StartAsync(string urls)
     {
-        App = Program.BuildApp(["--urls", urls], builder =>
+        App = Program.BuildApp(["--urls", urls, .. StartupArguments()], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -11,7 +11,7 @@ namespace Pitwall.Server.Features.Commands;
 /// </summary>
 public sealed partial class CommandDispatcher(
     CommandStore store, IVehicleLink link, LiveEventHub hub, IEnumerable<ICommandOutcomeListener> listeners, UsageStatistics.UsageStatistics usage,
-    Privacy.IServiceAccess services,
+    Privacy.IServiceAccess services, System.Diagnostics.Metrics.IMeterFactory meters,
     TimeProvider time, ILogger<CommandDispatcher> logger)
     : IVehicleMessageHandler, Vehicles.IVehicleAccessListener
 {
@@ -90,6 +90,7 @@ public sealed partial class CommandDispatcher(
 
     // Results arrive through the ingest writer, in the same transaction as the car's dedup mark: exactly once.
     private readonly List<CommandRecord> _completed = [];
+    private readonly CommandMetrics _metrics = new(meters);
     private readonly HashSet<string> _nextWaiting = new(StringComparer.Ordinal);
     private readonly ICommandOutcomeListener[] _listeners = [.. listeners];
 
@@ -131,6 +132,7 @@ public sealed partial class CommandDispatcher(
         foreach (var command in _completed)
         {
             Publish(command);
+            _metrics.Ended(command);
             usage.Record(CommandCatalog.Types[command.Type].Service, UsageStatistics.UsageChannel.Car); // C8: the car's answer is a use too
         }
         foreach (var vin in _nextWaiting)

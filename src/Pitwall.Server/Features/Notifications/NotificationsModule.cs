@@ -1,3 +1,4 @@
+using Pitwall.Server.Hosting.Telemetry;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Notifications.Channels;
 using Pitwall.Server.Web;
@@ -18,6 +19,7 @@ public static class NotificationsModule
         builder.Services.AddSingleton<INotificationTypes, NotificationTypeRegistry>();
         builder.Services.AddSingleton<NotificationStore>();
         builder.Services.AddSingleton<NotificationSettings>();
+        builder.Services.AddInstruments<NotificationMetrics>();
         builder.Services.AddSingleton<NotificationSenders>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationSenders>());
         builder.Services.AddSingleton<INotifier, NotificationOutbox>();
