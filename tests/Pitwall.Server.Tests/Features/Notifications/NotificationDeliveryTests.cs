@@ -180,6 +180,7 @@ public abstract class NotificationDeliveryTests(PitwallServer server, DeliveryPe
         {
             var webhook = await WebhookAsync(owned.Client);
             Assert.Equal("active", webhook.GetProperty("state").GetString()); // fewer failures in a row are a hiccup
+            server.Clock.Advance(TimeSpan.FromSeconds(1)); // each notification its own time: the inbox lists the newest first
             await NotifyAsync(owned.Vin, $"down-{i}");
             await WaitForAsync(owned.Client, d => d["webhook"].GetProperty("attempts").GetInt32() == 1 && State(d["webhook"]) == "pending");
         }
