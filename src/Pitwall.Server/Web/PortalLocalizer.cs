@@ -12,7 +12,7 @@ namespace Pitwall.Server.Web;
 /// resource, else itself. The texts of a culture are merged into one dictionary the first time they are asked for: a page
 /// renders hundreds of keys on every refresh.
 /// </summary>
-internal sealed class PortalLocalizer(IEnumerable<PortalTextSource> sources) : IStringLocalizer<PortalText>
+internal sealed class PortalLocalizer(IEnumerable<PortalTextSource> sources) : IStringLocalizer<PortalText>, IPortalTextCatalogue
 {
     private readonly PortalTextSource[] _sources = [.. sources.Distinct()];
     private readonly ConcurrentDictionary<string, FrozenDictionary<string, string>> _cultures = new(StringComparer.Ordinal);
@@ -39,6 +39,8 @@ internal sealed class PortalLocalizer(IEnumerable<PortalTextSource> sources) : I
     public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) =>
         (includeParentCultures ? Texts(CultureInfo.CurrentUICulture) : (IEnumerable<KeyValuePair<string, string>>)Level(CultureInfo.CurrentUICulture.Name))
             .Select(t => new LocalizedString(t.Key, t.Value, resourceNotFound: false));
+
+    public IReadOnlyDictionary<string, string> TextsIn(CultureInfo culture) => Texts(culture);
 
     /// <summary>Every text of the culture: its own, then its language's ("de" for "de-AT"), then the English names.</summary>
     internal FrozenDictionary<string, string> Texts(CultureInfo culture) => _cultures.GetOrAdd(culture.Name, name =>

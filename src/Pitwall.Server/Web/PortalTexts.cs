@@ -7,6 +7,14 @@ namespace Pitwall.Server.Web;
 /// <c>Web/</c>; each feature has its own in its folder.</summary>
 internal sealed record PortalTextSource(Type Marker);
 
+/// <summary>Every text of the portal in one language, for what is written outside a page's request (a notification in its
+/// reader's language).</summary>
+public interface IPortalTextCatalogue
+{
+    /// <summary>The culture's texts, its language's, then the English names: key → text.</summary>
+    IReadOnlyDictionary<string, string> TextsIn(System.Globalization.CultureInfo culture);
+}
+
 public static class PortalTexts
 {
     /// <summary>Adds a feature's texts to the portal's one localizer (<c>IStringLocalizer&lt;PortalText&gt;</c>, <c>T</c> in the

@@ -9,7 +9,7 @@ namespace Pitwall.Server.Web;
 /// one unambiguous date order in every language and name their offset. Numbers use the page's decimal comma or point (the
 /// server runs with invariant globalization, so cultures carry no number formats of their own).
 /// </summary>
-internal static class PortalTime
+public static class PortalTime
 {
     public const string ZoneCookie = "pitwall-tz";
 
@@ -25,7 +25,10 @@ internal static class PortalTime
     public static TimeZoneInfo Zone => RequestZone.Value ?? TimeZoneInfo.Utc;
 
     /// <summary>The number format of the page's language.</summary>
-    public static NumberFormatInfo Numbers => CultureInfo.CurrentUICulture.Name.Split('-')[0] switch // invariant cultures know no ISO names
+    public static NumberFormatInfo Numbers => NumbersOf(CultureInfo.CurrentUICulture);
+
+    /// <summary>The number format of a language (e-mails are written in the account's, not the request's).</summary>
+    public static NumberFormatInfo NumbersOf(CultureInfo culture) => culture.Name.Split('-')[0] switch // invariant cultures know no ISO names
     {
         "de" => GermanNumbers,
         "fr" => FrenchNumbers,
@@ -53,14 +56,29 @@ internal static class PortalTime
         id is { Length: > 0 and <= 64 } && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
     /// <summary>E.g. <c>2026-12-06 20:05:12 UTC+1</c>.</summary>
-    public static string When(DateTimeOffset at, bool seconds = true)
+    public static string When(DateTimeOffset at, bool seconds = true) => When(at, Zone, seconds);
+
+    /// <summary>As <see cref="When(DateTimeOffset, bool)"/> in a given time zone (the account's, for what is sent to it).</summary>
+    public static string When(DateTimeOffset at, TimeZoneInfo zone, bool seconds)
     {
-        var local = TimeZoneInfo.ConvertTime(at, Zone);
+        var local = TimeZoneInfo.ConvertTime(at, zone);
         return local.ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " " + Offset(local.Offset);
     }
 
     /// <summary>The day in the user's time zone, e.g. <c>2026-12-06</c>.</summary>
-    public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Day(DateTimeOffset at) => Day(at, Zone);
+
+    public static string Day(DateTimeOffset at, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(at, zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The time of day in a time zone with its offset, e.g. <c>14:05 UTC+1</c>.</summary>
+    public static string TimeOfDay(DateTimeOffset at, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        return local.ToString("HH:mm", CultureInfo.InvariantCulture) + " " + Offset(local.Offset);
+    }
+
+    /// <summary>An IANA time zone by id; null for none or an unknown one.</summary>
+    public static TimeZoneInfo? FindZone(string? id) => Find(id);
 
     /// <summary>An amount in minor units (cents) in the page's number format with its ISO currency, e.g. <c>89,00 EUR</c>.</summary>
     public static string Money(long minor, string currency) => (minor / 100m).ToString("#,0.00", Numbers) + " " + currency;

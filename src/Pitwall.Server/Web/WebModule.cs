@@ -51,7 +51,9 @@ public static class WebModule
         builder.Services.AddLocalization();
         // One localizer for every page: the frame's texts (Web/PortalText.*.resx) and those each feature adds with AddPortalTexts.
         builder.Services.AddPortalTexts<PortalText>();
-        builder.Services.AddSingleton<IStringLocalizer<PortalText>, PortalLocalizer>();
+        builder.Services.AddSingleton<PortalLocalizer>();
+        builder.Services.AddSingleton<IStringLocalizer<PortalText>>(sp => sp.GetRequiredService<PortalLocalizer>());
+        builder.Services.AddSingleton<IPortalTextCatalogue>(sp => sp.GetRequiredService<PortalLocalizer>());
         builder.Services.AddAuthentication().AddCookie(PortalAuth.Scheme, PortalAuth.Configure).AddCookie(PortalAuth.PendingScheme, PortalAuth.ConfigurePending);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PortalAuth.Policy, p => p.AddAuthenticationSchemes(PortalAuth.Scheme).RequireAuthenticatedUser())

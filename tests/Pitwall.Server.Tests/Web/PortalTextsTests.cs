@@ -99,6 +99,26 @@ public sealed partial class PortalTextsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Every_notification_template_has_an_English_German_and_French_text_with_the_same_placeholders()
+    {
+        var templates = _app.Services.GetRequiredService<NotificationTemplates>().Keys;
+        Assert.Contains("notification:contract.renews", templates); // each feature registers its own
+        Assert.Contains("notification:alarm.triggered", templates);
+        var texts = new[] { "", "de", "fr" }.ToDictionary(c => c, c => Localizer.Level(c));
+        foreach (var key in templates)
+        {
+            Assert.True(texts.All(t => t.Value.ContainsKey(key)),
+                $"The notification template {key} needs a text in {string.Join(", ", texts.Where(t => !t.Value.ContainsKey(key)).Select(t => t.Key.Length == 0 ? "English (the feature's .resx)" : t.Key))}");
+            var english = NotificationRenderer.Placeholders(texts[""][key]).ToList();
+            foreach (var language in Languages)
+            {
+                Assert.True(english.SequenceEqual(NotificationRenderer.Placeholders(texts[language][key])),
+                    $"{key} in {language} has other placeholders than in English: {texts[language][key]} / {texts[""][key]}");
+            }
+        }
+    }
+
+    [Fact]
     public void The_localizer_reads_the_frames_and_each_features_texts_in_the_request_language()
     {
         var t = Localizer;

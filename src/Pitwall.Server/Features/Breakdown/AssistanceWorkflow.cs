@@ -134,6 +134,15 @@ internal sealed class AssistanceWorkflow(
                     $"A tow truck is on its way{at}; it takes your car to {destination!.Name}."),
                 _ => (k.State, BreakdownStatus.Types.State.InProgress, "The assistance centre solved your call by phone."),
             };
+            // The driver reads it in their language, the arrival in their time zone; the car's display and the log keep English.
+            var told = (request.Action, eta) switch
+            {
+                (CaseActions.RoadsideHelp, { } arrival) => NotificationText.Of(BreakdownNotifications.HelpWithEta, ("eta", arrival)),
+                (CaseActions.RoadsideHelp, null) => NotificationText.Of(BreakdownNotifications.HelpOnItsWay),
+                (CaseActions.Tow, { } arrival) => NotificationText.Of(BreakdownNotifications.TowWithEta, ("eta", arrival), ("dealer", destination!.Name)),
+                (CaseActions.Tow, null) => NotificationText.Of(BreakdownNotifications.Tow, ("dealer", destination!.Name)),
+                _ => NotificationText.Of(BreakdownNotifications.SolvedByPhone),
+            };
             k.State = state;
             await AssistanceCaseStore.UpdateAsync(c, t, k, "action = @Action, eta_at = @EtaAt, tow_dealer_id = @TowDealerId, state = @State");
             await AssistanceCaseStore.AddEventAsync(c, t, k.Kind, BreakdownCallHandler.Event(k, CaseEventKinds.Action, agentId,
@@ -149,7 +158,7 @@ internal sealed class AssistanceWorkflow(
                 };
             }
             await send(status, StatusLifetime);
-            await TellDriverAsync(c, t, k, BreakdownNotifications.Help, request.Action!, message, now);
+            await TellDriverAsync(c, t, k, BreakdownNotifications.Help, request.Action!, told, message, now);
             return null;
         }, cancellationToken);
     }
@@ -166,7 +175,7 @@ internal sealed class AssistanceWorkflow(
             await AssistanceCaseStore.AddEventAsync(c, t, k.Kind, BreakdownCallHandler.Event(k, CaseEventKinds.Closed, agentId, note));
             const string Message = "Your call with the assistance centre is closed. Drive safely.";
             await send(Status(k, BreakdownStatus.Types.State.Closed, Message), StatusLifetime);
-            await TellDriverAsync(c, t, k, BreakdownNotifications.Closed, "closed", Message, time.GetUtcNow());
+            await TellDriverAsync(c, t, k, BreakdownNotifications.Closed, "closed", NotificationText.Of(BreakdownNotifications.CallClosed), Message, time.GetUtcNow());
             return null;
         }, cancellationToken);
 
@@ -208,10 +217,12 @@ internal sealed class AssistanceWorkflow(
     }
 
     /// <param name="step">What happened (the action), so that two steps in the same millisecond are two notifications.</param>
-    private async Task TellDriverAsync(DbConnection c, DbTransaction t, AssistanceCase k, NotificationType type, string step, string message, DateTimeOffset now)
+    /// <param name="logged">What the case's log records (English, as the car's display).</param>
+    private async Task TellDriverAsync(
+        DbConnection c, DbTransaction t, AssistanceCase k, NotificationType type, string step, NotificationText text, string logged, DateTimeOffset now)
     {
-        await notifier.NotifyAsync(c, t, new Notification(k.Vin, type.Id, message, now, $"{k.Id}:{step}:{k.UpdatedAt}"));
-        await AssistanceCaseStore.AddEventAsync(c, t, k.Kind, BreakdownCallHandler.Event(k, CaseEventKinds.DriverNotified, "platform", message));
+        await notifier.NotifyAsync(c, t, new Notification(k.Vin, type.Id, text, now, $"{k.Id}:{step}:{k.UpdatedAt}"));
+        await AssistanceCaseStore.AddEventAsync(c, t, k.Kind, BreakdownCallHandler.Event(k, CaseEventKinds.DriverNotified, "platform", logged));
     }
 
     private static Envelope Status(AssistanceCase k, BreakdownStatus.Types.State state, string message) => new()

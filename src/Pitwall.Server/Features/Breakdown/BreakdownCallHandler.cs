@@ -54,7 +54,7 @@ internal sealed partial class BreakdownCallHandler(
             await AssistanceCaseStore.AddEventAsync(connection, transaction, CaseKind.Breakdown, Event(k, CaseEventKinds.Opened, "car", "Breakdown button pressed in the car."));
             await AssistanceCaseStore.AddEventAsync(connection, transaction, CaseKind.Breakdown, Event(k, CaseEventKinds.Snapshot, "car", "The car sent its snapshot."));
             await notifier.NotifyAsync(connection, transaction, new Notification(k.Vin, BreakdownNotifications.Received.Id,
-                "Your breakdown call has reached the assistance centre; an agent will call you back shortly.", message.ReceivedAt, k.Id + ":received"));
+                NotificationText.Of(BreakdownNotifications.BreakdownReceived), message.ReceivedAt, k.Id + ":received"));
             _done[(message.Vin, message.Seq)] = (k, true);
         }
     }

@@ -23,6 +23,7 @@ public static class BreakdownModule
         builder.Services.AddPortalTexts<BreakdownText>();
         builder.Services.AddVehicleTab(new("/breakdown", "Breakdown call", 78, ServiceIds.BreakdownCall));
         builder.Services.AddNotificationTypes(BreakdownNotifications.Order, BreakdownNotifications.All);
+        builder.Services.AddNotificationTemplates(BreakdownNotifications.Templates);
         builder.Services.AddSingleton<ICarMessageCheck, BreakdownCallCheck>();
         builder.Services.AddSingleton<ICarMessageCheck, LiveDiagnosisCheck>();
         builder.Services.AddSingleton<ICarMessageCheck, EmergencyCallCheck>();

@@ -44,7 +44,7 @@ internal sealed class EmergencyCallHandler(IServiceAccess switches, IVehicleDire
             var trigger = call.Trigger == EmergencyCall.Types.Trigger.Crash ? "Crash detected by the car." : "SOS button pressed in the car.";
             await AssistanceCaseStore.AddEventAsync(connection, transaction, CaseKind.Emergency, BreakdownCallHandler.Event(k, CaseEventKinds.Opened, "car", trigger));
             await notifier.NotifyAsync(connection, transaction, new Notification(k.Vin, BreakdownNotifications.Received.Id,
-                "Your car's emergency call has reached the assistance centre; help is being organised.", message.ReceivedAt, k.Id + ":received"));
+                NotificationText.Of(BreakdownNotifications.EmergencyReceived), message.ReceivedAt, k.Id + ":received"));
             _opened[(message.Vin, message.Seq)] = k.Id;
         }
     }

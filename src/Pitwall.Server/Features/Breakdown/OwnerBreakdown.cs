@@ -67,7 +67,7 @@ internal sealed class OwnerBreakdown(
             await AssistanceCaseStore.AddEventAsync(c, t, CaseKind.Breakdown, BreakdownCallHandler.Event(k, CaseEventKinds.Opened, "driver", "Breakdown call from the app."));
             await enqueue(new Envelope { BreakdownDataRequest = new BreakdownDataRequest { CallId = id } }, now + DataRequestLifetime);
             await notifier.NotifyAsync(c, t, new Notification(vin, BreakdownNotifications.Received.Id,
-                "Your breakdown call has reached the assistance centre; an agent will call you back shortly.", now, id + ":received"));
+                NotificationText.Of(BreakdownNotifications.BreakdownReceived), now, id + ":received"));
             return true;
         }, cancellationToken);
         await RecordConsentAsync(accountId, k, request.Assistance, request.Position, request.Dealer, cancellationToken);

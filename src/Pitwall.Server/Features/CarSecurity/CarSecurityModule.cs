@@ -22,6 +22,7 @@ public static class CarSecurityModule
         builder.Services.AddPortalTexts<CarSecurityText>();
         builder.Services.AddProvidedServices("CarSecurity", ServiceIds.CarSecurity);
         builder.Services.AddNotificationTypes(TheftNotifications.Order, TheftNotifications.All);
+        builder.Services.AddNotificationTemplates(TheftNotifications.Templates);
         builder.Services.AddVehicleTab(new("/security", "Car Security", 60, ServiceIds.CarSecurity));
         builder.Services.AddOptions<CarSecurityOptions>().BindConfiguration(CarSecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TheftCaseStore>();

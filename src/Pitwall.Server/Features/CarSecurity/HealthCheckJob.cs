@@ -39,7 +39,7 @@ internal sealed partial class HealthCheckJob(
                     return false; // checked in or flagged meanwhile
                 }
                 await notifier.NotifyAsync(c, t, new Notification(vin, TheftNotifications.TheftHealthCheckMissed.Id,
-                    "Your car's theft tracking has not checked in this month. Please start the car; if this persists, contact your service partner.",
+                    NotificationText.Of(TheftNotifications.HealthCheckMissedText),
                     now, $"health:{now.ToUnixTimeMilliseconds()}"));
                 var lastCheck = state?.LastCheckAt;
                 Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.health_check_missed", new MissedHealthCheckResponse(vin, lastCheck, now))));

@@ -248,7 +248,7 @@ public sealed class SocWorkflow(
                     await ResetIntervalAsync(c, t, k.Vin, now);
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "closed", "False alarm: the owner is with the car." + note, now);
                     await notifier.NotifyAsync(c, t, new Notification(k.Vin, TheftNotifications.TheftCaseClosed.Id,
-                        "The security centre closed the case: false alarm.", now, $"theft-closed:{id}"));
+                        NotificationText.Of(TheftNotifications.FalseAlarm), now, $"theft-closed:{id}"));
                     return null;
                 case CaseOutcomes.TheftConfirmed:
                     if (k.State != CaseStates.Open)
@@ -264,7 +264,7 @@ public sealed class SocWorkflow(
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "theft_confirmed",
                         "Theft confirmed by the owner; handed to the authority." + note, now, subject: request.AuthorityAccountId);
                     await notifier.NotifyAsync(c, t, new Notification(k.Vin, TheftNotifications.TheftConfirmed.Id,
-                        "The security centre handed the theft of your car to the police, with its positions.", now, $"theft-confirmed:{id}"));
+                        NotificationText.Of(TheftNotifications.Confirmed), now, $"theft-confirmed:{id}"));
                     return null;
                 default:
                     if (k.State != CaseStates.HandedOver)
@@ -275,7 +275,7 @@ public sealed class SocWorkflow(
                     await ResetIntervalAsync(c, t, k.Vin, now);
                     await TheftCaseStore.AuditAsync(c, t, id, actor, "closed", "The car was recovered." + note, now);
                     await notifier.NotifyAsync(c, t, new Notification(k.Vin, TheftNotifications.TheftCaseClosed.Id,
-                        "Your car was recovered; the security centre closed the case.", now, $"theft-closed:{id}"));
+                        NotificationText.Of(TheftNotifications.Recovered), now, $"theft-closed:{id}"));
                     return null;
             }
         }, cancellationToken, sendConfigurationTo: request.Outcome == CaseOutcomes.TheftConfirmed ? null : found.Vin);

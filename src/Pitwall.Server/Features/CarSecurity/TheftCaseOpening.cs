@@ -27,7 +27,7 @@ public sealed class TheftCaseOpening(TheftConfiguration configuration, INotifier
             await TheftCaseStore.InsertCaseAsync(c, t, opened);
             await TheftCaseStore.AuditAsync(c, t, opened.Id, actor, "opened", what + (reference is null ? "" : $" Reference {reference}."), now);
             await notifier.NotifyAsync(c, t, new Notification(vin, TheftNotifications.TheftCaseOpened.Id,
-                "A theft of your car was reported. The security centre tracks it and will call you on your stored numbers.", now, $"theft:{opened.Id}"));
+                NotificationText.Of(TheftNotifications.Reported), now, $"theft:{opened.Id}"));
             Database.AfterCommit(t, () => feed.Publish(new SocEvent("soc.case_opened", CaseSummaryResponse.From(opened), authorityId)));
             return true;
         }, CancellationToken.None);

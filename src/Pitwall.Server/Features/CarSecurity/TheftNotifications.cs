@@ -15,4 +15,14 @@ internal static class TheftNotifications
         [NotificationChannels.InApp, NotificationChannels.Push, NotificationChannels.Email]);
 
     public static readonly IReadOnlyList<NotificationType> All = [TheftCaseOpened, TheftConfirmed, TheftCaseClosed, TheftHealthCheckMissed];
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate ReportedByCar = new("notification:theft.reported_by_car");
+    public static readonly NotificationTemplate Reported = new("notification:theft.reported");
+    public static readonly NotificationTemplate HealthCheckMissedText = new("notification:theft.health_check_missed");
+    public static readonly NotificationTemplate FalseAlarm = new("notification:theft.false_alarm");
+    public static readonly NotificationTemplate Confirmed = new("notification:theft.confirmed");
+    public static readonly NotificationTemplate Recovered = new("notification:theft.recovered");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [ReportedByCar, Reported, HealthCheckMissedText, FalseAlarm, Confirmed, Recovered];
 }

@@ -158,7 +158,7 @@ internal sealed partial class TheftTrackingHandler(
         await TheftCaseStore.InsertCaseAsync(c, t, opened);
         await TheftCaseStore.AuditAsync(c, t, opened.Id, Actor.Car, "opened", $"The car entered theft mode ({reason}).", message.ReceivedAt);
         await notifier.NotifyAsync(c, t, new Notification(message.Vin, TheftNotifications.TheftCaseOpened.Id,
-            "Your car reported a possible theft. The security centre will call you on your stored numbers.", message.ReceivedAt, $"theft:{opened.Id}"));
+            NotificationText.Of(TheftNotifications.ReportedByCar), message.ReceivedAt, $"theft:{opened.Id}"));
         return (opened, null);
     }
 

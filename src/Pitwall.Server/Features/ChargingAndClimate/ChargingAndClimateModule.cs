@@ -21,6 +21,7 @@ public static class ChargingAndClimateModule
         builder.Services.AddPortalTexts<ChargingAndClimateText>();
         builder.Services.AddProvidedServices("ChargingAndClimate", ServiceIds.EControl, ServiceIds.Climate);
         builder.Services.AddNotificationTypes(ChargingNotifications.Order, ChargingNotifications.All);
+        builder.Services.AddNotificationTemplates(ChargingNotifications.Templates);
         builder.Services.AddVehicleTab(new("/charging", "Charging and climate", 20, ServiceIds.EControl));
         builder.Services.AddSingleton<VehicleTimerStore>();
         builder.Services.AddSingleton<ICommandOutcomeListener>(sp => sp.GetRequiredService<VehicleTimerStore>());

@@ -15,4 +15,12 @@ internal static class ChargingNotifications
     public static readonly NotificationType ClimateStoppedLowBattery = new("climate.stopped_low_battery", "Climatisation stopped", false, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadClimate };
 
     public static readonly IReadOnlyList<NotificationType> All = [ChargingError, ChargingPlugNotLocked, ChargingStopped, ClimateStoppedLowBattery];
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate ChargingErrorText = new("notification:charging.error");
+    public static readonly NotificationTemplate ChargingStoppedText = new("notification:charging.stopped");
+    public static readonly NotificationTemplate PlugNotLockedText = new("notification:charging.plug_not_locked");
+    public static readonly NotificationTemplate ClimateStoppedText = new("notification:climate.stopped_low_battery");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [ChargingErrorText, ChargingStoppedText, PlugNotLockedText, ClimateStoppedText];
 }

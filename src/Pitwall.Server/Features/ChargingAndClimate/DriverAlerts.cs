@@ -20,12 +20,12 @@ internal sealed class DriverAlerts(INotifier notifier) : IStatusObserver
         SignalCatalog.ClimateActive.Id,
     ];
 
-    private static readonly Dictionary<string, string> Messages = new()
+    private static readonly Dictionary<string, NotificationTemplate> Messages = new()
     {
-        [ChargingNotifications.ChargingError.Id] = "Charging has failed. Please check the charging cable and the charging point.",
-        [ChargingNotifications.ChargingStopped.Id] = "Charging stopped unexpectedly. Please check the charging point.",
-        [ChargingNotifications.ChargingPlugNotLocked.Id] = "The charging plug is not locked, so the car cannot charge. Please plug it in again.",
-        [ChargingNotifications.ClimateStoppedLowBattery.Id] = "Climatisation stopped because the battery is low.",
+        [ChargingNotifications.ChargingError.Id] = ChargingNotifications.ChargingErrorText,
+        [ChargingNotifications.ChargingStopped.Id] = ChargingNotifications.ChargingStoppedText,
+        [ChargingNotifications.ChargingPlugNotLocked.Id] = ChargingNotifications.PlugNotLockedText,
+        [ChargingNotifications.ClimateStoppedLowBattery.Id] = ChargingNotifications.ClimateStoppedText,
     };
 
     // Charging ends as planned when asked to, at its target, or when the driver unplugs; anything else needs the driver.
@@ -69,7 +69,7 @@ internal sealed class DriverAlerts(INotifier notifier) : IStatusObserver
         foreach (var type in raised)
         {
             await notifier.NotifyAsync(connection, transaction,
-                new Notification(message.Vin, type.Id, Messages[type.Id], message.ReceivedAt, $"{message.Seq}:{type.Id}"));
+                new Notification(message.Vin, type.Id, NotificationText.Of(Messages[type.Id]), message.ReceivedAt, $"{message.Seq}:{type.Id}"));
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed partial class ContractHandOver(INotifier notifier, ServiceConfig
                 "SELECT name FROM packages WHERE id = @PackageId", new { stopped.PackageId }, transaction) ?? stopped.PackageId;
             await notifier.NotifyAccountAsync(connection, transaction, stopped.AccountId!, new Notification(
                 vin, ContractNotifications.ContractRenewalStopped.Id,
-                $"{name} no longer renews: the car left your account. It ends on {stopped.EndsAt:yyyy-MM-dd}.", now,
+                NotificationText.Of(ContractNotifications.RenewalStopped, ("package", name), ("endsAt", stopped.EndsAt)), now,
                 $"{stopped.Id}:buyer_left:{now.ToUnixTimeMilliseconds()}"));
         }
         TellTheCarAfterCommit(transaction, vin);

@@ -13,4 +13,11 @@ internal static class ContractNotifications
     public static readonly NotificationType ContractRenewalStopped = new("contract.renewal_stopped", "Package no longer renews", false, NotificationChannels.InAppAndEmail);
 
     public static readonly IReadOnlyList<NotificationType> All = [ContractRenews, ContractExpires, ContractRenewalStopped];
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate Renews = new("notification:contract.renews");
+    public static readonly NotificationTemplate Ends = new("notification:contract.expires");
+    public static readonly NotificationTemplate RenewalStopped = new("notification:contract.renewal_stopped");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [Renews, Ends, RenewalStopped];
 }

@@ -18,6 +18,7 @@ public static class ContractsModule
         builder.Services.AddOptions<ContractsOptions>().BindConfiguration(ContractsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PackageStore>();
         builder.Services.AddNotificationTypes(ContractNotifications.Order, ContractNotifications.All);
+        builder.Services.AddNotificationTemplates(ContractNotifications.Templates);
         builder.Services.AddVehicleTab(new("/packages", "Packages", 70));
         builder.Services.AddSingleton<ContractStore>();
         builder.Services.AddSingleton<IEntitlements, ContractEntitlements>();

@@ -40,8 +40,10 @@ internal sealed class RenewalJob(
                 var name = catalogue.TryGetValue(contract.PackageId, out var p) ? p.Name : contract.PackageId;
                 var key = $"{contract.Id}:{contract.EndsAt.ToUnixTimeSeconds()}";
                 var notice = contract.AutoRenew
-                    ? new Notification(contract.Vin, ContractNotifications.ContractRenews.Id, $"{name} renews on {contract.EndsAt:yyyy-MM-dd}.", now, key)
-                    : new Notification(contract.Vin, ContractNotifications.ContractExpires.Id, $"{name} ends on {contract.EndsAt:yyyy-MM-dd}.", now, key);
+                    ? new Notification(contract.Vin, ContractNotifications.ContractRenews.Id,
+                        NotificationText.Of(ContractNotifications.Renews, ("package", name), ("endsAt", contract.EndsAt)), now, key)
+                    : new Notification(contract.Vin, ContractNotifications.ContractExpires.Id,
+                        NotificationText.Of(ContractNotifications.Ends, ("package", name), ("endsAt", contract.EndsAt)), now, key);
                 if (!contract.BuyerLeft)
                 {
                     await notifier.NotifyAsync(c, t, notice); // the car's users

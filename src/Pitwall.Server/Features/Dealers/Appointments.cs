@@ -85,7 +85,7 @@ internal sealed class Appointments(
             slots, null, AppointmentRules.DefaultDurationMinutes, null, now, now, carRequestId);
         await AppointmentStore.InsertAsync(c, t, appointment, carRequestId);
         await TellDealerAsync(c, t, appointment, DealerNotifications.Requested,
-            $"New service appointment request, first wished time {Local(slots[0], dealer)}.", now);
+            NotificationText.Of(DealerNotifications.NewRequestText, ("when", slots[0])), now);
         return appointment;
     }
 
@@ -137,31 +137,32 @@ internal sealed class Appointments(
     {
         var dealer = (await DealerStore.FindAsync(c, t, a.DealerId))!;
         await toCar(AppointmentStatusFrame.For(a, dealer, now), now + AppointmentStatusFrame.Lifetime);
-        var when = a.StartsAt is { } start ? Local(start, dealer) : "";
+        // The time in the reader's time zone (a missing one reads empty).
+        (string, object) when = ("when", a.StartsAt is { } start ? start : "");
         if (actor is AppointmentActor.OfDealer)
         {
             var text = move switch
             {
-                AppointmentMove.Confirm => $"{dealer.Name} confirmed your service appointment for {when}.",
-                AppointmentMove.Propose => $"{dealer.Name} proposes {when} for your service appointment; accept it or cancel.",
-                AppointmentMove.Decline => $"{dealer.Name} cannot take your service appointment.",
-                _ => $"{dealer.Name} has completed your service appointment.",
+                AppointmentMove.Confirm => NotificationText.Of(DealerNotifications.ConfirmedText, ("dealer", dealer.Name), when),
+                AppointmentMove.Propose => NotificationText.Of(DealerNotifications.ProposedText, ("dealer", dealer.Name), when),
+                AppointmentMove.Decline => NotificationText.Of(DealerNotifications.DeclinedText, ("dealer", dealer.Name)),
+                _ => NotificationText.Of(DealerNotifications.CompletedText, ("dealer", dealer.Name)),
             };
             await notifier.NotifyAsync(c, t, new Notification(a.Vin, DealerNotifications.Of(move).Id, text, now, Key(a, now, "car")));
             return;
         }
         var toDealer = move == AppointmentMove.Accept
-            ? $"The owner accepted the proposed service appointment for {when}."
-            : "The owner cancelled a service appointment.";
+            ? NotificationText.Of(DealerNotifications.AcceptedText, when)
+            : NotificationText.Of(DealerNotifications.CancelledText);
         await TellDealerAsync(c, t, a, DealerNotifications.Of(move), toDealer, now);
     }
 
     /// <summary>Tells the car's users that the driver's request from the car went to the dealer.</summary>
     public Task TellCarUsersAsync(DbConnection c, DbTransaction t, Appointment a, Dealer dealer, DateTimeOffset now) =>
         notifier.NotifyAsync(c, t, new Notification(a.Vin, DealerNotifications.Requested.Id,
-            $"Your car asked {dealer.Name} for a service appointment, first wished time {Local(a.RequestedSlots[0], dealer)}.", now, Key(a, now, "car")));
+            NotificationText.Of(DealerNotifications.RequestedText, ("dealer", dealer.Name), ("when", a.RequestedSlots[0])), now, Key(a, now, "car")));
 
-    private async Task TellDealerAsync(DbConnection c, DbTransaction t, Appointment a, NotificationType type, string text, DateTimeOffset now)
+    private async Task TellDealerAsync(DbConnection c, DbTransaction t, Appointment a, NotificationType type, NotificationText text, DateTimeOffset now)
     {
         foreach (var staff in await DealerStore.StaffOfAsync(c, t, a.DealerId))
         {

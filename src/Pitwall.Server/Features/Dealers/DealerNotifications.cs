@@ -28,4 +28,17 @@ internal static class DealerNotifications
         AppointmentMove.Cancel => Cancelled,
         _ => Completed,
     };
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate RequestedText = new("notification:appointment.requested");
+    public static readonly NotificationTemplate ConfirmedText = new("notification:appointment.confirmed");
+    public static readonly NotificationTemplate ProposedText = new("notification:appointment.proposed");
+    public static readonly NotificationTemplate DeclinedText = new("notification:appointment.declined");
+    public static readonly NotificationTemplate CompletedText = new("notification:appointment.completed");
+    public static readonly NotificationTemplate AcceptedText = new("notification:appointment.accepted");
+    public static readonly NotificationTemplate CancelledText = new("notification:appointment.cancelled");
+    public static readonly NotificationTemplate NewRequestText = new("notification:appointment.new_request");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates =
+        [RequestedText, ConfirmedText, ProposedText, DeclinedText, CompletedText, AcceptedText, CancelledText, NewRequestText];
 }

@@ -19,6 +19,7 @@ public static class DealersModule
     {
         builder.Services.AddPortalTexts<DealersText>();
         builder.Services.AddNotificationTypes(DealerNotifications.Order, DealerNotifications.All);
+        builder.Services.AddNotificationTemplates(DealerNotifications.Templates);
         builder.Services.AddSingleton<DealerStore>();
         builder.Services.AddSingleton<AppointmentStore>();
         builder.Services.AddSingleton<DealerAccessLog>();

@@ -40,9 +40,8 @@ internal sealed partial class GeofenceEventHandler(
             if (Notifies(area!, record!))
             {
                 var type = record!.Transition == GeofenceRules.Entered ? GeofenceNotifications.GeofenceEntered : GeofenceNotifications.GeofenceExited;
-                var text = record.Transition == GeofenceRules.Entered
-                    ? $"Your car entered the area \"{record.Name}\"."
-                    : $"Your car left the area \"{record.Name}\".";
+                var text = NotificationText.Of(
+                    record.Transition == GeofenceRules.Entered ? GeofenceNotifications.Entered : GeofenceNotifications.Exited, ("area", record.Name));
                 await notifier.NotifyAsync(connection, transaction, new Notification(message.Vin, type.Id, text, record.OccurredAt, $"{message.Seq}:{type.Id}"));
             }
             var stored = record!;

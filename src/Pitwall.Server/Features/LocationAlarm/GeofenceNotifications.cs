@@ -22,4 +22,10 @@ internal static class GeofenceNotifications
     };
 
     public static readonly IReadOnlyList<NotificationType> All = [GeofenceEntered, GeofenceExited];
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate Entered = new("notification:geofence.entered");
+    public static readonly NotificationTemplate Exited = new("notification:geofence.exited");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [Entered, Exited];
 }

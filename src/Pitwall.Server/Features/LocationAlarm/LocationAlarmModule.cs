@@ -19,6 +19,7 @@ public static class LocationAlarmModule
         builder.Services.AddPortalTexts<LocationAlarmText>();
         builder.Services.AddProvidedServices("LocationAlarm", ServiceIds.LocationAlarm);
         builder.Services.AddNotificationTypes(GeofenceNotifications.Order, GeofenceNotifications.All);
+        builder.Services.AddNotificationTemplates(GeofenceNotifications.Templates);
         builder.Services.AddVehicleTab(new("/geofences", "Location alarm", 40, ServiceIds.LocationAlarm));
         builder.Services.AddSingleton<GeofenceStore>();
         builder.Services.AddSingleton<GeofenceService>();

@@ -1,15 +1,24 @@
+using System.Text.Json;
+
 namespace Pitwall.Server.Features.Notifications;
 
 internal sealed record DeliveryResponse(string Channel, string Target, string State, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
 
+/// <param name="Title">The type's title and <paramref name="Message"/> its text, in the reader's language (Accept-Language, else the
+/// account's) with times in the account's time zone.</param>
+/// <param name="Template">The key of the text's template (e.g. <c>notification:contract.renews</c>); null for notifications sent
+/// before templates, whose message is English.</param>
+/// <param name="Args">The template's arguments by placeholder name (times ISO 8601 UTC), for a client that renders them itself.</param>
 /// <param name="Deliveries">Each channel the notification went out on, with its delivery status.</param>
 internal sealed record NotificationResponse(
-    string Id, string Vin, string Type, string Title, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryResponse> Deliveries)
+    string Id, string Vin, string Type, string Title, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryResponse> Deliveries,
+    string? Template, JsonElement? Args)
 {
-    public static NotificationResponse From(InboxEntry e, INotificationTypes types) => new(
-        e.Id, e.Vin, e.Type, types.Find(e.Type)?.Title ?? e.Type, e.Message, e.CreatedAt, e.ReadAt,
+    public static NotificationResponse From(InboxEntry e, INotificationTypes types, NotificationRenderer renderer, NotificationReader reader) => new(
+        e.Id, e.Vin, e.Type, renderer.Title(types.Find(e.Type), e.Type, reader), renderer.Render(e.Template, e.Args, e.Message, reader), e.CreatedAt, e.ReadAt,
         [.. e.Deliveries.Select(d => new DeliveryResponse(
-            d.Channel, DeliveryTarget.Parse(d.Target).Kind, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastError, d.DeliveredAt))]);
+            d.Channel, DeliveryTarget.Parse(d.Target).Kind, d.State, d.Attempts, d.State == "pending" ? d.NextAttemptAt : null, d.LastError, d.DeliveredAt))],
+        e.Template, e.Args is null ? null : JsonDocument.Parse(e.Args).RootElement.Clone());
 }
 
 /// <param name="Channels">Channel name → on/off. The in-app inbox is always on.</param>

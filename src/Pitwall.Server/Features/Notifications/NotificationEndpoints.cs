@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
@@ -34,9 +35,17 @@ internal static class NotificationEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<NotificationResponse>>> Inbox(
-        ClaimsPrincipal user, NotificationStore store, INotificationTypes types, CancellationToken cancellationToken, bool unread = false, int limit = 50) =>
-        TypedResults.Ok<IReadOnlyList<NotificationResponse>>(
-            [.. (await store.InboxAsync(user.AccountIdOf(), unread, Math.Clamp(limit, 1, 200), cancellationToken)).Select(e => NotificationResponse.From(e, types))]);
+        ClaimsPrincipal user, HttpRequest request, NotificationStore store, INotificationTypes types, NotificationRenderer renderer, IAccountDirectory accounts,
+        CancellationToken cancellationToken, bool unread = false, int limit = 50)
+    {
+        // The language the client asks for (Accept-Language), else the account's; times in the account's time zone.
+        var account = await accounts.FindAsync(user.AccountIdOf(), cancellationToken);
+        var asked = request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => NotificationReader.Language(l.Value.Value)).FirstOrDefault(l => l is not null);
+        var reader = NotificationReader.Of(asked ?? account?.Locale, account?.TimeZone);
+        return TypedResults.Ok<IReadOnlyList<NotificationResponse>>([.. (await store.InboxAsync(user.AccountIdOf(), unread, Math.Clamp(limit, 1, 200), cancellationToken))
+            .Select(e => NotificationResponse.From(e, types, renderer, reader))]);
+    }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(
         string id, ClaimsPrincipal user, NotificationStore store, TimeProvider time, CancellationToken cancellationToken) =>

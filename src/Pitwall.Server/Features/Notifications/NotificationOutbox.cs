@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Pitwall.Server.Data;
+using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.Vehicles;
 
@@ -13,7 +14,8 @@ namespace Pitwall.Server.Features.Notifications;
 /// hold its owner's notifications back.
 /// </summary>
 internal sealed class NotificationOutbox(
-    IVehicleAccess vehicles, INotificationTypes types, NotificationSenders senders, LiveEventHub hub, TimeProvider time, Accounts.IAppGrants grants) : INotifier
+    IVehicleAccess vehicles, INotificationTypes types, NotificationTemplates templates, NotificationRenderer renderer, IAccountDirectory accounts,
+    NotificationSenders senders, LiveEventHub hub, TimeProvider time, IAppGrants grants) : INotifier
 {
     public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, Notification notification)
     {
@@ -31,13 +33,22 @@ internal sealed class NotificationOutbox(
         Database.AfterCommit(transaction, senders.Wake);
     }
 
-    private NotificationType TypeOf(Notification notification) => types.Find(notification.Type)
-        ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; register it in its feature's module (AddNotificationTypes).", nameof(notification));
+    private NotificationType TypeOf(Notification notification)
+    {
+        var type = types.Find(notification.Type)
+            ?? throw new ArgumentException($"Unknown notification type '{notification.Type}'; register it in its feature's module (AddNotificationTypes).", nameof(notification));
+        if (notification.Text.Template.Length > 0 && !templates.Keys.Contains(notification.Text.Template))
+        {
+            throw new ArgumentException(
+                $"Unknown notification template '{notification.Text.Template}'; register it in its feature's module (AddNotificationTemplates).", nameof(notification));
+        }
+        return type;
+    }
 
     private async Task QueueAsync(DbConnection connection, DbTransaction transaction, string accountId, NotificationType type, Notification notification)
     {
         var id = Guid.NewGuid().ToString("N");
-        if (!await NotificationStore.AddToInboxAsync(connection, transaction, id, accountId, notification))
+        if (!await NotificationStore.AddToInboxAsync(connection, transaction, id, accountId, notification, renderer.Render(notification.Text, NotificationReader.English)))
         {
             return; // already notified for this key
         }
@@ -63,8 +74,13 @@ internal sealed class NotificationOutbox(
             var at = channel == NotificationChannels.Webhook ? now : sendAt; // machines have no night
             await NotificationStore.QueueDeliveryAsync(connection, transaction, id, channel, target, at);
         }
-        var liveEvent = new LiveEvent(notification.Vin, "vehicle.notification",
-            new { id, vin = notification.Vin, type = type.Id, title = type.Title, message = notification.Message }, notification.At, accountId);
+        // The apps show it as it comes, in the account's language and time zone.
+        var reader = NotificationReader.Of(await accounts.FindAsync(accountId, CancellationToken.None));
+        var liveEvent = new LiveEvent(notification.Vin, "vehicle.notification", new
+        {
+            id, vin = notification.Vin, type = type.Id, title = renderer.Title(type, type.Id, reader), message = renderer.Render(notification.Text, reader),
+            template = notification.Text.Template.Length == 0 ? null : notification.Text.Template,
+        }, notification.At, accountId);
         Database.AfterCommit(transaction, () => hub.Publish(liveEvent));
     }
 }

@@ -19,6 +19,7 @@ internal sealed partial class NotificationSenders(
     IAccountDirectory accounts,
     IEnumerable<INotificationChannel> channels,
     INotificationTypes types,
+    NotificationRenderer renderer,
     ProcessorGateway gateway,
     LiveEventHub hub,
     IOptions<NotificationsOptions> options,
@@ -169,18 +170,22 @@ internal sealed partial class NotificationSenders(
     /// <summary>
     /// The address is read when sending, so a changed e-mail, phone or removed device counts, not the one at queuing.
     /// Everything the delivery has (the VIN included) is offered to the processor gateway, which releases what the
-    /// target's processor may receive (P4); the channel gets only that.
+    /// target's processor may receive (P4); the channel gets only that. The words are the account's language and its times in
+    /// its time zone.
     /// </summary>
     private async Task<(OutgoingMessage? Message, string? Skipped)> ResolveAsync(ClaimedDelivery d)
     {
-        var title = types.Find(d.Type)?.Title ?? d.Type;
+        var account = await accounts.FindAsync(d.AccountId, CancellationToken.None);
+        var reader = NotificationReader.Of(account);
+        var title = renderer.Title(types.Find(d.Type), d.Type, reader);
+        var text = renderer.Render(d.Template, d.Args, d.Message, reader);
         OutgoingMessage Message(Processor processor, DataElement addressElement, string address, string? platform = null, string? secret = null) =>
             new(gateway.Release(processor, new OutboundData
             {
                 { DataElement.MessageId, d.Id },
                 { DataElement.NotificationType, d.Type },
                 { DataElement.Title, title },
-                { DataElement.Text, d.Message },
+                { DataElement.Text, text },
                 { DataElement.Time, d.CreatedAt },
                 { DataElement.Vin, d.Vin },
                 { addressElement, address },
@@ -202,11 +207,11 @@ internal sealed partial class NotificationSenders(
                     ? (Message(NotificationProcessors.WebhookReceivers, DataElement.WebhookUrl, webhook.Url, secret: webhook.Secret), null)
                     : (null, "webhook_removed");
             case "phone":
-                return await accounts.FindAsync(d.AccountId, CancellationToken.None) is { PhoneNumbers: [var phone, ..] }
+                return account is { PhoneNumbers: [var phone, ..] }
                     ? (Message(NotificationProcessors.SmsGateway, DataElement.PhoneNumber, phone), null)
                     : (null, "no_phone_number");
             case "email":
-                return await accounts.FindAsync(d.AccountId, CancellationToken.None) is { } account
+                return account is not null
                     ? (Message(NotificationProcessors.EmailRelay, DataElement.EmailAddress, account.Email), null)
                     : (null, "account_deleted");
             default:

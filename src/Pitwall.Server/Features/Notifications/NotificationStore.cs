@@ -59,11 +59,19 @@ internal readonly record struct DeliveryTarget(string Kind, string Id)
 
 public sealed record DeliveryStatus(string Channel, string Target, string State, int Attempts, DateTimeOffset NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
 
+/// <param name="Message">The English text (UTC) stored when it was sent.</param>
+/// <param name="Template">The template its words are rendered from when read; null for notifications older than templates.</param>
+/// <param name="Args">The template's arguments, a JSON object.</param>
 public sealed record InboxEntry(
-    string Id, string Vin, string Type, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryStatus> Deliveries);
+    string Id, string Vin, string Type, string Message, DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, IReadOnlyList<DeliveryStatus> Deliveries,
+    string? Template = null, string? Args = null);
 
 /// <summary>A delivery a sender has claimed, with what it needs to resolve the address.</summary>
-internal sealed record ClaimedDelivery(string Id, string NotificationId, string AccountId, string Vin, string Type, string Message, string Target, int Attempts, DateTimeOffset CreatedAt);
+internal sealed record ClaimedDelivery(string Id, string NotificationId, string AccountId, string Vin, string Type, string Message, string Target, int Attempts, DateTimeOffset CreatedAt)
+{
+    public string? Template { get; init; }
+    public string? Args { get; init; }
+}
 
 public sealed record PushDevice(string Id, string Platform, string Token, string Name, DateTimeOffset CreatedAt);
 
@@ -76,13 +84,18 @@ public sealed class NotificationStore(Database database)
 {
     // ---- inside a caller's transaction (the outbox) ----
 
-    internal static async Task<bool> AddToInboxAsync(DbConnection c, DbTransaction t, string id, string accountId, Notification n) =>
+    /// <param name="message">The text in English (UTC), for readers of the table and rows read without the template.</param>
+    internal static async Task<bool> AddToInboxAsync(DbConnection c, DbTransaction t, string id, string accountId, Notification n, string message) =>
         await c.ExecuteAsync(
             """
-            INSERT INTO notifications (id, account_id, vin, type, message, dedup_key, created_at)
-            VALUES (@id, @accountId, @Vin, @Type, @Message, @Key, @at)
+            INSERT INTO notifications (id, account_id, vin, type, message, template, args, dedup_key, created_at)
+            VALUES (@id, @accountId, @Vin, @Type, @message, @template, @args, @Key, @at)
             ON CONFLICT (account_id, vin, dedup_key) DO NOTHING
-            """, new { id, accountId, n.Vin, n.Type, n.Message, n.Key, at = n.At.ToUnixTimeMilliseconds() }, t) == 1;
+            """, new
+            {
+                id, accountId, n.Vin, n.Type, message, template = n.Text.Template.Length == 0 ? null : n.Text.Template,
+                args = n.Text.Template.Length == 0 ? null : n.Text.ArgsJson(), n.Key, at = n.At.ToUnixTimeMilliseconds(),
+            }, t) == 1;
 
     internal static async Task<DeliveryChoices> ChoicesAsync(DbConnection c, DbTransaction t, string accountId, NotificationType type)
     {
@@ -122,7 +135,7 @@ public sealed class NotificationStore(Database database)
         const string Due =
             """
             SELECT d.id AS Id, d.notification_id AS NotificationId, n.account_id AS AccountId, n.vin AS Vin, n.type AS Type,
-                   n.message AS Message, d.target AS Target, d.attempts AS Attempts, n.created_at AS CreatedAt, d.next_attempt_at AS NextAttemptAt
+                   n.message AS Message, n.template AS Template, n.args AS Args, d.target AS Target, d.attempts AS Attempts, n.created_at AS CreatedAt, d.next_attempt_at AS NextAttemptAt
             FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
             WHERE d.channel = @channel AND d.state = 'pending' AND d.next_attempt_at <= @now
             ORDER BY d.next_attempt_at LIMIT @limit
@@ -144,7 +157,7 @@ public sealed class NotificationStore(Database database)
                         """, new { r.Id, r.NextAttemptAt, until = claimUntil.ToUnixTimeMilliseconds() }, t) == 1)
                 {
                     claimed.Add(new ClaimedDelivery(r.Id, r.NotificationId, r.AccountId, r.Vin, r.Type, r.Message, r.Target, (int)r.Attempts + 1,
-                        StoredTime.Read(r.CreatedAt)));
+                        StoredTime.Read(r.CreatedAt)) { Template = r.Template, Args = r.Args });
                 }
             }
             return claimed;
@@ -177,9 +190,10 @@ public sealed class NotificationStore(Database database)
     public Task<IReadOnlyList<InboxEntry>> InboxAsync(string accountId, bool unreadOnly, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<InboxEntry>>(async c =>
         {
-            var rows = (await c.QueryAsync<(string Id, string Vin, string Type, string Message, long CreatedAt, long? ReadAt)>(
+            var rows = (await c.QueryAsync<InboxRow>(
                 $"""
-                SELECT id, vin, type, message, created_at, read_at FROM notifications
+                SELECT id AS Id, vin AS Vin, type AS Type, message AS Message, created_at AS CreatedAt, read_at AS ReadAt, template AS Template, args AS Args
+                FROM notifications
                 WHERE account_id = @accountId {(unreadOnly ? "AND read_at IS NULL" : "")}
                 ORDER BY created_at DESC, id LIMIT @limit
                 """, new { accountId, limit })).ToList();
@@ -194,7 +208,7 @@ public sealed class NotificationStore(Database database)
                     r.ReadAt is { } read ? StoredTime.Read(read) : null,
                     deliveries[r.Id].Select(d => new DeliveryStatus(d.Channel, d.Target, d.State, (int)d.Attempts,
                         StoredTime.Read(d.NextAttemptAt), d.LastError,
-                        d.DeliveredAt is { } at ? StoredTime.Read(at) : null)).ToList()))
+                        d.DeliveredAt is { } at ? StoredTime.Read(at) : null)).ToList(), r.Template, r.Args))
                 .ToList();
         }, cancellationToken);
 
@@ -321,10 +335,24 @@ public sealed class NotificationStore(Database database)
         public string Vin { get; init; } = "";
         public string Type { get; init; } = "";
         public string Message { get; init; } = "";
+        public string? Template { get; init; }
+        public string? Args { get; init; }
         public string Target { get; init; } = "";
         public long Attempts { get; init; }
         public long CreatedAt { get; init; }
         public long NextAttemptAt { get; init; }
+    }
+
+    private sealed class InboxRow
+    {
+        public string Id { get; init; } = "";
+        public string Vin { get; init; } = "";
+        public string Type { get; init; } = "";
+        public string Message { get; init; } = "";
+        public long CreatedAt { get; init; }
+        public long? ReadAt { get; init; }
+        public string? Template { get; init; }
+        public string? Args { get; init; }
     }
 
     private sealed class WebhookRow

@@ -17,6 +17,8 @@ public static class NotificationsModule
         builder.Services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddNotificationChannels();
         builder.Services.AddSingleton<INotificationTypes, NotificationTypeRegistry>();
+        builder.Services.AddSingleton<NotificationTemplates>();
+        builder.Services.AddSingleton<NotificationRenderer>();
         builder.Services.AddSingleton<NotificationStore>();
         builder.Services.AddSingleton<NotificationSettings>();
         builder.Services.AddInstruments<NotificationMetrics>();
@@ -25,7 +27,7 @@ public static class NotificationsModule
         builder.Services.AddSingleton<INotifier, NotificationOutbox>();
         builder.Services.AddDataCategory(new DataCategory(
             "notifications", "Notifications and their delivery",
-            "Tell a vehicle's users what happened (alarms, charging problems, contract notices) and prove delivery: the inbox text, the channels it went to and each delivery's state. No address is copied: it is read from the account when sending.",
+            "Tell a vehicle's users what happened (alarms, charging problems, contract notices) and prove delivery: the inbox text (its template and arguments), the channels it went to and each delivery's state. No address is copied: it is read from the account when sending.",
             LegalBasis.Contract, Retention.Days(90), true,
             [
                 new("notifications", "created_at") { AccountRows = "account_id = @accountId" },

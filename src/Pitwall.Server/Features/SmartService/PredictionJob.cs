@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
@@ -95,7 +94,7 @@ internal sealed partial class PredictionJob(
         }
         var newFaults = inputs.OpenFaults.Where(f => f.Notified == 0).Select(reader.Describe).ToList();
         notifications.AddRange(newFaults.Select(f => new Notification(vin, SmartServiceNotifications.FaultReported.Id,
-            $"Fault {f.Code}: {f.Description}. {f.Recommendation}", now, $"fault:{f.Code}:{f.FirstSeen.ToUnixTimeMilliseconds()}")));
+            NotificationText.Of(SmartServiceNotifications.Fault, ("code", f.Code), ("description", f.Description), ("recommendation", f.Recommendation)), now, $"fault:{f.Code}:{f.FirstSeen.ToUnixTimeMilliseconds()}")));
         var frame = HealthFrame(rows, inputs.OpenFaults.Select(reader.Describe), now);
         var first = inputs.Health.Count == 0;
         await link.SendWithAsync(vin, async (c, t, enqueue) =>
@@ -121,18 +120,16 @@ internal sealed partial class PredictionJob(
     }
 
     /// <summary>E.g. "Brake pads (front): maintenance due soon, predicted by 2027-03-14 or at 45,300 km."</summary>
-    private static string DueMessage(string component, Prediction p)
+    private static NotificationText DueMessage(string component, Prediction p)
     {
-        var when = new List<string>();
-        if (p.DueAt is { } at)
+        (string, object)[] args = [("component", ComponentNames.Of(component)), ("state", ComponentNames.StateText(p.State))];
+        return (p.DueAt, p.DueOdometer) switch
         {
-            when.Add($"by {at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
-        }
-        if (p.DueOdometer is { } odometer)
-        {
-            when.Add($"at {(odometer / 1000).ToString("N0", CultureInfo.InvariantCulture)} km");
-        }
-        return $"{ComponentNames.Of(component)}: maintenance {ComponentNames.StateText(p.State)}" + (when.Count > 0 ? $", predicted {string.Join(" or ", when)}." : ".");
+            ({ } at, { } odometer) => NotificationText.Of(SmartServiceNotifications.DueByOrAt, [.. args, ("dueAt", at), ("odometerKm", odometer / 1000)]),
+            ({ } at, null) => NotificationText.Of(SmartServiceNotifications.DueBy, [.. args, ("dueAt", at)]),
+            (null, { } odometer) => NotificationText.Of(SmartServiceNotifications.DueAt, [.. args, ("odometerKm", odometer / 1000)]),
+            _ => NotificationText.Of(SmartServiceNotifications.Due, args),
+        };
     }
 
     private static Envelope HealthFrame(IEnumerable<HealthRow> rows, IEnumerable<OpenFault> faults, DateTimeOffset now)

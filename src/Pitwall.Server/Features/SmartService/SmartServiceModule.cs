@@ -36,6 +36,7 @@ public static class SmartServiceModule
         builder.Services.AddSingleton<PredictionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionJob>());
         builder.Services.AddNotificationTypes(SmartServiceNotifications.Order, SmartServiceNotifications.All);
+        builder.Services.AddNotificationTemplates(SmartServiceNotifications.Templates);
         builder.Services.AddDataCategory(SmartServiceDataCategories.Logs);
         builder.Services.AddDataCategory(SmartServiceDataCategories.Health);
         builder.Services.AddSingleton(sp => SmartServiceDataCategories.ProductObservation(sp.GetRequiredService<IOptions<SmartServiceOptions>>().Value));

@@ -16,6 +16,7 @@ public static class ValetAlarmModule
         builder.Services.AddPortalTexts<ValetAlarmText>();
         builder.Services.AddProvidedServices("ValetAlarm", ServiceIds.ValetAlarm);
         builder.Services.AddNotificationTypes(ValetNotifications.Order, ValetNotifications.All);
+        builder.Services.AddNotificationTemplates(ValetNotifications.Templates);
         builder.Services.AddSingleton<ValetStore>();
         builder.Services.AddSingleton<ValetService>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<ValetStore>());

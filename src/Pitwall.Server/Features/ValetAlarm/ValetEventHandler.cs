@@ -40,14 +40,15 @@ internal sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Us
                     await ValetStore.StartedAsync(connection, transaction, e.ValetId, at, position);
                     break;
                 case ValetEvent.Types.Kind.SpeedExceeded:
-                    await NotifyAsync(ValetNotifications.ValetSpeedExceeded, $"Valet alarm: your car is driving at {Math.Round((speed ?? 0) * 3.6)} km/h, above the limit you set.");
+                    await NotifyAsync(ValetNotifications.ValetSpeedExceeded,
+                        NotificationText.Of(ValetNotifications.SpeedExceeded, ("speedKmh", Math.Round((speed ?? 0) * 3.6))));
                     break;
                 case ValetEvent.Types.Kind.RadiusExceeded:
-                    await NotifyAsync(ValetNotifications.ValetRadiusExceeded, "Valet alarm: your car has left the area around where it was parked.");
+                    await NotifyAsync(ValetNotifications.ValetRadiusExceeded, NotificationText.Of(ValetNotifications.RadiusExceeded));
                     break;
                 case ValetEvent.Types.Kind.Ended:
                     await ValetStore.EndedAsync(connection, transaction, e.ValetId, at);
-                    await NotifyAsync(ValetNotifications.ValetEnded, "The valet alarm has ended.");
+                    await NotifyAsync(ValetNotifications.ValetEnded, NotificationText.Of(ValetNotifications.Ended));
                     break;
             }
             var vin = message.Vin;
@@ -57,7 +58,7 @@ internal sealed class ValetEventHandler(INotifier notifier, LiveEventHub hub, Us
                 usage.Record(ServiceIds.ValetAlarm, UsageStatistics.UsageChannel.Car);
             });
 
-            Task NotifyAsync(NotificationType type, string text) =>
+            Task NotifyAsync(NotificationType type, NotificationText text) =>
                 notifier.NotifyAsync(connection, transaction, new Notification(message.Vin, type.Id, text, at, $"valet:{message.Seq}"));
         }
     }

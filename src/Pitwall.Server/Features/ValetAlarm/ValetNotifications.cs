@@ -13,4 +13,11 @@ internal static class ValetNotifications
     public static readonly NotificationType ValetEnded = new("valet.ended", "Valet alarm ended", false, NotificationChannels.InAppAndPush);
 
     public static readonly IReadOnlyList<NotificationType> All = [ValetSpeedExceeded, ValetRadiusExceeded, ValetEnded];
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate SpeedExceeded = new("notification:valet.speed_exceeded");
+    public static readonly NotificationTemplate RadiusExceeded = new("notification:valet.radius_exceeded");
+    public static readonly NotificationTemplate Ended = new("notification:valet.ended");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [SpeedExceeded, RadiusExceeded, Ended];
 }

@@ -31,19 +31,6 @@ internal sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, Us
         _ => "unknown",
     };
 
-    private static readonly Dictionary<string, string> Sentences = new()
-    {
-        ["door"] = "a door was opened",
-        ["hood"] = "the bonnet was opened",
-        ["trunk"] = "the boot was opened",
-        ["interior_motion"] = "movement inside the car",
-        ["tilt_tow"] = "the car was tilted or towed",
-        ["glass"] = "glass was broken",
-        ["power_cut"] = "the battery was disconnected",
-        ["ignition"] = "the ignition was tampered with",
-        ["unknown"] = "an unknown cause",
-    };
-
     public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
     {
         foreach (var message in messages)
@@ -59,7 +46,7 @@ internal sealed class AlarmEventHandler(INotifier notifier, LiveEventHub hub, Us
             var record = new AlarmRecord(Guid.NewGuid().ToString("N"), reason, occurredAt, position);
             await VehicleAlarmStore.AddAsync(connection, transaction, message.Vin, record, message.ReceivedAt);
             await notifier.NotifyAsync(connection, transaction, new Notification(
-                message.Vin, AlarmNotifications.AlarmTriggered.Id, $"Your car's alarm went off: {Sentences[reason]}.", occurredAt, $"alarm:{message.Seq}"));
+                message.Vin, AlarmNotifications.AlarmTriggered.Id, NotificationText.Of(AlarmNotifications.Triggered, ("cause", $"notification:alarm.cause.{reason}")), occurredAt, $"alarm:{message.Seq}"));
             var vin = message.Vin;
             Database.AfterCommit(transaction, () =>
             {

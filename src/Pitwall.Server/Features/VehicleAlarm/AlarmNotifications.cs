@@ -12,4 +12,9 @@ internal static class AlarmNotifications
     public static readonly NotificationType AlarmTriggered = new("alarm.triggered", "Vehicle alarm", true, NotificationChannels.InAppAndPush) { AppScope = Scopes.ReadVehicleInfo };
 
     public static readonly IReadOnlyList<NotificationType> All = [AlarmTriggered];
+
+    // The sentences, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate Triggered = new("notification:alarm.triggered");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [Triggered];
 }

@@ -16,6 +16,7 @@ public static class VehicleAlarmModule
         builder.Services.AddPortalTexts<VehicleAlarmText>();
         builder.Services.AddProvidedServices("VehicleAlarm", ServiceIds.VehicleAlarm);
         builder.Services.AddNotificationTypes(AlarmNotifications.Order, AlarmNotifications.All);
+        builder.Services.AddNotificationTemplates(AlarmNotifications.Templates);
         builder.Services.AddVehicleTab(new("/alarms", "Alarms", 50, ServiceIds.VehicleAlarm));
         builder.Services.AddSingleton<VehicleAlarmStore>();
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<VehicleAlarmStore>());

@@ -14,7 +14,7 @@ public abstract class NotificationPipelineTests(PitwallServer server)
 {
     private Task NotifyAsync(string vin, NotificationType type, string key, DateTimeOffset? at = null) =>
         server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t,
-            new Notification(vin, type.Id, "Something happened.", at ?? server.Clock.GetUtcNow(), key)), CancellationToken.None);
+            new Notification(vin, type.Id, NotificationText.Verbatim("Something happened."), at ?? server.Clock.GetUtcNow(), key)), CancellationToken.None);
 
     private static async Task RegisterPhoneAsync(HttpClient client) =>
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/me/push-devices",

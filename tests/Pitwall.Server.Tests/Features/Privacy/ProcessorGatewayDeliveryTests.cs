@@ -61,7 +61,7 @@ public sealed class ProcessorGatewayDeliveryTests(GatewayDeliveryServer server) 
 
         var text = $"Valet alarm: {owned.Vin} is driving at 80 km/h at 48.77580, 9.18290.";
         await server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t, new Notification(
-            owned.Vin, ValetNotifications.ValetSpeedExceeded.Id, text, server.Clock.GetUtcNow(), "gateway-1")), CancellationToken.None);
+            owned.Vin, ValetNotifications.ValetSpeedExceeded.Id, NotificationText.Verbatim(text), server.Clock.GetUtcNow(), "gateway-1")), CancellationToken.None);
         await WaitUntilDeliveredAsync(client, "push", "sms", "email", "webhook");
 
         const string Redacted = "Valet alarm: [VIN removed] is driving at 80 km/h at [position removed].";

@@ -10,7 +10,8 @@ namespace Pitwall.Server.Web.Pages.Account;
 /// quiet hours, push devices and webhook subscriptions. Same store and rules as the API's <c>/api/v1/me/…</c>.
 /// </summary>
 internal sealed class NotificationsModel(
-    NotificationStore store, NotificationSettings settings, INotificationTypes types, VehicleStore vehicles, TimeProvider time, IStringLocalizer<PortalText> t)
+    NotificationStore store, NotificationSettings settings, INotificationTypes types, NotificationRenderer renderer, VehicleStore vehicles, TimeProvider time,
+    IStringLocalizer<PortalText> t)
     : PortalPage
 {
     private const int InboxLength = 50;
@@ -82,6 +83,10 @@ internal sealed class NotificationsModel(
     public string CarName(string vin) => _cars.TryGetValue(vin, out var car)
         ? $"{car.Model} · {(string.IsNullOrWhiteSpace(car.RegistrationNumber) ? car.Vin : car.RegistrationNumber)}"
         : vin;
+
+    /// <summary>The notification's text in the page's language, its times in the user's time zone.</summary>
+    public string Text(InboxEntry n) =>
+        renderer.Render(n.Template, n.Args, n.Message, new NotificationReader(System.Globalization.CultureInfo.CurrentUICulture, PortalTime.Zone));
 
     private async Task LoadInboxAsync(CancellationToken cancellationToken)
     {

@@ -30,7 +30,7 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
     private static partial Regex MessageIdHeader();
 
     /// <summary>The body as a mail client shows it (the channel sends UTF-8 text as base64).</summary>
-    private static string Body(string data)
+    internal static string Body(string data)
     {
         var parts = data.Split("\r\n\r\n", 2);
         Assert.Contains("Content-Transfer-Encoding: base64", parts[0], StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed partial class EmailChannelTests : IAsyncLifetime
     }
 
     /// <summary>The subject with its RFC 2047 encoded words decoded.</summary>
-    private static string Subject(string data)
+    internal static string Subject(string data)
     {
         var header = Regex.Match(data, @"^Subject: ([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", RegexOptions.Multiline).Groups[1].Value;
         return MimeKit.Utils.Rfc2047.DecodeText(Encoding.ASCII.GetBytes(header.Replace("\r\n", "", StringComparison.Ordinal)));
