@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.CarSecurity;
 
 namespace Pitwall.Server.Web;
 
 /// <summary>
-/// How the Car Security pages write cases, tracking messages and times: the security centre's and the authority's pages in
-/// English, the owner's page through the portal's texts (these sentences are keys of CarSecurityText.de/fr.resx, or of
+/// How the Car Security pages write cases, tracking messages and times: the authority's pages in English, the security
+/// centre's case page and the owner's page through the portal's texts (these sentences are keys of CarSecurityText.de/fr.resx, or of
 /// PortalText.de/fr.resx when other pages use them too).
 /// </summary>
 internal static class ConsoleFormat
@@ -23,7 +24,9 @@ internal static class ConsoleFormat
     /// <summary>The number, or a dash when there is none.</summary>
     public static string Number(double? value, string format = "0.#") => value is { } v ? Number(v, format) : "–";
 
-    public static string Kmh(double? mps) => mps is { } v ? Number(v * 3.6, "0") + " km/h" : "–";
+    public static string Kmh(double? mps) => Kmh(mps, NumberFormatInfo.InvariantInfo);
+
+    public static string Kmh(double? mps, NumberFormatInfo numbers) => mps is { } v ? (v * 3.6).ToString("#,0", numbers) + " km/h" : "–";
 
     public static string Reason(string reason) => CaseWording.Reason(reason);
 
@@ -59,28 +62,30 @@ internal static class ConsoleFormat
         _ => "Tracking",
     };
 
-    /// <summary>The values of one tracking message (E2) in one line.</summary>
-    public static string Details(TrackingPoint p)
+    /// <summary>The values of one tracking message (E2) in one line, in the page's language and number format (coordinates keep
+    /// their point, to be pasted into other systems).</summary>
+    public static string Details(TrackingPoint p, IStringLocalizer t)
     {
+        var n = PortalTime.Numbers;
         var parts = new List<string>
         {
-            p.Latitude is { } lat && p.Longitude is { } lon ? $"{Coordinate(lat)}, {Coordinate(lon)}" : "no GPS position",
-            Kmh(p.SpeedMps),
-            "ignition " + (p.IgnitionOn ? "on" : "off"),
-            "engine " + (p.EngineRunning ? "running" : "off"),
-            "range " + Number(p.RemainingRangeM / 1000, "0") + " km",
-            "mileage " + Number(p.OdometerM / 1000, "0") + " km",
+            p.Latitude is { } lat && p.Longitude is { } lon ? $"{Coordinate(lat)}, {Coordinate(lon)}" : t["no GPS position"],
+            Kmh(p.SpeedMps, n),
+            p.IgnitionOn ? t["ignition on"] : t["ignition off"],
+            p.EngineRunning ? t["engine running"] : t["engine off"],
+            t["range {0} km", (p.RemainingRangeM / 1000).ToString("#,0", n)],
+            t["mileage {0} km", (p.OdometerM / 1000).ToString("#,0", n)],
         };
         if (p.BatteryVoltageV is { } volts)
         {
-            parts.Add("battery " + Number(volts, "0.0") + " V");
+            parts.Add(t["battery {0} V", volts.ToString("0.0", n)]);
         }
         if (p.FuelLevelPercent is { } fuel)
         {
-            parts.Add("fuel " + Number(fuel, "0") + " %");
+            parts.Add(t["fuel {0} %", fuel.ToString("0", n)]);
         }
-        parts.Add("GSM cell " + TheftReports.Cell(p));
-        parts.Add($"antennas GSM {p.GsmAntenna}, GPS {p.GpsAntenna}");
+        parts.Add(t["GSM cell {0}", TheftReports.Cell(p)]);
+        parts.Add(t["antennas GSM {0}, GPS {1}", p.GsmAntenna, p.GpsAntenna]);
         return string.Join(" · ", parts);
     }
 
@@ -88,4 +93,17 @@ internal static class ConsoleFormat
     public static string TrackJson(IEnumerable<TrackingPoint> track) => JsonSerializer.Serialize(
         track.Where(p => p.Latitude is not null && p.Longitude is not null)
             .Select(p => new object[] { Math.Round(p.Latitude!.Value, 6), Math.Round(p.Longitude!.Value, 6), p.Seq }));
+
+    /// <summary>The texts as their English keys, for the pages that stay in English (the authority's).</summary>
+    public static readonly IStringLocalizer English = new EnglishKeys();
+
+    private sealed class EnglishKeys : IStringLocalizer
+    {
+        public LocalizedString this[string name] => new(name, name, resourceNotFound: true);
+
+        public LocalizedString this[string name, params object[] arguments] =>
+            new(name, string.Format(CultureInfo.InvariantCulture, name, arguments), resourceNotFound: true);
+
+        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => [];
+    }
 }

@@ -35,7 +35,7 @@ internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore sto
         (Case, Vehicle) = (k, vehicle);
         Reference ??= k.AuthorityReference;
         Track = await store.TrackAsync(k.Id, 0, SocCaseModel.MapPositions, cancellationToken);
-        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(TimelineEntry.Of)];
+        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(p => TimelineEntry.Of(p, ConsoleFormat.English))];
         return Page();
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Hosting;
@@ -9,7 +11,8 @@ namespace Pitwall.Server.Web.Pages.Soc;
 /// <summary>One entry of a case's timeline: a tracking message of the car or an entry of the audit log.</summary>
 internal sealed record TimelineEntry(DateTimeOffset At, string Kind, string What, string Detail, string? By, long? Seq, string? Action)
 {
-    public static TimelineEntry Of(TrackingPoint p) => new(p.RecordedAt, "tracking", ConsoleFormat.Phase(p.Phase), ConsoleFormat.Details(p), "car", p.Seq, null);
+    public static TimelineEntry Of(TrackingPoint p, IStringLocalizer t) =>
+        new(p.RecordedAt, "tracking", t[ConsoleFormat.Phase(p.Phase)], ConsoleFormat.Details(p, t), t["car"], p.Seq, null);
 }
 
 /// <summary>
@@ -18,9 +21,9 @@ internal sealed record TimelineEntry(DateTimeOffset At, string Kind, string What
 /// check (the answer the operator typed is compared, never shown or kept; only match or no match comes back, attempts are
 /// limited), notes, hand-over, the tracking interval, the outcome (false alarm, theft confirmed → an authority, recovered)
 /// and the authority report. Every action goes through <see cref="SocWorkflow"/> exactly as the API's; a refusal is shown
-/// next to the form it concerns. English only, as the console is.
+/// next to the form it concerns. In the operator's language (the portal's texts; CarSecurityText.de/fr.resx).
 /// </summary>
-internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, AccountStore accounts) : PortalPage
+internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, AccountStore accounts, IStringLocalizer<PortalText> t) : PortalPage
 {
     /// <summary>How many tracking messages the timeline lists (the map draws the whole track).</summary>
     public const int TimelineMessages = 100;
@@ -109,20 +112,20 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
     }
 
     public Task<IActionResult> OnPostClaimAsync(string id, CancellationToken cancellationToken) =>
-        ActAsync(id, "claim-error", _ => null, () => workflow.ClaimAsync(AccountId, id, cancellationToken), "You hold the case now.", cancellationToken);
+        ActAsync(id, "claim-error", _ => null, () => workflow.ClaimAsync(AccountId, id, cancellationToken), t["You hold the case now."], cancellationToken);
 
     public Task<IActionResult> OnPostHandOverAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, "handover-error", f => f == "note" ? nameof(HandOverNote) : nameof(HandOverTo),
             () => workflow.HandOverAsync(AccountId, id, new HandOverRequest(string.IsNullOrEmpty(HandOverTo) ? null : HandOverTo, HandOverNote), cancellationToken),
-            string.IsNullOrEmpty(HandOverTo) ? "The case is back in the queue." : "The case was handed over.", cancellationToken, back: "/soc");
+            string.IsNullOrEmpty(HandOverTo) ? t["The case is back in the queue."] : t["The case was handed over."], cancellationToken, back: "/soc");
 
     public Task<IActionResult> OnPostNoteAsync(string id, CancellationToken cancellationToken) =>
-        ActAsync(id, "note-error", _ => nameof(Note), () => workflow.AnnotateAsync(AccountId, id, Note, cancellationToken), "Note added.", cancellationToken);
+        ActAsync(id, "note-error", _ => nameof(Note), () => workflow.AnnotateAsync(AccountId, id, Note, cancellationToken), t["Note added."], cancellationToken);
 
     public Task<IActionResult> OnPostContactAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, "contact-error", f => f switch { "phoneIndex" => nameof(PhoneIndex), "note" => nameof(CallNote), _ => nameof(CallOutcome) },
             () => workflow.ContactAsync(AccountId, id, new ContactAttemptRequest(PhoneIndex, CallOutcome, CallNote), cancellationToken),
-            $"Call to number {PhoneIndex} logged: {ConsoleFormat.ContactOutcome(CallOutcome ?? "").ToLowerInvariant()}.", cancellationToken);
+            t["Call to number {0} logged: {1}.", PhoneIndex ?? 0, t[ConsoleFormat.ContactOutcome(CallOutcome ?? "")]], cancellationToken);
 
     public async Task<IActionResult> OnPostIdentityAsync(string id, CancellationToken cancellationToken)
     {
@@ -131,7 +134,7 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         ModelState.Remove(nameof(Answer));
         if (refusal is null)
         {
-            IdentityResult = result!.Verified ? "match" : $"no match ({result.AttemptsLeft} {(result.AttemptsLeft == 1 ? "attempt" : "attempts")} left)";
+            IdentityResult = result!.Verified ? "match" : result.AttemptsLeft.ToString(CultureInfo.InvariantCulture);
             return Redirect(Here(id) + "#identity-title");
         }
         return await RefusedAsync(id, refusal, "identity-error", _ => nameof(Answer), cancellationToken);
@@ -149,9 +152,9 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
                 Outcome == CaseOutcomes.TheftConfirmed ? Circumstances : null, OutcomeNote), cancellationToken),
             Outcome switch
             {
-                CaseOutcomes.FalseAlarm => "Closed as a false alarm.",
-                CaseOutcomes.TheftConfirmed => "Theft confirmed: the case was handed to the authority.",
-                _ => "Closed: the car was recovered.",
+                CaseOutcomes.FalseAlarm => t["Closed as a false alarm."],
+                CaseOutcomes.TheftConfirmed => t["Theft confirmed: the case was handed to the authority."],
+                _ => t["Closed: the car was recovered."],
             }, cancellationToken);
 
     /// <summary>E5: a time-limited key with which the SOC's map system fetches the case's track (the API's <c>POST …/map-key</c>).</summary>
@@ -169,7 +172,7 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
 
     public Task<IActionResult> OnPostIntervalAsync(string id, CancellationToken cancellationToken) =>
         ActAsync(id, "interval-error", _ => nameof(IntervalSeconds), () => workflow.SetIntervalAsync(AccountId, id, IntervalSeconds, cancellationToken),
-            $"Tracking interval set to {IntervalSeconds} s; the car gets it with its next connection.", cancellationToken);
+            t["Tracking interval set to {0} s; the car gets it with its next connection.", IntervalSeconds ?? 0], cancellationToken);
 
     /// <summary>Runs one workflow action: done → back to the case (or <paramref name="back"/>) with a message; refused → the
     /// page again with the reason next to the form's fields, or in the form's own error line.</summary>
@@ -192,7 +195,7 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         {
             return NotFound();
         }
-        ShowRefusal(refusal, fieldOf: field => fieldOf(field) ?? formError, key: formError);
+        ShowRefusal(refusal, t, field => fieldOf(field) ?? formError, formError);
         return await LoadAsync(id, cancellationToken) ? Page() : NotFound();
     }
 
@@ -213,8 +216,8 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         Operators = await accounts.WithRoleAsync(Roles.SocOperator, 500, cancellationToken);
         var audit = await store.AuditAsync(id, cancellationToken);
         // Newest first; what happened at the same instant, in reverse of the order it was kept in (the car's, the log's).
-        Timeline = [.. Track.TakeLast(TimelineMessages).Select(TimelineEntry.Of)
-            .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", Action(e.Action),
+        Timeline = [.. Track.TakeLast(TimelineMessages).Select(p => TimelineEntry.Of(p, t))
+            .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", t[Action(e.Action)],
                 e.SubjectAccountId is { } subject ? $"{e.Detail} → {NameOf(subject)}" : e.Detail, By(e.ActorAccountId, e.ActorRole), null, e.Action)))
             .Select((e, i) => (Entry: e, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry)];
         PhoneIndex ??= Contacts.NextPhoneIndex;
@@ -222,24 +225,40 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         return true;
     }
 
+    /// <summary>How the case started, in the page's language (the owner's page has the car's words, in lower case).</summary>
+    public string Source(string source) => source == CaseSources.Car
+        ? t["detected by the car"].Value is var words && words.Length > 0 ? char.ToUpperInvariant(words[0]) + words[1..] : words
+        : t[ConsoleFormat.Source(source)];
+
     /// <summary>Who did something: a name for staff, else the role.</summary>
     public string By(string? accountId, string role)
     {
         if (accountId is null)
         {
-            return role;
+            return t[Role(role)];
         }
         if (accountId == AccountId)
         {
-            return "you";
+            return t["you"];
         }
         var staff = Operators.Concat(Authorities).FirstOrDefault(a => a.Id == accountId);
-        return staff.Id is null ? role.Replace('_', ' ') : $"{staff.Name} ({role.Replace('_', ' ')})";
+        return staff.Id is null ? t[Role(role)] : $"{staff.Name} ({t[Role(role)]})";
     }
 
+    /// <summary>The role as the audit names it, in words (the same as on the authority's pages and in the report).</summary>
+    private static string Role(string role) => role switch
+    {
+        "soc_operator" => "Security centre",
+        "authority" => "Authority",
+        "owner" => "Owner",
+        "car" => "The car",
+        "system" => "Pitwall",
+        _ => role.Replace('_', ' '),
+    };
+
     public string NameOf(string? accountId) =>
-        accountId is null ? "nobody" : accountId == AccountId ? "you"
-        : Operators.Concat(Authorities).FirstOrDefault(a => a.Id == accountId) is { Id: not null } a ? a.Name : "another account";
+        accountId is null ? t["nobody"] : accountId == AccountId ? t["you"]
+        : Operators.Concat(Authorities).FirstOrDefault(a => a.Id == accountId) is { Id: not null } a ? a.Name : t["another account"];
 
     private static string Action(string action) => action switch
     {
@@ -254,6 +273,7 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         "tracking_interval" => "Tracking interval",
         "map_key" => "Map key",
         "report" => "Report downloaded",
+        "authority_reference" => "Authority's file number",
         _ => action.Replace('_', ' '),
     };
 }

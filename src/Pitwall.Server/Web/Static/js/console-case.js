@@ -27,7 +27,7 @@ function readTrack(doc) {
 function showCount() {
   mapElement.dataset.points = String(seen.size);
   const count = document.getElementById('track-count');
-  if (count) count.textContent = `${seen.size} positions`;
+  if (count) count.textContent = (count.dataset.template ?? "{0} positions").replace("{0}", seen.size);
 }
 
 /** Draws the whole track anew (page load, and after each refresh, which brings every position in the car's order). */
