@@ -56,6 +56,7 @@ public static class ChargingModule
         builder.Services.AddSingleton<InvoiceJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InvoiceJob>());
         builder.Services.AddNotificationTypes(InvoiceNotifications.Order, InvoiceNotifications.All);
+        builder.Services.AddNotificationTemplates(InvoiceNotifications.Templates);
         builder.Services.AddDataCategory(ChargingDataCategories.Invoices);
         builder.Services.AddDataCategory(ChargingDataCategories.InvoiceNumbers);
         builder.Services.AddDataCategory(ChargingDataCategories.PaymentCards);

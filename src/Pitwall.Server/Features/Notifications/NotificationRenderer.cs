@@ -65,8 +65,8 @@ public sealed partial class NotificationRenderer(IPortalTextCatalogue texts)
                     "time" => PortalTime.TimeOfDay(at, reader.Zone),
                     _ => PortalTime.When(at, reader.Zone, seconds: false),
                 };
-            case "n0" or "n1" when double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number):
-                return number.ToString(kind == "n0" ? "#,0" : "#,0.0", PortalTime.NumbersOf(reader.Culture));
+            case "n0" or "n1" or "n2" when decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number):
+                return number.ToString(kind switch { "n0" => "#,0", "n1" => "#,0.0", _ => "#,0.00" }, PortalTime.NumbersOf(reader.Culture));
             case "text":
                 return texts.TextsIn(reader.Culture).GetValueOrDefault(raw, raw);
             default:
@@ -78,6 +78,6 @@ public sealed partial class NotificationRenderer(IPortalTextCatalogue texts)
     public static IEnumerable<string> Placeholders(string template) =>
         Placeholder().Matches(template).Select(m => m.Value).Distinct().Order(StringComparer.Ordinal);
 
-    [GeneratedRegex(@"\{(?<name>[A-Za-z]\w*)(?::(?<kind>date|datetime|time|n0|n1|text))?\}")]
+    [GeneratedRegex(@"\{(?<name>[A-Za-z]\w*)(?::(?<kind>date|datetime|time|n0|n1|n2|text))?\}")]
     private static partial Regex Placeholder();
 }

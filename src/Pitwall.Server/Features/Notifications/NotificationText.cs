@@ -10,7 +10,7 @@ namespace Pitwall.Server.Features.Notifications;
 /// <remarks>
 /// Placeholders name an argument and how the reader sees it: <c>{name}</c> as it is (a package's or area's name);
 /// <c>{name:date}</c> the day and <c>{name:datetime}</c> the day and time, <c>{name:time}</c> the time of day, each in the
-/// reader's time zone; <c>{name:n0}</c>, <c>{name:n1}</c> a number with the reader's decimal comma or point;
+/// reader's time zone; <c>{name:n0}</c>, <c>{name:n1}</c>, <c>{name:n2}</c> a number with the reader's decimal comma or point;
 /// <c>{name:text}</c> a text key translated too (e.g. an alarm's cause).
 /// </remarks>
 public sealed record NotificationTemplate(string Key);

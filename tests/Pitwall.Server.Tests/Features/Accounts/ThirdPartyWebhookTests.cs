@@ -16,7 +16,7 @@ public abstract class ThirdPartyWebhookTests(PitwallServer server)
 
     private Task NotifyAsync(string vin, string type) =>
         server.Get<Database>().WriteAsync((c, t) => server.Get<INotifier>().NotifyAsync(c, t,
-            new Notification(vin, type, "Something happened.", server.Clock.GetUtcNow(), Guid.NewGuid().ToString("N"))), CancellationToken.None);
+            new Notification(vin, type, NotificationText.Verbatim("Something happened."), server.Clock.GetUtcNow(), Guid.NewGuid().ToString("N"))), CancellationToken.None);
 
     /// <summary>The (VIN, type) of every delivery queued for the webhook.</summary>
     private Task<List<(string Vin, string Type)>> QueuedForAsync(string webhookId) => server.Get<Database>().ReadAsync(async c =>

@@ -13,6 +13,11 @@ internal static class InvoiceNotifications
     public static readonly NotificationType Ready = new("charging.invoice_ready", "Charging invoice ready", false, NotificationChannels.InAppAndEmail);
 
     public static readonly IReadOnlyList<NotificationType> All = [Ready];
+
+    // The sentence, in the feature's resx files (English, German, French); registered by the module.
+    public static readonly NotificationTemplate ReadyText = new("notification:charging.invoice_ready");
+
+    public static readonly IReadOnlyList<NotificationTemplate> Templates = [ReadyText];
 }
 
 /// <summary>Runs the invoices of the last closed month (<see cref="InvoicePeriod.LastClosed"/>) and collects open payments every

@@ -144,7 +144,8 @@ internal sealed partial class InvoiceRun(
             if (contract.Vin is not null)
             {
                 await notifier.NotifyAccountAsync(c, t, accountId, new Notification(contract.Vin, InvoiceNotifications.Ready.Id,
-                    string.Create(CultureInfo.InvariantCulture, $"Your charging invoice {number} for {period.Label} is ready: {net + vat:0.00} {currency}."), now, "invoice:" + number));
+                    NotificationText.Of(InvoiceNotifications.ReadyText, ("number", number), ("period", period.Label), ("amount", net + vat), ("currency", currency)),
+                    now, "invoice:" + number));
             }
             numbers.Add(number);
         }
