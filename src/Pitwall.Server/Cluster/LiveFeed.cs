@@ -11,7 +11,11 @@ namespace Pitwall.Server.Cluster;
 /// </summary>
 public abstract class LiveFeed<T> where T : class, IFeedEvent
 {
-    private readonly ConcurrentDictionary<FeedSubscription<T>, byte> _subscriptions = new();
+    // Subscribers with keys are found through their keys: an instance with thousands of app streams would otherwise ask each
+    // of them about every event. Those without keys (a console that sees everything) are asked about every event.
+    private readonly ConcurrentDictionary<FeedSubscription<T>, byte> _unkeyed = new();
+    private readonly ConcurrentDictionary<string, FeedSubscription<T>[]> _byKey = new(StringComparer.Ordinal);
+    private readonly Lock _keying = new();
     private readonly FeedRelay<T> _relay;
 
     /// <param name="stamp">A copy of the event with its id and position.</param>
@@ -20,26 +24,100 @@ public abstract class LiveFeed<T> where T : class, IFeedEvent
 
     public void Publish(T feedEvent) => _relay.Publish(feedEvent);
 
+    /// <summary>The one key under which the subscribers that may want this event are found (null: none of the keyed ones).</summary>
+    protected virtual string? KeyOf(T feedEvent) => null;
+
     private void FanOut(T feedEvent)
     {
-        // The dictionary's own enumerator takes no lock; its Keys would take every lock and copy the keys, per event (several
-        // per command: the commands benchmark saw publishers queue on those locks).
-        foreach (var (subscription, _) in _subscriptions)
+        if (KeyOf(feedEvent) is { } key && _byKey.TryGetValue(key, out var keyed))
         {
-            if (subscription.Wants(feedEvent))
+            foreach (var subscription in keyed)
             {
-                subscription.Queue.Writer.TryWrite(feedEvent);
+                Offer(subscription, feedEvent);
             }
+        }
+        // The dictionary's own enumerator takes no lock; its Keys would take every lock and copy the keys, per event.
+        foreach (var (subscription, _) in _unkeyed)
+        {
+            Offer(subscription, feedEvent);
+        }
+    }
+
+    private static void Offer(FeedSubscription<T> subscription, T feedEvent)
+    {
+        if (subscription.Wants(feedEvent))
+        {
+            subscription.Queue.Writer.TryWrite(feedEvent);
         }
     }
 
     /// <summary>Registers the subscriber, then looks up what it missed since <paramref name="lastEventId"/>.</summary>
     protected TSubscription Add<TSubscription>(TSubscription subscription, string? lastEventId) where TSubscription : FeedSubscription<T>
     {
-        _subscriptions[subscription] = 0;
-        subscription.Removed = () => _subscriptions.TryRemove(subscription, out _);
+        if (subscription.Keys() is not null)
+        {
+            subscription.Rekey = () => Rekey(subscription);
+            Rekey(subscription);
+            subscription.Removed = () => Unindex(subscription);
+        }
+        else
+        {
+            _unkeyed[subscription] = 0;
+            subscription.Removed = () => _unkeyed.TryRemove(subscription, out _);
+        }
         (subscription.Missed, subscription.ReplayedUpTo) = _relay.After(lastEventId, subscription.Wants);
         return subscription;
+    }
+
+    private void Rekey(FeedSubscription<T> subscription)
+    {
+        lock (_keying)
+        {
+            if (subscription.IsRemoved)
+            {
+                return;
+            }
+            var keys = subscription.Keys() ?? System.Collections.Frozen.FrozenSet<string>.Empty;
+            foreach (var gone in subscription.IndexedKeys.Except(keys, StringComparer.Ordinal))
+            {
+                Remove(gone, subscription);
+            }
+            foreach (var added in keys.Except(subscription.IndexedKeys, StringComparer.Ordinal))
+            {
+                _byKey[added] = _byKey.TryGetValue(added, out var others) ? [.. others, subscription] : [subscription];
+            }
+            subscription.IndexedKeys = keys;
+        }
+    }
+
+    private void Unindex(FeedSubscription<T> subscription)
+    {
+        lock (_keying)
+        {
+            subscription.IsRemoved = true;
+            foreach (var key in subscription.IndexedKeys)
+            {
+                Remove(key, subscription);
+            }
+            subscription.IndexedKeys = System.Collections.Frozen.FrozenSet<string>.Empty;
+        }
+    }
+
+    private void Remove(string key, FeedSubscription<T> subscription)
+    {
+        if (!_byKey.TryGetValue(key, out var others))
+        {
+            return;
+        }
+        FeedSubscription<T>[] rest = [.. others.Where(other => other != subscription)];
+        if (rest.Length == 0)
+        {
+            _byKey.TryRemove(key, out _);
+        }
+        else
+        {
+            _byKey[key] = rest;
+        }
     }
 }
 
@@ -50,6 +128,16 @@ public abstract class FeedSubscription<T>(int capacity) : IDisposable where T : 
         new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     internal Action? Removed { get; set; }
+
+    /// <summary>Set by the feed for a subscriber with keys: call when <see cref="Keys"/> changed.</summary>
+    internal Action? Rekey { get; set; }
+
+    internal IReadOnlySet<string> IndexedKeys { get; set; } = System.Collections.Frozen.FrozenSet<string>.Empty;
+
+    internal bool IsRemoved { get; set; }
+
+    /// <summary>The keys (see <c>LiveFeed.KeyOf</c>) of every event this subscriber may want; null: ask it about every event.</summary>
+    internal virtual IReadOnlySet<string>? Keys() => null;
 
     /// <summary>The live events as they come (without what <see cref="Missed"/> replays).</summary>
     public ChannelReader<T> Events => Queue.Reader;

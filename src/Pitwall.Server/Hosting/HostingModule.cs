@@ -67,12 +67,13 @@ public static class HostingModule
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).ExcludeFromDescription();
         app.MapOpenApi(OpenApiSetup.DocumentPath);
-        app.UseSwaggerUI(o =>
+        // Only requests under its path see the Swagger UI's middleware: it tests every path against its regular expressions.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/" + OpenApiSetup.BrowserPath), docs => docs.UseSwaggerUI(o =>
         {
             o.RoutePrefix = OpenApiSetup.BrowserPath;
             o.DocumentTitle = "Pitwall API";
             o.SwaggerEndpoint(OpenApiSetup.DocumentPath, "Pitwall API v1");
-        });
+        }));
         return app;
     }
 }

@@ -23,13 +23,22 @@ public sealed class LiveEventHub(IClusterBus bus, TimeProvider time, IOptions<Cl
     public Subscription Subscribe(string accountId, IEnumerable<string> vins, string? lastEventId = null) =>
         Add(new Subscription(accountId, vins), lastEventId);
 
+    /// <summary>An event for an account is found under the account's id, any other under its VIN (the two never look alike).</summary>
+    protected override string? KeyOf(LiveEvent feedEvent) => feedEvent.AccountId ?? feedEvent.Vin;
+
     public sealed class Subscription(string accountId, IEnumerable<string> vins) : FeedSubscription<LiveEvent>(256)
     {
         private volatile HashSet<string> _vins = new(vins, StringComparer.Ordinal);
 
         internal override bool Wants(LiveEvent e) => e.AccountId == accountId || (e.AccountId is null && _vins.Contains(e.Vin));
 
+        internal override IReadOnlySet<string> Keys() => new HashSet<string>(_vins.Append(accountId), StringComparer.Ordinal);
+
         /// <summary>When the account gains or loses a vehicle.</summary>
-        public void Follow(IEnumerable<string> vins) => _vins = new HashSet<string>(vins, StringComparer.Ordinal);
+        public void Follow(IEnumerable<string> vins)
+        {
+            _vins = new HashSet<string>(vins, StringComparer.Ordinal);
+            Rekey?.Invoke();
+        }
     }
 }
