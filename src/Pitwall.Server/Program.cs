@@ -67,6 +67,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseGateway();
         app.UsePrivacy();
         app.UseHosting();

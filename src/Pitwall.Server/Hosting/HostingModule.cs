@@ -12,7 +12,10 @@ public static class HostingModule
 
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.TrustedProxies.All(TrustedProxies.IsAddressOrNetwork), $"{HostingOptions.Section}:TrustedProxies takes IP addresses and CIDR networks.")
+            .ValidateOnStart();
+        builder.Services.AddTrustedProxies();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Logging.ClearProviders();
         // Structured JSON lines with their trace id; messages carry ids and counts only, never payloads or personal data (DESIGN §3.10).

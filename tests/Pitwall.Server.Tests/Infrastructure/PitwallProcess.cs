@@ -71,15 +71,22 @@ public sealed class PitwallProcess : IAsyncDisposable
         return (await process.WaitForExitAsync(), process.Output);
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(IDictionary<string, string> environment, string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(IDictionary<string, string> environment, string workingDirectory, params string[] args) =>
+        RunAsync(TimeSpan.FromSeconds(60), environment, workingDirectory, args);
+
+    /// <param name="patience">How long the command may take (a process's start-up on a busy machine takes its share).</param>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        TimeSpan patience, IDictionary<string, string> environment, string workingDirectory, params string[] args)
     {
         await using var process = Start(workingDirectory, args, environment);
-        return (await process.WaitForExitAsync(), process.Output);
+        return (await process.WaitForExitAsync(patience), process.Output);
     }
 
-    public async Task<int> WaitForExitAsync()
+    public Task<int> WaitForExitAsync() => WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+    public async Task<int> WaitForExitAsync(TimeSpan patience)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(patience);
         await _process.WaitForExitAsync(timeout.Token);
         _process.WaitForExit(); // drains the output readers
         return _process.ExitCode;
@@ -103,7 +110,7 @@ public sealed class PitwallProcess : IAsyncDisposable
         }
         const string marker = "Now listening on: ";
         var at = line.IndexOf(marker, StringComparison.Ordinal);
-        if (at >= 0)
+        if (at >= 0 && line.AsSpan(at + marker.Length).StartsWith("http://", StringComparison.Ordinal)) // the plain address, not an https:// one
         {
             var address = line[(at + marker.Length)..];
             _listening.TrySetResult(address[..address.IndexOf('"', StringComparison.Ordinal)]);

@@ -21,6 +21,9 @@ public sealed class ProcessCluster : IAsyncLifetime
     public const string FleetSecret = "pitwall-load-balancer-test-fleet";
     public const int FleetSize = 110;
 
+    /// <summary>A registered car outside <see cref="TakeVins"/>'s fleet, with a client certificate from the cluster's vehicle CA.</summary>
+    public static string CertificateCar => Vin(FleetSize);
+
     /// <summary>An instance silent this long is taken for dead (Pitwall:Cluster:InstanceTimeout).</summary>
     public static readonly TimeSpan InstanceTimeout = TimeSpan.FromSeconds(6);
 
@@ -30,6 +33,12 @@ public sealed class ProcessCluster : IAsyncLifetime
     private int _nextCar;
 
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The vehicle CA every instance shares (its https:// addresses' certificate, the cars' client certificates).</summary>
+    public string CaDirectory => Path.Combine(_work, "vehicle-ca");
+
+    /// <summary><see cref="CertificateCar"/>'s <c>.crt</c>/<c>.key</c> and the CA's <c>ca.crt</c>, as <c>pitwall admin vehicle-cert</c> wrote them.</summary>
+    public string CarCertificates => Path.Combine(_work, "car-certificates");
     public TestNats Nats { get; private set; } = null!;
     public TestHaproxy Balancer { get; private set; } = null!;
     public ServeProcess A { get; private set; } = null!;
@@ -61,15 +70,21 @@ public sealed class ProcessCluster : IAsyncLifetime
         ConnectionString = await TestPostgres.CreateDatabaseAsync();
         Nats = await TestNats.StartAsync();
         var csv = Path.Combine(_work, "fleet.csv");
-        await File.WriteAllTextAsync(csv, "vin,model,model_year\n" + string.Concat(Enumerable.Range(0, FleetSize).Select(i => $"{Vin(i)},Taycan,2025\n")));
+        await File.WriteAllTextAsync(csv, "vin,model,model_year\n" + string.Concat(Enumerable.Range(0, FleetSize + 1).Select(i => $"{Vin(i)},Taycan,2025\n")));
         // Migrates the database, then registers the fleet: the instances then start together and find nothing to migrate.
-        var (exit, output) = await PitwallProcess.RunAsync(
+        // Each a .NET process of its own: generous on a busy two-core machine, as the instances' start below.
+        var (exit, output) = await PitwallProcess.RunAsync(TimeSpan.FromMinutes(3),
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" }, _work,
             "admin", "vehicle-import", "--file", csv, "--fleet-secret", FleetSecret, "--database", ConnectionString);
         Assert.True(exit == 0, output);
+        // Creates the vehicle CA before the instances start (each would otherwise make its own) and a car's certificate.
+        (exit, output) = await PitwallProcess.RunAsync(TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Pitwall__VehicleCa__Directory"] = CaDirectory }, _work,
+            "admin", "vehicle-cert", "--vin", CertificateCar, "--out", CarCertificates, "--database", ConnectionString);
+        Assert.True(exit == 0, output);
         var started = await Task.WhenAll(new[] { "A", "B", "C" }.Select(StartInstanceAsync));
         (A, B, C) = (started[0], started[1], started[2]);
-        Balancer = await TestHaproxy.StartAsync(A.HostPort, B.HostPort, C.HostPort);
+        Balancer = await TestHaproxy.StartAsync([A.HostPort, B.HostPort, C.HostPort], [A.TlsHostPort, B.TlsHostPort, C.TlsHostPort]);
         Client = new HttpClient { BaseAddress = Balancer.Address };
     }
 
@@ -89,11 +104,14 @@ public sealed class ProcessCluster : IAsyncLifetime
             ["Pitwall__Gateway__ChallengesPerMinute"] = "100000",
             ["Pitwall__Retention__Enabled"] = "false",
             ["Pitwall__Accounts__PasswordGrant"] = "true",
-            ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true",
+            // The client's address and scheme from HAProxy's X-Forwarded-* (from this address only: the shipped set-up).
+            ["Pitwall__Http__TrustedProxies__0"] = "127.0.0.1",
+            ["Pitwall__VehicleCa__Directory"] = CaDirectory,
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
-        var process = PitwallProcess.Start(directory, ["serve", "--urls", "http://127.0.0.1:0"], environment);
+        var tlsPort = TestHaproxy.FreePort();
+        var process = PitwallProcess.Start(directory, ["serve", "--urls", $"http://127.0.0.1:0;https://127.0.0.1:{tlsPort}"], environment);
         lock (_started)
         {
             _started.Add(process);
@@ -102,7 +120,7 @@ public sealed class ProcessCluster : IAsyncLifetime
         {
             // Three .NET processes starting at once on a busy two-core machine: generous, as a deployment's start-up is.
             var address = new Uri(await process.ListeningAddressAsync(TimeSpan.FromMinutes(3)));
-            var instance = new ServeProcess(name, process, address);
+            var instance = new ServeProcess(name, process, address, $"127.0.0.1:{tlsPort}");
             using var http = new HttpClient { BaseAddress = address };
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (await (await http.GetAsync("/health/ready")).Content.ReadAsStringAsync() != "Healthy") // NATS connected
@@ -203,7 +221,7 @@ public sealed class ProcessCluster : IAsyncLifetime
 public sealed class ProcessClusterCollection;
 
 /// <summary>One <c>pitwall serve</c> process of a <see cref="ProcessCluster"/>.</summary>
-public sealed class ServeProcess(string name, PitwallProcess process, Uri address) : IAsyncDisposable
+public sealed class ServeProcess(string name, PitwallProcess process, Uri address, string tlsHostPort) : IAsyncDisposable
 {
     public string Name { get; } = name;
 
@@ -213,6 +231,9 @@ public sealed class ServeProcess(string name, PitwallProcess process, Uri addres
 
     /// <summary>host:port, as HAProxy's server lines take it.</summary>
     public string HostPort => $"{Address.Host}:{Address.Port}";
+
+    /// <summary>host:port of the instance's https:// address (cars with client certificates, through HAProxy's TLS passthrough).</summary>
+    public string TlsHostPort { get; } = tlsHostPort;
 
     /// <summary>An HTTP client of this instance directly (not through the load balancer) for a signed-in user.</summary>
     public HttpClient ClientFor(TestUser user)

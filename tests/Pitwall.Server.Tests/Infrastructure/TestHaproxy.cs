@@ -17,15 +17,19 @@ public sealed class TestHaproxy : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly string _directory;
 
-    private TestHaproxy(Process process, string directory, Uri address)
+    private TestHaproxy(Process process, string directory, Uri address, Uri carAddress)
     {
         _process = process;
         _directory = directory;
         Address = address;
+        CarAddress = carAddress;
     }
 
     /// <summary>Where cars and clients reach the platform.</summary>
     public Uri Address { get; }
+
+    /// <summary>Where cars with client certificates connect: TLS passed through to the instances' https:// addresses.</summary>
+    public Uri CarAddress { get; }
 
     private string Socket => Path.Combine(_directory, "admin.sock");
 
@@ -48,23 +52,29 @@ public sealed class TestHaproxy : IAsyncDisposable
 
     public static string ConfigFile => Path.Combine(PortalBrowser.RepositoryRoot(), "deploy", "haproxy", "pitwall.cfg");
 
-    /// <summary>Starts HAProxy in front of the three instances (host:port each) and returns once it answers for them.</summary>
-    public static async Task<TestHaproxy> StartAsync(string a, string b, string c)
+    /// <summary>Starts HAProxy in front of the three instances (host:port each, plain and https) and returns once it answers for them.</summary>
+    /// <param name="signInsPerMinute">PITWALL_AUTH_PER_MINUTE: the tests' accounts all sign in from 127.0.0.1, so many by default.</param>
+    public static async Task<TestHaproxy> StartAsync(IReadOnlyList<string> instances, IReadOnlyList<string> tlsInstances, int signInsPerMinute = 100_000)
     {
         var directory = Directory.CreateTempSubdirectory("pitwall-haproxy-").FullName;
         var port = FreePort();
+        var carPort = FreePort();
         var start = new ProcessStartInfo(Binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[] { "-db", "-f", ConfigFile })
         {
             start.ArgumentList.Add(arg); // -db: in the foreground, as a child of the test
         }
         start.Environment["PITWALL_LISTEN"] = $"127.0.0.1:{port}";
-        start.Environment["PITWALL_A"] = a;
-        start.Environment["PITWALL_B"] = b;
-        start.Environment["PITWALL_C"] = c;
+        start.Environment["PITWALL_AUTH_PER_MINUTE"] = signInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PITWALL_CAR_LISTEN"] = $"127.0.0.1:{carPort}";
+        foreach (var (name, i) in new[] { ("A", 0), ("B", 1), ("C", 2) })
+        {
+            start.Environment[$"PITWALL_{name}"] = instances[i];
+            start.Environment[$"PITWALL_{name}_TLS"] = tlsInstances[i];
+        }
         start.Environment["PITWALL_HAPROXY_SOCKET"] = Path.Combine(directory, "admin.sock");
         var process = new Process { StartInfo = start };
-        var haproxy = new TestHaproxy(process, directory, new Uri($"http://127.0.0.1:{port}"));
+        var haproxy = new TestHaproxy(process, directory, new Uri($"http://127.0.0.1:{port}"), new Uri($"https://127.0.0.1:{carPort}"));
         process.OutputDataReceived += (_, e) => haproxy.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => haproxy.OnLine(e.Data);
         process.Start();
@@ -147,7 +157,7 @@ public sealed class TestHaproxy : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

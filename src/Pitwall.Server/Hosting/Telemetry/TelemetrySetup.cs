@@ -114,7 +114,8 @@ internal static class TelemetrySetup
                    CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent[7..]), Encoding.UTF8.GetBytes(token));
         }
         return context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote) &&
-               !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded");
+               !context.Request.Headers.ContainsKey("X-Forwarded-For") && !context.Request.Headers.ContainsKey("Forwarded") &&
+               !context.Request.Headers.ContainsKey("X-Original-For"); // a trusted proxy's request, its client's address taken over
     }
 
     private static bool IsScrapeOrProbe(PathString path, TelemetryOptions options) =>
