@@ -9,11 +9,15 @@ using System.Text.Json;
 namespace Pitwall.Bench;
 
 internal sealed record CommandLoadOptions(
-    IReadOnlyList<Owner> Owners, int Cars, double Rate, TimeSpan Warmup, TimeSpan Duration, TimeSpan Timeout, string Type, int ServerPid);
+    IReadOnlyList<Owner> Owners, int Cars, double Rate, TimeSpan Warmup, TimeSpan Duration, TimeSpan Timeout, string Type, IReadOnlyList<int> ServerPids);
 
 internal sealed record CommandLoadResult(
     double Seconds, CommandTally Warmup, CommandTally Measured, long StillOpen, int UnclaimedEvents,
-    double ServerCores, double ClientCores, double MachineCores, double OtherCores, long Origin);
+    double ServerCores, double ClientCores, double MachineCores, double OtherCores, long Origin)
+{
+    /// <summary>Cores of each of <see cref="CommandLoadOptions.ServerPids"/> (with their descendants), in that order.</summary>
+    public IReadOnlyList<double> ServerCoresEach { get; init; } = [];
+}
 
 /// <summary>
 /// The apps' side of the command round trip, open loop: R commands per second, each to the next car that has none open
@@ -78,7 +82,8 @@ internal sealed class CommandLoad
             var tally = now >= measureStart ? measured : warmup;
             if (tally == measured && cpu is null)
             {
-                cpu = new CpuMeter(Environment.ProcessId, options.ServerPid);
+                // The servers with their descendants (PostgreSQL's backends); this process alone, without the servers it started.
+                cpu = new CpuMeter(pid => pid == Environment.ProcessId ? ProcStats.CpuTime(pid) : ProcStats.TreeCpuTime(pid), [Environment.ProcessId, .. options.ServerPids]);
                 other = new OtherLoad();
             }
             // Open loop: what is due by now is sent now, however the earlier ones are doing.
@@ -105,7 +110,7 @@ internal sealed class CommandLoad
             }
             await Task.Delay(1);
         }
-        var (cores, machineCores) = cpu is null ? (new double[2], 0d) : cpu.Stop();
+        var (cores, machineCores) = cpu is null ? (new double[1 + options.ServerPids.Count], 0d) : cpu.Stop();
         var otherCores = Math.Max(other?.Cores() ?? 0, machineCores - cores.Sum());
         var measuredSeconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
 
@@ -116,7 +121,10 @@ internal sealed class CommandLoad
             await Task.Delay(50);
         }
         return new CommandLoadResult(
-            measuredSeconds, warmup, measured, Interlocked.Read(ref load._open), tracker.Unclaimed, cores[1], cores[0], machineCores, otherCores, start);
+            measuredSeconds, warmup, measured, Interlocked.Read(ref load._open), tracker.Unclaimed, cores.Skip(1).Sum(), cores[0], machineCores, otherCores, start)
+        {
+            ServerCoresEach = cores[1..],
+        };
     }
 
     private async Task RunOneAsync(int car, CommandTally tally)

@@ -107,7 +107,7 @@ internal static class CommandsBenchmark
             $"  {ownerCount} event streams ready; {s.Type} at {s.Rate:N0}/s, warming up for {s.Warmup.TotalSeconds:F0} s, then measuring {s.Duration.TotalSeconds:F0} s"));
 
         var load = await CommandLoad.RunAsync(
-            new CommandLoadOptions(owners, s.Cars, s.Rate, s.Warmup, s.Duration, s.Timeout, s.Type, pitwall.Id), http, tracker, Console.Out);
+            new CommandLoadOptions(owners, s.Cars, s.Rate, s.Warmup, s.Duration, s.Timeout, s.Type, [pitwall.Id]), http, tracker, Console.Out);
         var serverRssKb = ProcStats.RssKb(pitwall.Id);
         var timeline = Path.Combine(s.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"commands-timeline-{s.Cars}x{s.Rate:F0}.csv"));
         await CommandTimeline.WriteAsync(timeline, load.Origin);

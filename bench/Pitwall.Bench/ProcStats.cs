@@ -28,6 +28,42 @@ internal static class ProcStats
         }
     }
 
+    /// <summary>CPU time of a process and all its living descendants (PostgreSQL: the postmaster and its backends).</summary>
+    public static TimeSpan TreeCpuTime(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                try
+                {
+                    var text = File.ReadAllText(Path.Combine(directory, "stat"));
+                    parents[pid] = int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+                {
+                }
+            }
+        }
+        bool Below(int pid)
+        {
+            for (var depth = 0; depth < 16 && pid > 1; depth++)
+            {
+                if (pid == root)
+                {
+                    return true;
+                }
+                if (!parents.TryGetValue(pid, out pid))
+                {
+                    return false;
+                }
+            }
+            return false;
+        }
+        return parents.Keys.Where(Below).Aggregate(TimeSpan.Zero, (sum, pid) => sum + CpuTime(pid));
+    }
+
     public static int OpenFiles(int pid)
     {
         try
@@ -82,10 +118,19 @@ internal sealed class CpuMeter
     private readonly (long Busy, long Total) _machineStart;
     private readonly long _startTicks = Stopwatch.GetTimestamp();
 
+    private readonly Func<int, TimeSpan> _read;
+
     public CpuMeter(params int[] pids)
+        : this(ProcStats.CpuTime, pids)
     {
+    }
+
+    /// <param name="read">CPU time of one of <paramref name="pids"/> (e.g. <see cref="ProcStats.TreeCpuTime"/> for a process tree).</param>
+    public CpuMeter(Func<int, TimeSpan> read, params int[] pids)
+    {
+        _read = read;
         _pids = pids;
-        _start = pids.Select(ProcStats.CpuTime).ToArray();
+        _start = pids.Select(read).ToArray();
         _machineStart = ProcStats.MachineCpu();
     }
 
@@ -93,7 +138,7 @@ internal sealed class CpuMeter
     public (double[] Cores, double MachineCores) Stop()
     {
         var wall = Stopwatch.GetElapsedTime(_startTicks).TotalSeconds;
-        var cores = _pids.Select((pid, i) => (ProcStats.CpuTime(pid) - _start[i]).TotalSeconds / wall).ToArray();
+        var cores = _pids.Select((pid, i) => (_read(pid) - _start[i]).TotalSeconds / wall).ToArray();
         var machine = ProcStats.MachineCpu();
         var busy = machine.Busy - _machineStart.Busy;
         var total = machine.Total - _machineStart.Total;

@@ -4,7 +4,7 @@ using System.Net;
 namespace Pitwall.Bench;
 
 /// <summary>
-/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown | artifacts</c> run the vehicle-link benchmarks (bench/README.md);
+/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown | artifacts | cluster-commands | cluster-ingest</c> run the vehicle-link benchmarks (bench/README.md);
 /// <c>ack-server</c> and <c>hold</c> are the helper processes they start.
 /// </summary>
 public static class Program
@@ -123,6 +123,10 @@ public static class Program
         root.Subcommands.Add(SmartService.SmartServiceCommand.Create(work, serverDll, fleetSecret, quietWait));
         root.Subcommands.Add(Breakdown.BreakdownCommand.Create(work, serverDll, fleetSecret, quietWait));
         root.Subcommands.Add(Artifacts.ArtifactsCommand.Create(work, serverDll, quietWait));
+        foreach (var command in Cluster.ClusterCommand.Create(work, serverDll, fleetSecret, quietWait))
+        {
+            root.Subcommands.Add(command);
+        }
         root.Subcommands.Add(ackServer);
         root.Subcommands.Add(instrumented);
         root.Subcommands.Add(hold);
