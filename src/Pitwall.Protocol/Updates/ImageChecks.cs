@@ -23,7 +23,7 @@ public static class ImageChecks
         }
         foreach (var image in offered)
         {
-            if (!metadata.Targets.TryGetValue($"{image.Component}/{image.Filename}", out var target) || target.Length != image.Length
+            if (!metadata.Targets.TryGetValue(SignedTarget.PathOf(image.Component, image.Version, image.Filename), out var target) || target.Length != image.Length
                 || !string.Equals(target.Sha256, image.Sha256, StringComparison.OrdinalIgnoreCase) || target.Version != image.Version)
             {
                 return UpdateRefusals.UnsignedTarget;
@@ -39,6 +39,14 @@ public static class ImageChecks
         }
         return null;
     }
+
+    /// <summary>Uptane's check across the repositories: every image the director names is in the image repository's targets (signed
+    /// offline) with the same length and SHA-256.</summary>
+    public static string? AgainstImageRepository(VerifiedMetadata director, VerifiedImages images) =>
+        director.Targets.All(t => images.Targets.TryGetValue(t.Key, out var image) && image.Length == t.Value.Length
+                                  && string.Equals(image.Sha256, t.Value.Sha256, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : UpdateRefusals.ImageMismatch;
 
     public static string? Image(SignedTarget target, long length, string sha256) =>
         length == target.Length && string.Equals(sha256, target.Sha256, StringComparison.OrdinalIgnoreCase) ? null : UpdateRefusals.TamperedImage;

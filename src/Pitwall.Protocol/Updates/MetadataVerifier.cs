@@ -11,33 +11,72 @@ public sealed record VerifiedMetadata(TrustedMetadata Trusted, string Vin, IRead
 /// <summary>Either a verified set or the stable reason (<see cref="UpdateRefusals"/>) it was refused.</summary>
 public sealed record MetadataCheck(VerifiedMetadata? Verified, string? Refusal);
 
+/// <summary>An image as the image repository's targets (signed offline) pin it.</summary>
+public sealed record ImageTarget(long Length, string Sha256);
+
+/// <summary>A verified image-repository set: the state the car trusts from now on and every image it pins, by path.</summary>
+public sealed record VerifiedImages(TrustedMetadata Trusted, IReadOnlyDictionary<string, ImageTarget> Targets);
+
+/// <summary>Either a verified image-repository set or the stable reason it was refused.</summary>
+public sealed record ImageRepositoryCheck(VerifiedImages? Verified, string? Refusal);
+
 /// <summary>
 /// The car's side of signed update metadata, in the order of TUF's client workflow: each new root must be signed by a threshold of the
 /// trusted root's root keys and of its own, one version at a time; then the timestamp, the snapshot it names (by hash and version)
 /// and the targets the snapshot names, each signed by a threshold of its role's keys in the root, not below the versions already
 /// trusted (replay) and not expired by the car's secure time. Rotating a role's keys in a new root resets what the car remembers of
-/// that role, so the new keys' versions may start afresh.
+/// that role, so the new keys' versions may start afresh. The same workflow serves both of Uptane's repositories: the director
+/// (<see cref="Verify"/>, targets for one car) and the image repository (<see cref="VerifyImages"/>, every image, signed offline).
 /// </summary>
 public static class MetadataVerifier
 {
     public static MetadataCheck Verify(TrustedMetadata trusted, MetadataSet set, DateTimeOffset now)
     {
+        var (verified, refusal) = Run(() =>
+        {
+            var (state, targets) = VerifyOrThrow(trusted, set, now);
+            var pinned = targets["targets"]!.AsObject().ToDictionary(p => p.Key, p => Target(p.Key, p.Value!), StringComparer.Ordinal);
+            return new VerifiedMetadata(state, targets["custom"]!["vin"]!.GetValue<string>(), pinned);
+        });
+        return new MetadataCheck(verified, refusal);
+    }
+
+    public static ImageRepositoryCheck VerifyImages(TrustedMetadata trusted, MetadataSet set, DateTimeOffset now)
+    {
+        var (verified, refusal) = Run(() =>
+        {
+            var (state, targets) = VerifyOrThrow(trusted, set, now);
+            var pinned = targets["targets"]!.AsObject().ToDictionary(
+                p => p.Key, p => new ImageTarget(p.Value!["length"]!.GetValue<long>(), p.Value["hashes"]!["sha256"]!.GetValue<string>()), StringComparer.Ordinal);
+            return new VerifiedImages(state, pinned);
+        });
+        return new ImageRepositoryCheck(verified, refusal);
+    }
+
+    /// <summary>One role's document against a root, as a repository checks what it is given to serve: signed by a threshold of the role's
+    /// keys, of that type, at <paramref name="minimumVersion"/> or later, not expired.</summary>
+    /// <returns>Null, or the stable reason.</returns>
+    public static string? CheckDocument(string rootText, string document, string role, long minimumVersion, DateTimeOffset now) =>
+        Run(() => Checked(document, role, Parse(rootText)["signed"]!.AsObject(), minimumVersion, now)).Refusal;
+
+    private static (T? Verified, string? Refusal) Run<T>(Func<T> verify) where T : class
+    {
         try
         {
-            return new MetadataCheck(VerifyOrThrow(trusted, set, now), null);
+            return (verify(), null);
         }
         catch (RefusedException e)
         {
-            return new MetadataCheck(null, e.Reason);
+            return (null, e.Reason);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException or FormatException
                                       or KeyNotFoundException)
         {
-            return new MetadataCheck(null, UpdateRefusals.BadSignature); // not metadata at all
+            return (null, UpdateRefusals.BadSignature); // not metadata at all
         }
     }
 
-    private static VerifiedMetadata VerifyOrThrow(TrustedMetadata trusted, MetadataSet set, DateTimeOffset now)
+    private static (TrustedMetadata Trusted, JsonObject Targets) VerifyOrThrow(TrustedMetadata trusted, MetadataSet set, DateTimeOffset now)
     {
         var root = Parse(trusted.Root)["signed"]!.AsObject();
         var (timestampVersion, snapshotVersion, targetsVersion) = (trusted.TimestampVersion, trusted.SnapshotVersion, trusted.TargetsVersion);
@@ -74,9 +113,7 @@ public static class MetadataVerifier
         {
             throw new RefusedException(UpdateRefusals.Inconsistent);
         }
-        var pinned = targets["targets"]!.AsObject().ToDictionary(p => p.Key, p => Target(p.Key, p.Value!), StringComparer.Ordinal);
-        return new VerifiedMetadata(
-            new TrustedMetadata(rootText, Version(timestamp), Version(snapshot), Version(targets)), targets["custom"]!["vin"]!.GetValue<string>(), pinned);
+        return (new TrustedMetadata(rootText, Version(timestamp), Version(snapshot), Version(targets)), targets);
     }
 
     /// <summary>Signed by the role's threshold, the right type, not replayed, not expired.</summary>
@@ -118,9 +155,14 @@ public static class MetadataVerifier
     private static SignedTarget Target(string path, JsonNode target)
     {
         var custom = target["custom"]!;
-        return new SignedTarget(custom["ecuIdentifier"]!.GetValue<string>(), path[(path.IndexOf('/', StringComparison.Ordinal) + 1)..],
-            target["length"]!.GetValue<long>(), target["hashes"]!["sha256"]!.GetValue<string>(), custom["version"]!.GetValue<string>(),
-            [.. (custom["hardwareIds"]?.AsArray() ?? []).Select(h => h!.GetValue<string>())]);
+        var (component, version) = (custom["ecuIdentifier"]!.GetValue<string>(), custom["version"]!.GetValue<string>());
+        var prefix = SignedTarget.PathOf(component, version, "");
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new RefusedException(UpdateRefusals.BadSignature); // a path that does not name its component and version
+        }
+        return new SignedTarget(component, path[prefix.Length..], target["length"]!.GetValue<long>(), target["hashes"]!["sha256"]!.GetValue<string>(),
+            version, [.. (custom["hardwareIds"]?.AsArray() ?? []).Select(h => h!.GetValue<string>())]);
     }
 
     private static JsonObject Parse(string text) => JsonNode.Parse(text)!.AsObject();

@@ -53,8 +53,15 @@ public sealed partial class SimulatedVehicle
         if (MaySend(ServiceIds.SoftwareUpdate))
         {
             _updateRequest = Guid.NewGuid().ToString("N");
-            var poll = new UpdatePoll { RequestId = _updateRequest, TrustedRootVersion = (uint)RootVersion() };
+            var poll = new UpdatePoll
+            {
+                RequestId = _updateRequest, TrustedRootVersion = (uint)RootVersion(), TrustedImageRootVersion = (uint)ImageRootVersion(),
+            };
             poll.Installed.AddRange(Installed().Select(s => new SoftwareVersion { Component = s.Key, Version = s.Value }));
+            if (_options.ManifestKey is { } key)
+            {
+                poll.Manifest = VehicleManifests.Sign(key, _options.Vin, _time.GetUtcNow(), InstalledImages());
+            }
             Enqueue(new Envelope { UpdatePoll = poll }, periodic: false);
         }
     }
@@ -169,6 +176,7 @@ public sealed partial class SimulatedVehicle
             foreach (var file in offer.Files)
             {
                 Installed()[file.Component] = file.Version; // installed; the car restarts into it
+                _installedImages[file.Component] = (file.Sha256, (long)file.Size);
             }
             UpdatesInstalled++;
             Log($"installed {offer.ReleaseName} {offer.ReleaseVersion}");
@@ -191,7 +199,7 @@ public sealed partial class SimulatedVehicle
             }
             await using var body = await response.Content.ReadAsStreamAsync();
             var (length, sha256) = await MeasureAsync(body);
-            if (verified is not null && ImageChecks.Image(verified.Targets[$"{file.Component}/{file.Filename}"], length, sha256) is { } refusal)
+            if (verified is not null && ImageChecks.Image(verified.Targets[SignedTarget.PathOf(file.Component, file.Version, file.Filename)], length, sha256) is { } refusal)
             {
                 return RefusedPrefix + refusal;
             }

@@ -66,6 +66,14 @@ public sealed record SimulatedVehicleOptions
     /// reason. Null: the car checks only each file's SHA-256 from the offer.</summary>
     public string? TrustedUpdateRoot { get; init; }
 
+    /// <summary>The image repository's root metadata (Uptane) the car trusts from the factory, or null. With it, every offer must carry
+    /// the image repository's metadata, and each image the director names must be pinned there with the same length and hash.</summary>
+    public string? TrustedImageRoot { get; init; }
+
+    /// <summary>The car's own key for Uptane vehicle manifests (ECDSA P-256): with it, every update poll carries a manifest of what each
+    /// component runs, signed with it. Null: no manifest.</summary>
+    public System.Security.Cryptography.ECDsa? ManifestKey { get; init; }
+
     /// <summary>The car's hardware variant, matched against the hardware ids the signed targets pin; null: none.</summary>
     public string? HardwareVariant { get; init; }
 

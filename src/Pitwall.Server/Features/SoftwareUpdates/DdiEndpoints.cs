@@ -35,6 +35,8 @@ internal static class DdiEndpoints
         ddi.MapPost("/cancelAction/{actionId:long}/feedback", CancelFeedback).WithSummary("The controller confirms or refuses a cancellation.");
         ddi.MapGet("/installedBase/{actionId:long}", InstalledBase).WithSummary("The last successfully installed deployment.");
         ddi.MapPut("/configData", ConfigData).WithSummary("The controller's attributes (mode merge, replace or remove).");
+        ddi.MapPut("/manifest", Manifest).Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .WithSummary("Pitwall's extension (Uptane): the controller's signed version manifest; refused with manifest_invalid, manifest_bad_signature, manifest_wrong_vehicle or manifest_replayed.");
         ddi.MapGet("/softwaremodules/{moduleId}/artifacts", Artifacts).WithSummary("The artifacts of a module assigned to the controller.");
         ddi.MapGet("/softwaremodules/{moduleId}/artifacts/{fileName}", Artifact).WithSummary("An artifact's bytes (ranges honoured), or NAME.MD5SUM.");
     }
@@ -167,6 +169,18 @@ internal static class DdiEndpoints
         }
         await targets.SaveAttributesAsync(caller.Target.ControllerId, config.Data!, mode, cancellationToken);
         return TypedResults.Ok();
+    }
+
+    /// <summary>The manifest names the car's VIN, or for a device without one its controller id.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> Manifest(HttpRequest request, DdiCaller caller, ManifestStore manifests, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(request.Body);
+        var document = await reader.ReadToEndAsync(cancellationToken);
+        var target = caller.Target;
+        return await manifests.ReceiveAsync(target.ControllerId, target.Vin ?? target.ControllerId, document, time.GetUtcNow(), cancellationToken) is { } refusal
+            ? ApiProblems.Create(refusal == Pitwall.Protocol.Updates.ManifestRefusals.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,
+                refusal, "The vehicle manifest was refused.")
+            : TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DdiArtifact>>, ProblemHttpResult>> Artifacts(

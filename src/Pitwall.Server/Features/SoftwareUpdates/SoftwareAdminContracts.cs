@@ -63,4 +63,15 @@ internal sealed record ActionResponse(
 /// <summary>A target's software state: what it runs, what it reported about itself, and its actions, newest first.</summary>
 internal sealed record TargetResponse(
     string ControllerId, string? Vin, string? HardwareVariant, IReadOnlyDictionary<string, string> Attributes, SetResponse? Installed,
-    DateTimeOffset? InstalledAt, DateTimeOffset? LastPollAt, DateTimeOffset CreatedAt, IReadOnlyList<ActionResponse> Actions);
+    DateTimeOffset? InstalledAt, DateTimeOffset? LastPollAt, DateTimeOffset CreatedAt, IReadOnlyList<ActionResponse> Actions,
+    ManifestResponse? Manifest = null);
+
+/// <summary>The target's latest verified vehicle manifest (what each component runs, as the car signed it) and the latest refusal.</summary>
+internal sealed record ManifestResponse(
+    string? KeyId, DateTimeOffset? SignedAt, DateTimeOffset? ReceivedAt, IReadOnlyList<InstalledImageResponse> Installed, string? LastRefusal, DateTimeOffset? RefusedAt)
+{
+    public static ManifestResponse From(StoredManifest m) =>
+        new(m.KeyId, m.SignedAt, m.ReceivedAt, [.. m.Installed.Select(i => new InstalledImageResponse(i.Component, i.Version, i.Sha256, i.Length))], m.LastRefusal, m.RefusedAt);
+}
+
+internal sealed record InstalledImageResponse(string Component, string Version, string Sha256, long Length);

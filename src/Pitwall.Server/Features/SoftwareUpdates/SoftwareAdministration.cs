@@ -8,7 +8,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary>What administrators do with the catalogue and the targets: validated, refused with a stable code, then stored.</summary>
 internal sealed partial class SoftwareAdministration(
-    CatalogueStore catalogue, TargetStore targets, ActionStore actions, ArtifactStore files, IVehicleDirectory vehicles, IOptions<SoftwareUpdateOptions> options,
+    CatalogueStore catalogue, TargetStore targets, ActionStore actions, ArtifactStore files, ManifestStore manifests, IVehicleDirectory vehicles, IOptions<SoftwareUpdateOptions> options,
     TimeProvider time)
 {
     /// <summary>Streams an artifact of the module to disk (never whole in memory) and records it with its hashes.</summary>
@@ -200,7 +200,8 @@ internal sealed partial class SoftwareAdministration(
             list.Add(ActionResponse.From(action, await actions.HistoryAsync(action.Id, 50, cancellationToken)));
         }
         return new TargetResponse(target.ControllerId, target.Vin, target.HardwareVariant, target.Attributes, installed is null ? null : SetResponse.From(installed),
-            target.InstalledAt, target.LastPollAt, target.CreatedAt, list);
+            target.InstalledAt, target.LastPollAt, target.CreatedAt, list,
+            await manifests.FindAsync(controllerId, cancellationToken) is { } manifest ? ManifestResponse.From(manifest) : null);
     }
 
     private static void Require(ValidationErrors errors, string field, string? value, int max)

@@ -37,7 +37,36 @@ public static class SoftwareUpdateCommands
             Print(keys);
             return 0;
         }));
-        return [init, rotate];
+
+        var offline = new Option<string>("--offline-directory") { Description = "The image repository's offline directory (root and targets keys): keep it off the server.", Required = true };
+        var imageInit = new Command("image-keys-init",
+            "Make Uptane's image repository: root and targets keys in the offline directory, snapshot and timestamp keys and root version 1 in the key directory.") { directory, offline };
+        imageInit.SetAction((result, _) => WithKeysAsync(factory, result, database, directory, (keys, now) =>
+        {
+            if (!OfflineImageKeys.Initialize(result.GetValue(offline)!, keys.Directory, now))
+            {
+                Console.Error.WriteLine("An image repository exists already in the offline or the key directory.");
+                return 1;
+            }
+            Console.WriteLine("image root version 1");
+            return 0;
+        }));
+
+        var input = new Option<string>("--in") { Description = "The unsigned targets (GET /api/v1/admin/software/image-repository/unsigned-targets).", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the signed targets (PUT them to /api/v1/admin/software/image-repository/targets).", Required = true };
+        var sign = new Command("image-targets-sign", "Sign the image repository's targets with the offline targets key; needs neither the server nor its database.") { offline, input, output };
+        sign.SetAction((result, _) =>
+        {
+            if (OfflineImageKeys.SignTargets(result.GetValue(offline)!, File.ReadAllText(result.GetValue(input)!)) is not { } signed)
+            {
+                Console.Error.WriteLine("Not targets metadata, or no image repository keys in the offline directory.");
+                return Task.FromResult(1);
+            }
+            File.WriteAllText(result.GetValue(output)!, signed);
+            Console.WriteLine($"signed {result.GetValue(output)}");
+            return Task.FromResult(0);
+        });
+        return [init, rotate, imageInit, sign];
     }
 
     private static async Task<int> WithKeysAsync(

@@ -27,4 +27,11 @@ internal static class SoftwareUpdateDataCategories
                 AccountRows = $"action_id IN (SELECT id FROM sw_actions WHERE {ActionsOfTheCar}) AND at >= @carSince",
             },
         ], []);
+
+    public static readonly DataCategory Manifests = new("software_manifests", "Vehicle version manifests",
+        "Document per car what each of its components runs, as the car signed it (Uptane's vehicle manifest: version, image hash and length, "
+        + "the car's public key), so that updates go only where they fit and the software of each vehicle is on record as UN Regulation No. 156 "
+        + "requires of the manufacturer's software update management system. Only the latest manifest per car is kept.",
+        LegalBasis.LegalObligation, Retention.OverwriteOnChange, true,
+        [new("sw_manifests") { AccountRows = ActionsOfTheCar }], []);
 }

@@ -35,4 +35,8 @@ internal static class SoftwareUpdateErrorCodes
 
     /// <summary>The update is no longer on offer (installed, failed, cancelled or being cancelled): there is nothing to answer.</summary>
     public const string UpdateNotOpen = "update_not_open";
+
+    /// <summary>No image repository was made (<c>pitwall admin image-keys-init</c>). Targets for it are refused with
+    /// <c>image_targets_bad_signature</c>, <c>image_targets_replayed_metadata</c> or <c>image_targets_expired_metadata</c> (422).</summary>
+    public const string ImageRepositoryMissing = "image_repository_missing";
 }

@@ -37,6 +37,11 @@ internal sealed class SoftwareUpdateOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan MetadataLifetime { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>How long the image repository's targets that the next offline signing covers stay valid (offline keys, long expiry:
+    /// sign again before then).</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan ImageTargetsLifetime { get; set; } = TimeSpan.FromDays(180);
+
     /// <summary>False switches the campaign job off on this instance (tests move campaigns by hand).</summary>
     public bool CampaignsEnabled { get; set; } = true;
 

@@ -36,20 +36,24 @@ public static class SoftwareUpdatesModule
         builder.Services.AddSingleton<CampaignJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignJob>());
         builder.Services.AddSingleton<PreferenceStore>();
+        builder.Services.AddSingleton<ManifestStore>();
         builder.Services.AddSingleton<Signing.UpdateKeyStore>();
         builder.Services.AddSingleton<Signing.DirectorMetadata>();
+        builder.Services.AddSingleton<Signing.ImageRepository>();
         builder.Services.AddSingleton<ICarSoftware, CarSoftwareService>();
         builder.Services.AddSingleton<ISoftwareConsole, SoftwareConsole>();
         builder.Services.AddPortalTexts<SoftwareUpdatesText>();
         builder.Services.AddVehicleTab(new("/software", "Software updates", 79, ServiceIds.SoftwareUpdate));
         builder.Services.AddDataCategory(SoftwareUpdateDataCategories.Catalogue);
         builder.Services.AddDataCategory(SoftwareUpdateDataCategories.State);
+        builder.Services.AddDataCategory(SoftwareUpdateDataCategories.Manifests);
         return builder;
     }
 
     public static WebApplication MapSoftwareUpdates(this WebApplication app)
     {
         app.MapSoftwareAdminEndpoints();
+        app.MapImageRepositoryEndpoints();
         app.MapCampaignEndpoints();
         app.MapCarSoftwareEndpoints();
         app.MapDdiEndpoints();

@@ -19,7 +19,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 /// </summary>
 internal sealed partial class UpdatePollHandler(
     IEntitlements entitlements, IServiceAccess switches, ActionStore actions, TargetStore targets, DdiDeployments deployments, PreferenceStore preferences,
-    IVehicleLink link, Signing.DirectorMetadata director,
+    IVehicleLink link, Signing.DirectorMetadata director, ManifestStore manifests,
     IOptions<SoftwareUpdateOptions> options, TimeProvider time, ILogger<UpdatePollHandler> logger) : IVehicleMessageHandler
 {
     private static readonly TimeSpan AnswerLifetime = TimeSpan.FromMinutes(10);
@@ -33,6 +33,10 @@ internal sealed partial class UpdatePollHandler(
             if (await UpdateLink.RefusalAsync(message, switches, entitlements) is null)
             {
                 await TargetStore.CarPolledAsync(connection, transaction, message.Vin, message.ReceivedAt);
+                if (message.Envelope.UpdatePoll.Manifest is { Length: > 0 } manifest)
+                {
+                    await ManifestStore.ReceiveAsync(connection, transaction, message.Vin, message.Vin, manifest, message.ReceivedAt);
+                }
             }
         }
     }
@@ -50,9 +54,17 @@ internal sealed partial class UpdatePollHandler(
                 {
                     offer.Unavailable = refusal;
                 }
-                else if ((await actions.CurrentAsync(message.Vin, CancellationToken.None)).Open is { } open)
+                else
                 {
-                    await DescribeAsync(offer, open, message.Vin, (int)message.Envelope.UpdatePoll.TrustedRootVersion);
+                    var manifest = await manifests.FindAsync(message.Vin, CancellationToken.None);
+                    if (message.Envelope.UpdatePoll.Manifest.Length > 0 && manifest?.RefusedAt == DateTimeOffset.FromUnixTimeMilliseconds(message.ReceivedAt.ToUnixTimeMilliseconds()))
+                    {
+                        offer.ManifestRefusal = manifest.LastRefusal ?? "";
+                    }
+                    if ((await actions.CurrentAsync(message.Vin, CancellationToken.None)).Open is { } open)
+                    {
+                        await DescribeAsync(offer, open, message.Vin, message.Envelope.UpdatePoll, manifest);
+                    }
                 }
                 await link.SendAsync(message.Vin, new Envelope { UpdateOffer = offer }, time.GetUtcNow() + AnswerLifetime, CancellationToken.None);
             }
@@ -63,7 +75,7 @@ internal sealed partial class UpdatePollHandler(
         }
     }
 
-    private async Task DescribeAsync(UpdateOffer offer, UpdateAction open, string vin, int carRootVersion)
+    private async Task DescribeAsync(UpdateOffer offer, UpdateAction open, string vin, UpdatePoll poll, StoredManifest? manifest)
     {
         offer.ActionId = (ulong)open.Id;
         if (open.Status == ActionStatuses.Canceling)
@@ -77,6 +89,14 @@ internal sealed partial class UpdatePollHandler(
         }
         var self = $"/{options.Value.Tenant}/controller/v1/{vin}";
         var deployment = await deployments.DescribeAsync(open, self, 0, CancellationToken.None);
+        if (manifest is { Installed.Count: > 0 } && ManifestDecisions.Decide(manifest.Installed, deployment.Deployment.Chunks) is { } decided)
+        {
+            // The director goes by what the car signed it runs: nothing to install, or an image that would roll a component back.
+            await actions.RecordAsync(open, Feedback.OnDeployment("closed", decided.Finished), "closed", decided.Finished, null, [decided.Detail],
+                time.GetUtcNow(), CancellationToken.None);
+            offer.ActionId = 0;
+            return;
+        }
         var set = await deployments.SetAsync(open.SetId, CancellationToken.None);
         offer.ReleaseName = set?.Name ?? "";
         offer.ReleaseVersion = set?.Version ?? "";
@@ -96,7 +116,7 @@ internal sealed partial class UpdatePollHandler(
         }
         IReadOnlyList<string> hardware = set?.HardwareVariant is { } variant ? [variant] : [];
         offer.Metadata = director.Sign(vin, [.. offer.Files.Select(f => new SignedTarget(f.Component, f.Filename, (long)f.Size, f.Sha256, f.Version, hardware))],
-            carRootVersion)?.ToJson() ?? "";
+            (int)poll.TrustedRootVersion, (int)poll.TrustedImageRootVersion)?.ToJson() ?? "";
         // A fresh token per offer for the downloads over HTTP: the link is authenticated, the token only reaches this car.
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await targets.SetTokenAsync(vin, Hashing.Sha256Hex(token), CancellationToken.None);

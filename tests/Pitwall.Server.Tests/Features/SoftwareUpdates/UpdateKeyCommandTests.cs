@@ -33,4 +33,28 @@ public sealed class UpdateKeyCommandTests : IDisposable
         var (unknown, _) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-rotate", "--role", "mirror", "--key-directory", keys, "--database", database);
         Assert.NotEqual(0, unknown);
     }
+
+    [Fact]
+    public async Task Image_keys_init_leaves_the_root_and_targets_keys_offline_and_image_targets_sign_signs_without_a_database()
+    {
+        var keys = Path.Combine(_directory, "server-keys");
+        var offline = Path.Combine(_directory, "offline");
+        var database = $"Data Source={Path.Combine(_directory, "cli.db")}";
+        var (init, output) = await PitwallProcess.RunAsync(_directory, "admin", "image-keys-init", "--offline-directory", offline, "--key-directory", keys, "--database", database);
+        Assert.True(init == 0, output);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(offline, "keys"), "*.pem").Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(keys, "image", "keys"), "*.pem").Length);
+        Assert.Equal(File.ReadAllText(Path.Combine(offline, "root", "1.root.json")), File.ReadAllText(Path.Combine(keys, "image", "root", "1.root.json")));
+
+        var unsigned = Path.Combine(_directory, "unsigned.json");
+        File.WriteAllText(unsigned, """{"_type":"targets","spec_version":"1.0.31","version":1,"expires":"2099-01-01T00:00:00Z","targets":{}}""");
+        var signed = Path.Combine(_directory, "signed.json");
+        var (sign, signOutput) = await PitwallProcess.RunAsync(_directory, "admin", "image-targets-sign", "--offline-directory", offline, "--in", unsigned, "--out", signed);
+        Assert.True(sign == 0, signOutput);
+        var root = File.ReadAllText(Path.Combine(keys, "image", "root", "1.root.json"));
+        Assert.Null(Pitwall.Protocol.Updates.MetadataVerifier.CheckDocument(root, File.ReadAllText(signed), "targets", 1, DateTimeOffset.UtcNow));
+
+        var (again, _) = await PitwallProcess.RunAsync(_directory, "admin", "image-keys-init", "--offline-directory", offline, "--key-directory", keys, "--database", database);
+        Assert.Equal(1, again);
+    }
 }

@@ -21,7 +21,7 @@ public sealed class UpdateMetadataTests : IDisposable
     {
         var options = Options.Create(new SoftwareUpdateOptions { KeyDirectory = _directory, MetadataLifetime = TimeSpan.FromDays(1) });
         _keys = new UpdateKeyStore(options);
-        _director = new DirectorMetadata(_keys, options, _clock);
+        _director = new DirectorMetadata(_keys, new ImageRepository(options, _clock), options, _clock);
         Assert.True(_keys.Initialize(_clock.GetUtcNow()));
     }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol.Updates;
@@ -12,10 +10,11 @@ namespace Pitwall.Server.Features.SoftwareUpdates.Signing;
 /// a snapshot naming that targets version, and a timestamp naming the snapshot's version and hash; with the root versions the car
 /// lacks. Versions are the signing time in Unix seconds, so they only grow without a counter per car (a clock set back by the operator
 /// makes the cars refuse the sets as replayed until it catches up). Null when no keys were made (<c>pitwall admin update-keys init</c>).
+/// With an image repository (<see cref="ImageRepository"/>) the set carries its metadata too, for the car to check each image against it.
 /// </summary>
-internal sealed class DirectorMetadata(UpdateKeyStore keys, IOptions<SoftwareUpdateOptions> options, TimeProvider time)
+internal sealed class DirectorMetadata(UpdateKeyStore keys, ImageRepository images, IOptions<SoftwareUpdateOptions> options, TimeProvider time)
 {
-    public MetadataSet? Sign(string vin, IReadOnlyList<SignedTarget> targets, int carRootVersion)
+    public MetadataSet? Sign(string vin, IReadOnlyList<SignedTarget> targets, int carRootVersion, int carImageRootVersion = 0)
     {
         if (keys.LatestRootVersion == 0)
         {
@@ -23,7 +22,7 @@ internal sealed class DirectorMetadata(UpdateKeyStore keys, IOptions<SoftwareUpd
         }
         var now = time.GetUtcNow();
         var version = now.ToUnixTimeSeconds();
-        var expires = UpdateMetadataTime.Format(now + options.Value.MetadataLifetime);
+        var expires = now + options.Value.MetadataLifetime;
         var pinned = new JsonObject();
         foreach (var target in targets)
         {
@@ -38,40 +37,22 @@ internal sealed class DirectorMetadata(UpdateKeyStore keys, IOptions<SoftwareUpd
                 },
             };
         }
-        var targetsText = Signed("targets", version, expires, new() { ["targets"] = pinned, ["custom"] = new JsonObject { ["vin"] = vin } });
-        var snapshotText = Signed("snapshot", version, expires, new() { ["meta"] = new JsonObject { ["targets.json"] = new JsonObject { ["version"] = version } } });
-        var timestampText = Signed("timestamp", version, expires, new()
-        {
-            ["meta"] = new JsonObject
-            {
-                ["snapshot.json"] = new JsonObject
-                {
-                    ["version"] = version, ["length"] = Encoding.UTF8.GetByteCount(snapshotText),
-                    ["hashes"] = new JsonObject { ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(snapshotText))) },
-                },
-            },
-        });
-        return new MetadataSet(carRootVersion > 0 ? keys.RootsAfter(carRootVersion) : [], timestampText, snapshotText, targetsText);
-    }
-
-    private string Signed(string role, long version, string expires, Dictionary<string, JsonNode?> body)
-    {
-        var signed = new JsonObject { ["_type"] = role, ["spec_version"] = "1.0.31", ["version"] = version, ["expires"] = expires };
-        foreach (var (key, value) in body)
-        {
-            signed[key] = value;
-        }
-        var signers = keys.PrivateKeys(role);
+        var signed = KeyFiles.Signed("targets", version, expires);
+        signed["targets"] = pinned;
+        signed["custom"] = new JsonObject { ["vin"] = vin };
+        var targetsKeys = keys.PrivateKeys("targets");
+        var snapshotKeys = keys.PrivateKeys("snapshot");
+        var timestampKeys = keys.PrivateKeys("timestamp");
         try
         {
-            return MetadataKeys.SignDocument(signed, signers);
+            var targetsText = MetadataKeys.SignDocument(signed, targetsKeys);
+            var (timestampText, snapshotText) = KeyFiles.SnapshotAndTimestamp(version, version, expires, snapshotKeys, timestampKeys);
+            return new MetadataSet(carRootVersion > 0 ? keys.RootsAfter(carRootVersion) : [], timestampText, snapshotText, targetsText,
+                images.Sign(carImageRootVersion));
         }
         finally
         {
-            foreach (var signer in signers)
-            {
-                signer.Dispose();
-            }
+            KeyFiles.DisposeAll([.. targetsKeys, .. snapshotKeys, .. timestampKeys]);
         }
     }
 }

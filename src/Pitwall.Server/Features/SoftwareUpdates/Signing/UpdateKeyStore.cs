@@ -17,7 +17,7 @@ internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
     public static readonly string[] Roles = ["root", "targets", "snapshot", "timestamp"];
     private static readonly TimeSpan RootLifetime = TimeSpan.FromDays(365);
 
-    private string Directory => options.Value.KeyDirectory;
+    public string Directory => options.Value.KeyDirectory;
     private string RootDirectory => Path.Combine(Directory, "root");
     private string KeyDirectory => Path.Combine(Directory, "keys");
 
@@ -89,53 +89,14 @@ internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
         return Roles.ToDictionary(r => r, r => (IReadOnlyList<string>)[.. KeyIds(root, r)], StringComparer.Ordinal);
     }
 
-    private static JsonObject RootMetadata(int version, DateTimeOffset now, IReadOnlyDictionary<string, JsonObject> publicKeys)
-    {
-        var keys = new JsonObject();
-        var roles = new JsonObject();
-        foreach (var (role, key) in publicKeys)
-        {
-            var keyId = MetadataKeys.KeyId(key);
-            keys[keyId] ??= key.DeepClone();
-            roles[role] = new JsonObject { ["keyids"] = new JsonArray(keyId), ["threshold"] = 1 };
-        }
-        return new JsonObject
-        {
-            ["_type"] = "root", ["spec_version"] = "1.0.31", ["version"] = version, ["expires"] = UpdateMetadataTime.Format(now + RootLifetime),
-            ["consistent_snapshot"] = false, ["keys"] = keys, ["roles"] = roles,
-        };
-    }
+    private static JsonObject RootMetadata(int version, DateTimeOffset now, IReadOnlyDictionary<string, JsonObject> publicKeys) =>
+        KeyFiles.RootMetadata(version, now + RootLifetime, publicKeys);
 
-    private ECDsa NewKey()
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        System.IO.Directory.CreateDirectory(KeyDirectory);
-        var file = Path.Combine(KeyDirectory, $"{MetadataKeys.KeyId(MetadataKeys.PublicKey(key))}.pem");
-        File.WriteAllText(file, key.ExportPkcs8PrivateKeyPem());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return key;
-    }
+    private ECDsa NewKey() => KeyFiles.NewKey(KeyDirectory);
 
-    private List<ECDsa> PrivateKeys(JsonObject root, string role)
-    {
-        var keys = new List<ECDsa>();
-        foreach (var keyId in KeyIds(root, role))
-        {
-            var file = Path.Combine(KeyDirectory, $"{keyId}.pem");
-            if (File.Exists(file))
-            {
-                var key = ECDsa.Create();
-                key.ImportFromPem(File.ReadAllText(file));
-                keys.Add(key);
-            }
-        }
-        return keys;
-    }
+    private List<ECDsa> PrivateKeys(JsonObject root, string role) => KeyFiles.Load(KeyDirectory, root, role);
 
-    private static IEnumerable<string> KeyIds(JsonObject root, string role) => root["roles"]![role]!["keyids"]!.AsArray().Select(k => k!.GetValue<string>());
+    private static IEnumerable<string> KeyIds(JsonObject root, string role) => KeyFiles.KeyIds(root, role);
 
     private static JsonObject KeyOf(JsonObject root, string role) => root["keys"]![KeyIds(root, role).First()]!.AsObject().DeepClone().AsObject();
 
