@@ -8,6 +8,18 @@ namespace Pitwall.Server.Hosting;
 /// </summary>
 public sealed record Refusal(int Status, string Code, string Title, ValidationErrors? Errors = null)
 {
+    /// <summary>The title as it was written when it has numbers or names in it (text key and arguments), so that the portal
+    /// shows it in the reader's language; null when the title is its own key.</summary>
+    public Wording? Wording { get; init; }
+
+    /// <summary>A refusal whose sentence has numbers or names in it: <paramref name="text"/> is the portal's text key with
+    /// <c>{0}</c>-style placeholders; the API's title reads it filled in.</summary>
+    public static Refusal Worded(int status, string code, string text, params object[] arguments)
+    {
+        var wording = new Wording(text, arguments);
+        return new(status, code, wording.English) { Wording = wording };
+    }
+
     /// <summary>Another account's vehicle reads as one that does not exist.</summary>
     public static readonly Refusal VehicleNotFound = new(StatusCodes.Status404NotFound, ErrorCodes.VehicleNotFound, "No such vehicle among yours.");
 
@@ -30,6 +42,14 @@ public sealed record Refusal(int Status, string Code, string Title, ValidationEr
     {
         var errors = new ValidationErrors();
         errors.Add(field, message);
+        return Invalid(errors);
+    }
+
+    /// <summary>A validation failure of one field whose message has numbers or names in it (see <see cref="ValidationErrors.Add(string, string, object[])"/>).</summary>
+    public static Refusal Invalid(string field, string text, params object[] arguments)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, text, arguments);
         return Invalid(errors);
     }
 }

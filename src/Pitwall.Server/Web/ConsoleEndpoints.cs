@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Cluster;
 using System.Security.Claims;
 using Pitwall.Server.Features.CarSecurity;
@@ -28,14 +29,14 @@ internal static class ConsoleEndpoints
         var soc = routes.MapGroup("/soc/cases/{id}").RequireAuthorization(PortalAuth.SocPolicy).ExcludeFromDescription();
         soc.MapGet("/report.gpx", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) => reports.GpxAsync(id, null, user, ct));
         soc.MapGet("/report.geojson", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) => reports.GeoJsonAsync(id, null, user, ct));
-        soc.MapGet("/report", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) => reports.HtmlAsync(id, null, user, ct));
+        soc.MapGet("/report", (string id, ClaimsPrincipal user, CaseReports reports, IStringLocalizer<PortalText> t, CancellationToken ct) => reports.HtmlAsync(id, null, user, t, ct));
 
         var authority = routes.MapGroup("/authority/cases/{id}").RequireAuthorization(PortalAuth.AuthorityPolicy).ExcludeFromDescription();
         authority.MapGet("/report.gpx", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
             reports.GpxAsync(id, user.AccountIdOf(), user, ct));
         authority.MapGet("/report.geojson", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
             reports.GeoJsonAsync(id, user.AccountIdOf(), user, ct));
-        authority.MapGet("/report", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
-            reports.HtmlAsync(id, user.AccountIdOf(), user, ct));
+        authority.MapGet("/report", (string id, ClaimsPrincipal user, CaseReports reports, IStringLocalizer<PortalText> t, CancellationToken ct) =>
+            reports.HtmlAsync(id, user.AccountIdOf(), user, t, ct));
     }
 }

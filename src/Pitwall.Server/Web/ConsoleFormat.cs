@@ -6,9 +6,9 @@ using Pitwall.Server.Features.CarSecurity;
 namespace Pitwall.Server.Web;
 
 /// <summary>
-/// How the Car Security pages write cases, tracking messages and times: the authority's pages in English, the security
-/// centre's case page and the owner's page through the portal's texts (these sentences are keys of CarSecurityText.de/fr.resx, or of
-/// PortalText.de/fr.resx when other pages use them too).
+/// How the Car Security pages write cases, tracking messages and times: the security centre's and the authority's pages and the
+/// owner's page through the portal's texts (these sentences are keys of CarSecurityText.de/fr.resx, or of PortalText.de/fr.resx
+/// when other pages use them too).
 /// </summary>
 internal static class ConsoleFormat
 {
@@ -34,7 +34,8 @@ internal static class ConsoleFormat
 
     public static string Outcome(string? outcome) => CaseWording.Outcome(outcome);
 
-    public static string Source(string source) => CaseWording.Source(source);
+    /// <summary>How the case started, in the page's language.</summary>
+    public static string Source(string source, IStringLocalizer t) => CaseWording.Source(source, t);
 
     public static string ContactOutcome(string outcome) => outcome switch
     {
@@ -55,12 +56,7 @@ internal static class ConsoleFormat
         _ => "low",
     };
 
-    public static string Phase(string phase) => phase switch
-    {
-        "started" => "Theft mode started",
-        "ended" => "Theft mode ended",
-        _ => "Tracking",
-    };
+    public static string Phase(string phase) => CaseWording.Phase(phase);
 
     /// <summary>The values of one tracking message (E2) in one line, in the page's language and number format (coordinates keep
     /// their point, to be pasted into other systems).</summary>
@@ -93,17 +89,4 @@ internal static class ConsoleFormat
     public static string TrackJson(IEnumerable<TrackingPoint> track) => JsonSerializer.Serialize(
         track.Where(p => p.Latitude is not null && p.Longitude is not null)
             .Select(p => new object[] { Math.Round(p.Latitude!.Value, 6), Math.Round(p.Longitude!.Value, 6), p.Seq }));
-
-    /// <summary>The texts as their English keys, for the pages that stay in English (the authority's).</summary>
-    public static readonly IStringLocalizer English = new EnglishKeys();
-
-    private sealed class EnglishKeys : IStringLocalizer
-    {
-        public LocalizedString this[string name] => new(name, name, resourceNotFound: true);
-
-        public LocalizedString this[string name, params object[] arguments] =>
-            new(name, string.Format(CultureInfo.InvariantCulture, name, arguments), resourceNotFound: true);
-
-        public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => [];
-    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web;
@@ -27,13 +28,16 @@ internal abstract class ConsoleQueuePage : PortalPage
         var (claimedId, refusal) = await ClaimAsync(id ?? "", cancellationToken);
         if (refusal is null)
         {
-            Message = "You hold the case now.";
+            Message = Texts?["You hold the case now."] ?? "You hold the case now.";
             return Redirect(CasePath(claimedId!));
         }
-        ShowRefusal(refusal);
+        ShowRefusal(refusal, Texts);
         await LoadAsync(cancellationToken);
         return Page();
     }
+
+    /// <summary>The portal's texts for a console in the user's language; null for one in English only.</summary>
+    protected virtual IStringLocalizer? Texts => null;
 
     /// <summary>Reads the queue's panels.</summary>
     protected abstract Task LoadAsync(CancellationToken cancellationToken);

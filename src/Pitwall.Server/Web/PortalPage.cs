@@ -15,13 +15,10 @@ internal abstract class PortalPage : PageModel
     /// <param name="t">Translates the messages; without it they stay as the service wrote them (the English-only pages).</param>
     protected void AddErrors(ValidationErrors errors, IStringLocalizer? t = null, Func<string, string>? fieldOf = null)
     {
-        foreach (var (field, messages) in errors.ToDictionary())
+        foreach (var (field, message) in errors.Wordings())
         {
             var key = fieldOf?.Invoke(field) ?? (field.Length == 0 ? "" : char.ToUpperInvariant(field[0]) + field[1..]);
-            foreach (var message in messages)
-            {
-                ModelState.AddModelError(key, t is null ? message : t[message]);
-            }
+            ModelState.AddModelError(key, t is null ? message.English : message.Arguments.Length == 0 ? t[message.Text] : t[message.Text, message.Arguments]);
         }
     }
 
@@ -34,7 +31,9 @@ internal abstract class PortalPage : PageModel
             AddErrors(errors, t, fieldOf);
             return;
         }
-        ModelState.AddModelError(key, t is null ? refusal.Title : t[Wording(refusal)]);
+        ModelState.AddModelError(key, t is null ? refusal.Title
+            : refusal.Wording is { } wording && Wording(refusal) == refusal.Title ? t[wording.Text, wording.Arguments]
+            : t[Wording(refusal)]);
     }
 
     /// <summary>Phone numbers as people type them, one per line or comma-separated (<c>+49 (711) 123-456</c>), in the E.164

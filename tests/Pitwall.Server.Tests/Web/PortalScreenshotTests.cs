@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using Pitwall.Protocol.V1;
+using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 using static Pitwall.Server.Tests.Infrastructure.CarSecuritySetup;
@@ -32,24 +34,38 @@ public sealed class PortalScreenshotTests(PortalServer server, PortalBrowser bro
             }
         }
 
-        foreach (var (role, pages) in new (string, (string, string)[])[]
+        // Staff: the consoles that speak the portal's languages in each of them; the assistance centre's is English only.
+        Assert.True(await car.StartTheftAsync(TheftReason.UnauthorisedMovement));
+        await car.WaitUntilAllAckedAsync().WaitAsync(Patience);
+        var socCase = (await server.Get<TheftCaseStore>().QueueAsync(false, 200, CancellationToken.None)).First(k => k.Vin == owned.Vin).Id;
+        var (tracked, _) = await server.SecuredVehicleAsync(SecurityDetails());
+        foreach (var (role, languages, pages) in new (string, string[], (string, string)[])[]
         {
-            ("soc_operator", [("queue", "/soc")]),
-            ("authority", [("cases", "/authority")]),
-            ("assistance_agent", [("queue", "/assistance")]),
-            ("admin", [("home", "/admin"), ("vehicles", "/admin/vehicles"), ("vehicle", $"/admin/vehicles/{owned.Vin}"), ("packages", "/admin/packages"), ("privacy", "/admin/privacy")]),
+            ("soc_operator", ["en", "de", "fr"], [("queue", "/soc"), ("case", $"/soc/cases/{socCase}")]),
+            ("authority", ["en", "de", "fr"], [("cases", "/authority"), ("case", "/authority/cases/{case}")]),
+            ("assistance_agent", ["en"], [("queue", "/assistance")]),
+            ("admin", ["en", "de", "fr"], [("home", "/admin"), ("vehicles", "/admin/vehicles"), ("vehicle", $"/admin/vehicles/{owned.Vin}"), ("users", "/admin/users"),
+                ("packages", "/admin/packages"), ("software", "/admin/software"), ("privacy", "/admin/privacy")]),
         })
         {
-            var (_, email) = await server.CreateStaffAsync(role, "Staff Member");
+            var (accountId, email) = await server.CreateStaffAsync(role, "Staff Member");
+            var authorityCase = role == "authority"
+                ? (await server.Get<AuthorityTracking>().StartTrackingAsync(accountId, new AuthorityTrackingRequest(tracked.Vin, Registration, "K-2026-1", null),
+                    CancellationToken.None)).Case!.Id
+                : "";
             var page = await browser.NewPageAsync(server);
             await page.GotoAsync("/signin");
             await page.Locator("#Email").FillAsync(email);
             await page.Locator("#Password").FillAsync(StaffPassword);
             await page.Locator("main button[type=submit]").ClickAsync();
             await Expect(page.Locator("header nav")).ToContainTextAsync("Sign out");
-            foreach (var (name, path) in pages)
+            foreach (var language in languages)
             {
-                await ShowAsync(page, path, $"{role}-{name}-en", "en");
+                await page.Context.AddCookiesAsync([new Cookie { Name = ".AspNetCore.Culture", Value = $"c={language}|uic={language}", Url = server.Client.BaseAddress!.ToString() }]);
+                foreach (var (name, path) in pages)
+                {
+                    await ShowAsync(page, path.Replace("{case}", authorityCase, StringComparison.Ordinal), $"{role}-{name}-{language}", language);
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Cluster;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.CarSecurity;
@@ -20,8 +22,8 @@ internal static class AuthorityEndpoints
             reports.GpxAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The track as GPX 1.1.");
         authority.MapGet("/cases/{id}/report.geojson", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
             reports.GeoJsonAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("The track as GeoJSON.");
-        authority.MapGet("/cases/{id}/report", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
-            reports.HtmlAsync(id, user.AccountIdOf(), user, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("A printable summary.");
+        authority.MapGet("/cases/{id}/report", (string id, ClaimsPrincipal user, CaseReports reports, IStringLocalizer<PortalText> t, CancellationToken ct) =>
+            reports.HtmlAsync(id, user.AccountIdOf(), user, t, ct)).RequireAuthorization(Scopes.ReadAuthority).WithSummary("A printable summary, in the language of Accept-Language (en, de, fr), times in UTC.");
         authority.MapPut("/cases/{id}/reference", SetReference).RequireAuthorization(Scopes.ControlAuthority)
             .WithSummary("Note (or correct) the authority's own file number on a case handed to it.");
         authority.MapGet("/events", (HttpContext context, ClaimsPrincipal user, SocFeed feed, CancellationToken ct) =>

@@ -19,7 +19,7 @@ public sealed class AuthorityTracking(
     {
         if (string.IsNullOrWhiteSpace(reference) || reference.Trim().Length > MaxReferenceLength)
         {
-            return (null, Refusal.Invalid("reference", $"Your file number, 1 to {MaxReferenceLength} characters."));
+            return (null, Refusal.Invalid("reference", "Your file number, 1 to {0} characters.", MaxReferenceLength));
         }
         var changed = await database.WriteAsync(async (c, t) =>
         {
@@ -50,11 +50,11 @@ public sealed class AuthorityTracking(
         }
         if (string.IsNullOrWhiteSpace(request.Reference) || request.Reference.Length > 100)
         {
-            errors.Add("reference", "The authority's file number, 1 to 100 characters.");
+            errors.Add("reference", "Your file number, 1 to {0} characters.", MaxReferenceLength);
         }
         if (request.Circumstances is { Length: > 4000 })
         {
-            errors.Add("circumstances", "At most 4000 characters.");
+            errors.Add("circumstances", "At most {0} characters.", 4000);
         }
         if (errors.Any)
         {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Contracts;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
@@ -26,13 +27,15 @@ public sealed class CaseReports(TheftCaseStore store, IVehicleDirectory vehicles
     public Task<Results<FileContentHttpResult, ProblemHttpResult>> GeoJsonAsync(string id, string? authorityAccountId, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         FileAsync(id, authorityAccountId, user, "geojson", "application/geo+json", TheftReports.GeoJson, cancellationToken);
 
-    public async Task<Results<ContentHttpResult, ProblemHttpResult>> HtmlAsync(string id, string? authorityAccountId, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>The printable summary in the request's language (<paramref name="t"/>, the portal's texts) and time zone.</summary>
+    public async Task<Results<ContentHttpResult, ProblemHttpResult>> HtmlAsync(
+        string id, string? authorityAccountId, ClaimsPrincipal user, IStringLocalizer t, CancellationToken cancellationToken)
     {
         if (await ReadAsync(id, authorityAccountId, user, "summary", cancellationToken) is not (var k, var vehicle, var track))
         {
             return ApiProblems.Problem(SocWorkflow.CaseNotFound);
         }
-        return TypedResults.Content(TheftReports.Html(k, vehicle, track, await store.AuditAsync(k.Id, cancellationToken)), "text/html; charset=utf-8");
+        return TypedResults.Content(PrintableReport.Html(k, vehicle, track, await store.AuditAsync(k.Id, cancellationToken), t), "text/html; charset=utf-8");
     }
 
     private async Task<Results<FileContentHttpResult, ProblemHttpResult>> FileAsync(

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Cluster;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
@@ -5,6 +6,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pitwall.Server.Features.Vehicles;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.CarSecurity;
@@ -40,8 +42,8 @@ public static class SocEndpoints
             reports.GpxAsync(id, null, user, ct)).RequireAuthorization(Scopes.ReadSoc).WithSummary("The track as GPX 1.1.");
         soc.MapGet("/cases/{id}/report.geojson", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
             reports.GeoJsonAsync(id, null, user, ct)).RequireAuthorization(Scopes.ReadSoc).WithSummary("The track as GeoJSON.");
-        soc.MapGet("/cases/{id}/report", (string id, ClaimsPrincipal user, CaseReports reports, CancellationToken ct) =>
-            reports.HtmlAsync(id, null, user, ct)).RequireAuthorization(Scopes.ReadSoc).WithSummary("A printable summary of the case.");
+        soc.MapGet("/cases/{id}/report", (string id, ClaimsPrincipal user, CaseReports reports, IStringLocalizer<PortalText> t, CancellationToken ct) =>
+            reports.HtmlAsync(id, null, user, t, ct)).RequireAuthorization(Scopes.ReadSoc).WithSummary("A printable summary of the case, in the language of Accept-Language (en, de, fr), times in UTC.");
         soc.MapGet("/health-checks", MissedHealthChecks).RequireAuthorization(Scopes.ReadSoc)
             .WithSummary("Cars whose monthly health check is overdue (E4).");
         soc.MapGet("/events", Events).RequireAuthorization(Scopes.ReadSoc)

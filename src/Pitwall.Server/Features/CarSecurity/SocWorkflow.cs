@@ -63,7 +63,7 @@ public sealed class SocWorkflow(
         attempts.Count == 0 ? 1 : attempts[^1].PhoneIndex % phoneCount + 1;
 
     private static Refusal? NoteTooLong(string? note) =>
-        note is { Length: > MaxNoteLength } ? Refusal.Invalid("note", $"At most {MaxNoteLength} characters.") : null;
+        note is { Length: > MaxNoteLength } ? Refusal.Invalid("note", "At most {0} characters.", MaxNoteLength) : null;
 
     // ---- SOC actions ----
 
@@ -109,7 +109,7 @@ public sealed class SocWorkflow(
     {
         if (string.IsNullOrWhiteSpace(note) || note.Length > MaxNoteLength)
         {
-            return (null, Refusal.Invalid("note", $"1 to {MaxNoteLength} characters."));
+            return (null, Refusal.Invalid("note", "1 to {0} characters.", MaxNoteLength));
         }
         return await ActAsync(id, new Actor(operatorId, Roles.SocOperator), requireClaim: false, async (c, t, k, now) =>
         {
@@ -122,7 +122,7 @@ public sealed class SocWorkflow(
     {
         if (request.Outcome is null || !ContactOutcomes.All.Contains(request.Outcome))
         {
-            return (null, Refusal.Invalid("outcome", $"One of: {string.Join(", ", ContactOutcomes.All)}."));
+            return (null, Refusal.Invalid("outcome", "One of: {0}.", string.Join(", ", ContactOutcomes.All)));
         }
         if (NoteTooLong(request.Note) is { } tooLong)
         {
@@ -138,7 +138,7 @@ public sealed class SocWorkflow(
         }
         if (request.PhoneIndex is not { } index || index < 1 || index > contact.PhoneNumbers.Count)
         {
-            return (null, Refusal.Invalid("phoneIndex", $"1 to {contact.PhoneNumbers.Count}."));
+            return (null, Refusal.Invalid("phoneIndex", "A number from 1 to {0}.", contact.PhoneNumbers.Count));
         }
         var actor = new Actor(operatorId, Roles.SocOperator);
         return await ActAsync(id, actor, requireClaim: true, async (c, t, k, now) =>
@@ -148,7 +148,7 @@ public sealed class SocWorkflow(
             var next = NextPhone(earlier, contact.PhoneNumbers.Count);
             if (index != next && !(earlier.Count > 0 && index == 1))
             {
-                return new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.PhoneOutOfOrder, $"Call the stored numbers in order: number {next} is next.");
+                return Refusal.Worded(StatusCodes.Status409Conflict, CarSecurityErrorCodes.PhoneOutOfOrder, "Call the stored numbers in order: number {0} is next.", next);
             }
             await TheftCaseStore.AddContactAsync(c, t, id, new ContactAttempt(Guid.CreateVersion7(now).ToString(), now, operatorId, index, request.Outcome,
                 string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim()));
@@ -189,7 +189,7 @@ public sealed class SocWorkflow(
             }
             if (await TheftCaseStore.TakeIdentityAttemptAsync(c, t, id, max) is not { } attempts)
             {
-                return new(StatusCodes.Status409Conflict, CarSecurityErrorCodes.IdentityCheckLocked, $"The identity check failed {max} times and is locked for this case.");
+                return Refusal.Worded(StatusCodes.Status409Conflict, CarSecurityErrorCodes.IdentityCheckLocked, "The identity check failed {0} times and is locked for this case.", max);
             }
             if (matches)
             {
@@ -208,7 +208,7 @@ public sealed class SocWorkflow(
     {
         if (request.Outcome is null || !CaseOutcomes.All.Contains(request.Outcome))
         {
-            return (null, Refusal.Invalid("outcome", $"One of: {string.Join(", ", CaseOutcomes.All)}."));
+            return (null, Refusal.Invalid("outcome", "One of: {0}.", string.Join(", ", CaseOutcomes.All)));
         }
         if (NoteTooLong(request.Note) is { } tooLong)
         {
@@ -218,7 +218,7 @@ public sealed class SocWorkflow(
         {
             if (string.IsNullOrWhiteSpace(request.Circumstances) || request.Circumstances.Length > 4000)
             {
-                return (null, Refusal.Invalid("circumstances", "What happened, for the authority: 1 to 4000 characters."));
+                return (null, Refusal.Invalid("circumstances", "What happened, for the authority: 1 to {0} characters.", 4000));
             }
             if (request.AuthorityAccountId is null || (await accounts.FindAsync(request.AuthorityAccountId, cancellationToken))?.Role != Roles.Authority)
             {
@@ -290,7 +290,7 @@ public sealed class SocWorkflow(
         var o = options.Value;
         if (seconds is not { } s || s < o.MinTrackingIntervalSeconds || s > o.MaxTrackingIntervalSeconds)
         {
-            return (null, Refusal.Invalid("seconds", $"{o.MinTrackingIntervalSeconds} to {o.MaxTrackingIntervalSeconds} seconds."));
+            return (null, Refusal.Invalid("seconds", "{0} to {1} seconds.", o.MinTrackingIntervalSeconds, o.MaxTrackingIntervalSeconds));
         }
         if (await store.FindAsync(id, cancellationToken) is not { } found)
         {

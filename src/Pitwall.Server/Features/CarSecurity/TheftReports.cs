@@ -1,15 +1,13 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
 
 namespace Pitwall.Server.Features.CarSecurity;
 
 /// <summary>
-/// The report for the authority (E3): the positions as a GPX 1.1 track and as GeoJSON (RFC 7946), and a printable HTML
-/// summary with the car, the circumstances and the course of the case. Written with XmlWriter, Utf8JsonWriter and HTML
-/// encoding, so every value is escaped.
+/// The report for the authority (E3): the positions as a GPX 1.1 track and as GeoJSON (RFC 7946); the printable summary is
+/// <see cref="PrintableReport"/>. Written with XmlWriter and Utf8JsonWriter, so every value is escaped.
 /// </summary>
 public static class TheftReports
 {
@@ -122,48 +120,7 @@ public static class TheftReports
         return stream.ToArray();
     }
 
-    /// <summary>A self-contained page to print: the car, the circumstances, the course of the case and the positions.</summary>
-    public static string Html(TheftCase k, VehicleDescription? vehicle, IReadOnlyList<TrackingPoint> track, IReadOnlyList<AuditEntry> audit)
-    {
-        var h = HtmlEncoder.Default;
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(h.Encode($"Theft report {k.Id}")).Append("</title>")
-            .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.25em .5em;text-align:left}")
-            .Append("@media print{a{display:none}}</style></head><body>");
-        html.Append("<h1>Theft report</h1><p>").Append(h.Encode(Title(k, vehicle))).Append("</p><dl>");
-        void Row(string term, string? value) => html.Append("<dt>").Append(h.Encode(term)).Append("</dt><dd>").Append(h.Encode(value ?? "—")).Append("</dd>");
-        Row("Case", k.Id);
-        Row("VIN", k.Vin);
-        Row("Vehicle", vehicle is null ? null : $"{vehicle.Model} ({vehicle.ModelYear})");
-        Row("Colour", vehicle?.Colour);
-        Row("Registration number", vehicle?.RegistrationNumber);
-        Row("Detected because", CaseWording.Reason(k.Reason));
-        Row("Case opened", Time(k.OpenedAt));
-        Row("Theft mode since", k.TheftModeStartedAt is { } s ? Time(s) : null);
-        Row("Theft confirmed", k.ConfirmedAt is { } c ? Time(c) : null);
-        Row("Your reference", k.AuthorityReference);
-        Row("State", CaseWording.State(k.State) + (k.Outcome is null ? "" : $": {CaseWording.Outcome(k.Outcome)}"));
-        html.Append("</dl><h2>Circumstances</h2><p>").Append(h.Encode(k.Circumstances ?? "—")).Append("</p>");
-        html.Append("<h2>Positions</h2><table><thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Latitude</th><th scope=\"col\">Longitude</th>")
-            .Append("<th scope=\"col\">Speed (km/h)</th><th scope=\"col\">Ignition</th><th scope=\"col\">GSM cell</th><th scope=\"col\">Antennas (GSM/GPS)</th></tr></thead><tbody>");
-        foreach (var p in track)
-        {
-            html.Append("<tr><td>").Append(h.Encode(Time(p.RecordedAt))).Append("</td><td>").Append(p.Latitude is { } lat ? Number(lat) : "—")
-                .Append("</td><td>").Append(p.Longitude is { } lon ? Number(lon) : "—").Append("</td><td>").Append(Number(Math.Round(p.SpeedMps * 3.6, 1)))
-                .Append("</td><td>").Append(p.IgnitionOn ? "on" : "off").Append("</td><td>").Append(h.Encode(Cell(p))).Append("</td><td>")
-                .Append(h.Encode($"{p.GsmAntenna}/{p.GpsAntenna}")).Append("</td></tr>");
-        }
-        html.Append("</tbody></table><h2>Course of the case</h2><table><thead><tr><th scope=\"col\">Time</th><th scope=\"col\">By</th><th scope=\"col\">What</th></tr></thead><tbody>");
-        foreach (var e in audit)
-        {
-            html.Append("<tr><td>").Append(h.Encode(Time(e.At))).Append("</td><td>").Append(h.Encode(CaseWording.Actor(e.ActorRole))).Append("</td><td>")
-                .Append(h.Encode(e.Detail)).Append("</td></tr>");
-        }
-        html.Append("</tbody></table></body></html>");
-        return html.ToString();
-    }
-
-    private static string Title(TheftCase k, VehicleDescription? vehicle) =>
+    internal static string Title(TheftCase k, VehicleDescription? vehicle) =>
         vehicle is null ? $"Vehicle {k.Vin}" : $"{vehicle.Colour} {vehicle.Model}, registration {vehicle.RegistrationNumber}, VIN {k.Vin}";
 
     private static void Coordinates(Utf8JsonWriter json, TrackingPoint p)
@@ -177,8 +134,8 @@ public static class TheftReports
     /// <summary>The GSM cell of a tracking message as mcc-mnc-lac-cell, or "unknown".</summary>
     internal static string Cell(TrackingPoint p) => p.GsmCell is { } g ? $"{g.Mcc}-{g.Mnc}-{g.Lac}-{g.CellId}" : "unknown";
 
-    /// <summary>As people read it, e.g. <c>2026-12-06 20:05:12 UTC</c> (a printed report has no time zone of its reader).</summary>
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+    /// <summary>GPX's xsd:dateTime in UTC, e.g. <c>2026-12-06T20:05:12Z</c>.</summary>
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static string Number(double value) => value.ToString("0.#######", CultureInfo.InvariantCulture);
+    internal static string Number(double value) => value.ToString("0.#######", CultureInfo.InvariantCulture);
 }

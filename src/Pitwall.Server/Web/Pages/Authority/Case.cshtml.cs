@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Web.Pages.Soc;
 
@@ -7,9 +8,10 @@ namespace Pitwall.Server.Web.Pages.Authority;
 /// <summary>
 /// A case handed to this authority, read-only and live (E3): the car, the circumstances, the track on a map with positions
 /// appended as they arrive, the tracking messages, and the report (GPX, GeoJSON, printable summary). No owner's numbers,
-/// no security question; another authority's case is a 404, as in the API.
+/// no security question; another authority's case is a 404, as in the API. In the user's language, in the same words as the
+/// security centre's case page.
 /// </summary>
-internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store, AuthorityTracking tracking) : PortalPage
+internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore store, AuthorityTracking tracking, IStringLocalizer<PortalText> t) : PortalPage
 {
     public TheftCase Case { get; private set; } = null!;
 
@@ -35,7 +37,7 @@ internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore sto
         (Case, Vehicle) = (k, vehicle);
         Reference ??= k.AuthorityReference;
         Track = await store.TrackAsync(k.Id, 0, SocCaseModel.MapPositions, cancellationToken);
-        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(p => TimelineEntry.Of(p, ConsoleFormat.English))];
+        Timeline = [.. Track.TakeLast(SocCaseModel.TimelineMessages).Reverse().Select(p => TimelineEntry.Of(p, t))];
         return Page();
     }
 
@@ -52,10 +54,10 @@ internal sealed class AuthorityCaseModel(CaseReports reports, TheftCaseStore sto
         var (changed, refusal) = await tracking.SetReferenceAsync(AccountId, id, Reference, cancellationToken);
         if (changed is not null)
         {
-            Message = "Your file number is noted.";
+            Message = t["Your file number is noted."];
             return Redirect($"/authority/cases/{Uri.EscapeDataString(id)}");
         }
-        ShowRefusal(refusal!, fieldOf: _ => nameof(Reference));
+        ShowRefusal(refusal!, t, _ => nameof(Reference));
         return await OnGetAsync(id, cancellationToken);
     }
 }

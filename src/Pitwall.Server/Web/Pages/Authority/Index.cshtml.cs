@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Hosting.Auth;
 
@@ -7,9 +8,9 @@ namespace Pitwall.Server.Web.Pages.Authority;
 /// <summary>
 /// The authority's view (E3): the cases the security centre handed to this authority (no other case is listed or opens),
 /// following the feed live, and tracking a car the authority has a report about, by VIN and registration number. The same
-/// store and workflow as <c>/api/v1/authority</c>; English only.
+/// store and workflow as <c>/api/v1/authority</c>; in the user's language.
 /// </summary>
-internal sealed class AuthorityCasesModel(TheftCaseStore store, AuthorityTracking workflow) : PortalPage
+internal sealed class AuthorityCasesModel(TheftCaseStore store, AuthorityTracking workflow, IStringLocalizer<PortalText> t) : PortalPage
 {
     public IReadOnlyList<TheftCase> Cases { get; private set; } = [];
 
@@ -52,10 +53,10 @@ internal sealed class AuthorityCasesModel(TheftCaseStore store, AuthorityTrackin
             cancellationToken);
         if (refusal is null)
         {
-            Message = "Tracking requested: the car starts sending its positions when it is next online.";
+            Message = t["Tracking requested: the car starts sending its positions when it is next online."];
             return Redirect($"/authority/cases/{Uri.EscapeDataString(opened!.Id)}");
         }
-        ShowRefusal(refusal, key: "track-error");
+        ShowRefusal(refusal, t, key: "track-error");
         await OnGetAsync(cancellationToken);
         return Page();
     }

@@ -217,7 +217,7 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         var audit = await store.AuditAsync(id, cancellationToken);
         // Newest first; what happened at the same instant, in reverse of the order it was kept in (the car's, the log's).
         Timeline = [.. Track.TakeLast(TimelineMessages).Select(p => TimelineEntry.Of(p, t))
-            .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", t[Action(e.Action)],
+            .Concat(audit.Select(e => new TimelineEntry(e.At, "audit", t[CaseWording.Action(e.Action)],
                 e.SubjectAccountId is { } subject ? $"{e.Detail} → {NameOf(subject)}" : e.Detail, By(e.ActorAccountId, e.ActorRole), null, e.Action)))
             .Select((e, i) => (Entry: e, Order: i)).OrderByDescending(x => x.Entry.At).ThenByDescending(x => x.Order).Select(x => x.Entry)];
         PhoneIndex ??= Contacts.NextPhoneIndex;
@@ -225,55 +225,22 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
         return true;
     }
 
-    /// <summary>How the case started, in the page's language (the owner's page has the car's words, in lower case).</summary>
-    public string Source(string source) => source == CaseSources.Car
-        ? t["detected by the car"].Value is var words && words.Length > 0 ? char.ToUpperInvariant(words[0]) + words[1..] : words
-        : t[ConsoleFormat.Source(source)];
-
     /// <summary>Who did something: a name for staff, else the role.</summary>
     public string By(string? accountId, string role)
     {
         if (accountId is null)
         {
-            return t[Role(role)];
+            return t[CaseWording.Actor(role)];
         }
         if (accountId == AccountId)
         {
             return t["you"];
         }
         var staff = Operators.Concat(Authorities).FirstOrDefault(a => a.Id == accountId);
-        return staff.Id is null ? t[Role(role)] : $"{staff.Name} ({t[Role(role)]})";
+        return staff.Id is null ? t[CaseWording.Actor(role)] : $"{staff.Name} ({t[CaseWording.Actor(role)]})";
     }
-
-    /// <summary>The role as the audit names it, in words (the same as on the authority's pages and in the report).</summary>
-    private static string Role(string role) => role switch
-    {
-        "soc_operator" => "Security centre",
-        "authority" => "Authority",
-        "owner" => "Owner",
-        "car" => "The car",
-        "system" => "Pitwall",
-        _ => role.Replace('_', ' '),
-    };
 
     public string NameOf(string? accountId) =>
         accountId is null ? t["nobody"] : accountId == AccountId ? t["you"]
         : Operators.Concat(Authorities).FirstOrDefault(a => a.Id == accountId) is { Id: not null } a ? a.Name : t["another account"];
-
-    private static string Action(string action) => action switch
-    {
-        "opened" => "Case opened",
-        "claimed" => "Claimed",
-        "handed_over_to_operator" => "Handed over",
-        "note" => "Note",
-        "contact_attempt" => "Call",
-        "identity_check" => "Identity check",
-        "theft_confirmed" => "Theft confirmed",
-        "closed" => "Closed",
-        "tracking_interval" => "Tracking interval",
-        "map_key" => "Map key",
-        "report" => "Report downloaded",
-        "authority_reference" => "Authority's file number",
-        _ => action.Replace('_', ' '),
-    };
 }

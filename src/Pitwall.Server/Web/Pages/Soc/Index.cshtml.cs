@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using Pitwall.Server.Features.Accounts;
 using Pitwall.Server.Features.CarSecurity;
 using Pitwall.Server.Hosting;
@@ -9,10 +10,12 @@ namespace Pitwall.Server.Web.Pages.Soc;
 /// <summary>
 /// The security centre's queue (E3): the cases not closed, most urgent first, each claimable; the latest closed cases; the
 /// cars whose monthly health check is overdue (E4). It follows the SOC feed live (soc-queue.js re-reads the panels). The
-/// same store and workflow as <c>/api/v1/soc/cases</c>, for the soc_operator role only (English only, as the console is).
+/// same store and workflow as <c>/api/v1/soc/cases</c>, for the soc_operator role only; in the operator's language.
 /// </summary>
-internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts) : ConsoleQueuePage
+internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, AccountStore accounts, IStringLocalizer<PortalText> t) : ConsoleQueuePage
 {
+    protected override IStringLocalizer Texts => t;
+
     public IReadOnlyList<TheftCase> Queue { get; private set; } = [];
 
     public IReadOnlyList<TheftCase> Closed { get; private set; } = [];
@@ -61,5 +64,5 @@ internal sealed class SocQueueModel(TheftCaseStore store, SocWorkflow workflow, 
 
     /// <summary>Who holds a case, as the operator reads it.</summary>
     public string Holder(string? accountId) =>
-        accountId is null ? "nobody" : accountId == AccountId ? "you" : Operators.TryGetValue(accountId, out var name) ? name : "another operator";
+        accountId is null ? t["nobody"] : accountId == AccountId ? t["you"] : Operators.TryGetValue(accountId, out var name) ? name : t["another operator"];
 }

@@ -2,7 +2,7 @@
 // the page as a classic script) with each position the car sends appended live from the feed, and the server-rendered
 // panels (summary, timeline, contact log) re-read when the case changes. Without Leaflet or tiles the page stays usable:
 // every position is in the timeline as text.
-import { feed, panels, throttle, announce } from './console.js';
+import { feed, panels, throttle, announce, text } from './console.js';
 import { tileMap } from './map.js';
 
 const root = document.getElementById('case');
@@ -63,8 +63,8 @@ function append(point) {
 map = tileMap(mapElement);
 if (map) {
   line = L.polyline([], { color: '#a3201d', weight: 4, className: 'track-line' }).addTo(map);
-  start = L.circleMarker([0, 0], { radius: 6, color: '#4a5563', className: 'track-start' }).bindTooltip('First position');
-  end = L.circleMarker([0, 0], { radius: 8, color: '#a3201d', fillOpacity: 0.9, className: 'track-end' }).bindTooltip('Latest position');
+  start = L.circleMarker([0, 0], { radius: 6, color: '#4a5563', className: 'track-start' }).bindTooltip(root.dataset.firstPosition ?? 'First position');
+  end = L.circleMarker([0, 0], { radius: 8, color: '#a3201d', fillOpacity: 0.9, className: 'track-end' }).bindTooltip(root.dataset.latestPosition ?? 'Latest position');
 }
 draw(readTrack(document), true);
 
@@ -80,7 +80,9 @@ feed(root.dataset.feed, {
   },
   'soc.case_updated': (k) => {
     if (k.id !== caseId) return;
-    announce(`The case changed: ${k.state.replace('_', ' ')}`);
+    // data-state-open, data-state-handed-over, data-state-closed: the states in the page's words.
+    const state = root.dataset[`state${k.state.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`];
+    announce(text(root.dataset.changed, state ?? k.state.replace('_', ' '), 'The case changed: {0}'));
     refresh();
   },
 });

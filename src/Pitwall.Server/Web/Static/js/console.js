@@ -3,7 +3,7 @@
 
 /**
  * Opens the feed at `url` and calls handlers[type](data) for its events ('ready' whenever it (re)connects). The element
- * #feed-state says whether the page is live.
+ * #feed-state says whether the page is live, in the page's words (its data-live and data-reconnecting).
  */
 export function feed(url, handlers) {
   const source = new EventSource(url);
@@ -11,7 +11,7 @@ export function feed(url, handlers) {
   const show = (live) => {
     if (!state) return;
     state.dataset.state = live ? 'live' : 'reconnecting';
-    state.textContent = live ? 'live' : 'reconnecting…';
+    state.textContent = live ? (state.dataset.live ?? 'live') : (state.dataset.reconnecting ?? 'reconnecting…');
     state.className = `badge ${live ? 'on' : 'off'}`;
   };
   source.addEventListener('error', () => show(false));
@@ -60,6 +60,11 @@ export function throttle(fn, ms) {
     if (wait <= 0) { last = Date.now(); fn(); return; }
     timer = setTimeout(() => { timer = null; last = Date.now(); fn(); }, wait);
   };
+}
+
+/** A text of the page (a data attribute, in the page's language) with {0} filled in; `fallback` when the page has none. */
+export function text(template, value, fallback) {
+  return (template ?? fallback).replace('{0}', value);
 }
 
 /** Announces a change in the page's notice area (read out by screen readers). */
