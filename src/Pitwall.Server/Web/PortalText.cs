@@ -4,4 +4,4 @@ namespace Pitwall.Server.Web;
 /// (English names of codes in PortalText.resx), German and French in PortalText.de.resx / .fr.resx. A feature's own texts sit in
 /// its folder (<c>Features/Trips/TripsText.*.resx</c>), added by its module with <see cref="PortalTexts.AddPortalTexts{TText}"/>;
 /// the pages read all of them through <c>IStringLocalizer&lt;PortalText&gt;</c>.</summary>
-internal sealed class PortalText;
+public sealed class PortalText;

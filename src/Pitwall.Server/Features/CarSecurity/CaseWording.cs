@@ -42,7 +42,7 @@ public static class CaseWording
     };
 
     /// <summary>Who did something to the case (its audit's actor role: soc_operator, authority, owner, car or system).</summary>
-    public static string Actor(string role) => role switch
+    public static string ByRole(string role) => role switch
     {
         "soc_operator" => "Security centre",
         "authority" => "Authority",

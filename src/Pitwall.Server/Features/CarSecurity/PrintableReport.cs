@@ -68,7 +68,7 @@ internal static class PrintableReport
         html.Append("</tr></thead><tbody>");
         foreach (var e in audit)
         {
-            html.Append("<tr><td>").Append(h.Encode(PortalTime.When(e.At))).Append("</td><td>").Append(h.Encode(t[CaseWording.Actor(e.ActorRole)]))
+            html.Append("<tr><td>").Append(h.Encode(PortalTime.When(e.At))).Append("</td><td>").Append(h.Encode(t[CaseWording.ByRole(e.ActorRole)]))
                 .Append("</td><td>").Append(h.Encode(t[CaseWording.Action(e.Action)])).Append("</td><td>").Append(h.Encode(e.Detail)).Append("</td></tr>");
         }
         html.Append("</tbody></table></body></html>");

@@ -230,14 +230,14 @@ internal sealed class SocCaseModel(SocWorkflow workflow, TheftCaseStore store, A
     {
         if (accountId is null)
         {
-            return t[CaseWording.Actor(role)];
+            return t[CaseWording.ByRole(role)];
         }
         if (accountId == AccountId)
         {
             return t["you"];
         }
         var staff = Operators.Concat(Authorities).FirstOrDefault(a => a.Id == accountId);
-        return staff.Id is null ? t[CaseWording.Actor(role)] : $"{staff.Name} ({t[CaseWording.Actor(role)]})";
+        return staff.Id is null ? t[CaseWording.ByRole(role)] : $"{staff.Name} ({t[CaseWording.ByRole(role)]})";
     }
 
     public string NameOf(string? accountId) =>
