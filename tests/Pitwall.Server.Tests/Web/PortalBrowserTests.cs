@@ -111,6 +111,13 @@ public sealed partial class PortalBrowserTests(PortalServer server, PortalBrowse
         await Expect(page.Locator("#charge-timers")).ToContainTextAsync("06:30");
         Assert.Equal(1, car.ChargeTimers);
         await PortalBrowser.ScreenshotAsync(page, "charging");
+
+        // A target out of range: explained in the page's words, never by the API's field name, and the typed value stays.
+        await page.GetByLabel("Target state of charge (25–100 %)").FillAsync("10");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set target" }).ClickAsync();
+        await Expect(page.Locator("#target-error")).Not.ToBeEmptyAsync();
+        Assert.DoesNotContain("targetStateOfCharge", await page.Locator("main").InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        await Expect(page.GetByLabel("Target state of charge (25–100 %)")).ToHaveValueAsync("10");
     }
 
     [Fact]

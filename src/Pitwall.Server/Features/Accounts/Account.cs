@@ -16,6 +16,9 @@ public sealed record Account(
     /// <summary>The IANA time zone the account chose for the times it is shown (e.g. <c>Europe/Berlin</c>); null: the browser's.</summary>
     public string? TimeZone { get; init; }
 
+    /// <summary>When an administrator disabled the account (it cannot sign in until enabled again); null while it is active.</summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
     /// <summary>E-mail addresses are unique regardless of case.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToUpperInvariant();
 

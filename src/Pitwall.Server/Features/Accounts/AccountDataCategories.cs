@@ -7,7 +7,7 @@ internal static class AccountDataCategories
     public static DataCategory Account { get; } = new(
         Id: "account",
         Name: "Account (ID)",
-        Purpose: "Identify the owner or staff member and reach them: name, e-mail, password hash, phone numbers, postal address, locale, role.",
+        Purpose: "Identify the owner or staff member and reach them: name, e-mail, password hash, phone numbers, postal address, locale, time zone, role, and when an administrator disabled it.",
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.UntilAccountDeletion,
         PersonalData: true,
@@ -78,7 +78,7 @@ internal static class AccountDataCategories
     public static DataCategory SecurityLog { get; } = new(
         Id: "security_log",
         Name: "Sign-in and sign-out log",
-        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, second-factor (enrolled, wrong or replayed code, recovery code used, reset), lock-out, sign-out, token-replay and app-consent (given, withdrawn) events with time and account id (H6).",
+        Purpose: "Detect attacks on accounts: sign-in, failed sign-in, second-factor (enrolled, wrong or replayed code, recovery code used, reset), lock-out, sign-out, token-replay, app-consent (given, withdrawn) and an administrator's disabling, enabling or role change of the account, events with time and account id (H6).",
         LegalBasis: LegalBasis.LegitimateInterest,
         Retention: Retention.Months(12),
         PersonalData: true,

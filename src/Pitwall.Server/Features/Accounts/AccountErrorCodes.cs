@@ -11,4 +11,7 @@ public static class AccountErrorCodes
 
     /// <summary>The first-party app is Pitwall's own registration and cannot be removed.</summary>
     public const string ClientBuiltIn = "client_built_in";
+
+    /// <summary>An administrator tried to disable their own account or take away its admin role.</summary>
+    public const string OwnAccount = "own_account";
 }

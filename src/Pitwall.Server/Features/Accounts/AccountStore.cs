@@ -36,11 +36,6 @@ public sealed class AccountStore(Database database) : IAccountDirectory
             return inserted == 1;
         }, cancellationToken);
 
-    /// <summary>The most recently created accounts (id, e-mail, name, role), for the administrators' list.</summary>
-    public async Task<IReadOnlyList<(string Id, string Email, string Name, string Role)>> RecentAsync(int limit, CancellationToken cancellationToken) =>
-        (await database.ReadAsync(c => c.QueryAsync<(string, string, string, string)>(
-            "SELECT id, email, name, role FROM accounts ORDER BY created_at DESC, id LIMIT @limit", new { limit }), cancellationToken)).ToList();
-
     /// <summary>The accounts of one role (id, e-mail, name) by name, for the consoles' choices (hand a case to an operator or an authority).</summary>
     public async Task<IReadOnlyList<(string Id, string Email, string Name)>> WithRoleAsync(string role, int limit, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<(string, string, string)>(
@@ -65,7 +60,7 @@ public sealed class AccountStore(Database database) : IAccountDirectory
     private const string Columns =
         "id AS Id, email AS Email, email_normalized AS EmailNormalized, password_hash AS PasswordHash, name AS Name, " +
         "phone_numbers AS PhoneNumbers, address AS Address, locale AS Locale, time_zone AS TimeZone, role AS Role, created_at AS CreatedAt, " +
-        "updated_at AS UpdatedAt";
+        "updated_at AS UpdatedAt, disabled_at AS DisabledAt";
 
     private static AccountRow ToRow(Account a) => new()
     {
@@ -91,7 +86,11 @@ public sealed class AccountStore(Database database) : IAccountDirectory
             r.Address is null ? null : JsonSerializer.Deserialize<PostalAddress>(r.Address, Json),
             r.Locale, r.Role,
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt)) { TimeZone = r.TimeZone };
+            DateTimeOffset.FromUnixTimeMilliseconds(r.UpdatedAt))
+        {
+            TimeZone = r.TimeZone,
+            DisabledAt = r.DisabledAt is { } disabled ? DateTimeOffset.FromUnixTimeMilliseconds(disabled) : null,
+        };
 
     private sealed class AccountRow
     {
@@ -107,5 +106,6 @@ public sealed class AccountStore(Database database) : IAccountDirectory
         public string Role { get; init; } = "";
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
+        public long? DisabledAt { get; init; }
     }
 }

@@ -25,6 +25,7 @@ public static class AccountsModule
         builder.Services.AddSingleton<SignInService>();
         builder.Services.AddSingleton<SecondFactor.SecondFactors>();
         builder.Services.AddSingleton<AccountAdministration>();
+        builder.Services.AddSingleton<UserAdministration>();
         builder.Services.AddDataCategory(AccountDataCategories.Account);
         builder.Services.AddDataCategory(AccountDataCategories.SignInSessions);
         builder.Services.AddDataCategory(AccountDataCategories.SecondFactors);
@@ -40,6 +41,7 @@ public static class AccountsModule
         app.MapAuthEndpoints();
         app.MapProviderEndpoints();
         app.MapClientAdminEndpoints();
+        app.MapUserAdminEndpoints();
         app.MapAppConsentEndpoints();
         app.MapMeEndpoints();
         return app;

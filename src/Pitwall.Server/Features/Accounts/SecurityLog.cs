@@ -25,6 +25,11 @@ internal static class SecurityLog
     public const string ConsentGiven = "app_consent_given";
     public const string ConsentWithdrawn = "app_consent_withdrawn";
 
+    // An administrator's changes to an account (issue 18): disabled, enabled again, another role.
+    public const string AccountDisabled = "account_disabled";
+    public const string AccountEnabled = "account_enabled";
+    public const string RoleChanged = "role_changed";
+
     internal static Task WriteAsync(DbConnection connection, DbTransaction transaction, string @event, string? accountId, DateTimeOffset at) =>
         connection.ExecuteAsync(
             "INSERT INTO security_log (occurred_at, event, account_id) VALUES (@at, @event, @accountId)",

@@ -59,6 +59,11 @@ public sealed partial class SignInService(
                 await SecurityLog.WriteAsync(connection, transaction, locked ? SecurityLog.LockedOut : SecurityLog.LoginFailed, account?.Id, now);
                 return PasswordCheck.Fail("invalid_grant", "The e-mail address or password is wrong.");
             }
+            if (account!.DisabledAt is not null)
+            {
+                await SecurityLog.WriteAsync(connection, transaction, SecurityLog.LoginFailed, account.Id, now);
+                return PasswordCheck.Fail("invalid_grant", "This account is disabled; ask an administrator.");
+            }
             return new PasswordCheck(account, rehash, null);
         }, cancellationToken);
     }

@@ -5,10 +5,17 @@ using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Web.Pages.Admin;
 
-/// <summary>Administrators create accounts of any role (as <c>pitwall admin create-user</c> does) and see the latest ones.</summary>
-internal sealed class AdminUsersModel(AccountAdministration administration, AccountStore accounts, IStringLocalizer<PortalText> t) : PortalPage
+/// <summary>Administrators create accounts of any role (as <c>pitwall admin create-user</c> does) and find accounts by a fragment of
+/// their e-mail address or name, newest first, each opening its page (<see cref="AdminUserModel"/>).</summary>
+internal sealed class AdminUsersModel(AccountAdministration administration, UserAdministration users, IStringLocalizer<PortalText> t) : PortalPage
 {
-    public IReadOnlyList<(string Id, string Email, string Name, string Role)> Accounts { get; private set; } = [];
+    public UserPage Found { get; private set; } = new([], 1, UserAdministration.PageSize, 0);
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "page")]
+    public int PageNumber { get; set; } = 1;
 
     public string? Created { get; private set; }
 
@@ -24,7 +31,7 @@ internal sealed class AdminUsersModel(AccountAdministration administration, Acco
     [BindProperty]
     public string? Password { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Accounts = await accounts.RecentAsync(100, cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Found = await users.SearchAsync(Q, PageNumber, cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +53,7 @@ internal sealed class AdminUsersModel(AccountAdministration administration, Acco
             ModelState.Clear();
             (Email, Name, Password) = (null, null, null);
         }
-        Accounts = await accounts.RecentAsync(100, cancellationToken);
+        Found = await users.SearchAsync(Q, PageNumber, cancellationToken);
         return Page();
     }
 }
