@@ -4,7 +4,7 @@ using System.Net;
 namespace Pitwall.Bench;
 
 /// <summary>
-/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown | artifacts | cluster-commands | cluster-ingest</c> run the vehicle-link benchmarks (bench/README.md);
+/// <c>pitwall-bench ingest | connections | commands | soc | smart-service | breakdown | artifacts | cluster-commands | cluster-ingest | charging</c> run the vehicle-link benchmarks (bench/README.md);
 /// <c>ack-server</c> and <c>hold</c> are the helper processes they start.
 /// </summary>
 public static class Program
@@ -127,6 +127,7 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+        root.Subcommands.Add(Charging.ChargingCommand.Create(work, serverDll, quietWait));
         root.Subcommands.Add(ackServer);
         root.Subcommands.Add(instrumented);
         root.Subcommands.Add(hold);

@@ -16,11 +16,16 @@ public sealed class CpoScenario(HttpClient http, TimeProvider time, TextWriter l
     public const string CountryCode = "DE";
     public const string PartyId = "SIM";
 
-    public async Task<CpoRunResult> RunAsync(Uri server, string tokenA, int stationCount, int charges, CancellationToken cancellationToken)
+    /// <param name="serve">After the charges, how long to stay and take the eMSP's commands (START_SESSION from the app or the
+    /// portal's station map, STOP_SESSION, UNLOCK_CONNECTOR), moving the running sessions' meters every minute; zero: end at once.</param>
+    public async Task<CpoRunResult> RunAsync(Uri server, string tokenA, int stationCount, int charges, CancellationToken cancellationToken,
+        TimeSpan serve = default)
     {
         var tokenB = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         await using var versions = new CpoVersionsServer(tokenB);
         var cpo = new OcpiCpoClient(http, CountryCode, PartyId, "Pitwall CPO simulator");
+        var commands = new CpoCommandReceiver(cpo, Stations.RhineNeckar().Take(stationCount).ToList(), time);
+        versions.Commands = commands;
         var registration = await cpo.RegisterAsync(new Uri(server, "/ocpi/versions"), tokenA, versions.Versions, tokenB, cancellationToken);
         if (registration.StatusCode != 1000)
         {
@@ -51,7 +56,30 @@ public sealed class CpoScenario(HttpClient http, TimeProvider time, TextWriter l
             cdrs += outcome.Value ? 1 : 0;
         }
         log.WriteLine($"charges: {authorised} authorised, {refused} refused, {cdrs} CDRs accepted");
+        if (serve > TimeSpan.Zero)
+        {
+            await ServeAsync(commands, serve, cancellationToken);
+        }
         return new(stations.Count, tokens.Count, authorised, refused, cdrs);
+    }
+
+    /// <summary>Takes commands until <paramref name="serve"/> is over or the run is cancelled; the running sessions' meters move every minute.</summary>
+    private async Task ServeAsync(CpoCommandReceiver commands, TimeSpan serve, CancellationToken cancellationToken)
+    {
+        log.WriteLine($"taking commands for {serve} (Ctrl+C ends)");
+        var until = time.GetUtcNow() + serve;
+        try
+        {
+            while (time.GetUtcNow() < until)
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), time, cancellationToken);
+                await commands.MeterAsync(cancellationToken);
+            }
+            await commands.IdleAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>One car at one station with an RFID card: null when refused, else whether the CDR was accepted.</summary>

@@ -4,6 +4,7 @@ using Pitwall.Server.Features.Charging.Commands;
 using Pitwall.Server.Features.Charging.Invoices;
 using Pitwall.Server.Features.Charging.Ocpi;
 using Pitwall.Server.Features.Charging.Sessions;
+using Pitwall.Server.Features.Charging.Stations;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.Privacy.Processors;
 using Pitwall.Server.Hosting;
@@ -40,8 +41,10 @@ public static class ChargingModule
         builder.Services.AddSingleton<IChargingCards, ChargingCards>();
         builder.Services.AddSingleton<ChargingCommandStore>();
         builder.Services.AddSingleton<ChargingCommandSender>();
+        builder.Services.AddSingleton<ChargingCommandEvents>();
         builder.Services.AddSingleton<LiveSessions>();
         builder.Services.AddSingleton<IPublicCharging, PublicCharging>();
+        builder.Services.AddSingleton<IChargingStations, ChargingStations>();
         builder.Services.AddSingleton<CommandTimeoutJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandTimeoutJob>());
         builder.Services.AddSingleton<InvoiceStore>();
@@ -51,6 +54,7 @@ public static class ChargingModule
         builder.Services.AddSingleton(sp => sp.GetRequiredKeyedService<IPaymentProvider>(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargingOptions>>().Value.PaymentProvider));
         builder.Services.AddSingleton<InvoiceRun>();
+        builder.Services.AddSingleton<IInvoiceRuns, InvoiceRuns>();
         builder.Services.AddSingleton<CreditNotes>();
         builder.Services.AddSingleton<IChargingInvoices, ChargingInvoices>();
         builder.Services.AddSingleton<InvoiceJob>();
@@ -81,6 +85,7 @@ public static class ChargingModule
         app.MapChargingCardEndpoints();
         app.MapChargingCommandEndpoints();
         app.MapLiveSessionEndpoints();
+        app.MapStationEndpoints();
         app.MapInvoiceEndpoints();
         return app;
     }

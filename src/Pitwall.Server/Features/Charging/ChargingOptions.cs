@@ -68,6 +68,11 @@ internal sealed class ChargingOptions
     [Required]
     public string PaymentProvider { get; set; } = Invoices.LocalPaymentProvider.ProviderName;
 
+    /// <summary>Where the portal's card form sends the card number to be tokenised: the provider's card entry, never Pitwall's API. The
+    /// local provider's is <c>/local-payments/v1/tokens</c> (<c>{"number"}</c> → <c>{"token", "brand", "last4"}</c>).</summary>
+    [Required, StringLength(500, MinimumLength = 1)]
+    public string PaymentCardEntryUrl { get; set; } = "/local-payments/v1/tokens";
+
     /// <summary>The issuer's postal address as the invoices print it (§14 (4) No. 1 UStG), lines separated by <c>|</c>.</summary>
     [Required, StringLength(300, MinimumLength = 1)]
     public string InvoiceIssuerAddress { get; set; } = "Pitwall Charging Service|Musterstraße 1|70173 Stuttgart|Germany";

@@ -49,6 +49,46 @@ public sealed class InvoicePricerTests
     }
 
     [Fact]
+    public void Each_charging_period_is_priced_by_the_tariff_elements_its_restrictions_make_active_in_the_local_time()
+    {
+        JsonObject Element(JsonObject restrictions, params JsonObject[] components) => new() { ["price_components"] = new JsonArray(components), ["restrictions"] = restrictions };
+        var tariff = new JsonObject
+        {
+            ["id"] = "DAYNIGHT",
+            ["currency"] = "EUR",
+            ["elements"] = new JsonArray(
+                Element(new JsonObject { ["reservation"] = "RESERVATION" }, Component("ENERGY", 9.99m, 19, 1)),              // never for a charge
+                Element(new JsonObject { ["day_of_week"] = new JsonArray("SATURDAY", "SUNDAY") }, Component("FLAT", 1.00m, 19, 1)), // a Tuesday
+                Element(new JsonObject { ["start_time"] = "08:00", ["end_time"] = "20:00" }, Component("ENERGY", 0.49m, 19, 1)),
+                Element(new JsonObject { ["min_kwh"] = 8 }, Component("TIME", 1.20m, 19, 1)),                             // after 8 kWh
+                new JsonObject { ["price_components"] = new JsonArray(Component("ENERGY", 0.29m, 19, 1)) }),                 // otherwise
+        };
+        var body = new JsonObject
+        {
+            ["tariffs"] = new JsonArray(tariff),
+            ["charging_periods"] = new JsonArray(
+                new JsonObject // 19:30 in Berlin (UTC+1 in November): the day price; no time fee yet (0 kWh so far)
+                {
+                    ["start_date_time"] = "2026-11-03T18:30:00Z", ["tariff_id"] = "DAYNIGHT",
+                    ["dimensions"] = new JsonArray(new JsonObject { ["type"] = "ENERGY", ["volume"] = 10m }, new JsonObject { ["type"] = "TIME", ["volume"] = 0.5m }),
+                },
+                new JsonObject // 20:00 in Berlin: the night price, and 10 kWh so far start the time fee
+                {
+                    ["start_date_time"] = "2026-11-03T19:00:00Z", ["tariff_id"] = "DAYNIGHT",
+                    ["dimensions"] = new JsonArray(new JsonObject { ["type"] = "ENERGY", ["volume"] = 5m }, new JsonObject { ["type"] = "TIME", ["volume"] = 0.25m }),
+                }),
+        };
+        var cdr = Cdr(body) with { StartAt = DateTimeOffset.Parse("2026-11-03T18:30:00Z") };
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var item = InvoicePricer.Price(cdr, null, berlin);
+        Assert.Equal([("ENERGY", 10m, 0.49m, 4.90m), ("ENERGY", 5m, 0.29m, 1.45m), ("TIME", 0.25m, 1.20m, 0.30m)],
+            item.Components.Select(c => (c.Type, c.Quantity, c.UnitPrice, c.Net)));
+
+        // In UTC the second period (19:00) is still day time: the zone decides.
+        Assert.Equal([7.35m, 0.30m], InvoicePricer.Price(cdr, null, TimeZoneInfo.Utc).Components.Select(c => c.Net)); // 15 kWh at 0.49
+    }
+
+    [Fact]
     public void Without_a_tariff_the_operators_total_is_billed_with_the_vat_rate_it_implies()
     {
         var body = new JsonObject { ["total_cost"] = new JsonObject { ["excl_vat"] = 8.39m, ["incl_vat"] = 9.98m } };

@@ -15,7 +15,7 @@ namespace Pitwall.Server.Features.Charging.Commands;
 /// </summary>
 internal sealed class ChargingCommandSender(
     ChargingCommandStore store, PartnerStore partners, PartnerObjectStore objects, ChargeRecordStore records, ChargingTokenStore tokens, TokenAuthorizer authorizer,
-    OcpiPeerClient peers, OcpiUrls urls, ProcessorGateway gateway, IOptions<ChargingOptions> options, TimeProvider time)
+    OcpiPeerClient peers, OcpiUrls urls, ProcessorGateway gateway, ChargingCommandEvents events, IOptions<ChargingOptions> options, TimeProvider time)
 {
     public async Task<(ChargingCommand? Command, Refusal? Refusal)> StartAsync(
         HttpRequest request, string accountId, string vin, string? evse, string? connectorId, CancellationToken cancellationToken)
@@ -122,6 +122,7 @@ internal sealed class ChargingCommandSender(
             : options.Value.CommandTimeout;
         var now = time.GetUtcNow();
         await store.AnsweredAsync(command.Id, response, message, now + timeout, cancellationToken);
+        await events.PublishAsync(command.Id, cancellationToken);
         return ((await store.FindAsync(command.AccountId, command.Id, cancellationToken))!.At(now), null);
     }
 

@@ -37,6 +37,17 @@ internal sealed class ChargingCommandStore(Database database, TimeProvider time)
         (await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM charging_commands WHERE id = @id AND account_id = @accountId",
             new { id, accountId }), cancellationToken))?.ToCommand();
 
+    /// <summary>The account's latest commands for the car, newest first.</summary>
+    public async Task<IReadOnlyList<ChargingCommand>> LatestAsync(string accountId, string vin, int count, CancellationToken cancellationToken) =>
+        [.. (await database.ReadAsync(c => c.QueryAsync<Row>(
+            $"SELECT {Columns} FROM charging_commands WHERE account_id = @accountId AND vin = @vin ORDER BY created_at DESC, id LIMIT @count",
+            new { accountId, vin, count }), cancellationToken)).Select(r => r.ToCommand())];
+
+    /// <summary>A command whatever its account (for the live event after the operator's result).</summary>
+    public async Task<ChargingCommand?> FindAsync(string id, CancellationToken cancellationToken) =>
+        (await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM charging_commands WHERE id = @id", new { id }),
+            cancellationToken))?.ToCommand();
+
     /// <summary>The operator's answer. <c>ACCEPTED</c>: the result is awaited until <paramref name="deadline"/> (unless it came
     /// already); any other answer ends the command as rejected; null (unreachable, not OCPI): failed.</summary>
     public Task AnsweredAsync(string id, string? response, string? message, DateTimeOffset deadline, CancellationToken cancellationToken)

@@ -1,15 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Pitwall.Server.Features.Charging.Commands;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Hosting.Auth;
 
 namespace Pitwall.Server.Features.Charging.Invoices;
 
 internal sealed record PaymentCardRequest(string? Token);
-
-internal sealed record PaymentCardResponse(string Provider, string? Brand, string Last4);
 
 internal sealed record InvoiceRunRequest(string? Period);
 
@@ -45,6 +42,8 @@ internal static class InvoiceEndpoints
         var admin = routes.MapGroup("/api/v1/admin/charging").WithTags("Charging Service");
         admin.MapPost("/invoice-runs", Run).RequireAuthorization(Scopes.ControlAdmin)
             .WithSummary("Run the invoices of a month (default: the last closed one) and collect open payments; running it again issues nothing twice.");
+        admin.MapGet("/invoice-runs", Runs).RequireAuthorization(Scopes.ReadAdmin)
+            .WithSummary("The invoiced months of the last two years, newest first: invoices issued (first and last), total, payments, credit notes.");
         admin.MapPost("/invoices/{number}/credit-notes", Credit).RequireAuthorization(Scopes.ControlAdmin)
             .WithSummary("Correct an invoice with a credit note: all of it, or an amount including VAT.");
         admin.MapGet("/invoices/{number}", AdminGet).RequireAuthorization(Scopes.ReadAdmin).WithSummary("One invoice or credit note.");
@@ -65,42 +64,28 @@ internal static class InvoiceEndpoints
             ? TypedResults.File(pdf, "application/pdf", number + ".pdf")
             : ApiProblems.NotFound("invoice");
 
-    private static async Task<Results<Ok<PaymentCardResponse>, ProblemHttpResult>> Card(ClaimsPrincipal user, PaymentCardStore cards, CancellationToken cancellationToken) =>
-        await cards.FindAsync(user.AccountIdOf(), cancellationToken) is { } card
-            ? TypedResults.Ok(new PaymentCardResponse(card.Provider, card.Brand, card.Last4))
-            : ApiProblems.NotFound("payment card");
+    private static async Task<Results<Ok<PaymentCardResponse>, ProblemHttpResult>> Card(ClaimsPrincipal user, IChargingInvoices invoices, CancellationToken cancellationToken) =>
+        await invoices.CardAsync(user.AccountIdOf(), cancellationToken) is { } card ? TypedResults.Ok(card) : ApiProblems.NotFound("payment card");
 
     private static async Task<Results<Ok<PaymentCardResponse>, ValidationProblem, ProblemHttpResult>> SetCard(
-        PaymentCardRequest request, ClaimsPrincipal user, PaymentCardStore cards, IPaymentProvider provider, CancellationToken cancellationToken)
+        PaymentCardRequest request, ClaimsPrincipal user, IChargingInvoices invoices, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Token) || request.Token.Length > 200)
-        {
-            var errors = new ValidationErrors();
-            errors.Add("token", "Give the payment provider's token for your card.");
-            return ApiProblems.Validation(errors);
-        }
-        if (await provider.DescribeAsync(request.Token, cancellationToken) is not { } info)
-        {
-            return ApiProblems.Problem(ChargingRefusals.UnknownPaymentToken);
-        }
-        await cards.SaveAsync(user.AccountIdOf(), new PaymentCard(provider.Name, request.Token, info.Brand, info.Last4), cancellationToken);
-        return TypedResults.Ok(new PaymentCardResponse(provider.Name, info.Brand, info.Last4));
+        var (card, refusal) = await invoices.SetCardAsync(user.AccountIdOf(), request.Token, cancellationToken);
+        return card is null ? ApiProblems.Refused<Ok<PaymentCardResponse>>(refusal!) : TypedResults.Ok(card);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveCard(ClaimsPrincipal user, PaymentCardStore cards, CancellationToken cancellationToken) =>
-        await cards.RemoveAsync(user.AccountIdOf(), cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound("payment card");
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveCard(ClaimsPrincipal user, IChargingInvoices invoices, CancellationToken cancellationToken) =>
+        await invoices.RemoveCardAsync(user.AccountIdOf(), cancellationToken) ? TypedResults.NoContent() : ApiProblems.NotFound("payment card");
 
-    private static async Task<Results<Ok<InvoiceRunResult>, ValidationProblem>> Run(InvoiceRunRequest? request, InvoiceRun run, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<InvoiceRunResult>, ValidationProblem, ProblemHttpResult>> Run(
+        InvoiceRunRequest? request, IInvoiceRuns runs, CancellationToken cancellationToken)
     {
-        var period = request?.Period is { } label ? InvoicePeriod.Parse(label, run.Zone) : run.LastClosedPeriod();
-        if (period is null || !run.IsOver(period))
-        {
-            var errors = new ValidationErrors();
-            errors.Add("period", period is null ? "Give the month as yyyy-MM, e.g. 2026-11." : "This month is not over yet.");
-            return ApiProblems.Validation(errors);
-        }
-        return TypedResults.Ok(await run.RunAsync(period, cancellationToken));
+        var (result, refusal) = await runs.RunAsync(request?.Period, cancellationToken);
+        return result is null ? ApiProblems.Refused<Ok<InvoiceRunResult>>(refusal!) : TypedResults.Ok(result);
     }
+
+    private static async Task<Ok<IReadOnlyList<InvoiceRunSummary>>> Runs(IInvoiceRuns runs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await runs.RecentAsync(24, cancellationToken));
 
     private static async Task<Results<Created<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> Credit(
         string number, CreditNoteRequest request, CreditNotes notes, CancellationToken cancellationToken)

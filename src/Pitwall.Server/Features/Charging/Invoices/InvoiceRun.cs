@@ -8,9 +8,6 @@ using Pitwall.Server.Features.Notifications;
 
 namespace Pitwall.Server.Features.Charging.Invoices;
 
-/// <summary>What one invoice run did.</summary>
-internal sealed record InvoiceRunResult(string Period, int Issued, int Collected, int Declined);
-
 /// <summary>A calendar month in the invoicing time zone: its label (<c>2026-11</c>) and its first instant and the next month's.</summary>
 internal sealed record InvoicePeriod(string Label, DateTimeOffset Start, DateTimeOffset End)
 {
@@ -133,7 +130,7 @@ internal sealed partial class InvoiceRun(
             var items = new List<InvoiceItem>();
             foreach (var cdr in cdrs)
             {
-                items.Add(InvoicePricer.Price(cdr, await TariffAsync(c, t, cdr)));
+                items.Add(InvoicePricer.Price(cdr, await TariffAsync(c, t, cdr), Zone));
             }
             var net = items.Sum(i => i.Net);
             var vat = InvoiceNumbers.Vat(items).Sum(v => v.Vat);

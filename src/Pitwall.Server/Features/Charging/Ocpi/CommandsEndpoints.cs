@@ -13,7 +13,7 @@ internal static class CommandsEndpoints
 {
     public static void MapOcpiCommands(this RouteGroupBuilder module) => module.MapPost("/commands/{command}/{id}", Result);
 
-    private static async Task<OcpiResult> Result(string command, string id, HttpContext http, ChargingCommandStore store)
+    private static async Task<OcpiResult> Result(string command, string id, HttpContext http, ChargingCommandStore store, ChargingCommandEvents events)
     {
         if (!CommandTypes.All.Contains(command))
         {
@@ -34,6 +34,10 @@ internal static class CommandsEndpoints
         }
         var text = (body["message"] as JsonArray)?.OfType<JsonObject>().Select(t => t.Text("text")).FirstOrDefault();
         var outcome = await store.ResultAsync(OcpiCaller.Of(http).Partner.Id, command, id, result, text?[..Math.Min(text.Length, 512)], http.RequestAborted);
+        if (outcome == ResultOutcome.Recorded)
+        {
+            await events.PublishAsync(id, http.RequestAborted);
+        }
         return outcome == ResultOutcome.Unknown ? OcpiResult.NotFound(OcpiStatus.ClientError, "Unknown command.") : OcpiResult.Ok(null);
     }
 }

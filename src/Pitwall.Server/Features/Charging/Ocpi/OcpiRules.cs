@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pitwall.Server.Features.Charging.Stations;
 
 namespace Pitwall.Server.Features.Charging.Ocpi;
 
@@ -11,8 +12,13 @@ internal static class OcpiRules
     public static string? Location(JsonObject o) =>
         o.Missing("country_code", "party_id", "id", "publish", "address", "city", "country", "coordinates", "time_zone", "last_updated")
         ?? Time(o, "last_updated")
-        ?? (o["coordinates"] is JsonObject c ? c.Missing("latitude", "longitude") : "coordinates must be an object.")
+        ?? (o["coordinates"] is JsonObject c ? c.Missing("latitude", "longitude") ?? Coordinates(c) : "coordinates must be an object.")
         ?? Each(o, "evses", Evse, required: false);
+
+    /// <summary>GeoLocation: decimal degrees as strings, 5 to 7 decimals (<c>-?[0-9]{1,2}\.[0-9]{5,7}</c>, longitude up to 3 digits
+    /// before the point), within the globe.</summary>
+    private static string? Coordinates(JsonObject c) =>
+        GeoLocation.Read(c) is null ? "coordinates: latitude and longitude are decimal degrees as strings with 5 to 7 decimals." : null;
 
     public static string? Evse(JsonObject o) =>
         o.Missing("uid", "status", "connectors", "last_updated") ?? Time(o, "last_updated")

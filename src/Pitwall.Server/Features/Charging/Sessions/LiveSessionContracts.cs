@@ -26,6 +26,9 @@ public interface IPublicCharging
     /// <summary>Starts charging at the EVSE (its id or its QR code's URL) with the account's app token.</summary>
     Task<(ChargingCommandResponse? Command, Refusal? Refusal)> StartAsync(HttpRequest request, string accountId, string vin, string? evse, CancellationToken cancellationToken);
 
+    /// <summary>The account's latest commands at public stations for the car, newest first.</summary>
+    Task<IReadOnlyList<ChargingCommandResponse>> LatestCommandsAsync(string accountId, string vin, int count, CancellationToken cancellationToken);
+
     /// <summary>Stops one of the account's running sessions.</summary>
     Task<(ChargingCommandResponse? Command, Refusal? Refusal)> StopAsync(HttpRequest request, string accountId, string vin, string sessionId, CancellationToken cancellationToken);
 }

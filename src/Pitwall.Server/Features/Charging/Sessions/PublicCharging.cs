@@ -4,8 +4,15 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.Charging.Sessions;
 
 /// <summary>The portal's way into public charging: running sessions, history, start and stop (the owner API's rules).</summary>
-internal sealed class PublicCharging(LiveSessions live, ChargeRecordStore records, ChargingCommandSender sender, TimeProvider time) : IPublicCharging
+internal sealed class PublicCharging(LiveSessions live, ChargeRecordStore records, ChargingCommandSender sender, ChargingCommandStore commands, TimeProvider time)
+    : IPublicCharging
 {
+    public async Task<IReadOnlyList<ChargingCommandResponse>> LatestCommandsAsync(string accountId, string vin, int count, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return [.. (await commands.LatestAsync(accountId, vin, count, cancellationToken)).Select(c => ChargingCommandEndpoints.From(c, now))];
+    }
+
     public Task<IReadOnlyList<LiveChargingSessionResponse>> RunningAsync(string accountId, CancellationToken cancellationToken) =>
         live.RunningAsync(accountId, cancellationToken);
 
