@@ -109,7 +109,7 @@ internal sealed class PublicChargingModel(
     {
         "AVAILABLE" => "Available",
         "CHARGING" => "In use",
-        "BLOCKED" => "Blocked",
+        "BLOCKED" => "Blocked at the station",
         "RESERVED" => "Reserved",
         "INOPERATIVE" or "OUTOFORDER" => "Out of order",
         "PLANNED" => "Planned",
