@@ -60,6 +60,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("POST", "/api/v1/vehicles/{vin}/charging-commands", new { type = "stop_session", sessionId = "S1" }, ServiceIds.Charging, false, false, ChargingStations),
         new("GET", "/api/v1/vehicles/{vin}/charging-commands/{id}", null, ServiceIds.Charging, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/charging-sessions", null, ServiceIds.Charging, false, false, Reads),
+        new("GET", "/api/v1/vehicles/{vin}/charging-stations", null, ServiceIds.Charging, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/trips", null, ServiceIds.TripControl, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/trips/history", null, ServiceIds.TripControl, false, false, Reads),
         new("PUT", "/api/v1/vehicles/{vin}/trips/history", new { keep = false }, ServiceIds.TripControl, true, false, ConsentChoice),
