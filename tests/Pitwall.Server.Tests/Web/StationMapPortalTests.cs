@@ -64,7 +64,8 @@ public sealed class StationMapPortalTests(PortalServer server, PortalBrowser bro
         await Expect(latest.Locator(".command-state")).ToHaveTextAsync("Failed");
         Assert.Contains("bbox=", page.Url, StringComparison.Ordinal); // the start kept the driver's area
 
-        // Now it starts: the request is done, the charge runs, and the EVSE reads as in use.
+        // Now it starts: the request is done, the charge runs, and the EVSE reads as in use (a second later: the list is newest first).
+        server.Clock.Advance(TimeSpan.FromSeconds(1));
         cpo.Commands.StartResult = "ACCEPTED";
         await start.ClickAsync();
         await cpo.Commands.IdleAsync();
