@@ -57,11 +57,11 @@ public sealed class StationMapPortalTests(PortalServer server, PortalBrowser bro
         cpo.Commands.StartResult = "EVSE_INOPERATIVE";
         await start.ClickAsync();
         // The operator accepts the command; whether its charge point's failure is in before the page answers is a race.
-        await Expect(page.Locator("p.notice")).ToHaveTextAsync(new Regex("^(Sent to the station's operator\\.|The station's operator refused: .+)$"));
+        await Expect(page.Locator("p.notice")).ToHaveTextAsync(new Regex("^(Sent to the station's operator\\.|The charging point is out of order)$"));
         await cpo.Commands.IdleAsync();
         var latest = page.Locator("#charging-commands li").First;
         await Expect(latest).ToHaveAttributeAsync("data-status", "failed");
-        await Expect(latest.Locator(".command-state")).ToHaveTextAsync("Failed");
+        await Expect(latest.Locator(".command-state")).ToHaveTextAsync("The charging point is out of order"); // the station's result in words, not the operator's ACCEPTED
         Assert.Contains("bbox=", page.Url, StringComparison.Ordinal); // the start kept the driver's area
 
         // Now it starts: the request is done, the charge runs, and the EVSE reads as in use (a second later: the list is newest first).

@@ -73,7 +73,7 @@ internal sealed class PublicChargingModel(
             {
                 Message = command.Status switch
                 {
-                    "rejected" or "failed" => Texts["The station's operator refused: {0}", command.Message ?? command.Response ?? command.Result ?? ""],
+                    "rejected" or "failed" => Texts[CommandReason(command)],
                     _ => Texts["Sent to the station's operator."],
                 };
                 return Redirect($"/vehicles/{Vin}/public-charging" + (AreaOf(Bbox) is { } area ? "?bbox=" + Uri.EscapeDataString(area.ToQuery()) : ""));
@@ -122,8 +122,20 @@ internal sealed class PublicChargingModel(
         "sending" => "Sending to the operator",
         "accepted" => "The operator passed it on; waiting for the station",
         "performed" => "Done",
-        "rejected" => "Refused by the operator",
-        _ => c.Result == "TIMEOUT" ? "The station did not answer in time" : "Failed",
+        _ => CommandReason(c),
+    };
+
+    /// <summary>Why a command was not done, in words: the charge point's result when one came, else the operator's answer (an
+    /// operator that accepted and a station that then failed must not read as "refused: ACCEPTED").</summary>
+    public static string CommandReason(ChargingCommandResponse c) => (c.Status == "rejected" ? c.Response : c.Result ?? c.Response) switch
+    {
+        "EVSE_OCCUPIED" => "The charging point is in use",
+        "EVSE_INOPERATIVE" => "The charging point is out of order",
+        "NOT_SUPPORTED" => "The station cannot do this remotely",
+        "UNKNOWN_SESSION" => "The operator does not know this charging session",
+        "REJECTED" => c.Status == "rejected" ? "Refused by the operator" : "Refused by the station",
+        "TIMEOUT" => "The station did not answer in time",
+        _ => "The station could not do it",
     };
 
     public static string CommandType(ChargingCommandResponse c) => c.Type switch
