@@ -61,6 +61,8 @@ internal static class ArtifactsBenchmark
         using var polling = new CancellationTokenSource();
         var pollers = ArtifactLoad.PollAsync(http, [.. Enumerable.Range(0, s.Pollers).Select(i => $"/DEFAULT/controller/v1/poll-{i:D5}")], s.PollInterval, polling.Token);
         var load = Stopwatch.GetTimestamp();
+        var pitwallOthers = new OtherLoad();
+        var pitwallCpu = new CpuMeter(ProcStats.TreeCpuTime, pitwall.Id);
         var pitwallRounds = new List<DownloadRound>();
         for (var round = 0; round < s.Rounds; round++)
         {
@@ -68,6 +70,8 @@ internal static class ArtifactsBenchmark
                 i => $"/DEFAULT/controller/v1/dl-{i:D4}/softwaremodules/{moduleId}/artifacts/image.swu", CancellationToken.None));
             Console.WriteLine($"  pitwall round {round + 1}: {Describe(pitwallRounds[^1])}; load average {ProcStats.LoadAverage()}");
         }
+        var (pitwallCores, pitwallMachine) = pitwallCpu.Stop();
+        var pitwallOther = pitwallOthers.Cores();
         await polling.CancelAsync();
         var (polls, pollFailures) = await pollers;
         var pollSeconds = Stopwatch.GetElapsedTime(load).TotalSeconds;
@@ -75,7 +79,7 @@ internal static class ArtifactsBenchmark
         await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
         var rssAfter = ProcStats.RssKb(pitwall.Id);
 
-        var nginxRounds = await NginxAsync(s, work, store, sha256, size);
+        var (nginxRounds, nginxCores, nginxMachine, nginxOther) = await NginxAsync(s, work, store, sha256, size);
         var pitwallRate = pitwallRounds.Average(r => r.MegabytesPerSecond);
         var nginxRate = nginxRounds.Average(r => r.MegabytesPerSecond);
         var summary = string.Join(Environment.NewLine,
@@ -84,6 +88,10 @@ internal static class ArtifactsBenchmark
             string.Create(CultureInfo.InvariantCulture, $"  nginx:   {nginxRate:F0} MiB/s ({Failures(nginxRounds)} failed), no polls"),
             string.Create(CultureInfo.InvariantCulture, $"  ratio:   {100 * pitwallRate / nginxRate:F0} % of nginx (target >= 80 %)"),
             $"  pitwall memory (RSS): {rssBefore / 1024} MiB before, {rssPeak / 1024} MiB peak, {rssAfter / 1024} MiB after",
+            string.Create(CultureInfo.InvariantCulture,
+                $"  cores while pitwall served: pitwall {pitwallCores[0]:F2}, machine {pitwallMachine:F2}, other processes {pitwallOther:F2}"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  cores while nginx served:   nginx {nginxCores:F2}, machine {nginxMachine:F2}, other processes {nginxOther:F2}"),
             $"  load average (1 min) at the end: {ProcStats.LoadAverage()}");
         Console.WriteLine(summary);
         await File.WriteAllTextAsync(Path.Combine(s.WorkDirectory, "artifacts-summary.txt"), summary + Environment.NewLine);
@@ -133,10 +141,14 @@ internal static class ArtifactsBenchmark
     }
 
     /// <summary>Debian's nginx serving Pitwall's artifact directory (the content-addressed file itself) to the same downloaders.</summary>
-    private static async Task<List<DownloadRound>> NginxAsync(ArtifactsSettings s, string work, string store, string sha256, long size)
+    /// <returns>The rounds, nginx's cores (master and workers), the machine's and other processes' cores while they ran.</returns>
+    private static async Task<(List<DownloadRound> Rounds, double Cores, double Machine, double Other)> NginxAsync(
+        ArtifactsSettings s, string work, string store, string sha256, long size)
     {
         using var nginx = NginxServer.Start(s.Nginx, work, store, s.NginxPort);
         await nginx.WaitHealthyAsync(new Uri($"http://127.0.0.1:{s.NginxPort}/health"), TimeSpan.FromSeconds(30));
+        var others = new OtherLoad();
+        var cpu = new CpuMeter(ProcStats.TreeCpuTime, nginx.Id);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = s.Downloaders };
         using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{s.NginxPort}"), Timeout = TimeSpan.FromMinutes(10) };
         var rounds = new List<DownloadRound>();
@@ -145,7 +157,8 @@ internal static class ArtifactsBenchmark
             rounds.Add(await ArtifactLoad.DownloadAsync(http, s.Downloaders, size, _ => $"/sha256/{sha256[..2]}/{sha256}", CancellationToken.None));
             Console.WriteLine($"  nginx round {round + 1}: {Describe(rounds[^1])}; load average {ProcStats.LoadAverage()}");
         }
-        return rounds;
+        var (cores, machine) = cpu.Stop();
+        return (rounds, cores[0], machine, others.Cores());
     }
 
     private static async Task RunToolAsync(PitwallServer server, string work, string name, string[] arguments)

@@ -13,6 +13,9 @@ internal sealed class NginxServer : IDisposable
 
     public Task WaitHealthyAsync(Uri url, TimeSpan timeout) => _master.WaitHealthyAsync(url, timeout);
 
+    /// <summary>The master's process id (its workers are its children).</summary>
+    public int Id => _master.Id;
+
     /// <summary>Stops the master and its workers (<c>nginx -s stop</c>; killing the master alone would leave the workers).</summary>
     public void Dispose()
     {

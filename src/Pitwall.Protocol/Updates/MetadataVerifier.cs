@@ -59,6 +59,27 @@ public static class MetadataVerifier
     public static string? CheckDocument(string rootText, string document, string role, long minimumVersion, DateTimeOffset now) =>
         Run(() => Checked(document, role, Parse(rootText)["signed"]!.AsObject(), minimumVersion, now)).Refusal;
 
+    /// <summary>A repository's check of the next root before it serves it: the version after <paramref name="trustedRoot"/>'s (not older:
+    /// replayed; a gap: unlinked, a bad signature), signed by a threshold of the trusted root's root keys and of its own, not expired.</summary>
+    /// <returns>Null, or the stable reason.</returns>
+    public static string? CheckNextRoot(string trustedRoot, string nextRoot, DateTimeOffset now) =>
+        Run(() =>
+        {
+            var root = Parse(trustedRoot)["signed"]!.AsObject();
+            var document = Parse(nextRoot);
+            var next = Signed(document, "root");
+            if (Version(next) <= Version(root))
+            {
+                throw new RefusedException(UpdateRefusals.Replayed);
+            }
+            if (Version(next) != Version(root) + 1 || !SignedBy(document, root, "root") || !SignedBy(document, next, "root"))
+            {
+                throw new RefusedException(UpdateRefusals.BadSignature);
+            }
+            NotExpired(next, now);
+            return next;
+        }).Refusal;
+
     private static (T? Verified, string? Refusal) Run<T>(Func<T> verify) where T : class
     {
         try

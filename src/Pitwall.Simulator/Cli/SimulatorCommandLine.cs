@@ -91,6 +91,16 @@ internal static class SimulatorCommandLine
             Description = "The signed update metadata's root the cars trust (e.g. the server's key directory's root/1.root.json): " +
                           "they verify every update's metadata and image and refuse what fails.",
         };
+        var imageRoot = new Option<FileInfo?>("--image-root")
+        {
+            Description = "The image repository's root the cars trust (Uptane; the offline directory's root/1.root.json): every image the director " +
+                          "names must be pinned by the image repository's offline-signed targets.",
+        };
+        var manifestKeys = new Option<bool>("--manifest-keys")
+        {
+            Description = "Each car signs a vehicle manifest (what each component runs) into every update poll, with its own key derived from the " +
+                          "fleet secret and its VIN (the server pins it at the first manifest).",
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Print each car's connection problems and server errors.",
@@ -100,7 +110,7 @@ internal static class SimulatorCommandLine
                                    "(demo fleet, integration-test peer and load generator).")
         {
             server, vehicles, seed, fleetSecret, firstIndex, rate, duration, connectsPerSecond, sourceAddresses, breakdownsPerHour, emergencyPerHour,
-            breakDown, emergency, updateRoot, verbose,
+            breakDown, emergency, updateRoot, imageRoot, manifestKeys, verbose,
         };
         root.Validators.Add(result =>
         {
@@ -129,6 +139,8 @@ internal static class SimulatorCommandLine
                 BreakDownVins = result.GetValue(breakDown) ?? [],
                 EmergencyVins = result.GetValue(emergency) ?? [],
                 TrustedUpdateRoot = result.GetValue(updateRoot) is { } rootFile ? File.ReadAllText(rootFile.FullName) : null,
+                TrustedImageRoot = result.GetValue(imageRoot) is { } imageFile ? File.ReadAllText(imageFile.FullName) : null,
+                ManifestKeys = result.GetValue(manifestKeys),
             },
             result.GetValue(duration),
             result.GetValue(verbose)), cancellationToken));

@@ -31,6 +31,13 @@ public sealed record FleetOptions
     /// <summary>The signed update metadata's root every car trusts (<see cref="SimulatedVehicleOptions.TrustedUpdateRoot"/>); null: none.</summary>
     public string? TrustedUpdateRoot { get; init; }
 
+    /// <summary>The image repository's root every car trusts (Uptane, <see cref="SimulatedVehicleOptions.TrustedImageRoot"/>); null: none.</summary>
+    public string? TrustedImageRoot { get; init; }
+
+    /// <summary>Every car signs a vehicle manifest into each update poll, with its own key derived from <see cref="FleetSecret"/> and its VIN
+    /// (<see cref="FleetManifestKeys"/>), so that a restarted fleet keeps the keys the server pinned.</summary>
+    public bool ManifestKeys { get; init; }
+
     /// <summary>On demand, fleet-wide: breakdowns per hour (a random connected car that runs breaks down and calls for help); 0 = only the
     /// cars' own breakdowns by distance.</summary>
     public double BreakdownsPerHour { get; init; }

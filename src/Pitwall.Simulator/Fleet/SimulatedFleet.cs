@@ -51,6 +51,8 @@ public sealed class SimulatedFleet : IAsyncDisposable
                 PollUpdatesAtStart = true,
                 UpdatePollInterval = options.UpdatePollInterval,
                 TrustedUpdateRoot = options.TrustedUpdateRoot,
+                TrustedImageRoot = options.TrustedImageRoot,
+                ManifestKey = options.ManifestKeys ? FleetManifestKeys.For(secret, vin) : null,
                 ExtraReportsPerSecond = options.ReportsPerSecond,
                 // Load generation must not be throttled by the car itself; the server's limit is the server's business.
                 MaxFramesPerSecond = Math.Max(45, options.ReportsPerSecond * 1.5 + 5),

@@ -33,6 +33,9 @@ public sealed partial class SimulatedVehicle
     private TrustedMetadata? TrustedImages() =>
         _trustedImages ??= _options.TrustedImageRoot is { } root ? new TrustedMetadata(root) : null;
 
+    /// <summary>The version of the image repository's root the car trusts now (0: none).</summary>
+    public int TrustedImageRootVersion => Read(_ => ImageRootVersion());
+
     /// <summary>Under the lock.</summary>
     private int RootVersion() => Trusted() is { } trusted ? VersionOf(trusted) : 0;
 

@@ -6,7 +6,9 @@ using Pitwall.Simulator;
 namespace Pitwall.Server.Features.Demo;
 
 /// <summary>Once the server listens, prints where to go and how to sign in, then drives the demo fleet against it.</summary>
-internal sealed class DemoFleet(IOptions<DemoOptions> options, IServer server, IHostApplicationLifetime lifetime, TimeProvider time) : BackgroundService
+internal sealed class DemoFleet(
+    IOptions<DemoOptions> options, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, TimeProvider time)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,6 +35,8 @@ internal sealed class DemoFleet(IOptions<DemoOptions> options, IServer server, I
         {
             return;
         }
+        // The software updates' key directory (Pitwall:SoftwareUpdates:KeyDirectory, its default as there).
+        var keys = configuration["Pitwall:SoftwareUpdates:KeyDirectory"] is { Length: > 0 } configured ? configured : "./data/update-keys";
         await using var fleet = new SimulatedFleet(new FleetOptions
         {
             Server = new Uri(address),
@@ -41,9 +45,16 @@ internal sealed class DemoFleet(IOptions<DemoOptions> options, IServer server, I
             PeriodicInterval = TimeSpan.FromSeconds(30),
             TimeProvider = time,
             Output = Console.Out,
+            // The cars trust the server's first roots (as from the factory) and verify every update against the real repositories.
+            TrustedUpdateRoot = FirstRoot(keys),
+            TrustedImageRoot = FirstRoot(Path.Combine(keys, "image")),
+            ManifestKeys = true,
         });
         await fleet.RunAsync(stoppingToken);
     }
+
+    /// <summary>The first root version in a key directory (<c>root/1.root.json</c>), or null when no keys were made.</summary>
+    internal static string? FirstRoot(string directory) => Path.Combine(directory, "root", "1.root.json") is var file && File.Exists(file) ? File.ReadAllText(file) : null;
 
     /// <summary>The first http address, with a wildcard host made into one a browser can open.</summary>
     internal static string LocalAddress(IEnumerable<string> addresses)

@@ -78,6 +78,11 @@ internal sealed class ActionStore(Database database)
                 "UPDATE sw_targets SET installed_set_id = @SetId, installed_at = @at, attributes_requested = 1 WHERE controller_id = @ControllerId",
                 new { action.SetId, action.ControllerId, at = at.ToUnixTimeMilliseconds() }, t);
         }
+        else if (status == ActionStatuses.Downloaded && action.Type == ActionTypes.DownloadOnly)
+        {
+            // A download-only action has reached its goal: as hawkBit, ask the target what it is now.
+            await c.ExecuteAsync("UPDATE sw_targets SET attributes_requested = 1 WHERE controller_id = @ControllerId", new { action.ControllerId }, t);
+        }
         return true;
     }
 

@@ -85,6 +85,31 @@ internal sealed class CampaignStore(Database database)
                 (int)r.Wave, (int)r.Targets, (int)r.Assigned, (int)(r.Open ?? 0), (int)(r.Finished ?? 0), (int)(r.Failed ?? 0), (int)(r.Canceled ?? 0), (int)r.Refused))],
             cancellationToken);
 
+    /// <summary>The campaigns the target is in, newest first, with its wave and what became of it there.</summary>
+    public Task<IReadOnlyList<TargetCampaignView>> OfTargetAsync(string controllerId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<TargetCampaignView>>(async c => [.. (await c.QueryAsync<TargetRow>(
+            """
+            SELECT cp.id AS Id, cp.name AS Name, cp.state AS State, cp.paused_reason AS PausedReason, cp.wave AS Wave, cp.waves AS Waves,
+                   ct.wave AS TargetWave, ct.action_id AS ActionId, ct.refused AS Refused
+            FROM sw_campaign_targets ct JOIN sw_campaigns cp ON cp.id = ct.campaign_id
+            WHERE ct.controller_id = @controllerId ORDER BY cp.created_at DESC
+            """, new { controllerId })).Select(r => new TargetCampaignView(r.Id, r.Name, r.State, r.PausedReason, (int)r.TargetWave + 1, (int)r.Wave + 1,
+                (JsonSerializer.Deserialize<List<int>>(r.Waves) ?? []).Count, r.ActionId, r.Refused))],
+            cancellationToken);
+
+    private sealed class TargetRow
+    {
+        public string Id { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string State { get; init; } = "";
+        public string? PausedReason { get; init; }
+        public long Wave { get; init; }
+        public string Waves { get; init; } = "[]";
+        public long TargetWave { get; init; }
+        public long? ActionId { get; init; }
+        public string? Refused { get; init; }
+    }
+
     private sealed class Row
     {
         public string Id { get; init; } = "";

@@ -3,8 +3,8 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary>The car's software, update and version state as Pitwall documents it (F3), and the owner's say in it.</summary>
-internal sealed class CarSoftwareService(TargetStore targets, ActionStore actions, CatalogueStore catalogue, PreferenceStore preferences, TimeProvider time)
-    : ICarSoftware
+internal sealed class CarSoftwareService(
+    TargetStore targets, ActionStore actions, CatalogueStore catalogue, PreferenceStore preferences, ManifestStore manifests, TimeProvider time) : ICarSoftware
 {
     public async Task<CarSoftwareResponse> StateAsync(string vin, DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -18,8 +18,11 @@ internal sealed class CarSoftwareService(TargetStore targets, ActionStore action
                 .Select(a => choices.TryGetValue(a.Id, out var choice)
                     ? View(a, releases) with { OwnerChoice = choice.Choice, PostponedUntil = choice.Until }
                     : View(a, releases)).ToList();
+            var reported = await manifests.FindAsync(target.ControllerId, cancellationToken) is { SignedAt: { } signed } m && signed >= since
+                ? new ReportedSoftwareView(signed, [.. m.Installed.Select(i => new ReportedComponentView(i.Component, i.Version, i.Sha256, i.Length))])
+                : null;
             views.Add(new CarTargetView(target.ControllerId, target.InstalledSetId is { } installed ? releases[installed] : null, target.InstalledAt,
-                target.LastPollAt, updates.FirstOrDefault(u => !Feedback.IsFinal(u.Status)), [.. updates.Where(u => Feedback.IsFinal(u.Status)).Take(20)]));
+                target.LastPollAt, updates.FirstOrDefault(u => !Feedback.IsFinal(u.Status)), [.. updates.Where(u => Feedback.IsFinal(u.Status)).Take(20)], reported));
         }
         return new CarSoftwareResponse(vin, await preferences.PreferencesAsync(vin, cancellationToken), views);
     }

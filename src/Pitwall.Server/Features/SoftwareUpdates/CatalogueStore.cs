@@ -8,7 +8,7 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 internal sealed class CatalogueStore(Database database)
 {
     private const string ModuleColumns =
-        "id AS Id, kind AS Kind, name AS Name, version AS Version, vendor AS Vendor, description AS Description, created_at AS CreatedAt";
+        "id AS Id, kind AS Kind, name AS Name, version AS Version, vendor AS Vendor, description AS Description, created_at AS CreatedAt, metadata AS Metadata";
 
     private const string ArtifactColumns =
         "module_id AS ModuleId, filename AS Filename, size AS Size, sha256 AS Sha256, sha1 AS Sha1, md5 AS Md5, created_at AS CreatedAt";
@@ -21,9 +21,10 @@ internal sealed class CatalogueStore(Database database)
     public Task<bool> TryInsertModuleAsync(SoftwareModule m, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) => await c.ExecuteAsync(
             """
-            INSERT INTO sw_modules (id, kind, name, version, vendor, description, created_at)
-            VALUES (@Id, @Kind, @Name, @Version, @Vendor, @Description, @at) ON CONFLICT DO NOTHING
-            """, new { m.Id, m.Kind, m.Name, m.Version, m.Vendor, m.Description, at = m.CreatedAt.ToUnixTimeMilliseconds() }, t) == 1, cancellationToken);
+            INSERT INTO sw_modules (id, kind, name, version, vendor, description, created_at, metadata)
+            VALUES (@Id, @Kind, @Name, @Version, @Vendor, @Description, @at, @metadata) ON CONFLICT DO NOTHING
+            """, new { m.Id, m.Kind, m.Name, m.Version, m.Vendor, m.Description, at = m.CreatedAt.ToUnixTimeMilliseconds(),
+                metadata = m.Metadata is { Count: > 0 } metadata ? System.Text.Json.JsonSerializer.Serialize(metadata) : null }, t) == 1, cancellationToken);
 
     public Task<IReadOnlyList<SoftwareModule>> ModulesAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(async c => await ModulesAsync(c, null, null), cancellationToken);
@@ -39,7 +40,8 @@ internal sealed class CatalogueStore(Database database)
         var artifacts = (await c.QueryAsync<ArtifactRow>(
             $"SELECT {ArtifactColumns} FROM sw_artifacts{(id is null ? "" : " WHERE module_id = @id")} ORDER BY filename", new { id }, t))
             .Select(a => a.ToArtifact()).ToLookup(a => a.ModuleId);
-        return [.. rows.Select(r => new SoftwareModule(r.Id, r.Kind, r.Name, r.Version, r.Vendor, r.Description, StoredTime.Read(r.CreatedAt), [.. artifacts[r.Id]]))];
+        return [.. rows.Select(r => new SoftwareModule(r.Id, r.Kind, r.Name, r.Version, r.Vendor, r.Description, StoredTime.Read(r.CreatedAt), [.. artifacts[r.Id]],
+            r.Metadata is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<ModuleMetadata>>(r.Metadata)))];
     }
 
     /// <returns>False when the module has an artifact of this name.</returns>
@@ -97,6 +99,7 @@ internal sealed class CatalogueStore(Database database)
         public string? Vendor { get; init; }
         public string? Description { get; init; }
         public long CreatedAt { get; init; }
+        public string? Metadata { get; init; }
     }
 
     private sealed class ArtifactRow

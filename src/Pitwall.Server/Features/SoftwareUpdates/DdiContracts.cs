@@ -19,7 +19,14 @@ internal sealed record DdiHashes(string Sha1, string Md5, string Sha256);
 internal sealed record DdiArtifact(
     string Filename, DdiHashes Hashes, long Size, [property: JsonPropertyName("_links")] IReadOnlyDictionary<string, DdiLink> Links);
 
-internal sealed record DdiChunk(string Part, string Version, string Name, IReadOnlyList<DdiArtifact> Artifacts);
+/// <summary>A module's metadata marked visible to targets (hawkBit's "target visible" software-module metadata).</summary>
+internal sealed record DdiMetadata(string Key, string Value);
+
+/// <param name="Part">The module's kind; hawkBit's legacy keys for two of them (application: bApp, runtime: jvm).</param>
+/// <param name="Metadata">The module's target-visible metadata; absent when it has none.</param>
+internal sealed record DdiChunk(
+    string Part, string Version, string Name, IReadOnlyList<DdiArtifact> Artifacts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<DdiMetadata>? Metadata = null);
 
 /// <param name="Download">skip, attempt or forced.</param>
 /// <param name="Update">skip, attempt or forced.</param>
@@ -28,6 +35,8 @@ internal sealed record DdiDeployment(
     string Download, string Update, IReadOnlyList<DdiChunk> Chunks,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? MaintenanceWindow = null);
 
+/// <param name="Status">The action's status as hawkBit names it (RUNNING, DOWNLOAD, DOWNLOADED, WARNING, CANCELING, CANCELED, FINISHED, ERROR …).</param>
+/// <param name="Messages">The messages reported on the action, newest first; the first one the server set describes the assignment.</param>
 internal sealed record DdiActionHistory(string Status, IReadOnlyList<string> Messages);
 
 internal sealed record DdiDeploymentBase(
@@ -41,10 +50,12 @@ internal sealed record DdiProgress(int? Cnt, int? Of);
 
 internal sealed record DdiResult(string? Finished, DdiProgress? Progress);
 
-internal sealed record DdiStatus(string? Execution, DdiResult? Result, IReadOnlyList<string>? Details);
+/// <param name="Code">An optional status code of the device's own; kept as the message "Device reported status code: N".</param>
+internal sealed record DdiStatus(string? Execution, DdiResult? Result, IReadOnlyList<string>? Details, int? Code = null);
 
 /// <summary>What a controller reports on a deployment or a cancellation.</summary>
-internal sealed record DdiActionFeedback(DdiStatus? Status);
+/// <param name="Timestamp">When the device says it happened (Unix ms): accepted and not used; Pitwall records its own receiving time.</param>
+internal sealed record DdiActionFeedback(DdiStatus? Status, long? Timestamp = null);
 
 /// <param name="Mode">merge (default), replace or remove.</param>
 internal sealed record DdiConfigData(string? Mode, IReadOnlyDictionary<string, string>? Data);

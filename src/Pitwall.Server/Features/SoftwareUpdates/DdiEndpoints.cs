@@ -42,23 +42,29 @@ internal static class DdiEndpoints
     }
 
     private static async Task<Ok<DdiControllerBase>> Poll(
-        HttpContext http, DdiCaller caller, ActionStore actions, TargetStore targets, IOptions<SoftwareUpdateOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpContext http, DdiCaller caller, ActionStore actions, TargetStore targets, DdiDeployments deployments, IOptions<SoftwareUpdateOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var target = caller.Target;
         await targets.PolledAsync(target.ControllerId, time.GetUtcNow(), cancellationToken);
         var (open, installed) = await actions.CurrentAsync(target.ControllerId, cancellationToken);
         var self = SelfUrl(http);
         var links = new Dictionary<string, DdiLink>(StringComparer.Ordinal);
+        var sleep = options.Value.PollingSleep;
         if (open is { Status: ActionStatuses.Canceling })
         {
             links["cancelAction"] = new($"{self}/cancelAction/{open.Id}");
         }
         else if (open is not null)
         {
-            links["deploymentBase"] = new($"{self}/deploymentBase/{open.Id}?c={Etag(open)}");
+            links["deploymentBase"] = new($"{self}/deploymentBase/{open.Id}?c={Etag(open, await deployments.WindowStatusAsync(open, cancellationToken))}");
         }
-        else if (installed is not null)
+        if (open is not null)
+        {
+            sleep = await deployments.SleepAsync(open, sleep, options.Value.MinPollingSleep, cancellationToken);
+        }
+        // As hawkBit: the last successful installation is linked beside an open action too (a target may reinstall it).
+        if (installed is not null)
         {
             links["installedBase"] = new($"{self}/installedBase/{installed.Id}");
         }
@@ -66,7 +72,6 @@ internal static class DdiEndpoints
         {
             links["configData"] = new($"{self}/configData");
         }
-        var sleep = options.Value.PollingSleep;
         return TypedResults.Ok(new DdiControllerBase(new DdiConfig(new DdiPolling(sleep.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture))), links));
     }
 
@@ -74,7 +79,9 @@ internal static class DdiEndpoints
         long actionId, HttpContext http, DdiCaller caller, ActionStore actions, DdiDeployments deployments, TimeProvider time, CancellationToken cancellationToken,
         int actionHistory = 0)
     {
-        if (await actions.FindAsync(actionId, cancellationToken) is not { } action || action.ControllerId != caller.Target.ControllerId)
+        // A cancellation is offered as cancelAction only (hawkBit answers 404 for its deploymentBase).
+        if (await actions.FindAsync(actionId, cancellationToken) is not { } action || action.ControllerId != caller.Target.ControllerId
+            || action.Status is ActionStatuses.Canceling or ActionStatuses.Canceled)
         {
             return ApiProblems.NotFound("The action");
         }
@@ -105,16 +112,16 @@ internal static class DdiEndpoints
     {
         var errors = new ValidationErrors();
         var execution = feedback.Status?.Execution;
-        var finished = feedback.Status?.Result?.Finished ?? "none";
+        var finished = feedback.Status?.Result?.Finished;
         if (execution is null || !Feedback.Executions.Contains(execution))
         {
             errors.Add("status.execution", $"One of {string.Join(", ", Feedback.Executions)}.");
         }
-        if (!Feedback.Results.Contains(finished))
+        if (finished is null || !Feedback.Results.Contains(finished))
         {
-            errors.Add("status.result.finished", $"One of {string.Join(", ", Feedback.Results)}.");
+            errors.Add("status.result.finished", $"Required (as in hawkBit): one of {string.Join(", ", Feedback.Results)}.");
         }
-        var details = feedback.Status?.Details ?? [];
+        IReadOnlyList<string> details = feedback.Status?.Details ?? [];
         if (details.Count > 100 || details.Any(d => d is null || d.Length > 2000))
         {
             errors.Add("status.details", "At most 100 messages of at most 2000 characters.");
@@ -135,9 +142,13 @@ internal static class DdiEndpoints
         {
             return ApiProblems.Create(StatusCodes.Status405MethodNotAllowed, SoftwareUpdateErrorCodes.ActionNotCancelable, "The action is not being cancelled.");
         }
-        var status = cancel ? Feedback.OnCancel(execution!, finished) : Feedback.OnDeployment(execution!, finished);
+        if (feedback.Status!.Code is { } code)
+        {
+            details = [.. details, $"Device reported status code: {code.ToString(CultureInfo.InvariantCulture)}"];
+        }
+        var status = cancel ? Feedback.OnCancel(execution!, finished!) : Feedback.OnDeployment(execution!, finished!);
         var progress = feedback.Status?.Result?.Progress is { Cnt: { } cnt } p ? $"{cnt}/{p.Of?.ToString(CultureInfo.InvariantCulture) ?? "?"}" : null;
-        return await actions.RecordAsync(action, status, execution!, finished, progress, details, time.GetUtcNow(), cancellationToken) ? TypedResults.Ok() : Gone();
+        return await actions.RecordAsync(action, status, execution!, finished!, progress, details, time.GetUtcNow(), cancellationToken) ? TypedResults.Ok() : Gone();
     }
 
     private static ProblemHttpResult Gone() =>
@@ -159,9 +170,9 @@ internal static class DdiEndpoints
         {
             errors.Add("mode", "merge, replace or remove.");
         }
-        if (config.Data is not { Count: <= 100 } data || data.Any(a => a.Key.Length is 0 or > 128 || a.Value is null || a.Value.Length > 512))
+        if (config.Data is not { Count: > 0 and <= 100 } data || data.Any(a => a.Key.Length is 0 or > 128 || a.Value is null || a.Value.Length > 128))
         {
-            errors.Add("data", "At most 100 attributes; names of 1 to 128 characters, values of at most 512.");
+            errors.Add("data", "1 to 100 attributes (as in hawkBit): names of 1 to 128 characters, values of at most 128.");
         }
         if (errors.Any)
         {
@@ -202,6 +213,7 @@ internal static class DdiEndpoints
     private static string SelfUrl(HttpContext http) =>
         $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/{http.Request.RouteValues["tenant"]}/controller/v1/{Uri.EscapeDataString(http.Request.RouteValues["controllerId"]?.ToString() ?? "")}";
 
-    /// <summary>The <c>c</c> of a deployment link: changes when the action's handling does, so that cached answers are not reused.</summary>
-    private static string Etag(UpdateAction action) => Hashing.Sha256Hex($"{action.Id}:{action.Type}")[..8];
+    /// <summary>The <c>c</c> of a deployment link: changes when the action's handling does (its type, its maintenance window opening or
+    /// closing), so that cached answers are not reused.</summary>
+    private static string Etag(UpdateAction action, string? window) => Hashing.Sha256Hex($"{action.Id}:{action.Type}:{window}")[..8];
 }

@@ -33,8 +33,14 @@ public sealed record UpdateView(
     DateTimeOffset? PostponedUntil = null);
 
 /// <summary>One updatable part of the car (its controller id), what it runs and its updates, newest first.</summary>
+/// <param name="Reported">What each component runs as the car last signed it (its vehicle manifest), and when; null without one since
+/// the caller has the car.</param>
 public sealed record CarTargetView(
-    string ControllerId, ReleaseView? Installed, DateTimeOffset? InstalledAt, DateTimeOffset? LastPollAt, UpdateView? Open, IReadOnlyList<UpdateView> History);
+    string ControllerId, ReleaseView? Installed, DateTimeOffset? InstalledAt, DateTimeOffset? LastPollAt, UpdateView? Open, IReadOnlyList<UpdateView> History,
+    ReportedSoftwareView? Reported = null);
+
+/// <summary>The car's latest signed vehicle manifest as its users read it.</summary>
+public sealed record ReportedSoftwareView(DateTimeOffset SignedAt, IReadOnlyList<ReportedComponentView> Components);
 
 /// <param name="Preferences">Per update kind (security, feature, maintenance): automatic, ask or never.</param>
 public sealed record CarSoftwareResponse(string Vin, IReadOnlyDictionary<string, string> Preferences, IReadOnlyList<CarTargetView> Targets);

@@ -13,6 +13,9 @@ public interface ISoftwareConsole
 
     Task<IReadOnlyList<CampaignView>> CampaignsAsync(CancellationToken cancellationToken);
 
+    /// <summary>The software of each update target of the car (its own and its control units'), by controller id; empty when none.</summary>
+    Task<IReadOnlyList<TargetSoftwareView>> CarTargetsAsync(string vin, CancellationToken cancellationToken);
+
     Task<(string? ModuleId, Refusal? Refusal)> CreateModuleAsync(ModuleCreateRequest request, CancellationToken cancellationToken);
 
     /// <summary>Streams the file to disk (hashed on the way); the module's artifacts never change once there.</summary>

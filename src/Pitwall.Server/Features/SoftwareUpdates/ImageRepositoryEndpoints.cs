@@ -20,6 +20,10 @@ internal static class ImageRepositoryEndpoints
         var group = routes.MapGroup("/api/v1/admin/software/image-repository").WithTags("Software updates").RequireAuthorization(Scopes.ControlAdmin);
         group.MapGet("", State).WithSummary("The image repository: root and targets versions, and the artifacts its signed targets do not pin (yet).");
         group.MapGet("/unsigned-targets", Unsigned).WithSummary("The targets to sign offline next: every artifact's path, length and SHA-256, at the next version.");
+        group.MapPut("/root", StoreRoot).Accepts<JsonObject>("application/json")
+            .WithSummary("Store the next image root made offline (pitwall admin image-keys-rotate); refused unless it follows the stored root "
+                + "(image_root_bad_signature), is newer (image_root_replayed_metadata) and not expired (image_root_expired_metadata); "
+                + "409 image_root_online_key_missing when this server lacks its snapshot or timestamp key.");
         group.MapPut("/targets", Store).Accepts<JsonObject>("application/json")
             .WithSummary("Store targets signed offline; refused unless signed by the image root's targets keys, newer than the stored ones and not expired.");
     }
@@ -33,7 +37,7 @@ internal static class ImageRepositoryEndpoints
                         || p["hashes"]!["sha256"]!.GetValue<string>() != t.Value["hashes"]!["sha256"]!.GetValue<string>())
             .Select(t => t.Key).Order(StringComparer.Ordinal).ToList();
         return TypedResults.Ok(new ImageRepositoryResponse(images.LatestRootVersion, signed?["version"]?.GetValue<long>(),
-            signed?["expires"]?.GetValue<string>(), pinned?.Count ?? 0, unsigned));
+            signed?["expires"]?.GetValue<string>(), pinned?.Count ?? 0, unsigned, images.RootExpires, images.TargetsTrusted));
     }
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Unsigned(ImageRepository images, CatalogueStore catalogue, CancellationToken cancellationToken) =>
@@ -59,9 +63,33 @@ internal static class ImageRepositoryEndpoints
             : TypedResults.NoContent();
     }
 
+    private static async Task<Results<NoContent, ProblemHttpResult>> StoreRoot(HttpRequest request, ImageRepository images, CancellationToken cancellationToken)
+    {
+        if (images.LatestRootVersion == 0)
+        {
+            return Missing();
+        }
+        using var reader = new StreamReader(request.Body);
+        var document = await reader.ReadToEndAsync(cancellationToken);
+        return images.StoreRoot(document) switch
+        {
+            null => TypedResults.NoContent(),
+            ImageRepository.OnlineKeyMissing => ApiProblems.Conflict(SoftwareUpdateErrorCodes.ImageRootOnlineKeyMissing,
+                "This server lacks the new root's snapshot or timestamp key: rotate those with --key-directory pointing at the server's key directory."),
+            var reason => ApiProblems.Create(StatusCodes.Status422UnprocessableEntity, $"image_root_{reason}", "The image root was refused.", reason switch
+            {
+                UpdateRefusals.Replayed => "Not newer than the stored root.",
+                UpdateRefusals.Expired => "The root has expired.",
+                _ => "Unlinked: not the next version, or not signed by a threshold of the stored root's root keys and of its own.",
+            }),
+        };
+    }
+
     private static ProblemHttpResult Missing() => ApiProblems.Conflict(SoftwareUpdateErrorCodes.ImageRepositoryMissing,
         "There is no image repository: make its keys offline with pitwall admin image-keys-init.");
 }
 
-/// <summary>The image repository's state; <c>unsignedImages</c>: artifacts its stored targets do not pin with their length and hash.</summary>
-internal sealed record ImageRepositoryResponse(int RootVersion, long? TargetsVersion, string? TargetsExpires, int SignedImages, IReadOnlyList<string> UnsignedImages);
+/// <summary>The image repository's state; <c>unsignedImages</c>: artifacts its stored targets do not pin with their length and hash;
+/// <c>targetsTrusted</c>: false when the stored targets do not verify against the newest root (expired, or signed before a targets key rotation).</summary>
+internal sealed record ImageRepositoryResponse(
+    int RootVersion, long? TargetsVersion, string? TargetsExpires, int SignedImages, IReadOnlyList<string> UnsignedImages, string? RootExpires, bool TargetsTrusted);

@@ -1,7 +1,9 @@
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <param name="Kind">What the module is (os, application, firmware, …): the DDI chunk's part.</param>
-public sealed record ModuleCreateRequest(string? Name, string? Version, string? Kind, string? Vendor, string? Description);
+/// <param name="Metadata">Keys and values about the module; those with <c>targetVisible</c> go to update clients in the DDI chunk.</param>
+public sealed record ModuleCreateRequest(
+    string? Name, string? Version, string? Kind, string? Vendor, string? Description, IReadOnlyList<ModuleMetadata>? Metadata = null);
 
 internal sealed record ArtifactResponse(string Filename, long Size, string Sha256, string Sha1, string Md5, DateTimeOffset CreatedAt)
 {
@@ -9,10 +11,11 @@ internal sealed record ArtifactResponse(string Filename, long Size, string Sha25
 }
 
 internal sealed record ModuleResponse(
-    string Id, string Name, string Version, string Kind, string? Vendor, string? Description, DateTimeOffset CreatedAt, IReadOnlyList<ArtifactResponse> Artifacts)
+    string Id, string Name, string Version, string Kind, string? Vendor, string? Description, DateTimeOffset CreatedAt, IReadOnlyList<ArtifactResponse> Artifacts,
+    IReadOnlyList<ModuleMetadata> Metadata)
 {
     public static ModuleResponse From(SoftwareModule m) =>
-        new(m.Id, m.Name, m.Version, m.Kind, m.Vendor, m.Description, m.CreatedAt, [.. m.Artifacts.Select(ArtifactResponse.From)]);
+        new(m.Id, m.Name, m.Version, m.Kind, m.Vendor, m.Description, m.CreatedAt, [.. m.Artifacts.Select(ArtifactResponse.From)], m.Metadata ?? []);
 }
 
 /// <param name="UpdateKind">security, feature or maintenance.</param>

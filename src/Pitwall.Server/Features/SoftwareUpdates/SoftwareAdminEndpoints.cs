@@ -28,6 +28,8 @@ internal static class SoftwareAdminEndpoints
         admin.MapPost("/sets/{id}/assignments", Assign).WithSummary("Assign the set to targets: one action per target that fits and has no open action.");
         admin.MapPost("/targets", CreateTarget).WithSummary("Add an update target (a car or a device) and get its target token, shown once.");
         admin.MapGet("/targets/{controllerId}", Target).WithSummary("A target's software state: installed set, attributes, actions with their statuses.");
+        admin.MapPost("/targets/{controllerId}/attribute-request", RequestAttributes)
+            .WithSummary("Ask the target for its attributes: its next base poll links configData (as hawkBit's \"request attributes\").");
         admin.MapPost("/actions/{id:long}/cancel", Cancel).WithSummary("Ask the target to cancel an open action; it ends when the target confirms.");
     }
 
@@ -89,6 +91,10 @@ internal static class SoftwareAdminEndpoints
     private static async Task<Results<Ok<TargetResponse>, ProblemHttpResult>> Target(
         string controllerId, SoftwareAdministration administration, CancellationToken cancellationToken) =>
         await administration.StateAsync(controllerId, cancellationToken) is { } state ? TypedResults.Ok(state) : ApiProblems.NotFound("The target");
+
+    private static async Task<Results<Accepted, ProblemHttpResult>> RequestAttributes(
+        string controllerId, SoftwareAdministration administration, CancellationToken cancellationToken) =>
+        await administration.RequestAttributesAsync(controllerId, cancellationToken) ? TypedResults.Accepted((string?)null) : ApiProblems.NotFound("The target");
 
     private static async Task<Results<Accepted<ActionResponse>, ValidationProblem, ProblemHttpResult>> Cancel(
         long id, SoftwareAdministration administration, CancellationToken cancellationToken)

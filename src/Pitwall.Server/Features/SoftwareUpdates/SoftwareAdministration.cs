@@ -46,11 +46,18 @@ internal sealed partial class SoftwareAdministration(
         {
             errors.Add("kind", "Give the module's kind: lowercase letters, digits and dashes (os, application, firmware …).");
         }
+        var metadata = request.Metadata ?? [];
+        if (metadata.Count > 50 || metadata.Any(m => m is null || string.IsNullOrWhiteSpace(m.Key) || m.Key.Length > 128 || m.Value is null || m.Value.Length > 4000)
+            || metadata.Select(m => m?.Key).Distinct(StringComparer.Ordinal).Count() != metadata.Count)
+        {
+            errors.Add("metadata", "At most 50 entries, each with its own key (1 to 128 characters) and a value of at most 4000 characters.");
+        }
         if (errors.Any)
         {
             return (null, Refusal.Invalid(errors));
         }
-        var module = new SoftwareModule(NewId(), request.Kind!, request.Name!.Trim(), request.Version!.Trim(), request.Vendor, request.Description, time.GetUtcNow(), []);
+        var module = new SoftwareModule(NewId(), request.Kind!, request.Name!.Trim(), request.Version!.Trim(), request.Vendor, request.Description, time.GetUtcNow(), [],
+            [.. metadata.Select(m => new ModuleMetadata(m.Key.Trim(), m.Value, m.TargetVisible))]);
         return await catalogue.TryInsertModuleAsync(module, cancellationToken)
             ? (module, null)
             : (null, Refusal.Conflict(SoftwareUpdateErrorCodes.VersionExists, "A module with this name and version exists; versions never change."));
@@ -186,6 +193,11 @@ internal sealed partial class SoftwareAdministration(
             ? (action with { Status = ActionStatuses.Canceling }, null)
             : (null, Refusal.Conflict(SoftwareUpdateErrorCodes.ActionNotCancelable, "The action is closed; there is nothing to cancel."));
     }
+
+    /// <summary>Asks the target for its attributes (the next base poll links configData), as hawkBit's management UI can.</summary>
+    /// <returns>False when there is no such target.</returns>
+    public Task<bool> RequestAttributesAsync(string controllerId, CancellationToken cancellationToken) =>
+        targets.RequestAttributesAsync(controllerId, cancellationToken);
 
     public async Task<TargetResponse?> StateAsync(string controllerId, CancellationToken cancellationToken)
     {

@@ -5,9 +5,15 @@ namespace Pitwall.Server.Features.SoftwareUpdates;
 internal sealed record Artifact(string ModuleId, string Filename, long Size, string Sha256, string Sha1, string Md5, DateTimeOffset CreatedAt);
 
 /// <summary>A versioned piece of software (hawkBit's software module): an operating system image, an application, a control
-/// unit's firmware. Its <see cref="Kind"/> is the part a DDI chunk names.</summary>
+/// unit's firmware. Its <see cref="Kind"/> is the part a DDI chunk names; its <see cref="Metadata"/> marked target-visible goes into
+/// the chunk too.</summary>
 internal sealed record SoftwareModule(
-    string Id, string Kind, string Name, string Version, string? Vendor, string? Description, DateTimeOffset CreatedAt, IReadOnlyList<Artifact> Artifacts);
+    string Id, string Kind, string Name, string Version, string? Vendor, string? Description, DateTimeOffset CreatedAt, IReadOnlyList<Artifact> Artifacts,
+    IReadOnlyList<ModuleMetadata>? Metadata = null);
+
+/// <summary>A key and value about a module (hawkBit's software-module metadata); <see cref="TargetVisible"/> ones are sent to the
+/// update clients in the deployment's chunk.</summary>
+public sealed record ModuleMetadata(string Key, string Value, bool TargetVisible);
 
 /// <summary>
 /// What a target installs as one (hawkBit's distribution set): a release of modules for the cars of one model (null: all),

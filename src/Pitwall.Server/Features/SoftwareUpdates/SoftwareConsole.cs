@@ -3,9 +3,31 @@ using Pitwall.Server.Hosting;
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary>The administration's services behind <see cref="ISoftwareConsole"/>, the same the admin API uses.</summary>
-internal sealed class SoftwareConsole(SoftwareAdministration administration, CatalogueStore catalogue, CampaignRunner runner, CampaignStore campaigns)
-    : ISoftwareConsole
+internal sealed class SoftwareConsole(
+    SoftwareAdministration administration, CatalogueStore catalogue, CampaignRunner runner, CampaignStore campaigns, TargetStore targets) : ISoftwareConsole
 {
+    public async Task<IReadOnlyList<TargetSoftwareView>> CarTargetsAsync(string vin, CancellationToken cancellationToken)
+    {
+        var releases = (await catalogue.SetsAsync(cancellationToken)).ToDictionary(s => s.Id, s => $"{s.Name} {s.Version}");
+        var views = new List<TargetSoftwareView>();
+        foreach (var target in await targets.OfCarAsync(vin, cancellationToken))
+        {
+            if (await administration.StateAsync(target.ControllerId, cancellationToken) is not { } state)
+            {
+                continue;
+            }
+            var m = state.Manifest;
+            views.Add(new TargetSoftwareView(state.ControllerId, state.Vin, state.HardwareVariant,
+                state.Installed is { } installed ? $"{installed.Name} {installed.Version}" : null, state.InstalledAt, state.LastPollAt, state.Attributes,
+                m is null ? null : new ManifestView(m.KeyId, m.SignedAt, m.ReceivedAt,
+                    [.. m.Installed.Select(i => new ReportedComponentView(i.Component, i.Version, i.Sha256, i.Length))], m.LastRefusal, m.RefusedAt),
+                [.. state.Actions.Select(a => new ActionView(a.Id, releases.GetValueOrDefault(a.SetId, a.SetId), a.Type, a.Status, a.Active, a.CreatedAt, a.UpdatedAt,
+                    [.. (a.History ?? []).Select(h => new ActionStepView(h.At, h.Execution, h.Finished, h.Progress, h.Details))]))],
+                await campaigns.OfTargetAsync(target.ControllerId, cancellationToken)));
+        }
+        return views;
+    }
+
     public async Task<SoftwareCatalogueView> CatalogueAsync(CancellationToken cancellationToken)
     {
         var modules = await catalogue.ModulesAsync(cancellationToken);

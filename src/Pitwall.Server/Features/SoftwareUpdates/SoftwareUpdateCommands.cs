@@ -5,8 +5,9 @@ using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
-/// <summary><c>pitwall admin update-keys-init | update-keys-rotate --role R</c>: the keys of signed update metadata, in the key directory
-/// (<c>Pitwall:SoftwareUpdates:KeyDirectory</c> or <c>--key-directory</c>), never in the database.</summary>
+/// <summary><c>pitwall admin update-keys-init | update-keys-rotate --role R</c>: the director's keys of signed update metadata, in the key
+/// directory (<c>Pitwall:SoftwareUpdates:KeyDirectory</c> or <c>--key-directory</c>), never in the database; <c>image-keys-init |
+/// image-keys-rotate | image-targets-sign</c>: the image repository's, whose root and targets keys stay in an offline directory.</summary>
 public static class SoftwareUpdateCommands
 {
     public static IEnumerable<Command> Create(AppFactory factory, Option<string?> database)
@@ -24,9 +25,9 @@ public static class SoftwareUpdateCommands
             return 0;
         }));
 
-        var role = new Option<string>("--role") { Description = "root | targets | snapshot | timestamp", Required = true };
-        role.AcceptOnlyFromAmong(UpdateKeyStore.Roles);
-        var rotate = new Command("update-keys-rotate", "Replace a role's key: a new root version, signed by the old and the new root keys.") { directory, role };
+        var role = new Option<string>("--role") { Description = "root | targets | snapshot | timestamp; none: the same keys, a new root expiry (renew)", Required = true };
+        role.AcceptOnlyFromAmong([.. UpdateKeyStore.Roles, KeyFiles.None]);
+        var rotate = new Command("update-keys-rotate", "Replace a role's key (or renew the root): a new root version, signed by the old and the new root keys.") { directory, role };
         rotate.SetAction((result, _) => WithKeysAsync(factory, result, database, directory, (keys, now) =>
         {
             if (keys.Rotate(result.GetValue(role)!, now) == 0)
@@ -66,7 +67,25 @@ public static class SoftwareUpdateCommands
             Console.WriteLine($"signed {result.GetValue(output)}");
             return Task.FromResult(0);
         });
-        return [init, rotate, imageInit, sign];
+        var serverKeys = new Option<string?>("--key-directory")
+        {
+            Description = "The server's key directory, when this machine reaches it: the new root goes there too, and a new snapshot or timestamp key (required for those).",
+        };
+        var imageRotate = new Command("image-keys-rotate",
+            "Replace a key of the image repository (or renew its root) offline: root version N+1 signed by the old root key; store it with PUT "
+            + "/api/v1/admin/software/image-repository/root unless --key-directory put it there. Needs neither the server nor its database.") { offline, role, serverKeys };
+        imageRotate.SetAction((result, _) =>
+        {
+            var (version, error) = OfflineImageKeys.Rotate(result.GetValue(offline)!, result.GetValue(serverKeys), result.GetValue(role)!, TimeProvider.System.GetUtcNow());
+            if (error is not null)
+            {
+                Console.Error.WriteLine(error);
+                return Task.FromResult(1);
+            }
+            Console.WriteLine($"image root version {version}");
+            return Task.FromResult(0);
+        });
+        return [init, rotate, imageInit, sign, imageRotate];
     }
 
     private static async Task<int> WithKeysAsync(

@@ -39,4 +39,9 @@ internal static class SoftwareUpdateErrorCodes
     /// <summary>No image repository was made (<c>pitwall admin image-keys-init</c>). Targets for it are refused with
     /// <c>image_targets_bad_signature</c>, <c>image_targets_replayed_metadata</c> or <c>image_targets_expired_metadata</c> (422).</summary>
     public const string ImageRepositoryMissing = "image_repository_missing";
+
+    /// <summary>The next image root (<c>PUT …/image-repository/root</c>) names snapshot or timestamp keys this server does not hold. Roots
+    /// themselves are refused with <c>image_root_bad_signature</c> (unlinked), <c>image_root_replayed_metadata</c> or
+    /// <c>image_root_expired_metadata</c> (422).</summary>
+    public const string ImageRootOnlineKeyMissing = "image_root_online_key_missing";
 }

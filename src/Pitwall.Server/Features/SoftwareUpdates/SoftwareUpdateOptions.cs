@@ -28,6 +28,11 @@ internal sealed class SoftwareUpdateOptions
     [Range(typeof(TimeSpan), "00:00:01", "23:59:59")]
     public TimeSpan PollingSleep { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The shortest polling sleep while a target waits for its action's maintenance window (hawkBit's <c>minPollingTime</c>):
+    /// outside the window it is told to poll three times before the window opens, never more often than this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "23:59:59")]
+    public TimeSpan MinPollingSleep { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The directory of the signed update metadata's keys and root versions (outside the database; made by
     /// <c>pitwall admin update-keys init</c>). Without keys the offers carry no signed metadata.</summary>
     [Required]

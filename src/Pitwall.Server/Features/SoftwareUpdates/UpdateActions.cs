@@ -53,11 +53,12 @@ internal static class Feedback
         _ => ActionStatuses.Running,
     };
 
-    /// <summary>The action's next status after feedback on its cancellation: confirmed (closed or canceled, not failed) ends it;
-    /// a refusal lets the deployment go on; anything else leaves it being cancelled.</summary>
+    /// <summary>The action's next status after feedback on its cancellation, as hawkBit maps it: <c>closed</c> confirms it (ends the
+    /// action) unless it failed; <c>rejected</c> or a failed <c>closed</c> lets the deployment go on; anything else (<c>canceled</c>
+    /// included, which hawkBit takes for a warning only) leaves it being cancelled.</summary>
     public static string OnCancel(string execution, string finished) => execution switch
     {
-        "closed" or "canceled" when finished != "failure" => ActionStatuses.Canceled,
+        "closed" when finished != "failure" => ActionStatuses.Canceled,
         "closed" or "rejected" => ActionStatuses.Running,
         _ => ActionStatuses.Canceling,
     };

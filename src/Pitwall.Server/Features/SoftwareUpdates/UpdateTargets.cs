@@ -88,6 +88,11 @@ internal sealed class TargetStore(Database database)
                 new { controllerId, attributes = JsonSerializer.Serialize(merged) }, t);
         }, cancellationToken);
 
+    /// <returns>False when there is no such target.</returns>
+    public Task<bool> RequestAttributesAsync(string controllerId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE sw_targets SET attributes_requested = 1 WHERE controller_id = @controllerId", new { controllerId }, t) == 1, cancellationToken);
+
     private sealed class Row
     {
         public string ControllerId { get; init; } = "";

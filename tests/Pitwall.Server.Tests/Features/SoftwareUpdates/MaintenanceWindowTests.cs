@@ -23,4 +23,18 @@ public sealed class MaintenanceWindowTests
         Assert.False(window.IsOpen(new DateTimeOffset(2026, 12, 6, 3, 0, 0, TimeSpan.Zero)));
         Assert.False(window.IsOpen(new DateTimeOffset(2026, 12, 6, 0, 59, 0, TimeSpan.Zero)));
     }
+
+    [Theory]
+    [InlineData("2026-12-06T20:00:00Z", "12:00:00", "00:20:00")] // 21:00 in Berlin, opens at 22:00: a third of an hour
+    [InlineData("2026-12-06T20:00:00Z", "00:05:00", "00:05:00")] // never longer than the usual sleep
+    [InlineData("2026-12-06T20:59:30Z", "12:00:00", "00:00:30")] // 30 s before: three polls would be 10 s apart, the minimum is 30 s
+    [InlineData("2026-12-06T23:30:00Z", "12:00:00", "12:00:00")] // open: the usual sleep
+    [InlineData("2026-12-07T05:00:00Z", "23:59:59", "05:20:00")] // 06:00, just closed: the next opening is 16 h away
+    public void Outside_its_window_a_target_is_told_to_poll_three_times_before_it_opens_as_hawkbit_does(string utc, string sleep, string expected)
+    {
+        var window = new MaintenanceWindow("22:00", "05:00", "Europe/Berlin");
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        Assert.Equal(TimeSpan.Parse(expected, culture),
+            window.PollingSleep(DateTimeOffset.Parse(utc, culture), TimeSpan.Parse(sleep, culture), TimeSpan.FromSeconds(30)));
+    }
 }

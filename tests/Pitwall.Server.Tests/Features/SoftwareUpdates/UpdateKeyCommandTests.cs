@@ -32,6 +32,16 @@ public sealed class UpdateKeyCommandTests : IDisposable
 
         var (unknown, _) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-rotate", "--role", "mirror", "--key-directory", keys, "--database", database);
         Assert.NotEqual(0, unknown);
+
+        // Renewing the root: version 3 with the same keys and a later expiry; no key retired.
+        var (renew, renewOutput) = await PitwallProcess.RunAsync(_directory, "admin", "update-keys-rotate", "--role", "none", "--key-directory", keys, "--database", database);
+        Assert.True(renew == 0, renewOutput);
+        Assert.Contains("root version 3", renewOutput);
+        Assert.Single(Directory.GetFiles(Path.Combine(keys, "retired"), "*.pem"));
+        string Signed(int v, string what) => System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(keys, "root", $"{v}.root.json")))!["signed"]![what]!.ToJsonString();
+        Assert.Equal(Signed(2, "keys"), Signed(3, "keys"));
+        Assert.Null(Pitwall.Protocol.Updates.MetadataVerifier.CheckNextRoot(
+            File.ReadAllText(Path.Combine(keys, "root", "2.root.json")), File.ReadAllText(Path.Combine(keys, "root", "3.root.json")), DateTimeOffset.UtcNow));
     }
 
     [Fact]
@@ -56,5 +66,19 @@ public sealed class UpdateKeyCommandTests : IDisposable
 
         var (again, _) = await PitwallProcess.RunAsync(_directory, "admin", "image-keys-init", "--offline-directory", offline, "--key-directory", keys, "--database", database);
         Assert.Equal(1, again);
+
+        // Rotation offline: the targets key without the server; the timestamp key only with the server's key directory, where it lands.
+        var (rotate, rotateOutput) = await PitwallProcess.RunAsync(_directory, "admin", "image-keys-rotate", "--offline-directory", offline, "--role", "targets");
+        Assert.True(rotate == 0, rotateOutput);
+        Assert.Contains("image root version 2", rotateOutput);
+        Assert.Null(Pitwall.Protocol.Updates.MetadataVerifier.CheckNextRoot(root, File.ReadAllText(Path.Combine(offline, "root", "2.root.json")), DateTimeOffset.UtcNow));
+        var (online, onlineOutput) = await PitwallProcess.RunAsync(_directory, "admin", "image-keys-rotate", "--offline-directory", offline, "--role", "timestamp");
+        Assert.Equal(1, online);
+        Assert.Contains("--key-directory", onlineOutput);
+        var (withServer, withServerOutput) = await PitwallProcess.RunAsync(_directory, "admin", "image-keys-rotate", "--offline-directory", offline, "--role", "timestamp",
+            "--key-directory", keys);
+        Assert.True(withServer == 0, withServerOutput);
+        Assert.True(File.Exists(Path.Combine(keys, "image", "root", "3.root.json")));
+        Assert.Single(Directory.GetFiles(Path.Combine(keys, "image", "retired"), "*.pem"));
     }
 }

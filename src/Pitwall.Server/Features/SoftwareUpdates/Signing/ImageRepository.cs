@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol.Updates;
@@ -20,9 +19,7 @@ internal sealed class ImageRepository(IOptions<SoftwareUpdateOptions> options, T
     private string TargetsFile => Path.Combine(Directory, "targets.json");
 
     /// <summary>The newest root version, 0 without an image repository.</summary>
-    public int LatestRootVersion => System.IO.Directory.Exists(RootDirectory)
-        ? System.IO.Directory.GetFiles(RootDirectory, "*.root.json").Select(f => int.Parse(Path.GetFileName(f).Split('.')[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max()
-        : 0;
+    public int LatestRootVersion => KeyFiles.LatestVersion(RootDirectory);
 
     public string Root(int version) => File.ReadAllText(Path.Combine(RootDirectory, $"{version}.root.json"));
 
@@ -81,6 +78,46 @@ internal sealed class ImageRepository(IOptions<SoftwareUpdateOptions> options, T
         signed["targets"] = targets;
         return signed;
     }
+
+    /// <summary>Stores the next root made offline (<c>pitwall admin image-keys-rotate</c>) when it follows the stored one (its version next,
+    /// signed by a threshold of the stored root's root keys and of its own) and has not expired, and when this server holds the private keys
+    /// of its snapshot and timestamp roles (it signs those at every offer).</summary>
+    /// <returns>Null; the stable reason of <see cref="UpdateRefusals"/>; or <see cref="OnlineKeyMissing"/>.</returns>
+    public string? StoreRoot(string document)
+    {
+        lock (Writing)
+        {
+            var latest = LatestRootVersion;
+            if (MetadataVerifier.CheckNextRoot(Root(latest), document, time.GetUtcNow()) is { } refusal)
+            {
+                return refusal;
+            }
+            var next = JsonNode.Parse(document)!["signed"]!.AsObject();
+            foreach (var role in new[] { "snapshot", "timestamp" })
+            {
+                var keys = KeyFiles.Load(Path.Combine(Directory, "keys"), next, role);
+                KeyFiles.DisposeAll(keys);
+                if (keys.Count < KeyFiles.Threshold(next, role))
+                {
+                    return OnlineKeyMissing;
+                }
+            }
+            var temporary = Path.Combine(RootDirectory, $"{latest + 1}.root.json.new");
+            File.WriteAllText(temporary, document);
+            File.Move(temporary, Path.Combine(RootDirectory, $"{latest + 1}.root.json"));
+            return null;
+        }
+    }
+
+    /// <summary>Why <see cref="StoreRoot"/> refuses a root whose online keys this server lacks.</summary>
+    public const string OnlineKeyMissing = "online_key_missing";
+
+    /// <summary>When the newest root expires (TUF's format), or null without one.</summary>
+    public string? RootExpires => LatestRootVersion is > 0 and var v ? JsonNode.Parse(Root(v))!["signed"]!["expires"]!.GetValue<string>() : null;
+
+    /// <summary>Whether the stored targets verify against the newest root (after the targets key was rotated they must be signed again).</summary>
+    public bool TargetsTrusted => Targets is { } targets && LatestRootVersion is > 0 and var v
+        && MetadataVerifier.CheckDocument(Root(v), targets, "targets", 0, time.GetUtcNow()) is null;
 
     /// <summary>Stores targets signed offline when a threshold of the root's targets keys signed them, at a version above the stored
     /// one and not expired.</summary>

@@ -12,6 +12,9 @@ namespace Pitwall.Server.Features.SoftwareUpdates.Signing;
 /// </summary>
 internal static class KeyFiles
 {
+    /// <summary>The "role" of a rotation that replaces no key: a new root version with the same keys and a new expiry.</summary>
+    public const string None = "none";
+
     public static ECDsa NewKey(string directory)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -60,6 +63,40 @@ internal static class KeyFiles
             ["consistent_snapshot"] = false, ["keys"] = keys, ["roles"] = roles,
         };
     }
+
+    /// <summary>The root after <paramref name="old"/>: the same keys but <paramref name="role"/>'s, which becomes <paramref name="replacement"/>
+    /// (none: the same keys, a new expiry), at the next version. The caller signs it with the old root keys and, for a new root key, that too.</summary>
+    public static JsonObject NextRoot(JsonObject old, string role, ECDsa? replacement, DateTimeOffset expires)
+    {
+        var roles = old["roles"]!.AsObject().Select(r => r.Key).ToList();
+        var publicKeys = roles.ToDictionary(r => r, r => r == role && replacement is not null ? MetadataKeys.PublicKey(replacement) : KeyOf(old, r), StringComparer.Ordinal);
+        return RootMetadata(old["version"]!.GetValue<int>() + 1, expires, publicKeys);
+    }
+
+    /// <summary>The public key of <paramref name="role"/> in <paramref name="root"/> (its first).</summary>
+    public static JsonObject KeyOf(JsonObject root, string role) => root["keys"]![KeyIds(root, role).First()]!.AsObject().DeepClone().AsObject();
+
+    /// <summary>Moves the private keys of <paramref name="role"/> in <paramref name="root"/> from <paramref name="directory"/> to its sibling <c>retired/</c>.</summary>
+    public static void Retire(string directory, JsonObject root, string role)
+    {
+        var retired = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(directory))!, "retired")).FullName;
+        foreach (var keyId in KeyIds(root, role))
+        {
+            var file = Path.Combine(directory, $"{keyId}.pem");
+            if (File.Exists(file))
+            {
+                File.Move(file, Path.Combine(retired, $"{keyId}.pem"), overwrite: true);
+            }
+        }
+    }
+
+    /// <summary>The newest <c>N.root.json</c> in <paramref name="directory"/>; 0 when there is none.</summary>
+    public static int LatestVersion(string directory) => Directory.Exists(directory)
+        ? Directory.GetFiles(directory, "*.root.json").Select(f => int.Parse(Path.GetFileName(f).Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max()
+        : 0;
+
+    /// <summary>The threshold of <paramref name="role"/> in <paramref name="root"/>.</summary>
+    public static int Threshold(JsonObject root, string role) => root["roles"]![role]!["threshold"]!.GetValue<int>();
 
     /// <summary>The signed part of a role's document, without the <c>_type</c>-specific body.</summary>
     public static JsonObject Signed(string role, long version, DateTimeOffset expires) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Pitwall.Protocol.Updates;
 
@@ -44,6 +43,61 @@ internal static class OfflineImageKeys
         }
     }
 
+    /// <summary>Rotates a role's key of the image repository (or, with <see cref="KeyFiles.None"/>, renews the root's expiry): root version
+    /// N+1 in the offline directory, signed by the old root keys (and the new root key when that is the one replaced), so that a car
+    /// trusting root N follows it. A new root or targets key stays offline; a new snapshot or timestamp key goes to the server's key
+    /// directory, which is then required. With a key directory the new root (and any earlier one it lacks) goes there too; otherwise store it through the admin API
+    /// (<c>PUT /api/v1/admin/software/image-repository/root</c>). The replaced private key moves to <c>retired/</c> beside its directory.</summary>
+    /// <returns>The new root version, or 0 and why not.</returns>
+    public static (int Version, string? Error) Rotate(string offlineDirectory, string? keyDirectory, string role, DateTimeOffset now)
+    {
+        var roots = Path.Combine(offlineDirectory, "root");
+        var version = KeyFiles.LatestVersion(roots);
+        if (version == 0)
+        {
+            return (0, "There is no image repository in the offline directory (image-keys-init makes it).");
+        }
+        var online = role is "snapshot" or "timestamp";
+        if (online && keyDirectory is null)
+        {
+            return (0, "A new snapshot or timestamp key belongs on the server: give its --key-directory.");
+        }
+        var old = JsonNode.Parse(File.ReadAllText(Path.Combine(roots, $"{version}.root.json")))!["signed"]!.AsObject();
+        var offlineKeys = Path.Combine(offlineDirectory, "keys");
+        var rootKeys = KeyFiles.Load(offlineKeys, old, "root");
+        try
+        {
+            if (rootKeys.Count < KeyFiles.Threshold(old, "root"))
+            {
+                return (0, "The offline directory lacks the image root's key.");
+            }
+            var home = online ? Path.Combine(keyDirectory!, "image", "keys") : offlineKeys;
+            using var replacement = role == KeyFiles.None ? null : KeyFiles.NewKey(home);
+            var next = KeyFiles.NextRoot(old, role, replacement, now + RootLifetime);
+            List<System.Security.Cryptography.ECDsa> signers = role == "root" ? [.. rootKeys, replacement!] : rootKeys;
+            var document = MetadataKeys.SignDocument(next, signers);
+            File.WriteAllText(Path.Combine(roots, $"{version + 1}.root.json"), document);
+            if (keyDirectory is not null)
+            {
+                // The server gets the new root and any earlier one it lacks (stored through the API or not at all), so its chain has no gap.
+                var serverRoots = Directory.CreateDirectory(Path.Combine(keyDirectory, "image", "root")).FullName;
+                foreach (var file in Directory.GetFiles(roots, "*.root.json").Where(f => !File.Exists(Path.Combine(serverRoots, Path.GetFileName(f)))))
+                {
+                    File.Copy(file, Path.Combine(serverRoots, Path.GetFileName(file)));
+                }
+            }
+            if (replacement is not null)
+            {
+                KeyFiles.Retire(home, old, role);
+            }
+            return (version + 1, null);
+        }
+        finally
+        {
+            KeyFiles.DisposeAll(rootKeys);
+        }
+    }
+
     /// <summary>Signs the targets' <c>signed</c> part (as the admin API's <c>unsigned-targets</c> gives it) with the offline targets keys.</summary>
     /// <returns>The signed document; null when <paramref name="unsigned"/> is not targets metadata or the offline directory has no keys.</returns>
     public static string? SignTargets(string offlineDirectory, string unsigned)
@@ -53,7 +107,7 @@ internal static class OfflineImageKeys
         {
             return null;
         }
-        var latest = Directory.GetFiles(roots, "*.root.json").Max(f => int.Parse(Path.GetFileName(f).Split('.')[0], CultureInfo.InvariantCulture));
+        var latest = KeyFiles.LatestVersion(roots);
         var root = JsonNode.Parse(File.ReadAllText(Path.Combine(roots, $"{latest}.root.json")))!["signed"]!.AsObject();
         JsonObject signed;
         try

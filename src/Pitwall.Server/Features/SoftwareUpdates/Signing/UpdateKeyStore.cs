@@ -22,9 +22,7 @@ internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
     private string KeyDirectory => Path.Combine(Directory, "keys");
 
     /// <summary>The newest root version, 0 when no keys were made.</summary>
-    public int LatestRootVersion => System.IO.Directory.Exists(RootDirectory)
-        ? System.IO.Directory.GetFiles(RootDirectory, "*.root.json").Select(f => int.Parse(Path.GetFileName(f).Split('.')[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max()
-        : 0;
+    public int LatestRootVersion => KeyFiles.LatestVersion(RootDirectory);
 
     public string Root(int version) => File.ReadAllText(Path.Combine(RootDirectory, $"{version}.root.json"));
 
@@ -49,8 +47,8 @@ internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
         return true;
     }
 
-    /// <summary>Replaces <paramref name="role"/>'s key in a new root version, signed by the old root keys and the new ones (so a car
-    /// trusting the old root accepts it); the old private key moves to <c>retired/</c>.</summary>
+    /// <summary>Replaces <paramref name="role"/>'s key in a new root version (<see cref="KeyFiles.None"/>: the same keys, a new expiry), signed by
+    /// the old root keys and the new ones (so a car trusting the old root accepts it); the old private key moves to <c>retired/</c>.</summary>
     /// <returns>The new root version; 0 when there are no keys or the old root key is not here.</returns>
     public int Rotate(string role, DateTimeOffset now)
     {
@@ -61,25 +59,26 @@ internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
         }
         var old = Signed(Root(version));
         var oldRootKeys = PrivateKeys(old, "root");
-        if (oldRootKeys.Count < old["roles"]!["root"]!["threshold"]!.GetValue<int>())
+        try
         {
-            return 0;
-        }
-        var replacement = NewKey();
-        var publicKeys = Roles.ToDictionary(r => r, r => r == role ? MetadataKeys.PublicKey(replacement) : KeyOf(old, r), StringComparer.Ordinal);
-        var next = RootMetadata(version + 1, now, publicKeys);
-        List<ECDsa> signers = role == "root" ? [.. oldRootKeys, replacement] : oldRootKeys;
-        Write(version + 1, MetadataKeys.SignDocument(next, signers));
-        var retired = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "retired")).FullName;
-        foreach (var keyId in KeyIds(old, role))
-        {
-            var file = Path.Combine(KeyDirectory, $"{keyId}.pem");
-            if (File.Exists(file))
+            if (oldRootKeys.Count < KeyFiles.Threshold(old, "root"))
             {
-                File.Move(file, Path.Combine(retired, $"{keyId}.pem"), overwrite: true);
+                return 0;
             }
+            using var replacement = role == KeyFiles.None ? null : NewKey();
+            var next = KeyFiles.NextRoot(old, role, replacement, now + RootLifetime);
+            List<ECDsa> signers = role == "root" ? [.. oldRootKeys, replacement!] : oldRootKeys;
+            Write(version + 1, MetadataKeys.SignDocument(next, signers));
+            if (replacement is not null)
+            {
+                KeyFiles.Retire(KeyDirectory, old, role);
+            }
+            return version + 1;
         }
-        return version + 1;
+        finally
+        {
+            KeyFiles.DisposeAll(oldRootKeys);
+        }
     }
 
     /// <summary>Each role's key ids in the newest root.</summary>
@@ -97,8 +96,6 @@ internal sealed class UpdateKeyStore(IOptions<SoftwareUpdateOptions> options)
     private List<ECDsa> PrivateKeys(JsonObject root, string role) => KeyFiles.Load(KeyDirectory, root, role);
 
     private static IEnumerable<string> KeyIds(JsonObject root, string role) => KeyFiles.KeyIds(root, role);
-
-    private static JsonObject KeyOf(JsonObject root, string role) => root["keys"]![KeyIds(root, role).First()]!.AsObject().DeepClone().AsObject();
 
     private static JsonObject Signed(string document) => JsonNode.Parse(document)!["signed"]!.AsObject();
 
