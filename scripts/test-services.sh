@@ -143,3 +143,23 @@ ensure_haproxy() {
   export PITWALL_TEST_HAPROXY="$haproxy"
   echo "Using haproxy $("$haproxy" -v 2>/dev/null | head -n 1 | awk '{print $3}')"
 }
+
+# Debian's osmium-tool and tilemaker: the map tests build the map regions with them (pitwall admin maps-build) and check the
+# increments with osmium. Exports PITWALL_OSMIUM and PITWALL_TILEMAKER; those tests fail without them.
+ensure_maptools() {
+  local osmium=${PITWALL_OSMIUM:-/usr/bin/osmium} tilemaker=${PITWALL_TILEMAKER:-/usr/bin/tilemaker}
+  if [ ! -x "$osmium" ] || [ ! -x "$tilemaker" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing osmium-tool and tilemaker (Debian packages)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq osmium-tool tilemaker >/dev/null
+      osmium=/usr/bin/osmium
+      tilemaker=/usr/bin/tilemaker
+    else
+      echo "osmium-tool or tilemaker is not installed and this is not root: install them or set PITWALL_OSMIUM / PITWALL_TILEMAKER." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_OSMIUM="$osmium" PITWALL_TILEMAKER="$tilemaker"
+  echo "Using osmium $("$osmium" --version 2>/dev/null | head -n 1 | awk '{print $3}'), tilemaker $(dpkg-query -W -f '${Version}' tilemaker 2>/dev/null || echo "at $tilemaker")"
+}

@@ -26,6 +26,10 @@ public static class ServiceIds
     /// <summary>Online software update (F3): the car polls for updates, downloads and installs them and reports its software back;
     /// comes with Connect Care. In the group "services without location".</summary>
     public const string SoftwareUpdate = "software_update";
+    /// <summary>Online map update (F5, H3): at every start the car asks whether newer map data of its region exists and fetches the
+    /// increments anonymously from the map distribution; comes with Connect Care. In the group "services without location" (the car
+    /// names a region, never a position).</summary>
+    public const string MapUpdate = "map_update";
     /// <summary>The breakdown call (F2): the car's snapshot to the assistance centre, live diagnosis, help sent. Comes with Connect
     /// Care; in the group "services with location" (the position is what help needs).</summary>
     public const string BreakdownCall = "breakdown_call";

@@ -12,6 +12,7 @@ using Pitwall.Server.Features.Dealers;
 using Pitwall.Server.Features.Demo;
 using Pitwall.Server.Features.LiveEvents;
 using Pitwall.Server.Features.LocationAlarm;
+using Pitwall.Server.Features.MapUpdates;
 using Pitwall.Server.Features.Notifications;
 using Pitwall.Server.Features.OwnersManual;
 using Pitwall.Server.Features.Privacy;
@@ -32,7 +33,7 @@ namespace Pitwall.Server;
 /// <summary>Composition only: which modules make up Pitwall, in which order.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, ClientCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create, SoftwareUpdateCommands.Create, Features.Charging.Invoices.InvoiceCommands.Create]).Parse(args).InvokeAsync();
+    public static Task<int> Main(string[] args) => PitwallCommandLine.Create(BuildApp, [AccountCommands.Create, ClientCommands.Create, VehicleCommands.Create, ContractCommands.Create, PrivacyCommands.Create, DealerCommands.Create, SoftwareUpdateCommands.Create, MapCommands.Create, Features.Charging.Invoices.InvoiceCommands.Create]).Parse(args).InvokeAsync();
 
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -61,6 +62,7 @@ public static class Program
         builder.AddSmartService();
         builder.AddDealers();
         builder.AddSoftwareUpdates();
+        builder.AddMapUpdates();
         builder.AddBreakdown();
         builder.AddDemo();
         builder.AddWeb();
@@ -96,6 +98,7 @@ public static class Program
         app.MapBreakdown();
         app.MapUsageStatistics();
         app.MapSoftwareUpdates();
+        app.MapMapUpdates();
         app.MapWeb();
         return app;
     }

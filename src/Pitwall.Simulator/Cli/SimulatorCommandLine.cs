@@ -101,6 +101,16 @@ internal static class SimulatorCommandLine
             Description = "Each car signs a vehicle manifest (what each component runs) into every update poll, with its own key derived from the " +
                           "fleet secret and its VIN (the server pins it at the first manifest).",
         };
+        var mapRegion = new Option<string?>("--map-region")
+        {
+            Description = "The region of the cars' navigation map (e.g. heidelberg, monaco; 'none' for none): at every start they ask for newer map data of it.",
+            DefaultValueFactory = _ => new FleetOptions().MapRegion,
+        };
+        var mapVersion = new Option<int>("--map-version")
+        {
+            Description = "The map version the cars start with (0: none yet).",
+            DefaultValueFactory = _ => new FleetOptions().MapVersion,
+        };
         var verbose = new Option<bool>("--verbose", "-v")
         {
             Description = "Print each car's connection problems and server errors.",
@@ -110,7 +120,7 @@ internal static class SimulatorCommandLine
                                    "(demo fleet, integration-test peer and load generator).")
         {
             server, vehicles, seed, fleetSecret, firstIndex, rate, duration, connectsPerSecond, sourceAddresses, breakdownsPerHour, emergencyPerHour,
-            breakDown, emergency, updateRoot, imageRoot, manifestKeys, verbose,
+            breakDown, emergency, updateRoot, imageRoot, manifestKeys, mapRegion, mapVersion, verbose,
         };
         root.Validators.Add(result =>
         {
@@ -141,6 +151,8 @@ internal static class SimulatorCommandLine
                 TrustedUpdateRoot = result.GetValue(updateRoot) is { } rootFile ? File.ReadAllText(rootFile.FullName) : null,
                 TrustedImageRoot = result.GetValue(imageRoot) is { } imageFile ? File.ReadAllText(imageFile.FullName) : null,
                 ManifestKeys = result.GetValue(manifestKeys),
+                MapRegion = result.GetValue(mapRegion) is { Length: > 0 } region && region != "none" ? region : null,
+                MapVersion = result.GetValue(mapVersion),
             },
             result.GetValue(duration),
             result.GetValue(verbose)), cancellationToken));

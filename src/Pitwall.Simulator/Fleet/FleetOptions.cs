@@ -38,6 +38,13 @@ public sealed record FleetOptions
     /// (<see cref="FleetManifestKeys"/>), so that a restarted fleet keeps the keys the server pinned.</summary>
     public bool ManifestKeys { get; init; }
 
+    /// <summary>The region of every car's navigation map (F5): at every start the cars ask whether newer map data of it exists. Null:
+    /// no navigation map.</summary>
+    public string? MapRegion { get; init; } = "heidelberg";
+
+    /// <summary>The map version the cars left the factory with.</summary>
+    public int MapVersion { get; init; } = 1;
+
     /// <summary>On demand, fleet-wide: breakdowns per hour (a random connected car that runs breaks down and calls for help); 0 = only the
     /// cars' own breakdowns by distance.</summary>
     public double BreakdownsPerHour { get; init; }

@@ -53,6 +53,9 @@ public sealed class SimulatedFleet : IAsyncDisposable
                 TrustedUpdateRoot = options.TrustedUpdateRoot,
                 TrustedImageRoot = options.TrustedImageRoot,
                 ManifestKey = options.ManifestKeys ? FleetManifestKeys.For(secret, vin) : null,
+                MapRegion = options.MapRegion,
+                MapVersion = options.MapVersion,
+                PollMapsAtStart = options.MapRegion is not null,
                 ExtraReportsPerSecond = options.ReportsPerSecond,
                 // Load generation must not be throttled by the car itself; the server's limit is the server's business.
                 MaxFramesPerSecond = Math.Max(45, options.ReportsPerSecond * 1.5 + 5),

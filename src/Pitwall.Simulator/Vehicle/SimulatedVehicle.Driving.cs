@@ -48,6 +48,10 @@ public sealed partial class SimulatedVehicle
             {
                 PollForUpdate(); // F3: at every start
             }
+            if (_options.PollMapsAtStart)
+            {
+                PollForMapUpdate(); // F5: at every start
+            }
         });
 
     /// <summary>Ignition off: ENGINE_STOP with the car's full state.</summary>

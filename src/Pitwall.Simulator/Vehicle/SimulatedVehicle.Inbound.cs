@@ -155,6 +155,9 @@ public sealed partial class SimulatedVehicle
                     case Envelope.PayloadOneofCase.UpdateOffer:
                         OnUpdateOffer(envelope.UpdateOffer);
                         break;
+                    case Envelope.PayloadOneofCase.MapOffer:
+                        OnMapOffer(envelope.MapOffer);
+                        break;
                     case Envelope.PayloadOneofCase.BreakdownStatus:
                         shown = Show(envelope.BreakdownStatus);
                         break;

@@ -90,6 +90,20 @@ public sealed record SimulatedVehicleOptions
     /// <summary>How often the car asks for updates by itself in stepped time (F3: "periodically"); zero = never by itself.</summary>
     public TimeSpan UpdatePollInterval { get; init; }
 
+    /// <summary>The region of the car's navigation map (e.g. "monaco", "heidelberg"); null: the car has no navigation map and never asks
+    /// for map updates (F5).</summary>
+    public string? MapRegion { get; init; }
+
+    /// <summary>The version of that map the car left the factory with; 0: none yet.</summary>
+    public int MapVersion { get; init; }
+
+    /// <summary>Whether the car asks for newer map data by itself at every ignition on (F5: "bei jedem Fahrzeugstart"). Off by default, like
+    /// <see cref="PollUpdatesAtStart"/>; the fleet turns it on.</summary>
+    public bool PollMapsAtStart { get; init; }
+
+    /// <summary>The map distribution's base address; null: <see cref="Server"/> (Pitwall serves it at /map-distribution/v1).</summary>
+    public Uri? MapDistribution { get; init; }
+
     /// <summary>How often <see cref="SimulatedVehicle.Step"/> sends a PERIODIC report (simulated time); the server may change it.</summary>
     public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
 

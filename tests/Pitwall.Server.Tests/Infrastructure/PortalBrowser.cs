@@ -6,7 +6,7 @@ namespace Pitwall.Server.Tests.Infrastructure;
 /// Debian's Chromium, headless, driven by Playwright (one per test class). It must be installed (./test.sh does it);
 /// without it the browser tests fail rather than skip. Screenshots go to test-results/screenshots at the repository root.
 /// </summary>
-public sealed class PortalBrowser : IAsyncLifetime
+public class PortalBrowser : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
@@ -28,9 +28,12 @@ public sealed class PortalBrowser : IAsyncLifetime
             Headless = true,
             // The machine's network is closed: no background traffic, no sandbox (tests run as root in CI).
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", .. ExtraArguments],
         });
     }
+
+    /// <summary>More command-line switches for Chromium (a subclass may cut the browser off the network).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
 
     /// <summary>A fresh browser context (own cookies) on the server, in English unless told otherwise.</summary>
     public async Task<IPage> NewPageAsync(PitwallServer server, string locale = "en-GB")

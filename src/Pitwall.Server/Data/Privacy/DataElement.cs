@@ -63,6 +63,12 @@ public enum DataElement
     /// <summary>A payment order for a payment provider: the provider's card token, the amount, the currency and the invoice or credit
     /// note number — never a card number, the customer's name or address.</summary>
     PaymentOrder,
+
+    /// <summary>A map package a car asks for: the region, the version it has and the version it gets (F5) — a region, never a position.</summary>
+    MapPackage,
+
+    /// <summary>An anonymous authorisation token (Privacy Pass, blind-signed): proves the holder may fetch, and nothing about who holds it.</summary>
+    AnonymousToken,
 }
 
 public static class DataElements
@@ -92,6 +98,8 @@ public static class DataElements
         DataElement.AccessKey => "access key",
         DataElement.ChargingToken => "charging token (uid, type, contract id, printed number, validity)",
         DataElement.PaymentOrder => "payment order (card token, amount, currency, invoice number)",
+        DataElement.MapPackage => "map package (region, version had, version got)",
+        DataElement.AnonymousToken => "anonymous token (blind-signed, unlinkable to the car)",
         _ => element.ToString(),
     };
 }

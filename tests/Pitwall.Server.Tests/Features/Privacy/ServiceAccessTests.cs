@@ -73,6 +73,12 @@ public abstract class ServiceAccessTests(PitwallServer server)
             {
                 UpdateFeedback = new UpdateFeedback { ActionId = 1, Execution = "proceeding", Finished = "none" },
             },
+            // The car's map region and version are stored (the map tests show the offer); the result names no offer here, so it records nothing.
+            [Envelope.PayloadOneofCase.MapPoll] = () => new Envelope { MapPoll = new MapPoll { RequestId = "map-1", Region = "monaco", Version = 1 } },
+            [Envelope.PayloadOneofCase.MapUpdateResult] = () => new Envelope
+            {
+                MapUpdateResult = new MapUpdateResult { Region = "monaco", FromVersion = 1, ToVersion = 2, Success = true },
+            },
             // Filed only with a dealer (the dealers' tests show that); here it proves that private mode files nothing.
             [Envelope.PayloadOneofCase.AppointmentRequest] = () => new Envelope
             {

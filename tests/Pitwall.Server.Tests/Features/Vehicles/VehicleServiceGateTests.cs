@@ -110,6 +110,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
         new("PUT", "/api/v1/vehicles/{vin}/software/preferences", new { updateKind = "feature", decision = "ask" }, ServiceIds.SoftwareUpdate, true, true),
         new("POST", "/api/v1/vehicles/{vin}/software/updates/{id}/accept", null, ServiceIds.SoftwareUpdate, false, true),
         new("POST", "/api/v1/vehicles/{vin}/software/updates/{id}/postpone", new { days = 1 }, ServiceIds.SoftwareUpdate, false, true),
+        new("GET", "/api/v1/vehicles/{vin}/maps", null, ServiceIds.MapUpdate, false, false, Reads),
         new("GET", "/api/v1/vehicles/{vin}/car-security", null, null, false, false,
             VehicleLevel + ": a car without Car Security shows its trigger reasons too, for whoever considers buying it"),
         new("PUT", "/api/v1/vehicles/{vin}/car-security/triggers/{reason}", new { suspendedUntil = (DateTimeOffset?)null }, ServiceIds.CarSecurity, true, false,
@@ -158,7 +159,7 @@ public sealed class VehicleServiceGateTests(SqliteServer server) : IClassFixture
             Pitwall.Server.Features.Contracts.ContractEntitlements.Changed(t); // forget what the pairing cached
             return Dapper.SqlMapper.ExecuteAsync(c, "UPDATE contracts SET state = 'expired' WHERE vin = @vin", new { vin = careless.Vin }, t);
         }, CancellationToken.None);
-        string[] connectCare = [ServiceIds.Maintenance, ServiceIds.BreakdownCall, ServiceIds.SoftwareUpdate];
+        string[] connectCare = [ServiceIds.Maintenance, ServiceIds.BreakdownCall, ServiceIds.SoftwareUpdate, ServiceIds.MapUpdate];
         await using var coveredCar = await TestCar.ConnectAsync(server.Client.BaseAddress!, covered.Vin, covered.Secret,
             privacy: new PrivacySettings { PrivateMode = true });
 

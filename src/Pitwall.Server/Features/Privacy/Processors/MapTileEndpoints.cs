@@ -2,12 +2,15 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Pitwall.Server.Features.MapUpdates.Tiles;
 using Pitwall.Server.Hosting;
 using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.Privacy.Processors;
 
-/// <summary><c>GET /tiles/{z}/{x}/{y}.png</c>: the portal's map tiles through <see cref="MapTileProxy"/>, for signed-in portal users.</summary>
+/// <summary><c>GET /tiles/{z}/{x}/{y}.png</c>: the portal's map tiles for signed-in portal users — Pitwall's own, drawn from the map
+/// regions it built (<see cref="IOwnMapTiles"/>, no internet needed), else through <see cref="MapTileProxy"/> from the external provider
+/// when one is configured (<c>Pitwall:Portal:TileUrl</c>).</summary>
 internal static class MapTileEndpoints
 {
     public static IEndpointRouteBuilder MapMapTiles(this IEndpointRouteBuilder routes)
@@ -31,12 +34,22 @@ internal static class MapTileEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTileAsync(
-        string z, string x, string y, HttpResponse response, MapTileProxy proxy, IOptions<MapTileOptions> options, CancellationToken cancellationToken)
+        string z, string x, string y, HttpResponse response, MapTileProxy proxy, IOwnMapTiles own, IOptions<MapTileOptions> options,
+        IOptions<PortalOptions> portal, CancellationToken cancellationToken)
     {
         if (TileKey.Parse(z, x, y, options.Value.TileMaxZoom) is not { } key)
         {
             return ApiProblems.Create(StatusCodes.Status400BadRequest, MapTileErrorCodes.InvalidTile, "No such map tile.",
                 $"z must be 0 to {options.Value.TileMaxZoom}, and x and y 0 to 2^z - 1.");
+        }
+        if (await own.TileAsync(key.Z, key.X, key.Y, cancellationToken) is { } drawn)
+        {
+            response.Headers.CacheControl = "private, max-age=3600";
+            return TypedResults.File(drawn, "image/png");
+        }
+        if (string.IsNullOrEmpty(portal.Value.TileUrl))
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, "No map data here: no built map region covers this tile, and no tile provider is configured.");
         }
         switch (await proxy.GetAsync(key, cancellationToken))
         {
@@ -69,8 +82,8 @@ internal static class MapTileProxyRegistration
                 "Pitwall:Portal: the tile cache and size limits must not be negative, TileConcurrentFetches and TileTimeout must be positive, TileMaxZoom 0 to 30.")
             .ValidateOnStart();
         builder.Services.AddOptions<PortalOptions>()
-            .Validate(o => MapTileProxy.IsUsableTemplate(o.TileUrl),
-                "Pitwall:Portal:TileUrl must be an absolute http(s) URL template with {z}, {x} and {y}: the server fetches the tiles.")
+            .Validate(o => string.IsNullOrEmpty(o.TileUrl) || MapTileProxy.IsUsableTemplate(o.TileUrl),
+                "Pitwall:Portal:TileUrl must be empty (Pitwall's own tiles only) or an absolute http(s) URL template with {z}, {x} and {y}: the server fetches the tiles.")
             .ValidateOnStart();
         builder.Services.AddHttpClient(MapTileProxy.HttpClientName, (sp, client) =>
             {
