@@ -17,6 +17,11 @@ internal sealed record CommandLoadResult(
 {
     /// <summary>Cores of each of <see cref="CommandLoadOptions.ServerPids"/> (with their descendants), in that order.</summary>
     public IReadOnlyList<double> ServerCoresEach { get; init; } = [];
+
+    /// <summary>On PostgreSQL (the cluster benchmark): statements and commits per command ended, warm-up and drain included.</summary>
+    public double PostgresStatementsPerCommand { get; init; }
+
+    public double PostgresCommitsPerCommand { get; init; }
 }
 
 /// <summary>

@@ -117,15 +117,18 @@ internal static class ClusterCommandsBenchmark
         await cluster.Postgres.ResetStatementsAsync();
         var result = await CommandLoad.RunAsync(new CommandLoadOptions(owners, s.Cars, rate, s.Warmup, s.Duration, s.Timeout, s.Type, cluster.Pids), http, tracker, Console.Out);
         // Where PostgreSQL spent its time during the run (warm-up, measurement and drain).
-        var statements = await cluster.Postgres.TopStatementsAsync(15);
+        var (commands, calls, executionMs, commits) = await cluster.Postgres.TotalsAsync();
+        var perCommand = string.Create(CultureInfo.InvariantCulture,
+            $"{commands} commands ended since the reset: per command {(double)calls / Math.Max(1, commands):F1} statements, {(double)commits / Math.Max(1, commands):F2} commits, {executionMs / Math.Max(1, commands):F2} ms of statement execution");
+        var statements = await cluster.Postgres.TopStatementsAsync(40);
         var file = Path.Combine(s.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"postgres-statements-{cluster.Phase}-{rate:F0}.txt"));
-        await File.WriteAllLinesAsync(file, statements);
-        Console.WriteLine($"  PostgreSQL's top statements by execution time: {file}");
+        await File.WriteAllLinesAsync(file, [perCommand, .. statements]);
+        Console.WriteLine($"  PostgreSQL: {perCommand}; top statements by execution time: {file}");
         foreach (var line in statements.Take(5))
         {
             Console.WriteLine("    " + line);
         }
-        return result;
+        return result with { PostgresStatementsPerCommand = (double)calls / Math.Max(1, commands), PostgresCommitsPerCommand = (double)commits / Math.Max(1, commands) };
     }
 
     private static async Task<RawCar[]> ConnectAsync(Uri address, HttpClient http, ClusterCommandSettings s)
@@ -153,6 +156,9 @@ internal static class ClusterCommandsBenchmark
         return cars;
     }
 
+    /// <summary>PostgreSQL's cores (the last of <see cref="BenchCluster.Pids"/>, with its backends).</summary>
+    private static double PostgresCores(CommandLoadResult load) => load.ServerCoresEach.Count == BenchCluster.PidNames.Length ? load.ServerCoresEach[^1] : double.NaN;
+
     private static string Describe(IReadOnlyDictionary<string, int> holders) => string.Join(", ", holders.Select(h => $"{h.Key} {h.Value}"));
 
     private static async Task<int> ReportAsync(
@@ -173,13 +179,15 @@ internal static class ClusterCommandsBenchmark
                 string.Create(CultureInfo.InvariantCulture, $"{m.Failed + m.Expired + m.TimedOut + m.HttpFailed} / {m.NotIssued}"),
                 string.Create(CultureInfo.InvariantCulture, $"{p.Load.ServerCores:F2} ({each}); client {p.Load.ClientCores:F2}; other {p.Load.OtherCores:F2}"),
                 m.Performed == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{1000 * p.Load.ServerCores * p.Load.Seconds / m.Performed:F2} ms"),
+                m.Performed == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture,
+                    $"{1000 * PostgresCores(p.Load) * p.Load.Seconds / m.Performed:F2} ms; {p.Load.PostgresStatementsPerCommand:F1} statements, {p.Load.PostgresCommitsPerCommand:F2} commits"),
             };
         }).ToList();
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Commands across instances: {s.Cars} cars of {ownerCount} owners, {s.Type}, open loop; {Environment.ProcessorCount} cores; warm-up {s.Warmup.TotalSeconds:F0} s, measured {s.Duration.TotalSeconds:F0} s; target p99 ≤ {TargetP99Ms:F0} ms"));
         Table.Print(["set-up", "rate", "issued / performed per s", "round trip p50 / p90 / p99 / max", "POST p50 / p99", "not performed / not issued",
-            $"platform CPU, cores ({string.Join(" / ", BenchCluster.PidNames)})", "platform CPU per command"], rows);
+            $"platform CPU, cores ({string.Join(" / ", BenchCluster.PidNames)})", "platform CPU per command", "PostgreSQL per command: CPU; statements, commits"], rows);
         var problem = phases.Any(p => p.Load.Measured.Performed == 0 || p.Load.Measured.Failed + p.Load.Measured.Expired + p.Load.Measured.TimedOut + p.Load.Measured.HttpFailed > 0)
                       || failedLinks > 0;
         if (problem)
@@ -196,6 +204,11 @@ internal static class ClusterCommandsBenchmark
                 p.Phase, p.Rate, p.Holders, seconds = p.Load.Seconds, roundTripMs = p.Load.Measured.RoundTrips(), postMs = p.Load.Measured.Posts(),
                 p.Load.Measured.Issued, p.Load.Measured.Performed, p.Load.Measured.Failed, p.Load.Measured.Expired, p.Load.Measured.TimedOut,
                 p.Load.Measured.HttpFailed, p.Load.Measured.NotIssued, cpu = new { p.Load.ServerCores, each = p.Load.ServerCoresEach, p.Load.ClientCores, p.Load.OtherCores, p.Load.MachineCores },
+                postgres = new
+                {
+                    cpuMsPerCommand = p.Load.Measured.Performed == 0 ? double.NaN : 1000 * PostgresCores(p.Load) * p.Load.Seconds / p.Load.Measured.Performed,
+                    statementsPerCommand = p.Load.PostgresStatementsPerCommand, commitsPerCommand = p.Load.PostgresCommitsPerCommand,
+                },
             }),
         }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         Console.WriteLine($"Results: {json}");

@@ -76,8 +76,52 @@ internal sealed class BenchPostgres : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Forgets the statement statistics (before a measured run).</summary>
-    public Task ResetStatementsAsync() => ExecuteAsync("SELECT pg_stat_statements_reset()");
+    private long _resetAtMs;
+    private long _commitsAtReset;
+
+    /// <summary>Forgets the statement statistics (before a measured run) and notes the time and the commits so far.</summary>
+    public async Task ResetStatementsAsync()
+    {
+        await ExecuteAsync("SELECT pg_stat_statements_reset()");
+        _resetAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        _commitsAtReset = await CommitsAsync();
+    }
+
+    private async Task<long> CommitsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_stat_clear_snapshot(); SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
+    }
+
+    /// <summary>
+    /// Since the reset: the commands that ended (performed or failed), every statement's calls and execution time, and
+    /// the commits of the benchmark's database — the statements and transactions a command costs PostgreSQL.
+    /// </summary>
+    public async Task<(long Commands, long Calls, double ExecutionMs, long Commits)> TotalsAsync()
+    {
+        // Statistics reach pg_stat_database when a backend goes idle (at most a second later).
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT (SELECT count(*) FROM vehicle_commands WHERE completed_at >= @since AND state IN ('performed', 'failed')),
+                   (SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'),
+                   (SELECT coalesce(sum(total_exec_time), 0) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%')
+            """, connection);
+        command.Parameters.AddWithValue("since", _resetAtMs);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (commands, calls, ms) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2));
+        await reader.DisposeAsync();
+        return (commands, calls, ms, await CommitsAsync() - _commitsAtReset);
+    }
 
     /// <summary>The statements that took the most execution time since the reset: calls, total ms, ms per call, the text.</summary>
     public async Task<IReadOnlyList<string>> TopStatementsAsync(int count)
