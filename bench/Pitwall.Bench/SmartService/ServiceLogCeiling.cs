@@ -33,7 +33,7 @@ internal static class ServiceLogCeiling
         "INSERT INTO product_observation (id, vin, market, recorded_day, created_at, delete_after, content) VALUES ($id, $vin, 'FR', $day, $now, $deleteAfter, $content)";
     private const string UpsertPending = "INSERT INTO service_pending (vin, since) VALUES ($vin, $now) ON CONFLICT (vin) DO UPDATE SET since = excluded.since";
     private const string AdvanceLink = "UPDATE vehicle_link SET last_car_seq = $seq, last_seen_at = $now WHERE vin = $vin";
-    private const string EnsureLink = "INSERT INTO vehicle_link (vin, last_car_seq, next_cloud_seq, car_acked_seq) VALUES ($vin, 0, 0, 0) ON CONFLICT (vin) DO NOTHING";
+    private const string EnsureLink = "INSERT INTO vehicle_link (vin, last_car_seq) VALUES ($vin, 0) ON CONFLICT (vin) DO NOTHING";
 
     private static SqliteConnection Open(string path)
     {

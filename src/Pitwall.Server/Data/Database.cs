@@ -25,7 +25,7 @@ public sealed partial class Database : IAsyncDisposable
         _busyTimeoutMs = settings.BusyTimeoutMilliseconds;
         if (Dialect == SqlDialect.Postgres)
         {
-            _postgres = NpgsqlDataSource.Create(ToNpgsql(settings.ConnectionString));
+            _postgres = NpgsqlDataSource.Create(WithPreparedStatements(ToNpgsql(settings.ConnectionString)));
         }
         else
         {
@@ -155,6 +155,29 @@ public sealed partial class Database : IAsyncDisposable
         {
             await _postgres.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Unless the connection string says otherwise: Npgsql prepares the statements a connection runs repeatedly (PostgreSQL
+    /// then parses and plans each once per connection, not per call: most of a command's statements are short, so planning
+    /// was a large part of their cost, bench/README.md §8), and keeps a pooled connection's state when it goes back to the
+    /// pool instead of running <c>DISCARD ALL</c> on its next use (which would also drop the prepared statements). Pitwall
+    /// leaves no session state behind: its locks and settings are the transaction's (<c>pg_advisory_xact_lock</c>,
+    /// <c>SET LOCAL</c>).
+    /// </summary>
+    internal static string WithPreparedStatements(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+        return builder.ToString();
     }
 
     /// <summary>Accepts <c>postgres://user:password@host:port/database</c> as well as Npgsql's own key=value form.</summary>

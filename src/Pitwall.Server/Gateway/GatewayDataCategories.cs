@@ -12,7 +12,12 @@ internal static class GatewayDataCategories
         LegalBasis: LegalBasis.Contract,
         Retention: Retention.OverwriteOnChange,
         PersonalData: true,
-        Tables: [new("vehicle_link") { AccountRows = CategoryTable.RowsOfTheAccountsCars }],
+        Tables:
+        [
+            new("vehicle_link") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
+            new("vehicle_cloud_seq") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
+            new("vehicle_cloud_acks") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
+        ],
         Processors: []);
 
     public static DataCategory Outbox { get; } = new(

@@ -57,7 +57,7 @@ internal sealed class VehicleLink(
                 frames.Clear(); // a retried transaction starts over
                 return work(c, t, async (frame, expiresAt) =>
                 {
-                    (var seq, epoch) = await VehicleLinkStore.EnqueueAsync(c, t, vin, frame, expiresAt);
+                    (var seq, epoch) = await VehicleLinkStore.EnqueueAsync(c, t, database.Dialect, vin, frame, expiresAt);
                     frames.Add(frame);
                     return seq;
                 });

@@ -10,11 +10,14 @@ internal sealed partial class VehicleLinkStore
     public Task<(long Epoch, IReadOnlyList<Envelope> Frames)> PendingAfterAsync(string vin, long afterSeq, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync<(long, IReadOnlyList<Envelope>)>(async c =>
         {
-            var epoch = await c.ExecuteScalarAsync<long>("SELECT session_epoch FROM vehicle_link WHERE vin = @vin", new { vin });
-            var payloads = await c.QueryAsync<byte[]>(
-                "SELECT payload FROM vehicle_outbox WHERE vin = @vin AND seq > @afterSeq AND expires_at > @now ORDER BY seq",
-                new { vin, afterSeq, now = now.ToUnixTimeMilliseconds() });
-            return (epoch, payloads.Select(p => Envelope.Parser.ParseFrom(p)).ToList());
+            // One query: the epoch on every row (one row without a payload when nothing waits; none when the car has no link).
+            var rows = (await c.QueryAsync<(long Epoch, byte[]? Payload)>(
+                """
+                SELECT l.session_epoch, o.payload FROM vehicle_link l
+                LEFT JOIN vehicle_outbox o ON o.vin = l.vin AND o.seq > @afterSeq AND o.expires_at > @now
+                WHERE l.vin = @vin ORDER BY o.seq
+                """, new { vin, afterSeq, now = now.ToUnixTimeMilliseconds() })).ToList();
+            return (rows.Count == 0 ? 0 : rows[0].Epoch, rows.Where(r => r.Payload is not null).Select(r => Envelope.Parser.ParseFrom(r.Payload)).ToList());
         }, cancellationToken);
 
     /// <summary>Per car this instance holds: the newest frame waiting for it (the sweep compares it with what went out).</summary>

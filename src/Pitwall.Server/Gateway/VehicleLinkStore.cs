@@ -20,7 +20,15 @@ internal sealed partial class VehicleLinkStore(Database database)
     public Task<HelloRecord> RecordHelloAsync(Hello hello, string instance, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
-            await EnsureAsync(c, t, hello.Vin);
+            await c.ExecuteAsync(EnsureLink, new { vin = hello.Vin }, t);
+            // The car's frame counter (created if need be) before the epoch: this waits for a frame being written elsewhere
+            // (its writer holds the counter's row until commit), so the outbox read below sees it, and no frame is written
+            // after this until the login commits.
+            var next = await c.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO vehicle_cloud_seq (vin, next_cloud_seq) VALUES (@vin, 0)
+                ON CONFLICT (vin) DO UPDATE SET next_cloud_seq = vehicle_cloud_seq.next_cloud_seq RETURNING next_cloud_seq
+                """, new { vin = hello.Vin }, t);
             await c.ExecuteAsync(
                 """
                 UPDATE vehicle_link SET protocol_version = @version, software = @software, supported_signals = @supported,
@@ -39,8 +47,8 @@ internal sealed partial class VehicleLinkStore(Database database)
                 }, t);
             await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'login')",
                 new { now = now.ToUnixTimeMilliseconds(), vin = hello.Vin }, t);
-            var (durable, epoch, next) = await c.QuerySingleAsync<(long, long, long)>(
-                "SELECT last_car_seq, session_epoch, next_cloud_seq FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
+            var (durable, epoch) = await c.QuerySingleAsync<(long, long)>(
+                "SELECT last_car_seq, session_epoch FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
             return new HelloRecord(durable, epoch, next, await PendingAsync(c, t, hello.Vin, (long)hello.LastReceivedSeq, now));
         }, cancellationToken);
 
@@ -56,10 +64,13 @@ internal sealed partial class VehicleLinkStore(Database database)
             await c.ExecuteAsync("UPDATE vehicle_link SET session_instance = NULL WHERE vin = @vin AND session_epoch = @epoch", new { vin, epoch }, t);
         }, cancellationToken);
 
-    internal static Task EnsureAsync(DbConnection c, DbTransaction t, string vin) =>
-        c.ExecuteAsync(
-            "INSERT INTO vehicle_link (vin, last_car_seq, next_cloud_seq, car_acked_seq) VALUES (@vin, 0, 0, 0) ON CONFLICT (vin) DO NOTHING",
-            new { vin }, t);
+    private const string EnsureLink = "INSERT INTO vehicle_link (vin, last_car_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING";
+
+    private static async Task EnsureAsync(DbConnection c, DbTransaction t, string vin)
+    {
+        await c.ExecuteAsync(EnsureLink, new { vin }, t);
+        await c.ExecuteAsync("INSERT INTO vehicle_cloud_seq (vin, next_cloud_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING", new { vin }, t);
+    }
 
     /// <summary>Advances each car's dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
     /// <param name="marks">Per car: the highest seq stored, and when it was seen (null in private mode, where not even that is recorded).</param>
@@ -80,23 +91,42 @@ internal sealed partial class VehicleLinkStore(Database database)
     /// <summary>Gives the frame the car's next cloud seq and keeps it until acked or expired.</summary>
     /// <returns>The frame's seq and the car's session epoch as of this write (only that session may deliver it at once).</returns>
     public Task<(long Seq, long Epoch)> EnqueueAsync(string vin, Envelope frame, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t) => EnqueueAsync(c, t, vin, frame, expiresAt), cancellationToken);
+        database.WriteAsync((c, t) => EnqueueAsync(c, t, database.Dialect, vin, frame, expiresAt), cancellationToken);
 
-    internal static async Task<(long Seq, long Epoch)> EnqueueAsync(DbConnection c, DbTransaction t, string vin, Envelope frame, DateTimeOffset expiresAt)
+    internal static async Task<(long Seq, long Epoch)> EnqueueAsync(
+        DbConnection c, DbTransaction t, SqlDialect dialect, string vin, Envelope frame, DateTimeOffset expiresAt)
     {
         // The row lock taken here is held until commit, so a frame with a lower seq is always committed before one with a
-        // higher seq can be: whoever reads the outbox after seeing seq n sees everything below it (issue 19).
-        const string next = "UPDATE vehicle_link SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq, session_epoch";
-        var (seq, epoch) = await c.QueryFirstOrDefaultAsync<(long, long)>(next, new { vin }, t);
+        // higher seq can be: whoever reads the outbox after seeing seq n sees everything below it (issue 19). The counter
+        // has a row of its own, apart from vehicle_link, which the instance holding the car updates (migration 0054).
+        var (seq, epoch) = await NextSeqAsync(c, t, dialect, vin);
         if (seq == 0)
         {
             await EnsureAsync(c, t, vin); // a car that never connected
-            (seq, epoch) = await c.QuerySingleAsync<(long, long)>(next, new { vin }, t);
+            (seq, epoch) = await NextSeqAsync(c, t, dialect, vin);
         }
         frame.Seq = (ulong)seq;
         await c.ExecuteAsync(
             "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",
             new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
+        return (seq, epoch);
+    }
+
+    /// <summary>Takes the car's next cloud seq (0 when the car has no counter yet) and reads its session epoch after that.</summary>
+    private static async Task<(long Seq, long Epoch)> NextSeqAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string vin)
+    {
+        const string next = "UPDATE vehicle_cloud_seq SET next_cloud_seq = next_cloud_seq + 1 WHERE vin = @vin RETURNING next_cloud_seq";
+        if (dialect != SqlDialect.Postgres)
+        {
+            // One writer: nothing can change the epoch between the two.
+            return await c.QueryFirstOrDefaultAsync<(long, long)>(
+                next + ", COALESCE((SELECT session_epoch FROM vehicle_link WHERE vin = @vin), 0)", new { vin }, t);
+        }
+        // One round trip, two statements: the epoch is read by a statement of its own, which sees a login that committed
+        // while this one waited for the counter's row (a subquery of the UPDATE would still see the epoch before it).
+        await using var results = await c.QueryMultipleAsync(next + "; SELECT session_epoch FROM vehicle_link WHERE vin = @vin", new { vin }, t);
+        var seq = await results.ReadFirstOrDefaultAsync<long>();
+        var epoch = await results.ReadFirstOrDefaultAsync<long>();
         return (seq, epoch);
     }
 
@@ -115,13 +145,24 @@ internal sealed partial class VehicleLinkStore(Database database)
         return payloads.Select(p => Envelope.Parser.ParseFrom(p)).ToList();
     }
 
-    /// <summary>Each car holds its frames up to the seq it acked: they leave the outbox.</summary>
+    /// <summary>Each car holds its frames up to the seq it acked: they leave the outbox, and the ack is noted in a row that
+    /// only this writes (<c>vehicle_cloud_acks</c>; the car's result, written meanwhile by the ingest writer, updates
+    /// <c>vehicle_link</c>).</summary>
     public Task AcknowledgedAsync(IReadOnlyCollection<(string Vin, long UpTo)> acks, CancellationToken cancellationToken) =>
         database.WriteAsync(async (c, t) =>
         {
+            if (database.Dialect == SqlDialect.Postgres)
+            {
+                // An ack needs no durability (a lost one only offers the frame again; the car knows it by seq, CloudAcks): the
+                // commit does not wait for the WAL flush, so the cars' rows are not held locked meanwhile.
+                await c.ExecuteAsync("SET LOCAL synchronous_commit = off", transaction: t);
+            }
             await using var delete = BatchCommand.Create(c, t, "DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @upTo", "vin", "upTo");
             await using var mark = BatchCommand.Create(c, t,
-                "UPDATE vehicle_link SET car_acked_seq = @upTo WHERE vin = @vin AND car_acked_seq < @upTo", "vin", "upTo");
+                """
+                INSERT INTO vehicle_cloud_acks (vin, car_acked_seq) VALUES (@vin, @upTo)
+                ON CONFLICT (vin) DO UPDATE SET car_acked_seq = excluded.car_acked_seq WHERE vehicle_cloud_acks.car_acked_seq < excluded.car_acked_seq
+                """, "vin", "upTo");
             foreach (var (vin, upTo) in acks)
             {
                 await delete.ExecuteAsync(vin, upTo);
@@ -133,7 +174,8 @@ internal sealed partial class VehicleLinkStore(Database database)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<LinkRow?>(
             """
             SELECT protocol_version AS ProtocolVersion, software AS Software, supported_signals AS SupportedSignals,
-                   privacy AS Privacy, last_seen_at AS LastSeenAt, car_acked_seq AS CarAckedSeq, session_instance AS SessionInstance,
+                   privacy AS Privacy, last_seen_at AS LastSeenAt, session_instance AS SessionInstance,
+                   COALESCE((SELECT a.car_acked_seq FROM vehicle_cloud_acks a WHERE a.vin = vehicle_link.vin), 0) AS CarAckedSeq,
                    (SELECT i.seen_at FROM cluster_instances i WHERE i.instance_id = vehicle_link.session_instance) AS HolderSeenAt
             FROM vehicle_link WHERE vin = @vin
             """, new { vin }), cancellationToken);

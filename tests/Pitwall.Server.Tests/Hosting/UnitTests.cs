@@ -42,6 +42,15 @@ public sealed class DatabaseOptionTests
     }
 
     [Fact]
+    public void Postgres_connections_prepare_repeated_statements_and_skip_the_reset_unless_the_connection_string_says_otherwise()
+    {
+        var defaults = new Npgsql.NpgsqlConnectionStringBuilder(Database.WithPreparedStatements("Host=db;Database=pitwall"));
+        Assert.Equal((64, true), (defaults.MaxAutoPrepare, defaults.NoResetOnClose));
+        var chosen = new Npgsql.NpgsqlConnectionStringBuilder(Database.WithPreparedStatements("Host=db;Database=pitwall;Max Auto Prepare=0;No Reset On Close=false"));
+        Assert.Equal((0, false), (chosen.MaxAutoPrepare, chosen.NoResetOnClose));
+    }
+
+    [Fact]
     public void Both_engines_have_the_same_migrations() =>
         Assert.Equal(Migrator.Known(SqlDialect.Sqlite).Select(m => (m.Version, m.Name)), Migrator.Known(SqlDialect.Postgres).Select(m => (m.Version, m.Name)));
 }

@@ -24,8 +24,21 @@ public sealed partial class CommandDispatcher(
         var now = time.GetUtcNow();
         var (stored, created, sent) = await link.SendWithAsync(command.Vin, async (c, t, enqueue) =>
         {
-            var (stored, created) = await store.InsertAsync(c, t, command, idempotencyKey);
-            return created ? (stored, true, await SendNextAsync(c, t, command.Vin, now, enqueue)) : (stored, false, null);
+            var (earlier, open) = await store.BeforeInsertAsync(c, t, command.AccountId, command.Vin, idempotencyKey, now);
+            if (earlier is not null)
+            {
+                return (earlier, false, (CommandRecord?)null);
+            }
+            if (!open)
+            {
+                // Nothing ahead of it: into the outbox at once, and stored as sent (one write of the command, not two).
+                var seq = await enqueue(Frame(command, now), command.ExpiresAt);
+                var handedOver = command with { State = CommandStates.Sent, SentAt = now };
+                await CommandStore.InsertAsync(c, t, handedOver, idempotencyKey, seq);
+                return (handedOver, true, handedOver);
+            }
+            await CommandStore.InsertAsync(c, t, command, idempotencyKey, null);
+            return (command, true, await SendNextAsync(c, t, command.Vin, now, enqueue));
         }, cancellationToken);
         var current = sent?.Id == stored.Id ? sent : stored;
         if (created)
@@ -61,6 +74,13 @@ public sealed partial class CommandDispatcher(
         {
             return null;
         }
+        var seq = await enqueue(Frame(command, now), command.ExpiresAt);
+        await CommandStore.MarkSentAsync(c, t, command.Id, seq, now);
+        return command with { State = CommandStates.Sent, SentAt = now };
+    }
+
+    private static Envelope Frame(CommandRecord command, DateTimeOffset now)
+    {
         var frame = new Command
         {
             CommandId = command.Id,
@@ -72,9 +92,7 @@ public sealed partial class CommandDispatcher(
         {
             frame.Parameters[key] = value;
         }
-        var seq = await enqueue(new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame }, command.ExpiresAt);
-        await CommandStore.MarkSentAsync(c, t, command.Id, seq, now);
-        return command with { State = CommandStates.Sent, SentAt = now };
+        return new Envelope { SentAtMs = now.ToUnixTimeMilliseconds(), Command = frame };
     }
 
     /// <summary>Access ended: open commands of those users end too, and the car never receives the ones still queued.</summary>
@@ -106,10 +124,12 @@ public sealed partial class CommandDispatcher(
             var reason = string.IsNullOrEmpty(result.Reason) ? "failed" : result.Reason[..Math.Min(result.Reason.Length, 100)];
             // What the car answers while its switches forbid the command's service is not taken from it: the command
             // ends failed with the switches' reason, and nothing the car claims to have done is recorded.
+            // Usually the switches allow every command's service, and the outcome does not depend on the command's type.
+            var anyType = CommandCatalog.Types.Values.All(known => services.ForRemoteControl(known.Service, message.Privacy).Allowed);
             if (await CommandStore.CompleteAsync(connection, transaction, message.Vin, result.CommandId, type =>
                     CommandCatalog.Types.TryGetValue(type, out var known) && services.ForRemoteControl(known.Service, message.Privacy) is { Allowed: false } verdict
                         ? (false, verdict.Code)
-                        : (performed, reason), now) is not { } completed)
+                        : (performed, reason), anyType, now) is not { } completed)
             {
                 continue;
             }

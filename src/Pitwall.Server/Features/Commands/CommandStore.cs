@@ -25,30 +25,49 @@ public sealed class CommandStore(Database database)
         "id AS Id, vin AS Vin, account_id AS AccountId, type AS Type, parameters AS Parameters, state AS State, reason AS Reason, " +
         "created_at AS CreatedAt, sent_at AS SentAt, completed_at AS CompletedAt, expires_at AS ExpiresAt";
 
-    /// <summary>Stores a new command at the end of its car's queue, in the caller's transaction.</summary>
-    /// <returns>The new command, or the earlier one with the same idempotency key.</returns>
-    internal async Task<(CommandRecord Command, bool Created)> InsertAsync(DbConnection c, DbTransaction t, CommandRecord command, string? idempotencyKey)
+    /// <summary>
+    /// Before a new command is stored, in the caller's transaction: takes the car's command lock, and finds the earlier command
+    /// with the same idempotency key and whether the car has a command open (waiting or in flight) — on PostgreSQL in one
+    /// round trip.
+    /// </summary>
+    internal async Task<(CommandRecord? Earlier, bool Open)> BeforeInsertAsync(
+        DbConnection c, DbTransaction t, string accountId, string vin, string? idempotencyKey, DateTimeOffset now)
     {
-        await LockCarAsync(c, t, command.Vin);
-        if (idempotencyKey is not null &&
-            await c.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM vehicle_commands WHERE account_id = @AccountId AND vin = @Vin AND idempotency_key = @idempotencyKey",
-                new { command.AccountId, command.Vin, idempotencyKey }, t) is { } earlier)
+        var earlier = idempotencyKey is null
+            ? ""
+            : $"SELECT {Columns} FROM vehicle_commands WHERE account_id = @accountId AND vin = @vin AND idempotency_key = @idempotencyKey;";
+        const string open = "SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE state IN ('accepted', 'sent') AND vin = @vin AND expires_at > @nowMs)";
+        var arguments = new { accountId, vin, idempotencyKey, nowMs = now.ToUnixTimeMilliseconds() };
+        if (database.Dialect != SqlDialect.Postgres)
         {
-            return (Map(earlier)!, false);
+            // SQLite's single writer is the lock.
+            var found = idempotencyKey is null ? null : await c.QuerySingleOrDefaultAsync<Row>(earlier, arguments, t);
+            return found is not null ? (Map(found), false) : (null, await c.ExecuteScalarAsync<bool>(open, arguments, t));
         }
-        await c.ExecuteAsync(
+        // Separate statements, each seeing what committed before it: the lock's holder's command is seen once the lock is ours.
+        await using var results = await c.QueryMultipleAsync($"SELECT 1 FROM pg_advisory_xact_lock(hashtext(@vin)); {earlier} {open}", arguments, t);
+        await results.ReadAsync<int>();
+        var row = idempotencyKey is null ? null : await results.ReadSingleOrDefaultAsync<Row>();
+        return (Map(row), await results.ReadSingleAsync<bool>());
+    }
+
+    /// <summary>
+    /// Stores a new command at the end of its car's queue, in the caller's transaction, after <see cref="BeforeInsertAsync"/>:
+    /// accepted, or already sent as frame <paramref name="cloudSeq"/> when it went straight into the car's outbox.
+    /// </summary>
+    internal static Task InsertAsync(DbConnection c, DbTransaction t, CommandRecord command, string? idempotencyKey, long? cloudSeq) =>
+        c.ExecuteAsync(
             """
-            INSERT INTO vehicle_commands (id, vin, position, account_id, type, parameters, state, idempotency_key, created_at, expires_at)
+            INSERT INTO vehicle_commands (id, vin, position, account_id, type, parameters, state, idempotency_key, created_at, sent_at, cloud_seq, expires_at)
             VALUES (@Id, @Vin, (SELECT COALESCE(MAX(position), 0) + 1 FROM vehicle_commands WHERE vin = @Vin),
-                    @AccountId, @Type, @parameters, @State, @idempotencyKey, @createdAt, @expiresAt)
+                    @AccountId, @Type, @parameters, @State, @idempotencyKey, @createdAt, @sentAt, @cloudSeq, @expiresAt)
             """,
             new
             {
                 command.Id, command.Vin, command.AccountId, command.Type, parameters = JsonSerializer.Serialize(command.Parameters), command.State, idempotencyKey,
-                createdAt = command.CreatedAt.ToUnixTimeMilliseconds(), expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
+                createdAt = command.CreatedAt.ToUnixTimeMilliseconds(), sentAt = command.SentAt?.ToUnixTimeMilliseconds(), cloudSeq,
+                expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
             }, t);
-        return (command, true);
-    }
 
     private const string Waiting = "SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE state = 'accepted' AND vin = @vin AND expires_at > @nowMs)";
 
@@ -63,11 +82,20 @@ public sealed class CommandStore(Database database)
         {
             return [];
         }
-        // Dapper expands a list into (@vins1, @vins2, …) for SQLite; to Npgsql it passes one array parameter, which IN does not take.
-        var among = database.Dialect == SqlDialect.Postgres ? "vin = ANY(@vins)" : "vin IN @vins";
-        return [.. await c.QueryAsync<string>(
-            $"SELECT DISTINCT vin FROM vehicle_commands WHERE state = 'accepted' AND expires_at > @nowMs AND {among}",
-            new { vins = vins.ToArray(), nowMs = now.ToUnixTimeMilliseconds() }, t)];
+        const string waiting = "SELECT DISTINCT vin FROM vehicle_commands WHERE state = 'accepted' AND expires_at > @nowMs AND ";
+        var arguments = new { vins = vins.ToArray(), nowMs = now.ToUnixTimeMilliseconds() };
+        if (database.Dialect != SqlDialect.Postgres)
+        {
+            // Dapper expands a list into (@vins1, @vins2, …) for SQLite; to Npgsql it passes one array parameter, which IN does not take.
+            return [.. await c.QueryAsync<string>(waiting + "vin IN @vins", arguments, t)];
+        }
+        // The cars' command locks first (in VIN order): a hand-over under way, which may have stored a command as waiting
+        // behind the one that just ended, commits before the query below looks; one that starts later sees that command
+        // ended and sends the next itself. Without them, a command stored meanwhile would wait for the command job.
+        await using var results = await c.QueryMultipleAsync(
+            "SELECT count(pg_advisory_xact_lock(hashtext(v))) FROM (SELECT unnest(@vins) AS v ORDER BY 1) cars; " + waiting + "vin = ANY(@vins)", arguments, t);
+        await results.ReadAsync<long>();
+        return [.. await results.ReadAsync<string>()];
     }
 
     public async Task<CommandRecord?> FindAsync(string vin, string id, DateTimeOffset since, CancellationToken cancellationToken) =>
@@ -126,9 +154,18 @@ public sealed class CommandStore(Database database)
     /// <summary>The car's outcome; only a sent command can end this way (a late or repeated result changes nothing).</summary>
     /// <returns>The command as it ended, or null when it was not waiting for this result.</returns>
     /// <param name="outcome">Given the command's type: performed or not, and why not.</param>
+    /// <param name="anyType">The outcome is the same whatever the command's type: then one statement, with no read first.</param>
     internal static async Task<CommandRecord?> CompleteAsync(
-        DbConnection c, DbTransaction t, string vin, string id, Func<string, (bool Performed, string? Reason)> outcome, DateTimeOffset now)
+        DbConnection c, DbTransaction t, string vin, string id, Func<string, (bool Performed, string? Reason)> outcome, bool anyType, DateTimeOffset now)
     {
+        if (anyType)
+        {
+            var (done, why) = outcome("");
+            var (endState, endReason) = done ? (CommandStates.Performed, (string?)null) : (CommandStates.Failed, why);
+            return Map(await c.QuerySingleOrDefaultAsync<Row?>(
+                $"UPDATE vehicle_commands SET state = @endState, reason = @endReason, completed_at = @now WHERE id = @id AND vin = @vin AND state = 'sent' RETURNING {Columns}",
+                new { id, vin, endState, endReason, now = now.ToUnixTimeMilliseconds() }, t));
+        }
         if (await c.QuerySingleOrDefaultAsync<Row?>($"SELECT {Columns} FROM vehicle_commands WHERE id = @id AND vin = @vin AND state = 'sent'", new { id, vin }, t)
             is not { } sent)
         {
