@@ -23,9 +23,11 @@ public static class DataModule
         builder.Services.AddSingleton<Database>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddSingleton<Leases>();
+        builder.Services.AddSingleton<RateLimitWindows>();
         builder.Services.AddSingleton<DayPartitions>();
         builder.Services.AddSingleton<DataCategoryRegister>();
         builder.Services.AddDataCategory(PlatformDataCategories.Operations);
+        builder.Services.AddDataCategory(PlatformDataCategories.RateLimits);
         DatabaseKeyRepository.AddTo(builder.Services);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -119,6 +120,32 @@ public sealed class BalancerEdgeTests(ProcessCluster cluster) : IClassFixture<Pr
         Assert.Equal(Envelope.PayloadOneofCase.Welcome, Envelope.Parser.ParseFrom(buffer, 0, received.Count).PayloadCase);
         var holder = (await cluster.HoldersAsync([vin]))[vin];
         Assert.Contains(holder, cluster.Instances.Select(i => i.Name));
+    }
+
+    [Fact]
+    public async Task Pairing_starts_are_limited_per_account_over_all_instances()
+    {
+        var vin = ProcessCluster.Vin(ProcessCluster.FleetSize - 1); // offline: the code waits in its outbox
+        var owner = await cluster.NewOwnerAsync();
+        var statuses = new List<HttpStatusCode>();
+        // Ten an hour in all, whichever instances the requests reach: with a counter per instance, each of the three allowed ten.
+        for (var attempt = 0; attempt < 11; attempt++)
+        {
+            using var client = cluster.Instances[attempt % 3].ClientFor(owner);
+            using var response = await client.PostAsJsonAsync("/api/v1/pairings", new { vin });
+            statuses.Add(response.StatusCode);
+            if (attempt == 10)
+            {
+                Assert.Equal("rate_limited", (await response.JsonAsync()).GetProperty("code").GetString());
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(50));
+            }
+        }
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Accepted, 10), HttpStatusCode.TooManyRequests], statuses);
+        // Another account is not affected.
+        using var other = cluster.B.ClientFor(await cluster.NewOwnerAsync());
+        using var fine = await other.PostAsJsonAsync("/api/v1/pairings", new { vin });
+        Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
     }
 
     [Fact]

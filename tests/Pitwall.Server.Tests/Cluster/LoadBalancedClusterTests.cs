@@ -121,6 +121,28 @@ public sealed class LoadBalancedClusterTests(ProcessCluster cluster) : IClassFix
         await throughBalancer.NextAsync("vehicle.command", d => d.GetProperty("id").GetString() == id && d.GetProperty("state").GetString() == "performed", Patience);
     }
 
+    [Fact]
+    public async Task Refreshes_are_limited_per_account_and_car_over_all_instances()
+    {
+        var (car, _, _) = await CarThroughBalancerAsync();
+        await using var _ = car;
+        var owner = await PairAsync(car, cluster.A);
+        var statuses = new List<HttpStatusCode>();
+        // Six a minute (Pitwall:Status:RefreshesPerMinute) in all: with a counter per instance, each of the three allowed six.
+        for (var attempt = 0; attempt < 7; attempt++)
+        {
+            using var client = cluster.Instances[attempt % 3].ClientFor(owner);
+            using var response = await client.PostAsync($"/api/v1/vehicles/{car.Vin}/status/refresh", null);
+            statuses.Add(response.StatusCode);
+            if (attempt == 6)
+            {
+                Assert.Equal("rate_limited", (await response.JsonAsync()).GetProperty("code").GetString());
+                Assert.InRange(int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+            }
+        }
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 6), HttpStatusCode.TooManyRequests], statuses);
+    }
+
     internal static async Task<string> CommandStateAsync(HttpClient client, string vin, string id, string expected)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();

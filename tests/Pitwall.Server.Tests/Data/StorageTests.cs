@@ -46,6 +46,29 @@ public abstract class StorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rate_limit_window_counts_the_requests_of_every_instance_and_starts_afresh_when_it_ends()
+    {
+        await Migrator.MigrateAsync(CancellationToken.None);
+        // Two instances sharing the database: each counts against one window.
+        await using var other = new Database(Options.Create(new DatabaseOptions { ConnectionString = _testDatabase.ConnectionString }));
+        RateLimitWindows[] instances = [new(_database, _clock), new(other, _clock)];
+        var allowed = new List<bool>();
+        for (var i = 0; i < 4; i++)
+        {
+            allowed.Add((await instances[i % 2].TakeAsync("pairing", "account-1", 3, TimeSpan.FromHours(1), CancellationToken.None)).Allowed);
+        }
+        Assert.Equal([true, true, true, false], allowed);
+        Assert.True((await instances[0].TakeAsync("pairing", "account-2", 3, TimeSpan.FromHours(1), CancellationToken.None)).Allowed); // another partition
+        Assert.True((await instances[0].TakeAsync("refresh", "account-1", 3, TimeSpan.FromHours(1), CancellationToken.None)).Allowed); // another policy
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        var (stillRefused, ends) = await instances[1].TakeAsync("pairing", "account-1", 3, TimeSpan.FromHours(1), CancellationToken.None);
+        Assert.False(stillRefused);
+        Assert.Equal(_clock.GetUtcNow() + TimeSpan.FromMinutes(1), ends);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await instances[0].TakeAsync("pairing", "account-1", 3, TimeSpan.FromHours(1), CancellationToken.None)).Allowed);
+    }
+
+    [Fact]
     public async Task A_database_newer_than_the_binary_is_refused()
     {
         await Migrator.MigrateAsync(CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pitwall.Protocol;
@@ -19,20 +18,19 @@ internal static class StatusEndpoints
         vehicle.MapGet("/status", Status).RequireVehicleService(ServiceIds.CarControl, ServiceUse.Read)
             .WithSummary("Car Control: the latest value of every signal, with unit, time, or why it is missing.");
         vehicle.MapGet("/location", Location).RequireVehicleService(ServiceIds.CarFinder, ServiceUse.Read).WithSummary("Car Finder: the car's latest position.");
-        vehicle.MapPost("/status/refresh", Refresh).RequireRateLimiting(RefreshRateLimit).RequireVehicleService(ServiceIds.CarControl, ServiceUse.DataRequest)
+        vehicle.MapPost("/status/refresh", Refresh)
+            .RequireSharedRateLimit(RefreshRateLimit, RefreshPartition, RefreshLimit, TimeSpan.FromMinutes(1))
+            .RequireVehicleService(ServiceIds.CarControl, ServiceUse.DataRequest)
             .WithSummary("Ask the car for fresh data; answers when the car replies, or vehicle_offline after a timeout.");
         routes.MapGet("/api/v1/access/position", PositionByKey).AllowAnonymous().WithTags("Vehicle status")
             .WithSummary("The position a map_position access key opens; no VIN, no name.");
     }
 
-    public static RateLimitPartition<string> RefreshPartition(HttpContext context) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            $"{context.User.FindFirst(PitwallClaims.AccountId)?.Value}:{Vin.Normalize(context.Request.RouteValues["vin"]?.ToString() ?? "")}",
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = context.RequestServices.GetRequiredService<IOptions<StatusOptions>>().Value.RefreshesPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-            });
+    /// <summary>Refreshes count per account and car, over every instance.</summary>
+    private static string RefreshPartition(HttpContext context) =>
+        $"{context.User.FindFirst(PitwallClaims.AccountId)?.Value}:{Vin.Normalize(context.Request.RouteValues["vin"]?.ToString() ?? "")}";
+
+    private static int RefreshLimit(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<StatusOptions>>().Value.RefreshesPerMinute;
 
     private static async Task<Ok<StatusResponse>> Status(CurrentVehicle car, StatusReader reader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reader.StatusAsync(car.Vin, cancellationToken));

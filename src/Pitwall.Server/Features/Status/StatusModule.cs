@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.RateLimiting;
 using Pitwall.Protocol;
 using Pitwall.Server.Data.Privacy;
 using Pitwall.Server.Features.Vehicles;
@@ -25,7 +24,6 @@ public static class StatusModule
         builder.Services.AddSingleton<StatusMessageHandler>();
         builder.Services.AddSingleton<IVehicleMessageHandler>(sp => sp.GetRequiredService<StatusMessageHandler>());
         builder.Services.AddSingleton<IVehicleAccessListener>(sp => sp.GetRequiredService<StatusMessageHandler>());
-        builder.Services.Configure<RateLimiterOptions>(o => o.AddPolicy(StatusEndpoints.RefreshRateLimit, StatusEndpoints.RefreshPartition));
         builder.Services.AddDataCategory(new DataCategory(
             "vehicle_status", "Vehicle status (Car Control, Car Finder)",
             "Show the owner and drivers the car's latest state: position, heading, range, levels, mileage, locks, doors, windows, lights, warnings.",

@@ -27,18 +27,14 @@ internal static class VehicleEndpoints
             .WithSummary("A short-lived single-purpose key, e.g. for a map service to show the car's position.");
 
         var pairings = routes.MapGroup("/api/v1/pairings").WithTags("Vehicles");
-        pairings.MapPost("/", StartPairing).RequireAuthorization(Scopes.ControlVehicle).RequireRateLimiting(PairingRateLimit)
+        pairings.MapPost("/", StartPairing).RequireAuthorization(Scopes.ControlVehicle)
+            .RequireSharedRateLimit(PairingRateLimit, context => context.User.FindFirst(PitwallClaims.AccountId)?.Value ?? "anonymous", _ => 10, TimeSpan.FromHours(1))
             .WithSummary("Start pairing: the car shows a one-time code (10 per account per hour).");
         pairings.MapPost("/{id}/confirm", ConfirmPairing).RequireAuthorization(Scopes.ControlVehicle).WithSummary("Confirm pairing with the code shown in the car.");
     }
 
+    /// <summary>Pairings per account (over every instance): each shows a code in a car and allows five guesses, so they are few.</summary>
     public const string PairingRateLimit = "pairing";
-
-    /// <summary>Pairings per account: each shows a code in a car and allows five guesses, so they are few.</summary>
-    public static System.Threading.RateLimiting.RateLimitPartition<string> PairingPartition(HttpContext context) =>
-        System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
-            context.User.FindFirst(PitwallClaims.AccountId)?.Value ?? "anonymous",
-            _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromHours(1) });
 
     private static async Task<Ok<List<VehicleResponse>>> List(ClaimsPrincipal user, VehicleStore store, IVehicleLink link, CancellationToken cancellationToken)
     {

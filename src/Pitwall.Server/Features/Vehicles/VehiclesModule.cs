@@ -22,7 +22,6 @@ public static class VehiclesModule
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<VehicleServiceGate>();
         builder.Services.AddScoped<CurrentVehicle>();
-        builder.Services.Configure<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>(o => o.AddPolicy(VehicleEndpoints.PairingRateLimit, VehicleEndpoints.PairingPartition));
         builder.Services.AddDataCategory(VehicleDataCategories.Registry);
         builder.Services.AddDataCategory(VehicleDataCategories.Users);
         builder.Services.AddDataCategory(VehicleDataCategories.Pairing);
