@@ -98,7 +98,7 @@ internal sealed partial class VehicleLinkStore(Database database)
     {
         // The row lock taken here is held until commit, so a frame with a lower seq is always committed before one with a
         // higher seq can be: whoever reads the outbox after seeing seq n sees everything below it (issue 19). The counter
-        // has a row of its own, apart from vehicle_link, which the instance holding the car updates (migration 0055).
+        // has a row of its own, apart from vehicle_link, which the instance holding the car updates (migration 0056).
         var (seq, epoch) = await NextSeqAsync(c, t, dialect, vin);
         if (seq == 0)
         {
