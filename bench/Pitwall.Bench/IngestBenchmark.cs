@@ -69,11 +69,18 @@ internal static class IngestBenchmark
                 batches = atEnd.Minus(atStart);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  IngestWriter: {batches.Batches / endToEnd.Seconds:N1} batches/s of {batches.ReportsPerBatch:N0} reports from {batches.CarsPerBatch:N0} cars; " +
-                    $"{batches.TransactionMsPerBatch:F2} ms per batch inside the transaction = {batches.TransactionMs / 1000 / endToEnd.Seconds:P0} of the writer's time"));
+                    $"{batches.TransactionMsPerBatch:F2} ms per batch inside the transaction ({batches.TransactionUsPerReport:F1} µs per report) = " +
+                    $"{batches.TransactionMs / 1000 / endToEnd.Seconds:P0} of the writer's time"));
+                var (persist, toCommit, back, between) = batches.PhasesMsPerBatch;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  IngestWriter per batch: status statements {persist:F2} ms, the rest to the end of COMMIT {toCommit:F2} ms, back to the ingest loop {back:F2} ms; " +
+                    $"from Committed to the next batch's first statement {between:F2} ms"));
                 results["batches"] = new
                 {
                     batches.Batches, perSecond = batches.Batches / endToEnd.Seconds, batches.ReportsPerBatch, batches.CarsPerBatch, batches.TransactionMsPerBatch,
                     persistMsPerBatch = batches.PersistMs / batches.Batches, transactionShare = batches.TransactionMs / 1000 / endToEnd.Seconds,
+                    batches.TransactionUsPerReport, toCommitMsPerBatch = batches.PhasesMsPerBatch.ToCommit, backMsPerBatch = batches.PhasesMsPerBatch.Back,
+                    betweenMsPerBatch = batches.PhasesMsPerBatch.Between,
                 };
             }
             Console.WriteLine($"  server RSS at the end {serverRssKb / 1024.0:F0} MiB; server log: {pitwall.LogPath}");
@@ -182,7 +189,11 @@ internal static class IngestBenchmark
         $"  {r.ReportsPerSecond:N0} reports/s acked over {r.Seconds:F1} s; {LoadNotes(r)}; {r.FailedCars} cars failed, {r.UnackedAtEnd} reports unacked after the drain"));
 
     private static string LoadNotes(LoadResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"server {r.ServerCores:F2} cores, client {r.ClientCores:F2}, machine {r.MachineCores:F2}{Busy(r.OtherCores)}; {r.ReportsPerAck:F1} reports/ack; ack latency p50 {r.LatencyP50Ms:F1} ms, p99 {r.LatencyP99Ms:F1} ms");
+        $"server {r.ServerCores:F2} cores ({CpuPerReport(r):F1} µs per report), client {r.ClientCores:F2}, machine {r.MachineCores:F2}, other processes {r.OtherCores:F2}{Busy(r.OtherCores)}; " +
+        $"{r.ReportsPerAck:F1} reports/ack; ack latency p50 {r.LatencyP50Ms:F1} ms, p99 {r.LatencyP99Ms:F1} ms");
+
+    /// <summary>The server's CPU per acked report: holds when other processes load the machine, where rates do not.</summary>
+    private static double CpuPerReport(LoadResult r) => r.ReportsPerSecond <= 0 ? 0 : r.ServerCores * 1e6 / r.ReportsPerSecond;
 
     private static string Busy(double otherCores) => otherCores > 0.2
         ? string.Create(CultureInfo.InvariantCulture, $" (WARNING: {otherCores:F2} cores used by other processes)")

@@ -80,14 +80,22 @@ internal static class InstrumentedServer
     private sealed class CountingHandler(IVehicleMessageHandler inner, BatchCounters stats) : IVehicleMessageHandler
     {
         private long _started;
+        private long _lastCommitted;
 
         public Envelope.PayloadOneofCase Handles => inner.Handles;
 
         public async Task PersistAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<InboundMessage> messages)
         {
-            _started = Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
+            _started = started;
+            if (_lastCommitted != 0)
+            {
+                stats.Between(started - _lastCommitted); // from the previous batch's Committed to this one's first statement
+            }
+            // Runs where the COMMIT ran, right after it: splits the transaction into statements + COMMIT and the way back.
+            Pitwall.Server.Data.Database.AfterCommit(transaction, () => stats.CommitDone(Stopwatch.GetTimestamp() - started));
             await inner.PersistAsync(connection, transaction, messages);
-            var persisted = Stopwatch.GetTimestamp() - _started;
+            var persisted = Stopwatch.GetTimestamp() - started;
             var cars = new HashSet<string>(StringComparer.Ordinal);
             foreach (var message in messages)
             {
@@ -98,8 +106,10 @@ internal static class InstrumentedServer
 
         public void Committed(IReadOnlyList<InboundMessage> messages)
         {
-            stats.Committed(Stopwatch.GetTimestamp() - _started);
+            var now = Stopwatch.GetTimestamp();
+            stats.Committed(now - _started);
             inner.Committed(messages);
+            _lastCommitted = now;
         }
     }
 
@@ -109,7 +119,9 @@ internal static class InstrumentedServer
         private long _reports;
         private long _cars;
         private long _persistTicks;
+        private long _commitTicks;
         private long _transactionTicks;
+        private long _betweenTicks;
 
         public void Persisted(int reports, int cars, long ticks)
         {
@@ -119,16 +131,23 @@ internal static class InstrumentedServer
             Interlocked.Add(ref _persistTicks, ticks);
         }
 
+        public void CommitDone(long ticks) => Interlocked.Add(ref _commitTicks, ticks);
+
         public void Committed(long ticks) => Interlocked.Add(ref _transactionTicks, ticks);
+
+        public void Between(long ticks) => Interlocked.Add(ref _betweenTicks, ticks);
 
         public string Line() => string.Create(CultureInfo.InvariantCulture,
             $"{Prefix}batches={Interlocked.Read(ref _batches)} reports={Interlocked.Read(ref _reports)} cars={Interlocked.Read(ref _cars)} " +
-            $"persist_ms={Interlocked.Read(ref _persistTicks) * 1000.0 / Stopwatch.Frequency:F1} transaction_ms={Interlocked.Read(ref _transactionTicks) * 1000.0 / Stopwatch.Frequency:F1}");
+            $"persist_ms={Ms(ref _persistTicks):F1} commit_ms={Ms(ref _commitTicks):F1} transaction_ms={Ms(ref _transactionTicks):F1} " +
+            $"between_ms={Ms(ref _betweenTicks):F1}");
+
+        private static double Ms(ref long ticks) => Interlocked.Read(ref ticks) * 1000.0 / Stopwatch.Frequency;
     }
 }
 
 /// <summary>The running totals an <see cref="InstrumentedServer"/> prints, and the difference of two of them.</summary>
-internal sealed record BatchTotals(long Batches, long Reports, long Cars, double PersistMs, double TransactionMs)
+internal sealed record BatchTotals(long Batches, long Reports, long Cars, double PersistMs, double TransactionMs, double CommitMs = 0, double BetweenMs = 0)
 {
     public static BatchTotals Zero { get; } = new(0, 0, 0, 0, 0);
 
@@ -141,15 +160,25 @@ internal sealed record BatchTotals(long Batches, long Reports, long Cars, double
         var values = line[InstrumentedServer.Prefix.Length..].Split(' ')
             .Select(p => p.Split('='))
             .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
-        return new BatchTotals((long)values["batches"], (long)values["reports"], (long)values["cars"], values["persist_ms"], values["transaction_ms"]);
+        return new BatchTotals((long)values["batches"], (long)values["reports"], (long)values["cars"], values["persist_ms"], values["transaction_ms"],
+            values.GetValueOrDefault("commit_ms"), values.GetValueOrDefault("between_ms"));
     }
 
     public BatchTotals Minus(BatchTotals earlier) =>
-        new(Batches - earlier.Batches, Reports - earlier.Reports, Cars - earlier.Cars, PersistMs - earlier.PersistMs, TransactionMs - earlier.TransactionMs);
+        new(Batches - earlier.Batches, Reports - earlier.Reports, Cars - earlier.Cars, PersistMs - earlier.PersistMs, TransactionMs - earlier.TransactionMs,
+            CommitMs - earlier.CommitMs, BetweenMs - earlier.BetweenMs);
 
     public double ReportsPerBatch => Batches == 0 ? 0 : Reports / (double)Batches;
 
     public double CarsPerBatch => Batches == 0 ? 0 : Cars / (double)Batches;
 
     public double TransactionMsPerBatch => Batches == 0 ? 0 : TransactionMs / Batches;
+
+    /// <summary>Per batch: the status handler's statements; the rest up to the end of COMMIT; from there back to the ingest
+    /// loop; from one batch's Committed to the next one's first statement (acks, gathering, the hand-over to the writer).</summary>
+    public (double Persist, double ToCommit, double Back, double Between) PhasesMsPerBatch => Batches == 0
+        ? default
+        : (PersistMs / Batches, (CommitMs - PersistMs) / Batches, (TransactionMs - CommitMs) / Batches, BetweenMs / Batches);
+
+    public double TransactionUsPerReport => Reports == 0 ? 0 : TransactionMs * 1000 / Reports;
 }
