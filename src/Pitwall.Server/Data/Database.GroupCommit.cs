@@ -58,9 +58,9 @@ public sealed partial class Database
     /// </summary>
     private void RunSqliteWriter(TaskCompletionSource stopped)
     {
-        var group = new List<PendingWrite>(MaxGroupSize);
+        var group = new List<PendingWrite>(MaxGroupSize + 1);
         var reader = _sqliteWrites.Reader;
-        while (WaitForWrites(reader))
+        while (true)
         {
             while (group.Count < MaxGroupSize && reader.TryRead(out var write))
             {
@@ -72,21 +72,25 @@ public sealed partial class Database
                 }
                 group.Add(write);
             }
+            if (Volatile.Read(ref _writerBatches) is { } batches && batches.Take() is { } batch)
+            {
+                group.Add(new SourcedWrite(batch)); // committed with the writes that waited
+            }
             if (group.Count > 0)
             {
                 var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
                 CommitGroup(group);
                 RecordBatch(startedAt, group.Count);
                 group.Clear();
+                continue;
             }
+            if (reader.Completion.IsCompleted)
+            {
+                break;
+            }
+            SleepUntilWoken(reader);
         }
         stopped.TrySetResult();
-    }
-
-    private static bool WaitForWrites(ChannelReader<PendingWrite> reader)
-    {
-        var waiting = reader.WaitToReadAsync();
-        return waiting.IsCompletedSuccessfully ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
     }
 
     private void CommitGroup(List<PendingWrite> group)
@@ -167,6 +171,60 @@ public sealed partial class Database
         {
             AfterCommitActions.Remove(transaction);
         }
+    }
+
+    // 1 while the writer sleeps; whoever gives it work and finds it asleep wakes it, directly (a futex, not a pool thread
+    // that would first wait in the pool's queue behind the sockets' work: issue 17).
+    private int _writerAsleep;
+    private readonly SemaphoreSlim _writerWake = new(0);
+    private IWriterBatches? _writerBatches;
+
+    private void SleepUntilWoken(ChannelReader<PendingWrite> reader)
+    {
+        Volatile.Write(ref _writerAsleep, 1);
+        Interlocked.MemoryBarrier(); // asleep is visible before looking for work; a waker publishes work before looking at it
+        if (Volatile.Read(ref _sqliteQueued) > 0 || reader.Completion.IsCompleted || Volatile.Read(ref _writerBatches) is { Waiting: true })
+        {
+            if (Interlocked.Exchange(ref _writerAsleep, 0) == 0)
+            {
+                _writerWake.Wait(); // a waker saw it asleep and releases once: take that release
+            }
+            return;
+        }
+        _writerWake.Wait();
+    }
+
+    /// <summary>Work was published for the writer (a queued write, a source's batch, completion): wake it if it sleeps.</summary>
+    internal void WakeWriter()
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _writerAsleep) == 1 && Interlocked.Exchange(ref _writerAsleep, 0) == 1)
+        {
+            _writerWake.Release();
+        }
+    }
+
+    /// <summary>
+    /// SQLite only: a source of batches that the writer takes itself, on its own thread, whenever it is free, and commits with
+    /// the writes waiting then. The ingest writer's batches come this way (issue 17): the messages go from the sessions' one
+    /// queue straight into the transaction, and are answered on this thread when it has committed — no second queue, and no
+    /// thread woken, per batch. Null detaches the source (what it still holds is not taken).
+    /// </summary>
+    internal void SetWriterBatches(IWriterBatches? batches)
+    {
+        EnsureSqliteWriter();
+        Volatile.Write(ref _writerBatches, batches);
+        WakeWriter();
+    }
+
+    /// <summary>A batch taken from an <see cref="IWriterBatches"/>: runs and is answered as any write of its group.</summary>
+    private sealed class SourcedWrite(IWriterBatch batch) : PendingWrite(CancellationToken.None)
+    {
+        protected override Task RunWorkAsync(SqliteConnection connection, SqliteTransaction transaction) => batch.RunAsync(connection, transaction);
+
+        public override void Complete() => batch.Complete(Failure);
+
+        public override void Cancel() => batch.Complete(new OperationCanceledException());
     }
 
     /// <summary>One write waiting for the SQLite writer.</summary>

@@ -93,6 +93,7 @@ public sealed partial class Database : IAsyncDisposable
                 Interlocked.Decrement(ref _sqliteQueued);
                 throw new ObjectDisposedException(nameof(Database));
             }
+            WakeWriter();
             return await write.Completion.Task;
         }
         await using var connection = await OpenAsync(cancellationToken);
@@ -143,6 +144,7 @@ public sealed partial class Database : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sqliteWrites.Writer.TryComplete();
+        WakeWriter();
         if (Volatile.Read(ref _sqliteWriterStopped) is { } stopped)
         {
             await stopped.Task; // what was queued is still written

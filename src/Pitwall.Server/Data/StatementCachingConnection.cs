@@ -21,6 +21,18 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
 
     internal int CachedCount => _idle.Count;
 
+    // Kept for the connection's life: a handful of hot statements run through their own handle (PreparedRow).
+    private readonly Dictionary<string, PreparedRow> _prepared = new(StringComparer.Ordinal);
+
+    internal PreparedRow Prepared(string sql, Func<SQLitePCL.sqlite3, string, PreparedRow> prepare)
+    {
+        if (!_prepared.TryGetValue(sql, out var row))
+        {
+            _prepared[sql] = row = prepare(Handle ?? throw new InvalidOperationException("The connection is not open."), sql);
+        }
+        return row;
+    }
+
     protected override DbCommand CreateDbCommand() => new CachedCommand(this);
 
     internal SqliteCommand Rent(string sql)
@@ -53,6 +65,11 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
                 command.Dispose();
             }
             _idle.Clear();
+            foreach (var row in _prepared.Values)
+            {
+                row.Dispose(); // before the connection closes
+            }
+            _prepared.Clear();
         }
         base.Dispose(disposing);
     }

@@ -10,6 +10,7 @@ namespace Pitwall.Server.Gateway;
 /// The one writer of car messages (DESIGN §3.8): takes messages from every session through a bounded queue,
 /// writes them in batches, one transaction per batch together with each car's dedup high-water mark, and only
 /// then lets the sessions ack. A full queue stops sessions reading their sockets, which slows the cars (backpressure).
+/// On SQLite the database's writer thread takes the batches itself; on PostgreSQL a loop of this service writes them.
 /// </summary>
 internal sealed partial class IngestWriter : BackgroundService
 {
@@ -25,15 +26,25 @@ internal sealed partial class IngestWriter : BackgroundService
 
     private readonly GatewayMetrics _metrics;
 
+    // On SQLite the writer's own thread takes the batches from the queue (IngestWriter.OnWriterThread.cs).
+    private readonly bool _onWriterThread;
+
+    // Owned by the writer loop, reused batch after batch.
+    private readonly List<(VehicleSession Session, InboundMessage Message)> _fresh = [];
+    private readonly IngestBatch _grouped;
+    private readonly Dictionary<VehicleSession, int> _ackAt = [];
+
     public IngestWriter(
         IEnumerable<IVehicleMessageHandler> handlers, Database database, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<IngestWriter> logger)
     {
         _metrics = metrics;
         _handlers = handlers.ToDictionary(h => h.Handles);
+        _grouped = new IngestBatch(_handlers);
         _database = database;
         _time = time;
         _logger = logger;
         _batchSize = options.Value.IngestBatchSize;
+        _onWriterThread = database.Dialect == SqlDialect.Sqlite;
         _queue = Channel.CreateBounded<(VehicleSession, InboundMessage)>(
             new BoundedChannelOptions(options.Value.IngestQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
@@ -51,6 +62,10 @@ internal sealed partial class IngestWriter : BackgroundService
         {
             Dequeued(message.Vin);
             throw;
+        }
+        if (_onWriterThread)
+        {
+            _database.WakeWriter();
         }
     }
 
@@ -85,6 +100,11 @@ internal sealed partial class IngestWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_onWriterThread)
+        {
+            await TakenByTheWriterAsync(stoppingToken);
+            return;
+        }
         var batch = new List<(VehicleSession Session, InboundMessage Message)>(_batchSize);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
@@ -94,37 +114,48 @@ internal sealed partial class IngestWriter : BackgroundService
             }
             try
             {
-                await WriteAsync(batch, stoppingToken);
+                await WriteAsync(batch, null, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // A bug, not an expected failure: log it, and keep the one writer alive for every other car.
-                LogUnexpected(_logger, e);
-                foreach (var session in batch.Select(b => b.Session).Distinct())
-                {
-                    session.Close(ProtocolError.Types.Code.ShuttingDown, "internal error; reconnect later");
-                }
+                Unexpected(e, batch);
             }
             finally
             {
-                foreach (var (_, message) in batch)
-                {
-                    Dequeued(message.Vin);
-                }
-                batch.Clear();
-                Interlocked.Exchange(ref _batchDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                Finish(batch);
             }
         }
     }
 
-    private async Task WriteAsync(List<(VehicleSession Session, InboundMessage Message)> batch, CancellationToken cancellationToken)
+    /// <summary>A bug, not an expected failure: log it, and keep the one writer alive for every other car.</summary>
+    private void Unexpected(Exception e, List<(VehicleSession Session, InboundMessage Message)> batch)
     {
-        // A car's resends that raced a batch in flight are dropped here, so nothing is stored twice.
-        // A poisoned session's later messages must not pass the gap its failed batch left.
-        var fresh = batch.Where(b => !b.Session.Poisoned && b.Message.Seq > _durable.GetValueOrDefault(b.Message.Vin)).ToList();
+        LogUnexpected(_logger, e);
+        foreach (var session in batch.Select(b => b.Session).Distinct())
+        {
+            session.Close(ProtocolError.Types.Code.ShuttingDown, "internal error; reconnect later");
+        }
+    }
+
+    /// <summary>The batch is done with, stored or not: its cars' queued counts drop, and whoever drains a car looks again.</summary>
+    private void Finish(List<(VehicleSession Session, InboundMessage Message)> batch)
+    {
+        foreach (var (_, message) in batch)
+        {
+            Dequeued(message.Vin);
+        }
+        batch.Clear();
+        Interlocked.Exchange(ref _batchDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+
+    /// <param name="failed">Set when the batch's first attempt already failed (on the SQLite writer's thread).</param>
+    private async Task WriteAsync(List<(VehicleSession Session, InboundMessage Message)> batch, Exception? failed, CancellationToken cancellationToken)
+    {
+        SelectFresh(batch);
         for (var attempt = 1; ; attempt++)
         {
-            var failure = await TryCommitAsync(fresh, cancellationToken);
+            _grouped.Group(_fresh);
+            var failure = attempt == 1 && failed is not null ? failed : await TryCommitAsync(_grouped, cancellationToken);
             if (failure is null)
             {
                 AckDurable(batch);
@@ -136,7 +167,7 @@ internal sealed partial class IngestWriter : BackgroundService
                 // One car's message broke the batch (a bug: content is checked at the gate). Each car is written on its
                 // own, so that one car can never hold back or disconnect another.
                 LogCarFailure(_logger, failure);
-                await WriteEachCarAsync(batch, fresh, cancellationToken);
+                await WriteEachCarAsync(batch, _fresh, cancellationToken);
                 return;
             }
             if (attempt == 3)
@@ -154,12 +185,30 @@ internal sealed partial class IngestWriter : BackgroundService
         }
     }
 
+    /// <summary>
+    /// The batch's messages not yet durable, in <see cref="_fresh"/>: a car's resends that raced a batch in flight are dropped
+    /// here, so nothing is stored twice; a poisoned session's later messages must not pass the gap its failed batch left.
+    /// </summary>
+    private void SelectFresh(List<(VehicleSession Session, InboundMessage Message)> batch)
+    {
+        _fresh.Clear();
+        foreach (var item in batch)
+        {
+            if (!item.Session.Poisoned && item.Message.Seq > _durable.GetValueOrDefault(item.Message.Vin))
+            {
+                _fresh.Add(item);
+            }
+        }
+    }
+
     private async Task WriteEachCarAsync(
         List<(VehicleSession Session, InboundMessage Message)> batch, List<(VehicleSession Session, InboundMessage Message)> fresh, CancellationToken cancellationToken)
     {
         foreach (var car in batch.GroupBy(b => b.Session))
         {
-            var failure = await TryCommitAsync([.. fresh.Where(f => f.Session == car.Key)], cancellationToken);
+            var own = new IngestBatch(_handlers);
+            own.Group([.. fresh.Where(f => f.Session == car.Key)]);
+            var failure = await TryCommitAsync(own, cancellationToken);
             if (failure is null)
             {
                 List<(VehicleSession Session, InboundMessage Message)> acked = [.. car];
@@ -175,48 +224,95 @@ internal sealed partial class IngestWriter : BackgroundService
     }
 
     /// <returns>Null once the messages are durable and the features told, else what failed (nothing of them is stored).</returns>
-    private async Task<Exception?> TryCommitAsync(List<(VehicleSession Session, InboundMessage Message)> items, CancellationToken cancellationToken)
+    private async Task<Exception?> TryCommitAsync(IngestBatch batch, CancellationToken cancellationToken)
     {
-        // Refused messages store nothing; they only move the car's high-water mark, so that they are acked and never come back.
-        var byHandler = items.Where(b => !b.Message.Refused).GroupBy(b => b.Message.Envelope.PayloadCase)
-            .Select(g => (Handler: _handlers[g.Key], Messages: g.Select(x => x.Message).ToList())).ToList();
-        var highest = items.GroupBy(b => b.Message.Vin).Select(g => (Vin: g.Key, Seq: g.Max(x => x.Message.Seq), Last: g.Last().Message)).ToList();
         try
         {
             var now = _time.GetUtcNow();
-            await _database.WriteAsync(async (c, t) =>
-            {
-                foreach (var (handler, messages) in byHandler)
-                {
-                    await handler.PersistAsync(c, t, messages);
-                }
-                await VehicleLinkStore.AdvanceCarSeqsAsync(c, t, highest.Select(h => (h.Vin, h.Seq, h.Last.Privacy.PrivateMode ? (DateTimeOffset?)null : now)));
-                foreach (var privacyChange in items.Where(b => !b.Message.Refused && b.Message.Envelope.StatusReport?.Privacy is not null))
-                {
-                    await VehicleLinkStore.SavePrivacyAsync(c, t, privacyChange.Message.Vin, privacyChange.Message.Envelope.StatusReport.Privacy);
-                }
-            }, cancellationToken);
+            await _database.WriteAsync((c, t) => PersistAsync(batch, c, t, now), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return e;
         }
-        foreach (var (vin, seq, _) in highest)
-        {
-            _durable.AddOrUpdate(vin, seq, (_, known) => Math.Max(known, seq));
-        }
-        foreach (var (handler, messages) in byHandler)
-        {
-            handler.Committed(messages);
-        }
+        Committed(batch);
         return null;
     }
 
-    private static void AckDurable(List<(VehicleSession Session, InboundMessage Message)> items)
+    /// <summary>The batch's statements: what each handler stores, each car's high-water mark, new privacy switches.</summary>
+    private static async Task PersistAsync(IngestBatch batch, System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, DateTimeOffset now)
     {
-        foreach (var group in items.Where(b => !b.Session.Poisoned).GroupBy(b => b.Session))
+        foreach (var (handler, messages) in batch.ByHandler)
         {
-            group.Key.Durable(group.Max(b => b.Message.Seq));
+            await handler.PersistAsync(c, t, messages);
+        }
+        await VehicleLinkStore.AdvanceCarSeqsAsync(c, t, batch.Marks, now);
+        foreach (var privacyChange in batch.PrivacyChanges)
+        {
+            await VehicleLinkStore.SavePrivacyAsync(c, t, privacyChange.Vin, privacyChange.Envelope.StatusReport.Privacy);
+        }
+    }
+
+    /// <summary>Once the batch is durable: the cars' marks, then the features hear of it (events, waiting requests).</summary>
+    private void Committed(IngestBatch batch)
+    {
+        foreach (var mark in batch.Marks)
+        {
+            _durable.AddOrUpdate(mark.Vin, static (_, seq) => seq, static (_, known, seq) => Math.Max(known, seq), mark.Seq);
+        }
+        foreach (var (handler, messages) in batch.ByHandler)
+        {
+            handler.Committed(messages);
+        }
+    }
+
+    /// <summary>Each session's highest durable seq, acked once per session and batch, however many of its messages it held.</summary>
+    private void AckDurable(List<(VehicleSession Session, InboundMessage Message)> items)
+    {
+        _ackAt.Clear();
+        var acks = new List<(VehicleSession Session, long Seq)>(items.Count);
+        foreach (var (session, message) in items)
+        {
+            if (session.Poisoned)
+            {
+                continue;
+            }
+            if (_ackAt.TryGetValue(session, out var at))
+            {
+                acks[at] = (session, Math.Max(acks[at].Seq, message.Seq));
+            }
+            else
+            {
+                _ackAt[session] = acks.Count;
+                acks.Add((session, message.Seq));
+            }
+        }
+        SendAcks(acks);
+    }
+
+    private const int AckChunk = 128;
+
+    /// <summary>Acks of a few cars go out at once from this thread (each written straight to its socket, no pump woken);
+    /// a big batch's are handed to the pool in chunks, so that the writer takes its next batch without waiting for them.</summary>
+    private static void SendAcks(List<(VehicleSession Session, long Seq)> acks)
+    {
+        if (acks.Count <= AckChunk)
+        {
+            SendAcks((acks, 0));
+            return;
+        }
+        for (var from = 0; from < acks.Count; from += AckChunk)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(SendAcks, (acks, from), preferLocal: false);
+        }
+    }
+
+    private static void SendAcks((List<(VehicleSession Session, long Seq)> Acks, int From) chunk)
+    {
+        var to = Math.Min(chunk.Acks.Count, chunk.From + AckChunk);
+        for (var i = chunk.From; i < to; i++)
+        {
+            chunk.Acks[i].Session.Durable(chunk.Acks[i].Seq);
         }
     }
 

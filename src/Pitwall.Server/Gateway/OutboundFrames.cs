@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using Google.Protobuf;
 using Pitwall.Protocol.V1;
@@ -36,6 +37,96 @@ internal sealed class OutboundFrames(WebSocket socket, int limit, Action abort)
             _queue.Enqueue(frame);
             StartPumpLocked();
             return true;
+        }
+    }
+
+    /// <summary>
+    /// An ack, written to the socket from the calling thread when nothing else is being sent to this car (the common case:
+    /// no pump is woken, no frame object made); else queued behind what is waiting, like any frame.
+    /// </summary>
+    /// <returns>As <see cref="TrySend"/>.</returns>
+    public bool TrySendAck(ulong upToSeq, long sentAtMs)
+    {
+        lock (_queue)
+        {
+            if (_completed)
+            {
+                return true;
+            }
+            if (_pumping)
+            {
+                if (_queue.Count - _backlog >= limit)
+                {
+                    return false;
+                }
+                _queue.Enqueue(new Envelope { SentAtMs = sentAtMs, Ack = new Ack { UpToSeq = upToSeq } });
+                return true;
+            }
+            _pumping = true; // this thread sends now; whatever is queued meanwhile waits for it, then goes with a pump
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(AckFrames.MaxLength);
+        ValueTask sending;
+        try
+        {
+            sending = socket.SendAsync(buffer.AsMemory(0, AckFrames.Write(buffer, upToSeq, sentAtMs)), WebSocketMessageType.Binary, true, CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Failed();
+            return true;
+        }
+        if (!sending.IsCompleted)
+        {
+            _ = FinishAckThenPumpAsync(sending, buffer);
+            return true;
+        }
+        ArrayPool<byte>.Shared.Return(buffer);
+        if (!sending.IsCompletedSuccessfully)
+        {
+            Observe(sending);
+            Failed();
+            return true;
+        }
+        lock (_queue)
+        {
+            if (_queue.Count == 0 && !_completed)
+            {
+                _pumping = false;
+                return true;
+            }
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static self => _ = self.PumpAsync(), this, preferLocal: false); // still _pumping
+        return true;
+    }
+
+    private async Task FinishAckThenPumpAsync(ValueTask sending, byte[] buffer)
+    {
+        try
+        {
+            await sending;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            Failed();
+            return;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer); // only now: a send that waited may read it until it completes
+        }
+        await PumpAsync(); // _pumping is still set: the frames queued meanwhile, and the close once completed
+    }
+
+    private static void Observe(ValueTask failed)
+    {
+        try
+        {
+            failed.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Handled by the caller as a failed send.
         }
     }
 
@@ -130,6 +221,18 @@ internal sealed class OutboundFrames(WebSocket socket, int limit, Action abort)
         {
             abort();
         }
+        Ended();
+    }
+
+    /// <summary>A send failed: the connection is aborted and nothing more goes out on it.</summary>
+    private void Failed()
+    {
+        abort();
+        Ended();
+    }
+
+    private void Ended()
+    {
         TaskCompletionSource done;
         lock (_queue)
         {

@@ -73,15 +73,25 @@ internal sealed partial class VehicleLinkStore(Database database)
     }
 
     /// <summary>Advances each car's dedup high-water mark; part of the ingest transaction, so data and mark commit together.</summary>
-    /// <param name="marks">Per car: the highest seq stored, and when it was seen (null in private mode, where not even that is recorded).</param>
-    internal static async Task AdvanceCarSeqsAsync(DbConnection c, DbTransaction t, IEnumerable<(string Vin, long Seq, DateTimeOffset? Seen)> marks)
+    /// <param name="marks">Per car: the highest seq stored, and its last message: in private mode not even when the car was
+    /// seen is recorded.</param>
+    internal static async Task AdvanceCarSeqsAsync(DbConnection c, DbTransaction t, IReadOnlyList<IngestBatch.CarMark> marks, DateTimeOffset now)
     {
-        await using var advance = BatchCommand.Create(c, t,
-            "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = COALESCE(@seen, last_seen_at) WHERE vin = @vin AND last_car_seq < @seq",
-            "vin", "seq", "seen");
-        foreach (var (vin, seq, seen) in marks)
+        const string advanceSql =
+            "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = COALESCE(@seen, last_seen_at) WHERE vin = @vin AND last_car_seq < @seq";
+        var seen = now.ToUnixTimeMilliseconds();
+        if (PreparedRow.For(c, advanceSql) is { } prepared)
         {
-            await advance.ExecuteAsync(vin, seq, seen?.ToUnixTimeMilliseconds());
+            foreach (var mark in marks)
+            {
+                prepared.Int64(1, mark.Seq).Int64(2, mark.Last.Privacy.PrivateMode ? null : seen).Text(3, mark.Vin).Execute(); // @seq, @seen, @vin
+            }
+            return;
+        }
+        await using var advance = BatchCommand.Create(c, t, advanceSql, "vin", "seq", "seen");
+        foreach (var mark in marks)
+        {
+            await advance.ExecuteAsync(mark.Vin, mark.Seq, mark.Last.Privacy.PrivateMode ? null : seen);
         }
     }
 

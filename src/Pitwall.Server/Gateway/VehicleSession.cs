@@ -151,7 +151,16 @@ internal sealed partial class VehicleSession
         var durable = Interlocked.Read(ref _durableSeq);
         if (durable > Interlocked.Exchange(ref _ackedSeq, durable))
         {
-            Send(new Envelope { SentAtMs = Now(), Ack = new Ack { UpToSeq = (ulong)durable } });
+            SendAck(durable);
+        }
+    }
+
+    private void SendAck(long upTo)
+    {
+        if (!_closing && !_outbound.TrySendAck((ulong)upTo, Now()))
+        {
+            LogSlowConsumer(_services.Logger, LogRef.Vehicle(Vin));
+            Abort();
         }
     }
 
@@ -317,7 +326,7 @@ internal sealed partial class VehicleSession
         if (seq <= durable)
         {
             // A resend of something already durable: ack it again, the car evidently missed the first ack.
-            Send(new Envelope { SentAtMs = Now(), Ack = new Ack { UpToSeq = (ulong)durable } });
+            SendAck(durable);
             return true;
         }
         var receivedAt = _services.Time.GetUtcNow();

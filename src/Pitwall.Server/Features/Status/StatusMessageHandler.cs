@@ -26,7 +26,8 @@ internal sealed class StatusMessageHandler(
 
     // Owned by the ingest writer, which calls PersistAsync and then Committed one batch at a time.
     private readonly Dictionary<string, List<string>> _changed = new(StringComparer.Ordinal);
-    private readonly List<string> _used = [];
+    private readonly Dictionary<string, int> _used = new(StringComparer.Ordinal); // service → reports of the batch that used it
+    private readonly List<string> _reportServices = [];
     private readonly List<SignalValue> _kept = [];
     private readonly Dictionary<string, StatusReport> _written = new(StringComparer.Ordinal);
     private bool _uncommitted;
@@ -75,7 +76,7 @@ internal sealed class StatusMessageHandler(
     private bool Keep(InboundMessage message)
     {
         _kept.Clear();
-        var usedFrom = _used.Count;
+        _reportServices.Clear();
         List<string>? paths = null;
         foreach (var value in message.Envelope.StatusReport.Values)
         {
@@ -89,11 +90,12 @@ internal sealed class StatusMessageHandler(
                 continue;
             }
             _kept.Add(value);
-            if (_used.IndexOf(service, usedFrom) < 0)
+            if (!_reportServices.Contains(service))
             {
-                _used.Add(service); // once per report and service
+                _reportServices.Add(service); // once per report and service
+                _used[service] = _used.GetValueOrDefault(service) + 1;
             }
-            (paths ??= []).Add(signal.Path);
+            (paths ??= new List<string>(message.Envelope.StatusReport.Values.Count)).Add(signal.Path);
         }
         if (paths is not null)
         {
@@ -137,9 +139,9 @@ internal sealed class StatusMessageHandler(
                 _latest[vin] = state;
             }
         }
-        foreach (var service in _used)
+        foreach (var (service, reports) in _used)
         {
-            usage.Record(service, UsageStatistics.UsageChannel.Car); // counted once the reports are durable, never twice on a retry
+            usage.Record(service, UsageStatistics.UsageChannel.Car, reports); // counted once the reports are durable, never twice on a retry
         }
         foreach (var (vin, signals) in _changed)
         {

@@ -22,10 +22,13 @@ public sealed partial class UsageStatistics(Database database, TimeProvider time
 
     private ConcurrentDictionary<(long Day, string Service, UsageChannel Channel), long> _pending = new();
 
-    public void Record(string service, UsageChannel channel)
+    public void Record(string service, UsageChannel channel) => Record(service, channel, 1);
+
+    /// <summary><paramref name="count"/> uses at once (e.g. a batch of car reports: one look-up, not one per report).</summary>
+    public void Record(string service, UsageChannel channel, long count)
     {
         var day = time.GetUtcNow().UtcDateTime.Date;
-        _pending.AddOrUpdate((new DateTimeOffset(day, TimeSpan.Zero).ToUnixTimeMilliseconds(), service, channel), 1, (_, n) => n + 1);
+        _pending.AddOrUpdate((new DateTimeOffset(day, TimeSpan.Zero).ToUnixTimeMilliseconds(), service, channel), static (_, add) => add, static (_, n, add) => n + add, count);
     }
 
     public async Task FlushAsync(CancellationToken cancellationToken)

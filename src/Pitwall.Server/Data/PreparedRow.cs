@@ -1,0 +1,83 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Pitwall.Server.Data;
+
+/// <summary>
+/// A statement compiled once on SQLite's writer connection, kept for the connection's life, and run row after row with its
+/// values bound straight from spans. Microsoft.Data.Sqlite makes a data reader, a binder per value and a UTF-8 copy of every
+/// string for each run; on the ingest path, two statements per car, that was garbage and CPU per report on the one writer
+/// thread (issue 17). Only on the writer's own connection, inside its transaction: elsewhere <see cref="For"/> gives null
+/// and the caller uses <see cref="BatchCommand"/>.
+/// </summary>
+internal sealed class PreparedRow : IDisposable
+{
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    private PreparedRow(sqlite3 db, string sql)
+    {
+        _db = db;
+        var rc = raw.sqlite3_prepare_v2(db, sql, out _statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>The statement of <paramref name="sql"/> on this connection if it is SQLite's writer connection; else null.</summary>
+    public static PreparedRow? For(DbConnection connection, string sql) =>
+        connection is StatementCachingConnection writer ? writer.Prepared(sql, static (db, text) => new PreparedRow(db, text)) : null;
+
+    /// <param name="index">1-based, in the order the parameters appear in the SQL.</param>
+    public PreparedRow Text(int index, string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        Span<byte> utf8 = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Check(raw.sqlite3_bind_text(_statement, index, utf8[..Encoding.UTF8.GetBytes(value, utf8)]));
+        return this;
+    }
+
+    public PreparedRow Int64(int index, long value)
+    {
+        Check(raw.sqlite3_bind_int64(_statement, index, value));
+        return this;
+    }
+
+    public PreparedRow Int64(int index, long? value)
+    {
+        Check(value is { } v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index));
+        return this;
+    }
+
+    /// <summary>SQLite copies the bytes: the span may be reused as soon as this returns.</summary>
+    public PreparedRow Blob(int index, ReadOnlySpan<byte> value)
+    {
+        Check(raw.sqlite3_bind_blob(_statement, index, value));
+        return this;
+    }
+
+    /// <returns>The rows the statement changed.</returns>
+    public int Execute()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        raw.sqlite3_reset(_statement); // holds no lock or row between runs
+        if (rc is not (raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+        return raw.sqlite3_changes(_db);
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+}
