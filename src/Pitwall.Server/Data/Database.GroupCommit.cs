@@ -58,6 +58,7 @@ public sealed partial class Database
     /// </summary>
     private void RunSqliteWriter(TaskCompletionSource stopped)
     {
+        WriterThreadPriority.RaiseCurrentThread();
         var group = new List<PendingWrite>(MaxGroupSize + 1);
         var reader = _sqliteWrites.Reader;
         while (true)

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace Pitwall.Server.Data;
 
 /// <summary>Batches that SQLite's one writer takes itself when it is free (<see cref="Database.SetWriterBatches"/>).</summary>
-internal interface IWriterBatches
+public interface IWriterBatches
 {
     /// <summary>Whether a batch waits (cheap; read by the writer before it sleeps).</summary>
     bool Waiting { get; }
@@ -13,7 +13,7 @@ internal interface IWriterBatches
 }
 
 /// <summary>One batch taken by the writer: its statements, then its answer, both on the writer's thread.</summary>
-internal interface IWriterBatch
+public interface IWriterBatch
 {
     /// <summary>The batch's statements, inside the group's transaction (in a savepoint of its own when the group has others).</summary>
     Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);

@@ -12,7 +12,7 @@ namespace Pitwall.Server.Data;
 /// thread (issue 17). Only on the writer's own connection, inside its transaction: elsewhere <see cref="For"/> gives null
 /// and the caller uses <see cref="BatchCommand"/>.
 /// </summary>
-internal sealed class PreparedRow : IDisposable
+public sealed class PreparedRow : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
