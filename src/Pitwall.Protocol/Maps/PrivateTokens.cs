@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -36,30 +37,85 @@ public static class PrivateTokens
         return buffer;
     }
 
-    /// <summary>The token key id: SHA-256 of the issuer's public key (SubjectPublicKeyInfo, DER).</summary>
-    public static byte[] KeyId(ReadOnlySpan<byte> publicKeyInfo) => SHA256.HashData(publicKeyInfo);
+    /// <summary>The token key id (RFC 9578 §6.5): SHA-256 of the issuer's encoded public key (<see cref="TokenKey"/>).</summary>
+    public static byte[] KeyId(ReadOnlySpan<byte> tokenKey) => SHA256.HashData(tokenKey);
+
+    /// <summary>The AlgorithmIdentifier of RFC 9578 §6.5's token key: id-RSASSA-PSS with SHA-384, MGF1 with SHA-384 and a 48-byte salt
+    /// (RFC 4055), DER, as in the RFC's test vector.</summary>
+    private static readonly byte[] PssAlgorithm = Convert.FromHexString(
+        "304106092a864886f70d01010a3034a00f300d06096086480165030402020500a11c301a06092a864886f70d010108300d06096086480165030402020500a203020130");
+
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
+
+    /// <summary>The issuer's public key as RFC 9578 §6.5 encodes it (the directory's <c>token-key</c>, whose SHA-256 is the key id): a
+    /// DER SubjectPublicKeyInfo with the RSASSA-PSS OID and its SHA-384 parameters, so the key says what it signs with.</summary>
+    public static byte[] TokenKey(RSAParameters publicKey)
+    {
+        var rsaKey = new AsnWriter(AsnEncodingRules.DER);
+        using (rsaKey.PushSequence())
+        {
+            rsaKey.WriteIntegerUnsigned(publicKey.Modulus);
+            rsaKey.WriteIntegerUnsigned(publicKey.Exponent);
+        }
+        var spki = new AsnWriter(AsnEncodingRules.DER);
+        using (spki.PushSequence())
+        {
+            spki.WriteEncodedValue(PssAlgorithm);
+            spki.WriteBitString(rsaKey.Encode());
+        }
+        return spki.Encode();
+    }
+
+    /// <summary>The RSA public key in a token key (<see cref="TokenKey"/>; a plain rsaEncryption SubjectPublicKeyInfo is read too).</summary>
+    /// <exception cref="CryptographicException">Not such a key, or RSASSA-PSS parameters other than SHA-384 with a 48-byte salt.</exception>
+    public static RSAParameters PublicKey(ReadOnlySpan<byte> tokenKey)
+    {
+        try
+        {
+            var reader = new AsnReader(tokenKey.ToArray(), AsnEncodingRules.DER);
+            var spki = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            var algorithm = spki.ReadEncodedValue();
+            var oid = new AsnReader(algorithm, AsnEncodingRules.DER).ReadSequence().ReadObjectIdentifier();
+            if (!algorithm.Span.SequenceEqual(PssAlgorithm) && oid != RsaEncryptionOid)
+            {
+                throw new CryptographicException("Not an RSASSA-PSS (SHA-384, 48-byte salt) or RSA public key.");
+            }
+            var bits = spki.ReadBitString(out var unused);
+            spki.ThrowIfNotEmpty();
+            var rsaKey = new AsnReader(bits, AsnEncodingRules.DER).ReadSequence();
+            var modulus = rsaKey.ReadIntegerBytes().Span;
+            var exponent = rsaKey.ReadIntegerBytes().Span;
+            rsaKey.ThrowIfNotEmpty();
+            if (unused != 0 || modulus.Length == 0 || exponent.Length == 0)
+            {
+                throw new CryptographicException("A malformed RSA public key.");
+            }
+            return new RSAParameters { Modulus = modulus.TrimStart((byte)0).ToArray(), Exponent = exponent.TrimStart((byte)0).ToArray() };
+        }
+        catch (AsnContentException e)
+        {
+            throw new CryptographicException("A malformed token key.", e);
+        }
+    }
 
     /// <summary>What the client asks the issuer to sign for one token: the token input and the blinded message of it.</summary>
-    public static TokenRequest Request(ReadOnlySpan<byte> publicKeyInfo, ReadOnlySpan<byte> challenge)
+    public static TokenRequest Request(ReadOnlySpan<byte> tokenKey, ReadOnlySpan<byte> challenge)
     {
-        using var rsa = RSA.Create();
-        rsa.ImportSubjectPublicKeyInfo(publicKeyInfo, out _);
-        var key = rsa.ExportParameters(false);
+        var key = PublicKey(tokenKey);
         var input = new byte[2 + NonceLength + 32 + KeyIdLength];
         BinaryPrimitives.WriteUInt16BigEndian(input, TokenType);
         RandomNumberGenerator.Fill(input.AsSpan(2, NonceLength));
         SHA256.HashData(challenge).CopyTo(input, 2 + NonceLength);
-        KeyId(publicKeyInfo).CopyTo(input, 2 + NonceLength + 32);
+        KeyId(tokenKey).CopyTo(input, 2 + NonceLength + 32);
         var (blinded, inverse) = BlindRsa.Blind(key, input);
         return new TokenRequest(input, blinded, inverse);
     }
 
     /// <summary>The token from the issuer's blind signature, or null when the signature does not verify.</summary>
-    public static byte[]? Finalize(ReadOnlySpan<byte> publicKeyInfo, TokenRequest request, ReadOnlySpan<byte> blindSignature)
+    public static byte[]? Finalize(ReadOnlySpan<byte> tokenKey, TokenRequest request, ReadOnlySpan<byte> blindSignature)
     {
-        using var rsa = RSA.Create();
-        rsa.ImportSubjectPublicKeyInfo(publicKeyInfo, out _);
-        if (BlindRsa.Finalize(rsa.ExportParameters(false), request.Input, blindSignature, request.Inverse) is not { } authenticator)
+        if (BlindRsa.Finalize(PublicKey(tokenKey), request.Input, blindSignature, request.Inverse) is not { } authenticator)
         {
             return null;
         }
@@ -93,15 +149,20 @@ public static class PrivateTokens
         return Convert.TryFromBase64String(base64, bytes, out var written) ? bytes[..written] : null;
     }
 
+    /// <summary>The key id a token names (its issuer key), or null when it is too short to be a token.</summary>
+    public static byte[]? TokenKeyId(ReadOnlySpan<byte> token) =>
+        token.Length < InputLength ? null : token.Slice(2 + NonceLength + 32, KeyIdLength).ToArray();
+
+    private const int InputLength = 2 + NonceLength + 32 + KeyIdLength;
+
     /// <summary>The origin's check (RFC 9578 §6.4): type, challenge digest, key id and signature. The nonce comes back for the
     /// double-spend check; null when the token is not valid for this challenge and key.</summary>
-    public static byte[]? Verify(ReadOnlySpan<byte> token, RSAParameters publicKey, ReadOnlySpan<byte> publicKeyInfo, ReadOnlySpan<byte> challenge)
+    public static byte[]? Verify(ReadOnlySpan<byte> token, RSAParameters publicKey, ReadOnlySpan<byte> tokenKey, ReadOnlySpan<byte> challenge)
     {
-        var inputLength = 2 + NonceLength + 32 + KeyIdLength;
-        if (token.Length != inputLength + publicKey.Modulus!.Length || BinaryPrimitives.ReadUInt16BigEndian(token) != TokenType
+        if (token.Length != InputLength + publicKey.Modulus!.Length || BinaryPrimitives.ReadUInt16BigEndian(token) != TokenType
             || !token.Slice(2 + NonceLength, 32).SequenceEqual(SHA256.HashData(challenge))
-            || !token.Slice(2 + NonceLength + 32, KeyIdLength).SequenceEqual(KeyId(publicKeyInfo))
-            || !BlindRsa.Verify(publicKey, token[..inputLength], token[inputLength..]))
+            || !token.Slice(2 + NonceLength + 32, KeyIdLength).SequenceEqual(KeyId(tokenKey))
+            || !BlindRsa.Verify(publicKey, token[..InputLength], token[InputLength..]))
         {
             return null;
         }

@@ -11,7 +11,8 @@ namespace Pitwall.Simulator;
 /// blinded token requests; Pitwall answers with the packages towards the newest version and blind signatures; the car unblinds them
 /// into Privacy Pass tokens, fetches each package from the map distribution with one token (no VIN, no account, no car secret),
 /// checks its size and SHA-256, applies it and reports the result (<see cref="MapUpdateResult"/>). The first poll of a car that does
-/// not know the issuer's key yet carries no token requests; the offer brings the key and the car asks again at once.
+/// not know the issuer's key yet carries no token requests; the offer brings the key and the car asks again at once, as it does when
+/// the offer brings another key than the one it asked with (the issuer rotated its key).
 /// </summary>
 public sealed partial class SimulatedVehicle
 {
@@ -63,6 +64,7 @@ public sealed partial class SimulatedVehicle
                 _mapTokenRequests.Add(PrivateTokens.Request(key, challenge));
             }
             poll.BlindedTokens.AddRange(_mapTokenRequests.Select(r => Google.Protobuf.ByteString.CopyFrom(r.Blinded)));
+            poll.TokenKeyId = Google.Protobuf.ByteString.CopyFrom(PrivateTokens.KeyId(key));
         }
         Enqueue(new Envelope { MapPoll = poll }, periodic: false);
     }
@@ -80,6 +82,8 @@ public sealed partial class SimulatedVehicle
             return;
         }
         var askedWithTokens = _mapTokenRequests.Count > 0;
+        // A key the car did not ask with: the first one it learns, or the issuer's key after a rotation.
+        var newKey = offer.TokenKey.Length > 0 && (_mapTokenKey is null || !offer.TokenKey.Span.SequenceEqual(_mapTokenKey));
         if (offer.TokenKey.Length > 0)
         {
             _mapTokenKey = offer.TokenKey.ToByteArray();
@@ -88,9 +92,9 @@ public sealed partial class SimulatedVehicle
         _mapLatestKnown = (int)offer.LatestVersion;
         if (offer.Packages.Count == 0)
         {
-            if (!askedWithTokens && _mapLatestKnown != CurrentMapVersion() && _mapTokenKey is not null)
+            if ((!askedWithTokens || newKey) && _mapLatestKnown != CurrentMapVersion() && _mapTokenKey is not null)
             {
-                PollForMapUpdate(); // now that the car knows the issuer's key
+                PollForMapUpdate(); // now that the car knows the issuer's (current) key
             }
             return;
         }

@@ -26,7 +26,7 @@ public sealed class VehicleTabsTests(SqliteServer server) : IClassFixture<Sqlite
         Assert.Equal(
         [
             ("", "Status"), ("/charging", "Charging and climate"), ("/charging-cards", "Charging cards"), ("/public-charging", "Public charging"), ("/trips", "Trips"), ("/geofences", "Location alarm"),
-            ("/alarms", "Alarms"), ("/security", "Car Security"), ("/packages", "Packages"), ("/service", "Smart Service"), ("/breakdown", "Breakdown call"), ("/software", "Software updates"), ("/manual", "Manual"), ("/dealer", "Dealer"),
+            ("/alarms", "Alarms"), ("/security", "Car Security"), ("/packages", "Packages"), ("/service", "Smart Service"), ("/breakdown", "Breakdown call"), ("/software", "Software updates"), ("/maps", "Map updates"), ("/manual", "Manual"), ("/dealer", "Dealer"),
             ("/users", "Drivers"),
         ], server.Get<VehicleTabs>().All.Select(t => (t.Path, t.Label)));
     }

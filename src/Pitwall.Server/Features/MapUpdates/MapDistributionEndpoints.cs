@@ -11,7 +11,7 @@ namespace Pitwall.Server.Features.MapUpdates;
 /// <summary>
 /// The map distribution (the map data provider's side, F5): <c>GET /map-distribution/v1/{region}/{version}/{file}</c> serves a package
 /// to whoever shows an unspent Privacy Pass token (<c>Authorization: PrivateToken token=…</c>, RFC 9577/9578) that Pitwall's issuer
-/// blind-signed. It authenticates no car and no account and reads nothing but the path and the token; its log
+/// blind-signed with its current key, or with the previous one during the overlap after a rotation. It authenticates no car and no account and reads nothing but the path and the token; its log
 /// (<see cref="DistributionLog"/>) says which package went out, never to whom.
 /// </summary>
 internal static class MapDistributionEndpoints
@@ -36,7 +36,7 @@ internal static class MapDistributionEndpoints
             if (status == StatusCodes.Status401Unauthorized)
             {
                 http.Response.Headers.WWWAuthenticate =
-                    $"{PrivateTokens.Scheme} challenge=\"{PrivateTokens.Encode(issuer.Challenge)}\", token-key=\"{PrivateTokens.Encode(issuer.PublicKeyInfo)}\"";
+                    $"{PrivateTokens.Scheme} challenge=\"{PrivateTokens.Encode(issuer.Challenge)}\", token-key=\"{PrivateTokens.Encode(issuer.Current.TokenKey)}\"";
             }
             return ApiProblems.Create(status, code, title);
         }
@@ -45,7 +45,13 @@ internal static class MapDistributionEndpoints
         {
             return Refuse(StatusCodes.Status401Unauthorized, MapUpdateErrorCodes.TokenMissing, "A map package needs an anonymous token (Authorization: PrivateToken token=…).", "missing");
         }
-        if (PrivateTokens.Verify(token, issuer.PublicKey, issuer.PublicKeyInfo, issuer.Challenge) is not { } nonce)
+        var (checkedToken, nonce) = issuer.Verify(token);
+        if (checkedToken == TokenVerdict.KeyRetired)
+        {
+            return Refuse(StatusCodes.Status401Unauthorized, MapUpdateErrorCodes.TokenKeyRetired,
+                "The token's issuer key was rotated out; ask for new tokens at the next poll.", "retired");
+        }
+        if (nonce is null)
         {
             return Refuse(StatusCodes.Status401Unauthorized, MapUpdateErrorCodes.TokenInvalid, "The token is not one the map issuer signed for this distribution.", "invalid");
         }

@@ -11,24 +11,15 @@ internal static class MapEndpoints
 {
     public static void MapMapEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/v1/vehicles/{vin}/maps", CarMaps).WithTags("Map updates").RequireAuthorization(Scopes.ReadVehicle)
+        routes.MapGet("/api/v1/vehicles/{vin}/maps", CarMapsAsync).WithTags("Map updates").RequireAuthorization(Scopes.ReadVehicle)
             .RequireVehicleService(ServiceIds.MapUpdate, ServiceUse.Read)
-            .WithSummary("The car's navigation map: per region the version it reported and the newest one, and its documented map updates.");
+            .WithSummary("The car's navigation map: per region the version it reported, the newest one and the region's extent, and its documented map updates.");
         routes.MapGet("/api/v1/admin/maps", Catalogue).WithTags("Administration").RequireAuthorization(Scopes.ReadAdmin)
             .WithSummary("The map regions and versions built by pitwall admin maps-build, with their packages.");
     }
 
-    private static async Task<Ok<CarMapsResponse>> CarMaps(CurrentVehicle car, MapUpdateStore store, MapCatalogue catalogue, CancellationToken cancellationToken)
-    {
-        var latest = (await catalogue.LatestAsync(cancellationToken)).ToDictionary(r => r.Region, StringComparer.Ordinal);
-        var regions = (await store.VersionsAsync(car.Vin, cancellationToken))
-            .Select(v => new CarMapRegion(v.Region, latest.GetValueOrDefault(v.Region)?.Name, v.Version, latest.GetValueOrDefault(v.Region)?.Version, v.ReportedAt))
-            .ToList();
-        var deliveries = (await store.DeliveriesAsync(car.Vin, car.Since, 50, cancellationToken))
-            .Select(d => new CarMapDelivery(d.Region, d.FromVersion, d.ToVersion, d.Packages, d.Bytes, d.OfferedAt, d.Result ?? "offered", d.Detail, d.ReportedAt))
-            .ToList();
-        return TypedResults.Ok(new CarMapsResponse(regions, deliveries));
-    }
+    private static async Task<Ok<CarMapsResponse>> CarMapsAsync(CurrentVehicle car, ICarMaps maps, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await maps.StateAsync(car.Vin, car.Since, cancellationToken));
 
     private static async Task<Ok<IReadOnlyList<MapRegionResponse>>> Catalogue(MapCatalogue catalogue, CancellationToken cancellationToken)
     {
@@ -43,16 +34,6 @@ internal static class MapEndpoints
         return TypedResults.Ok<IReadOnlyList<MapRegionResponse>>(list);
     }
 }
-
-/// <param name="Regions">Per region the car reported: its version, and the newest one Pitwall has (null: the region is not built).</param>
-/// <param name="Deliveries">The documented updates, newest first: offered, then installed or failed as the car reported.</param>
-internal sealed record CarMapsResponse(IReadOnlyList<CarMapRegion> Regions, IReadOnlyList<CarMapDelivery> Deliveries);
-
-internal sealed record CarMapRegion(string Region, string? Name, int Version, int? LatestVersion, DateTimeOffset ReportedAt);
-
-/// <param name="Result">offered | installed | failed.</param>
-internal sealed record CarMapDelivery(string Region, int FromVersion, int ToVersion, int Packages, long Bytes, DateTimeOffset OfferedAt, string Result,
-    string? Detail, DateTimeOffset? ReportedAt);
 
 internal sealed record MapRegionResponse(string Region, string Name, string Bbox, IReadOnlyList<MapVersionResponse> Versions);
 

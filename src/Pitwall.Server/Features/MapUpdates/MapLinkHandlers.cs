@@ -13,7 +13,8 @@ namespace Pitwall.Server.Features.MapUpdates;
 /// <summary>
 /// Online map update over the vehicle link (F5, H3): at every start the car names its region and map version; Pitwall stores the
 /// version, answers with the packages that lead to the region's newest version (one increment per version, only of that region)
-/// and blind-signs one token per package, and documents the offer. The car fetches the packages from the map distribution with
+/// and blind-signs one token per package with the issuer's current key (tokens blinded for a rotated key get no signature and no
+/// packages, only the current key to ask again with), and documents the offer. The car fetches the packages from the map distribution with
 /// the tokens, so the distribution learns nothing of the car. In private mode nothing is stored or answered; without Connect
 /// Care or with the service (or its group) switched off nothing is stored and the offer says why.
 /// </summary>
@@ -59,17 +60,20 @@ internal sealed partial class MapPollHandler(
                 else
                 {
                     offer.LatestVersion = (uint)chain.Latest;
-                    // The issuer's key and the distribution's challenge, so that a car that does not know them yet can ask with tokens.
-                    offer.TokenKey = ByteString.CopyFrom(issuer.PublicKeyInfo);
+                    // The issuer's current key and the distribution's challenge, so that a car that does not know them yet (or knows a
+                    // key rotated since) can ask with tokens for this key.
+                    var key = issuer.Current;
+                    offer.TokenKey = ByteString.CopyFrom(key.TokenKey);
                     offer.TokenChallenge = ByteString.CopyFrom(issuer.Challenge);
-                    if (chain.Packages.Count > 0)
+                    var staleKey = poll.TokenKeyId.Length > 0 && !poll.TokenKeyId.Span.SequenceEqual(key.KeyId);
+                    if (chain.Packages.Count > 0 && !staleKey)
                     {
                         offer.Packages.AddRange(chain.Packages.Select(p => new MapPackage
                         {
                             FromVersion = (uint)p.FromVersion, ToVersion = (uint)p.ToVersion, Kind = p.Kind, Size = (ulong)p.Size, Sha256 = p.Sha256, Path = p.Path,
                         }));
                         // One token per package: signed blind, so Pitwall never sees the tokens the distribution will see.
-                        offer.BlindSignatures.AddRange(issuer.Sign(poll.BlindedTokens.Take(chain.Packages.Count).Select(b => b.Memory)).Select(s => ByteString.CopyFrom(s)));
+                        offer.BlindSignatures.AddRange(MapTokenIssuer.Sign(key, poll.BlindedTokens.Take(chain.Packages.Count).Select(b => b.Memory)).Select(s => ByteString.CopyFrom(s)));
                         await store.OfferedAsync(message.Vin, poll.Region, (int)poll.Version, chain.Packages[^1].ToVersion, chain.Packages.Count,
                             chain.Packages.Sum(p => p.Size), CancellationToken.None);
                     }

@@ -12,9 +12,16 @@ internal sealed class MapOptions
     [Required]
     public string Directory { get; set; } = "./data/maps";
 
-    /// <summary>The token issuer's RSA key (PEM, made on first use); outside the database. The map distribution needs only its public part.</summary>
+    /// <summary>The token issuer's RSA keys (PEM files named by key id and their list <c>issuer-keys.json</c>; the first made on first
+    /// use, more by <c>pitwall admin map-token-keys-rotate</c>); outside the database, shared by the instances. A
+    /// <c>token-issuer.pem</c> there (the single key of earlier versions) becomes the first key.</summary>
     [Required]
-    public string IssuerKeyFile { get; set; } = "./data/map-keys/token-issuer.pem";
+    public string IssuerKeyDirectory { get; set; } = "./data/map-keys";
+
+    /// <summary>How long after a rotation the map distribution still accepts tokens of the previous issuer key (a car that got its tokens
+    /// just before may fetch its packages later).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan TokenKeyOverlap { get; set; } = TimeSpan.FromDays(2);
 
     /// <summary>The map distribution's own access log: one line per request with the region, the package, the answer and the bytes —
     /// never an address, a VIN, an account or a token. Empty: <c>{Directory}/distribution.log</c>.</summary>

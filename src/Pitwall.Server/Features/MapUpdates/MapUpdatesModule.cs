@@ -4,6 +4,7 @@ using Pitwall.Server.Features.MapUpdates.Tiles;
 using Pitwall.Server.Gateway;
 using Pitwall.Server.Gateway.Validation;
 using Pitwall.Server.Hosting;
+using Pitwall.Server.Web;
 
 namespace Pitwall.Server.Features.MapUpdates;
 
@@ -21,6 +22,7 @@ public static class MapUpdatesModule
         builder.Services.AddProvidedServices("MapUpdates", ServiceIds.MapUpdate);
         builder.Services.AddSingleton<MapCatalogue>();
         builder.Services.AddSingleton<MapUpdateStore>();
+        builder.Services.AddSingleton<ICarMaps, CarMaps>();
         builder.Services.AddSingleton<MapTokenIssuer>();
         builder.Services.AddSingleton<DistributionLog>();
         builder.Services.AddSingleton<MapBuilder>();
@@ -29,6 +31,8 @@ public static class MapUpdatesModule
         builder.Services.AddSingleton<IVehicleMessageHandler, MapUpdateResultHandler>();
         builder.Services.AddSingleton<ICarMessageCheck, MapPollCheck>();
         builder.Services.AddSingleton<ICarMessageCheck, MapUpdateResultCheck>();
+        builder.Services.AddPortalTexts<MapUpdatesText>();
+        builder.Services.AddVehicleTab(new("/maps", "Map updates", 80, ServiceIds.MapUpdate));
         builder.Services.AddDataCategory(MapDataCategories.Catalogue);
         builder.Services.AddDataCategory(MapDataCategories.CarVersions);
         builder.Services.AddDataCategory(MapDataCategories.Deliveries);
@@ -40,6 +44,7 @@ public static class MapUpdatesModule
     {
         app.MapMapEndpoints();
         app.MapMapDistribution();
+        app.MapMapIssuerDirectory();
         return app;
     }
 }

@@ -18,7 +18,7 @@ public static class OwnersManualModule
     {
         builder.Services.AddPortalTexts<OwnersManualText>();
         builder.Services.AddProvidedServices("OwnersManual", ServiceIds.OwnersManual);
-        builder.Services.AddVehicleTab(new("/manual", "Manual", 80, ServiceIds.OwnersManual));
+        builder.Services.AddVehicleTab(new("/manual", "Manual", 81, ServiceIds.OwnersManual));
         builder.Services.AddSingleton(_ => ManualContent.Shipped());
         builder.Services.AddSingleton<ManualStore>();
         builder.Services.AddSingleton<ManualReader>();

@@ -19,7 +19,7 @@ internal static class MapData
     [
         new("Pitwall:Maps:Directory", Directory),
         new("Pitwall:Maps:DistributionLog", Path.Combine(own, "distribution.log")),
-        new("Pitwall:Maps:IssuerKeyFile", Path.Combine(own, "token-issuer.pem")),
+        new("Pitwall:Maps:IssuerKeyDirectory", Path.Combine(own, "map-keys")),
     ];
 
     /// <summary>Builds (or records) every shipped region on the server.</summary>

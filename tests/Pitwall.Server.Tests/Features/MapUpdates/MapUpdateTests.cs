@@ -59,6 +59,9 @@ public abstract class MapUpdateTests(PitwallServer server, string distributionLo
         Assert.Equal(2u, car.LastMapOffer.LatestVersion);
         var full = (await server.Get<MapCatalogue>().PackagesAsync("monaco", CancellationToken.None)).Single(p => p.Kind == "full" && p.ToVersion == 2);
         Assert.True((long)package.Size * 20 < full.Size, $"the increment ({package.Size} bytes) should be far smaller than the region ({full.Size} bytes)");
+        // Heidelberg has an increment 1 -> 2 too: the Monaco car was offered none of it.
+        Assert.Contains(await server.Get<MapCatalogue>().PackagesAsync("heidelberg", CancellationToken.None), p => p.Kind == "increment" && p.FromVersion == 1);
+        Assert.All(car.LastMapOffer.Packages, p => Assert.StartsWith("/map-distribution/v1/monaco/", p.Path, StringComparison.Ordinal));
 
         JsonElement maps = default;
         await UntilAsync(async () =>
@@ -103,8 +106,9 @@ public abstract class MapUpdateTests(PitwallServer server, string distributionLo
 
         // A token of the issuer, used twice: the second time is refused.
         var issuer = server.Get<MapTokenIssuer>();
-        var request = PrivateTokens.Request(issuer.PublicKeyInfo, issuer.Challenge);
-        var token = PrivateTokens.Finalize(issuer.PublicKeyInfo, request, issuer.Sign([request.Blinded])[0])!;
+        var key = issuer.Current;
+        var request = PrivateTokens.Request(key.TokenKey, issuer.Challenge);
+        var token = PrivateTokens.Finalize(key.TokenKey, request, MapTokenIssuer.Sign(key, [request.Blinded])[0])!;
         async Task<HttpResponseMessage> FetchAsync(string? authorization)
         {
             using var fetch = new HttpRequestMessage(HttpMethod.Get, "/map-distribution/v1/monaco/2/from-1.osc.gz");
@@ -138,7 +142,7 @@ public abstract class MapUpdateTests(PitwallServer server, string distributionLo
             Assert.DoesNotContain(datum, log, StringComparison.OrdinalIgnoreCase);
         }
         Assert.All(log.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(
-            @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ package=[a-z]+/\d+/[a-z0-9.-]+ token=(valid|invalid|spent|missing) status=\d{3} bytes=\d+$", line));
+            @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ package=[a-z]+/\d+/[a-z0-9.-]+ token=(valid|invalid|spent|missing|retired) status=\d{3} bytes=\d+$", line));
     }
 
     [Fact]
