@@ -169,6 +169,24 @@ public sealed class StorageOnSqlite : StorageTests
         Assert.DoesNotContain(plan, step => step.Contains("contracts_due", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Open_command_lookups_search_the_index_of_open_commands_only()
+    {
+        await using var test = new SqliteTestDatabase();
+        await using var database = new Database(Options.Create(new DatabaseOptions { ConnectionString = test.ConnectionString }));
+        await new Migrator(database, new TestClock(), NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
+        foreach (var sql in new[] { Pitwall.Server.Features.Commands.CommandStore.WaitingSql, Pitwall.Server.Features.Commands.CommandStore.DueSql })
+        {
+            var plan = (await database.ReadAsync(c => c.QueryAsync($"EXPLAIN QUERY PLAN {sql}", new { vin = "WP0ZZZ99ZTS392124", nowMs = 0L }),
+                CancellationToken.None)).Select(step => (string)step.detail).ToList();
+            // The partial index (migration 0059) holds accepted and sent commands only: an ended command leaves it, so a result
+            // writes no entry among every command ever ended, and these lookups never walk the car's history.
+            Assert.Contains(plan, step => step.Contains("INDEX vehicle_commands_open (state=?", StringComparison.Ordinal));
+        }
+        var outbox = await database.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT sql FROM sqlite_schema WHERE name = 'vehicle_outbox'"), CancellationToken.None);
+        Assert.Contains("WITHOUT ROWID", outbox, StringComparison.Ordinal); // one B-tree per frame written and deleted, not two
+    }
+
     [System.Runtime.InteropServices.DllImport("e_sqlite3", EntryPoint = "sqlite3_sleep")]
     private static extern int Sqlite3Sleep(int milliseconds);
 }

@@ -36,7 +36,7 @@ public sealed class CommandStore(Database database)
         var earlier = idempotencyKey is null
             ? ""
             : $"SELECT {Columns} FROM vehicle_commands WHERE account_id = @accountId AND vin = @vin AND idempotency_key = @idempotencyKey;";
-        const string open = "SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE state IN ('accepted', 'sent') AND vin = @vin AND expires_at > @nowMs)";
+        const string open = $"SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE {Open} AND vin = @vin AND expires_at > @nowMs)";
         var arguments = new { accountId, vin, idempotencyKey, nowMs = now.ToUnixTimeMilliseconds() };
         if (database.Dialect != SqlDialect.Postgres)
         {
@@ -69,11 +69,15 @@ public sealed class CommandStore(Database database)
                 expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
             }, t);
 
-    private const string Waiting = "SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE state = 'accepted' AND vin = @vin AND expires_at > @nowMs)";
+    // Every lookup of open commands names the open-commands index's condition (Open), so that SQLite's planner may use it
+    // (a partial index is used only when the query has its WHERE term itself; migration 0059).
+    private const string Open = "state IN ('accepted', 'sent')";
+
+    internal const string WaitingSql = $"SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE {Open} AND state = 'accepted' AND vin = @vin AND expires_at > @nowMs)";
 
     /// <summary>Whether the car has a command waiting to be sent — a read, to spare a write transaction when not.</summary>
     public async Task<bool> HasWaitingAsync(string vin, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await database.ReadAsync(c => c.ExecuteScalarAsync<bool>(Waiting, new { vin, nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken);
+        await database.ReadAsync(c => c.ExecuteScalarAsync<bool>(WaitingSql, new { vin, nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken);
 
     /// <summary>Which of <paramref name="vins"/> have a command waiting to be sent, in one query in the caller's transaction.</summary>
     internal async Task<IReadOnlyList<string>> WithWaitingAsync(DbConnection c, DbTransaction t, IReadOnlyCollection<string> vins, DateTimeOffset now)
@@ -82,7 +86,7 @@ public sealed class CommandStore(Database database)
         {
             return [];
         }
-        const string waiting = "SELECT DISTINCT vin FROM vehicle_commands WHERE state = 'accepted' AND expires_at > @nowMs AND ";
+        const string waiting = $"SELECT DISTINCT vin FROM vehicle_commands WHERE {Open} AND state = 'accepted' AND expires_at > @nowMs AND ";
         var arguments = new { vins = vins.ToArray(), nowMs = now.ToUnixTimeMilliseconds() };
         if (database.Dialect != SqlDialect.Postgres)
         {
@@ -117,8 +121,8 @@ public sealed class CommandStore(Database database)
         return Map(await c.QuerySingleOrDefaultAsync<Row?>(
             $"""
             SELECT {Columns} FROM vehicle_commands
-            WHERE vin = @vin AND state = 'accepted' AND expires_at > @nowMs
-              AND NOT EXISTS (SELECT 1 FROM vehicle_commands WHERE vin = @vin AND state = 'sent' AND expires_at > @nowMs)
+            WHERE {Open} AND vin = @vin AND state = 'accepted' AND expires_at > @nowMs
+              AND NOT EXISTS (SELECT 1 FROM vehicle_commands WHERE {Open} AND vin = @vin AND state = 'sent' AND expires_at > @nowMs)
             ORDER BY position LIMIT 1
             """, new { vin, nowMs = now.ToUnixTimeMilliseconds() }, t));
     }
@@ -132,12 +136,12 @@ public sealed class CommandStore(Database database)
     internal static async Task<IReadOnlyList<long>> RevokeAsync(DbConnection c, DbTransaction t, string vin, string? accountId, DateTimeOffset now)
     {
         var seqs = (await c.QueryAsync<long?>(
-            "SELECT cloud_seq FROM vehicle_commands WHERE vin = @vin AND state IN ('accepted', 'sent') AND (@accountId IS NULL OR account_id = @accountId)",
+            $"SELECT cloud_seq FROM vehicle_commands WHERE {Open} AND vin = @vin AND (@accountId IS NULL OR account_id = @accountId)",
             new { vin, accountId }, t)).OfType<long>().ToList();
         await c.ExecuteAsync(
-            """
+            $"""
             UPDATE vehicle_commands SET state = 'expired', reason = 'access_revoked', completed_at = @now
-            WHERE vin = @vin AND state IN ('accepted', 'sent') AND (@accountId IS NULL OR account_id = @accountId)
+            WHERE {Open} AND vin = @vin AND (@accountId IS NULL OR account_id = @accountId)
             """, new { vin, accountId, now = now.ToUnixTimeMilliseconds() }, t);
         return seqs;
     }
@@ -179,17 +183,18 @@ public sealed class CommandStore(Database database)
         return Map(sent)! with { State = state, Reason = reason, CompletedAt = now };
     }
 
+    internal const string DueSql = $"SELECT {Columns} FROM vehicle_commands WHERE {Open} AND expires_at <= @nowMs LIMIT 1000";
+
     /// <summary>Expires what the car did not do in time; returns them.</summary>
     public async Task<IReadOnlyList<CommandRecord>> ExpireAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await database.WriteAsync(async (c, t) =>
         {
             var nowMs = now.ToUnixTimeMilliseconds();
-            var due = (await c.QueryAsync<Row>(
-                $"SELECT {Columns} FROM vehicle_commands WHERE state IN ('accepted', 'sent') AND expires_at <= @nowMs LIMIT 1000", new { nowMs }, t)).ToList();
+            var due = (await c.QueryAsync<Row>(DueSql, new { nowMs }, t)).ToList();
             foreach (var row in due)
             {
                 await c.ExecuteAsync(
-                    "UPDATE vehicle_commands SET state = 'expired', reason = 'vehicle_offline', completed_at = @nowMs WHERE id = @id AND state IN ('accepted', 'sent')",
+                    $"UPDATE vehicle_commands SET state = 'expired', reason = 'vehicle_offline', completed_at = @nowMs WHERE id = @id AND {Open}",
                     new { id = row.Id, nowMs }, t);
             }
             return due;
@@ -198,9 +203,9 @@ public sealed class CommandStore(Database database)
     /// <summary>Cars with commands waiting while none is in flight (a safety net should a hand-off have been missed).</summary>
     public async Task<IReadOnlyList<string>> WaitingVinsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await database.ReadAsync(c => c.QueryAsync<string>(
-            """
-            SELECT DISTINCT vin FROM vehicle_commands w WHERE state = 'accepted' AND expires_at > @nowMs
-            AND NOT EXISTS (SELECT 1 FROM vehicle_commands s WHERE s.vin = w.vin AND s.state = 'sent' AND s.expires_at > @nowMs)
+            $"""
+            SELECT DISTINCT vin FROM vehicle_commands w WHERE {Open} AND state = 'accepted' AND expires_at > @nowMs
+            AND NOT EXISTS (SELECT 1 FROM vehicle_commands s WHERE s.{Open} AND s.vin = w.vin AND s.state = 'sent' AND s.expires_at > @nowMs)
             LIMIT 1000
             """, new { nowMs = now.ToUnixTimeMilliseconds() }), cancellationToken)).ToList();
 
