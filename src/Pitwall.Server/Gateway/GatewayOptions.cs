@@ -32,6 +32,11 @@ public sealed class GatewayOptions
     [Range(1, 100_000)]
     public int IngestBatchSize { get; set; } = 4000;
 
+    /// <summary>How long the cars' acks of cloud frames gather before they are applied in one transaction (CloudAcks). An
+    /// ack is not durable anyway; only the <c>vehicle.frames_applied</c> event waits this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan CloudAckLinger { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long a challenge nonce stays valid.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromSeconds(60);
