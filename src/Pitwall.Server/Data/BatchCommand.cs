@@ -37,5 +37,15 @@ public sealed class BatchCommand : IAsyncDisposable
         return _command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs the statement with these values and reads what it returns (e.g. <c>RETURNING</c>).</summary>
+    public Task<DbDataReader> ReadAsync(params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            _command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+        return _command.ExecuteReaderAsync();
+    }
+
     public ValueTask DisposeAsync() => _command.DisposeAsync();
 }

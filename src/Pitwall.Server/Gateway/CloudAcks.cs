@@ -59,9 +59,10 @@ internal sealed partial class CloudAcks(
         {
             return;
         }
+        IReadOnlySet<string> settings;
         try
         {
-            await store.AcknowledgedAsync(acks, cancellationToken);
+            settings = await store.AcknowledgedAsync(acks, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -71,7 +72,10 @@ internal sealed partial class CloudAcks(
         }
         foreach (var (vin, upTo) in acks)
         {
-            events.Applied(vin, upTo); // what the car confirmed (e.g. a configuration) reads as confirmed from now on
+            if (settings.Contains(vin))
+            {
+                events.Applied(vin, upTo); // what the car confirmed (e.g. a configuration) reads as confirmed from now on
+            }
         }
     }
 

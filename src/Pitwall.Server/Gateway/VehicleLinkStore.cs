@@ -158,8 +158,11 @@ internal sealed partial class VehicleLinkStore(Database database)
     /// <summary>Each car holds its frames up to the seq it acked: they leave the outbox, and the ack is noted in a row that
     /// only this writes (<c>vehicle_cloud_acks</c>; the car's result, written meanwhile by the ingest writer, updates
     /// <c>vehicle_link</c>).</summary>
-    public Task AcknowledgedAsync(IReadOnlyCollection<(string Vin, long UpTo)> acks, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) =>
+    /// <returns>The cars whose ack may have confirmed a setting: a frame other than a remote command left the outbox, or none
+    /// did (what the ack covers left before, e.g. at the car's login, and is not known here). A car whose ack took only
+    /// commands is not among them: each command's own event says how it ended.</returns>
+    public Task<IReadOnlySet<string>> AcknowledgedAsync(IReadOnlyCollection<(string Vin, long UpTo)> acks, CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlySet<string>>(async (c, t) =>
         {
             if (database.Dialect == SqlDialect.Postgres)
             {
@@ -167,17 +170,31 @@ internal sealed partial class VehicleLinkStore(Database database)
                 // commit does not wait for the WAL flush, so the cars' rows are not held locked meanwhile.
                 await c.ExecuteAsync("SET LOCAL synchronous_commit = off", transaction: t);
             }
-            await using var delete = BatchCommand.Create(c, t, "DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @upTo", "vin", "upTo");
+            await using var delete = BatchCommand.Create(c, t, "DELETE FROM vehicle_outbox WHERE vin = @vin AND seq <= @upTo RETURNING payload", "vin", "upTo");
             await using var mark = BatchCommand.Create(c, t,
                 """
                 INSERT INTO vehicle_cloud_acks (vin, car_acked_seq) VALUES (@vin, @upTo)
                 ON CONFLICT (vin) DO UPDATE SET car_acked_seq = excluded.car_acked_seq WHERE vehicle_cloud_acks.car_acked_seq < excluded.car_acked_seq
                 """, "vin", "upTo");
+            var settings = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (vin, upTo) in acks)
             {
-                await delete.ExecuteAsync(vin, upTo);
+                var (any, onlyCommands) = (false, true);
+                await using (var applied = await delete.ReadAsync(vin, upTo))
+                {
+                    while (await applied.ReadAsync())
+                    {
+                        any = true;
+                        onlyCommands &= Envelope.Parser.ParseFrom((byte[])applied[0]).PayloadCase == Envelope.PayloadOneofCase.Command;
+                    }
+                }
+                if (!any || !onlyCommands)
+                {
+                    settings.Add(vin);
+                }
                 await mark.ExecuteAsync(vin, upTo);
             }
+            return settings;
         }, cancellationToken);
 
     public Task<LinkRow?> FindAsync(string vin, CancellationToken cancellationToken) =>

@@ -242,6 +242,23 @@ public abstract class GatewayTests(PitwallServer server)
         await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "invalid_vin");
         await (await server.Client.GetAsync("/vehicle/v1")).AssertProblemAsync(HttpStatusCode.BadRequest, "websocket_required");
     }
+
+    [Fact]
+    public async Task An_ack_of_commands_only_confirms_no_setting_but_an_ack_of_a_setting_or_of_frames_already_gone_does()
+    {
+        var (vin, _) = await server.RegisterVehicleAsync();
+        var store = server.Get<Pitwall.Server.Gateway.VehicleLinkStore>();
+        var expires = server.Clock.GetUtcNow().AddMinutes(5);
+        var (command, _) = await store.EnqueueAsync(vin, new Envelope { Command = new Command { CommandId = "c1", Type = "flash" } }, expires, CancellationToken.None);
+        var (setting, _) = await store.EnqueueAsync(vin, new Envelope { Configuration = new Configuration() }, expires, CancellationToken.None);
+
+        // vehicle.frames_applied is announced for the cars returned: not for one whose ack took a command only (it has its own event) ...
+        Assert.Empty(await store.AcknowledgedAsync([(vin, command)], CancellationToken.None));
+        // ... for one whose ack took a setting ...
+        Assert.Equal(vin, Assert.Single(await store.AcknowledgedAsync([(vin, setting)], CancellationToken.None)));
+        // ... and, not knowing what left before (e.g. at the car's login), for an ack that finds nothing left.
+        Assert.Equal(vin, Assert.Single(await store.AcknowledgedAsync([(vin, setting)], CancellationToken.None)));
+    }
 }
 
 public sealed class GatewayOnSqlite(SqliteServer server) : GatewayTests(server), IClassFixture<SqliteServer>;
