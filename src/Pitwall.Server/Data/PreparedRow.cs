@@ -40,6 +40,15 @@ public sealed class PreparedRow : IDisposable
         return this;
     }
 
+    /// <summary>A text, or NULL.</summary>
+    public PreparedRow TextOrNull(int index, string? value) => value is null ? Null(index) : Text(index, value);
+
+    public PreparedRow Null(int index)
+    {
+        Check(raw.sqlite3_bind_null(_statement, index));
+        return this;
+    }
+
     public PreparedRow Int64(int index, long value)
     {
         Check(raw.sqlite3_bind_int64(_statement, index, value));
@@ -69,6 +78,32 @@ public sealed class PreparedRow : IDisposable
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
         return raw.sqlite3_changes(_db);
+    }
+
+    /// <summary>Runs the statement and reads the first two integer columns of its first row (e.g. <c>RETURNING</c>, whose
+    /// changes are all made by the first step); false, and zeros, when it returned no row.</summary>
+    public bool First(out long first, out long second)
+    {
+        var rc = raw.sqlite3_step(_statement);
+        try
+        {
+            if (rc == raw.SQLITE_ROW)
+            {
+                first = raw.sqlite3_column_int64(_statement, 0);
+                second = raw.sqlite3_column_count(_statement) > 1 ? raw.sqlite3_column_int64(_statement, 1) : 0;
+                return true;
+            }
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            (first, second) = (0, 0);
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement); // holds no lock or row between runs
+        }
     }
 
     private void Check(int rc)

@@ -116,9 +116,15 @@ internal sealed partial class VehicleLinkStore(Database database)
             (seq, epoch) = await NextSeqAsync(c, t, dialect, vin);
         }
         frame.Seq = (ulong)seq;
-        await c.ExecuteAsync(
-            "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)",
-            new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
+        const string insert = "INSERT INTO vehicle_outbox (vin, seq, payload, expires_at) VALUES (@vin, @seq, @payload, @expires)";
+        if (PreparedRow.For(c, insert) is { } prepared)
+        {
+            prepared.Text(1, vin).Int64(2, seq).Blob(3, frame.ToByteArray()).Int64(4, expiresAt.ToUnixTimeMilliseconds()).Execute(); // SQLite's writer
+        }
+        else
+        {
+            await c.ExecuteAsync(insert, new { vin, seq, payload = frame.ToByteArray(), expires = expiresAt.ToUnixTimeMilliseconds() }, t);
+        }
         return (seq, epoch);
     }
 
@@ -129,8 +135,13 @@ internal sealed partial class VehicleLinkStore(Database database)
         if (dialect != SqlDialect.Postgres)
         {
             // One writer: nothing can change the epoch between the two.
-            return await c.QueryFirstOrDefaultAsync<(long, long)>(
-                next + ", COALESCE((SELECT session_epoch FROM vehicle_link WHERE vin = @vin), 0)", new { vin }, t);
+            const string nextWithEpoch = next + ", COALESCE((SELECT session_epoch FROM vehicle_link WHERE vin = @vin), 0)";
+            if (PreparedRow.For(c, nextWithEpoch) is { } prepared)
+            {
+                prepared.Text(1, vin).First(out var taken, out var sessionEpoch); // the writer's connection; no row: (0, 0)
+                return (taken, sessionEpoch);
+            }
+            return await c.QueryFirstOrDefaultAsync<(long, long)>(nextWithEpoch, new { vin }, t);
         }
         // One round trip, two statements: the epoch is read by a statement of its own, which sees a login that committed
         // while this one waited for the counter's row (a subquery of the UPDATE would still see the epoch before it).

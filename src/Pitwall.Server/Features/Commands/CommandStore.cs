@@ -42,7 +42,16 @@ public sealed class CommandStore(Database database)
         {
             // SQLite's single writer is the lock.
             var found = idempotencyKey is null ? null : await c.QuerySingleOrDefaultAsync<Row>(earlier, arguments, t);
-            return found is not null ? (Map(found), false) : (null, await c.ExecuteScalarAsync<bool>(open, arguments, t));
+            if (found is not null)
+            {
+                return (Map(found), false);
+            }
+            if (PreparedRow.For(c, open) is { } prepared)
+            {
+                prepared.Text(1, vin).Int64(2, arguments.nowMs).First(out var exists, out _); // @vin, @nowMs
+                return (null, exists != 0);
+            }
+            return (null, await c.ExecuteScalarAsync<bool>(open, arguments, t));
         }
         // Separate statements, each seeing what committed before it: the lock's holder's command is seen once the lock is ours.
         await using var results = await c.QueryMultipleAsync($"SELECT 1 FROM pg_advisory_xact_lock(hashtext(@vin)); {earlier} {open}", arguments, t);
@@ -55,19 +64,27 @@ public sealed class CommandStore(Database database)
     /// Stores a new command at the end of its car's queue, in the caller's transaction, after <see cref="BeforeInsertAsync"/>:
     /// accepted, or already sent as frame <paramref name="cloudSeq"/> when it went straight into the car's outbox.
     /// </summary>
-    internal static Task InsertAsync(DbConnection c, DbTransaction t, CommandRecord command, string? idempotencyKey, long? cloudSeq) =>
-        c.ExecuteAsync(
+    internal static Task InsertAsync(DbConnection c, DbTransaction t, CommandRecord command, string? idempotencyKey, long? cloudSeq)
+    {
+        const string insert =
             """
             INSERT INTO vehicle_commands (id, vin, position, account_id, type, parameters, state, idempotency_key, created_at, sent_at, cloud_seq, expires_at)
             VALUES (@Id, @Vin, (SELECT COALESCE(MAX(position), 0) + 1 FROM vehicle_commands WHERE vin = @Vin),
                     @AccountId, @Type, @parameters, @State, @idempotencyKey, @createdAt, @sentAt, @cloudSeq, @expiresAt)
-            """,
-            new
-            {
-                command.Id, command.Vin, command.AccountId, command.Type, parameters = JsonSerializer.Serialize(command.Parameters), command.State, idempotencyKey,
-                createdAt = command.CreatedAt.ToUnixTimeMilliseconds(), sentAt = command.SentAt?.ToUnixTimeMilliseconds(), cloudSeq,
-                expiresAt = command.ExpiresAt.ToUnixTimeMilliseconds(),
-            }, t);
+            """;
+        var parameters = JsonSerializer.Serialize(command.Parameters);
+        var (createdAt, sentAt, expiresAt) = (command.CreatedAt.ToUnixTimeMilliseconds(), command.SentAt?.ToUnixTimeMilliseconds(), command.ExpiresAt.ToUnixTimeMilliseconds());
+        if (PreparedRow.For(c, insert) is { } prepared)
+        {
+            // SQLite's writer: the statement stays compiled and binds without a parameter object per value (the numbers are the
+            // parameters' order of first appearance; @Vin twice is one).
+            prepared.Text(1, command.Id).Text(2, command.Vin).Text(3, command.AccountId).Text(4, command.Type).Text(5, parameters).Text(6, command.State)
+                .TextOrNull(7, idempotencyKey).Int64(8, createdAt).Int64(9, sentAt).Int64(10, cloudSeq).Int64(11, expiresAt).Execute();
+            return Task.CompletedTask;
+        }
+        return c.ExecuteAsync(insert,
+            new { command.Id, command.Vin, command.AccountId, command.Type, parameters, command.State, idempotencyKey, createdAt, sentAt, cloudSeq, expiresAt }, t);
+    }
 
     // Every lookup of open commands names the open-commands index's condition (Open), so that SQLite's planner may use it
     // (a partial index is used only when the query has its WHERE term itself; migration 0059).
