@@ -87,7 +87,7 @@ public sealed class CommandStore(Database database)
     }
 
     // Every lookup of open commands names the open-commands index's condition (Open), so that SQLite's planner may use it
-    // (a partial index is used only when the query has its WHERE term itself; migration 0059).
+    // (a partial index is used only when the query has its WHERE term itself; migration 0057).
     private const string Open = "state IN ('accepted', 'sent')";
 
     internal const string WaitingSql = $"SELECT EXISTS (SELECT 1 FROM vehicle_commands WHERE {Open} AND state = 'accepted' AND vin = @vin AND expires_at > @nowMs)";

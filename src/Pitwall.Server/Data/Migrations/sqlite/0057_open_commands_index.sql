@@ -7,16 +7,3 @@
 -- pages. The queries name the index's condition, state IN ('accepted', 'sent'), so that SQLite's planner may use it.
 DROP INDEX vehicle_commands_state;
 CREATE INDEX vehicle_commands_open ON vehicle_commands (state, vin, position) WHERE state IN ('accepted', 'sent');
-
--- The outbox as one B-tree keyed by (vin, seq) (WITHOUT ROWID): a frame's insert and its delete on the car's ack each
--- change one tree, not a table and the index of its key.
-CREATE TABLE vehicle_outbox_keyed (
-    vin        text   NOT NULL REFERENCES vehicles (vin) ON DELETE CASCADE,
-    seq        bigint NOT NULL,
-    payload    BLOB   NOT NULL,
-    expires_at bigint NOT NULL,
-    PRIMARY KEY (vin, seq)
-) WITHOUT ROWID;
-INSERT INTO vehicle_outbox_keyed (vin, seq, payload, expires_at) SELECT vin, seq, payload, expires_at FROM vehicle_outbox;
-DROP TABLE vehicle_outbox;
-ALTER TABLE vehicle_outbox_keyed RENAME TO vehicle_outbox;
