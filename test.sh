@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: every test project, on SQLite and on PostgreSQL.
-# As root it installs what the tests need when missing (PostgreSQL, Chromium, python3-aiosmtpd, swupdate, nats-server, haproxy, osmium-tool and tilemaker from Debian)
+# As root it installs what the tests need when missing (PostgreSQL, Chromium, python3-aiosmtpd, swupdate, nats-server, haproxy, nginx, osmium-tool and tilemaker from Debian)
 # and starts a throwaway PostgreSQL cluster on loopback; it ends with one line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +12,7 @@ ensure_aiosmtpd
 ensure_swupdate
 ensure_nats
 ensure_haproxy
+ensure_nginx
 ensure_maptools
 
 results=$(mktemp -d)

@@ -14,8 +14,9 @@
 #   bench/run.sh curve         the 10000x1 ack latency at 25 / 50 / 70 / 90 % of the maximum end-to-end rate (cars paced).
 #
 #   bench/run.sh artifacts     software-update artifact serving over hawkBit DDI (200 downloads of 50 MiB with resumed byte
-#                              ranges while 1 000 cars poll every 10 s), beside Debian's nginx serving the same file (installed
-#                              here as root when missing); extra arguments go to `pitwall-bench artifacts`.
+#                              ranges while 1 000 cars poll every 10 s): Pitwall alone, Pitwall behind Debian's nginx with
+#                              deploy/nginx/pitwall-updates.conf (nginx sends the file), and nginx alone serving the same file
+#                              (nginx installed here as root when missing); extra arguments go to `pitwall-bench artifacts`.
 #
 #   PITWALL_BENCH_PROFILES     ingest load profiles           (default "500x256 4000x4 10000x1")
 #   PITWALL_BENCH_WARMUP       seconds of load before measuring (default 10; ingest and commands)

@@ -144,6 +144,26 @@ ensure_haproxy() {
   echo "Using haproxy $("$haproxy" -v 2>/dev/null | head -n 1 | awk '{print $3}')"
 }
 
+# Debian's nginx: the front that serves software-update artifacts after Pitwall authorised the download (X-Accel-Redirect),
+# run with the shipped deploy/nginx/pitwall-updates.conf. Exports PITWALL_TEST_NGINX; those tests fail without it.
+# Installing the package may start Debian's default site on port 80; the tests start and stop their own nginx.
+ensure_nginx() {
+  local nginx=${PITWALL_TEST_NGINX:-/usr/sbin/nginx}
+  if [ ! -x "$nginx" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      echo "Installing nginx (Debian package nginx)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+      nginx=/usr/sbin/nginx
+    else
+      echo "nginx is not installed and this is not root: install 'nginx' or set PITWALL_TEST_NGINX." >&2
+      return 1
+    fi
+  fi
+  export PITWALL_TEST_NGINX="$nginx"
+  echo "Using nginx $("$nginx" -v 2>&1 | sed 's|.*nginx/||')"
+}
+
 # Debian's osmium-tool and tilemaker: the map tests build the map regions with them (pitwall admin maps-build) and check the
 # increments with osmium. Exports PITWALL_OSMIUM and PITWALL_TILEMAKER; those tests fail without them.
 ensure_maptools() {

@@ -29,7 +29,13 @@ internal static class ProcStats
     }
 
     /// <summary>CPU time of a process and all its living descendants (PostgreSQL: the postmaster and its backends).</summary>
-    public static TimeSpan TreeCpuTime(int root)
+    public static TimeSpan TreeCpuTime(int root) => Tree(root).Aggregate(TimeSpan.Zero, (sum, pid) => sum + CpuTime(pid));
+
+    /// <summary>Resident set size in KiB of a process and all its living descendants (nginx: the master and its workers).</summary>
+    public static long TreeRssKb(int root) => Tree(root).Sum(pid => Math.Max(0, RssKb(pid)));
+
+    /// <summary>The process and its living descendants.</summary>
+    private static List<int> Tree(int root)
     {
         var parents = new Dictionary<int, int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -61,7 +67,7 @@ internal static class ProcStats
             }
             return false;
         }
-        return parents.Keys.Where(Below).Aggregate(TimeSpan.Zero, (sum, pid) => sum + CpuTime(pid));
+        return [.. parents.Keys.Where(Below)];
     }
 
     public static int OpenFiles(int pid)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -8,10 +7,12 @@ using System.Text.Json;
 namespace Pitwall.Bench.Artifacts;
 
 /// <summary>
-/// Artifact serving (issue 22's speed): Pitwall serves a <c>--size</c> MiB artifact over hawkBit DDI to <c>--downloaders</c> cars at
-/// once, each in two byte ranges, while <c>--pollers</c> cars poll every <c>--poll-interval</c> seconds; then Debian's nginx serves the
-/// very file (Pitwall's content-addressed copy, same disk) to the same downloaders. Reported: bytes/s of each, Pitwall's memory
-/// before, at its peak and after, and the machine's load average (other processes share it).
+/// Artifact serving (issue 22's speed), three set-ups in one run: Pitwall serves a <c>--size</c> MiB artifact over hawkBit DDI to
+/// <c>--downloaders</c> cars at once, each in two byte ranges, while <c>--pollers</c> cars poll every <c>--poll-interval</c> seconds; then
+/// the same behind Debian's nginx with the shipped deploy/nginx/pitwall-updates.conf (Pitwall authorises, nginx sends the file:
+/// <c>AcceleratedDownloads</c>); then nginx alone serves the very file (Pitwall's content-addressed copy, same disk) to the same
+/// downloaders. Reported: bytes/s of each, the cores and memory (before, peak, after) of each server process, and the cores of
+/// the machine and of other processes (the machine is shared).
 /// </summary>
 internal static class ArtifactsBenchmark
 {
@@ -39,69 +40,70 @@ internal static class ArtifactsBenchmark
             ["Pitwall__SoftwareUpdates__PollingSleep"] = $"00:00:{(int)s.PollInterval.TotalSeconds:D2}",
             ["Pitwall__Http__AuthRequestsPerMinute"] = "100000",
         };
-        using var pitwall = await server.StartAsync(s.Port, database, "artifacts-server", environment);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = s.Downloaders + s.Pollers, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
-        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri($"http://127.0.0.1:{s.Port}"), Timeout = TimeSpan.FromMinutes(10) };
         var size = (long)s.ArtifactMegabytes * 1024 * 1024;
-        var (moduleId, sha256) = await PrepareAsync(http, s, size);
-        Console.WriteLine($"  artifact: {s.ArtifactMegabytes} MiB, sha256 {sha256[..16]}…; {s.Pollers} pollers, {s.Downloaders} downloaders registered");
+        var pollUrls = Enumerable.Range(0, s.Pollers).Select(i => $"/DEFAULT/controller/v1/poll-{i:D5}").ToList();
+        static string DownloadUrl(int i, string module) => $"/DEFAULT/controller/v1/dl-{i:D4}/softwaremodules/{module}/artifacts/image.swu";
 
-        await OtherLoad.WaitQuietAsync(s.QuietWait, Console.Out);
-        var rssBefore = ProcStats.RssKb(pitwall.Id);
-        long rssPeak = rssBefore;
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        // 1. Pitwall streams the bytes itself (Kestrel), the pollers polling it.
+        string moduleId, sha256;
+        PhaseResult? direct = null;
+        using (var pitwall = await server.StartAsync(s.Port, database, "artifacts-server", environment))
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
-            while (await timer.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
+            using var http = Client(s.Port, s.Downloaders + s.Pollers);
+            (moduleId, sha256) = await PrepareAsync(http, s, size);
+            Console.WriteLine($"  artifact: {s.ArtifactMegabytes} MiB, sha256 {sha256[..16]}…; {s.Pollers} pollers, {s.Downloaders} downloaders registered");
+            if (s.Setups.Contains("direct"))
             {
-                rssPeak = Math.Max(rssPeak, ProcStats.RssKb(pitwall.Id));
+                direct = await ArtifactPhase.RunAsync("pitwall direct", s, http, size, i => DownloadUrl(i, moduleId), pollUrls, [new("pitwall", pitwall.Id)]);
             }
-        });
-        using var polling = new CancellationTokenSource();
-        var pollers = ArtifactLoad.PollAsync(http, [.. Enumerable.Range(0, s.Pollers).Select(i => $"/DEFAULT/controller/v1/poll-{i:D5}")], s.PollInterval, polling.Token);
-        var load = Stopwatch.GetTimestamp();
-        var pitwallOthers = new OtherLoad();
-        var pitwallCpu = new CpuMeter(ProcStats.TreeCpuTime, pitwall.Id);
-        var pitwallRounds = new List<DownloadRound>();
-        for (var round = 0; round < s.Rounds; round++)
-        {
-            pitwallRounds.Add(await ArtifactLoad.DownloadAsync(http, s.Downloaders, size,
-                i => $"/DEFAULT/controller/v1/dl-{i:D4}/softwaremodules/{moduleId}/artifacts/image.swu", CancellationToken.None));
-            Console.WriteLine($"  pitwall round {round + 1}: {Describe(pitwallRounds[^1])}; load average {ProcStats.LoadAverage()}");
         }
-        var (pitwallCores, pitwallMachine) = pitwallCpu.Stop();
-        var pitwallOther = pitwallOthers.Cores();
-        await polling.CancelAsync();
-        var (polls, pollFailures) = await pollers;
-        var pollSeconds = Stopwatch.GetElapsedTime(load).TotalSeconds;
-        await sampling.CancelAsync();
-        await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
-        var rssAfter = ProcStats.RssKb(pitwall.Id);
 
-        var (nginxRounds, nginxCores, nginxMachine, nginxOther) = await NginxAsync(s, work, store, sha256, size);
-        var pitwallRate = pitwallRounds.Average(r => r.MegabytesPerSecond);
-        var nginxRate = nginxRounds.Average(r => r.MegabytesPerSecond);
-        var summary = string.Join(Environment.NewLine,
-            $"artifacts: {s.Downloaders} downloads of {s.ArtifactMegabytes} MiB at once (2 byte ranges each), {s.Rounds} round(s) per server",
-            string.Create(CultureInfo.InvariantCulture, $"  pitwall: {pitwallRate:F0} MiB/s ({Failures(pitwallRounds)} failed) while {polls / pollSeconds:F0} polls/s answered ({pollFailures} failed)"),
-            string.Create(CultureInfo.InvariantCulture, $"  nginx:   {nginxRate:F0} MiB/s ({Failures(nginxRounds)} failed), no polls"),
-            string.Create(CultureInfo.InvariantCulture, $"  ratio:   {100 * pitwallRate / nginxRate:F0} % of nginx (target >= 80 %)"),
-            $"  pitwall memory (RSS): {rssBefore / 1024} MiB before, {rssPeak / 1024} MiB peak, {rssAfter / 1024} MiB after",
-            string.Create(CultureInfo.InvariantCulture,
-                $"  cores while pitwall served: pitwall {pitwallCores[0]:F2}, machine {pitwallMachine:F2}, other processes {pitwallOther:F2}"),
-            string.Create(CultureInfo.InvariantCulture,
-                $"  cores while nginx served:   nginx {nginxCores:F2}, machine {nginxMachine:F2}, other processes {nginxOther:F2}"),
-            $"  load average (1 min) at the end: {ProcStats.LoadAverage()}");
+        // 2. The production set-up: nginx in front (the shipped configuration); Pitwall authorises every request and answers the
+        //    downloads with X-Accel-Redirect, nginx sends the file. Pollers and downloaders all go through nginx.
+        PhaseResult? front = null;
+        if (s.Setups.Contains("front"))
+        {
+            environment["Pitwall__SoftwareUpdates__AcceleratedDownloads__Enabled"] = "true";
+            environment["Pitwall__Http__TrustedProxies__0"] = "127.0.0.1";
+            using var pitwall = await server.StartAsync(s.Port, database, "artifacts-server-accelerated", environment);
+            using var nginx = NginxServer.StartFront(s.Nginx, work, $"127.0.0.1:{s.Port}", store, s.FrontPort);
+            await nginx.WaitHealthyAsync(new Uri($"http://127.0.0.1:{s.FrontPort}/health/live"), TimeSpan.FromSeconds(30));
+            using var http = Client(s.FrontPort, s.Downloaders + s.Pollers);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("GatewayToken", GatewayToken);
+            front = await ArtifactPhase.RunAsync("pitwall behind nginx", s, http, size, i => DownloadUrl(i, moduleId), pollUrls,
+                [new("pitwall", pitwall.Id), new("nginx", nginx.Id)]);
+        }
+
+        // 3. nginx alone serves Pitwall's content-addressed file (same disk) to the same downloaders with the same ranges, no polls
+        //    (always: the reference).
+        PhaseResult alone;
+        using (var nginx = NginxServer.StartStatic(s.Nginx, work, store, s.NginxPort))
+        {
+            await nginx.WaitHealthyAsync(new Uri($"http://127.0.0.1:{s.NginxPort}/health"), TimeSpan.FromSeconds(30));
+            using var http = Client(s.NginxPort, s.Downloaders);
+            alone = await ArtifactPhase.RunAsync("nginx alone", s, http, size, _ => $"/sha256/{sha256[..2]}/{sha256}", [], [new("nginx", nginx.Id)]);
+        }
+
+        List<string> lines =
+            [
+                string.Create(CultureInfo.InvariantCulture,
+                    $"artifacts: {s.Downloaders} downloads of {s.ArtifactMegabytes} MiB at once (2 byte ranges each), {s.Rounds} round(s) per set-up; "
+                    + $"{s.Pollers} pollers every {s.PollInterval.TotalSeconds:F0} s during the Pitwall set-ups"),
+                .. new[] { direct, front, alone }.OfType<PhaseResult>().Select(r => ArtifactPhase.Line(r, alone.MegabytesPerSecond)),
+                "  target: >= 80 % of nginx alone with flat memory",
+                $"  load average (1 min) at the end: {ProcStats.LoadAverage()}",
+            ];
+        var summary = string.Join(Environment.NewLine, lines);
         Console.WriteLine(summary);
         await File.WriteAllTextAsync(Path.Combine(s.WorkDirectory, "artifacts-summary.txt"), summary + Environment.NewLine);
         return 0;
     }
 
-    private static string Describe(DownloadRound r) =>
-        string.Create(CultureInfo.InvariantCulture, $"{r.Bytes / (1024 * 1024)} MiB in {r.Seconds:F1} s = {r.MegabytesPerSecond:F0} MiB/s, {r.Failures} failed");
-
-    private static int Failures(IEnumerable<DownloadRound> rounds) => rounds.Sum(r => r.Failures);
+    private static HttpClient Client(int port, int connections) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(10),
+        };
 
     /// <summary>Signs in as the administrator, uploads the artifact (a module and a set), registers every poller and downloader
     /// with the gateway token (their first poll) and assigns the set to the downloaders.</summary>
@@ -138,27 +140,6 @@ internal static class ArtifactsBenchmark
         await SendAsync(HttpMethod.Post, $"/api/v1/admin/software/sets/{set.GetProperty("id").GetString()}/assignments",
             JsonContent.Create(new { targets = controllers.Take(s.Downloaders), type = "soft" }));
         return (moduleId, sha256);
-    }
-
-    /// <summary>Debian's nginx serving Pitwall's artifact directory (the content-addressed file itself) to the same downloaders.</summary>
-    /// <returns>The rounds, nginx's cores (master and workers), the machine's and other processes' cores while they ran.</returns>
-    private static async Task<(List<DownloadRound> Rounds, double Cores, double Machine, double Other)> NginxAsync(
-        ArtifactsSettings s, string work, string store, string sha256, long size)
-    {
-        using var nginx = NginxServer.Start(s.Nginx, work, store, s.NginxPort);
-        await nginx.WaitHealthyAsync(new Uri($"http://127.0.0.1:{s.NginxPort}/health"), TimeSpan.FromSeconds(30));
-        var others = new OtherLoad();
-        var cpu = new CpuMeter(ProcStats.TreeCpuTime, nginx.Id);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = s.Downloaders };
-        using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{s.NginxPort}"), Timeout = TimeSpan.FromMinutes(10) };
-        var rounds = new List<DownloadRound>();
-        for (var round = 0; round < s.Rounds; round++)
-        {
-            rounds.Add(await ArtifactLoad.DownloadAsync(http, s.Downloaders, size, _ => $"/sha256/{sha256[..2]}/{sha256}", CancellationToken.None));
-            Console.WriteLine($"  nginx round {round + 1}: {Describe(rounds[^1])}; load average {ProcStats.LoadAverage()}");
-        }
-        var (cores, machine) = cpu.Stop();
-        return (rounds, cores[0], machine, others.Cores());
     }
 
     private static async Task RunToolAsync(PitwallServer server, string work, string name, string[] arguments)

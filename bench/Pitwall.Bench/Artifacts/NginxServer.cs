@@ -1,8 +1,11 @@
+using System.Text.RegularExpressions;
+
 namespace Pitwall.Bench.Artifacts;
 
-/// <summary>Debian's nginx (the project's scripts install it), serving a directory on loopback as a static file server with
-/// sendfile, two workers (the machine's cores) and no access log: the reference for the artifact benchmark.</summary>
-internal sealed class NginxServer : IDisposable
+/// <summary>Debian's nginx (the project's scripts install it) on loopback, two workers (the machine's cores), sendfile, no access
+/// log: as a static file server (the reference of the artifact benchmark), or with the shipped deploy/nginx/pitwall-updates.conf
+/// in front of Pitwall (the production set-up of artifact downloads).</summary>
+internal sealed partial class NginxServer : IDisposable
 {
     private readonly string _nginx;
     private readonly string _prefix;
@@ -28,16 +31,62 @@ internal sealed class NginxServer : IDisposable
         _master.Dispose();
     }
 
-    public static NginxServer Start(string nginx, string work, string root, int port)
+    /// <summary>nginx serving <paramref name="root"/> as static files.</summary>
+    public static NginxServer StartStatic(string nginx, string work, string root, int port) => Start(nginx, Path.Combine(work, "nginx"), $$"""
+        server {
+            listen 127.0.0.1:{{port}};
+            root {{root}};
+            location = /health { return 200 "ok"; }
+        }
+        """);
+
+    /// <summary>nginx with the shipped deploy/nginx/pitwall-updates.conf (its <c>${…}</c> values filled in as envsubst does) in front
+    /// of Pitwall at <paramref name="upstream"/>, serving the artifacts of <paramref name="artifacts"/> after Pitwall's redirect.</summary>
+    public static NginxServer StartFront(string nginx, string work, string upstream, string artifacts, int port)
+    {
+        var template = File.ReadAllText(ShippedConfig());
+        var values = new Dictionary<string, string>
+        {
+            ["PITWALL_NGINX_LISTEN"] = $"127.0.0.1:{port}",
+            ["PITWALL_UPSTREAM"] = upstream,
+            ["PITWALL_ARTIFACTS"] = Path.GetFullPath(artifacts).TrimEnd('/'),
+        };
+        return Start(nginx, Path.Combine(work, "nginx-front"),
+            Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? v : throw new InvalidOperationException($"No value for {m.Value}.")));
+    }
+
+    [GeneratedRegex(@"\$\{([A-Z_]+)\}")]
+    private static partial Regex Placeholder();
+
+    /// <summary>deploy/nginx/pitwall-updates.conf of the repository this benchmark runs in.</summary>
+    private static string ShippedConfig()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                var file = Path.Combine(directory.FullName, "deploy", "nginx", "pitwall-updates.conf");
+                if (File.Exists(file))
+                {
+                    return file;
+                }
+            }
+        }
+        throw new FileNotFoundException("deploy/nginx/pitwall-updates.conf not found above the working directory or the benchmark.");
+    }
+
+    private static NginxServer Start(string nginx, string prefix, string servers)
     {
         if (!File.Exists(nginx))
         {
             throw new FileNotFoundException($"{nginx} is missing: install Debian's nginx (bench/run.sh artifacts does it as root).");
         }
-        var prefix = Directory.CreateDirectory(Path.Combine(work, "nginx")).FullName;
         Directory.CreateDirectory(Path.Combine(prefix, "logs"));
+        Directory.CreateDirectory(Path.Combine(prefix, "tmp"));
         var config = Path.Combine(prefix, "nginx.conf");
+        // As root the workers would run as nobody, who may not read the benchmark's directories.
         File.WriteAllText(config, $$"""
+            {{(Environment.UserName == "root" ? "user root;" : "")}}
             daemon off;
             master_process on;
             worker_processes {{Environment.ProcessorCount}};
@@ -54,14 +103,9 @@ internal sealed class NginxServer : IDisposable
                 fastcgi_temp_path {{prefix}}/tmp;
                 uwsgi_temp_path {{prefix}}/tmp;
                 scgi_temp_path {{prefix}}/tmp;
-                server {
-                    listen 127.0.0.1:{{port}};
-                    root {{root}};
-                    location = /health { return 200 "ok"; }
-                }
+            {{servers}}
             }
             """);
-        Directory.CreateDirectory(Path.Combine(prefix, "tmp"));
         var master = ChildProcess.Start(nginx, ["-p", prefix, "-c", config, "-e", Path.Combine(prefix, "logs", "error.log")], new Dictionary<string, string>(), prefix,
             Path.Combine(prefix, "logs", "stdout.log"));
         return new NginxServer(nginx, prefix, config, master);

@@ -38,7 +38,8 @@ internal static class DdiEndpoints
         ddi.MapPut("/manifest", Manifest).Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
             .WithSummary("Pitwall's extension (Uptane): the controller's signed version manifest; refused with manifest_invalid, manifest_bad_signature, manifest_wrong_vehicle or manifest_replayed.");
         ddi.MapGet("/softwaremodules/{moduleId}/artifacts", Artifacts).WithSummary("The artifacts of a module assigned to the controller.");
-        ddi.MapGet("/softwaremodules/{moduleId}/artifacts/{fileName}", Artifact).WithSummary("An artifact's bytes (ranges honoured), or NAME.MD5SUM.");
+        ddi.MapGet("/softwaremodules/{moduleId}/artifacts/{fileName}", Artifact).WithSummary(
+            "An artifact's bytes (ranges honoured), or NAME.MD5SUM. With AcceleratedDownloads the front (nginx) serves the bytes after this authorised them.");
     }
 
     private static async Task<Ok<DdiControllerBase>> Poll(
@@ -201,12 +202,14 @@ internal static class DdiEndpoints
             : ApiProblems.NotFound("The software module");
 
     private static async Task<IResult> Artifact(
-        string moduleId, string fileName, DdiCaller caller, DdiDeployments deployments, ArtifactStore files, CancellationToken cancellationToken)
+        string moduleId, string fileName, HttpRequest request, DdiCaller caller, DdiDeployments deployments, ArtifactStore files,
+        IOptions<SoftwareUpdateOptions> options, CancellationToken cancellationToken)
     {
         var md5 = fileName.EndsWith(".MD5SUM", StringComparison.Ordinal);
         var name = md5 ? fileName[..^".MD5SUM".Length] : fileName;
         var artifact = (await deployments.AssignedModuleAsync(caller.Target.ControllerId, moduleId, cancellationToken))?.Artifacts.FirstOrDefault(a => a.Filename == name);
-        return artifact is null ? ApiProblems.NotFound("The artifact") : md5 ? ArtifactFiles.Md5Sum(artifact) : ArtifactFiles.Serve(files, artifact);
+        return artifact is null ? ApiProblems.NotFound("The artifact") : md5 ? ArtifactFiles.Md5Sum(artifact)
+            : ArtifactFiles.Serve(files, artifact, options.Value.AcceleratedDownloads is var front && front.AppliesTo(request) ? front : null);
     }
 
     /// <summary>The controller's base URL as it called it (links are absolute, as hawkBit's).</summary>

@@ -11,6 +11,9 @@ internal sealed class SoftwareUpdateOptions
     [Required]
     public string ArtifactDirectory { get; set; } = "./data/artifacts";
 
+    /// <summary>A front (nginx) serves the DDI downloads' bytes after Pitwall authorised them (off: Pitwall streams them itself).</summary>
+    public AcceleratedDownloadOptions AcceleratedDownloads { get; set; } = new();
+
     /// <summary>The largest artifact an administrator may upload, in bytes (the request-size limit of that endpoint only).</summary>
     [Range(1, long.MaxValue)]
     public long MaxArtifactBytes { get; set; } = 8L * 1024 * 1024 * 1024;

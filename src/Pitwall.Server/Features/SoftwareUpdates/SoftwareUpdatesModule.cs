@@ -17,7 +17,10 @@ public static class SoftwareUpdatesModule
 {
     public static WebApplicationBuilder AddSoftwareUpdates(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SoftwareUpdateOptions>().BindConfiguration(SoftwareUpdateOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SoftwareUpdateOptions>().BindConfiguration(SoftwareUpdateOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.AcceleratedDownloads.IsValid,
+                "AcceleratedDownloads: Header is a header name, Prefix an absolute path of letters, digits, . _ ~ - without a trailing slash.")
+            .ValidateOnStart();
         builder.Services.AddProvidedServices("SoftwareUpdates", ServiceIds.SoftwareUpdate);
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<CatalogueStore>();

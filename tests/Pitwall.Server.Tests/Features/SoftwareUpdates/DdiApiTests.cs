@@ -58,6 +58,11 @@ public abstract class DdiApiTests(PitwallServer server)
         var rest = await car.SendAsync(resume);
         Assert.Equal(HttpStatusCode.PartialContent, rest.StatusCode);
         Assert.Equal(image[100_000..], await rest.Content.ReadAsByteArrayAsync());
+        using var middle = new HttpRequestMessage(HttpMethod.Get, download);
+        middle.Headers.Range = new RangeHeaderValue(131_000, 262_200); // across the server's 128 KiB copy steps
+        var part = await car.SendAsync(middle);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(image[131_000..262_201], await part.Content.ReadAsByteArrayAsync());
         Assert.Equal(image, await car.GetByteArrayAsync(download));
         Assert.Equal($"{artifact.GetProperty("md5").GetString()}  os.swu\n", await car.GetStringAsync($"{download}.MD5SUM"));
 
