@@ -53,12 +53,32 @@ internal static class IngestBenchmark
             var host = s.Instrumented ? "Program.BuildApp + batch counters (serve-instrumented)" : "pitwall serve";
             Console.WriteLine($"(c) End to end: {host}, own process; {s.Connections} cars × window {s.Window}{RateText(s)} …");
             BatchTotals latest = BatchTotals.Zero, atStart = BatchTotals.Zero, atEnd = BatchTotals.Zero;
+            string? stalls = null;
             using var pitwall = await server.StartAsync(s.Port + 1, path, "pitwall-e2e", s.ServerEnvironment, s.Instrumented,
-                line => latest = BatchTotals.Parse(line) ?? latest);
+                line =>
+                {
+                    latest = BatchTotals.Parse(line) ?? latest;
+                    stalls = line.StartsWith(ServerStalls.Prefix, StringComparison.Ordinal) ? line[ServerStalls.Prefix.Length..] : stalls;
+                });
             Console.WriteLine($"  server pid {pitwall.Id}");
             endToEnd = await LoadGenerator.RunAsync(
                 new LoadOptions(new Uri($"http://127.0.0.1:{s.Port + 1}"), s.Connections, s.Window, s.Warmup, s.Duration, s.FleetSecret, pitwall.Id,
-                    () => atStart = latest, () => atEnd = latest, s.Rate),
+                    () =>
+                    {
+                        atStart = latest;
+                        if (s.Instrumented)
+                        {
+                            pitwall.WriteLine("window");
+                        }
+                    },
+                    () =>
+                    {
+                        atEnd = latest;
+                        if (s.Instrumented)
+                        {
+                            pitwall.WriteLine("window-end");
+                        }
+                    }, s.Rate),
                 Console.Out);
             var serverRssKb = ProcStats.RssKb(pitwall.Id);
             // A hard kill: whatever was acked must be in the database all the same.
@@ -82,6 +102,10 @@ internal static class IngestBenchmark
                     batches.TransactionUsPerReport, toCommitMsPerBatch = batches.PhasesMsPerBatch.ToCommit, backMsPerBatch = batches.PhasesMsPerBatch.Back,
                     betweenMsPerBatch = batches.PhasesMsPerBatch.Between,
                 };
+            }
+            if (stalls is not null)
+            {
+                Console.WriteLine($"  server stalls in the window (ms; age = report read → its batch committed): {stalls}");
             }
             Console.WriteLine($"  server RSS at the end {serverRssKb / 1024.0:F0} MiB; server log: {pitwall.LogPath}");
             durability = await CheckDurabilityAsync(path, endToEnd);

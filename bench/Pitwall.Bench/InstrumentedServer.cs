@@ -22,6 +22,7 @@ internal static class InstrumentedServer
     public static async Task<int> RunAsync(string urls, string database, CancellationToken cancellationToken)
     {
         var stats = new BatchCounters();
+        using var stalls = new ServerStalls();
         await using var app = Pitwall.Server.Program.BuildApp(["--urls", urls], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pitwall:Database:ConnectionString"] = $"Data Source={database}" });
@@ -29,12 +30,12 @@ internal static class InstrumentedServer
             foreach (var descriptor in handlers)
             {
                 builder.Services.Remove(descriptor);
-                builder.Services.AddSingleton<IVehicleMessageHandler>(sp => new CountingHandler(Resolve(sp, descriptor), stats));
+                builder.Services.AddSingleton<IVehicleMessageHandler>(sp => new CountingHandler(Resolve(sp, descriptor), stats, stalls));
             }
         });
         await PitwallCommandLine.PrepareAsync(app, cancellationToken);
         await app.StartAsync(cancellationToken);
-        _ = Task.Run(AnswerProbes, CancellationToken.None);
+        _ = Task.Run(() => AnswerProbes(stalls), CancellationToken.None);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -56,11 +57,19 @@ internal static class InstrumentedServer
     /// "gc" on standard input: a full blocking compacting collection, then the live managed heap on standard output
     /// (for the idle-connection benchmark's breakdown of the memory per connection).
     /// </summary>
-    private static void AnswerProbes()
+    private static void AnswerProbes(ServerStalls stalls)
     {
         while (Console.In.ReadLine() is { } line)
         {
-            if (line.Trim() == "gc")
+            if (line.Trim() == "window")
+            {
+                stalls.Open();
+            }
+            else if (line.Trim() == "window-end")
+            {
+                Console.WriteLine(stalls.Close());
+            }
+            else if (line.Trim() == "gc")
             {
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 GC.WaitForPendingFinalizers();
@@ -77,10 +86,14 @@ internal static class InstrumentedServer
             ?? descriptor.ImplementationFactory?.Invoke(services)
             ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
 
-    private sealed class CountingHandler(IVehicleMessageHandler inner, BatchCounters stats) : IVehicleMessageHandler
+    private sealed class CountingHandler(IVehicleMessageHandler inner, BatchCounters stats, ServerStalls stalls) : IVehicleMessageHandler
     {
         private long _started;
         private long _lastCommitted;
+        private long _persisted;
+        private long _commitDone;
+        private double _waitMs;
+        private IReadOnlyList<InboundMessage> _messages = [];
 
         public Envelope.PayloadOneofCase Handles => inner.Handles;
 
@@ -88,14 +101,22 @@ internal static class InstrumentedServer
         {
             var started = Stopwatch.GetTimestamp();
             _started = started;
+            _messages = messages;
+            var oldest = DateTimeOffset.MaxValue;
+            foreach (var message in messages)
+            {
+                oldest = message.ReceivedAt < oldest ? message.ReceivedAt : oldest;
+            }
+            _waitMs = (DateTimeOffset.UtcNow - oldest).TotalMilliseconds;
             if (_lastCommitted != 0)
             {
                 stats.Between(started - _lastCommitted); // from the previous batch's Committed to this one's first statement
             }
             // Runs where the COMMIT ran, right after it: splits the transaction into statements + COMMIT and the way back.
-            Pitwall.Server.Data.Database.AfterCommit(transaction, () => stats.CommitDone(Stopwatch.GetTimestamp() - started));
+            Pitwall.Server.Data.Database.AfterCommit(transaction, () => stats.CommitDone((_commitDone = Stopwatch.GetTimestamp()) - started));
             await inner.PersistAsync(connection, transaction, messages);
-            var persisted = Stopwatch.GetTimestamp() - started;
+            _persisted = Stopwatch.GetTimestamp();
+            var persisted = _persisted - started;
             var cars = new HashSet<string>(StringComparer.Ordinal);
             foreach (var message in messages)
             {
@@ -108,10 +129,15 @@ internal static class InstrumentedServer
         {
             var now = Stopwatch.GetTimestamp();
             stats.Committed(now - _started);
+            var committedAt = DateTimeOffset.UtcNow;
+            stalls.Batch(_waitMs, Ms(_persisted - _started), Ms(_commitDone - _persisted), Ms(now - _commitDone),
+                _messages.Select(m => (committedAt - m.ReceivedAt).TotalMilliseconds));
             inner.Committed(messages);
             _lastCommitted = now;
         }
     }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     private sealed class BatchCounters
     {
