@@ -109,12 +109,14 @@ internal sealed class ServerStalls : IDisposable
         }
     }
 
-    internal void GcPause(int generation, double ms)
+    internal void GcPause(int generation, double ms, double suspendMs, double promotedMb)
     {
         Timed($"gc{generation}", ms);
+        Timed("gc_suspend", suspendMs);
         if (ms > 10)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gc-pause at {DateTime.UtcNow:HH:mm:ss.fff} gen{generation} {ms:F1} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"gc-pause at {DateTime.UtcNow:HH:mm:ss.fff} gen{generation} {ms:F1} ms (suspending the threads {suspendMs:F1} ms), promoted {promotedMb:F1} MB"));
         }
     }
 
@@ -156,11 +158,16 @@ internal sealed class ServerStalls : IDisposable
         _gc.Dispose();
     }
 
+    private static double Payload(EventWrittenEventArgs e, System.Collections.ObjectModel.ReadOnlyCollection<string> names, string name) =>
+        names.IndexOf(name) is var at and >= 0 ? Convert.ToDouble(e.Payload![at], CultureInfo.InvariantCulture) : 0;
+
     /// <summary>The runtime's GC events in this process: each pause from suspending the threads to resuming them.</summary>
     private sealed class GcPauses(ServerStalls owner) : EventListener
     {
         private long _suspendedAt;
+        private long _suspendDone;
         private int _generation;
+        private double _promotedMb;
 
         public long Count { get; private set; }
 
@@ -182,9 +189,17 @@ internal sealed class ServerStalls : IDisposable
                 case "GCSuspendEEBegin_V1":
                     _suspendedAt = e.TimeStamp.Ticks;
                     break;
+                case "GCSuspendEEEnd_V1":
+                    _suspendDone = e.TimeStamp.Ticks;
+                    break;
+                case "GCHeapStats_V2" when e.PayloadNames is { } names:
+                    // What this collection kept: promoted out of the generations it collected.
+                    _promotedMb = (Payload(e, names, "TotalPromotedSize0") + Payload(e, names, "TotalPromotedSize1") + Payload(e, names, "TotalPromotedSize2")) / 1048576.0;
+                    break;
                 case "GCRestartEEEnd_V1" when _suspendedAt != 0:
                     Count++;
-                    owner?.GcPause(_generation, TimeSpan.FromTicks(e.TimeStamp.Ticks - _suspendedAt).TotalMilliseconds);
+                    owner?.GcPause(_generation, TimeSpan.FromTicks(e.TimeStamp.Ticks - _suspendedAt).TotalMilliseconds,
+                        _suspendDone > _suspendedAt ? TimeSpan.FromTicks(_suspendDone - _suspendedAt).TotalMilliseconds : 0, _promotedMb);
                     _suspendedAt = 0;
                     break;
             }

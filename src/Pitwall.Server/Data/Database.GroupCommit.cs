@@ -10,6 +10,10 @@ public sealed partial class Database
 {
     // SQLite's one writer keeps its connection (and its settings) for the life of the process; only used by the writer loop.
     private StatementCachingConnection? _sqliteWriterConnection;
+    private WalCheckpointer? _checkpointer;
+
+    /// <summary>The checkpoints of SQLite's log, off the writer (null until the writer's first write, and on PostgreSQL).</summary>
+    internal WalCheckpointer? Checkpointer => _checkpointer;
 
     /// <summary>The writer's connection, opened once: busy timeout and foreign keys are set on it, not on every transaction.</summary>
     private SqliteConnection SqliteWriter()
@@ -21,8 +25,9 @@ public sealed partial class Database
         var connection = new StatementCachingConnection(_sqliteConnectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON;";
+        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; {WalCheckpointer.WriterPragmas}";
         pragma.ExecuteNonQuery();
+        _checkpointer ??= new WalCheckpointer(_sqliteConnectionString, _meter);
         return _sqliteWriterConnection = connection;
     }
 
@@ -83,6 +88,10 @@ public sealed partial class Database
                 CommitGroup(group);
                 RecordBatch(startedAt, group.Count);
                 group.Clear();
+                if (_sqliteWriterConnection is { } writer)
+                {
+                    _checkpointer?.Committed(writer); // the log copied into the database off this thread (WalCheckpointer)
+                }
                 continue;
             }
             if (reader.Completion.IsCompleted)

@@ -10,6 +10,7 @@ public sealed partial class Database
     private Histogram<double>? _batchDuration;
     private int _sqliteQueued; // the single-reader channel cannot count its items
     private Histogram<int>? _batchSize;
+    private System.Diagnostics.Metrics.Meter? _meter;
 
     private void CreateInstruments(IMeterFactory? meters)
     {
@@ -17,7 +18,7 @@ public sealed partial class Database
         {
             return;
         }
-        var meter = meters.Create(PitwallTelemetry.Name);
+        var meter = _meter = meters.Create(PitwallTelemetry.Name);
         meter.CreateObservableGauge("pitwall.db.writer.queue", () => Volatile.Read(ref _sqliteQueued), "{write}",
             "Writes waiting for SQLite's one writer");
         _batchDuration = meter.CreateHistogram<double>("pitwall.db.writer.batch.duration", "s",

@@ -149,6 +149,7 @@ public sealed partial class Database : IAsyncDisposable
         {
             await stopped.Task; // what was queued is still written
         }
+        _checkpointer?.Dispose();
         if (_sqliteWriterConnection is not null)
         {
             await _sqliteWriterConnection.DisposeAsync();

@@ -104,7 +104,12 @@ internal sealed class StatusMessageHandler(
         return paths is not null;
     }
 
-    /// <summary>Merges the kept values into the car's state: an older value arriving late never overwrites a newer one.</summary>
+    /// <summary>
+    /// Merges the kept values into the car's state: an older value arriving late never overwrites a newer one. The state keeps
+    /// values of its own, overwritten in place, rather than the message's: a report's objects then die young, where before
+    /// each car's last report stayed referenced until its next one, and the garbage collector copied every car's values
+    /// through its generations, in pauses that stopped every car's acks (issue 17).
+    /// </summary>
     private static void Merge(StatusReport state, List<SignalValue> kept, DateTimeOffset receivedAt)
     {
         // A stored time this far ahead of the message is impossible (stored before the gate checked times): it must not
@@ -115,12 +120,35 @@ internal sealed class StatusMessageHandler(
             var at = IndexOf(state, value.Id);
             if (at < 0)
             {
-                state.Values.Add(value);
+                state.Values.Add(value.Clone());
             }
             else if (state.Values[at].RecordedAtMs <= value.RecordedAtMs || state.Values[at].RecordedAtMs > impossiblyLate)
             {
-                state.Values[at] = value;
+                Overwrite(state.Values[at], value);
             }
+        }
+    }
+
+    private static void Overwrite(SignalValue kept, SignalValue value)
+    {
+        kept.RecordedAtMs = value.RecordedAtMs;
+        switch (value.ValueCase)
+        {
+            case SignalValue.ValueOneofCase.Number:
+                kept.Number = value.Number;
+                break;
+            case SignalValue.ValueOneofCase.Flag:
+                kept.Flag = value.Flag;
+                break;
+            case SignalValue.ValueOneofCase.Text:
+                kept.Text = value.Text;
+                break;
+            case SignalValue.ValueOneofCase.Unavailable:
+                kept.Unavailable = value.Unavailable;
+                break;
+            default:
+                kept.ClearValue();
+                break;
         }
     }
 
