@@ -25,13 +25,14 @@ internal sealed class ServerStalls : IDisposable
     private double _waitMax, _persistMax, _commitMax, _backMax;
     private long _commitOver20, _waitOver50;
     private readonly Dictionary<string, (long Count, double Total, double Max, long Over20)> _timed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _counted = new(StringComparer.Ordinal);
 
     public ServerStalls()
     {
         _gc = new GcPauses(this);
         _meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Name is "pitwall.db.writer.batch.duration" or "pitwall.db.checkpoint.duration")
+            if (instrument.Name is "pitwall.db.writer.batch.duration" or "pitwall.db.checkpoint.duration" or "pitwall.db.checkpoint.pages")
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -41,6 +42,7 @@ internal sealed class ServerStalls : IDisposable
             var name = instrument.Name == "pitwall.db.writer.batch.duration" ? "group_commit" : "checkpoint_" + By(tags);
             Timed(name, seconds * 1000);
         });
+        _meters.SetMeasurementEventCallback<long>((_, pages, tags, _) => Counted("checkpoint_pages_" + By(tags), pages));
         _meters.Start();
     }
 
@@ -69,6 +71,17 @@ internal sealed class ServerStalls : IDisposable
         }
     }
 
+    private void Counted(string name, long value)
+    {
+        lock (_lock)
+        {
+            if (_open)
+            {
+                _counted[name] = _counted.GetValueOrDefault(name) + value;
+            }
+        }
+    }
+
     public void Open()
     {
         lock (_lock)
@@ -76,6 +89,7 @@ internal sealed class ServerStalls : IDisposable
             _open = true;
             Array.Clear(_ageMs);
             _timed.Clear();
+            _counted.Clear();
             _batches = _commitOver20 = _waitOver50 = 0;
             _waitMax = _persistMax = _commitMax = _backMax = 0;
         }
@@ -147,6 +161,10 @@ internal sealed class ServerStalls : IDisposable
             foreach (var (name, (count, sum, max, over)) in _timed.OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 line += string.Create(CultureInfo.InvariantCulture, $" {name}=n{count}/sum{sum:F0}/max{max:F1}/over20:{over}");
+            }
+            foreach (var (name, value) in _counted.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                line += string.Create(CultureInfo.InvariantCulture, $" {name}={value}");
             }
             return line;
         }

@@ -24,10 +24,10 @@ public sealed partial class Database
         }
         var connection = new StatementCachingConnection(_sqliteConnectionString);
         connection.Open();
+        _checkpointer ??= new WalCheckpointer(_sqliteConnectionString, _checkpointPages, _busyTimeoutMs, _meter);
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; {WalCheckpointer.WriterPragmas}";
+        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; {_checkpointer.WriterPragmas}";
         pragma.ExecuteNonQuery();
-        _checkpointer ??= new WalCheckpointer(_sqliteConnectionString, _meter);
         return _sqliteWriterConnection = connection;
     }
 

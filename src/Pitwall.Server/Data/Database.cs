@@ -17,12 +17,14 @@ public sealed partial class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
     private readonly int _busyTimeoutMs;
+    private readonly int _checkpointPages;
 
     public Database(IOptions<DatabaseOptions> options, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
         var settings = options.Value;
         Dialect = settings.Dialect;
         _busyTimeoutMs = settings.BusyTimeoutMilliseconds;
+        _checkpointPages = Math.Max(100, settings.CheckpointPages);
         if (Dialect == SqlDialect.Postgres)
         {
             _postgres = NpgsqlDataSource.Create(WithPreparedStatements(ToNpgsql(settings.ConnectionString)));

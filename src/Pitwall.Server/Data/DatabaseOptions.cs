@@ -16,6 +16,13 @@ public sealed class DatabaseOptions
     /// <summary>How long a SQLite connection waits for the write lock held by another process.</summary>
     public int BusyTimeoutMilliseconds { get; set; } = 5000;
 
+    /// <summary>
+    /// SQLite: the write-ahead log's size in pages from which the writer, after a commit, copies what the checkpoint thread
+    /// has not yet copied into the database, so that the log starts over (SQLite's own checkpoint in a COMMIT stays as a
+    /// backstop at four times this). At least 100.
+    /// </summary>
+    public int CheckpointPages { get; set; } = 1000;
+
     public SqlDialect Dialect => DialectOf(ConnectionString);
 
     public static SqlDialect DialectOf(string connectionString)
