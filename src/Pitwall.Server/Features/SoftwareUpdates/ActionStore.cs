@@ -1,13 +1,23 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Pitwall.Server.Data;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
 /// <summary>The SQL of the actions and the statuses their targets reported.</summary>
-internal sealed class ActionStore(Database database)
+internal sealed class ActionStore(Database database, IOptions<SoftwareUpdateOptions> options, TimeProvider time)
 {
+    // Bumped by every committed change of an action in this process (any instance in it: tests run several).
+    private static long s_changes;
+
+    /// <summary>Every DDI request of a target asks for its current actions: on SQLite kept for <see cref="SoftwareUpdateOptions.DoorCacheLifetime"/>.</summary>
+    private readonly ShortLivedCache<string, (UpdateAction? Open, UpdateAction? Installed)> _current =
+        new(database.Dialect == SqlDialect.Sqlite ? options.Value.DoorCacheLifetime : TimeSpan.Zero);
+
+    private static void Changed(DbTransaction transaction) => Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_changes));
+
     private const string Columns =
         "id AS Id, controller_id AS ControllerId, set_id AS SetId, type AS Type, status AS Status, active AS Active, created_at AS CreatedAt, updated_at AS UpdatedAt";
 
@@ -21,8 +31,23 @@ internal sealed class ActionStore(Database database)
             $"SELECT {Columns} FROM sw_actions WHERE controller_id = @controllerId ORDER BY id DESC", new { controllerId })).Select(r => r.ToAction())],
             cancellationToken);
 
-    /// <summary>The target's open action (at most one), and its last successfully finished one.</summary>
-    public Task<(UpdateAction? Open, UpdateAction? Installed)> CurrentAsync(string controllerId, CancellationToken cancellationToken) =>
+    /// <summary>The target's open action (at most one), and its last successfully finished one. On SQLite the answer is kept for
+    /// <see cref="SoftwareUpdateOptions.DoorCacheLifetime"/> and forgotten as soon as a change of an action commits in this process
+    /// (an assignment, a status, a cancellation); a removed action (the car's deregistration) is seen at most that late.</summary>
+    public async Task<(UpdateAction? Open, UpdateAction? Installed)> CurrentAsync(string controllerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changes = Interlocked.Read(ref s_changes); // before the read: a change committing meanwhile makes the entry stale
+        if (_current.TryGet(controllerId, changes, now, out var cached))
+        {
+            return cached;
+        }
+        var current = await ReadCurrentAsync(controllerId, cancellationToken);
+        _current.Set(controllerId, current, changes, now, DateTimeOffset.MaxValue);
+        return current;
+    }
+
+    private Task<(UpdateAction? Open, UpdateAction? Installed)> ReadCurrentAsync(string controllerId, CancellationToken cancellationToken) =>
         database.ReadAsync(async c =>
         {
             var open = (await c.QueryAsync<Row>($"SELECT {Columns} FROM sw_actions WHERE controller_id = @controllerId AND active = 1 ORDER BY id DESC",
@@ -37,6 +62,7 @@ internal sealed class ActionStore(Database database)
     public Task<UpdateAction?> TryCreateAsync(string controllerId, string setId, string type, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.WriteAsync<UpdateAction?>(async (c, t) =>
         {
+            Changed(t);
             if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sw_actions WHERE controller_id = @controllerId AND active = 1", new { controllerId }, t) > 0)
             {
                 return null;
@@ -66,6 +92,7 @@ internal sealed class ActionStore(Database database)
         DateTimeOffset at)
     {
         var active = Feedback.IsFinal(status) ? 0 : 1;
+        Changed(t);
         if (await c.ExecuteAsync("UPDATE sw_actions SET status = @status, active = @active, updated_at = @at WHERE id = @id AND active = 1",
             new { id = action.Id, status, active, at = at.ToUnixTimeMilliseconds() }, t) == 0)
         {
@@ -74,6 +101,7 @@ internal sealed class ActionStore(Database database)
         await AppendAsync(c, t, action.Id, at, execution, finished, progress, details);
         if (status == ActionStatuses.Finished)
         {
+            TargetStore.Changed(t);
             await c.ExecuteAsync(
                 "UPDATE sw_targets SET installed_set_id = @SetId, installed_at = @at, attributes_requested = 1 WHERE controller_id = @ControllerId",
                 new { action.SetId, action.ControllerId, at = at.ToUnixTimeMilliseconds() }, t);
@@ -81,6 +109,7 @@ internal sealed class ActionStore(Database database)
         else if (status == ActionStatuses.Downloaded && action.Type == ActionTypes.DownloadOnly)
         {
             // A download-only action has reached its goal: as hawkBit, ask the target what it is now.
+            TargetStore.Changed(t);
             await c.ExecuteAsync("UPDATE sw_targets SET attributes_requested = 1 WHERE controller_id = @ControllerId", new { action.ControllerId }, t);
         }
         return true;

@@ -1,12 +1,41 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Pitwall.Server.Data;
 
 namespace Pitwall.Server.Features.SoftwareUpdates;
 
-/// <summary>The SQL of the software catalogue: modules, their artifacts, distribution sets.</summary>
-internal sealed class CatalogueStore(Database database)
+/// <summary>The SQL of the software catalogue: modules, their artifacts, distribution sets. Sets and modules are never changed
+/// nor removed through Pitwall, only a module's artifacts added: for the DDI door (every download asks for both) a set or module read
+/// by id is kept on SQLite for <see cref="SoftwareUpdateOptions.DoorCacheLifetime"/>, and forgotten when an artifact is added in this
+/// process.</summary>
+internal sealed class CatalogueStore(Database database, IOptions<SoftwareUpdateOptions> options, TimeProvider time)
 {
+    // Bumped by every committed insert into the catalogue in this process (any instance in it: tests run several).
+    private static long s_changes;
+
+    private readonly ShortLivedCache<string, DistributionSet> _sets = new(database.Dialect == SqlDialect.Sqlite ? options.Value.DoorCacheLifetime : TimeSpan.Zero);
+    private readonly ShortLivedCache<string, SoftwareModule> _modules = new(database.Dialect == SqlDialect.Sqlite ? options.Value.DoorCacheLifetime : TimeSpan.Zero);
+
+    private static void Changed(DbTransaction transaction) => Database.AfterCommit(transaction, () => Interlocked.Increment(ref s_changes));
+
+    /// <summary>The cached answer, or the database's (kept when found).</summary>
+    private async Task<T?> CachedAsync<T>(ShortLivedCache<string, T> cache, string id, Func<Task<T?>> read) where T : class
+    {
+        var now = time.GetUtcNow();
+        var changes = Interlocked.Read(ref s_changes); // before the read: an insert committing meanwhile makes the entry stale
+        if (cache.TryGet(id, changes, now, out var cached))
+        {
+            return cached;
+        }
+        var found = await read();
+        if (found is not null)
+        {
+            cache.Set(id, found, changes, now, DateTimeOffset.MaxValue);
+        }
+        return found;
+    }
+
     private const string ModuleColumns =
         "id AS Id, kind AS Kind, name AS Name, version AS Version, vendor AS Vendor, description AS Description, created_at AS CreatedAt, metadata AS Metadata";
 
@@ -32,6 +61,10 @@ internal sealed class CatalogueStore(Database database)
     public Task<SoftwareModule?> FindModuleAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => (await ModulesAsync(c, null, id)).SingleOrDefault(), cancellationToken);
 
+    /// <summary><see cref="FindModuleAsync"/> for the DDI door, which asks on every download (see the class).</summary>
+    public Task<SoftwareModule?> FindModuleForDoorAsync(string id, CancellationToken cancellationToken) =>
+        CachedAsync(_modules, id, () => FindModuleAsync(id, cancellationToken));
+
     /// <summary>The module with this id (all when null), with their artifacts, by name and version.</summary>
     private static async Task<IReadOnlyList<SoftwareModule>> ModulesAsync(DbConnection c, DbTransaction? t, string? id)
     {
@@ -46,11 +79,15 @@ internal sealed class CatalogueStore(Database database)
 
     /// <returns>False when the module has an artifact of this name.</returns>
     public Task<bool> TryInsertArtifactAsync(Artifact a, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (c, t) => await c.ExecuteAsync(
-            """
-            INSERT INTO sw_artifacts (module_id, filename, size, sha256, sha1, md5, created_at)
-            VALUES (@ModuleId, @Filename, @Size, @Sha256, @Sha1, @Md5, @at) ON CONFLICT DO NOTHING
-            """, new { a.ModuleId, a.Filename, a.Size, a.Sha256, a.Sha1, a.Md5, at = a.CreatedAt.ToUnixTimeMilliseconds() }, t) == 1, cancellationToken);
+        database.WriteAsync(async (c, t) =>
+        {
+            Changed(t); // the module's cached artifacts are forgotten
+            return await c.ExecuteAsync(
+                """
+                INSERT INTO sw_artifacts (module_id, filename, size, sha256, sha1, md5, created_at)
+                VALUES (@ModuleId, @Filename, @Size, @Sha256, @Sha1, @Md5, @at) ON CONFLICT DO NOTHING
+                """, new { a.ModuleId, a.Filename, a.Size, a.Sha256, a.Sha1, a.Md5, at = a.CreatedAt.ToUnixTimeMilliseconds() }, t) == 1;
+        }, cancellationToken);
 
     public Task<Artifact?> FindArtifactAsync(string moduleId, string filename, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => (await c.QueryAsync<ArtifactRow>(
@@ -79,6 +116,10 @@ internal sealed class CatalogueStore(Database database)
 
     public Task<DistributionSet?> FindSetAsync(string id, CancellationToken cancellationToken) =>
         database.ReadAsync(async c => (await SetsAsync(c, null, id)).SingleOrDefault(), cancellationToken);
+
+    /// <summary><see cref="FindSetAsync"/> for the DDI door, which asks on every download (see the class).</summary>
+    public Task<DistributionSet?> FindSetForDoorAsync(string id, CancellationToken cancellationToken) =>
+        CachedAsync(_sets, id, () => FindSetAsync(id, cancellationToken));
 
     private static async Task<IReadOnlyList<DistributionSet>> SetsAsync(DbConnection c, DbTransaction? t, string? id)
     {

@@ -40,7 +40,7 @@ internal sealed class DdiAccess(
             return (null, Refusal.NotFound("No such tenant."));
         }
         var (scheme, token) = Split(authorization);
-        var found = await targets.FindAsync(controllerId, cancellationToken);
+        var found = await targets.FindForDoorAsync(controllerId, cancellationToken);
         UpdateTarget? target;
         if (scheme == "TargetToken" && found is { TokenHash: { } hash } && Same(Hashing.Sha256Hex(token), hash))
         {

@@ -103,9 +103,9 @@ internal sealed class DdiDeployments(CatalogueStore catalogue, ActionStore actio
         var (open, installed) = await actions.CurrentAsync(controllerId, cancellationToken);
         foreach (var action in new[] { open, installed })
         {
-            if (action is not null && await catalogue.FindSetAsync(action.SetId, cancellationToken) is { } set && set.ModuleIds.Contains(moduleId))
+            if (action is not null && await catalogue.FindSetForDoorAsync(action.SetId, cancellationToken) is { } set && set.ModuleIds.Contains(moduleId))
             {
-                return await catalogue.FindModuleAsync(moduleId, cancellationToken);
+                return await catalogue.FindModuleForDoorAsync(moduleId, cancellationToken);
             }
         }
         return null;

@@ -50,6 +50,19 @@ internal sealed class SoftwareUpdateOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan ImageTargetsLifetime { get; set; } = TimeSpan.FromDays(180);
 
+    /// <summary>How long the DDI polls' times gather in memory before they are written, one transaction for all (and when the server
+    /// stops). This instance's API and pages show a poll at once; another instance on the same PostgreSQL database at most this late.
+    /// Zero writes each poll's time in a transaction of its own.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan PollTimeLinger { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On SQLite (one instance): how long the DDI door keeps a target with its token's hash, its current actions, and the
+    /// catalogue's sets and modules, so that a download's ranges and a poll's follow-ups do not read them again. Changes made in this
+    /// process are seen at once (a new target token, an assignment, a status, an added artifact); a target or action removed (the
+    /// car's deregistration) or a change by another process, at most this late. Zero (and on PostgreSQL): every request reads.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DoorCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>False switches the campaign job off on this instance (tests move campaigns by hand).</summary>
     public bool CampaignsEnabled { get; set; } = true;
 

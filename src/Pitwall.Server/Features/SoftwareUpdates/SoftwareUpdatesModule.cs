@@ -24,6 +24,8 @@ public static class SoftwareUpdatesModule
         builder.Services.AddProvidedServices("SoftwareUpdates", ServiceIds.SoftwareUpdate);
         builder.Services.AddSingleton<ArtifactStore>();
         builder.Services.AddSingleton<CatalogueStore>();
+        builder.Services.AddSingleton<PollTimes>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PollTimes>());
         builder.Services.AddSingleton<TargetStore>();
         builder.Services.AddSingleton<ActionStore>();
         builder.Services.AddSingleton<SoftwareAdministration>();
