@@ -237,7 +237,7 @@ internal static class IngestBenchmark
     {
         await using var database = new Database(Options.Create(new DatabaseOptions { ConnectionString = $"Data Source={path}" }));
         var stored = (await database.ReadAsync(c => c.QueryAsync<(string Vin, long Seq, byte[]? Snapshot)>(
-                "SELECT l.vin, l.last_car_seq, s.snapshot FROM vehicle_link l LEFT JOIN vehicle_status s ON s.vin = l.vin", null), CancellationToken.None))
+                "SELECT l.vin, l.last_car_seq, s.snapshot FROM vehicle_car_marks l LEFT JOIN vehicle_status s ON s.vin = l.vin", null), CancellationToken.None))
             .ToDictionary(r => r.Vin, StringComparer.Ordinal);
         int behind = 0, missing = 0, notLatest = 0;
         long lost = 0;

@@ -40,8 +40,8 @@ internal static class SqliteCeiling
         INSERT INTO vehicle_status (vin, snapshot, updated_at) VALUES (@vin, @snapshot, @now)
         ON CONFLICT (vin) DO UPDATE SET snapshot = excluded.snapshot, updated_at = excluded.updated_at
         """;
-    private const string AdvanceCarSeq = "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = @now WHERE vin = @vin AND last_car_seq < @seq";
-    private const string EnsureLink = "INSERT INTO vehicle_link (vin, last_car_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING";
+    private const string AdvanceCarSeq = "UPDATE vehicle_car_marks SET last_car_seq = @seq, last_seen_at = @now WHERE vin = @vin AND last_car_seq < @seq";
+    private const string EnsureLink = "INSERT INTO vehicle_car_marks (vin, last_car_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING";
 
     public static async Task<SqliteCeilingResult> RunAsync(
         string databasePath, SqliteVariant variant, int vins, int reportsPerBatch, TimeSpan warmup, TimeSpan duration)

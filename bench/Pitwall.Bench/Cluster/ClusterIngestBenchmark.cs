@@ -60,12 +60,12 @@ internal static class ClusterIngestBenchmark
         return await ReportAsync(s, runs);
     }
 
-    /// <summary>Cars whose stored high-water mark (vehicle_link.last_car_seq) is below the highest seq they were acked.</summary>
+    /// <summary>Cars whose stored high-water mark (vehicle_car_marks.last_car_seq) is below the highest seq they were acked.</summary>
     private static async Task<int> CarsBehindAsync(string connectionString, LoadResult load)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT vin, last_car_seq FROM vehicle_link WHERE vin = ANY(@vins)", connection);
+        await using var command = new NpgsqlCommand("SELECT vin, last_car_seq FROM vehicle_car_marks WHERE vin = ANY(@vins)", connection);
         command.Parameters.AddWithValue("vins", load.Cars.Select(c => c.Vin).ToArray());
         var stored = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();

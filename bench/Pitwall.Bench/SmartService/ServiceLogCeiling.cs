@@ -32,8 +32,8 @@ internal static class ServiceLogCeiling
     private const string InsertObservation =
         "INSERT INTO product_observation (id, vin, market, recorded_day, created_at, delete_after, content) VALUES ($id, $vin, 'FR', $day, $now, $deleteAfter, $content)";
     private const string UpsertPending = "INSERT INTO service_pending (vin, since) VALUES ($vin, $now) ON CONFLICT (vin) DO UPDATE SET since = excluded.since";
-    private const string AdvanceLink = "UPDATE vehicle_link SET last_car_seq = $seq, last_seen_at = $now WHERE vin = $vin";
-    private const string EnsureLink = "INSERT INTO vehicle_link (vin, last_car_seq) VALUES ($vin, 0) ON CONFLICT (vin) DO NOTHING";
+    private const string AdvanceLink = "UPDATE vehicle_car_marks SET last_car_seq = $seq, last_seen_at = $now WHERE vin = $vin";
+    private const string EnsureLink = "INSERT INTO vehicle_car_marks (vin, last_car_seq) VALUES ($vin, 0) ON CONFLICT (vin) DO NOTHING";
 
     private static SqliteConnection Open(string path)
     {

@@ -26,7 +26,7 @@ public sealed partial class Database
         connection.Open();
         _checkpointer ??= new WalCheckpointer(_sqliteConnectionString, _checkpointPages, _busyTimeoutMs, _meter);
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; {_checkpointer.WriterPragmas}";
+        pragma.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{_writerCacheKiB}; {_checkpointer.WriterPragmas}";
         pragma.ExecuteNonQuery();
         return _sqliteWriterConnection = connection;
     }

@@ -18,6 +18,7 @@ public sealed partial class Database : IAsyncDisposable
     private readonly string _sqliteConnectionString = "";
     private readonly int _busyTimeoutMs;
     private readonly int _checkpointPages;
+    private readonly int _writerCacheKiB;
 
     public Database(IOptions<DatabaseOptions> options, System.Diagnostics.Metrics.IMeterFactory? meters = null)
     {
@@ -25,6 +26,7 @@ public sealed partial class Database : IAsyncDisposable
         Dialect = settings.Dialect;
         _busyTimeoutMs = settings.BusyTimeoutMilliseconds;
         _checkpointPages = Math.Max(100, settings.CheckpointPages);
+        _writerCacheKiB = settings.WriterCacheMiB * 1024;
         if (Dialect == SqlDialect.Postgres)
         {
             _postgres = NpgsqlDataSource.Create(WithPreparedStatements(ToNpgsql(settings.ConnectionString)));

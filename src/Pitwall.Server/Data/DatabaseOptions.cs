@@ -23,6 +23,12 @@ public sealed class DatabaseOptions
     /// </summary>
     public int CheckpointPages { get; set; } = 1000;
 
+    /// <summary>SQLite's page cache of the one writer connection, in MiB. The writer touches every car's rows in turn (a
+    /// batch of reports updates thousands of them), so a cache smaller than those tables makes it read pages back from the
+    /// operating system in every transaction (issue 17). SQLite's own default is 2 MiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(2, 4096)]
+    public int WriterCacheMiB { get; set; } = 64;
+
     public SqlDialect Dialect => DialectOf(ConnectionString);
 
     public static SqlDialect DialectOf(string connectionString)

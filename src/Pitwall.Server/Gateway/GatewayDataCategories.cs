@@ -16,6 +16,7 @@ internal static class GatewayDataCategories
         [
             new("vehicle_link") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
             new("vehicle_cloud_seq") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
+            new("vehicle_car_marks") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
             new("vehicle_cloud_acks") { AccountRows = CategoryTable.RowsOfTheAccountsCars },
         ],
         Processors: []);

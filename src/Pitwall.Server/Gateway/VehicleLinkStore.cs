@@ -21,6 +21,7 @@ internal sealed partial class VehicleLinkStore(Database database)
         database.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync(EnsureLink, new { vin = hello.Vin }, t);
+            await c.ExecuteAsync(EnsureMarks, new { vin = hello.Vin }, t);
             // The car's frame counter (created if need be) before the epoch: this waits for a frame being written elsewhere
             // (its writer holds the counter's row until commit), so the outbox read below sees it, and no frame is written
             // after this until the login commits.
@@ -32,8 +33,9 @@ internal sealed partial class VehicleLinkStore(Database database)
             await c.ExecuteAsync(
                 """
                 UPDATE vehicle_link SET protocol_version = @version, software = @software, supported_signals = @supported,
-                       privacy = @privacy, last_seen_at = @now, session_epoch = session_epoch + 1, session_instance = @instance
-                WHERE vin = @vin
+                       privacy = @privacy, session_epoch = session_epoch + 1, session_instance = @instance
+                WHERE vin = @vin;
+                UPDATE vehicle_car_marks SET last_seen_at = @now WHERE vin = @vin
                 """,
                 new
                 {
@@ -48,7 +50,7 @@ internal sealed partial class VehicleLinkStore(Database database)
             await c.ExecuteAsync("INSERT INTO vehicle_logins (occurred_at, vin, event) VALUES (@now, @vin, 'login')",
                 new { now = now.ToUnixTimeMilliseconds(), vin = hello.Vin }, t);
             var (durable, epoch) = await c.QuerySingleAsync<(long, long)>(
-                "SELECT last_car_seq, session_epoch FROM vehicle_link WHERE vin = @vin", new { vin = hello.Vin }, t);
+                "SELECT m.last_car_seq, l.session_epoch FROM vehicle_link l JOIN vehicle_car_marks m ON m.vin = l.vin WHERE l.vin = @vin", new { vin = hello.Vin }, t);
             return new HelloRecord(durable, epoch, next, await PendingAsync(c, t, hello.Vin, (long)hello.LastReceivedSeq, now));
         }, cancellationToken);
 
@@ -64,11 +66,13 @@ internal sealed partial class VehicleLinkStore(Database database)
             await c.ExecuteAsync("UPDATE vehicle_link SET session_instance = NULL WHERE vin = @vin AND session_epoch = @epoch", new { vin, epoch }, t);
         }, cancellationToken);
 
-    private const string EnsureLink = "INSERT INTO vehicle_link (vin, last_car_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING";
+    private const string EnsureLink = "INSERT INTO vehicle_link (vin) VALUES (@vin) ON CONFLICT (vin) DO NOTHING";
+    private const string EnsureMarks = "INSERT INTO vehicle_car_marks (vin, last_car_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING";
 
     private static async Task EnsureAsync(DbConnection c, DbTransaction t, string vin)
     {
         await c.ExecuteAsync(EnsureLink, new { vin }, t);
+        await c.ExecuteAsync(EnsureMarks, new { vin }, t);
         await c.ExecuteAsync("INSERT INTO vehicle_cloud_seq (vin, next_cloud_seq) VALUES (@vin, 0) ON CONFLICT (vin) DO NOTHING", new { vin }, t);
     }
 
@@ -78,7 +82,7 @@ internal sealed partial class VehicleLinkStore(Database database)
     internal static async Task AdvanceCarSeqsAsync(DbConnection c, DbTransaction t, IReadOnlyList<IngestBatch.CarMark> marks, DateTimeOffset now)
     {
         const string advanceSql =
-            "UPDATE vehicle_link SET last_car_seq = @seq, last_seen_at = COALESCE(@seen, last_seen_at) WHERE vin = @vin AND last_car_seq < @seq";
+            "UPDATE vehicle_car_marks SET last_car_seq = @seq, last_seen_at = COALESCE(@seen, last_seen_at) WHERE vin = @vin AND last_car_seq < @seq";
         var seen = now.ToUnixTimeMilliseconds();
         if (PreparedRow.For(c, advanceSql) is { } prepared)
         {
@@ -212,7 +216,8 @@ internal sealed partial class VehicleLinkStore(Database database)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<LinkRow?>(
             """
             SELECT protocol_version AS ProtocolVersion, software AS Software, supported_signals AS SupportedSignals,
-                   privacy AS Privacy, last_seen_at AS LastSeenAt, session_instance AS SessionInstance,
+                   privacy AS Privacy, (SELECT m.last_seen_at FROM vehicle_car_marks m WHERE m.vin = vehicle_link.vin) AS LastSeenAt,
+                   session_instance AS SessionInstance,
                    COALESCE((SELECT a.car_acked_seq FROM vehicle_cloud_acks a WHERE a.vin = vehicle_link.vin), 0) AS CarAckedSeq,
                    (SELECT i.seen_at FROM cluster_instances i WHERE i.instance_id = vehicle_link.session_instance) AS HolderSeenAt
             FROM vehicle_link WHERE vin = @vin

@@ -173,7 +173,7 @@ public sealed class ProcessCluster : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT vin, last_car_seq FROM vehicle_link WHERE vin = ANY(@vins)", connection);
+        await using var command = new NpgsqlCommand("SELECT vin, last_car_seq FROM vehicle_car_marks WHERE vin = ANY(@vins)", connection);
         command.Parameters.AddWithValue("vins", vins.ToArray());
         var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync();

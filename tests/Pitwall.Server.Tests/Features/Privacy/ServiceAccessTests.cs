@@ -14,7 +14,7 @@ public abstract class ServiceAccessTests(PitwallServer server)
 {
     /// <summary>Link plumbing, not what a service stores: sequence numbers, logins, frames waiting for the car, logs, counters.</summary>
     private static readonly HashSet<string> Plumbing =
-        ["vehicle_link", "vehicle_cloud_seq", "vehicle_cloud_acks", "vehicle_logins", "vehicle_outbox", "vehicle_auth_nonces", "access_log", "usage_statistics", "retention_runs", "leases", "schema_migrations"];
+        ["vehicle_link", "vehicle_cloud_seq", "vehicle_car_marks", "vehicle_cloud_acks", "vehicle_logins", "vehicle_outbox", "vehicle_auth_nonces", "access_log", "usage_statistics", "retention_runs", "leases", "schema_migrations"];
 
     /// <summary>One message of each kind a handler takes, each of which is stored when the switches allow it.</summary>
     private static Dictionary<Envelope.PayloadOneofCase, Func<Envelope>> Samples(DateTimeOffset now, string geofenceId, string valetId, string commandId)
