@@ -97,7 +97,11 @@ internal sealed class PitwallServer(string serverDll, string workDirectory)
         {
             (fileName, var prefix) = ChildProcess.Self();
             arguments = [.. prefix, "serve-instrumented", "--urls", $"http://127.0.0.1:{port}", "--database", database];
-            environment.TryAdd("DOTNET_gcServer", "1"); // pitwall.runtimeconfig.json has System.GC.Server = true
+            // This host runs with the benchmark's runtimeconfig: give it what pitwall.runtimeconfig.json sets for the server
+            // (server GC, no dynamic PGO, no thread-pool spinning), so that it measures the runtime `pitwall serve` has.
+            environment.TryAdd("DOTNET_gcServer", "1");
+            environment.TryAdd("DOTNET_TieredPGO", "0");
+            environment.TryAdd("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0");
         }
         else
         {
