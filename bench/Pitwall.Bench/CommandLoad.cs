@@ -22,6 +22,9 @@ internal sealed record CommandLoadResult(
     public double PostgresStatementsPerCommand { get; init; }
 
     public double PostgresCommitsPerCommand { get; init; }
+
+    /// <summary>This client's own collections in the window (gen 0 / 1 / 2) and whether its no-GC region held (<see cref="ClientCollections"/>).</summary>
+    public (int Gen0, int Gen1, int Gen2, bool Held) ClientCollections { get; init; }
 }
 
 /// <summary>
@@ -77,12 +80,18 @@ internal sealed class CommandLoad
         OtherLoad? other = null;
         long issued = 0, issuedAtReport = 0, performedAtReport = 0;
         var reportAt = start;
+        ClientCollections? collections = null;
+        var quietAt = measureStart - Stopwatch.Frequency / 2; // the client's collection before the window falls in the warm-up
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
             if (now >= measureEnd)
             {
                 break;
+            }
+            if (collections is null && now >= quietAt)
+            {
+                collections = ClientCollections.Quiet();
             }
             var tally = now >= measureStart ? measured : warmup;
             if (tally == measured && cpu is null)
@@ -116,6 +125,7 @@ internal sealed class CommandLoad
             await Task.Delay(1);
         }
         var (cores, machineCores) = cpu is null ? (new double[1 + options.ServerPids.Count], 0d) : cpu.Stop();
+        var clientCollections = collections?.End() ?? default;
         var otherCores = Math.Max(other?.Cores() ?? 0, machineCores - cores.Sum());
         var measuredSeconds = Stopwatch.GetElapsedTime(measureStart).TotalSeconds;
 
@@ -129,6 +139,7 @@ internal sealed class CommandLoad
             measuredSeconds, warmup, measured, Interlocked.Read(ref load._open), tracker.Unclaimed, cores.Skip(1).Sum(), cores[0], machineCores, otherCores, start)
         {
             ServerCoresEach = cores[1..],
+            ClientCollections = clientCollections,
         };
     }
 

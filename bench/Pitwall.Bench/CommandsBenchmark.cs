@@ -178,6 +178,8 @@ internal static class CommandsBenchmark
             ["CPU: Pitwall / this client (cars + apps) / machine", string.Create(CultureInfo.InvariantCulture,
                 $"{load.ServerCores:F2} / {load.ClientCores:F2} / {load.MachineCores:F2} cores{(load.OtherCores > 0.2 ? $" (WARNING: {load.OtherCores:F2} cores used by other processes)" : "")}")],
             ["Pitwall CPU per command performed (robust to other load, unlike the latencies)", CpuPerCommand(load, m.Performed)],
+            ["this client's own collections in the window (gen 0 / 1 / 2)", string.Create(CultureInfo.InvariantCulture,
+                $"{load.ClientCollections.Gen0} / {load.ClientCollections.Gen1} / {load.ClientCollections.Gen2}{(load.ClientCollections.Held ? " (no-GC region held)" : "")}")],
         ];
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -211,6 +213,7 @@ internal static class CommandsBenchmark
             ["measured"] = Summary(m, load.Seconds),
             ["warmup"] = Summary(load.Warmup, s.Warmup.TotalSeconds),
             ["cpu"] = new { load.ServerCores, load.ClientCores, load.MachineCores, load.OtherCores },
+            ["clientCollections"] = new { load.ClientCollections.Gen0, load.ClientCollections.Gen1, load.ClientCollections.Gen2, load.ClientCollections.Held },
             ["details"] = details,
         };
         var json = Path.Combine(s.WorkDirectory, string.Create(CultureInfo.InvariantCulture, $"commands-results-{s.Cars}x{s.Rate:F0}.json"));
