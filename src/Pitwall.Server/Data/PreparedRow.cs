@@ -106,6 +106,43 @@ public sealed class PreparedRow : IDisposable
         }
     }
 
+    /// <summary>Runs the statement and reads its first row with <paramref name="read"/> (e.g. an <c>UPDATE … RETURNING</c>);
+    /// default when it returned no row.</summary>
+    public T? First<T>(Func<Columns, T> read) where T : class
+    {
+        var rc = raw.sqlite3_step(_statement);
+        try
+        {
+            if (rc == raw.SQLITE_ROW)
+            {
+                return read(new Columns(_statement));
+            }
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+            return null;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    /// <summary>The current row's values, by 0-based column.</summary>
+    public readonly struct Columns(sqlite3_stmt statement)
+    {
+        public string Text(int column) => raw.sqlite3_column_text(statement, column).utf8_to_string();
+
+        public string? TextOrNull(int column) => IsNull(column) ? null : Text(column);
+
+        public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+
+        public long? Int64OrNull(int column) => IsNull(column) ? null : Int64(column);
+
+        private bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+    }
+
     private void Check(int rc)
     {
         if (rc != raw.SQLITE_OK)

@@ -141,7 +141,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
 
         public override void Prepare() => Bound().Prepare();
 
-        protected override DbParameter CreateDbParameter() => new SqliteParameter();
+        protected override DbParameter CreateDbParameter() => new AtNamedParameter();
 
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Bound().ExecuteReader(behavior);
 

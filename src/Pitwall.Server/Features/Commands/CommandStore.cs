@@ -183,9 +183,14 @@ public sealed class CommandStore(Database database)
         {
             var (done, why) = outcome("");
             var (endState, endReason) = done ? (CommandStates.Performed, (string?)null) : (CommandStates.Failed, why);
-            return Map(await c.QuerySingleOrDefaultAsync<Row?>(
-                $"UPDATE vehicle_commands SET state = @endState, reason = @endReason, completed_at = @now WHERE id = @id AND vin = @vin AND state = 'sent' RETURNING {Columns}",
-                new { id, vin, endState, endReason, now = now.ToUnixTimeMilliseconds() }, t));
+            if (PreparedRow.For(c, CompleteSql) is { } complete)
+            {
+                // The writer's compiled statement: every command's result comes this way (no Dapper reader or binders per result).
+                return Map(complete.Text(1, endState).TextOrNull(2, endReason).Int64(3, now.ToUnixTimeMilliseconds()).Text(4, id).Text(5, vin)
+                    .First(ReadRow));
+            }
+            return Map(await c.QuerySingleOrDefaultAsync<Row?>(CompleteSql,
+                new { endState, endReason, now = now.ToUnixTimeMilliseconds(), id, vin }, t));
         }
         if (await c.QuerySingleOrDefaultAsync<Row?>($"SELECT {Columns} FROM vehicle_commands WHERE id = @id AND vin = @vin AND state = 'sent'", new { id, vin }, t)
             is not { } sent)
@@ -230,6 +235,16 @@ public sealed class CommandStore(Database database)
         ? null
         : new CommandRecord(r.Id, r.Vin, r.AccountId, r.Type, JsonSerializer.Deserialize<Dictionary<string, string>>(r.Parameters)!, r.State, r.Reason,
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt), At(r.SentAt), At(r.CompletedAt), DateTimeOffset.FromUnixTimeMilliseconds(r.ExpiresAt));
+
+    private const string CompleteSql =
+        $"UPDATE vehicle_commands SET state = @endState, reason = @endReason, completed_at = @now WHERE id = @id AND vin = @vin AND state = 'sent' RETURNING {Columns}";
+
+    /// <summary>A row of <see cref="Columns"/>, in their order.</summary>
+    private static Row ReadRow(PreparedRow.Columns r) => new()
+    {
+        Id = r.Text(0), Vin = r.Text(1), AccountId = r.Text(2), Type = r.Text(3), Parameters = r.Text(4), State = r.Text(5), Reason = r.TextOrNull(6),
+        CreatedAt = r.Int64(7), SentAt = r.Int64OrNull(8), CompletedAt = r.Int64OrNull(9), ExpiresAt = r.Int64(10),
+    };
 
     private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 

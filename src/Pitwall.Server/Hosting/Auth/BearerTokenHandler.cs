@@ -38,6 +38,12 @@ internal sealed class BearerTokenHandler(
             Context.Items[FailureKey] = true;
             return AuthenticateResult.Fail("The access token is unknown, expired or revoked.");
         }
+        return AuthenticateResult.Success(new AuthenticationTicket(identity.Principal, SchemeName));
+    }
+
+    /// <summary>The request principal of a bearer's identity (see <see cref="AccessTokenIdentity.Principal"/>).</summary>
+    internal static ClaimsPrincipal PrincipalOf(AccessTokenIdentity identity)
+    {
         var claims = new List<Claim>
         {
             new(PitwallClaims.AccountId, identity.AccountId),
@@ -54,8 +60,7 @@ internal sealed class BearerTokenHandler(
             }
             claims.AddRange(consented.Select(v => new Claim(PitwallClaims.ConsentedVehicle, string.Join(' ', [v.Key, .. v.Value]))));
         }
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, PitwallClaims.AccountId, PitwallClaims.Role));
-        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, PitwallClaims.AccountId, PitwallClaims.Role));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -18,4 +18,13 @@ public sealed record AccessTokenIdentity(string AccountId, string Role, string S
     /// <summary>A third-party app's token: the cars the owner consented to, each with its scopes (nothing else is reachable);
     /// null for tokens without such a limit (the first-party app, the portal, partners).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? ConsentedVehicles { get; init; }
+
+    /// <summary>
+    /// The request principal, built once and shared by every request bearing this token while the validator keeps this
+    /// identity (a request's claims built anew were ≈ 2.5 KB of garbage each at 1 000 commands/s, bench/README.md §3,
+    /// seventeenth session). Nothing changes a bearer principal after authentication.
+    /// </summary>
+    internal System.Security.Claims.ClaimsPrincipal Principal => _principal ??= BearerTokenHandler.PrincipalOf(this);
+
+    private System.Security.Claims.ClaimsPrincipal? _principal;
 }
