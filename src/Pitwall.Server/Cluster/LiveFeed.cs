@@ -13,7 +13,8 @@ public abstract class LiveFeed<T> where T : class, IFeedEvent
 {
     // Subscribers with keys are found through their keys: an instance with thousands of app streams would otherwise ask each
     // of them about every event. Those without keys (a console that sees everything) are asked about every event.
-    private readonly ConcurrentDictionary<FeedSubscription<T>, byte> _unkeyed = new();
+    // Copied on change (subscribers come and go seldom; every event reads it): no enumerator per event.
+    private volatile FeedSubscription<T>[] _unkeyed = [];
     private readonly ConcurrentDictionary<string, FeedSubscription<T>[]> _byKey = new(StringComparer.Ordinal);
     private readonly Lock _keying = new();
     private readonly FeedRelay<T> _relay;
@@ -36,8 +37,7 @@ public abstract class LiveFeed<T> where T : class, IFeedEvent
                 Offer(subscription, feedEvent);
             }
         }
-        // The dictionary's own enumerator takes no lock; its Keys would take every lock and copy the keys, per event.
-        foreach (var (subscription, _) in _unkeyed)
+        foreach (var subscription in _unkeyed)
         {
             Offer(subscription, feedEvent);
         }
@@ -62,8 +62,17 @@ public abstract class LiveFeed<T> where T : class, IFeedEvent
         }
         else
         {
-            _unkeyed[subscription] = 0;
-            subscription.Removed = () => _unkeyed.TryRemove(subscription, out _);
+            lock (_keying)
+            {
+                _unkeyed = [.. _unkeyed, subscription];
+            }
+            subscription.Removed = () =>
+            {
+                lock (_keying)
+                {
+                    _unkeyed = [.. _unkeyed.Where(other => other != subscription)];
+                }
+            };
         }
         (subscription.Missed, subscription.ReplayedUpTo) = _relay.After(lastEventId, subscription.Wants);
         return subscription;

@@ -9,10 +9,11 @@ namespace Pitwall.Server.Gateway;
 internal sealed partial class VehicleSession
 {
     /// <summary>Called once the first bytes of a frame are there (the receive loop waits for them holding no buffer).</summary>
-    /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap.</returns>
+    /// <returns>A pooled buffer holding one whole message (null when the car closed), or tooLarge past the cap. A frame
+    /// that is there at once (nearly all) completes synchronously: a ValueTask then allocates nothing per frame.</returns>
     /// <remarks>The socket's reads take no cancellation token (each would register on it while the car idles); what
     /// ends a connection early aborts the socket instead.</remarks>
-    private async Task<(byte[]? Frame, int Length, bool TooLarge)> ReceiveFrameAsync()
+    private async ValueTask<(byte[]? Frame, int Length, bool TooLarge)> ReceiveFrameAsync()
     {
         // From the first byte on, the whole frame must arrive in time, however slowly the car sends it. A frame that is
         // there at once (nearly all) needs no timer: the deadline is armed only when a read has to wait.

@@ -33,7 +33,7 @@ internal sealed class DriverAlerts(INotifier notifier) : IStatusObserver
 
     public async Task ObserveAsync(DbConnection connection, DbTransaction transaction, InboundMessage message, StatusReport before, IReadOnlyList<SignalValue> values)
     {
-        if (!values.Any(v => Watched.Contains(v.Id)))
+        if (!AnyWatched(values))
         {
             return;
         }
@@ -71,5 +71,18 @@ internal sealed class DriverAlerts(INotifier notifier) : IStatusObserver
             await notifier.NotifyAsync(connection, transaction,
                 new Notification(message.Vin, type.Id, NotificationText.Of(Messages[type.Id]), message.ReceivedAt, $"{message.Seq}:{type.Id}"));
         }
+    }
+
+    /// <summary>By index: every report passes here, and an enumerator through the interface is an object per report.</summary>
+    private static bool AnyWatched(IReadOnlyList<SignalValue> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (Watched.Contains(values[i].Id))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -25,7 +25,8 @@ internal sealed class StatusMessageHandler(
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
 
     // Owned by the ingest writer, which calls PersistAsync and then Committed one batch at a time.
-    private readonly Dictionary<string, List<string>> _changed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _changed = new(StringComparer.Ordinal);
+    private readonly SignalPathSets _paths = new();
     private readonly Dictionary<string, int> _used = new(StringComparer.Ordinal); // service → reports of the batch that used it
     private readonly List<string> _reportServices = [];
     private readonly List<SignalValue> _kept = [];
@@ -77,9 +78,11 @@ internal sealed class StatusMessageHandler(
     {
         _kept.Clear();
         _reportServices.Clear();
-        List<string>? paths = null;
-        foreach (var value in message.Envelope.StatusReport.Values)
+        _paths.Clear();
+        var values = message.Envelope.StatusReport.Values;
+        for (var i = 0; i < values.Count; i++) // by index: a RepeatedField's enumerator is an iterator object per report
         {
+            var value = values[i];
             if (SignalCatalog.Find(value.Id) is not { } signal)
             {
                 continue;
@@ -95,13 +98,14 @@ internal sealed class StatusMessageHandler(
                 _reportServices.Add(service); // once per report and service
                 _used[service] = _used.GetValueOrDefault(service) + 1;
             }
-            (paths ??= new List<string>(message.Envelope.StatusReport.Values.Count)).Add(signal.Path);
+            _paths.Add(value.Id, signal.Path);
         }
-        if (paths is not null)
+        if (_paths.Count == 0)
         {
-            _changed[message.Vin] = paths;
+            return false;
         }
-        return paths is not null;
+        _changed[message.Vin] = _paths.Paths();
+        return true;
     }
 
     /// <summary>
@@ -129,23 +133,31 @@ internal sealed class StatusMessageHandler(
         }
     }
 
+    /// <summary>
+    /// A value that did not change is left as it is: setting a oneof's number or flag boxes it anew, and that box, referenced
+    /// from a state that lives for good, is what a young collection has to copy (issue 17).
+    /// </summary>
     private static void Overwrite(SignalValue kept, SignalValue value)
     {
         kept.RecordedAtMs = value.RecordedAtMs;
+        var same = kept.ValueCase == value.ValueCase;
         switch (value.ValueCase)
         {
-            case SignalValue.ValueOneofCase.Number:
+            case SignalValue.ValueOneofCase.Number when !same || BitConverter.DoubleToInt64Bits(kept.Number) != BitConverter.DoubleToInt64Bits(value.Number):
                 kept.Number = value.Number;
                 break;
-            case SignalValue.ValueOneofCase.Flag:
+            case SignalValue.ValueOneofCase.Flag when !same || kept.Flag != value.Flag:
                 kept.Flag = value.Flag;
                 break;
-            case SignalValue.ValueOneofCase.Text:
+            case SignalValue.ValueOneofCase.Text when !same || kept.Text != value.Text:
                 kept.Text = value.Text;
                 break;
-            case SignalValue.ValueOneofCase.Unavailable:
+            case SignalValue.ValueOneofCase.Unavailable when !same || kept.Unavailable != value.Unavailable:
                 kept.Unavailable = value.Unavailable;
                 break;
+            case SignalValue.ValueOneofCase.Number or SignalValue.ValueOneofCase.Flag or SignalValue.ValueOneofCase.Text
+                or SignalValue.ValueOneofCase.Unavailable:
+                break; // unchanged
             default:
                 kept.ClearValue();
                 break;

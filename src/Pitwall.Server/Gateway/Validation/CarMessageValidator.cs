@@ -62,8 +62,10 @@ public sealed partial class CarMessageValidator(IOptions<GatewayOptions> options
             return ContentVerdict.Refuse(privacy);
         }
         var dropped = 0;
-        foreach (var value in report.Values)
+        var values = report.Values;
+        for (var i = 0; i < values.Count; i++) // by index: a RepeatedField's enumerator is an iterator object per report
         {
+            var value = values[i];
             if (SignalCatalog.Find(value.Id) is not { } signal)
             {
                 continue; // a newer car's signal: handlers ignore what the catalogue does not know

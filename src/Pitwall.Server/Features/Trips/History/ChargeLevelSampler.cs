@@ -48,8 +48,9 @@ public sealed class ChargeLevelSampler(IServiceAccess access) : IStatusObserver
 
     private static SignalValue? Find(IReadOnlyList<SignalValue> values)
     {
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++) // by index: an enumerator through the interface is an object per report
         {
+            var value = values[i];
             if (value.Id == SignalCatalog.StateOfCharge.Id && value.ValueCase == SignalValue.ValueOneofCase.Number &&
                 double.IsFinite(value.Number) && value.Number is >= 0 and <= 100)
             {
