@@ -60,7 +60,7 @@ public sealed partial class Database : IAsyncDisposable
         {
             return await _postgres.OpenConnectionAsync(cancellationToken);
         }
-        var connection = new SqliteConnection(_sqliteConnectionString);
+        var connection = new AtNamedConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

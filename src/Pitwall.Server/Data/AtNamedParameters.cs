@@ -25,3 +25,15 @@ internal sealed class AtNamedParameter : SqliteParameter
             : value;
     }
 }
+
+/// <summary>A read connection whose commands make <see cref="AtNamedParameter"/>s (the writer's own commands do too).</summary>
+internal sealed class AtNamedConnection(string connectionString) : SqliteConnection(connectionString)
+{
+    public override SqliteCommand CreateCommand() =>
+        new AtNamedCommand { Connection = this, CommandTimeout = DefaultTimeout, Transaction = Transaction };
+
+    private sealed class AtNamedCommand : SqliteCommand
+    {
+        public override SqliteParameter CreateParameter() => new AtNamedParameter();
+    }
+}
