@@ -24,8 +24,9 @@ internal sealed record PhaseResult(
     public int Failures => Rounds.Sum(r => r.Failures);
 }
 
-/// <summary>One column of the artifact benchmark: after a warm-up (one poll per poller, eight downloads), the download rounds
-/// against one set-up (with pollers, if any, throughout), with CPU and memory sampled for its processes.</summary>
+/// <summary>One column of the artifact benchmark: after a warm-up (one poll per poller, eight downloads, then the pollers polling and
+/// <c>--warmup-rounds</c> full download rounds that are not counted), the download rounds against one set-up (with pollers, if any,
+/// throughout), with CPU measured over the counted rounds and memory sampled from before the warm-up rounds to the end.</summary>
 internal static class ArtifactPhase
 {
     public static async Task<PhaseResult> RunAsync(
@@ -53,6 +54,12 @@ internal static class ArtifactPhase
         using var polling = new CancellationTokenSource();
         var pollers = ArtifactLoad.PollAsync(http, pollUrls, s.PollInterval, polling.Token);
         var started = Stopwatch.GetTimestamp();
+        // Warm-up rounds, not counted: the full load (every downloader, the pollers) until the servers' and the client's code,
+        // buffers and page cache are warm (the first rounds of 2-8 s ran 25-35 % slower in every set-up).
+        for (var round = 0; round < s.WarmupRounds; round++)
+        {
+            Console.WriteLine($"  {name} warm-up round {round + 1}: {Describe(await ArtifactLoad.DownloadAsync(http, s.Downloaders, size, urlOf, CancellationToken.None))}");
+        }
         var others = new OtherLoad();
         var cpu = new CpuMeter(ProcStats.TreeCpuTime, [.. processes.Select(p => p.Pid)]);
         var rounds = new List<DownloadRound>();

@@ -87,7 +87,7 @@ internal static class ArtifactsBenchmark
         List<string> lines =
             [
                 string.Create(CultureInfo.InvariantCulture,
-                    $"artifacts: {s.Downloaders} downloads of {s.ArtifactMegabytes} MiB at once (2 byte ranges each), {s.Rounds} round(s) per set-up; "
+                    $"artifacts: {s.Downloaders} downloads of {s.ArtifactMegabytes} MiB at once (2 byte ranges each), {s.Rounds} counted round(s) per set-up after {s.WarmupRounds} warm-up round(s); "
                     + $"{s.Pollers} pollers every {s.PollInterval.TotalSeconds:F0} s during the Pitwall set-ups"),
                 .. new[] { direct, front, alone }.OfType<PhaseResult>().Select(r => ArtifactPhase.Line(r, alone.MegabytesPerSecond)),
                 "  target: >= 80 % of nginx alone with flat memory",
