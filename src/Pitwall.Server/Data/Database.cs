@@ -16,6 +16,7 @@ public sealed partial class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
+    private readonly SqliteReaders? _sqliteReaders;
     private readonly int _busyTimeoutMs;
     private readonly int _checkpointPages;
     private readonly int _writerCacheKiB;
@@ -48,6 +49,7 @@ public sealed partial class Database : IAsyncDisposable
                 Directory.CreateDirectory(directory);
             }
             _sqliteConnectionString = builder.ToString();
+            _sqliteReaders = new SqliteReaders(_sqliteConnectionString);
         }
         CreateInstruments(meters);
     }
@@ -65,11 +67,28 @@ public sealed partial class Database : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Runs <paramref name="work"/> on a read connection: on SQLite one kept open with its compiled statements
+    /// (<see cref="SqliteReaders"/>); on PostgreSQL a pooled one (Npgsql keeps its prepared statements).</summary>
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         using var span = StartSpan("db read");
-        await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection);
+        if (_sqliteReaders is null)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await work(connection);
+        }
+        var reader = await _sqliteReaders.RentAsync(cancellationToken);
+        var clean = false;
+        try
+        {
+            var result = await work(reader);
+            clean = true;
+            return result;
+        }
+        finally
+        {
+            _sqliteReaders.Return(reader, clean);
+        }
     }
 
     /// <summary>
@@ -154,6 +173,7 @@ public sealed partial class Database : IAsyncDisposable
             await stopped.Task; // what was queued is still written
         }
         _checkpointer?.Dispose();
+        _sqliteReaders?.Dispose();
         if (_sqliteWriterConnection is not null)
         {
             await _sqliteWriterConnection.DisposeAsync();

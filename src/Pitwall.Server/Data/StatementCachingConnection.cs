@@ -6,12 +6,13 @@ using Microsoft.Data.Sqlite;
 namespace Pitwall.Server.Data;
 
 /// <summary>
-/// The SQLite writer's connection, whose commands keep their compiled statements between uses. Microsoft.Data.Sqlite
-/// compiles SQL once per command object, and Dapper makes a new command for every call, so every write re-parsed its
+/// The SQLite writer's connection (and each reader's, <see cref="SqliteReaders"/>), whose commands keep their compiled
+/// statements between uses. Microsoft.Data.Sqlite compiles SQL once per command object, and Dapper makes a new command for every call, so every write re-parsed its
 /// SQL: about a tenth of the server's CPU at 1 000 commands/s, all of it on the one writer thread (issue 17). Here a
 /// command handed out for a SQL text is, once disposed, kept for the next use of the same text.
 /// </summary>
-/// <remarks>Used by one thread at a time (the writer); a text in use twice at once simply gets a second command.</remarks>
+/// <remarks>Used by one thread at a time (the writer, or the read that rented it from <see cref="SqliteReaders"/>); a text in use
+/// twice at once simply gets a second command.</remarks>
 internal sealed class StatementCachingConnection(string connectionString) : SqliteConnection(connectionString)
 {
     /// <summary>Bounded: a list parameter expanded by Dapper makes a text per list length.</summary>
