@@ -45,37 +45,22 @@ internal sealed class SqliteReaders(string connectionString) : IDisposable
     /// <param name="clean">The read ended without an exception.</param>
     public void Return(StatementCachingConnection connection, bool clean)
     {
-        if (clean && !Volatile.Read(ref _disposed) && connection.State == ConnectionState.Open && Idle(connection)
-            && Interlocked.Increment(ref _idleCount) <= Capacity)
+        if (clean && !Volatile.Read(ref _disposed) && connection.State == ConnectionState.Open && Idle(connection))
         {
-            _idle.Enqueue(connection);
-            return;
-        }
-        if (clean && connection.State == ConnectionState.Open && Idle(connection) && !Volatile.Read(ref _disposed))
-        {
-            Interlocked.Decrement(ref _idleCount); // full: counted above, not kept
+            if (Interlocked.Increment(ref _idleCount) <= Capacity)
+            {
+                _idle.Enqueue(connection);
+                return;
+            }
+            Interlocked.Decrement(ref _idleCount); // enough idle ones already
         }
         connection.Dispose();
     }
 
-    /// <summary>No transaction open and no statement stepped but not reset (a reader left open would hold its snapshot,
-    /// and with it the WAL's checkpoint, for as long as the connection lies idle).</summary>
-    private static bool Idle(StatementCachingConnection connection)
-    {
-        var db = connection.Handle;
-        if (db is null || raw.sqlite3_get_autocommit(db) == 0)
-        {
-            return false;
-        }
-        for (var statement = raw.sqlite3_next_stmt(db, null); statement is not null; statement = raw.sqlite3_next_stmt(db, statement))
-        {
-            if (raw.sqlite3_stmt_busy(statement) != 0)
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>No transaction open and every command given back (Dapper disposes a command with its reader: a reader left
+    /// open would hold its snapshot, and with it the WAL's checkpoint, for as long as the connection lay idle).</summary>
+    private static bool Idle(StatementCachingConnection connection) =>
+        connection.Handle is { } db && raw.sqlite3_get_autocommit(db) != 0 && connection.RentedCount == 0;
 
     public void Dispose()
     {

@@ -22,6 +22,9 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
 
     internal int CachedCount => _idle.Count;
 
+    /// <summary>Commands handed out and not yet given back: a read connection is idle only at zero (<see cref="SqliteReaders"/>).</summary>
+    internal int RentedCount { get; private set; }
+
     // Kept for the connection's life: a handful of hot statements run through their own handle (PreparedRow).
     private readonly Dictionary<string, PreparedRow> _prepared = new(StringComparer.Ordinal);
 
@@ -38,6 +41,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
 
     internal SqliteCommand Rent(string sql)
     {
+        RentedCount++;
         if (_idle.Remove(sql, out var command))
         {
             return command;
@@ -49,6 +53,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
 
     internal void Return(SqliteCommand command)
     {
+        RentedCount--;
         command.Parameters.Clear();
         command.Transaction = null;
         if (_idle.Count >= MaxCachedStatements || !_idle.TryAdd(command.CommandText, command))
