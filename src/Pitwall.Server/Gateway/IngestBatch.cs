@@ -11,7 +11,8 @@ internal sealed class IngestBatch(IReadOnlyDictionary<Envelope.PayloadOneofCase,
 {
     private readonly Dictionary<Envelope.PayloadOneofCase, int> _handlerAt = [];
     private readonly List<(IVehicleMessageHandler Handler, List<InboundMessage> Messages)> _byHandler = [];
-    private readonly Dictionary<string, int> _markAt = new(StringComparer.Ordinal);
+    // Each grouping's number, marked on the cars it saw (no look-up by VIN): unique across this process's batches.
+    private static long s_groupings;
     private readonly List<CarMark> _marks = [];
     private readonly List<InboundMessage> _privacyChanges = [];
 
@@ -28,19 +29,21 @@ internal sealed class IngestBatch(IReadOnlyDictionary<Envelope.PayloadOneofCase,
     {
         _byHandler.Clear();
         _handlerAt.Clear();
-        _markAt.Clear();
         _marks.Clear();
         _privacyChanges.Clear();
-        foreach (var (_, message) in items)
+        var grouping = Interlocked.Increment(ref s_groupings);
+        foreach (var (session, message) in items)
         {
-            if (_markAt.TryGetValue(message.Vin, out var at))
+            var car = session.Car;
+            if (car.GroupedIn == grouping)
             {
-                _marks[at] = new CarMark(message.Vin, Math.Max(_marks[at].Seq, message.Seq), message);
+                _marks[car.MarkAt] = new CarMark(car, Math.Max(_marks[car.MarkAt].Seq, message.Seq), message);
             }
             else
             {
-                _markAt[message.Vin] = _marks.Count;
-                _marks.Add(new CarMark(message.Vin, message.Seq, message));
+                car.GroupedIn = grouping;
+                car.MarkAt = _marks.Count;
+                _marks.Add(new CarMark(car, message.Seq, message));
             }
             // Refused messages store nothing; they only move the car's high-water mark, so that they are acked and never come back.
             if (message.Refused)
@@ -62,5 +65,8 @@ internal sealed class IngestBatch(IReadOnlyDictionary<Envelope.PayloadOneofCase,
         }
     }
 
-    internal readonly record struct CarMark(string Vin, long Seq, InboundMessage Last);
+    internal readonly record struct CarMark(IngestCar Car, long Seq, InboundMessage Last)
+    {
+        public string Vin => Car.Vin;
+    }
 }

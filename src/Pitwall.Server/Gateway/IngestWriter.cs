@@ -16,8 +16,7 @@ internal sealed partial class IngestWriter : BackgroundService
 {
     private readonly Channel<(VehicleSession Session, InboundMessage Message)> _queue;
     private readonly Dictionary<Envelope.PayloadOneofCase, IVehicleMessageHandler> _handlers;
-    private readonly ConcurrentDictionary<string, long> _durable = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _queued = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IngestCar> _cars = new(StringComparer.Ordinal);
     private TaskCompletionSource _batchDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Database _database;
     private readonly TimeProvider _time;
@@ -51,16 +50,19 @@ internal sealed partial class IngestWriter : BackgroundService
 
     public bool Handles(Envelope.PayloadOneofCase payload) => _handlers.ContainsKey(payload);
 
+    /// <summary>The car's entry, looked up once per connection; its session hands it to the writer with every message.</summary>
+    internal IngestCar CarOf(string vin) => _cars.GetOrAdd(vin, static v => new IngestCar(v));
+
     internal async ValueTask EnqueueAsync(VehicleSession session, InboundMessage message, CancellationToken cancellationToken)
     {
-        _queued.AddOrUpdate(message.Vin, 1, (_, n) => n + 1);
+        session.Car.Enqueued();
         try
         {
             await _queue.Writer.WriteAsync((session, message), cancellationToken);
         }
         catch
         {
-            Dequeued(message.Vin);
+            session.Car.Dequeued();
             throw;
         }
         if (_onWriterThread)
@@ -73,30 +75,19 @@ internal sealed partial class IngestWriter : BackgroundService
     /// Waits until nothing of this car is waiting to be written (a previous connection's messages), so that a new
     /// connection starts from the true durable mark and an old message never overwrites newer link state.
     /// </summary>
-    internal async Task DrainAsync(string vin, CancellationToken cancellationToken)
+    internal async Task DrainAsync(IngestCar car, CancellationToken cancellationToken)
     {
         while (true)
         {
             // Take the batch signal before looking at the count: a batch that ends in between still wakes us.
             var batchDone = Volatile.Read(ref _batchDone).Task;
-            if (_queued.GetValueOrDefault(vin) <= 0)
+            if (car.Queued <= 0)
             {
                 return;
             }
             await batchDone.WaitAsync(cancellationToken);
         }
     }
-
-    private void Dequeued(string vin)
-    {
-        if (_queued.AddOrUpdate(vin, 0, (_, n) => n - 1) <= 0)
-        {
-            _queued.TryRemove(KeyValuePair.Create(vin, 0));
-        }
-    }
-
-    /// <summary>The higher of the stored mark and what this writer already made durable (a batch may be in flight).</summary>
-    internal long KnownDurableSeq(string vin, long stored) => _durable.AddOrUpdate(vin, stored, (_, known) => Math.Max(known, stored));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -140,9 +131,9 @@ internal sealed partial class IngestWriter : BackgroundService
     /// <summary>The batch is done with, stored or not: its cars' queued counts drop, and whoever drains a car looks again.</summary>
     private void Finish(List<(VehicleSession Session, InboundMessage Message)> batch)
     {
-        foreach (var (_, message) in batch)
+        foreach (var (session, _) in batch)
         {
-            Dequeued(message.Vin);
+            session.Car.Dequeued();
         }
         batch.Clear();
         Interlocked.Exchange(ref _batchDone, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
@@ -194,7 +185,7 @@ internal sealed partial class IngestWriter : BackgroundService
         _fresh.Clear();
         foreach (var item in batch)
         {
-            if (!item.Session.Poisoned && item.Message.Seq > _durable.GetValueOrDefault(item.Message.Vin))
+            if (!item.Session.Poisoned && item.Message.Seq > item.Session.Car.Durable)
             {
                 _fresh.Add(item);
             }
@@ -258,7 +249,7 @@ internal sealed partial class IngestWriter : BackgroundService
     {
         foreach (var mark in batch.Marks)
         {
-            _durable.AddOrUpdate(mark.Vin, static (_, seq) => seq, static (_, known, seq) => Math.Max(known, seq), mark.Seq);
+            mark.Car.Advance(mark.Seq);
         }
         foreach (var (handler, messages) in batch.ByHandler)
         {

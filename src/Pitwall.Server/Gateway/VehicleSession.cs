@@ -27,12 +27,16 @@ internal sealed partial class VehicleSession
         Vin = vin;
         _socket = socket;
         _services = services;
+        Car = services.Writer.CarOf(vin);
         var options = services.Options;
         _outbound = new OutboundFrames(socket, options.OutboundQueueLength, Abort);
         _rate = new TokenBucket(options.MessagesPerSecond, options.MessageBurst, services.Time);
     }
 
     public string Vin { get; }
+
+    /// <summary>The car's entry in the ingest writer, found once for the connection's messages.</summary>
+    internal IngestCar Car { get; }
 
     // Set once the login is on record, so that the logout is recorded too.
     private bool _helloRecorded;
@@ -245,7 +249,7 @@ internal sealed partial class VehicleSession
             return false;
         }
         Privacy = hello.Privacy ?? new PrivacySettings();
-        await _services.Writer.DrainAsync(Vin, cancellationToken);
+        await _services.Writer.DrainAsync(Car, cancellationToken);
         long durable;
         // Under the car's lock from the read of its pending frames on, so that no frame queued meanwhile overtakes them or
         // misses this session: the hello's record and that read are one write transaction.
@@ -255,7 +259,7 @@ internal sealed partial class VehicleSession
             var pending = record.Pending;
             Held(record);
             _helloRecorded = true;
-            durable = _services.Writer.KnownDurableSeq(Vin, record.Durable);
+            durable = Car.Advance(record.Durable); // the higher of the stored mark and what the writer made durable (a batch may be in flight)
             _durableSeq = durable;
             _ackedSeq = durable;
             _lastReceivedSeq = 0; // hello is not sequenced; resends after it may start below anything sent before
@@ -362,7 +366,7 @@ internal sealed partial class VehicleSession
     {
         _services.Metrics.Refused(envelope.PayloadCase, reason);
         await _services.Writer.EnqueueAsync(this, new InboundMessage(Vin, seq, envelope, Privacy, receivedAt, Refused: true), cancellationToken);
-        await _services.Writer.DrainAsync(Vin, cancellationToken); // the ack goes out before the error
+        await _services.Writer.DrainAsync(Car, cancellationToken); // the ack goes out before the error
         Fail(ProtocolError.Types.Code.InvalidContent, $"the message's content is implausible: {reason}", envelope.Seq);
     }
 

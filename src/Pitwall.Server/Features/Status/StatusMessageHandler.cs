@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using Pitwall.Protocol;
 using Pitwall.Protocol.V1;
 using Pitwall.Server.Features.LiveEvents;
@@ -24,13 +25,13 @@ internal sealed class StatusMessageHandler(
     private static readonly TimeSpan ImpossibleClockLead = TimeSpan.FromDays(7);
     private readonly ConcurrentDictionary<string, StatusReport> _latest = new(StringComparer.Ordinal);
 
-    // Owned by the ingest writer, which calls PersistAsync and then Committed one batch at a time.
-    private readonly Dictionary<string, string[]> _changed = new(StringComparer.Ordinal);
+    // Owned by the ingest writer, which calls PersistAsync and then Committed one batch at a time. One entry per car of the
+    // batch, found with one look-up per report (its state, the signals its last report changed, whether the cache has it).
+    private readonly Dictionary<string, Written> _written = new(StringComparer.Ordinal);
     private readonly SignalPathSets _paths = new();
     private readonly Dictionary<string, int> _used = new(StringComparer.Ordinal); // service → reports of the batch that used it
     private readonly List<string> _reportServices = [];
     private readonly List<SignalValue> _kept = [];
-    private readonly Dictionary<string, StatusReport> _written = new(StringComparer.Ordinal);
     private bool _uncommitted;
 
     private readonly IStatusObserver[] _observers = [.. observers];
@@ -48,21 +49,19 @@ internal sealed class StatusMessageHandler(
             }
         }
         _uncommitted = true;
-        _changed.Clear();
         _used.Clear();
         _written.Clear();
         foreach (var message in messages)
         {
-            if (!Keep(message))
+            if (Keep(message) is not { } paths)
             {
                 continue; // private mode, switched-off services or nothing known: nothing is stored
             }
-            if (!_written.TryGetValue(message.Vin, out var state))
+            var state = Remember(message.Vin, paths);
+            if (state is null)
             {
-                state = _useCache && _latest.TryGetValue(message.Vin, out var cached)
-                    ? cached
-                    : await StatusStore.FindAsync(connection, transaction, message.Vin) ?? new StatusReport();
-                _written[message.Vin] = state;
+                state = await StatusStore.FindAsync(connection, transaction, message.Vin) ?? new StatusReport();
+                CollectionsMarshal.GetValueRefOrNullRef(_written, message.Vin).State = state;
             }
             foreach (var observer in _observers)
             {
@@ -70,11 +69,33 @@ internal sealed class StatusMessageHandler(
             }
             Merge(state, _kept, message.ReceivedAt);
         }
-        await StatusStore.SaveAsync(connection, transaction, _written, time.GetUtcNow());
+        await StatusStore.SaveAsync(connection, transaction, States(), time.GetUtcNow());
     }
 
-    /// <summary>Collects in <see cref="_kept"/> the report's values its switches allow, and notes their services and paths.</summary>
-    private bool Keep(InboundMessage message)
+    /// <summary>Notes the car's report in the batch; gives its state when the batch or the cache has it, else null (read it).</summary>
+    private StatusReport? Remember(string vin, string[] paths)
+    {
+        ref var written = ref CollectionsMarshal.GetValueRefOrAddDefault(_written, vin, out var inBatch);
+        written.Paths = paths; // the car's last report in the batch names the changed signals, as before
+        if (!inBatch && _useCache && _latest.TryGetValue(vin, out var cached))
+        {
+            written.State = cached;
+            written.Cached = true;
+        }
+        return written.State;
+    }
+
+    private IEnumerable<KeyValuePair<string, StatusReport>> States()
+    {
+        foreach (var (vin, written) in _written)
+        {
+            yield return new(vin, written.State!);
+        }
+    }
+
+    /// <summary>Collects in <see cref="_kept"/> the report's values its switches allow, and notes their services.</summary>
+    /// <returns>The kept values' signal paths (shared per distinct list), or null when nothing is kept.</returns>
+    private string[]? Keep(InboundMessage message)
     {
         _kept.Clear();
         _reportServices.Clear();
@@ -100,12 +121,7 @@ internal sealed class StatusMessageHandler(
             }
             _paths.Add(value.Id, signal.Path);
         }
-        if (_paths.Count == 0)
-        {
-            return false;
-        }
-        _changed[message.Vin] = _paths.Paths();
-        return true;
+        return _paths.Count == 0 ? null : _paths.Paths();
     }
 
     /// <summary>
@@ -119,9 +135,11 @@ internal sealed class StatusMessageHandler(
         // A stored time this far ahead of the message is impossible (stored before the gate checked times): it must not
         // pin its value for good.
         var impossiblyLate = receivedAt.Add(ImpossibleClockLead).ToUnixTimeMilliseconds();
+        var next = 0; // a car sends its signals in the same order report after report: the next one is looked at first
         foreach (var value in kept)
         {
-            var at = IndexOf(state, value.Id);
+            var at = next < state.Values.Count && state.Values[next].Id == value.Id ? next : IndexOf(state, value.Id);
+            next = at + 1;
             if (at < 0)
             {
                 state.Values.Add(value.Clone());
@@ -170,21 +188,26 @@ internal sealed class StatusMessageHandler(
         var now = time.GetUtcNow();
         if (_useCache)
         {
-            if (_latest.Count + _written.Count > MaxCachedCars)
+            var cleared = _latest.Count + _written.Count > MaxCachedCars;
+            if (cleared)
             {
                 _latest.Clear();
             }
-            foreach (var (vin, state) in _written)
+            foreach (var (vin, written) in _written)
             {
-                _latest[vin] = state;
+                if (cleared || !written.Cached)
+                {
+                    _latest[vin] = written.State!; // a state taken from the cache was changed in place there
+                }
             }
         }
         foreach (var (service, reports) in _used)
         {
             usage.Record(service, UsageStatistics.UsageChannel.Car, reports); // counted once the reports are durable, never twice on a retry
         }
-        foreach (var (vin, signals) in _changed)
+        foreach (var (vin, written) in _written)
         {
+            var signals = written.Paths;
             hub.Publish(new LiveEvent(vin, "vehicle.status", new { vin, signals }, now));
         }
         foreach (var message in messages)
@@ -209,6 +232,13 @@ internal sealed class StatusMessageHandler(
         // A new owner must never see the previous owner's last position.
         await StatusStore.DeleteAsync(connection, transaction, vin);
         _latest.TryRemove(vin, out _);
+    }
+
+    private struct Written
+    {
+        public StatusReport? State;
+        public string[] Paths;
+        public bool Cached;
     }
 
     private static int IndexOf(StatusReport state, uint id)
