@@ -32,6 +32,10 @@ public sealed class ClusterOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int ReplayCapacity { get; set; } = 10_000;
 
+    /// <summary>At most how many bytes of JSON the kept live events take per feed (the buffer grows to it as needed).</summary>
+    [Range(1024, 1 << 30)]
+    public int ReplayBytes { get; set; } = 16 << 20;
+
     /// <summary>A comment line is sent on a live event stream that has been quiet this long, so that proxies keep it open.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);

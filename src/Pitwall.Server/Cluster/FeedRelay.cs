@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using Pitwall.Server.Hosting;
 
 namespace Pitwall.Server.Cluster;
 
@@ -20,12 +23,18 @@ public interface IFeedEvent
 /// </summary>
 internal sealed class FeedRelay<T> where T : class, IFeedEvent
 {
-    private readonly Queue<(T Event, long At)> _recent = new();
+    // What is kept and relayed: the event as JSON, written by one writer per thread (no buffer per event).
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_json;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    private readonly Lock _lock = new();
+    private readonly ReplayRing _kept;
     private readonly string _subject;
     private readonly IClusterBus _bus;
     private readonly TimeProvider _time;
     private readonly ClusterOptions _options;
     private readonly Func<T, string, long, T> _stamp;
+    private readonly Func<T, string?> _keyOf;
     private readonly Action<T> _fanOut;
     private long _position;
     private long _published;
@@ -34,15 +43,19 @@ internal sealed class FeedRelay<T> where T : class, IFeedEvent
 
     /// <param name="name">The feed's name in NATS subjects.</param>
     /// <param name="stamp">A copy of the event with its id and position.</param>
+    /// <param name="keyOf">The key under which the feed finds the subscribers that may want the event (null: none).</param>
     /// <param name="fanOut">Hands the stamped event to this instance's subscribers.</param>
-    public FeedRelay(string name, IClusterBus bus, TimeProvider time, ClusterOptions options, Func<T, string, long, T> stamp, Action<T> fanOut)
+    public FeedRelay(string name, IClusterBus bus, TimeProvider time, ClusterOptions options, Func<T, string, long, T> stamp,
+        Func<T, string?> keyOf, Action<T> fanOut)
     {
         _subject = "pitwall.feed." + name;
         _bus = bus;
         _time = time;
         _options = options;
         _stamp = stamp;
+        _keyOf = keyOf;
         _fanOut = fanOut;
+        _kept = new ReplayRing(options.ReplayCapacity, options.ReplayBytes);
         if (bus.Enabled)
         {
             _subscription = bus.Subscribe(_subject, data =>
@@ -56,36 +69,37 @@ internal sealed class FeedRelay<T> where T : class, IFeedEvent
     public void Publish(T feedEvent)
     {
         var id = $"{_bus.InstanceId}.{Interlocked.Increment(ref _published)}";
-        var stamped = Record(feedEvent, id);
+        var json = Serialize(new Relayed(id, feedEvent));
+        var stamped = Record(feedEvent, id, json);
+        var relayed = _bus.Enabled ? json.ToArray() : null;
         _fanOut(stamped);
-        if (_bus.Enabled)
+        if (relayed is not null)
         {
-            _ = _bus.PublishAsync(_subject, JsonSerializer.SerializeToUtf8Bytes(new Relayed(id, stamped), JsonSerializerOptions.Web)).AsTask();
+            _ = _bus.PublishAsync(_subject, relayed).AsTask();
         }
     }
 
     private void OnRelayed(byte[] data)
     {
-        var relayed = JsonSerializer.Deserialize<Relayed>(data, JsonSerializerOptions.Web);
+        var relayed = JsonSerializer.Deserialize<Relayed>(data, ApiJson.Options);
         if (relayed?.Event is null || relayed.Id.StartsWith(_bus.InstanceId + ".", StringComparison.Ordinal))
         {
             return; // this instance's own event, back from NATS
         }
-        _fanOut(Record(relayed.Event, relayed.Id));
+        _fanOut(Record(relayed.Event, relayed.Id, data));
     }
 
-    private T Record(T feedEvent, string id)
+    private T Record(T feedEvent, string id, ReadOnlySpan<byte> json)
     {
         var now = _time.GetTimestamp();
-        lock (_recent)
+        var keyHash = ReplayRing.KeyHashOf(_keyOf(feedEvent));
+        Span<byte> idBytes = id.Length <= 128 ? stackalloc byte[3 * 128] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
+        idBytes = idBytes[..Encoding.UTF8.GetBytes(id, idBytes)];
+        lock (_lock)
         {
             var stamped = _stamp(feedEvent, id, ++_position);
-            _recent.Enqueue((stamped, now));
-            while (_recent.Count > _options.ReplayCapacity ||
-                   (_recent.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.At, now) > _options.ReplayWindow))
-            {
-                _recent.Dequeue();
-            }
+            _kept.Add(_position, now, keyHash, idBytes, json);
+            _kept.RemoveOlderThan(_time, now, _options.ReplayWindow);
             return stamped;
         }
     }
@@ -95,22 +109,41 @@ internal sealed class FeedRelay<T> where T : class, IFeedEvent
     /// replay goes (live events at or below it are in the replay). Nothing is replayed for an id no longer (or never) kept.
     /// Call after the subscriber is registered, so that nothing falls between the replay and the live events.
     /// </summary>
-    public (IReadOnlyList<T> Missed, long UpTo) After(string? lastEventId, Func<T, bool> wants)
+    /// <param name="keys">The subscriber's keys (see <see cref="LiveFeed{T}"/>); null: it may want any event.</param>
+    public (IReadOnlyList<T> Missed, long UpTo) After(string? lastEventId, Func<T, bool> wants, IReadOnlySet<string>? keys)
     {
-        lock (_recent)
+        List<ReplayRing.Kept> kept;
+        long upTo;
+        var id = Encoding.UTF8.GetBytes(lastEventId ?? "");
+        HashSet<int>? keyHashes = keys is null ? null : [.. keys.Select(ReplayRing.KeyHashOf)];
+        lock (_lock)
         {
-            var missed = new List<T>();
-            var found = false;
-            foreach (var (recent, _) in _recent)
-            {
-                if (found && wants(recent))
-                {
-                    missed.Add(recent);
-                }
-                found |= recent.EventId == lastEventId;
-            }
-            return (missed, _position);
+            kept = lastEventId is null ? [] : _kept.After(id, keyHashes);
+            upTo = _position;
         }
+        // Read back outside the lock: a long replay must not hold up the publishers.
+        var missed = new List<T>();
+        foreach (var (position, json) in kept)
+        {
+            if (JsonSerializer.Deserialize<Relayed>(json, ApiJson.Options) is { Event: not null } relayed &&
+                _stamp(relayed.Event, relayed.Id, position) is var stamped && wants(stamped))
+            {
+                missed.Add(stamped);
+            }
+        }
+        return (missed, upTo);
+    }
+
+    /// <summary>The event and its id as JSON, as relayed to the other instances; valid until this thread's next call.</summary>
+    private static ReadOnlySpan<byte> Serialize(Relayed relayed)
+    {
+        var json = t_json ??= new ArrayBufferWriter<byte>(1024);
+        json.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = ApiJson.Options.Encoder });
+        writer.Reset(json);
+        JsonSerializer.Serialize(writer, relayed, ApiJson.Options);
+        writer.Flush();
+        return json.WrittenSpan;
     }
 
     private sealed record Relayed(string Id, T Event);

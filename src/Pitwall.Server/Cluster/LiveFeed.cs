@@ -21,7 +21,7 @@ public abstract class LiveFeed<T> where T : class, IFeedEvent
 
     /// <param name="stamp">A copy of the event with its id and position.</param>
     protected LiveFeed(string name, IClusterBus bus, TimeProvider time, ClusterOptions options, Func<T, string, long, T> stamp) =>
-        _relay = new FeedRelay<T>(name, bus, time, options, stamp, FanOut);
+        _relay = new FeedRelay<T>(name, bus, time, options, stamp, KeyOf, FanOut);
 
     public void Publish(T feedEvent) => _relay.Publish(feedEvent);
 
@@ -74,7 +74,7 @@ public abstract class LiveFeed<T> where T : class, IFeedEvent
                 }
             };
         }
-        (subscription.Missed, subscription.ReplayedUpTo) = _relay.After(lastEventId, subscription.Wants);
+        (subscription.Missed, subscription.ReplayedUpTo) = _relay.After(lastEventId, subscription.Wants, subscription.Keys());
         return subscription;
     }
 

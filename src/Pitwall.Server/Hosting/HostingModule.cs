@@ -32,8 +32,7 @@ public static class HostingModule
                 context.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>()?.MaxRequestBodyBytes
                 ?? new HostingOptions().MaxRequestBodyBytes;
         });
-        builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddPitwallProblemDetails();
         builder.Services.AddPitwallAuth();
         builder.Services.AddPitwallRateLimits();

@@ -61,4 +61,31 @@ public sealed class LiveFeedFanOutTests
         Assert.Empty(Drain(alice));
         Assert.Equal([CarA], Drain(bob));
     }
+
+    private enum Gear { Park, DriveForward }
+
+    [Fact]
+    public void A_stream_that_reconnects_gets_what_it_missed_of_its_cars_with_their_ids_written_as_the_api_writes_them()
+    {
+        var hub = NewHub();
+        var watching = hub.Subscribe("account-alice", [CarA]);
+        hub.Publish(Status(CarA));
+        hub.Publish(new LiveEvent(CarA, "vehicle.status", new { vin = CarA, gear = Gear.DriveForward }, DateTimeOffset.UnixEpoch));
+        hub.Publish(Status(CarB));
+        hub.Publish(new LiveEvent(CarB, "vehicle.paired", new { }, DateTimeOffset.UnixEpoch, AccountId: "account-alice"));
+        var heard = new List<LiveEvent>();
+        while (watching.Events.TryRead(out var e))
+        {
+            heard.Add(e);
+        }
+        watching.Dispose();
+
+        using var again = hub.Subscribe("account-alice", [CarA], lastEventId: heard[0].EventId);
+        Assert.Equal(heard.Skip(1).Select(e => (e.EventId, e.Position, e.Type)), again.Missed.Select(e => (e.EventId, e.Position, e.Type)));
+        var data = Assert.IsType<System.Text.Json.JsonElement>(again.Missed[0].Data);
+        Assert.Equal("drive_forward", data.GetProperty("gear").GetString());
+        Assert.Equal("account-alice", again.Missed[1].AccountId);
+        using var unknown = hub.Subscribe("account-alice", [CarA], lastEventId: "no-longer-kept.1");
+        Assert.Empty(unknown.Missed);
+    }
 }

@@ -50,4 +50,25 @@ public sealed class ShortLivedCacheTests
         Assert.True(cache.TryGet("a", 8, Now, out var value));
         Assert.Equal(2, value);
     }
+
+    private sealed record Grant(string Vin, IReadOnlyList<string> Scopes);
+
+    private static readonly IEqualityComparer<Grant> SameGrant =
+        EqualityComparer<Grant>.Create((x, y) => x!.Vin == y!.Vin && x.Scopes.SequenceEqual(y.Scopes), g => g.Vin.GetHashCode());
+
+    [Fact]
+    public void An_answer_read_again_and_found_the_same_keeps_its_first_object_with_the_new_deadline_and_generation()
+    {
+        var cache = new ShortLivedCache<string, Grant>(TimeSpan.FromSeconds(2), SameGrant);
+        var first = cache.Set("a", new Grant("car", ["read"]), generation: 7, Now, DateTimeOffset.MaxValue);
+        var again = cache.Set("a", new Grant("car", ["read"]), generation: 8, Now.AddSeconds(2), DateTimeOffset.MaxValue);
+        var changed = new Grant("car", ["read", "write"]);
+
+        Assert.Same(first, again);
+        Assert.False(cache.TryGet("a", 7, Now.AddSeconds(2), out _));
+        Assert.True(cache.TryGet("a", 8, Now.AddSeconds(3.9), out var kept));
+        Assert.Same(first, kept);
+        Assert.Same(changed, cache.Set("a", changed, generation: 8, Now.AddSeconds(4), DateTimeOffset.MaxValue));
+        Assert.True(cache.TryGet("a", 8, Now.AddSeconds(4), out var now) && ReferenceEquals(now, changed));
+    }
 }

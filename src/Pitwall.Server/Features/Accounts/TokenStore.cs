@@ -18,7 +18,7 @@ internal sealed class TokenStore(Database database, TimeProvider time, IOptions<
     // Bumped by every committed revocation in this process (any instance in it: tests run several).
     private static long s_revocations;
     private readonly ShortLivedCache<string, AccessTokenIdentity> _cache =
-        new(database.Dialect == SqlDialect.Sqlite ? options.Value.AccessTokenCacheLifetime : TimeSpan.Zero);
+        new(database.Dialect == SqlDialect.Sqlite ? options.Value.AccessTokenCacheLifetime : TimeSpan.Zero, AccessTokenIdentity.SameGrant);
 
     public async Task<AccessTokenIdentity?> ValidateAsync(string accessToken, CancellationToken cancellationToken)
     {
@@ -47,8 +47,8 @@ internal sealed class TokenStore(Database database, TimeProvider time, IOptions<
             return null;
         }
         var identity = new AccessTokenIdentity(row.AccountId, row.Role, row.SessionId, row.Scope.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        _cache.Set(hash, identity, revocations, clock, DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(row.TokenExpiresAt, row.SessionExpiresAt)));
-        return identity;
+        // The same identity as before keeps its principal, built once.
+        return _cache.Set(hash, identity, revocations, clock, DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(row.TokenExpiresAt, row.SessionExpiresAt)));
     }
 
     /// <summary>Sessions end in this transaction (revoked, or deleted with their account): cached tokens are forgotten once it commits.</summary>

@@ -29,7 +29,7 @@ internal sealed class ContractEntitlements(
     // Bumped by every committed write of contracts or packages in this process (any instance in it: tests run several).
     private static long s_generation;
     private readonly ShortLivedCache<string, IReadOnlySet<string>> _cache =
-        new(database.Dialect == SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero);
+        new(database.Dialect == SqlDialect.Sqlite ? options.Value.EntitlementCacheLifetime : TimeSpan.Zero, SameServices.Instance);
 
     /// <summary>Contracts or packages change in this transaction: cached entitlements are forgotten when it commits.</summary>
     internal static void Changed(DbTransaction transaction) =>
@@ -52,8 +52,17 @@ internal sealed class ContractEntitlements(
         if (_cache.Enabled)
         {
             // Valid until the lifetime ends or a term starts or ends, whichever comes first.
-            _cache.Set(vin, services, generation, now, terms.Select(t => t.StartsAt > now ? t.StartsAt : t.EndsAt).Append(DateTimeOffset.MaxValue).Min());
+            return _cache.Set(vin, services, generation, now, terms.Select(t => t.StartsAt > now ? t.StartsAt : t.EndsAt).Append(DateTimeOffset.MaxValue).Min());
         }
         return services;
+    }
+
+    private sealed class SameServices : IEqualityComparer<IReadOnlySet<string>>
+    {
+        public static readonly SameServices Instance = new();
+
+        public bool Equals(IReadOnlySet<string>? x, IReadOnlySet<string>? y) => x is not null && y is not null && x.SetEquals(y);
+
+        public int GetHashCode(IReadOnlySet<string> obj) => obj.Count;
     }
 }

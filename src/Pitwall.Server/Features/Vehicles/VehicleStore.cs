@@ -84,8 +84,7 @@ public sealed class VehicleStore(Database database, IServiceProvider services, T
             return null; // not kept: access may be granted any moment, and a refusal is no hot path
         }
         var grant = new VehicleGrant(vin, VehicleRoles.Parse(row.Role), DateTimeOffset.FromUnixTimeMilliseconds(row.Since));
-        _grants.Set((accountId, vin), grant, changes, now, DateTimeOffset.MaxValue);
-        return grant;
+        return _grants.Set((accountId, vin), grant, changes, now, DateTimeOffset.MaxValue);
     }
 
     public async Task<IReadOnlyList<string>> UsersOfAsync(DbConnection connection, DbTransaction transaction, string vin) =>

@@ -27,4 +27,16 @@ public sealed record AccessTokenIdentity(string AccountId, string Role, string S
     internal System.Security.Claims.ClaimsPrincipal Principal => _principal ??= BearerTokenHandler.PrincipalOf(this);
 
     private System.Security.Claims.ClaimsPrincipal? _principal;
+
+    /// <summary>Two identities that grant the same (the principal aside, which follows from the rest).</summary>
+    internal static IEqualityComparer<AccessTokenIdentity> SameGrant { get; } = new SameGrantComparer();
+
+    private sealed class SameGrantComparer : IEqualityComparer<AccessTokenIdentity>
+    {
+        public bool Equals(AccessTokenIdentity? x, AccessTokenIdentity? y) =>
+            x is not null && y is not null && x.AccountId == y.AccountId && x.Role == y.Role && x.SessionId == y.SessionId &&
+            x.ClientId == y.ClientId && x.Scopes.SequenceEqual(y.Scopes) && ReferenceEquals(x.ConsentedVehicles, y.ConsentedVehicles);
+
+        public int GetHashCode(AccessTokenIdentity obj) => obj.SessionId.GetHashCode();
+    }
 }
