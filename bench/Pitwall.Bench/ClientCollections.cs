@@ -7,7 +7,7 @@ namespace Pitwall.Bench;
 /// the same two cores as the server: each of its collections stopped every car and app for 25–80 ms (a gen-1 collection every
 /// ≈ 1.8 s at 1 000 commands/s, traced with dotnet-trace), which the round trips then counted as the server's. Real cars and
 /// apps run elsewhere, so before the window this process collects once and then allocates without collecting (a no-GC region
-/// of up to 2 GiB); if the window outgrows it, the collections that ran are counted and reported, not hidden.
+/// of up to 2 GiB, entered 3 s before the window so that the commands held up meanwhile have gone); if the window outgrows it, the collections that ran are counted and reported, not hidden.
 /// </summary>
 internal sealed class ClientCollections
 {

@@ -81,7 +81,10 @@ internal sealed class CommandLoad
         long issued = 0, issuedAtReport = 0, performedAtReport = 0;
         var reportAt = start;
         ClientCollections? collections = null;
-        var quietAt = measureStart - Stopwatch.Frequency / 2; // the client's collection before the window falls in the warm-up
+        // The client's collection and the start of its no-GC region stop its cars and apps for up to half a second (a 2-GiB
+        // region is committed), and the commands due meanwhile then go out at once: early enough that this burst has drained
+        // before the window.
+        var quietAt = Math.Max(start, measureStart - 3 * Stopwatch.Frequency);
         while (true)
         {
             var now = Stopwatch.GetTimestamp();
@@ -92,6 +95,8 @@ internal sealed class CommandLoad
             if (collections is null && now >= quietAt)
             {
                 collections = ClientCollections.Quiet();
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {Stopwatch.GetElapsedTime(start).TotalSeconds,5:F1} s  the client collected and entered its no-GC region in {Stopwatch.GetElapsedTime(now).TotalMilliseconds:F0} ms"));
             }
             var tally = now >= measureStart ? measured : warmup;
             if (tally == measured && cpu is null)
