@@ -22,7 +22,7 @@ public sealed partial class Database
         meter.CreateObservableGauge("pitwall.db.writer.queue", () => Volatile.Read(ref _sqliteQueued), "{write}",
             "Writes waiting for SQLite's one writer");
         _batchDuration = meter.CreateHistogram<double>("pitwall.db.writer.batch.duration", "s",
-            "Time of one group commit: its writes' statements and the COMMIT");
+            "Time of one group commit: its writes' statements and the COMMIT", tags: null, advice: PitwallTelemetry.Seconds);
         _batchSize = meter.CreateHistogram<int>("pitwall.db.writer.batch.size", "{write}", "Writes committed together");
     }
 

@@ -60,7 +60,8 @@ internal sealed class WalCheckpointer : IDisposable
         _writerBusyTimeoutMs = writerBusyTimeoutMs;
         RestartFrames = restartFrames;
         _duration = meter?.CreateHistogram<double>("pitwall.db.checkpoint.duration", "s",
-            "One WAL checkpoint: pages copied from the log into the database file and both synced (by: background or writer)");
+            "One WAL checkpoint: pages copied from the log into the database file and both synced (by: background or writer)",
+            tags: null, advice: PitwallTelemetry.Seconds);
         _pages = meter?.CreateCounter<long>("pitwall.db.checkpoint.pages", "{page}",
             "Pages copied from SQLite's log into the database file (by: background or writer)");
         _thread = new Thread(Run) { IsBackground = true, Name = "Pitwall SQLite checkpoint" };

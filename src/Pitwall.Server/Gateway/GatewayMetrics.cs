@@ -23,7 +23,7 @@ internal sealed class GatewayMetrics
         var meter = meters.Create(PitwallTelemetry.Name);
         meter.CreateObservableGauge("pitwall.link.connected_cars", () => registry.Count, "{car}", "Cars whose link is open on this instance");
         _ingested = meter.CreateCounter<long>("pitwall.ingest.messages", "{message}", "Messages from cars stored and acked");
-        _ackLatency = meter.CreateHistogram<double>("pitwall.ingest.ack.latency", "s", "From reading a car's message to acking it, durable");
+        _ackLatency = meter.CreateHistogram<double>("pitwall.ingest.ack.latency", "s", "From reading a car's message to acking it, durable", tags: null, advice: PitwallTelemetry.Seconds);
         meter.CreateObservableGauge("pitwall.outbox.backlog", OutboxBacklog, "{frame}", "Frames waiting in the cars' outboxes, all instances");
     }
 

@@ -71,6 +71,10 @@ public sealed class TelemetryTests(TracingServer server) : IClassFixture<Tracing
         Assert.Matches("pitwall_notification_backlog\\{[^}]*channel=\"webhook\"[^}]*\\} [0-9]", text);
         Assert.Matches("pitwall_sse_subscribers\\{[^}]*http_route=\"/api/v1/events\"[^}]*\\} [1-9]", text);
         Assert.DoesNotMatch("WP0ZZZ", text); // no VIN in any label
+        // Buckets in seconds, from a millisecond up: not the default ones made for milliseconds (0, 5, 10 …).
+        Assert.Matches("pitwall_command_round_trip_seconds_bucket\\{[^}]*le=\"0.025\"[^}]*\\}", text);
+        Assert.Matches("pitwall_db_writer_batch_duration_seconds_bucket\\{[^}]*le=\"0.001\"[^}]*\\}", text);
+        Assert.DoesNotMatch("pitwall_ingest_ack_latency_seconds_bucket\\{[^}]*le=\"7500\"", text);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Pitwall.Server.Features.Commands;
 internal sealed class CommandMetrics(IMeterFactory meters)
 {
     private readonly Histogram<double> _roundTrip = meters.Create(PitwallTelemetry.Name).CreateHistogram<double>(
-        "pitwall.command.round_trip", "s", "From a command accepted to the car's result stored, by type and outcome");
+        "pitwall.command.round_trip", "s", "From a command accepted to the car's result stored, by type and outcome", tags: null, advice: PitwallTelemetry.Seconds);
 
     public void Ended(CommandRecord command)
     {

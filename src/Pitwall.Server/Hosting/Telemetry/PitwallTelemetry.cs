@@ -18,4 +18,13 @@ public static class PitwallTelemetry
 
     /// <summary>Seconds since <paramref name="startTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>), for histograms in <c>s</c>.</summary>
     public static double SecondsSince(long startTimestamp) => Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds;
+
+    /// <summary>
+    /// Buckets for Pitwall's histograms in seconds, 1 ms to 10 s. OpenTelemetry's default buckets (0, 5, 10, 25 … 10 000) are
+    /// meant for milliseconds: in seconds every ack, commit and command fell into the first one.
+    /// </summary>
+    public static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10],
+    };
 }
