@@ -8,8 +8,9 @@
 # and prints a summary table. Everything runs on loopback; databases, logs and JSON results go to $PITWALL_BENCH_WORK.
 #
 #   bench/run.sh smoke         ≤ 3 minutes: the command round trip at 1 000/s (p99 and Pitwall CPU per command) and the
-#                              fleet-shape ingest ratio (10000x1, end to end vs the ack-only ceiling), short runs. Run it
-#                              before a change to the gateway, the database layer or a per-request path lands.
+#                              fleet-shape ingest ratio (10000x1, end to end vs the ack-only ceiling), short runs, after
+#                              the machine's fsync latency with its CPUs idle and busy. Run it before a change to the
+#                              gateway, the database layer or a per-request path lands.
 #
 #   bench/run.sh curve         the 10000x1 ack latency at 25 / 50 / 70 / 90 % of the maximum end-to-end rate (cars paced).
 #
@@ -49,12 +50,15 @@ if [ "${1:-}" = "smoke" ]; then
   # "other" CPU is printed beside them). The commands' cars and owners are prepared once and kept in $work/smoke.
   smoke=(dotnet bench/Pitwall.Bench/bin/Release/net10.0/pitwall-bench.dll --work "$work/smoke" --quiet-wait 20)
   mkdir -p "$work/smoke"
+  # The disk's state first: an fsync with the CPUs idle and busy (a command's round trip waits for two; README §3).
+  python3 bench/fsync-latency.py "$work/smoke" > "$work/smoke/fsync.txt" 2>&1
   "${smoke[@]}" commands --cars 1000 --rate 1000 --warmup 5 --duration 15 --reuse-setup > "$work/smoke/commands.txt" 2>&1
   commands_status=$?
   "${smoke[@]}" ingest --connections 10000 --window 1 --only e2e,websocket --warmup 3 --duration 8 > "$work/smoke/ingest.txt" 2>&1
   ingest_status=$?
   echo
   echo "=== smoke (details: $work/smoke/commands.txt, $work/smoke/ingest.txt) ==="
+  sed 's/^/fsync, /' "$work/smoke/fsync.txt"
   grep -E '^\| (round trip p50|CPU: Pitwall|commands issued)' "$work/smoke/commands.txt"
   grep -E '^(Round trip p99|Pitwall CPU per command|WARNING|PROBLEM)' "$work/smoke/commands.txt"
   grep -E '^\| \((b|c)\)' "$work/smoke/ingest.txt" | cut -c1-160
